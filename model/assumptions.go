@@ -1,0 +1,237 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Mode is the projection method.
+type Mode int
+
+const (
+	// TopDown grows the total at its own rate and splits it by shares that
+	// drift with each segment's growth rate (the report's method).
+	TopDown Mode = iota
+	// BottomUp grows the driver dimension's segments at their own rates
+	// and makes the total their sum.
+	BottomUp
+)
+
+// String returns the name used in files and on screen.
+func (m Mode) String() string {
+	if m == BottomUp {
+		return "bottom-up"
+	}
+	return "top-down"
+}
+
+// ParseMode reads "top-down" or "bottom-up".
+func ParseMode(s string) (Mode, bool) {
+	switch s {
+	case "top-down", "":
+		return TopDown, true
+	case "bottom-up":
+		return BottomUp, true
+	}
+	return TopDown, false
+}
+
+// Assumptions is the editable state of a scenario: one growth rate, share
+// and lock per node, the total's yearly rates and the projection mode.
+// Values are percent. Slices are indexed by node (Growth[0] is the
+// market's CAGR, Share[0] is 100). An Assumptions value is never modified
+// in place once handed out: Apply returns a fresh copy, which is what makes
+// undo and redo exact.
+type Assumptions struct {
+	Mode   Mode
+	Driver int // dimension index whose segments drive the total in BottomUp
+	Growth []float64
+	Share  []float64
+	Locked []bool
+	// YearGrowth[i] is the total's growth in year BaseYear+1+i, or NaN to
+	// use Growth[0].
+	YearGrowth []float64
+}
+
+func (a *Assumptions) growthTotal(r float64) {
+	a.Growth = append(a.Growth[:0], r)
+	a.Share = append(a.Share[:0], 100)
+	a.Locked = append(a.Locked[:0], false)
+}
+
+// Clone returns a deep copy.
+func (a Assumptions) Clone() Assumptions {
+	a.Growth = slices.Clone(a.Growth)
+	a.Share = slices.Clone(a.Share)
+	a.Locked = slices.Clone(a.Locked)
+	a.YearGrowth = slices.Clone(a.YearGrowth)
+	return a
+}
+
+// TotalGrowth returns the total's growth rate in year index yi (1 is the
+// first year after the base year).
+func (a *Assumptions) TotalGrowth(yi int) float64 {
+	if r := a.YearGrowth[yi-1]; !math.IsNaN(r) {
+		return r
+	}
+	return a.Growth[0]
+}
+
+// Equal reports whether a and b are bit-identical (NaN equals NaN).
+func (a Assumptions) Equal(b Assumptions) bool {
+	return a.Mode == b.Mode && a.Driver == b.Driver &&
+		bitsEqual(a.Growth, b.Growth) && bitsEqual(a.Share, b.Share) &&
+		bitsEqual(a.YearGrowth, b.YearGrowth) && slices.Equal(a.Locked, b.Locked)
+}
+
+func bitsEqual(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// EditKind says what an Edit changes.
+type EditKind int
+
+// The edits a user can make. Every change to Assumptions is one of these,
+// applied by Apply.
+const (
+	SetGrowth     EditKind = iota // Node's growth rate to Value (node 0: the market's CAGR)
+	SetShare                      // Node's base-year share to Value, siblings rebalanced
+	SetLock                       // Node's share lock to Lock
+	SetYearGrowth                 // the total's growth in Year to Value (NaN clears it)
+	SetMode                       // projection Mode, with Driver for BottomUp
+	ResetNode                     // Node's growth, share and lock back to the origin
+	ResetAll                      // everything back to the origin
+)
+
+// Edit is one user change to a scenario.
+type Edit struct {
+	Kind   EditKind
+	Node   int
+	Value  float64
+	Lock   bool
+	Year   int
+	Mode   Mode
+	Driver int
+}
+
+// Apply returns cur with e applied, or an error saying why the edit is
+// refused, in which case nothing changes. origin is the state that resets
+// return to (the scenario as opened). Apply never modifies its inputs.
+func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
+	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && (e.Node < 0 || e.Node >= len(d.Nodes)) {
+		return cur, fmt.Errorf("no such segment (node %d)", e.Node)
+	}
+	next := cur.Clone()
+	switch e.Kind {
+	case SetGrowth:
+		if msg, ok := checkRate(e.Value); !ok {
+			return cur, fmt.Errorf("%s", msg)
+		}
+		next.Growth[e.Node] = e.Value
+	case SetShare:
+		if err := d.setShare(&next, e.Node, e.Value, false); err != nil {
+			return cur, err
+		}
+	case SetLock:
+		if e.Node == 0 {
+			return cur, fmt.Errorf("the total has no share to lock")
+		}
+		next.Locked[e.Node] = e.Lock
+	case SetYearGrowth:
+		yi := e.Year - d.BaseYear - 1
+		if yi < 0 || yi >= len(next.YearGrowth) {
+			return cur, fmt.Errorf("year %d is outside the forecast years %d–%d", e.Year, d.BaseYear+1, d.EndYear)
+		}
+		if !math.IsNaN(e.Value) {
+			if msg, ok := checkRate(e.Value); !ok {
+				return cur, fmt.Errorf("%s", msg)
+			}
+		}
+		next.YearGrowth[yi] = e.Value
+	case SetMode:
+		if e.Mode == BottomUp && (e.Driver < 0 || e.Driver >= len(d.Dims)) {
+			return cur, fmt.Errorf("no dimension %d to drive the total", e.Driver)
+		}
+		next.Mode, next.Driver = e.Mode, e.Driver
+	case ResetNode:
+		n := e.Node
+		next.Growth[n] = origin.Growth[n]
+		if n == 0 {
+			next.YearGrowth = slices.Clone(origin.YearGrowth)
+			break
+		}
+		next.Locked[n] = false
+		if err := d.setShare(&next, n, origin.Share[n], true); err != nil {
+			return cur, err
+		}
+		next.Locked[n] = origin.Locked[n]
+	case ResetAll:
+		return origin.Clone(), nil
+	default:
+		return cur, fmt.Errorf("unknown edit %d", e.Kind)
+	}
+	return next, nil
+}
+
+// shareTolerance absorbs float rounding when checking that an edit keeps
+// every share within 0–100.
+const shareTolerance = 1e-9
+
+// setShare sets node n's share to s and rebalances its unlocked siblings in
+// proportion to their shares, so the group still adds up to 100. Locked
+// siblings keep theirs. With force, the node's own lock is ignored (reset).
+func (d *Dataset) setShare(a *Assumptions, n int, s float64, force bool) error {
+	node := &d.Nodes[n]
+	if n == 0 {
+		return fmt.Errorf("the total is always 100 %% of itself")
+	}
+	if msg, ok := checkShare(s); !ok {
+		return fmt.Errorf("%s", msg)
+	}
+	if a.Locked[n] && !force {
+		return fmt.Errorf("%s is locked; unlock it first", node.Name)
+	}
+	if s == a.Share[n] {
+		return nil
+	}
+	var lockedSum, freeSum float64
+	var free []int
+	for _, m := range d.Groups[node.Group].Members {
+		switch {
+		case m == n:
+		case a.Locked[m]:
+			lockedSum += a.Share[m]
+		default:
+			free = append(free, m)
+			freeSum += a.Share[m]
+		}
+	}
+	need := 100 - s - lockedSum
+	if len(free) == 0 {
+		return fmt.Errorf("every sibling of %s is locked, so nothing can absorb the change; unlock one", node.Name)
+	}
+	if need < -shareTolerance {
+		return fmt.Errorf("%s at %.2f %% would leave %.2f %% for its unlocked siblings; the most it can take is %.2f %%",
+			node.Name, s, need, 100-lockedSum)
+	}
+	need = max(need, 0)
+	for _, m := range free {
+		if freeSum > 0 {
+			a.Share[m] = a.Share[m] / freeSum * need
+		} else {
+			// Every unlocked sibling is at zero: share the rest equally.
+			a.Share[m] = need / float64(len(free))
+		}
+	}
+	a.Share[n] = s
+	return nil
+}

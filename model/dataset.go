@@ -1,0 +1,575 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Limits of the dataset format (DESIGN.md §3).
+const (
+	MinRate      = -100.0 // rates must be strictly greater
+	MaxRate      = 1000.0 // rates must be strictly smaller
+	MaxYears     = 50     // end_year - base_year
+	MaxValueBn   = 1e9    // keeps every projected value finite
+	ShareEpsilon = 0.05   // sibling shares must add up to 100 within this
+)
+
+// Field names a figure can carry; used in `reported` and `notes`.
+const (
+	FieldShare        = "share_pct"
+	FieldValue        = "value_bn"
+	FieldCAGR         = "cagr_pct"
+	FieldGrowthByYear = "growth_by_year_pct"
+)
+
+// The file format, as decoded. Pointers tell a missing figure from a zero.
+type datasetFile struct {
+	Market     string          `yaml:"market"`
+	Currency   string          `yaml:"currency"`
+	Unit       string          `yaml:"unit"`
+	Source     string          `yaml:"source"`
+	BaseYear   int             `yaml:"base_year"`
+	EndYear    int             `yaml:"end_year"`
+	Total      *totalFile      `yaml:"total"`
+	Dimensions []dimensionFile `yaml:"dimensions"`
+	Context    *contextFile    `yaml:"context"`
+}
+
+type totalFile struct {
+	ValueBn         *float64          `yaml:"value_bn"`
+	CAGRPct         *float64          `yaml:"cagr_pct"`
+	GrowthByYearPct map[int]float64   `yaml:"growth_by_year_pct"`
+	Reported        []string          `yaml:"reported"`
+	Notes           map[string]string `yaml:"notes"`
+}
+
+type dimensionFile struct {
+	Name     string        `yaml:"name"`
+	Segments []segmentFile `yaml:"segments"`
+}
+
+type segmentFile struct {
+	Name     string            `yaml:"name"`
+	SharePct *float64          `yaml:"share_pct"`
+	ValueBn  *float64          `yaml:"value_bn"`
+	CAGRPct  *float64          `yaml:"cagr_pct"`
+	Reported []string          `yaml:"reported"`
+	Notes    map[string]string `yaml:"notes"`
+	Segments []segmentFile     `yaml:"segments"`
+}
+
+type contextFile struct {
+	Summary       string   `yaml:"summary"`
+	Drivers       []string `yaml:"drivers"`
+	Challenges    []string `yaml:"challenges"`
+	Opportunities []string `yaml:"opportunities"`
+	KeyPlayers    []string `yaml:"key_players"`
+}
+
+var datasetKeys = []string{
+	"market", "currency", "unit", "source", "base_year", "end_year", "total", "dimensions", "context",
+	"value_bn", "cagr_pct", "growth_by_year_pct", "reported", "notes", "name", "segments", "share_pct",
+	"summary", "drivers", "challenges", "opportunities", "key_players",
+}
+
+// Context is the report's qualitative material: what drives the market,
+// what holds it back, and who the players are.
+type Context struct {
+	Summary       string
+	Drivers       []string
+	Challenges    []string
+	Opportunities []string
+	KeyPlayers    []string
+}
+
+// Node is one row of the market tree: the Total (always node 0), a
+// top-level segment of a dimension, or a child of such a segment.
+type Node struct {
+	Name     string
+	Path     string // "Dimension/Segment[/Child]"; "Total" for the total
+	Dim      int    // index into Dataset.Dims; -1 for the total
+	Parent   int    // node index; -1 for the total, 0 for top-level segments
+	Group    int    // index into Dataset.Groups of its sibling set; -1 for the total
+	Depth    int    // 0 total, 1 top-level segment, 2 child
+	Children []int  // node indices, in dataset order
+
+	// Reported lists the figures (FieldShare, FieldValue, FieldCAGR, ...)
+	// the report states; every other figure is an estimate.
+	Reported []string
+	// Notes gives the rationale of a figure, keyed by field name.
+	Notes map[string]string
+	// InputValueBn is the base-year value given in the file (NaN when the
+	// node was given as a share).
+	InputValueBn float64
+}
+
+// IsReported reports whether the report itself states the field's figure.
+func (n *Node) IsReported(field string) bool { return slices.Contains(n.Reported, field) }
+
+// IsLeaf reports whether the node has no children.
+func (n *Node) IsLeaf() bool { return len(n.Children) == 0 }
+
+// Group is a set of siblings whose shares add up to 100 % of Parent.
+type Group struct {
+	Parent  int
+	Dim     int
+	Members []int
+}
+
+// Dimension is one way of cutting the market (Component, Region, ...).
+type Dimension struct {
+	Name  string
+	Top   []int // node indices of its top-level segments
+	Group int   // the group of its top-level segments
+}
+
+// Dataset is a validated, read-only market: the tree, the base-year figures
+// and the report's context. It is shared by every session and never
+// mutated after Load; all editable state lives in Assumptions.
+type Dataset struct {
+	File     string
+	Market   string
+	Currency string
+	Unit     string
+	Source   string
+	BaseYear int
+	EndYear  int
+	Nodes    []Node
+	Groups   []Group
+	Dims     []Dimension
+	Context  Context
+
+	base   Assumptions
+	byPath map[string]int
+}
+
+// Years returns the number of years projected, base year included.
+func (d *Dataset) Years() int { return d.EndYear - d.BaseYear + 1 }
+
+// Base returns the dataset's own assumptions (the report's Base scenario).
+func (d *Dataset) Base() Assumptions { return d.base.Clone() }
+
+// Lookup returns the node index of a path such as "Region/North America".
+func (d *Dataset) Lookup(path string) (int, bool) {
+	i, ok := d.byPath[path]
+	return i, ok
+}
+
+// Paths lists every segment path in dataset order, for suggestions.
+func (d *Dataset) Paths() []string {
+	out := make([]string, 0, len(d.Nodes)-1)
+	for _, n := range d.Nodes[1:] {
+		out = append(out, n.Path)
+	}
+	return out
+}
+
+// LoadDataset parses and validates a dataset file (YAML or JSON). file is
+// the name used in error messages. Every problem found is returned, as an
+// ErrorList of FILE:LINE:COL errors.
+func LoadDataset(file string, data []byte) (*Dataset, error) {
+	var df datasetFile
+	src, err := parseFile(file, data, &df, datasetKeys)
+	if err != nil {
+		return nil, err
+	}
+	v := &datasetValidator{src: src, f: &df}
+	ds := v.build()
+	if len(v.errs) > 0 {
+		sortErrors(v.errs)
+		return nil, v.errs
+	}
+	return ds, nil
+}
+
+func sortErrors(l ErrorList) {
+	slices.SortStableFunc(l, func(a, b *Error) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+}
+
+type datasetValidator struct {
+	src  *source
+	f    *datasetFile
+	errs ErrorList
+}
+
+func (v *datasetValidator) errAt(path []any, hint, format string, args ...any) {
+	v.errs = append(v.errs, v.src.at(path, fmt.Sprintf(format, args...), hint))
+}
+
+func (v *datasetValidator) build() *Dataset {
+	f := v.f
+	ds := &Dataset{
+		File: v.src.file, Market: f.Market, Currency: f.Currency, Unit: f.Unit, Source: f.Source,
+		BaseYear: f.BaseYear, EndYear: f.EndYear, byPath: map[string]int{},
+	}
+	if ds.Currency == "" {
+		ds.Currency = "USD"
+	}
+	if ds.Unit == "" {
+		ds.Unit = "billion"
+	}
+	v.checkText([]any{"market"}, "market", f.Market, true)
+	v.checkText([]any{"source"}, "source", f.Source, false)
+	v.checkText([]any{"currency"}, "currency", f.Currency, false)
+	v.checkText([]any{"unit"}, "unit", f.Unit, false)
+	if f.Context != nil {
+		ds.Context = Context{Summary: f.Context.Summary, Drivers: f.Context.Drivers,
+			Challenges: f.Context.Challenges, Opportunities: f.Context.Opportunities, KeyPlayers: f.Context.KeyPlayers}
+	}
+
+	yearsOK := true
+	switch {
+	case !v.src.hasKey(nil, "base_year"):
+		v.errAt(nil, "add e.g. base_year: 2019", "missing key \"base_year\"")
+		yearsOK = false
+	case !v.src.hasKey(nil, "end_year"):
+		v.errAt(nil, "add e.g. end_year: 2027", "missing key \"end_year\"")
+		yearsOK = false
+	case f.BaseYear < 1900 || f.BaseYear > 2200:
+		v.errAt([]any{"base_year"}, "", "base_year %d is not a plausible year (1900–2200)", f.BaseYear)
+		yearsOK = false
+	case f.EndYear <= f.BaseYear:
+		v.errAt([]any{"end_year"}, "end_year must come after base_year", "end_year %d is not after base_year %d", f.EndYear, f.BaseYear)
+		yearsOK = false
+	case f.EndYear-f.BaseYear > MaxYears:
+		v.errAt([]any{"end_year"}, "", "forecast spans %d years; at most %d are allowed", f.EndYear-f.BaseYear, MaxYears)
+		yearsOK = false
+	}
+
+	// Node 0 is the total.
+	total := Node{Name: "Total", Path: "Total", Dim: -1, Parent: -1, Group: -1, InputValueBn: math.NaN()}
+	base := Assumptions{Mode: TopDown}
+	var totalValue float64
+	if f.Total == nil {
+		v.errAt(nil, "add a total: block with value_bn and cagr_pct", "missing key \"total\"")
+	} else {
+		t := f.Total
+		tp := []any{"total"}
+		if t.ValueBn == nil {
+			v.errAt(tp, "", "total: missing key \"value_bn\" (the market's base-year value)")
+		} else if v.checkValue(append(tp, "value_bn"), *t.ValueBn) {
+			totalValue = *t.ValueBn
+			total.InputValueBn = totalValue
+			if totalValue == 0 {
+				v.errAt(append(tp, "value_bn"), "", "total value_bn must be greater than 0")
+			}
+		}
+		if t.CAGRPct == nil {
+			v.errAt(tp, "", "total: missing key \"cagr_pct\"")
+		} else {
+			v.checkRate(append(tp, "cagr_pct"), *t.CAGRPct)
+		}
+		total.Reported = v.checkReported(tp, t.Reported, map[string]bool{FieldValue: true, FieldCAGR: true, FieldGrowthByYear: len(t.GrowthByYearPct) > 0})
+		total.Notes = v.checkNotes(tp, t.Notes, []string{FieldValue, FieldCAGR, FieldGrowthByYear})
+	}
+	ds.Nodes = append(ds.Nodes, total)
+	if f.Total != nil && f.Total.CAGRPct != nil {
+		base.growthTotal(*f.Total.CAGRPct)
+	} else {
+		base.growthTotal(0)
+	}
+	if yearsOK {
+		base.YearGrowth = make([]float64, f.EndYear-f.BaseYear)
+		for i := range base.YearGrowth {
+			base.YearGrowth[i] = math.NaN()
+		}
+		if f.Total != nil {
+			years := make([]int, 0, len(f.Total.GrowthByYearPct))
+			for y := range f.Total.GrowthByYearPct {
+				years = append(years, y)
+			}
+			slices.Sort(years)
+			for _, y := range years {
+				p := []any{"total", FieldGrowthByYear, strconv.Itoa(y)}
+				if y <= f.BaseYear || y > f.EndYear {
+					v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("growth year %d is outside the forecast years %d–%d", y, f.BaseYear+1, f.EndYear),
+						"growth applies to the years after base_year"))
+					continue
+				}
+				r := f.Total.GrowthByYearPct[y]
+				if v.checkRate(p, r) {
+					base.YearGrowth[y-f.BaseYear-1] = r
+				}
+			}
+		}
+	}
+
+	if len(f.Dimensions) == 0 {
+		v.errAt(nil, "add at least one dimension with segments", "missing or empty key \"dimensions\"")
+	}
+	dimNames := map[string]int{}
+	for di, dim := range f.Dimensions {
+		dp := []any{"dimensions", di}
+		if v.checkName(append(dp, "name"), dim.Name) {
+			if prev, dup := dimNames[dim.Name]; dup {
+				v.errAt(append(dp, "name"), "", "dimension %q is already defined (dimension %d)", dim.Name, prev+1)
+			}
+			dimNames[dim.Name] = di
+		}
+		gi := len(ds.Groups)
+		ds.Groups = append(ds.Groups, Group{Parent: 0, Dim: di})
+		ds.Dims = append(ds.Dims, Dimension{Name: dim.Name, Group: gi})
+		if len(dim.Segments) == 0 {
+			v.errAt(dp, "", "dimension %q has no segments", dim.Name)
+			continue
+		}
+		top := v.addSegments(ds, &base, dim.Segments, append(dp, "segments"), 0, di, gi, dim.Name, totalValue)
+		ds.Dims[di].Top = top
+	}
+	ds.base = base
+	return ds
+}
+
+// addSegments adds one set of siblings (and, recursively, their children)
+// and checks that their shares add up to 100.
+func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []segmentFile, path []any, parent, dim, group int, parentPath string, totalValue float64) []int {
+	ids := make([]int, 0, len(segs))
+	names := map[string]int{}
+	sum := 0.0
+	sharesOK := true
+	depth := ds.Nodes[parent].Depth + 1
+	for si, s := range segs {
+		sp := append(slices.Clone(path), si)
+		id := len(ds.Nodes)
+		n := Node{Name: s.Name, Dim: dim, Parent: parent, Group: group, Depth: depth, InputValueBn: math.NaN()}
+		if v.checkName(append(slices.Clone(sp), "name"), s.Name) {
+			if prev, dup := names[s.Name]; dup {
+				v.errAt(append(slices.Clone(sp), "name"), "names must be unique among siblings", "segment %q is already defined (segment %d of this list)", s.Name, prev+1)
+			}
+			names[s.Name] = si
+		}
+		n.Path = parentPath + "/" + s.Name
+		share := 0.0
+		switch {
+		case s.SharePct != nil && s.ValueBn != nil:
+			v.errAt(append(slices.Clone(sp), "value_bn"), "keep one of them", "segment %q has both share_pct and value_bn", s.Name)
+			sharesOK = false
+		case s.ValueBn != nil && depth > 1:
+			v.errAt(append(slices.Clone(sp), "value_bn"), "give sub-segments as share_pct of their parent", "value_bn is only allowed on top-level segments")
+			sharesOK = false
+		case s.ValueBn != nil:
+			if v.checkValue(append(slices.Clone(sp), "value_bn"), *s.ValueBn) && totalValue > 0 {
+				n.InputValueBn = *s.ValueBn
+				share = *s.ValueBn / totalValue * 100
+				if share > 100+ShareEpsilon {
+					v.errAt(append(slices.Clone(sp), "value_bn"), "", "segment %q value_bn %g exceeds the total value_bn %g", s.Name, *s.ValueBn, totalValue)
+				}
+			} else {
+				sharesOK = false
+			}
+		case s.SharePct != nil:
+			if v.checkShare(append(slices.Clone(sp), "share_pct"), *s.SharePct) {
+				share = *s.SharePct
+			} else {
+				sharesOK = false
+			}
+		default:
+			hint := "add share_pct (percent of the parent)"
+			if depth == 1 {
+				hint = "add share_pct (percent of the total) or value_bn"
+			}
+			v.errAt(sp, hint, "segment %q has no share_pct", s.Name)
+			sharesOK = false
+		}
+		cagr := 0.0
+		if s.CAGRPct == nil {
+			v.errAt(sp, "add cagr_pct, the segment's yearly growth in percent", "segment %q has no cagr_pct", s.Name)
+		} else if v.checkRate(append(slices.Clone(sp), "cagr_pct"), *s.CAGRPct) {
+			cagr = *s.CAGRPct
+		}
+		n.Reported = v.checkReported(sp, s.Reported, map[string]bool{FieldShare: s.SharePct != nil, FieldValue: s.ValueBn != nil, FieldCAGR: s.CAGRPct != nil})
+		n.Notes = v.checkNotes(sp, s.Notes, []string{FieldShare, FieldValue, FieldCAGR})
+		if _, dup := ds.byPath[n.Path]; !dup {
+			ds.byPath[n.Path] = id
+		}
+		ds.Nodes = append(ds.Nodes, n)
+		if parent != 0 {
+			// The total's segments are listed per dimension (Dims[].Top).
+			ds.Nodes[parent].Children = append(ds.Nodes[parent].Children, id)
+		}
+		base.Growth = append(base.Growth, cagr)
+		base.Share = append(base.Share, share)
+		base.Locked = append(base.Locked, false)
+		ds.Groups[group].Members = append(ds.Groups[group].Members, id)
+		ids = append(ids, id)
+		sum += share
+	}
+	if sharesOK && len(segs) > 0 && math.Abs(sum-100) > ShareEpsilon {
+		parts := make([]string, len(segs))
+		for i, id := range ids {
+			parts[i] = fmt.Sprintf("%s %s", ds.Nodes[id].Name, fmtPct(base.Share[id]))
+		}
+		owner := ds.Nodes[parent].Path
+		if parent == 0 {
+			owner = parentPath
+		}
+		v.errAt(path, "shares of one set of siblings must add up to 100",
+			"shares under %s add up to %s, not 100: %s", owner, fmtPct(sum), strings.Join(parts, " + "))
+	}
+	if sharesOK && sum > 0 {
+		// Within the ±0.05 tolerance, normalise so every year adds up exactly.
+		for _, id := range ids {
+			base.Share[id] = base.Share[id] / sum * 100
+		}
+	}
+	for si, s := range segs {
+		if len(s.Segments) == 0 {
+			continue
+		}
+		id := ids[si]
+		if depth >= 2 {
+			v.errAt(append(slices.Clone(path), si, "segments"), "", "segments nest at most two levels (segment and sub-segment)")
+			continue
+		}
+		gi := len(ds.Groups)
+		ds.Groups = append(ds.Groups, Group{Parent: id, Dim: dim})
+		v.addSegments(ds, base, s.Segments, append(slices.Clone(path), si, "segments"), id, dim, gi, ds.Nodes[id].Path, 0)
+	}
+	return ids
+}
+
+func fmtPct(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) + " %" }
+
+func (v *datasetValidator) checkText(path []any, key, s string, required bool) {
+	if required && strings.TrimSpace(s) == "" {
+		v.errAt(path, "", "missing or empty key %q", key)
+		return
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		v.errAt(path, "", "%s contains a control character (%q)", key, s[i:i+1])
+	}
+}
+
+func (v *datasetValidator) checkName(path []any, name string) bool {
+	if msg, ok := checkName(name); !ok {
+		v.errAt(path, "", "%s", msg)
+		return false
+	}
+	return true
+}
+
+// checkName applies the naming rules shared by dimensions and segments.
+func checkName(name string) (string, bool) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "missing or empty name", false
+	case strings.Contains(name, "/"):
+		return fmt.Sprintf("name %q contains '/', which separates path parts", name), false
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Sprintf("name %q contains a control character", name), false
+	case len(name) > 120:
+		return fmt.Sprintf("name is %d characters long; at most 120", len(name)), false
+	}
+	return "", true
+}
+
+func (v *datasetValidator) checkRate(path []any, r float64) bool {
+	if msg, ok := checkRate(r); !ok {
+		v.errAt(path, "growth rates are percent per year, e.g. 18.5", "%s", msg)
+		return false
+	}
+	return true
+}
+
+// checkRate applies the growth-rate bounds shared by datasets, scenarios
+// and edits.
+func checkRate(r float64) (string, bool) {
+	switch {
+	case math.IsNaN(r) || math.IsInf(r, 0):
+		return fmt.Sprintf("growth rate %v is not a finite number", r), false
+	case r <= MinRate || r >= MaxRate:
+		return fmt.Sprintf("growth rate %g %% is out of range (must be above %g and below %g)", r, MinRate, MaxRate), false
+	}
+	return "", true
+}
+
+func (v *datasetValidator) checkShare(path []any, s float64) bool {
+	if msg, ok := checkShare(s); !ok {
+		v.errAt(path, "shares are percent of the parent, 0 to 100", "%s", msg)
+		return false
+	}
+	return true
+}
+
+func checkShare(s float64) (string, bool) {
+	switch {
+	case math.IsNaN(s) || math.IsInf(s, 0):
+		return fmt.Sprintf("share %v is not a finite number", s), false
+	case s < 0 || s > 100:
+		return fmt.Sprintf("share %g %% is out of range 0–100", s), false
+	}
+	return "", true
+}
+
+func (v *datasetValidator) checkValue(path []any, x float64) bool {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		v.errAt(path, "", "value %v is not a finite number", x)
+	case x < 0:
+		v.errAt(path, "market values cannot be negative", "value %g is negative", x)
+	case x > MaxValueBn:
+		v.errAt(path, "values are in billions", "value %g is implausibly large (limit %g)", x, MaxValueBn)
+	default:
+		return true
+	}
+	return false
+}
+
+// checkReported validates the `reported` list: known fields that the node
+// actually has, each named once.
+func (v *datasetValidator) checkReported(path []any, rep []string, present map[string]bool) []string {
+	seen := map[string]bool{}
+	var fields []string
+	for k := range present {
+		fields = append(fields, k)
+	}
+	slices.Sort(fields)
+	for i, r := range rep {
+		p := append(slices.Clone(path), "reported", i)
+		has, known := present[r]
+		switch {
+		case !known:
+			hint := "list field names such as " + strings.Join(fields, ", ")
+			if s := suggest(r, fields); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			v.errAt(p, hint, "reported: %q is not a figure of this entry", r)
+		case !has:
+			v.errAt(p, "", "reported: %q is listed but not given", r)
+		case seen[r]:
+			v.errAt(p, "", "reported: %q is listed twice", r)
+		}
+		seen[r] = true
+	}
+	return rep
+}
+
+func (v *datasetValidator) checkNotes(path []any, notes map[string]string, fields []string) map[string]string {
+	keys := make([]string, 0, len(notes))
+	for k := range notes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := append(slices.Clone(path), "notes", k)
+		if !slices.Contains(fields, k) {
+			hint := "notes are keyed by figure: " + strings.Join(fields, ", ")
+			if s := suggest(k, fields); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("notes: %q is not a figure of this entry", k), hint))
+		} else if i := strings.IndexFunc(notes[k], unicode.IsControl); i >= 0 {
+			v.errAt(p, "", "note contains a control character")
+		}
+	}
+	return notes
+}

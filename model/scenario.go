@@ -1,0 +1,321 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+type scenarioFile struct {
+	Scenario    string                  `yaml:"scenario"`
+	Description string                  `yaml:"description"`
+	Dataset     string                  `yaml:"dataset"`
+	Mode        string                  `yaml:"mode"`
+	Driver      string                  `yaml:"driver"`
+	Total       *totalOverride          `yaml:"total"`
+	Segments    map[string]overrideFile `yaml:"segments"`
+}
+
+type totalOverride struct {
+	CAGRPct         *float64        `yaml:"cagr_pct"`
+	GrowthByYearPct map[int]float64 `yaml:"growth_by_year_pct"`
+}
+
+type overrideFile struct {
+	SharePct *float64 `yaml:"share_pct"`
+	CAGRPct  *float64 `yaml:"cagr_pct"`
+	Locked   *bool    `yaml:"locked"`
+}
+
+var scenarioKeys = []string{
+	"scenario", "description", "dataset", "mode", "driver", "total", "segments",
+	"cagr_pct", "growth_by_year_pct", "share_pct", "locked",
+}
+
+// Scenario is a named set of assumptions over a dataset.
+type Scenario struct {
+	Name        string
+	Description string
+	Dataset     string // the market it was made for
+	Assumptions Assumptions
+}
+
+// LoadScenario parses a scenario file and resolves it against ds. Unknown
+// paths, a scenario made for another market, and shares that cannot add up
+// are reported as FILE:LINE:COL errors.
+func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
+	var sf scenarioFile
+	src, err := parseFile(file, data, &sf, scenarioKeys)
+	if err != nil {
+		return nil, err
+	}
+	var errs ErrorList
+	errAt := func(path []any, hint, format string, args ...any) {
+		errs = append(errs, src.at(path, fmt.Sprintf(format, args...), hint))
+	}
+	errAtKey := func(path []any, hint, format string, args ...any) {
+		errs = append(errs, src.atKey(path, fmt.Sprintf(format, args...), hint))
+	}
+	sc := &Scenario{Name: sf.Scenario, Description: sf.Description, Dataset: sf.Dataset}
+	if strings.TrimSpace(sf.Scenario) == "" {
+		errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
+	} else if strings.IndexFunc(sf.Scenario, unicode.IsControl) >= 0 {
+		errAt([]any{"scenario"}, "", "scenario name contains a control character")
+	}
+	if strings.IndexFunc(sf.Description, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0 {
+		errAt([]any{"description"}, "", "description contains a control character")
+	}
+	if sf.Dataset != "" && sf.Dataset != ds.Market {
+		errAt([]any{"dataset"}, "open it with the dataset it was made for (--dataset)",
+			"scenario is for the market %q, but the dataset is %q", sf.Dataset, ds.Market)
+	}
+	a := ds.Base()
+	mode, ok := ParseMode(sf.Mode)
+	if !ok {
+		errAt([]any{"mode"}, "use top-down or bottom-up", "unknown mode %q", sf.Mode)
+	}
+	a.Mode = mode
+	if sf.Driver != "" {
+		di := slices.IndexFunc(ds.Dims, func(d Dimension) bool { return d.Name == sf.Driver })
+		if di < 0 {
+			errAt([]any{"driver"}, dimHint(ds, sf.Driver), "unknown dimension %q", sf.Driver)
+		}
+		a.Driver = max(di, 0)
+	} else if mode == BottomUp {
+		errAt([]any{"mode"}, "add driver: with one of "+dimNames(ds), "bottom-up needs a driver dimension")
+	}
+	if t := sf.Total; t != nil {
+		if t.CAGRPct != nil {
+			if msg, ok := checkRate(*t.CAGRPct); ok {
+				a.Growth[0] = *t.CAGRPct
+			} else {
+				errAt([]any{"total", "cagr_pct"}, "", "%s", msg)
+			}
+		}
+		for _, y := range sortedKeys(t.GrowthByYearPct) {
+			p := []any{"total", FieldGrowthByYear, strconv.Itoa(y)}
+			yi := y - ds.BaseYear - 1
+			if yi < 0 || yi >= len(a.YearGrowth) {
+				errAtKey(p, "growth applies to the years after the base year",
+					"growth year %d is outside the forecast years %d–%d", y, ds.BaseYear+1, ds.EndYear)
+				continue
+			}
+			if msg, ok := checkRate(t.GrowthByYearPct[y]); ok {
+				a.YearGrowth[yi] = t.GrowthByYearPct[y]
+			} else {
+				errAt(p, "", "%s", msg)
+			}
+		}
+	}
+
+	// Resolve segment overrides; named shares are gathered per group and
+	// applied together so unnamed siblings absorb the difference.
+	named := map[int]float64{}
+	pathOf := map[int]string{}
+	for _, path := range sortedStrings(sf.Segments) {
+		o := sf.Segments[path]
+		p := []any{"segments", path}
+		n, ok := ds.Lookup(path)
+		if !ok {
+			hint := "paths are Dimension/Segment or Dimension/Segment/Sub-segment"
+			if s := suggest(path, ds.Paths()); s != "" {
+				hint = fmt.Sprintf("did you mean %q?", s)
+			}
+			errAtKey(p, hint, "unknown segment path %q", path)
+			continue
+		}
+		pathOf[n] = path
+		if o.CAGRPct != nil {
+			if msg, ok := checkRate(*o.CAGRPct); ok {
+				a.Growth[n] = *o.CAGRPct
+			} else {
+				errAt(append(p, "cagr_pct"), "", "%s", msg)
+			}
+		}
+		if o.SharePct != nil {
+			if msg, ok := checkShare(*o.SharePct); ok {
+				named[n] = *o.SharePct
+			} else {
+				errAt(append(p, "share_pct"), "", "%s", msg)
+			}
+		}
+		if o.Locked != nil {
+			a.Locked[n] = *o.Locked
+		}
+	}
+	for gi, g := range ds.Groups {
+		var sumNamed, sumFree float64
+		var free []int
+		count := 0
+		for _, m := range g.Members {
+			if s, ok := named[m]; ok {
+				sumNamed += s
+				count++
+			} else {
+				free = append(free, m)
+				sumFree += a.Share[m]
+			}
+		}
+		if count == 0 {
+			continue
+		}
+		first := pathOf[g.Members[slices.IndexFunc(g.Members, func(m int) bool { _, ok := named[m]; return ok })]]
+		owner := groupName(ds, gi)
+		switch {
+		case sumNamed > 100+ShareEpsilon:
+			errAt([]any{"segments", first, "share_pct"}, "named shares of one set of siblings can add up to 100 at most",
+				"shares named under %s add up to %s", owner, fmtPct(sumNamed))
+			continue
+		case len(free) == 0 && math.Abs(sumNamed-100) > ShareEpsilon:
+			errAt([]any{"segments", first, "share_pct"}, "when every sibling is named, their shares must add up to 100",
+				"shares named under %s add up to %s, not 100", owner, fmtPct(sumNamed))
+			continue
+		}
+		for m, s := range named {
+			if ds.Nodes[m].Group == gi {
+				a.Share[m] = s
+			}
+		}
+		rest := max(100-sumNamed, 0)
+		for _, m := range free {
+			if sumFree > 0 {
+				a.Share[m] = a.Share[m] / sumFree * rest
+			} else {
+				a.Share[m] = rest / float64(len(free))
+			}
+		}
+		if len(free) == 0 && math.Abs(sumNamed-100) > 1e-9 {
+			for _, m := range g.Members {
+				a.Share[m] = a.Share[m] / sumNamed * 100
+			}
+		}
+	}
+	if len(errs) > 0 {
+		sortErrors(errs)
+		return nil, errs
+	}
+	sc.Assumptions = a
+	return sc, nil
+}
+
+func groupName(ds *Dataset, gi int) string {
+	g := ds.Groups[gi]
+	if g.Parent == 0 {
+		return ds.Dims[g.Dim].Name
+	}
+	return ds.Nodes[g.Parent].Path
+}
+
+func dimNames(ds *Dataset) string {
+	names := make([]string, len(ds.Dims))
+	for i, d := range ds.Dims {
+		names[i] = d.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func dimHint(ds *Dataset, s string) string {
+	names := make([]string, len(ds.Dims))
+	for i, d := range ds.Dims {
+		names[i] = d.Name
+	}
+	if m := suggest(s, names); m != "" {
+		return fmt.Sprintf("did you mean %q?", m)
+	}
+	return "dimensions are " + strings.Join(names, ", ")
+}
+
+func sortedKeys[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func sortedStrings[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// MarshalScenario writes sc as a scenario file holding only what differs
+// from ds's own figures. Every share of a set of siblings is written when
+// any of them differs, so the file reopens to exactly the saved state.
+func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
+	base := d.base
+	a := sc.Assumptions
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario: %s\n", yamlString(sc.Name))
+	if sc.Description != "" {
+		fmt.Fprintf(&b, "description: %s\n", yamlString(sc.Description))
+	}
+	fmt.Fprintf(&b, "dataset: %s\n", yamlString(d.Market))
+	fmt.Fprintf(&b, "mode: %s\n", a.Mode)
+	if a.Mode == BottomUp {
+		fmt.Fprintf(&b, "driver: %s\n", yamlString(d.Dims[a.Driver].Name))
+	}
+	var tot []string
+	if !sameBits(a.Growth[0], base.Growth[0]) {
+		tot = append(tot, "cagr_pct: "+fmtNum(a.Growth[0]))
+	}
+	var years []string
+	for i, r := range a.YearGrowth {
+		if !sameBits(r, base.YearGrowth[i]) && !math.IsNaN(r) {
+			years = append(years, fmt.Sprintf("%d: %s", d.BaseYear+1+i, fmtNum(r)))
+		}
+	}
+	if len(years) > 0 {
+		tot = append(tot, "growth_by_year_pct: {"+strings.Join(years, ", ")+"}")
+	}
+	if len(tot) > 0 {
+		fmt.Fprintf(&b, "total: {%s}\n", strings.Join(tot, ", "))
+	}
+	groupChanged := make([]bool, len(d.Groups))
+	for gi, g := range d.Groups {
+		for _, m := range g.Members {
+			if !sameBits(a.Share[m], base.Share[m]) {
+				groupChanged[gi] = true
+			}
+		}
+	}
+	var segs []string
+	for n := 1; n < len(d.Nodes); n++ {
+		var parts []string
+		if groupChanged[d.Nodes[n].Group] {
+			parts = append(parts, "share_pct: "+fmtNum(a.Share[n]))
+		}
+		if !sameBits(a.Growth[n], base.Growth[n]) {
+			parts = append(parts, "cagr_pct: "+fmtNum(a.Growth[n]))
+		}
+		if a.Locked[n] {
+			parts = append(parts, "locked: true")
+		}
+		if len(parts) > 0 {
+			segs = append(segs, fmt.Sprintf("  %s: {%s}\n", yamlString(d.Nodes[n].Path), strings.Join(parts, ", ")))
+		}
+	}
+	if len(segs) > 0 {
+		b.WriteString("segments:\n")
+		for _, s := range segs {
+			b.WriteString(s)
+		}
+	}
+	return []byte(b.String())
+}
+
+func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+
+// fmtNum writes the shortest text that parses back to exactly x.
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// yamlString quotes s as a YAML double-quoted scalar (JSON escaping is a
+// valid subset), so names with ':', '#' or quotes survive.
+func yamlString(s string) string { return strconv.Quote(s) }
