@@ -1,0 +1,173 @@
+// Package forecast projects a market from a dataset and a scenario's
+// assumptions. It is pure math: no IO, no UI, no shared state, so any
+// number of sessions can project at once.
+package forecast
+
+import (
+	"math"
+
+	"iomt/model"
+)
+
+// Result holds every node's value and share for every year. Values are in
+// the dataset's unit (US$ bn for the IoMT dataset); shares are percent of
+// the parent (100 for the total).
+type Result struct {
+	BaseYear int
+	Years    int // number of years, base year included
+	Nodes    int
+	// value and share are node-major: index node*Years + yearIndex.
+	value []float64
+	share []float64
+	// TotalImpliedCAGR is the total's CAGR over the whole period; in
+	// bottom-up mode it is an output rather than an input.
+	TotalImpliedCAGR float64
+}
+
+// Year returns the calendar year of year index yi.
+func (r *Result) Year(yi int) int { return r.BaseYear + yi }
+
+// Value returns node's value in year index yi (0 is the base year).
+func (r *Result) Value(node, yi int) float64 { return r.value[node*r.Years+yi] }
+
+// Share returns node's share of its parent in year index yi, in percent.
+func (r *Result) Share(node, yi int) float64 { return r.share[node*r.Years+yi] }
+
+// Series returns node's values for every year. The slice aliases the
+// result; callers must not modify it.
+func (r *Result) Series(node int) []float64 { return r.value[node*r.Years : (node+1)*r.Years] }
+
+// ShareSeries returns node's shares for every year (aliasing the result).
+func (r *Result) ShareSeries(node int) []float64 { return r.share[node*r.Years : (node+1)*r.Years] }
+
+// Growth returns node's year-on-year growth into year index yi, in
+// percent; NaN for the base year or when the previous value is zero.
+func (r *Result) Growth(node, yi int) float64 {
+	if yi <= 0 {
+		return math.NaN()
+	}
+	prev := r.Value(node, yi-1)
+	if prev == 0 {
+		return math.NaN()
+	}
+	return (r.Value(node, yi)/prev - 1) * 100
+}
+
+// CAGR returns node's compound annual growth from year index y0 to y1, in
+// percent; NaN when the range is empty or the start value is zero.
+func (r *Result) CAGR(node, y0, y1 int) float64 {
+	if y1 <= y0 {
+		return math.NaN()
+	}
+	v0, v1 := r.Value(node, y0), r.Value(node, y1)
+	if v0 <= 0 {
+		return math.NaN()
+	}
+	return (math.Pow(v1/v0, 1/float64(y1-y0)) - 1) * 100
+}
+
+// ShareChange returns the change in node's share of its parent from year
+// index y0 to y1, in percentage points.
+func (r *Result) ShareChange(node, y0, y1 int) float64 { return r.Share(node, y1) - r.Share(node, y0) }
+
+// Gain returns node's absolute value gained from year index y0 to y1.
+func (r *Result) Gain(node, y0, y1 int) float64 { return r.Value(node, y1) - r.Value(node, y0) }
+
+// Project computes the forecast of ds under a.
+func Project(ds *model.Dataset, a *model.Assumptions) *Result {
+	r := &Result{}
+	ProjectInto(r, ds, a)
+	return r
+}
+
+// ProjectInto computes the forecast into r, reusing its buffers, so a UI
+// that re-projects on every keypress allocates nothing in steady state.
+func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
+	years, nodes := ds.Years(), len(ds.Nodes)
+	r.BaseYear, r.Years, r.Nodes = ds.BaseYear, years, nodes
+	if cap(r.value) < years*nodes {
+		r.value = make([]float64, years*nodes)
+		r.share = make([]float64, years*nodes)
+	}
+	r.value = r.value[:years*nodes]
+	r.share = r.share[:years*nodes]
+
+	total := r.value[:years]
+	for yi := range years {
+		r.share[yi] = 100
+	}
+	driverGroup := -1
+	if a.Mode == model.BottomUp {
+		driverGroup = ds.Dims[a.Driver].Group
+		baseTotal := ds.Nodes[0].InputValueBn
+		for yi := range total {
+			total[yi] = 0
+		}
+		for _, m := range ds.Groups[driverGroup].Members {
+			v := r.value[m*years : (m+1)*years]
+			v[0] = a.Share[m] / 100 * baseTotal
+			f := 1 + a.Growth[m]/100
+			for yi := 1; yi < years; yi++ {
+				v[yi] = v[yi-1] * f
+			}
+			for yi := range years {
+				total[yi] += v[yi]
+			}
+		}
+		for _, m := range ds.Groups[driverGroup].Members {
+			for yi := range years {
+				if total[yi] > 0 {
+					r.share[m*years+yi] = r.value[m*years+yi] / total[yi] * 100
+				} else {
+					r.share[m*years+yi] = a.Share[m]
+				}
+			}
+		}
+	} else {
+		total[0] = ds.Nodes[0].InputValueBn
+		for yi := 1; yi < years; yi++ {
+			total[yi] = total[yi-1] * (1 + a.TotalGrowth(yi)/100)
+		}
+	}
+	r.TotalImpliedCAGR = r.CAGR(0, 0, years-1)
+
+	// Groups are ordered parents first, so a parent's values are ready
+	// before its children are split from them.
+	for gi := range ds.Groups {
+		if gi == driverGroup {
+			continue
+		}
+		splitGroup(r, &ds.Groups[gi], a)
+	}
+}
+
+// splitGroup divides the parent's value among one set of siblings. Each
+// share drifts by its growth rate and is renormalised every year, which
+// equals s_i·Π(1+g_i) / Σ_j s_j·Π(1+g_j) but never overflows or underflows
+// over long horizons.
+func splitGroup(r *Result, g *model.Group, a *model.Assumptions) {
+	years := r.Years
+	parent := r.value[g.Parent*years : (g.Parent+1)*years]
+	for _, m := range g.Members {
+		r.share[m*years] = a.Share[m]
+	}
+	for yi := 1; yi < years; yi++ {
+		sum := 0.0
+		for _, m := range g.Members {
+			s := r.share[m*years+yi-1] * (1 + a.Growth[m]/100)
+			r.share[m*years+yi] = s
+			sum += s
+		}
+		if sum > 0 {
+			k := 100 / sum
+			for _, m := range g.Members {
+				r.share[m*years+yi] *= k
+			}
+		}
+	}
+	for _, m := range g.Members {
+		for yi := range years {
+			r.value[m*years+yi] = r.share[m*years+yi] / 100 * parent[yi]
+		}
+	}
+}
