@@ -251,20 +251,25 @@ func (s *source) hasKey(path []any, key string) bool {
 	return false
 }
 
-// topKey returns the first top-level key of a YAML or JSON document, or ""
-// if it cannot be parsed. validate uses it to tell datasets from scenarios.
-func topKeys(data []byte) []string {
+// topKeys returns the top-level keys of a YAML or JSON document.
+func topKeys(file string, data []byte) ([]string, error) {
+	if len(data) > MaxFileSize {
+		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize)}}
+	}
 	f, err := parser.ParseBytes(data, 0)
-	if err != nil || len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil
+	if err != nil {
+		return nil, ErrorList{yamlError(file, err, nil)}
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: "file is empty"}}
 	}
 	m, ok := f.Docs[0].Body.(*ast.MappingNode)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	var keys []string
 	for _, mv := range m.Values {
 		keys = append(keys, keyText(mv.Key))
 	}
-	return keys
+	return keys, nil
 }

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guptarohit/asciigraph"
+)
+
+// chart plots the listed segments over the years with asciigraph.
+type chart struct {
+	c             *common
+	width, height int
+}
+
+func newChart(c *common) chart { return chart{c: c} }
+
+// SetSize sets the outer size of the pane.
+func (ch *chart) SetSize(w, h int) { ch.width, ch.height = w, h }
+
+// View renders the pane with its border.
+func (ch *chart) View() string {
+	c := ch.c
+	title := "Chart: " + c.metric.String() + " (v)"
+	inner, innerH := ch.width-2, ch.height-2
+	return pane(c.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
+}
+
+func (ch *chart) body(w, h int) string {
+	c, s := ch.c, ch.c.styles
+	kids := c.children()
+	first := 0
+	if c.metric == MetricGrowth {
+		first = 1 // no growth in the base year
+	}
+	var series [][]float64
+	var names []string
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, n := range kids {
+		ys := make([]float64, 0, c.res.Years-first)
+		for yi := first; yi < c.res.Years; yi++ {
+			v := c.metricValue(n, yi)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// asciigraph panics on ±Inf and draws garbage for NaN runs.
+				v = 0
+			}
+			ys = append(ys, v)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		series = append(series, ys)
+		names = append(names, clean(c.ds.Nodes[n].Name))
+	}
+	if len(series) == 0 || len(series[0]) < 2 || w < 20 || h < 5 {
+		return s.Muted.Render("(nothing to plot)")
+	}
+
+	legend := ch.legend(names, w)
+	plotH := h - 2 - len(legend) // x-axis line and labels
+	if plotH < 2 {
+		legend = nil
+		plotH = h - 2
+	}
+	prec := uint(1)
+	if c.metric == MetricValue && hi < 10 {
+		prec = 2
+	}
+	labelW := max(len(fmt.Sprintf("%.*f", prec, hi)), len(fmt.Sprintf("%.*f", prec, lo))) + 2
+	plotW := max(w-labelW-2, 10)
+	opts := []asciigraph.Option{
+		asciigraph.Height(max(plotH-1, 1)),
+		asciigraph.Width(plotW),
+		asciigraph.Precision(prec),
+		asciigraph.XAxisRange(float64(c.res.BaseYear+first), float64(c.res.BaseYear+c.res.Years-1)),
+		asciigraph.XAxisTickCount(min(c.res.Years-first, max(plotW/7, 2))),
+		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
+	}
+	if hi == lo {
+		// A flat chart would otherwise have no vertical range at all.
+		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
+	}
+	if s.noColor {
+		sets := make([]asciigraph.CharSet, len(series))
+		for i := range sets {
+			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
+		}
+		opts = append(opts, asciigraph.SeriesChars(sets...))
+	} else {
+		cols := make([]asciigraph.AnsiColor, len(series))
+		for i := range cols {
+			cols[i] = s.seriesColor(i)
+		}
+		opts = append(opts, asciigraph.SeriesColors(cols...), asciigraph.AxisColor(asciigraph.Gray),
+			asciigraph.LabelColor(asciigraph.Gray))
+	}
+	plot := asciigraph.PlotMany(series, opts...)
+	lines := strings.Split(plot, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "")
+	}
+	return strings.Join(append(lines, legend...), "\n")
+}
+
+// legend lays out one swatch and name per series, wrapping to width w.
+// asciigraph's own legend is a single line that cannot wrap, which does
+// not fit six application names into an 80-column terminal.
+func (ch *chart) legend(names []string, w int) []string {
+	s := ch.c.styles
+	maxName := max(w/2-3, 8)
+	var lines []string
+	line, lineW := "", 0
+	for i, n := range names {
+		n = ansi.Truncate(n, maxName, "…")
+		item := s.seriesMark(i) + " " + n
+		iw := 2 + ansi.StringWidth(n)
+		if lineW > 0 && lineW+2+iw > w {
+			lines = append(lines, line)
+			line, lineW = "", 0
+		}
+		if lineW > 0 {
+			line += "  "
+			lineW += 2
+		}
+		line += item
+		lineW += iw
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

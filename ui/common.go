@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// Metric is what the chart and the table show.
+type Metric int
+
+// The chart metrics, cycled by `v`.
+const (
+	MetricValue Metric = iota
+	MetricShare
+	MetricGrowth
+	metricCount
+)
+
+func (m Metric) String() string {
+	switch m {
+	case MetricShare:
+		return "share of parent, %"
+	case MetricGrowth:
+		return "growth, % y/y"
+	}
+	return "value, US$ bn"
+}
+
+// common is the state every pane reads: the dataset, the scenario's
+// history and its current projection, what is selected, and the styles.
+// The root model owns it; panes hold a pointer and never change the
+// scenario themselves.
+type common struct {
+	ds       *model.Dataset
+	scenario string
+	hist     *model.History
+	saved    model.Assumptions // state as last opened or saved, for the unsaved marker
+	res      forecast.Result
+	styles   *Styles
+	keys     KeyMap
+
+	dim    int   // selected dimension tab
+	parent []int // per dimension: node whose children are listed (0 = top level)
+	cursor []int // per dimension: selected row (0 is the parent row)
+	metric Metric
+}
+
+func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles) *common {
+	c := &common{
+		ds: ds, scenario: sc.Name, hist: model.NewHistory(ds, sc.Assumptions), saved: sc.Assumptions.Clone(),
+		styles: styles, keys: DefaultKeyMap(),
+		parent: make([]int, len(ds.Dims)), cursor: make([]int, len(ds.Dims)),
+	}
+	c.reproject()
+	return c
+}
+
+// reproject recomputes the forecast after any change of assumptions. The
+// result's buffers are reused, so this allocates nothing once warm.
+func (c *common) reproject() {
+	a := c.hist.Current()
+	forecast.ProjectInto(&c.res, c.ds, &a)
+}
+
+func (c *common) assumptions() model.Assumptions { return c.hist.Current() }
+
+func (c *common) dirty() bool { return !c.hist.Current().Equal(c.saved) }
+
+// rows returns the listed nodes: the parent first, then its children.
+func (c *common) rows() []int {
+	p := c.parent[c.dim]
+	var kids []int
+	if p == 0 {
+		kids = c.ds.Dims[c.dim].Top
+	} else {
+		kids = c.ds.Nodes[p].Children
+	}
+	out := make([]int, 0, len(kids)+1)
+	out = append(out, p)
+	return append(out, kids...)
+}
+
+// children returns the listed segments without the parent row.
+func (c *common) children() []int { return c.rows()[1:] }
+
+// selected returns the node of the selected row.
+func (c *common) selected() int {
+	rows := c.rows()
+	i := min(max(c.cursor[c.dim], 0), len(rows)-1)
+	return rows[i]
+}
+
+func (c *common) moveCursor(delta int) {
+	n := len(c.rows())
+	c.cursor[c.dim] = min(max(c.cursor[c.dim]+delta, 0), n-1)
+}
+
+func (c *common) setCursor(i int) {
+	n := len(c.rows())
+	c.cursor[c.dim] = min(max(i, 0), n-1)
+}
+
+// drill lists the selected segment's children; it reports false for a leaf.
+func (c *common) drill() bool {
+	n := c.selected()
+	if n == 0 || n == c.parent[c.dim] || len(c.ds.Nodes[n].Children) == 0 {
+		return false
+	}
+	c.parent[c.dim] = n
+	c.cursor[c.dim] = 1
+	return true
+}
+
+// back returns to the parent level, keeping the drilled segment selected.
+func (c *common) back() bool {
+	p := c.parent[c.dim]
+	if p == 0 {
+		return false
+	}
+	c.parent[c.dim] = c.ds.Nodes[p].Parent
+	for i, r := range c.rows() {
+		if r == p {
+			c.cursor[c.dim] = i
+		}
+	}
+	return true
+}
+
+// nodeName is the label of a node in the current dimension: the total is
+// named after the market.
+func (c *common) nodeName(n int) string {
+	if n == 0 {
+		return "Total"
+	}
+	return c.ds.Nodes[n].Name
+}
+
+// metricValue returns node's figure for the current metric in year yi.
+func (c *common) metricValue(n, yi int) float64 {
+	switch c.metric {
+	case MetricShare:
+		return c.res.Share(n, yi)
+	case MetricGrowth:
+		return c.res.Growth(n, yi)
+	}
+	return c.res.Value(n, yi)
+}
+
+func fmtNum(x float64, prec int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", prec, x)
+}
+
+func fmtSigned(x float64, prec int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%+.*f", prec, x)
+}
+
+// maxRows is the most rows any level of any dimension lists.
+func (c *common) maxRows() int {
+	n := 0
+	for _, d := range c.ds.Dims {
+		n = max(n, len(d.Top)+1)
+	}
+	for _, node := range c.ds.Nodes {
+		n = max(n, len(node.Children)+1)
+	}
+	return n
+}

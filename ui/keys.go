@@ -1,0 +1,78 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the dashboard. Keys are matched only
+// through these bindings, and the same bindings build the help, so the
+// help can never disagree with what the keys do.
+type KeyMap struct {
+	Tab1, Tab2, Tab3, Tab4 key.Binding
+	PrevTab, NextTab       key.Binding
+	Up, Down               key.Binding
+	Drill, Back            key.Binding
+	GrowthUp, GrowthDown   key.Binding
+	ShareUp, ShareDown     key.Binding
+	Exact                  key.Binding
+	Lock                   key.Binding
+	Undo, Redo             key.Binding
+	ResetRow, ResetAll     key.Binding
+	Metric                 key.Binding
+	Mode                   key.Binding
+	Focus                  key.Binding
+	Help                   key.Binding
+	Quit                   key.Binding
+
+	// Keys of the value prompt and the quit question.
+	Confirm, Cancel, Field, Yes, No key.Binding
+}
+
+// DefaultKeyMap returns the key contract of DESIGN.md §6.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Tab1:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1-4", "dimension tab")),
+		Tab2:       key.NewBinding(key.WithKeys("2")),
+		Tab3:       key.NewBinding(key.WithKeys("3")),
+		Tab4:       key.NewBinding(key.WithKeys("4")),
+		PrevTab:    key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "previous/next tab")),
+		NextTab:    key.NewBinding(key.WithKeys("]")),
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Drill:      key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter/→", "drill into children")),
+		Back:       key.NewBinding(key.WithKeys("esc", "left", "h"), key.WithHelp("esc/←", "back")),
+		GrowthUp:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "growth ±0.5 pp")),
+		GrowthDown: key.NewBinding(key.WithKeys("-", "_")),
+		ShareUp:    key.NewBinding(key.WithKeys(">", "."), key.WithHelp(">/<", "share ±0.5 pp")),
+		ShareDown:  key.NewBinding(key.WithKeys("<", ",")),
+		Exact:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "type a value")),
+		Lock:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "lock/unlock share")),
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
+		Redo:       key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "redo")),
+		ResetRow:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset row")),
+		ResetAll:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset scenario")),
+		Metric:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "value/share/growth")),
+		Mode:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bottom-up from this tab / top-down")),
+		Focus:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus tree/table")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Field:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "growth ↔ share")),
+		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit")),
+		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "stay")),
+	}
+}
+
+// ShortHelp is the one-line help of the status bar.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Tab1, k.Down, k.Drill, k.GrowthUp, k.ShareUp, k.Exact, k.Undo, k.Help, k.Quit}
+}
+
+// FullHelp is the `?` screen, grouped by what the keys are for.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus},
+		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode},
+		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// statusKind colours the status message.
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusError
+)
+
+// status is the bottom line: the last message on the left, short help on
+// the right.
+type status struct {
+	c     *common
+	width int
+	msg   string
+	kind  statusKind
+	help  help.Model
+}
+
+func newStatus(c *common) status {
+	h := help.New()
+	return status{c: c, help: h}
+}
+
+// SetSize sets the line's width.
+func (s *status) SetSize(w int) {
+	s.width = w
+	s.help.SetWidth(w)
+}
+
+func (s *status) info(msg string)  { s.msg, s.kind = msg, statusInfo }
+func (s *status) error(msg string) { s.msg, s.kind = msg, statusError }
+func (s *status) clear()           { s.msg = "" }
+
+// View renders the message and as much short help as fits beside it.
+func (s *status) View() string {
+	st := s.c.styles
+	msg := ""
+	if s.msg != "" {
+		style := st.Accent
+		if s.kind == statusError {
+			style = st.Error
+		}
+		msg = style.Render(ansi.Truncate(clean(s.msg), s.width, "…"))
+	}
+	room := s.width - lipgloss.Width(msg) - 2
+	if room < 20 {
+		return msg
+	}
+	s.help.SetWidth(room)
+	hv := s.help.ShortHelpView(s.c.keys.ShortHelp())
+	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
+	if msg == "" {
+		return hv
+	}
+	return msg + spaces(max(gap, 1)) + hv
+}
+
+func spaces(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = ' '
+	}
+	return string(b)
+}

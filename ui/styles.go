@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+	"github.com/guptarohit/asciigraph"
+)
+
+// palette is the small set of semantic colours everything is drawn with.
+type palette struct {
+	text, muted, accent, border, selBg, selFg, good, bad color.Color
+	// series are xterm-256 colour numbers for asciigraph, which writes its
+	// own escape codes rather than taking lipgloss colours.
+	series []asciigraph.AnsiColor
+}
+
+func darkPalette() palette {
+	return palette{
+		text: lipgloss.Color("#E6E6E6"), muted: lipgloss.Color("#8A8F98"), accent: lipgloss.Color("#7AB8FF"),
+		border: lipgloss.Color("#4A5060"), selBg: lipgloss.Color("#2F4A6B"), selFg: lipgloss.Color("#FFFFFF"),
+		good: lipgloss.Color("#7BD88F"), bad: lipgloss.Color("#FF7A7A"),
+		series: []asciigraph.AnsiColor{asciigraph.DodgerBlue, asciigraph.Orange, asciigraph.LimeGreen,
+			asciigraph.HotPink, asciigraph.Gold, asciigraph.MediumPurple, asciigraph.Turquoise, asciigraph.Salmon},
+	}
+}
+
+func lightPalette() palette {
+	return palette{
+		text: lipgloss.Color("#1E1E1E"), muted: lipgloss.Color("#6B7078"), accent: lipgloss.Color("#0B5CAD"),
+		border: lipgloss.Color("#A0A6B0"), selBg: lipgloss.Color("#CFE3FA"), selFg: lipgloss.Color("#000000"),
+		good: lipgloss.Color("#1D7A35"), bad: lipgloss.Color("#B3261E"),
+		series: []asciigraph.AnsiColor{asciigraph.Blue, asciigraph.DarkOrange, asciigraph.Green,
+			asciigraph.DeepPink, asciigraph.DarkGoldenrod, asciigraph.Purple, asciigraph.Teal, asciigraph.Brown},
+	}
+}
+
+// Styles are every lipgloss style of the dashboard, built from one palette.
+type Styles struct {
+	noColor bool
+	pal     palette
+
+	Title, Muted, Accent, Good, Bad, Error lipgloss.Style
+	Tab, ActiveTab                         lipgloss.Style
+	Pane, FocusedPane                      lipgloss.Style
+	PaneTitle                              lipgloss.Style
+	Header, Row, Selected, Total           lipgloss.Style
+}
+
+// newStyles builds the styles for a dark or light background. With
+// noColor, only attributes (bold, reverse, underline) distinguish things.
+func newStyles(dark, noColor bool) *Styles {
+	p := darkPalette()
+	if !dark {
+		p = lightPalette()
+	}
+	s := &Styles{noColor: noColor, pal: p}
+	st := lipgloss.NewStyle
+	fg := func(c color.Color) lipgloss.Style {
+		if noColor {
+			return st()
+		}
+		return st().Foreground(c)
+	}
+	border := lipgloss.RoundedBorder()
+	s.Title = fg(p.accent).Bold(true)
+	s.Muted = fg(p.muted)
+	s.Accent = fg(p.accent)
+	s.Good = fg(p.good)
+	s.Bad = fg(p.bad)
+	s.Error = fg(p.bad).Bold(true)
+	s.Tab = fg(p.muted).Padding(0, 1)
+	s.ActiveTab = fg(p.accent).Bold(true).Underline(true).Padding(0, 1)
+	s.Pane = st().Border(border)
+	s.FocusedPane = st().Border(lipgloss.ThickBorder())
+	if !noColor {
+		s.Pane = s.Pane.BorderForeground(p.border)
+		s.FocusedPane = s.FocusedPane.BorderForeground(p.accent)
+	}
+	s.PaneTitle = fg(p.accent).Bold(true)
+	s.Header = fg(p.muted).Bold(true)
+	s.Row = st()
+	s.Total = st().Bold(true)
+	if noColor {
+		s.Selected = st().Reverse(true)
+	} else {
+		s.Selected = st().Background(p.selBg).Foreground(p.selFg)
+	}
+	return s
+}
+
+// seriesColor returns the chart colour of series i.
+func (s *Styles) seriesColor(i int) asciigraph.AnsiColor {
+	return s.pal.series[i%len(s.pal.series)]
+}
+
+// seriesMark is the legend swatch of series i, in its colour (or, without
+// colour, a distinct character matching the line drawn in the chart).
+func (s *Styles) seriesMark(i int) string {
+	if s.noColor {
+		return string(seriesRune(i))
+	}
+	c := s.seriesColor(i)
+	return c.String() + "■" + asciigraph.Default.String()
+}
+
+// noColorChars tell series apart when colour is off.
+const noColorChars = "●+xo*#%@"
+
+func seriesRune(i int) rune {
+	r := []rune(noColorChars)
+	return r[i%len(r)]
+}

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// yearTable shows the listed segments by year in the chart's metric, with
+// the realised CAGR and the change in share over the whole period.
+type yearTable struct {
+	c             *common
+	t             table.Model
+	width, height int
+	focused       bool
+	yearOffset    int // first year column shown when not all fit
+	yearCols      int
+}
+
+const (
+	yearColW  = 7
+	cagrColW  = 6
+	dShareW   = 7
+	minNameW  = 14
+	cellPad   = 2 // bubbles table pads each cell by one on each side
+	tableKeys = "←/→ years"
+)
+
+func newYearTable(c *common) yearTable {
+	t := table.New(table.WithFocused(true), table.WithKeyMap(table.KeyMap{}))
+	yt := yearTable{c: c, t: t}
+	yt.applyStyles()
+	return yt
+}
+
+func (y *yearTable) applyStyles() {
+	s := y.c.styles
+	y.t.SetStyles(table.Styles{
+		Header:   s.Header.Padding(0, 1),
+		Cell:     lipgloss.NewStyle().Padding(0, 1),
+		Selected: s.Selected,
+	})
+}
+
+// SetSize sets the outer size of the pane.
+func (y *yearTable) SetSize(w, h int) {
+	y.width, y.height = w, h
+	y.refresh()
+}
+
+// Update scrolls the year columns when the table has focus.
+func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return y, nil
+	}
+	switch {
+	case key.Matches(k, y.c.keys.Back):
+		y.yearOffset = max(y.yearOffset-1, 0)
+	case key.Matches(k, y.c.keys.Drill):
+		y.yearOffset = min(y.yearOffset+1, max(y.c.res.Years-y.yearCols, 0))
+	}
+	y.refresh()
+	return y, nil
+}
+
+// refresh rebuilds columns and rows from the current projection.
+func (y *yearTable) refresh() {
+	c := y.c
+	inner := y.width - 2
+	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
+	years := c.res.Years
+	fit := (inner - fixed - (minNameW + cellPad)) / (yearColW + cellPad)
+	y.yearCols = max(min(years, fit), 1)
+	y.yearOffset = min(y.yearOffset, years-y.yearCols)
+	nameW := inner - fixed - y.yearCols*(yearColW+cellPad) - cellPad
+
+	cols := []table.Column{{Title: "Segment", Width: max(nameW, 4)}}
+	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
+		cols = append(cols, table.Column{Title: fmt.Sprintf("%*d", yearColW, c.res.Year(yi)), Width: yearColW})
+	}
+	cols = append(cols, table.Column{Title: fmt.Sprintf("%*s", cagrColW, "CAGR"), Width: cagrColW},
+		table.Column{Title: fmt.Sprintf("%*s", dShareW, "Δshare"), Width: dShareW})
+
+	prec := 2
+	if c.metric != MetricValue {
+		prec = 1
+	}
+	last := years - 1
+	var rows []table.Row
+	for i, n := range c.rows() {
+		name := clean(c.nodeName(n))
+		if i > 0 {
+			name = "  " + name
+		}
+		r := table.Row{name}
+		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
+			r = append(r, fmt.Sprintf("%*s", yearColW, fmtNum(c.metricValue(n, yi), prec)))
+		}
+		r = append(r, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, 0, last), 1)),
+			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, 0, last), 1)))
+		rows = append(rows, r)
+	}
+	// Columns first: SetRows renders against the current columns.
+	y.t.SetRows(nil)
+	y.t.SetColumns(cols)
+	y.t.SetRows(rows)
+	y.t.SetWidth(inner)
+	y.t.SetHeight(max(y.height-2, 2))
+	y.t.SetCursor(c.cursor[c.dim])
+}
+
+// View renders the pane with its border.
+func (y *yearTable) View() string {
+	c := y.c
+	title := "Table: " + c.metric.String()
+	if y.yearCols < c.res.Years {
+		title += " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" +
+			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab, " + tableKeys + ")"
+	}
+	title += " · CAGR and Δshare (pp) " + strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
+	return pane(c.styles, y.focused, title, y.t.View(), y.width, y.height)
+}
+
+// rowAt returns the row index under line y of the pane (0 is the top
+// border), or -1. The bubbles table scrolls its own viewport; with the
+// few rows of one level it shows them all.
+func (y *yearTable) rowAt(line int) int {
+	i := line - 2
+	if line < 2 || i >= len(y.c.rows()) || line >= y.height-1 {
+		return -1
+	}
+	return i
+}

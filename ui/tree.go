@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"iomt/model"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// tree lists the segments of the selected dimension at the current level,
+// with their base share, entered and realised CAGR, and marks.
+type tree struct {
+	c             *common
+	width, height int // outer size, border included
+	focused       bool
+	offset        int // first listed row, when the list scrolls
+}
+
+func newTree(c *common) tree { return tree{c: c} }
+
+// SetSize sets the outer size of the pane.
+func (t *tree) SetSize(w, h int) { t.width, t.height = w, h }
+
+const (
+	treeShareW = 7
+	treeRateW  = 6
+	treeMarkW  = 2
+)
+
+// visibleRows is how many segment rows fit under the column header.
+func (t *tree) visibleRows() int { return max(t.height-3, 1) }
+
+func (t *tree) scroll() {
+	vis := t.visibleRows()
+	cur := t.c.cursor[t.c.dim]
+	if cur < t.offset {
+		t.offset = cur
+	}
+	if cur >= t.offset+vis {
+		t.offset = cur - vis + 1
+	}
+	t.offset = max(0, min(t.offset, len(t.c.rows())-vis))
+}
+
+// rowAt returns the row index under line y of the pane (0 is the top
+// border), or -1.
+func (t *tree) rowAt(y int) int {
+	i := y - 2 + t.offset
+	if y < 2 || i >= len(t.c.rows()) || y >= t.height-1 {
+		return -1
+	}
+	return i
+}
+
+// View renders the pane with its border.
+func (t *tree) View() string {
+	c, s := t.c, t.c.styles
+	inner := t.width - 2
+	nameW := max(inner-treeShareW-2*treeRateW-treeMarkW-1, 8)
+	a := c.assumptions()
+	t.scroll()
+
+	var b strings.Builder
+	hdr := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, "Segment", treeShareW, "Share", treeRateW, "CAGR", treeRateW, "Real", treeMarkW, "")
+	b.WriteString(s.Header.Render(ansi.Truncate(hdr, inner, "")))
+	rows := c.rows()
+	last := c.res.Years - 1
+	for i := t.offset; i < len(rows) && i < t.offset+t.visibleRows(); i++ {
+		n := rows[i]
+		node := &c.ds.Nodes[n]
+		name := clean(c.nodeName(n))
+		if i == 0 && n != 0 {
+			name = "▾ " + name
+		} else if i > 0 {
+			name = "  " + name
+			if len(node.Children) > 0 {
+				name += " ›"
+			}
+		}
+		share := fmtNum(a.Share[n], 1)
+		if n != 0 && (node.IsReported("share_pct") || node.IsReported("value_bn")) {
+			share += "*"
+		} else {
+			share += " "
+		}
+		entered := fmtNum(a.Growth[n], 1)
+		if n == 0 && a.Mode == model.BottomUp {
+			entered = "sum"
+		}
+		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) {
+			entered += "*"
+		}
+		mark := ""
+		if a.Locked[n] {
+			mark = "L"
+		}
+		line := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, ansi.Truncate(name, nameW, "…"), treeShareW, share,
+			treeRateW, entered, treeRateW, fmtNum(c.res.CAGR(n, 0, last), 1), treeMarkW, mark)
+		line = padRight(ansi.Truncate(line, inner, ""), inner)
+		style := s.Row
+		if i == 0 {
+			style = s.Total
+		}
+		if i == c.cursor[c.dim] {
+			style = s.Selected
+		}
+		b.WriteString("\n")
+		b.WriteString(style.Render(line))
+	}
+	title := "Segments"
+	if p := c.parent[c.dim]; p != 0 {
+		title = "Segments of " + clean(c.ds.Nodes[p].Name) + " (esc: back)"
+	}
+	return pane(s, t.focused, title, b.String(), t.width, t.height)
+}
+
+func padRight(s string, w int) string {
+	if d := w - ansi.StringWidth(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
