@@ -115,7 +115,10 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 			}
 		}
 		for _, m := range ds.Groups[driverGroup].Members {
-			for yi := range years {
+			// The base year keeps the entered share exactly (DESIGN.md §4);
+			// value/total would differ from it in the last bits.
+			r.share[m*years] = a.Share[m]
+			for yi := 1; yi < years; yi++ {
 				if total[yi] > 0 {
 					r.share[m*years+yi] = r.value[m*years+yi] / total[yi] * 100
 				} else {
@@ -159,9 +162,11 @@ func splitGroup(r *Result, g *model.Group, a *model.Assumptions) {
 			sum += s
 		}
 		if sum > 0 {
+			// min: rounding can lift a lone non-zero share to
+			// 100.00000000000001, and a share never exceeds its parent.
 			k := 100 / sum
 			for _, m := range g.Members {
-				r.share[m*years+yi] *= k
+				r.share[m*years+yi] = min(r.share[m*years+yi]*k, 100)
 			}
 		}
 	}

@@ -1,0 +1,90 @@
+package forecast_test
+
+import (
+	"testing"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// The UI re-projects on every keypress: with a reused Result that must not
+// allocate, in either mode.
+func TestProjectIntoDoesNotAllocate(t *testing.T) {
+	ds := loadIoMT(t)
+	for _, me := range []model.Edit{
+		{Kind: model.SetMode, Mode: model.TopDown},
+		{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3},
+	} {
+		a := apply(t, ds, ds.Base(), me)
+		var r forecast.Result
+		forecast.ProjectInto(&r, ds, &a)
+		if allocs := testing.AllocsPerRun(100, func() { forecast.ProjectInto(&r, ds, &a) }); allocs != 0 {
+			t.Errorf("%s: ProjectInto allocates %v times per call with a reused Result, want 0", a.Mode, allocs)
+		}
+	}
+}
+
+// BenchmarkProject is one full projection of the IoMT dataset into a
+// reused Result, as the UI does on every keypress.
+func BenchmarkProject(b *testing.B) {
+	ds := loadIoMT(b)
+	a := ds.Base()
+	var r forecast.Result
+	forecast.ProjectInto(&r, ds, &a)
+	b.ReportAllocs()
+	for b.Loop() {
+		forecast.ProjectInto(&r, ds, &a)
+	}
+}
+
+// BenchmarkProjectBottomUp is the same in bottom-up mode, Region driving.
+func BenchmarkProjectBottomUp(b *testing.B) {
+	ds := loadIoMT(b)
+	a := apply(b, ds, ds.Base(), model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3})
+	var r forecast.Result
+	forecast.ProjectInto(&r, ds, &a)
+	b.ReportAllocs()
+	for b.Loop() {
+		forecast.ProjectInto(&r, ds, &a)
+	}
+}
+
+// BenchmarkEditAndProject is one keypress: a growth edit through the
+// undo history, then a projection of the new state.
+func BenchmarkEditAndProject(b *testing.B) {
+	ds := loadIoMT(b)
+	h := model.NewHistory(ds, ds.Base())
+	tm, ok := ds.Lookup("Application/Telemedicine")
+	if !ok {
+		b.Fatal("no Application/Telemedicine")
+	}
+	var r forecast.Result
+	cur := h.Current()
+	forecast.ProjectInto(&r, ds, &cur)
+	// Alternate two rates so every edit changes the state and is recorded.
+	rates := [2]float64{19.5, 20}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := h.Do(model.Edit{Kind: model.SetGrowth, Node: tm, Value: rates[i&1]}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+		cur := h.Current()
+		forecast.ProjectInto(&r, ds, &cur)
+	}
+}
+
+// BenchmarkGoalSeek is one goal seek on the market's CAGR (about 60
+// projections of bisection).
+func BenchmarkGoalSeek(b *testing.B) {
+	ds := loadIoMT(b)
+	a := ds.Base()
+	g := forecast.Goal{Node: 0, Year: 2027, Target: 200, Lever: 0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := forecast.GoalSeek(ds, a, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
