@@ -1,0 +1,205 @@
+package export
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+
+	"iomt/model"
+)
+
+// jnum is a float64 that marshals with the same twelve significant digits
+// as the CSV, and as null when it is NaN or infinite (growth in the base
+// year, the CAGR of a segment that starts at zero), so the output is always
+// valid JSON.
+type jnum float64
+
+// MarshalJSON implements json.Marshaler.
+func (x jnum) MarshalJSON() ([]byte, error) {
+	s := num(float64(x))
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return []byte(s), nil
+}
+
+type jsonDoc struct {
+	Market          string          `json:"market"`
+	Currency        string          `json:"currency"`
+	Unit            string          `json:"unit"`
+	Source          string          `json:"source"`
+	Scenario        string          `json:"scenario"`
+	Mode            string          `json:"mode"`
+	Driver          string          `json:"driver,omitempty"`
+	CompareScenario *string         `json:"compare_scenario,omitempty"`
+	BaseYear        int             `json:"base_year"`
+	EndYear         int             `json:"end_year"`
+	Years           []int           `json:"years"`
+	Total           jsonTotal       `json:"total"`
+	Dimensions      []jsonDimension `json:"dimensions"`
+}
+
+type jsonTotal struct {
+	Reported []string          `json:"reported"`
+	Notes    map[string]string `json:"notes,omitempty"`
+	// CAGRPct is the entered market rate; null in bottom-up mode, where
+	// the total's growth is an output (see RealisedCAGRPct).
+	CAGRPct         *jnum           `json:"cagr_pct"`
+	GrowthByYearPct map[string]jnum `json:"growth_by_year_pct,omitempty"`
+	RealisedCAGRPct jnum            `json:"realised_cagr_pct"`
+	series
+}
+
+type jsonDimension struct {
+	Name     string        `json:"name"`
+	Segments []jsonSegment `json:"segments"`
+}
+
+type jsonSegment struct {
+	Name            string            `json:"name"`
+	Path            string            `json:"path"`
+	Reported        []string          `json:"reported"`
+	Notes           map[string]string `json:"notes,omitempty"`
+	SharePct        jnum              `json:"share_pct"`
+	CAGRPct         jnum              `json:"cagr_pct"`
+	RealisedCAGRPct jnum              `json:"realised_cagr_pct"`
+	ShareChangePP   jnum              `json:"share_change_pp"`
+	series
+	Segments []jsonSegment `json:"segments,omitempty"`
+}
+
+// series holds a node's yearly figures, and the comparison when there is
+// one. Embedded, its fields appear inline.
+type series struct {
+	Values        []jnum `json:"values"`
+	Shares        []jnum `json:"shares,omitempty"` // segments only: the total is 100 % of itself
+	GrowthPct     []jnum `json:"growth_pct"`
+	CompareValues []jnum `json:"compare_values,omitempty"`
+	DiffUSDBn     []jnum `json:"diff_usd_bn,omitempty"`
+	DiffPct       []jnum `json:"diff_pct,omitempty"`
+}
+
+// JSON writes the forecast as one indented JSON document with the same
+// numbers as the CSV, nested as the market tree: the header (market,
+// currency, unit, source, scenario, mode, driver in bottom-up mode,
+// base_year, end_year, years), the total (values, growth_pct, the entered
+// cagr_pct and growth_by_year_pct, null and absent in bottom-up mode where
+// the total is an output, and realised_cagr_pct) and
+// every dimension's segments, each with its reported figures, the
+// dataset's notes, its base-year share_pct, entered cagr_pct,
+// realised_cagr_pct and share_change_pp over the whole period, and yearly
+// values, shares and growth_pct, then its children under "segments".
+//
+// "reported" lists the figures of this export that are the report's own:
+// a figure the scenario has changed is no longer listed. Undefined numbers
+// (growth in the base year, growth or CAGR from zero) are null. With
+// in.Compare set, compare_scenario is added, and every node gains
+// compare_values, diff_usd_bn and diff_pct. The output is deterministic.
+func JSON(w io.Writer, in Input) error {
+	if err := in.check(true); err != nil {
+		return err
+	}
+	ds, a, r := in.Dataset, in.Assumptions, in.Result
+	mk := newMarks(&in)
+	end := r.Years - 1
+	doc := jsonDoc{
+		Market: ds.Market, Currency: ds.Currency, Unit: ds.Unit, Source: ds.Source,
+		Scenario: in.Scenario, Mode: a.Mode.String(),
+		BaseYear: ds.BaseYear, EndYear: ds.EndYear,
+		Years:      make([]int, r.Years),
+		Dimensions: make([]jsonDimension, 0, len(ds.Dims)),
+	}
+	for yi := range r.Years {
+		doc.Years[yi] = r.Year(yi)
+	}
+	if a.Mode == model.BottomUp {
+		doc.Driver = ds.Dims[a.Driver].Name
+	}
+	if in.Compare != nil {
+		doc.CompareScenario = &in.Compare.Scenario
+	}
+
+	doc.Total = jsonTotal{
+		Reported:        mk.fields(0),
+		Notes:           ds.Nodes[0].Notes,
+		RealisedCAGRPct: jnum(r.CAGR(0, 0, end)),
+		series:          in.series(0),
+	}
+	if a.Mode == model.TopDown {
+		g := jnum(a.Growth[0])
+		doc.Total.CAGRPct = &g
+		for i, y := range a.YearGrowth {
+			if finite(y) {
+				if doc.Total.GrowthByYearPct == nil {
+					doc.Total.GrowthByYearPct = map[string]jnum{}
+				}
+				doc.Total.GrowthByYearPct[strconv.Itoa(ds.BaseYear+1+i)] = jnum(y)
+			}
+		}
+	}
+
+	var segment func(n int) jsonSegment
+	segment = func(n int) jsonSegment {
+		node := &ds.Nodes[n]
+		s := jsonSegment{
+			Name: node.Name, Path: node.Path,
+			Reported:        mk.fields(n),
+			Notes:           node.Notes,
+			SharePct:        jnum(r.Share(n, 0)),
+			CAGRPct:         jnum(a.Growth[n]),
+			RealisedCAGRPct: jnum(r.CAGR(n, 0, end)),
+			ShareChangePP:   jnum(r.ShareChange(n, 0, end)),
+			series:          in.series(n),
+		}
+		for _, c := range node.Children {
+			s.Segments = append(s.Segments, segment(c))
+		}
+		return s
+	}
+	for _, d := range ds.Dims {
+		jd := jsonDimension{Name: d.Name, Segments: make([]jsonSegment, 0, len(d.Top))}
+		for _, n := range d.Top {
+			jd.Segments = append(jd.Segments, segment(n))
+		}
+		doc.Dimensions = append(doc.Dimensions, jd)
+	}
+
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "Middle East & Africa", not "\u0026"
+	return enc.Encode(doc)
+}
+
+// series returns node n's yearly figures, with the comparison if any.
+func (in *Input) series(n int) series {
+	r := in.Result
+	s := series{
+		Values:    jnums(r.Series(n)),
+		GrowthPct: make([]jnum, r.Years),
+	}
+	if n != 0 {
+		s.Shares = jnums(r.ShareSeries(n))
+	}
+	for yi := range r.Years {
+		s.GrowthPct[yi] = jnum(r.Growth(n, yi))
+	}
+	if c := in.Compare; c != nil {
+		s.CompareValues = jnums(c.Result.Series(n))
+		s.DiffUSDBn = make([]jnum, r.Years)
+		s.DiffPct = make([]jnum, r.Years)
+		for yi := range r.Years {
+			a, b := r.Value(n, yi), c.Result.Value(n, yi)
+			s.DiffUSDBn[yi] = jnum(a - b)
+			s.DiffPct[yi] = jnum(diffPct(a, b))
+		}
+	}
+	return s
+}
+
+func jnums(xs []float64) []jnum {
+	out := make([]jnum, len(xs))
+	for i, x := range xs {
+		out[i] = jnum(x)
+	}
+	return out
+}

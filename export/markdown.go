@@ -1,0 +1,198 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"iomt/model"
+)
+
+// mark follows a figure that the source reports; the footnote explains it.
+const mark = "*"
+
+// footnote is written under the tables when at least one figure is marked.
+// It does not start with "*", which Markdown would read as a list item.
+const footnote = "Figures marked * are reported in the source; all other figures are estimates."
+
+// Markdown writes a report-ready summary: a title with the market and
+// scenario, a line with the source, mode, years and unit, then one table
+// per dimension. Rows are the dimension's segments in dataset order, each
+// followed by its children (prefixed "↳ "), and a closing Total row;
+// columns are the base-year share of the parent, each year's value (two
+// decimals), the entered CAGR, the realised CAGR from the base year to the
+// end year and the change in share over that period (pp). Figures that
+// the source reports, and that the scenario has left as they are, carry a
+// "*", explained in a footnote. With in.Compare set, three columns add the
+// compared scenario's end-year value and the difference to it. Names are
+// escaped so that "|" and other Markdown syntax print as written.
+func Markdown(w io.Writer, in Input) error {
+	if err := in.check(true); err != nil {
+		return err
+	}
+	ds, a, r, cmp := in.Dataset, in.Assumptions, in.Result, in.Compare
+	mk := newMarks(&in)
+	end := r.Years - 1
+	span := fmt.Sprintf("%d–%d", ds.BaseYear, ds.EndYear)
+	unit := unitLabel(ds.Currency, ds.Unit)
+
+	var b strings.Builder
+	b.WriteString("# " + mdText(ds.Market))
+	if s := strings.TrimSpace(in.Scenario); s != "" {
+		b.WriteString(" — " + mdText(s))
+	}
+	b.WriteString("\n\n")
+	var facts []string
+	if ds.Source != "" {
+		facts = append(facts, "Source: "+mdText(ds.Source))
+	}
+	mode := a.Mode.String()
+	if a.Mode == model.BottomUp {
+		mode += " (driven by " + mdText(ds.Dims[a.Driver].Name) + ")"
+	}
+	facts = append(facts, "Mode: "+mode, "Years: "+span, "Values: "+mdText(unit))
+	if cmp != nil {
+		facts = append(facts, "Compared with: "+mdText(cmp.Scenario))
+	}
+	b.WriteString(strings.Join(facts, " · ") + "\n")
+
+	header := []string{"Segment", fmt.Sprintf("Share %d (%%)", ds.BaseYear)}
+	align := []string{":---", "---:"}
+	for yi := range r.Years {
+		header = append(header, strconv.Itoa(r.Year(yi)))
+		align = append(align, "---:")
+	}
+	header = append(header, "Entered CAGR (%)", "CAGR "+span+" (%)", "Share change "+span+" (pp)")
+	align = append(align, "---:", "---:", "---:")
+	if cmp != nil {
+		name := mdText(cmp.Scenario)
+		header = append(header,
+			fmt.Sprintf("%s %d (%s)", name, ds.EndYear, mdText(unit)),
+			fmt.Sprintf("Δ %d (%s)", ds.EndYear, mdText(unit)),
+			fmt.Sprintf("Δ %d (%%)", ds.EndYear))
+		align = append(align, "---:", "---:", "---:")
+	}
+
+	marked := false
+	cell := func(text string, n int, field string) string {
+		if mk.is(n, field) {
+			marked = true
+			return text + mark
+		}
+		return text
+	}
+	line := func(name string, n int) {
+		cells := []string{name, cell(fixed(r.Share(n, 0)), n, model.FieldShare)}
+		for yi := range r.Years {
+			v := fixed(r.Value(n, yi))
+			if yi == 0 {
+				v = cell(v, n, model.FieldValue)
+			}
+			cells = append(cells, v)
+		}
+		entered := "–" // bottom-up: the total's rate is an output, not an input
+		if n != 0 || a.Mode == model.TopDown {
+			entered = cell(fixed(a.Growth[n]), n, model.FieldCAGR)
+		}
+		cells = append(cells, entered, fixed(r.CAGR(n, 0, end)), signed(r.ShareChange(n, 0, end)))
+		if cmp != nil {
+			av, bv := r.Value(n, end), cmp.Result.Value(n, end)
+			cells = append(cells, fixed(bv), signed(av-bv), signed(diffPct(av, bv)))
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+
+	for _, d := range ds.Dims {
+		b.WriteString("\n## " + mdText(d.Name) + "\n\n")
+		b.WriteString("| " + strings.Join(header, " | ") + " |\n")
+		b.WriteString("|" + strings.Join(align, "|") + "|\n")
+		var walk func(n int, prefix string)
+		walk = func(n int, prefix string) {
+			line(prefix+mdText(ds.Nodes[n].Name), n)
+			for _, c := range ds.Nodes[n].Children {
+				walk(c, "↳ "+prefix)
+			}
+		}
+		for _, n := range d.Top {
+			walk(n, "")
+		}
+		line("Total", 0)
+	}
+	if marked {
+		b.WriteString("\n" + footnote + "\n")
+	} else {
+		b.WriteString("\nAll figures are estimates.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fixed formats x with two decimals, "–" when it is undefined, and never
+// as "-0.00".
+func fixed(x float64) string {
+	if !finite(x) {
+		return "–"
+	}
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	if s == "-0.00" {
+		return "0.00"
+	}
+	return s
+}
+
+// signed is fixed with an explicit "+" on gains, for changes and
+// differences.
+func signed(x float64) string {
+	s := fixed(x)
+	if finite(x) && s != "0.00" && !strings.HasPrefix(s, "-") {
+		return "+" + s
+	}
+	return s
+}
+
+// unitLabel turns the dataset's currency and unit into the short label a
+// report uses, e.g. "US$ bn" for USD billion.
+func unitLabel(currency, unit string) string {
+	switch currency {
+	case "USD":
+		currency = "US$"
+	case "EUR":
+		currency = "€"
+	case "GBP":
+		currency = "£"
+	}
+	switch unit {
+	case "billion":
+		unit = "bn"
+	case "million":
+		unit = "m"
+	case "trillion":
+		unit = "tn"
+	}
+	return strings.TrimSpace(currency + " " + unit)
+}
+
+// mdText makes text from a data file safe in a heading or table cell:
+// control characters become spaces and Markdown syntax is escaped, so a
+// segment called "A|B" or "*new*" prints as written and cannot break the
+// table.
+func mdText(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, c := range rs {
+		switch {
+		case unicode.IsControl(c):
+			b.WriteByte(' ')
+			continue
+		case strings.ContainsRune("\\`*_[]<>|#~", c):
+			b.WriteByte('\\')
+		case c == '&' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]):
+			// "& " can never start an HTML entity; "&amp;" can.
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
