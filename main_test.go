@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// totals reads the Total rows of a CSV export, by year.
+func totals(t *testing.T, text string) map[int]float64 {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatalf("export is not valid CSV: %v", err)
+	}
+	out := map[int]float64{}
+	for _, r := range recs[1:] {
+		if r[1] == "Total" {
+			y, _ := strconv.Atoi(r[4])
+			v, _ := strconv.ParseFloat(r[5], 64)
+			out[y] = v
+		}
+	}
+	return out
+}
+
+func TestExportSecondMarketBothModes(t *testing.T) {
+	ds := filepath.Join("testdata", "smart-home-energy.yaml")
+	code, top, stderr := runCLI(t, "export", "--dataset", ds)
+	if code != 0 {
+		t.Fatalf("top-down export: exit %d, stderr %s", code, stderr)
+	}
+	// Top-down: the total follows the dataset's own rates, 9.5 % in 2023
+	// and 14.2 % after.
+	tt := totals(t, top)
+	if want := 8.4 * 1.095 * math.Pow(1.142, 7); math.Abs(tt[2030]-want) > 1e-6*want {
+		t.Errorf("top-down 2030 total = %v, want %v", tt[2030], want)
+	}
+
+	sc := writeFile(t, "bottom-up.yaml", "scenario: Regions drive\ndataset: Smart Home Energy Management\nmode: bottom-up\ndriver: Region\n")
+	code, bottom, stderr := runCLI(t, "export", "--dataset", ds, "--scenario", sc)
+	if code != 0 {
+		t.Fatalf("bottom-up export: exit %d, stderr %s", code, stderr)
+	}
+	if !strings.Contains(bottom, "Regions drive,Total,Total,,2022,8.4,") {
+		t.Errorf("bottom-up export does not start from the 2022 total of 8.4:\n%s", bottom[:200])
+	}
+	bt := totals(t, bottom)
+	if bt[2030] == tt[2030] {
+		t.Errorf("bottom-up total equals the top-down one (%v): the driver's rates were not used", bt[2030])
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := writeFile(t, "bad.yaml", strings.Replace(string(mustRead(t, "assets/iomt.yaml")), "share_pct: 36.6", "share_pct: 30.6", 1))
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"help", []string{"--help"}, 0, ""},
+		{"export default", []string{"export"}, 0, ""},
+		{"unknown format", []string{"export", "--format", "xlsx"}, 2, "csv, json, md"},
+		{"unknown flag", []string{"export", "--nope"}, 2, "unknown flag"},
+		{"missing dataset", []string{"export", "--dataset", "no-such.yaml"}, 1, "no-such.yaml"},
+		{"bad dataset", []string{"validate", bad}, 1, bad + ":"},
+		{"validate no args", []string{"validate"}, 2, ""},
+		{"validate embedded copy", []string{"validate", "assets/iomt.yaml"}, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr: %s)", code, tc.code, stderr)
+			}
+			if !strings.Contains(strings.ToLower(stderr), strings.ToLower(tc.stderr)) {
+				t.Errorf("stderr %q does not mention %q", stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestValidateNamesPlace(t *testing.T) {
+	bad := writeFile(t, "bad.yaml", strings.Replace(string(mustRead(t, "assets/iomt.yaml")), "share_pct: 36.6", "share_pct: 30.6", 1))
+	_, _, stderr := runCLI(t, "validate", bad)
+	// The Component segments list starts on line 21 of the embedded file.
+	if !strings.Contains(stderr, bad+":21:7: shares under Component add up to 94") {
+		t.Errorf("stderr does not point at the Component segments: %s", stderr)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
