@@ -162,59 +162,17 @@ func diffPct(a, b float64) float64 {
 	return (a - b) / b * 100
 }
 
-// reportTolerance absorbs float rounding when deciding whether a figure
-// shown is still the report's own.
-const reportTolerance = 1e-9
-
-func near(x, y float64) bool {
-	return math.Abs(x-y) <= reportTolerance*max(1, math.Abs(x), math.Abs(y))
-}
-
-// marks decides which figures of an export are the report's own. A
-// figure the dataset lists as reported stops being reported as soon as
-// the scenario changes it (a new share, a new rate, a share absorbed from
-// an edited sibling), so the marks never vouch for an assumption.
+// marks decides which figures of an export are the report's own (see
+// model.Dataset.StillReported).
 type marks struct {
-	ds   *model.Dataset
-	base model.Assumptions
-	a    *model.Assumptions
-	r    *forecast.Result
+	ds *model.Dataset
+	a  *model.Assumptions
 }
 
-func newMarks(in *Input) marks {
-	return marks{ds: in.Dataset, base: in.Dataset.Base(), a: in.Assumptions, r: in.Result}
-}
+func newMarks(in *Input) marks { return marks{ds: in.Dataset, a: in.Assumptions} }
 
 // is reports whether node n's figure field, as exported, is the report's.
-func (m marks) is(n int, field string) bool {
-	node := &m.ds.Nodes[n]
-	if !node.IsReported(field) {
-		return false
-	}
-	switch field {
-	case model.FieldShare:
-		return n > 0 && near(m.r.Share(n, 0), m.base.Share[n])
-	case model.FieldValue:
-		return finite(node.InputValueBn) && near(m.r.Value(n, 0), node.InputValueBn)
-	case model.FieldCAGR:
-		if n == 0 && m.a.Mode != model.TopDown {
-			return false // bottom-up: the total's rate is an output
-		}
-		return near(m.a.Growth[n], m.base.Growth[n])
-	case model.FieldGrowthByYear:
-		if n != 0 || m.a.Mode != model.TopDown {
-			return false
-		}
-		for i, g := range m.a.YearGrowth {
-			b := m.base.YearGrowth[i]
-			if math.IsNaN(g) != math.IsNaN(b) || (!math.IsNaN(g) && !near(g, b)) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
+func (m marks) is(n int, field string) bool { return m.ds.StillReported(m.a, n, field) }
 
 // fields lists node n's reported figures, as exported, in dataset order.
 func (m marks) fields(n int) []string {

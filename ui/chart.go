@@ -73,7 +73,7 @@ func (ch *chart) body(w, h int) string {
 		asciigraph.Width(plotW),
 		asciigraph.Precision(prec),
 		asciigraph.XAxisRange(float64(c.res.BaseYear+first), float64(c.res.BaseYear+c.res.Years-1)),
-		asciigraph.XAxisTickCount(min(c.res.Years-first, max(plotW/7, 2))),
+		asciigraph.XAxisTickCount(tickCount(c.res.Years-first, plotW)),
 		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
 	}
 	if hi == lo {
@@ -129,4 +129,17 @@ func (ch *chart) legend(names []string, w int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// tickCount picks how many year labels fit in width w such that they fall
+// on whole years: (n-1) must be a multiple of (ticks-1), otherwise the
+// labels land between years and read 2019 2021 2022 2024.
+func tickCount(n, w int) int {
+	most := max(w/7, 2)
+	for t := min(n, most); t > 2; t-- {
+		if (n-1)%(t-1) == 0 {
+			return t
+		}
+	}
+	return 2
 }

@@ -13,8 +13,6 @@ import (
 type header struct {
 	c     *common
 	width int
-	// tabX holds each tab's [start, end) column on the tab line, for clicks.
-	tabX [][2]int
 }
 
 func newHeader(c *common) header { return header{c: c} }
@@ -25,7 +23,7 @@ func (h *header) SetSize(w int) { h.width = w }
 // height is the number of lines the header takes.
 func (h *header) height() int { return 2 }
 
-// View renders the title line and the tab line, and records tab positions.
+// View renders the title line and the tab line.
 func (h *header) View() string {
 	c, s := h.c, h.c.styles
 	a := c.assumptions()
@@ -44,30 +42,37 @@ func (h *header) View() string {
 	line1 := left + strings.Repeat(" ", max(gap, 1)) + right
 
 	var tabs []string
-	h.tabX = h.tabX[:0]
-	x := 0
-	for i, d := range c.ds.Dims {
-		label := fmt.Sprintf("%d %s", i+1, clean(d.Name))
-		st := s.Tab
-		if i == c.dim {
-			st = s.ActiveTab
-		}
-		t := st.Render(label)
-		w := lipgloss.Width(t)
-		h.tabX = append(h.tabX, [2]int{x, x + w})
-		x += w
-		tabs = append(tabs, t)
+	for i := range c.ds.Dims {
+		tabs = append(tabs, h.tab(i))
 	}
 	line2 := strings.Join(tabs, "")
 	return ansi.Truncate(line1, h.width, "…") + "\n" + ansi.Truncate(line2, h.width, "…")
 }
 
-// tabAt returns the tab under column x of the tab line, or -1.
+// tab renders the label of tab i.
+func (h *header) tab(i int) string {
+	s := h.c.styles
+	st := s.Tab
+	if i == h.c.dim {
+		st = s.ActiveTab
+	}
+	return st.Render(fmt.Sprintf("%d %s", i+1, clean(h.c.ds.Dims[i].Name)))
+}
+
+// tabAt returns the tab under column x of the tab line, or -1. It measures
+// the tabs afresh rather than remembering them from View, which renders a
+// copy of the model: positions recorded there never reach Update.
 func (h *header) tabAt(x int) int {
-	for i, r := range h.tabX {
-		if x >= r[0] && x < r[1] {
+	if x >= h.width {
+		return -1
+	}
+	start := 0
+	for i := range h.c.ds.Dims {
+		end := start + lipgloss.Width(h.tab(i))
+		if x >= start && x < end {
 			return i
 		}
+		start = end
 	}
 	return -1
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -121,7 +122,7 @@ func (m *Model) resize(w, h int) {
 	m.chart.SetSize(m.lay.chart.w, m.lay.chart.h)
 	m.table.SetSize(m.lay.tbl.w, m.lay.tbl.h)
 	m.status.SetSize(w)
-	m.input.SetWidth(max(w/3, 10))
+	m.input.SetWidth(12) // numbers are short; leave the line for messages
 }
 
 func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -345,6 +346,7 @@ func (m *Model) openPrompt() tea.Cmd {
 	m.inputNode = n
 	m.inputShare = false
 	m.overlay = overlayPrompt
+	m.status.clear()
 	m.fillPrompt()
 	return m.input.Focus()
 }
@@ -459,6 +461,8 @@ func (m Model) bottomLine() string {
 		line := m.input.View()
 		if m.status.kind == statusError && m.status.msg != "" {
 			line += "  " + s.Error.Render(clean(m.status.msg))
+		} else {
+			line += "  " + s.Muted.Render("enter applies · esc cancels")
 		}
 		return ansi.Truncate(line, m.width, "…")
 	case overlayQuit:
@@ -482,9 +486,8 @@ func (m Model) tooSmallView() string {
 
 func (m Model) helpView() string {
 	s := m.c.styles
-	h := m.status.help
-	h.SetWidth(m.width - 4)
-	full := h.FullHelpView(m.c.keys.FullHelp())
+	inner := m.width - 2
+	full := helpKeys(m.status.help, m.c.keys.FullHelp(), inner)
 	notes := []string{
 		"",
 		s.Title.Render("Reading the numbers"),
@@ -494,11 +497,46 @@ func (m Model) helpView() string {
 		"L the share is locked: changing a sibling's share leaves it alone.",
 		"Top-down: the total grows at the market CAGR and each segment's growth moves its share.",
 		"Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.",
-		"",
-		s.Muted.Render("Press any key to close this help."),
+	}
+	for i, n := range notes {
+		notes[i] = ansi.Wrap(n, inner, "") // the pane would cut long lines
 	}
 	body := s.Title.Render("Keys") + "\n" + full + "\n" + strings.Join(notes, "\n")
-	return pane(s, true, "Help", body, m.width, m.height-3)
+	// The closing hint is in the title, where 80×24 cannot cut it off.
+	return pane(s, true, "Help · press any key to close", body, m.width, m.height-3)
+}
+
+// helpKeys lays out the key help in columns when they fit in width w,
+// else as a list that wraps, so that no binding is ever cut off.
+func helpKeys(h help.Model, groups [][]key.Binding, w int) string {
+	h.SetWidth(0)
+	if full := h.FullHelpView(groups); lipgloss.Width(full) <= w {
+		return full
+	}
+	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
+	sepW := lipgloss.Width(sep)
+	var lines []string
+	line, lineW := "", 0
+	for _, g := range groups {
+		for _, b := range g {
+			if !b.Enabled() || b.Help().Key == "" {
+				continue
+			}
+			item := h.Styles.ShortKey.Render(b.Help().Key) + " " + h.Styles.ShortDesc.Render(b.Help().Desc)
+			iw := lipgloss.Width(item)
+			if lineW > 0 && lineW+sepW+iw > w {
+				lines = append(lines, line)
+				line, lineW = "", 0
+			}
+			if lineW > 0 {
+				line += sep
+				lineW += sepW
+			}
+			line += item
+			lineW += iw
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 // Scenario returns the current assumptions, for tests and the server.

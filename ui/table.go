@@ -25,7 +25,7 @@ const (
 	yearColW  = 7
 	cagrColW  = 6
 	dShareW   = 7
-	minNameW  = 14
+	minNameW  = 20
 	cellPad   = 2 // bubbles table pads each cell by one on each side
 	tableKeys = "←/→ years"
 )

@@ -46,6 +46,7 @@ func (t *tree) scroll() {
 // rowAt returns the row index under line y of the pane (0 is the top
 // border), or -1.
 func (t *tree) rowAt(y int) int {
+	t.scroll() // View scrolls a copy of the model; find the same offset here
 	i := y - 2 + t.offset
 	if y < 2 || i >= len(t.c.rows()) || y >= t.height-1 {
 		return -1
@@ -59,6 +60,7 @@ func (t *tree) View() string {
 	inner := t.width - 2
 	nameW := max(inner-treeShareW-2*treeRateW-treeMarkW-1, 8)
 	a := c.assumptions()
+	base := c.ds.Base() // a figure keeps its report mark only while unedited
 	t.scroll()
 
 	var b strings.Builder
@@ -79,7 +81,7 @@ func (t *tree) View() string {
 			}
 		}
 		share := fmtNum(a.Share[n], 1)
-		if n != 0 && (node.IsReported("share_pct") || node.IsReported("value_bn")) {
+		if n != 0 && (node.IsReported("share_pct") || node.IsReported("value_bn")) && a.Share[n] == base.Share[n] {
 			share += "*"
 		} else {
 			share += " "
@@ -88,8 +90,10 @@ func (t *tree) View() string {
 		if n == 0 && a.Mode == model.BottomUp {
 			entered = "sum"
 		}
-		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) {
+		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) && a.Growth[n] == base.Growth[n] {
 			entered += "*"
+		} else {
+			entered += " "
 		}
 		mark := ""
 		if a.Locked[n] {

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/assets"
+	"iomt/model"
+)
+
+// testDataset loads the embedded dataset once per test binary; it is
+// read-only, so tests may share it.
+var testDS = func() *model.Dataset {
+	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
+	if err != nil {
+		panic(err)
+	}
+	return ds
+}()
+
+func baseScenario() *model.Scenario {
+	return &model.Scenario{Name: "Base", Dataset: testDS.Market, Assumptions: testDS.Base()}
+}
+
+// newTestModel returns a dashboard sized w×h over the Base scenario.
+func newTestModel(t testing.TB, w, h int) Model {
+	t.Helper()
+	m := New(testDS, baseScenario(), Options{Dark: true})
+	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// send folds msgs through Update, discarding commands.
+func send(t testing.TB, m Model, msgs ...tea.Msg) Model {
+	t.Helper()
+	for _, msg := range msgs {
+		nm, _ := m.Update(msg)
+		var ok bool
+		m, ok = nm.(Model)
+		if !ok {
+			t.Fatalf("Update returned %T, want ui.Model", nm)
+		}
+	}
+	return m
+}
+
+// sendCmd sends one message and returns the command too.
+func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	nm, cmd := m.Update(msg)
+	mm, ok := nm.(Model)
+	if !ok {
+		t.Fatalf("Update returned %T, want ui.Model", nm)
+	}
+	return mm, cmd
+}
+
+// Key presses, built as the terminal reports them.
+func runeKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+
+var (
+	keyEnter = tea.KeyPressMsg{Code: tea.KeyEnter}
+	keyEsc   = tea.KeyPressMsg{Code: tea.KeyEscape}
+	keyTab   = tea.KeyPressMsg{Code: tea.KeyTab}
+	keyUp    = tea.KeyPressMsg{Code: tea.KeyUp}
+	keyDown  = tea.KeyPressMsg{Code: tea.KeyDown}
+	keyLeft  = tea.KeyPressMsg{Code: tea.KeyLeft}
+	keyRight = tea.KeyPressMsg{Code: tea.KeyRight}
+	keySpace = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	keyCtrlR = tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	keyCtrlC = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	keyBksp  = tea.KeyPressMsg{Code: tea.KeyBackspace}
+)
+
+// typeText presses one key per rune of s.
+func typeText(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m = send(t, m, runeKey(r))
+	}
+	return m
+}
+
+// view returns the stripped screen.
+func view(m Model) string { return ansi.Strip(m.View().Content) }
+
+// viewLines returns the stripped screen's lines.
+func viewLines(m Model) []string { return strings.Split(view(m), "\n") }
+
+// node looks up a node index by path, failing the test if it is missing.
+func node(t testing.TB, path string) int {
+	t.Helper()
+	n, ok := testDS.Lookup(path)
+	if !ok {
+		t.Fatalf("dataset has no node %q", path)
+	}
+	return n
+}
+
+// checkInvariants checks that every sibling group's shares add up to 100
+// and none is negative or non-finite.
+func checkInvariants(t testing.TB, a model.Assumptions) {
+	t.Helper()
+	if err := invariantError(a); err != "" {
+		t.Fatal(err)
+	}
+}
+
+func invariantError(a model.Assumptions) string {
+	for gi, g := range testDS.Groups {
+		sum := 0.0
+		for _, n := range g.Members {
+			s := a.Share[n]
+			if math.IsNaN(s) || math.IsInf(s, 0) || s < 0 {
+				return "group " + itoa(gi) + ": share of " + testDS.Nodes[n].Path + " is " + ftoa(s)
+			}
+			sum += s
+		}
+		if math.Abs(sum-100) > 1e-9 {
+			return "group " + itoa(gi) + " (" + testDS.Nodes[g.Parent].Path + "): shares sum to " + ftoa(sum)
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string     { return strconv.Itoa(i) }
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// treeCells are the columns of one row of the segment tree.
+type treeCells struct{ share, cagr, real, mark string }
+
+// treeRowRE parses the left-most pane's text: name (with the drilled
+// parent's ▾ and a parent's ›), share, entered CAGR, realised CAGR, lock.
+var treeRowRE = regexp.MustCompile(`^\s*(?:▾ )?(.+?)(?: ›)?\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(L))?\s*$`)
+
+// treeRow returns the tree's row for the segment called name, failing the
+// test when the view does not show it.
+func treeRow(t testing.TB, m Model, name string) treeCells {
+	t.Helper()
+	c, ok := findTreeRow(m, name)
+	if !ok {
+		t.Fatalf("the tree shows no row %q:\n%s", name, view(m))
+	}
+	return c
+}
+
+func findTreeRow(m Model, name string) (treeCells, bool) {
+	lines := viewLines(m)
+	for _, l := range lines[min(2, len(lines)):] {
+		if strings.Contains(l, "Table:") {
+			break // the tree is above the table
+		}
+		parts := strings.FieldsFunc(l, func(r rune) bool { return r == '┃' || r == '│' })
+		if len(parts) == 0 {
+			continue
+		}
+		if mm := treeRowRE.FindStringSubmatch(parts[0]); mm != nil && mm[1] == name {
+			return treeCells{share: mm[2], cagr: mm[3], real: mm[4], mark: mm[5]}, true
+		}
+	}
+	return treeCells{}, false
+}
+
+// tableRow returns the cells after the name in the year table's row for
+// name: the years shown, then CAGR and Δshare.
+func tableRow(t testing.TB, m Model, name string) []string {
+	t.Helper()
+	lines := viewLines(m)
+	in := false
+	for _, l := range lines {
+		if strings.Contains(l, "Table:") {
+			in = true
+			continue
+		}
+		if !in {
+			continue
+		}
+		body := strings.TrimSpace(strings.Trim(l, "│┃"))
+		if rest, ok := strings.CutPrefix(body, name+"  "); ok {
+			return strings.Fields(rest)
+		}
+	}
+	t.Fatalf("the table shows no row %q:\n%s", name, view(m))
+	return nil
+}
+
+// lineIndex returns the index of the first view line containing s, or -1.
+func lineIndex(m Model, s string) int {
+	for i, l := range viewLines(m) {
+		if strings.Contains(l, s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastLine is the status line (or prompt, or quit question).
+func lastLine(m Model) string {
+	l := viewLines(m)
+	return l[len(l)-1]
+}
+
+// quits reports whether cmd, run, produces tea.QuitMsg.
+func quits(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+// selectRow moves the cursor to the listed row showing node n.
+func selectRow(t testing.TB, m Model, n int) Model {
+	t.Helper()
+	for i := 0; i < 20; i++ {
+		if m.c.selected() == n {
+			return m
+		}
+		m = send(t, m, runeKey('j'))
+	}
+	t.Fatalf("node %s is not listed on this level", testDS.Nodes[n].Path)
+	return m
+}
+
+// containsWords reports whether the view shows the words of each of
+// texts in order, allowing line breaks, borders and padding between them.
+func containsWords(view string, texts ...string) bool {
+	var words []string
+	for _, l := range strings.Split(view, "\n") {
+		words = append(words, strings.Fields(strings.Trim(l, "│┃ "))...)
+	}
+	flat := " " + strings.Join(words, " ") + " "
+	for _, t := range texts {
+		if !strings.Contains(flat, " "+strings.Join(strings.Fields(t), " ")+" ") {
+			return false
+		}
+	}
+	return true
+}

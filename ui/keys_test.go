@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// TestKeyMessagesMatchBindings checks that the key messages the tests send
+// are the ones the terminal reports for the keys of the contract, and that
+// they match the intended binding of keys.go and no other global binding.
+func TestKeyMessagesMatchBindings(t *testing.T) {
+	k := DefaultKeyMap()
+	global := map[string]key.Binding{
+		"Tab1": k.Tab1, "Tab2": k.Tab2, "Tab3": k.Tab3, "Tab4": k.Tab4, "PrevTab": k.PrevTab, "NextTab": k.NextTab,
+		"Up": k.Up, "Down": k.Down, "Drill": k.Drill, "Back": k.Back,
+		"GrowthUp": k.GrowthUp, "GrowthDown": k.GrowthDown, "ShareUp": k.ShareUp, "ShareDown": k.ShareDown,
+		"Exact": k.Exact, "Lock": k.Lock, "Undo": k.Undo, "Redo": k.Redo, "ResetRow": k.ResetRow,
+		"ResetAll": k.ResetAll, "Metric": k.Metric, "Mode": k.Mode, "Focus": k.Focus, "Help": k.Help, "Quit": k.Quit,
+	}
+	tests := []struct {
+		msg     tea.KeyPressMsg
+		str     string
+		binding string
+	}{
+		{runeKey('1'), "1", "Tab1"},
+		{runeKey('2'), "2", "Tab2"},
+		{runeKey('3'), "3", "Tab3"},
+		{runeKey('4'), "4", "Tab4"},
+		{runeKey('['), "[", "PrevTab"},
+		{runeKey(']'), "]", "NextTab"},
+		{runeKey('k'), "k", "Up"},
+		{keyUp, "up", "Up"},
+		{runeKey('j'), "j", "Down"},
+		{keyDown, "down", "Down"},
+		{keyEnter, "enter", "Drill"},
+		{keyRight, "right", "Drill"},
+		{runeKey('l'), "l", "Drill"},
+		{keyEsc, "esc", "Back"},
+		{keyLeft, "left", "Back"},
+		{runeKey('h'), "h", "Back"},
+		{runeKey('+'), "+", "GrowthUp"},
+		{runeKey('-'), "-", "GrowthDown"},
+		{runeKey('>'), ">", "ShareUp"},
+		{runeKey('<'), "<", "ShareDown"},
+		{runeKey('e'), "e", "Exact"},
+		{keySpace, "space", "Lock"},
+		{runeKey('u'), "u", "Undo"},
+		{keyCtrlR, "ctrl+r", "Redo"},
+		{runeKey('r'), "r", "ResetRow"},
+		{runeKey('R'), "R", "ResetAll"},
+		// What a terminal with the kitty protocol reports for shift+r.
+		{tea.KeyPressMsg{Code: 'r', ShiftedCode: 'R', Text: "R", Mod: tea.ModShift}, "R", "ResetAll"},
+		{runeKey('v'), "v", "Metric"},
+		{runeKey('b'), "b", "Mode"},
+		{keyTab, "tab", "Focus"},
+		{runeKey('?'), "?", "Help"},
+		{runeKey('q'), "q", "Quit"},
+		{keyCtrlC, "ctrl+c", "Quit"},
+	}
+	for _, tt := range tests {
+		if got := tt.msg.String(); got != tt.str {
+			t.Errorf("key %+v is %q, want %q", tt.msg, got, tt.str)
+		}
+		for name, b := range global {
+			if got, want := key.Matches(tt.msg, b), name == tt.binding; got != want {
+				t.Errorf("key %q matches %s: %v, want %v", tt.str, name, got, want)
+			}
+		}
+	}
+
+	// The prompt and the quit question have their own keys.
+	modal := []struct {
+		msg     tea.KeyPressMsg
+		binding key.Binding
+		name    string
+	}{
+		{keyEnter, k.Confirm, "Confirm"},
+		{keyEsc, k.Cancel, "Cancel"},
+		{keyTab, k.Field, "Field"},
+		{runeKey('y'), k.Yes, "Yes"},
+		{runeKey('n'), k.No, "No"},
+		{keyEsc, k.No, "No"},
+	}
+	for _, tt := range modal {
+		if !key.Matches(tt.msg, tt.binding) {
+			t.Errorf("key %q does not match %s", tt.msg.String(), tt.name)
+		}
+	}
+	if key.Matches(runeKey('q'), k.Yes) || key.Matches(runeKey('y'), k.No) {
+		t.Error("y and n must not overlap")
+	}
+}
+
+// TestHelpListsEveryBinding checks that every global binding is reachable
+// from the ? screen, so the help never hides a key.
+func TestHelpListsEveryBinding(t *testing.T) {
+	k := DefaultKeyMap()
+	listed := map[string]bool{}
+	for _, g := range k.FullHelp() {
+		for _, b := range g {
+			listed[b.Help().Key] = true
+		}
+	}
+	for _, want := range []string{"1-4", "[/]", "↑/k", "↓/j", "enter/→", "esc/←", "+/-", ">/<", "e", "space",
+		"u", "ctrl+r", "r", "R", "v", "b", "tab", "?", "q"} {
+		if !listed[want] {
+			t.Errorf("the full help does not list %q", want)
+		}
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := newTestModel(t, size[0], size[1])
+		m = send(t, m, runeKey('?'))
+		lines := viewLines(m)
+		v := strings.Join(lines[:len(lines)-1], "\n") // not the status line's short help
+		for _, b := range []key.Binding{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus, k.GrowthUp,
+			k.ShareUp, k.Exact, k.Lock, k.Mode, k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit} {
+			h := b.Help()
+			if !containsWords(v, h.Key, h.Desc) {
+				t.Errorf("%dx%d: the help screen does not show %q %q:\n%s", size[0], size[1], h.Key, h.Desc, v)
+			}
+		}
+		if !containsWords(v, "Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.") {
+			t.Errorf("%dx%d: a help note is cut:\n%s", size[0], size[1], v)
+		}
+	}
+}
