@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"iomt/assets"
@@ -32,12 +34,35 @@ const (
 	exitUsage   = 2
 )
 
-// invalidInput marks an error caused by a bad input file, so main exits 1
-// rather than 2 (usage).
+// invalidInput marks an error caused by a bad input file; it is printed
+// as plain FILE:LINE:COL lines.
 type invalidInput struct{ err error }
 
 func (e invalidInput) Error() string { return e.err.Error() }
 func (e invalidInput) Unwrap() error { return e.err }
+
+// usageError marks a mistake in how iomt was called (exit 2). Everything
+// else that fails, bad files and failed writes alike, exits 1.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usageArgs wraps a cobra argument check so its failures exit 2.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// isUsage tells usage errors, including those cobra raises itself for
+// unknown commands, from failures.
+func isUsage(err error) bool {
+	return errors.As(err, new(usageError)) || strings.HasPrefix(err.Error(), "unknown command")
+}
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -52,23 +77,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, new(invalidInput)):
-		return exitInvalid
-	default:
+	case isUsage(err):
 		return exitUsage
+	default:
+		return exitInvalid
 	}
 }
 
 // errorHandler prints input errors as plain FILE:LINE:COL lines that
 // editors and CI logs can jump to, and leaves usage errors to fang.
 func errorHandler(w io.Writer, styles fang.Styles, err error) {
-	if errors.As(err, new(invalidInput)) {
-		for line := range strings.SplitSeq(err.Error(), "\n") {
-			fmt.Fprintln(w, "iomt: "+line)
-		}
+	if isUsage(err) {
+		fang.DefaultErrorHandler(w, styles, err)
 		return
 	}
-	fang.DefaultErrorHandler(w, styles, err)
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		fmt.Fprintln(w, "iomt: "+line)
+	}
 }
 
 // inputFlags are the --dataset and --scenario flags shared by commands.
@@ -78,10 +103,10 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
-	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file (YAML or JSON); default: the embedded IoMT dataset")
+	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
 	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
 	if withScenario {
-		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file (YAML); default: the dataset's own Base scenario")
+		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML (default: the dataset's own Base scenario)")
 		_ = cmd.MarkFlagFilename("scenario", "yaml", "yml")
 	}
 }
@@ -127,17 +152,21 @@ func newRootCmd() *cobra.Command {
 Medical Things market forecast: change a growth rate or a share and every
 curve, table and total redraws at once, and always adds up.
 
-Without flags it opens the embedded dataset of the UnivDatos Market Insights
-report (2019-2027) on its Base scenario.`,
+Without flags it opens the embedded dataset, from the UnivDatos Market
+Insights report "Internet of Medical Things Market (2020-2027)" with 2019 as
+its base year, on its Base scenario.`,
 		Example: `  iomt
   iomt --scenario accelerated.yaml
   iomt export --format csv -o base.csv
   iomt validate my-market.yaml my-scenario.yaml`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ds, sc, err := in.load()
 			if err != nil {
 				return err
+			}
+			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+				return errors.New("the dashboard needs a terminal; to write the forecast to a file, use `iomt export`")
 			}
 			opts := ui.Options{Dark: true, NoColor: os.Getenv("NO_COLOR") != ""}
 			p := tea.NewProgram(ui.New(ds, sc, opts), tea.WithContext(cmd.Context()))
@@ -148,6 +177,7 @@ report (2019-2027) on its Base scenario.`,
 		},
 	}
 	in.register(root, true)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd())
 	return root
 }
@@ -169,10 +199,10 @@ parent; share_pct is the share of the parent; growth_pct is empty in the
 base year).`,
 		Example: `  iomt export > base.csv
   iomt export --format md --scenario accelerated.yaml -o accelerated.md`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slicesContains(export.Formats(), format) {
-				return fmt.Errorf("invalid argument %q for --format: use one of %s", format, strings.Join(export.Formats(), ", "))
+			if !slices.Contains(export.Formats(), format) {
+				return usageError{fmt.Errorf("invalid argument %q for --format: use one of %s", format, strings.Join(export.Formats(), ", "))}
 			}
 			ds, sc, err := in.load()
 			if err != nil {
@@ -183,57 +213,14 @@ base year).`,
 			if out == "" || out == "-" {
 				return export.Write(cmd.OutOrStdout(), format, input)
 			}
-			return writeFileAtomic(out, func(w io.Writer) error { return export.Write(w, format, input) })
+			return model.WriteFileAtomic(out, false, func(w io.Writer) error { return export.Write(w, format, input) })
 		},
 	}
 	in.register(cmd, true)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
-	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// writeFileAtomic writes through a temporary file in the same folder and
-// renames it into place, so an interrupted export never leaves half a file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir, base := splitPath(path)
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
-}
-
-func splitPath(p string) (dir, base string) {
-	i := strings.LastIndexByte(p, '/')
-	if i < 0 {
-		return ".", p
-	}
-	return p[:i+1], p[i+1:]
 }
 
 func newValidateCmd() *cobra.Command {
@@ -248,7 +235,7 @@ Datasets (top-level "market:") are checked on their own; scenarios (top-level
 dataset. Exit status 1 if any file is invalid.`,
 		Example: `  iomt validate my-market.yaml
   iomt validate --dataset my-market.yaml scenarios/*.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ds, err := in.loadDataset()
 			if err != nil {
