@@ -55,7 +55,9 @@ func (s *status) View() string {
 		return msg
 	}
 	s.help.SetWidth(room)
-	hv := s.help.ShortHelpView(s.c.keys.ShortHelp())
+	// bubbles' help can overrun its width by one item when its ellipsis
+	// does not fit; cut it so that it never runs into the message.
+	hv := ansi.Truncate(s.help.ShortHelpView(s.c.keys.ShortHelp()), room, "…")
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
 	if msg == "" {
 		return hv

@@ -19,6 +19,7 @@ type yearTable struct {
 	focused       bool
 	yearOffset    int // first year column shown when not all fit
 	yearCols      int
+	rowOffset     int // first row shown when not all fit
 }
 
 const (
@@ -105,13 +106,22 @@ func (y *yearTable) refresh() {
 			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, 0, last), 1)))
 		rows = append(rows, r)
 	}
+	// Scroll here rather than in the bubbles table, whose viewport does
+	// not follow SetCursor, so that the selected row is always shown and
+	// rowAt knows which row is drawn where.
+	vis := max(y.height-3, 1)
+	cur := c.cursor[c.dim]
+	y.rowOffset = min(y.rowOffset, cur)
+	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
+	y.rowOffset = max(min(y.rowOffset, len(rows)-vis), 0)
+	rows = rows[y.rowOffset:min(len(rows), y.rowOffset+vis)]
 	// Columns first: SetRows renders against the current columns.
 	y.t.SetRows(nil)
 	y.t.SetColumns(cols)
 	y.t.SetRows(rows)
 	y.t.SetWidth(inner)
 	y.t.SetHeight(max(y.height-2, 2))
-	y.t.SetCursor(c.cursor[c.dim])
+	y.t.SetCursor(cur - y.rowOffset)
 }
 
 // View renders the pane with its border.
@@ -127,10 +137,9 @@ func (y *yearTable) View() string {
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top
-// border), or -1. The bubbles table scrolls its own viewport; with the
-// few rows of one level it shows them all.
+// border), or -1.
 func (y *yearTable) rowAt(line int) int {
-	i := line - 2
+	i := line - 2 + y.rowOffset
 	if line < 2 || i >= len(y.c.rows()) || line >= y.height-1 {
 		return -1
 	}
