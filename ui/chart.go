@@ -95,11 +95,8 @@ func (ch *chart) body(w, h int) string {
 			asciigraph.LabelColor(asciigraph.Gray))
 	}
 	plot := asciigraph.PlotMany(series, opts...)
-	lines := strings.Split(plot, "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "")
-	}
-	return strings.Join(append(lines, legend...), "\n")
+	// pane cuts every line to the width; no need to measure twice.
+	return plot + "\n" + strings.Join(legend, "\n")
 }
 
 // legend lays out one swatch and name per series, wrapping to width w.

@@ -265,7 +265,6 @@ func (m *Model) apply(e model.Edit, done string) bool {
 // edited re-projects and reports after any change of assumptions.
 func (m *Model) edited(msg string) {
 	m.c.reproject()
-	m.table.refresh()
 	m.status.info(msg)
 }
 
@@ -448,8 +447,7 @@ func (m Model) render() string {
 	if m.overlay == overlayHelp {
 		body = m.helpView()
 	} else {
-		top := lipgloss.JoinHorizontal(lipgloss.Top, m.tree.View(), m.chart.View())
-		body = lipgloss.JoinVertical(lipgloss.Left, top, m.table.View())
+		body = sideBySide(m.tree.View(), m.chart.View()) + "\n" + m.table.View()
 	}
 	return head + "\n" + body + "\n" + m.bottomLine()
 }

@@ -42,7 +42,7 @@ type Styles struct {
 
 	Title, Muted, Accent, Good, Bad, Error lipgloss.Style
 	Tab, ActiveTab                         lipgloss.Style
-	Pane, FocusedPane                      lipgloss.Style
+	Border, FocusBorder                    lipgloss.Style
 	PaneTitle                              lipgloss.Style
 	Header, Row, Selected, Total           lipgloss.Style
 }
@@ -62,7 +62,6 @@ func newStyles(dark, noColor bool) *Styles {
 		}
 		return st().Foreground(c)
 	}
-	border := lipgloss.RoundedBorder()
 	s.Title = fg(p.accent).Bold(true)
 	s.Muted = fg(p.muted)
 	s.Accent = fg(p.accent)
@@ -71,12 +70,8 @@ func newStyles(dark, noColor bool) *Styles {
 	s.Error = fg(p.bad).Bold(true)
 	s.Tab = fg(p.muted).Padding(0, 1)
 	s.ActiveTab = fg(p.accent).Bold(true).Underline(true).Padding(0, 1)
-	s.Pane = st().Border(border)
-	s.FocusedPane = st().Border(lipgloss.ThickBorder())
-	if !noColor {
-		s.Pane = s.Pane.BorderForeground(p.border)
-		s.FocusedPane = s.FocusedPane.BorderForeground(p.accent)
-	}
+	s.Border = fg(p.border)
+	s.FocusBorder = fg(p.accent)
 	s.PaneTitle = fg(p.accent).Bold(true)
 	s.Header = fg(p.muted).Bold(true)
 	s.Row = st()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -19,7 +20,8 @@ type yearTable struct {
 	focused       bool
 	yearOffset    int // first year column shown when not all fit
 	yearCols      int
-	rowOffset     int // first row shown when not all fit
+	shape         tableShape // of the columns last set on t
+	rowOffset     int        // first row shown when not all fit
 }
 
 const (
@@ -69,6 +71,9 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 	return y, nil
 }
 
+// tableShape is what the bubbles table's columns and size depend on.
+type tableShape struct{ cols, first, width, height, nameW int }
+
 // refresh rebuilds columns and rows from the current projection.
 func (y *yearTable) refresh() {
 	c := y.c
@@ -115,13 +120,23 @@ func (y *yearTable) refresh() {
 	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
 	y.rowOffset = max(min(y.rowOffset, len(rows)-vis), 0)
 	rows = rows[y.rowOffset:min(len(rows), y.rowOffset+vis)]
-	// Columns first: SetRows renders against the current columns.
-	y.t.SetRows(nil)
-	y.t.SetColumns(cols)
-	y.t.SetRows(rows)
-	y.t.SetWidth(inner)
-	y.t.SetHeight(max(y.height-2, 2))
-	y.t.SetCursor(cur - y.rowOffset)
+	// Every setter of the bubbles table re-renders all rows, so only call
+	// the ones whose input changed.
+	shape := tableShape{cols: len(cols), first: y.yearOffset, width: inner, height: max(y.height-2, 2), nameW: nameW}
+	if shape != y.shape {
+		// Columns first: SetRows renders against the current columns.
+		y.t.SetRows(nil)
+		y.t.SetColumns(cols)
+		y.t.SetWidth(shape.width)
+		y.t.SetHeight(shape.height)
+		y.shape = shape
+	}
+	if !slices.EqualFunc(rows, y.t.Rows(), slices.Equal) {
+		y.t.SetRows(rows)
+	}
+	if y.t.Cursor() != cur-y.rowOffset {
+		y.t.SetCursor(cur - y.rowOffset)
+	}
 }
 
 // View renders the pane with its border.
