@@ -65,7 +65,8 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the one-line help of the status bar.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Tab1, k.Down, k.Drill, k.GrowthUp, k.ShareUp, k.Exact, k.Undo, k.Help, k.Quit}
+	// Help and quit first: at 80 columns the tail of the line is cut.
+	return []key.Binding{k.Help, k.Quit, k.Tab1, k.Down, k.Drill, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
 }
 
 // FullHelp is the `?` screen, grouped by what the keys are for.

@@ -76,13 +76,16 @@ func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
 	c := newCommon(ds, sc, newStyles(opts.Dark, opts.NoColor))
 	in := textinput.New()
 	in.CharLimit = 32
+	// The prompt takes numbers only; reading the clipboard of the machine
+	// iomt runs on (the server, over SSH) would be wrong.
+	in.KeyMap.Paste.SetEnabled(false)
 	m := Model{
 		c: c, opts: opts,
 		header: newHeader(c), tree: newTree(c), chart: newChart(c), table: newYearTable(c), status: newStatus(c),
 		input: in,
 	}
 	m.tree.focused = true
-	m.status.info("Welcome: 1-4 tabs, ↑↓ select, +/- growth, >/< share, ? help")
+	m.input.SetStyles(c.styles.input())
 	return m
 }
 
@@ -101,12 +104,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case tea.MouseClickMsg:
 		m.handleClick(msg.Mouse())
+	case tea.PasteMsg:
+		if m.overlay == overlayPrompt {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
 	}
 	return m, nil
 }
 
 func (m *Model) setStyles(s *Styles) {
 	m.c.styles = s
+	m.input.SetStyles(s.input())
 	m.table.applyStyles()
 	m.table.refresh()
 }
@@ -353,14 +363,17 @@ func (m *Model) openPrompt() tea.Cmd {
 func (m *Model) fillPrompt() {
 	a := m.c.assumptions()
 	n := m.inputNode
+	name := ansi.Truncate(clean(m.c.nodeName(n)), 28, "…")
+	// The field starts empty with the current value as placeholder, so
+	// typing replaces it rather than appending to it.
+	m.input.SetValue("")
 	if m.inputShare {
-		m.input.Prompt = clean(m.c.nodeName(n)) + " share % (tab: growth): "
-		m.input.SetValue(strconv.FormatFloat(a.Share[n], 'f', -1, 64))
+		m.input.Prompt = name + " share %: "
+		m.input.Placeholder = strconv.FormatFloat(a.Share[n], 'f', -1, 64)
 	} else {
-		m.input.Prompt = clean(m.c.nodeName(n)) + " growth % a year (tab: share): "
-		m.input.SetValue(strconv.FormatFloat(a.Growth[n], 'f', -1, 64))
+		m.input.Prompt = name + " growth %/yr: "
+		m.input.Placeholder = strconv.FormatFloat(a.Growth[n], 'f', -1, 64)
 	}
-	m.input.CursorEnd()
 }
 
 func (m Model) handlePrompt(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -377,6 +390,12 @@ func (m Model) handlePrompt(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(k, m.c.keys.Confirm):
+		if strings.TrimSpace(m.input.Value()) == "" {
+			m.overlay = overlayNone
+			m.input.Blur()
+			m.status.info("Unchanged.")
+			return m, nil
+		}
 		text := strings.TrimSuffix(strings.TrimSpace(m.input.Value()), "%")
 		v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -397,6 +416,7 @@ func (m Model) handlePrompt(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(k)
+	m.status.clear() // the last refusal no longer applies to what is typed
 	return m, cmd
 }
 
@@ -460,7 +480,13 @@ func (m Model) bottomLine() string {
 		if m.status.kind == statusError && m.status.msg != "" {
 			line += "  " + s.Error.Render(clean(m.status.msg))
 		} else {
-			line += "  " + s.Muted.Render("enter applies · esc cancels")
+			hint := "enter applies · esc cancels · tab: share"
+			if m.inputShare {
+				hint = "enter applies · esc cancels · tab: growth"
+			} else if m.inputNode == m.c.parent[m.c.dim] {
+				hint = "enter applies · esc cancels"
+			}
+			line += "  " + s.Muted.Render(hint)
 		}
 		return ansi.Truncate(line, m.width, "…")
 	case overlayQuit:

@@ -91,7 +91,7 @@ func TestSelectionMoves(t *testing.T) {
 	}
 	// The selected row is the one an action applies to.
 	m = send(t, m, runeKey('e'))
-	if l := lastLine(m); !strings.HasPrefix(l, "Systems and Software growth % a year") {
+	if l := lastLine(m); !strings.HasPrefix(l, "Systems and Software growth %/yr") {
 		t.Errorf("e on the second segment prompts %q", l)
 	}
 	m = send(t, m, keyEsc, runeKey('k'))
@@ -138,7 +138,7 @@ func TestDrillAndBack(t *testing.T) {
 	if _, ok := findTreeRow(m, "Services"); ok {
 		t.Error("drilled into Medical Devices, the tree still lists its sibling Services")
 	}
-	if lineIndex(m, "Segments of Medical Devices") < 0 {
+	if lineIndex(m, "‹ Medical Devices") < 0 {
 		t.Errorf("the tree's title does not say where we are:\n%s", view(m))
 	}
 
@@ -437,7 +437,7 @@ func TestExactPrompt(t *testing.T) {
 	if m.overlay != overlayPrompt {
 		t.Fatal("e does not open the prompt")
 	}
-	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth % a year (tab: share): 19.5") {
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr: 19.5") {
 		t.Fatalf("the prompt reads %q", l)
 	}
 	before := m.Scenario()
@@ -462,7 +462,7 @@ func TestExactPrompt(t *testing.T) {
 
 	m = send(t, m, ctrlU)
 	m = typeText(t, m, "21.5")
-	if !strings.Contains(lastLine(m), "(tab: share): 21.5") {
+	if !strings.Contains(lastLine(m), "growth %/yr: 21.5") {
 		t.Errorf("the prompt does not echo the typing: %q", lastLine(m))
 	}
 	m = send(t, m, keyEnter)
@@ -481,7 +481,7 @@ func TestExactPrompt(t *testing.T) {
 
 	// tab switches the prompt to the share.
 	m = send(t, m, runeKey('e'), keyTab)
-	if l := lastLine(m); !strings.Contains(l, "Medical Devices share % (tab: growth): 36.6") {
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices share %: 36.6") {
 		t.Fatalf("after tab the prompt reads %q", l)
 	}
 	m = send(t, m, ctrlU)
@@ -497,7 +497,7 @@ func TestExactPrompt(t *testing.T) {
 	}
 	// tab again goes back to the growth rate.
 	m = send(t, m, runeKey('e'), keyTab, keyTab)
-	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth % a year") {
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr") {
 		t.Fatalf("a second tab does not return to the growth: %q", l)
 	}
 	// esc cancels without a change.
@@ -511,7 +511,7 @@ func TestExactPrompt(t *testing.T) {
 
 	// The Total row has no share: tab keeps the growth.
 	m = send(t, m, runeKey('k'), runeKey('e'), keyTab)
-	if l := lastLine(m); !strings.Contains(l, "Total growth % a year") {
+	if l := lastLine(m); !strings.Contains(l, "Total growth %/yr") {
 		t.Fatalf("the Total row's prompt after tab: %q", l)
 	}
 }

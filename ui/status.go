@@ -55,6 +55,7 @@ func (s *status) View() string {
 		return msg
 	}
 	s.help.SetWidth(room)
+	s.help.Styles = st.help()
 	// bubbles' help can overrun its width by one item when its ellipsis
 	// does not fit; cut it so that it never runs into the message.
 	hv := ansi.Truncate(s.help.ShortHelpView(s.c.keys.ShortHelp()), room, "…")

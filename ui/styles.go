@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"image/color"
 
 	"charm.land/lipgloss/v2"
@@ -82,6 +84,27 @@ func newStyles(dark, noColor bool) *Styles {
 		s.Selected = st().Background(p.selBg).Foreground(p.selFg)
 	}
 	return s
+}
+
+// help returns the bubbles help styles in this palette.
+func (s *Styles) help() help.Styles {
+	return help.Styles{
+		Ellipsis: s.Muted, ShortKey: s.Accent, ShortDesc: s.Muted, ShortSeparator: s.Muted,
+		FullKey: s.Accent, FullDesc: s.Row, FullSeparator: s.Muted,
+	}
+}
+
+// input returns the bubbles text input styles in this palette.
+func (s *Styles) input() textinput.Styles {
+	st := textinput.DefaultStyles(true)
+	state := textinput.StyleState{Text: s.Row, Placeholder: s.Muted, Suggestion: s.Muted, Prompt: s.Accent}
+	st.Focused, st.Blurred = state, state
+	if s.noColor {
+		st.Cursor.Color = nil
+	} else {
+		st.Cursor.Color = s.pal.accent
+	}
+	return st
 }
 
 // seriesColor returns the chart colour of series i.

@@ -25,12 +25,11 @@ type yearTable struct {
 }
 
 const (
-	yearColW  = 7
-	cagrColW  = 6
-	dShareW   = 7
-	minNameW  = 20
-	cellPad   = 2 // bubbles table pads each cell by one on each side
-	tableKeys = "←/→ years"
+	yearColW = 7
+	cagrColW = 6
+	dShareW  = 7
+	minNameW = 20
+	cellPad  = 2 // bubbles table pads each cell by one on each side
 )
 
 func newYearTable(c *common) yearTable {
@@ -89,7 +88,7 @@ func (y *yearTable) refresh() {
 	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
 		cols = append(cols, table.Column{Title: fmt.Sprintf("%*d", yearColW, c.res.Year(yi)), Width: yearColW})
 	}
-	cols = append(cols, table.Column{Title: fmt.Sprintf("%*s", cagrColW, "CAGR"), Width: cagrColW},
+	cols = append(cols, table.Column{Title: fmt.Sprintf("%*s", cagrColW, "Real"), Width: cagrColW},
 		table.Column{Title: fmt.Sprintf("%*s", dShareW, "Δshare"), Width: dShareW})
 
 	prec := 2
@@ -145,9 +144,9 @@ func (y *yearTable) View() string {
 	title := "Table: " + c.metric.String()
 	if y.yearCols < c.res.Years {
 		title += " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" +
-			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab, " + tableKeys + ")"
+			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab ←→)"
 	}
-	title += " · CAGR and Δshare (pp) " + strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
+	title += " · Real CAGR, Δshare pp " + strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
 	return pane(c.styles, y.focused, title, y.t.View(), y.width, y.height)
 }
 

@@ -114,7 +114,7 @@ func (t *tree) View() string {
 	}
 	title := "Segments"
 	if p := c.parent[c.dim]; p != 0 {
-		title = "Segments of " + clean(c.ds.Nodes[p].Name) + " (esc: back)"
+		title = "‹ " + clean(c.ds.Nodes[p].Name)
 	}
 	return pane(s, t.focused, title, b.String(), t.width, t.height)
 }
