@@ -44,9 +44,9 @@ func pane(s *Styles, focused bool, title, body string, w, h int) string {
 		if i < len(lines) {
 			// Measure once: width is the expensive part of a frame.
 			l := lines[i]
-			lw := ansi.StringWidth(l)
+			lw := ansi.StringWidthWc(l)
 			if lw > inner {
-				l, lw = ansi.Truncate(l, inner, ""), inner
+				l, lw = ansi.TruncateWc(l, inner, ""), inner
 			}
 			out.WriteString(l)
 			out.WriteString(strings.Repeat(" ", max(inner-lw, 0)))
