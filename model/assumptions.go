@@ -158,7 +158,11 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 		}
 		next.YearGrowth[yi] = e.Value
 	case SetMode:
-		if e.Mode == BottomUp && (e.Driver < 0 || e.Driver >= len(d.Dims)) {
+		if e.Mode != TopDown && e.Mode != BottomUp {
+			return cur, fmt.Errorf("unknown mode %d", e.Mode)
+		}
+		// The driver is kept in top-down too (and saved), so it must exist.
+		if e.Driver < 0 || e.Driver >= len(d.Dims) {
 			return cur, fmt.Errorf("no dimension %d to drive the total", e.Driver)
 		}
 		next.Mode, next.Driver = e.Mode, e.Driver
@@ -183,8 +187,11 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 }
 
 // shareTolerance absorbs float rounding when checking that an edit keeps
-// every share within 0–100.
-const shareTolerance = 1e-9
+// every share within 0–100 (a share typed as 100 minus the locked ones,
+// summed in another order). It is far below the 1e-9 within which every
+// set of siblings must add up to 100, since what it lets through is added
+// to the group's sum.
+const shareTolerance = 1e-12
 
 // setShare sets node n's share to s and rebalances its unlocked siblings in
 // proportion to their shares, so the group still adds up to 100. Locked

@@ -20,8 +20,10 @@ type scenarioFile struct {
 }
 
 type totalOverride struct {
-	CAGRPct         *float64        `yaml:"cagr_pct"`
-	GrowthByYearPct map[int]float64 `yaml:"growth_by_year_pct"`
+	CAGRPct *float64 `yaml:"cagr_pct"`
+	// A null rate takes away a year rate the dataset gives, so the year
+	// grows at the market's CAGR.
+	GrowthByYearPct map[int]*float64 `yaml:"growth_by_year_pct"`
 }
 
 type overrideFile struct {
@@ -103,8 +105,11 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 					"growth year %d is outside the forecast years %d–%d", y, ds.BaseYear+1, ds.EndYear)
 				continue
 			}
-			if msg, ok := checkRate(t.GrowthByYearPct[y]); ok {
-				a.YearGrowth[yi] = t.GrowthByYearPct[y]
+			r := t.GrowthByYearPct[y]
+			if r == nil {
+				a.YearGrowth[yi] = math.NaN()
+			} else if msg, ok := checkRate(*r); ok {
+				a.YearGrowth[yi] = *r
 			} else {
 				errAt(p, "", "%s", msg)
 			}
@@ -120,11 +125,7 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		p := []any{"segments", path}
 		n, ok := ds.Lookup(path)
 		if !ok {
-			hint := "paths are Dimension/Segment or Dimension/Segment/Sub-segment"
-			if s := suggest(path, ds.Paths()); s != "" {
-				hint = fmt.Sprintf("did you mean %q?", s)
-			}
-			errAtKey(p, hint, "unknown segment path %q", path)
+			errAtKey(p, pathHint(ds, path), "unknown segment path %q", path)
 			continue
 		}
 		pathOf[n] = path
@@ -164,14 +165,20 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		}
 		first := pathOf[g.Members[slices.IndexFunc(g.Members, func(m int) bool { _, ok := named[m]; return ok })]]
 		owner := groupName(ds, gi)
+		var parts []string
+		for _, m := range g.Members {
+			if s, ok := named[m]; ok {
+				parts = append(parts, ds.Nodes[m].Name+" "+fmtPct(s))
+			}
+		}
 		switch {
 		case sumNamed > 100+ShareEpsilon:
 			errAt([]any{"segments", first, "share_pct"}, "named shares of one set of siblings can add up to 100 at most",
-				"shares named under %s add up to %s", owner, fmtPct(sumNamed))
+				"shares named under %s add up to %s: %s", owner, fmtPct(sumNamed), strings.Join(parts, " + "))
 			continue
 		case len(free) == 0 && math.Abs(sumNamed-100) > ShareEpsilon:
 			errAt([]any{"segments", first, "share_pct"}, "when every sibling is named, their shares must add up to 100",
-				"shares named under %s add up to %s, not 100", owner, fmtPct(sumNamed))
+				"shares named under %s add up to %s, not 100: %s", owner, fmtPct(sumNamed), strings.Join(parts, " + "))
 			continue
 		}
 		for m, s := range named {
@@ -187,7 +194,9 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 				a.Share[m] = rest / float64(len(free))
 			}
 		}
-		if len(free) == 0 && math.Abs(sumNamed-100) > 1e-9 {
+		// Named shares within the tolerance of 100 (all siblings named, or
+		// over 100 so the unnamed get nothing) are scaled to add up exactly.
+		if math.Abs(sumNamed-100) > 1e-9 && (len(free) == 0 || sumNamed > 100) {
 			for _, m := range g.Members {
 				a.Share[m] = a.Share[m] / sumNamed * 100
 			}
@@ -199,6 +208,36 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	}
 	sc.Assumptions = a
 	return sc, nil
+}
+
+// pathHint helps with an unknown path. When the path's parent exists,
+// only the parent's children are plausible, so compare the last part with
+// them alone, and list them if none is close; comparing whole paths would
+// suggest the parent itself for "Region/North America/USA".
+func pathHint(ds *Dataset, path string) string {
+	if i := strings.LastIndex(path, "/"); i > 0 {
+		parent, last := path[:i], path[i+1:]
+		var kids []int
+		if n, ok := ds.Lookup(parent); ok {
+			kids = ds.Nodes[n].Children
+		} else if di := slices.IndexFunc(ds.Dims, func(d Dimension) bool { return d.Name == parent }); di >= 0 {
+			kids = ds.Dims[di].Top
+		}
+		if len(kids) > 0 {
+			names := make([]string, len(kids))
+			for j, k := range kids {
+				names[j] = ds.Nodes[k].Name
+			}
+			if s := suggest(last, names); s != "" {
+				return fmt.Sprintf("did you mean %q?", parent+"/"+s)
+			}
+			return fmt.Sprintf("%s has %s", parent, strings.Join(names, ", "))
+		}
+	}
+	if s := suggest(path, ds.Paths()); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
+	}
+	return "paths are Dimension/Segment or Dimension/Segment/Sub-segment"
 }
 
 func groupName(ds *Dataset, gi int) string {
@@ -259,7 +298,8 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	}
 	fmt.Fprintf(&b, "dataset: %s\n", yamlString(d.Market))
 	fmt.Fprintf(&b, "mode: %s\n", a.Mode)
-	if a.Mode == BottomUp {
+	if a.Mode == BottomUp || a.Driver != base.Driver {
+		// A top-down scenario keeps its driver for when it is switched.
 		fmt.Fprintf(&b, "driver: %s\n", yamlString(d.Dims[a.Driver].Name))
 	}
 	var tot []string
@@ -268,7 +308,11 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	}
 	var years []string
 	for i, r := range a.YearGrowth {
-		if !sameBits(r, base.YearGrowth[i]) && !math.IsNaN(r) {
+		switch {
+		case sameBits(r, base.YearGrowth[i]) || math.IsNaN(r) && math.IsNaN(base.YearGrowth[i]):
+		case math.IsNaN(r):
+			years = append(years, fmt.Sprintf("%d: null", d.BaseYear+1+i))
+		default:
 			years = append(years, fmt.Sprintf("%d: %s", d.BaseYear+1+i, fmtNum(r)))
 		}
 	}
@@ -313,8 +357,14 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 
 func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
-// fmtNum writes the shortest text that parses back to exactly x.
-func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// fmtNum writes the shortest text that parses back to exactly x. YAML
+// reads "-0" as the integer 0, so negative zero is written as a float.
+func fmtNum(x float64) string {
+	if x == 0 && math.Signbit(x) {
+		return "-0.0"
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // yamlString quotes s as a YAML double-quoted scalar (JSON escaping is a
 // valid subset), so names with ':', '#' or quotes survive.

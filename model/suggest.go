@@ -19,9 +19,27 @@ func suggest(s string, candidates []string) string {
 	// Allow roughly one typo in three characters; beyond that the
 	// suggestion is more confusing than helpful.
 	if limit := max(2, len([]rune(s))/3); bestD > limit {
-		return ""
+		// A cut-short name ("cagr" for "cagr_pct") is many edits away but
+		// plainly meant: suggest the one candidate that begins with it.
+		return uniquePrefix(ls, candidates)
 	}
 	return best
+}
+
+func uniquePrefix(ls string, candidates []string) string {
+	if len([]rune(ls)) < 3 {
+		return ""
+	}
+	found := ""
+	for _, c := range candidates {
+		if strings.HasPrefix(strings.ToLower(c), ls) {
+			if found != "" && found != c {
+				return ""
+			}
+			found = c
+		}
+	}
+	return found
 }
 
 func levenshtein(a, b string) int {

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxFileSize is the largest dataset or scenario file accepted. Real files
@@ -27,29 +30,44 @@ type source struct {
 // parseFile parses data (YAML or JSON) and decodes it strictly into v:
 // unknown keys, duplicate keys and type errors are reported with their
 // position. knownKeys feeds the "did you mean" hint for unknown keys.
-func parseFile(file string, data []byte, v any, knownKeys []string) (*source, error) {
+func parseFile(file string, data []byte, v any, knownKeys []string) (src *source, err error) {
+	defer func() {
+		// The YAML library panics on some malformed input (fuzzing found
+		// "dimensions: ! "); a file must never bring down a session.
+		if r := recover(); r != nil {
+			src, err = nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
+		}
+	}()
 	if len(data) > MaxFileSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize),
 			Hint: "is this the right file?"}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parser.ParseBytes(normalize(data), 0)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, err, knownKeys)}
 	}
 	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
 		if len(f.Docs) > 1 {
-			return nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: "file holds several YAML documents; expected one"}}
+			// Point at the second document, which is what has to go.
+			e := &Error{File: file, Line: 1, Col: 1, Msg: "file holds several YAML documents; expected one"}
+			if pos := docPos(f.Docs[1]); pos != nil {
+				e.Line, e.Col = pos.Line, pos.Column
+			}
+			return nil, ErrorList{e}
 		}
 		return nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: "file is empty"}}
 	}
 	root := f.Docs[0].Body
-	if e := rejectAliases(file, root); e != nil {
+	if e := rejectUnsupported(file, root); e != nil {
 		return nil, ErrorList{e}
 	}
 	if _, ok := root.(*ast.MappingNode); !ok {
-		tk := root.GetToken()
-		return nil, ErrorList{{File: file, Line: tk.Position.Line, Col: tk.Position.Column,
-			Msg: fmt.Sprintf("expected a mapping of keys at the top of the file, found %s", nodeKind(root))}}
+		e := &Error{File: file, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("expected a mapping of keys at the top of the file, found %s", nodeKind(root))}
+		if pos := nodePos(root); pos != nil {
+			e.Line, e.Col = pos.Line, pos.Column
+		}
+		return nil, ErrorList{e}
 	}
 	if err := yaml.NodeToValue(root, v, yaml.Strict()); err != nil {
 		return nil, ErrorList{yamlError(file, err, knownKeys)}
@@ -57,10 +75,25 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (*source, er
 	return &source{file: file, root: root}, nil
 }
 
-// rejectAliases refuses anchors and aliases: plain data files never need
-// them, and an alias bomb is the classic way to make a small YAML file
-// expand to gigabytes.
-func rejectAliases(file string, n ast.Node) *Error {
+// normalize undoes what Windows editors add before parsing. It drops a
+// leading byte order mark, which YAML allows but the parser reads as part
+// of the first key ("unknown key \ufeffmarket"). It turns "\r\n" into
+// "\n", as YAML does with line breaks in values: the parser counts a
+// comment ending in "\r\n" as two lines, so every comment in a file saved
+// on Windows would push the reported line numbers one further off.
+func normalize(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !bytes.Contains(data, []byte("\r\n")) {
+		return data
+	}
+	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+}
+
+// rejectUnsupported refuses anchors, aliases and tags: plain data files
+// never need them, an alias bomb is the classic way to make a small YAML
+// file expand to gigabytes, and tags reach corners of the YAML library
+// that panic.
+func rejectUnsupported(file string, n ast.Node) *Error {
 	var found *Error
 	ast.Walk(visitFunc(func(n ast.Node) bool {
 		if found != nil {
@@ -68,12 +101,18 @@ func rejectAliases(file string, n ast.Node) *Error {
 		}
 		switch n.(type) {
 		case *ast.AliasNode, *ast.AnchorNode:
-			tk := n.GetToken()
-			found = &Error{File: file, Line: tk.Position.Line, Col: tk.Position.Column,
+			found = &Error{File: file, Line: 1, Col: 1,
 				Msg: "anchors and aliases (& and *) are not supported", Hint: "write the value out in full"}
-			return false
+		case *ast.TagNode:
+			found = &Error{File: file, Line: 1, Col: 1,
+				Msg: "tags (!...) are not supported", Hint: "write the plain value"}
+		default:
+			return true
 		}
-		return true
+		if tk := n.GetToken(); tk != nil && tk.Position != nil {
+			found.Line, found.Col = tk.Position.Line, tk.Position.Column
+		}
+		return false
 	}), n)
 	return found
 }
@@ -87,7 +126,12 @@ func (f visitFunc) Visit(n ast.Node) ast.Visitor {
 	return nil
 }
 
-var unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+var (
+	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+	// The parser, not the decoder, finds duplicate keys, and reports them
+	// as a syntax error with this wording.
+	parserDupRe = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
+)
 
 // yamlError turns a goccy/go-yaml error into an Error at its position,
 // with a message worded for the people who edit these files by hand.
@@ -107,6 +151,7 @@ func yamlError(file string, err error, knownKeys []string) *Error {
 		dup     *yaml.DuplicateKeyError
 		typ     *yaml.TypeError
 		over    *yaml.OverflowError
+		node    *yaml.UnexpectedNodeTypeError
 	)
 	switch {
 	case errors.As(err, &unknown):
@@ -120,34 +165,80 @@ func yamlError(file string, err error, knownKeys []string) *Error {
 		e.Msg = strings.Replace(ye.GetMessage(), "mapping key", "duplicate key", 1)
 		e.Hint = "each key may appear once"
 	case errors.As(err, &typ):
-		e.Msg = "wrong type: " + typeWords(ye.GetMessage())
+		e.Msg = typeMismatch(typ)
+	case errors.As(err, &node):
+		e.Msg = fmt.Sprintf("wrong type: expected %s, found %s", nodeTypeWords(node.Expected), nodeTypeWords(node.Actual))
 	case errors.As(err, &over):
-		e.Msg = "number out of range: " + ye.GetMessage()
+		e.Msg = fmt.Sprintf("number out of range: %s is too large for %s", over.SrcNum, typeWords(over.DstType))
+	default:
+		if m := parserDupRe.FindStringSubmatch(ye.GetMessage()); m != nil {
+			e.Msg = fmt.Sprintf("duplicate key %q (first defined at line %s, column %s)", m[1], m[2], m[3])
+			e.Hint = "each key may appear once"
+		} else if strings.Contains(ye.GetMessage(), "found character '\t'") {
+			// The parser's wording quotes an invisible tab.
+			e.Msg = "tab character where YAML expects spaces"
+			e.Hint = "indent with spaces"
+		}
 	}
 	return e
 }
 
-// typeWords rewrites Go type names in a decoder message into words a
-// spreadsheet user understands.
-func typeWords(msg string) string {
-	r := strings.NewReplacer(
-		"float64", "a number", "*float64", "a number", "int", "a whole number",
-		"string", "text", "[]model.segmentFile", "a list of segments",
-		"[]model.dimensionFile", "a list of dimensions", "[]string", "a list of text",
-		"map[int]float64", "a mapping of year: rate", "map[string]string", "a mapping of text",
-		"map[string]model.overrideFile", "a mapping of path: overrides", "bool", "true or false",
-		"*bool", "true or false",
-	)
-	return r.Replace(msg)
+// typeWords names a Go type in words a spreadsheet user understands; the
+// decoder's own message ("cannot unmarshal string into Go struct field
+// datasetFile.Dimensions of type float64") speaks Go.
+func typeWords(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
 }
 
-func nodeKind(n ast.Node) string {
-	switch n.Type() {
-	case ast.MappingType:
+// typeMismatch words a decoder type error: what was expected, and what the
+// file holds there.
+func typeMismatch(te *yaml.TypeError) string {
+	if tk := te.Token; tk != nil && typeWords(te.DstType) == "a number" {
+		// The decoder takes a number too large for a float64 ("1e400")
+		// for text; say what is really wrong with it.
+		if _, err := strconv.ParseFloat(tk.Value, 64); errors.Is(err, strconv.ErrRange) {
+			return fmt.Sprintf("number out of range: %s is too large", tk.Value)
+		}
+	}
+	found := typeWords(te.SrcType)
+	if tk := te.Token; tk != nil && tk.Value != "" {
+		v := tk.Value
+		if r := []rune(v); len(r) > 40 {
+			v = string(r[:40]) + "…"
+		}
+		found += " " + strconv.Quote(v)
+	}
+	return fmt.Sprintf("wrong type: expected %s, found %s", typeWords(te.DstType), found)
+}
+
+func nodeTypeWords(t ast.NodeType) string {
+	switch t {
+	case ast.MappingType, ast.MappingValueType:
 		return "a mapping"
 	case ast.SequenceType:
 		return "a list"
-	case ast.StringType:
+	case ast.StringType, ast.LiteralType:
 		return "text"
 	case ast.IntegerType, ast.FloatType, ast.InfinityType, ast.NanType:
 		return "a number"
@@ -156,32 +247,63 @@ func nodeKind(n ast.Node) string {
 	case ast.NullType:
 		return "nothing"
 	}
-	return strings.ToLower(n.Type().String())
+	return strings.ToLower(t.String())
 }
+
+func nodeKind(n ast.Node) string { return nodeTypeWords(n.Type()) }
 
 // at returns an Error positioned at the value found by following path
 // (string keys into mappings, int indices into lists). When the path does
 // not exist (a missing key), it points at the deepest node that does.
 // With key set, it points at the key itself rather than its value.
 func (s *source) at(path []any, msg, hint string) *Error {
-	n := s.find(path, false)
-	tk := n.GetToken()
-	e := &Error{File: s.file, Msg: msg, Hint: hint, Line: 1, Col: 1}
-	if tk != nil && tk.Position != nil {
-		e.Line, e.Col = tk.Position.Line, tk.Position.Column
-	}
-	return e
+	return s.errorAt(s.find(path, false), msg, hint)
 }
 
 // atKey is like at but points at the mapping key named last in path.
 func (s *source) atKey(path []any, msg, hint string) *Error {
-	n := s.find(path, true)
-	tk := n.GetToken()
+	return s.errorAt(s.find(path, true), msg, hint)
+}
+
+func (s *source) errorAt(n ast.Node, msg, hint string) *Error {
 	e := &Error{File: s.file, Msg: msg, Hint: hint, Line: 1, Col: 1}
-	if tk != nil && tk.Position != nil {
-		e.Line, e.Col = tk.Position.Line, tk.Position.Column
+	if pos := nodePos(n); pos != nil {
+		e.Line, e.Col = pos.Line, pos.Column
 	}
 	return e
+}
+
+// nodePos returns where a user sees n begin. A block mapping's own token
+// is the ':' after its first key, so point at that key instead.
+func nodePos(n ast.Node) *token.Position {
+	if n == nil {
+		return nil
+	}
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		if !m.IsFlowStyle && len(m.Values) > 0 {
+			return nodePos(m.Values[0])
+		}
+	case *ast.MappingValueNode:
+		if m.Key != nil {
+			return nodePos(m.Key)
+		}
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position
+	}
+	return nil
+}
+
+// docPos returns where a document starts: its "---", or its first node.
+func docPos(d *ast.DocumentNode) *token.Position {
+	if d.Start != nil && d.Start.Position != nil {
+		return d.Start.Position
+	}
+	if d.Body != nil {
+		return nodePos(d.Body)
+	}
+	return nil
 }
 
 func (s *source) find(path []any, wantKey bool) ast.Node {
@@ -252,11 +374,16 @@ func (s *source) hasKey(path []any, key string) bool {
 }
 
 // topKeys returns the top-level keys of a YAML or JSON document.
-func topKeys(file string, data []byte) ([]string, error) {
+func topKeys(file string, data []byte) (keys []string, err error) {
+	defer func() {
+		if r := recover(); r != nil { // as in parseFile
+			keys, err = nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
+		}
+	}()
 	if len(data) > MaxFileSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize)}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parser.ParseBytes(normalize(data), 0)
 	if err != nil {
 		return nil, ErrorList{yamlError(file, err, nil)}
 	}
@@ -267,7 +394,6 @@ func topKeys(file string, data []byte) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	var keys []string
 	for _, mv := range m.Values {
 		keys = append(keys, keyText(mv.Key))
 	}

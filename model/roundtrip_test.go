@@ -1,0 +1,149 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// scenarioNames are names and descriptions a user might type, including
+// the characters YAML treats specially.
+var scenarioNames = []string{
+	"Base", "Accelerated adoption", "Bull: 25 % CAGR", "# not a comment", "- not a list",
+	`"quoted" and 'single'`, "null", "true", "2027", "Élan vital → 中文", "  padded  ", "a\\b",
+	"{flow: map}", "[list]", "&anchor *alias", "!tag", "@at `tick`", "key: value, other: 1",
+}
+
+// TestMarshalScenarioRoundTrip saves random edited states and opens them
+// again: DESIGN.md §3 promises that a saved scenario reopens to exactly the
+// state that was saved, every share, rate, lock, mode and year rate.
+func TestMarshalScenarioRoundTrip(t *testing.T) {
+	const runs = 400
+	for _, ds := range []*Dataset{embedded(t), small(t)} {
+		t.Run(ds.Market, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(2027, uint64(len(ds.Nodes))))
+			gen := editGen{r: r, ds: ds}
+			base := ds.Base()
+			for run := range runs {
+				a := base.Clone()
+				for range r.IntN(60) {
+					if next, err := ds.Apply(base, a, gen.edit(a)); err == nil {
+						a = next
+					}
+				}
+				sc := &Scenario{
+					Name:        scenarioNames[r.IntN(len(scenarioNames))],
+					Description: scenarioNames[r.IntN(len(scenarioNames))],
+					Assumptions: a,
+				}
+				if r.IntN(4) == 0 {
+					sc.Description = "" // no description line at all
+				}
+				data := ds.MarshalScenario(sc)
+				back, err := LoadScenario("saved.yaml", data, ds)
+				if err != nil {
+					t.Fatalf("run %d: saved scenario does not load: %v\n%s", run, err, data)
+				}
+				if !back.Assumptions.Equal(a) {
+					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), data)
+				}
+				if back.Name != sc.Name || back.Description != sc.Description || back.Dataset != ds.Market {
+					t.Fatalf("run %d: name %q, description %q, dataset %q; want %q, %q, %q",
+						run, back.Name, back.Description, back.Dataset, sc.Name, sc.Description, ds.Market)
+				}
+				// Saving the reopened scenario writes the same file.
+				if again := ds.MarshalScenario(back); !bytes.Equal(again, data) {
+					t.Fatalf("run %d: second save differs:\n%s\n---\n%s", run, data, again)
+				}
+			}
+		})
+	}
+}
+
+// describeDiff names the entries where two states differ.
+func describeDiff(ds *Dataset, want, got Assumptions) string {
+	var b strings.Builder
+	if want.Mode != got.Mode || want.Driver != got.Driver {
+		fmt.Fprintf(&b, "mode/driver %v/%d, reopened %v/%d\n", want.Mode, want.Driver, got.Mode, got.Driver)
+	}
+	for i := range min(len(want.Share), len(got.Share)) {
+		if !sameBits(want.Share[i], got.Share[i]) || !sameBits(want.Growth[i], got.Growth[i]) || want.Locked[i] != got.Locked[i] {
+			fmt.Fprintf(&b, "%s: share %v growth %v locked %v, reopened %v %v %v\n", ds.Nodes[i].Path,
+				want.Share[i], want.Growth[i], want.Locked[i], got.Share[i], got.Growth[i], got.Locked[i])
+		}
+	}
+	for i := range min(len(want.YearGrowth), len(got.YearGrowth)) {
+		if !sameBits(want.YearGrowth[i], got.YearGrowth[i]) {
+			fmt.Fprintf(&b, "year %d: %v, reopened %v\n", ds.BaseYear+1+i, want.YearGrowth[i], got.YearGrowth[i])
+		}
+	}
+	return b.String()
+}
+
+// TestMarshalScenarioMinimal checks that a scenario stores only what
+// differs from the dataset (DESIGN.md §3), and every share of a set of
+// siblings once one of them changed.
+func TestMarshalScenarioMinimal(t *testing.T) {
+	ds := embedded(t)
+	base := ds.Base()
+	data := string(ds.MarshalScenario(&Scenario{Name: "Base", Assumptions: base}))
+	if data != "scenario: \"Base\"\ndataset: \"Internet of Medical Things\"\nmode: top-down\n" {
+		t.Errorf("the dataset's own state saves as\n%s", data)
+	}
+
+	md := mustLookup(t, ds, "Component/Medical Devices")
+	tm := mustLookup(t, ds, "Application/Telemedicine")
+	a := base
+	for _, e := range []Edit{
+		{Kind: SetShare, Node: md, Value: 40},
+		{Kind: SetGrowth, Node: tm, Value: 24},
+		{Kind: SetLock, Node: md, Lock: true},
+		{Kind: SetYearGrowth, Year: 2022, Value: 12.5},
+	} {
+		var err error
+		if a, err = ds.Apply(base, a, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data = string(ds.MarshalScenario(&Scenario{Name: "Edited", Assumptions: a}))
+	for _, want := range []string{
+		`"Component/Medical Devices": {share_pct: 40, locked: true}`,
+		`"Component/Systems and Software": {share_pct: `,
+		`"Component/Services": {share_pct: `,
+		`"Component/Connecting Technology": {share_pct: `,
+		`"Application/Telemedicine": {cagr_pct: 24}`,
+		`total: {growth_by_year_pct: {2022: 12.5}}`,
+	} {
+		if !strings.Contains(data, want) {
+			t.Errorf("saved scenario lacks %s:\n%s", want, data)
+		}
+	}
+	if got := strings.Count(data, "\n  "); got != 5 {
+		t.Errorf("%d segment lines, want 5 (four Component shares and Telemedicine):\n%s", got, data)
+	}
+}
+
+// TestMarshalScenarioClearedYear checks that taking away a year rate the
+// dataset gives (2020 in the embedded dataset) survives a save.
+func TestMarshalScenarioClearedYear(t *testing.T) {
+	ds := embedded(t)
+	base := ds.Base()
+	if math.IsNaN(base.YearGrowth[0]) {
+		t.Fatal("the embedded dataset should give 2020 a rate of its own")
+	}
+	a, err := ds.Apply(base, base, Edit{Kind: SetYearGrowth, Year: 2020, Value: math.NaN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := ds.MarshalScenario(&Scenario{Name: "No 2020 rate", Assumptions: a})
+	back, err := LoadScenario("cleared.yaml", data, ds)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if !math.IsNaN(back.Assumptions.YearGrowth[0]) {
+		t.Errorf("2020 reopens with rate %v, want none (the market's CAGR)\n%s", back.Assumptions.YearGrowth[0], data)
+	}
+}

@@ -1,0 +1,164 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Builtin is a scenario file that ships inside the program.
+type Builtin struct {
+	File string // e.g. "base.yaml"
+	Data []byte
+}
+
+// Workspace is the folder where a user's scenarios are saved, plus the
+// scenarios that ship with the program. A Workspace with no Dir is
+// read-only (open demo sessions over SSH): it lists the built-in
+// scenarios and refuses to save.
+type Workspace struct {
+	Dir     string
+	Builtin []Builtin
+}
+
+// Entry is one scenario a user can open.
+type Entry struct {
+	Name        string // the scenario's name, or the file name when unreadable
+	Description string
+	Dataset     string // the market it was made for
+	Path        string // file path; "builtin:FILE" for a built-in one
+	Builtin     bool
+	Data        []byte
+	Err         error // why the file cannot be read, if it cannot
+}
+
+// ErrReadOnly is returned by Save in a workspace without a folder.
+var ErrReadOnly = errors.New("this session cannot save: the workspace is read-only")
+
+// List returns the built-in scenarios, then the saved ones by file name.
+// Files that cannot be read are listed with their error rather than
+// hidden, so a user sees why a scenario is missing.
+func (w *Workspace) List() ([]Entry, error) {
+	var out []Entry
+	for _, b := range w.Builtin {
+		out = append(out, entryOf("builtin:"+b.File, b.Data, true))
+	}
+	if w.Dir == "" {
+		return out, nil
+	}
+	files, err := os.ReadDir(w.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, nil // created on first save
+	}
+	if err != nil {
+		return out, fmt.Errorf("reading workspace %s: %w", w.Dir, unwrapPath(err))
+	}
+	for _, f := range files {
+		name := f.Name()
+		if f.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		p := filepath.Join(w.Dir, name)
+		data, err := ReadFile(p)
+		if err != nil {
+			out = append(out, Entry{Name: name, Path: p, Err: err})
+			continue
+		}
+		out = append(out, entryOf(p, data, false))
+	}
+	return out, nil
+}
+
+// entryOf reads a scenario's header fields without resolving it against a
+// dataset; opening it checks the rest.
+func entryOf(path string, data []byte, builtin bool) Entry {
+	e := Entry{Path: path, Builtin: builtin, Data: data, Name: filepath.Base(strings.TrimPrefix(path, "builtin:"))}
+	var sf scenarioFile
+	if _, err := parseFile(path, data, &sf, scenarioKeys); err != nil {
+		e.Err = err
+		return e
+	}
+	if sf.Scenario != "" {
+		e.Name = sf.Scenario
+	}
+	e.Description, e.Dataset = sf.Description, sf.Dataset
+	return e
+}
+
+// Open resolves an entry against ds. A scenario for another market or
+// with unknown paths is refused with the reason and the place.
+func (e *Entry) Open(ds *Dataset) (*Scenario, error) {
+	if e.Err != nil {
+		return nil, e.Err
+	}
+	return LoadScenario(e.Path, e.Data, ds)
+}
+
+// Slug turns a scenario name into its file name stem: lower case, words
+// joined by dashes ("Accelerated adoption" → "accelerated-adoption").
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	s := b.String()
+	if len(s) > 80 {
+		s = strings.TrimRight(s[:80], "-")
+	}
+	if s == "" {
+		s = "scenario"
+	}
+	return s
+}
+
+// PathFor returns where a scenario of that name is saved.
+func (w *Workspace) PathFor(name string) string {
+	return filepath.Join(w.Dir, Slug(name)+".yaml")
+}
+
+// Save writes sc as <Dir>/<slug>.yaml, creating the folder on first use,
+// atomically and keeping <slug>.yaml.bak of the previous version. It
+// returns the path written.
+func (w *Workspace) Save(ds *Dataset, sc *Scenario) (string, error) {
+	if w.Dir == "" {
+		return "", ErrReadOnly
+	}
+	if msg, ok := checkName(strings.ReplaceAll(sc.Name, "/", "-")); !ok || strings.TrimSpace(sc.Name) == "" {
+		return "", fmt.Errorf("scenario name: %s", msg)
+	}
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return "", fmt.Errorf("creating workspace %s: %w", w.Dir, unwrapPath(err))
+	}
+	p := w.PathFor(sc.Name)
+	data := ds.MarshalScenario(sc)
+	err := WriteFileAtomic(p, true, func(out io.Writer) error {
+		_, err := out.Write(data)
+		return err
+	})
+	return p, err
+}
+
+// Names returns the entries' names, for "did you mean" and duplicates.
+func Names(entries []Entry) []string {
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.Name)
+	}
+	slices.Sort(out)
+	return out
+}
