@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -134,7 +135,7 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 		return nil, nil, err
 	}
 	if f.scenario == "" {
-		return ds, &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}, nil
+		return ds, baseScenario(ds, f.dataset == ""), nil
 	}
 	sc, err := model.ReadScenario(f.scenario, ds)
 	if err != nil {
@@ -143,8 +144,63 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 	return ds, sc, nil
 }
 
+// baseScenario is what opens without --scenario: the built-in "Base
+// (report)" on the embedded dataset, the dataset's own figures otherwise.
+func baseScenario(ds *model.Dataset, embedded bool) *model.Scenario {
+	if embedded {
+		for _, b := range builtinScenarios() {
+			if b.File == "base.yaml" {
+				if sc, err := model.LoadScenario(b.File, b.Data, ds); err == nil {
+					return sc
+				}
+			}
+		}
+	}
+	return &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}
+}
+
+func builtinScenarios() []model.Builtin {
+	var out []model.Builtin
+	for _, s := range assets.Scenarios() {
+		out = append(out, model.Builtin{File: s.Name, Data: s.Data})
+	}
+	return out
+}
+
+// workspaceFlag is the --workspace flag: where scenarios are saved.
+type workspaceFlag struct{ dir string }
+
+func (f *workspaceFlag) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "workspace", "", "folder of saved scenarios (default: "+defaultWorkspaceHint()+")")
+	_ = cmd.MarkFlagDirname("workspace")
+}
+
+func defaultWorkspaceHint() string {
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "iomt", "scenarios")
+	}
+	return "the user config folder's iomt/scenarios"
+}
+
+// workspace returns the scenario workspace. The folder is created on the
+// first save, not here, so merely looking never writes to disk.
+func (f *workspaceFlag) workspace() (*model.Workspace, error) {
+	dir := f.dir
+	if dir == "" {
+		d, err := os.UserConfigDir()
+		if err != nil {
+			return nil, fmt.Errorf("no folder for saved scenarios (%w); pass --workspace DIR", err)
+		}
+		dir = filepath.Join(d, "iomt", "scenarios")
+	}
+	return &model.Workspace{Dir: dir, Builtin: builtinScenarios()}, nil
+}
+
 func newRootCmd() *cobra.Command {
-	var in inputFlags
+	var (
+		in inputFlags
+		wf workspaceFlag
+	)
 	root := &cobra.Command{
 		Use:   "iomt",
 		Short: "Explore Internet of Medical Things market-forecast scenarios",
@@ -168,7 +224,11 @@ its base year, on its Base scenario.`,
 			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 				return errors.New("the dashboard needs a terminal; to write the forecast to a file, use `iomt export`")
 			}
-			opts := ui.Options{Dark: true, NoColor: os.Getenv("NO_COLOR") != ""}
+			ws, err := wf.workspace()
+			if err != nil {
+				return err
+			}
+			opts := ui.Options{Dark: true, NoColor: os.Getenv("NO_COLOR") != "", Workspace: ws}
 			p := tea.NewProgram(ui.New(ds, sc, opts), tea.WithContext(cmd.Context()))
 			if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 				return fmt.Errorf("dashboard: %w", err)
@@ -177,16 +237,18 @@ its base year, on its Base scenario.`,
 		},
 	}
 	in.register(root, true)
+	wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newExportCmd(), newValidateCmd())
+	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd())
 	return root
 }
 
 func newExportCmd() *cobra.Command {
 	var (
-		in     inputFlags
-		format string
-		out    string
+		in      inputFlags
+		format  string
+		out     string
+		compare string
 	)
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -196,9 +258,11 @@ func newExportCmd() *cobra.Command {
 CSV columns: scenario,dimension,segment,parent,year,value_usd_bn,share_pct,growth_pct
 (one row per segment and year, the Total first, children right after their
 parent; share_pct is the share of the parent; growth_pct is empty in the
-base year).`,
+base year). With --compare B, three more: compare_value_usd_bn (B's value),
+diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 		Example: `  iomt export > base.csv
-  iomt export --format md --scenario accelerated.yaml -o accelerated.md`,
+  iomt export --format md --scenario accelerated.yaml -o accelerated.md
+  iomt export --scenario accelerated.yaml --compare base.yaml`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(export.Formats(), format) {
@@ -210,6 +274,13 @@ base year).`,
 			}
 			input := export.Input{Dataset: ds, Scenario: sc.Name, Assumptions: &sc.Assumptions,
 				Result: forecast.Project(ds, &sc.Assumptions)}
+			if compare != "" {
+				b, err := model.ReadScenario(compare, ds)
+				if err != nil {
+					return invalidInput{err}
+				}
+				input.Compare = &export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
+			}
 			if out == "" || out == "-" {
 				return export.Write(cmd.OutOrStdout(), format, input)
 			}
@@ -219,6 +290,8 @@ base year).`,
 	in.register(cmd, true)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
+	cmd.Flags().StringVar(&compare, "compare", "", "scenario file B to compare with: adds compare_value_usd_bn, diff_usd_bn, diff_pct")
+	_ = cmd.MarkFlagFilename("compare", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -273,4 +346,44 @@ func validateFile(path string, ds *model.Dataset) error {
 		_, err = model.LoadDataset(path, data)
 	}
 	return err
+}
+
+func newScenariosCmd() *cobra.Command {
+	var wf workspaceFlag
+	cmd := &cobra.Command{
+		Use:   "scenarios",
+		Short: "List the built-in and saved scenarios",
+		Long: `Scenarios lists the scenarios that ship with iomt and those saved in the
+workspace, with their descriptions. Open one with iomt --scenario FILE, or
+with o in the dashboard.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ws, err := wf.workspace()
+			if err != nil {
+				return err
+			}
+			entries, err := ws.List()
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "Workspace: %s\n", ws.Dir)
+			for _, e := range entries {
+				where := e.Path
+				if e.Builtin {
+					where = "built in"
+				}
+				fmt.Fprintf(w, "\n%s  (%s)\n", e.Name, where)
+				switch {
+				case e.Err != nil:
+					fmt.Fprintf(w, "  cannot be read: %v\n", e.Err)
+				case e.Description != "":
+					fmt.Fprintf(w, "  %s\n", e.Description)
+				}
+			}
+			return nil
+		},
+	}
+	wf.register(cmd)
+	return cmd
 }

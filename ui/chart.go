@@ -52,11 +52,31 @@ func (ch *chart) body(w, h int) string {
 		series = append(series, ys)
 		names = append(names, clean(c.ds.Nodes[n].Name))
 	}
-	if len(series) == 0 || len(series[0]) < 2 || w < 20 || h < 5 {
-		return s.Muted.Render("(nothing to plot)")
+	// In compare mode the other scenario's curves come first, one per
+	// segment in the same colour, drawn with dots, so that the current
+	// scenario's lines are drawn over them where they cross.
+	nCmp := 0
+	if cmp := c.compare; cmp != nil {
+		var cs [][]float64
+		for _, n := range kids {
+			ys := make([]float64, 0, c.res.Years-first)
+			for yi := first; yi < c.res.Years; yi++ {
+				v := c.compareValue(n, yi)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					v = 0
+				}
+				ys = append(ys, v)
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+			cs = append(cs, ys)
+		}
+		nCmp = len(cs)
+		series = append(cs, series...)
 	}
-
 	legend := ch.legend(names, w)
+	if c.compare != nil {
+		legend = append(legend, s.Muted.Render(ansi.Truncate("··· "+clean(c.compare.name)+" (compared)", w, "…")))
+	}
 	plotH := h - 2 - len(legend) // x-axis line and labels
 	if plotH < 2 {
 		legend = nil
@@ -80,16 +100,22 @@ func (ch *chart) body(w, h int) string {
 		// A flat chart would otherwise have no vertical range at all.
 		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
 	}
-	if s.noColor {
-		sets := make([]asciigraph.CharSet, len(series))
-		for i := range sets {
-			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
+	sets := make([]asciigraph.CharSet, len(series))
+	for i := range sets {
+		switch {
+		case i < nCmp:
+			sets[i] = asciigraph.CreateCharSet("·")
+		case s.noColor:
+			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i - nCmp)))
+		default:
+			sets[i] = asciigraph.DefaultCharSet
 		}
-		opts = append(opts, asciigraph.SeriesChars(sets...))
-	} else {
+	}
+	opts = append(opts, asciigraph.SeriesChars(sets...))
+	if !s.noColor {
 		cols := make([]asciigraph.AnsiColor, len(series))
 		for i := range cols {
-			cols[i] = s.seriesColor(i)
+			cols[i] = s.seriesColor(i % max(len(kids), 1))
 		}
 		opts = append(opts, asciigraph.SeriesColors(cols...), asciigraph.AxisColor(asciigraph.Gray),
 			asciigraph.LabelColor(asciigraph.Gray))

@@ -42,20 +42,47 @@ type common struct {
 	styles   *Styles
 	keys     KeyMap
 
+	ws          *model.Workspace
+	description string
+	savedPath   string        // where the scenario was last opened or saved in the workspace; "" asks for a name
+	compare     *compareState // the scenario compared against, or nil
+
 	dim    int   // selected dimension tab
 	parent []int // per dimension: node whose children are listed (0 = top level)
 	cursor []int // per dimension: selected row (0 is the parent row)
 	metric Metric
 }
 
-func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles) *common {
+// compareState is a second scenario shown beside the current one.
+type compareState struct {
+	name string
+	res  forecast.Result
+}
+
+func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles, ws *model.Workspace) *common {
+	if ws == nil {
+		ws = &model.Workspace{} // read-only, nothing built in
+	}
 	c := &common{
-		ds: ds, scenario: sc.Name, hist: model.NewHistory(ds, sc.Assumptions), saved: sc.Assumptions.Clone(),
-		styles: styles, keys: DefaultKeyMap(),
+		ds: ds, styles: styles, keys: DefaultKeyMap(), ws: ws,
 		parent: make([]int, len(ds.Dims)), cursor: make([]int, len(ds.Dims)),
 	}
-	c.reproject()
+	c.load(sc, "")
 	return c
+}
+
+// load makes sc the current scenario, with a fresh history; path is where
+// it lives in the workspace ("" when it has not been saved there).
+func (c *common) load(sc *model.Scenario, path string) {
+	c.scenario, c.description, c.savedPath = sc.Name, sc.Description, path
+	c.hist = model.NewHistory(c.ds, sc.Assumptions)
+	c.saved = sc.Assumptions.Clone()
+	c.reproject()
+}
+
+// current returns the scenario as it stands, for saving and exporting.
+func (c *common) current() *model.Scenario {
+	return &model.Scenario{Name: c.scenario, Description: c.description, Dataset: c.ds.Market, Assumptions: c.assumptions()}
 }
 
 // reproject recomputes the forecast after any change of assumptions. The
@@ -173,4 +200,20 @@ func (c *common) maxRows() int {
 		n = max(n, len(node.Children)+1)
 	}
 	return n
+}
+
+// compareValue returns node's figure in the compared scenario for the
+// current metric, or NaN when not comparing.
+func (c *common) compareValue(n, yi int) float64 {
+	if c.compare == nil {
+		return math.NaN()
+	}
+	r := &c.compare.res
+	switch c.metric {
+	case MetricShare:
+		return r.Share(n, yi)
+	case MetricGrowth:
+		return r.Growth(n, yi)
+	}
+	return r.Value(n, yi)
 }

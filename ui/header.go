@@ -36,6 +36,9 @@ func (h *header) View() string {
 	if c.dirty() {
 		scen += s.Bad.Render(" ● unsaved")
 	}
+	if c.compare != nil {
+		mode = "vs " + clean(c.compare.name) + " · " + mode
+	}
 	right := s.Muted.Render(mode)
 	left := title + s.Muted.Render(" · ") + scen
 	gap := h.width - lipgloss.Width(left) - lipgloss.Width(right)

@@ -19,6 +19,8 @@ type KeyMap struct {
 	Metric                 key.Binding
 	Mode                   key.Binding
 	Focus                  key.Binding
+	Save, Open, New        key.Binding
+	Compare, Export, Info  key.Binding
 	Help                   key.Binding
 	Quit                   key.Binding
 
@@ -52,6 +54,12 @@ func DefaultKeyMap() KeyMap {
 		Metric:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "value/share/growth")),
 		Mode:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bottom-up from this tab / top-down")),
 		Focus:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus tree/table")),
+		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
+		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open scenario")),
+		New:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new scenario")),
+		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
+		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
+		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
@@ -75,5 +83,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus},
 		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
+		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -28,6 +29,9 @@ type Options struct {
 	NoColor bool
 	// Dark picks the palette until the terminal reports its background.
 	Dark bool
+	// Workspace is where scenarios are listed and saved; nil or one
+	// without a folder is read-only.
+	Workspace *model.Workspace
 }
 
 // focus is which pane receives navigation keys.
@@ -46,6 +50,17 @@ const (
 	overlayHelp
 	overlayPrompt
 	overlayQuit
+	overlayConfirm // a yes/no question before an action that loses edits
+	overlayChooser // a scenario picker or a menu
+	overlayInfo    // the report information
+)
+
+// promptFor is what the text prompt is asking for.
+type promptFor int
+
+const (
+	promptValue promptFor = iota // a growth rate or share
+	promptName                   // the scenario's name, before its first save
 )
 
 // Model is the root of the dashboard.
@@ -65,15 +80,22 @@ type Model struct {
 	status status
 
 	input      textinput.Model
+	inputFor   promptFor
 	inputShare bool // the prompt edits the share rather than the growth rate
 	inputNode  int
 	quitting   bool
+
+	chooser chooser
+	info    viewport.Model
+	// confirm is the question of overlayConfirm and onYes what "y" does.
+	confirm string
+	onYes   func(m *Model) tea.Cmd
 }
 
 // New builds a dashboard over ds, starting at scenario sc. Every SSH
 // session and the local program call this same constructor.
 func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
-	c := newCommon(ds, sc, newStyles(opts.Dark, opts.NoColor))
+	c := newCommon(ds, sc, newStyles(opts.Dark, opts.NoColor), opts.Workspace)
 	in := textinput.New()
 	in.CharLimit = 32
 	// The prompt takes numbers only; reading the clipboard of the machine
@@ -132,7 +154,12 @@ func (m *Model) resize(w, h int) {
 	m.chart.SetSize(m.lay.chart.w, m.lay.chart.h)
 	m.table.SetSize(m.lay.tbl.w, m.lay.tbl.h)
 	m.status.SetSize(w)
-	m.input.SetWidth(12) // numbers are short; leave the line for messages
+	m.input.SetWidth(12)    // numbers are short; leave the line for messages
+	if m.chooser.c != nil { // a chooser has been opened
+		m.chooser.SetSize(w, h-3)
+	}
+	m.info.SetWidth(w - 2)
+	m.info.SetHeight(h - 5)
 }
 
 func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -155,6 +182,12 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m.quit()
 		}
 		return m, nil
+	case overlayConfirm:
+		return m.handleConfirm(k)
+	case overlayChooser:
+		return m.handleChooser(k)
+	case overlayInfo:
+		return m.handleInfo(k)
 	}
 	keys := m.c.keys
 	c := m.c
@@ -209,6 +242,18 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.toggleMode()
 	case key.Matches(k, keys.Focus):
 		m.toggleFocus()
+	case key.Matches(k, keys.Save):
+		return m, m.save()
+	case key.Matches(k, keys.Open):
+		m.openPicker(chooseOpen)
+	case key.Matches(k, keys.New):
+		m.openNewMenu()
+	case key.Matches(k, keys.Compare):
+		m.toggleCompare()
+	case key.Matches(k, keys.Export):
+		m.openExportMenu()
+	case key.Matches(k, keys.Info):
+		m.openInfo()
 	default:
 		m.routeToPane(k)
 	}
@@ -353,6 +398,7 @@ func (m *Model) toggleMode() {
 func (m *Model) openPrompt() tea.Cmd {
 	n := m.c.selected()
 	m.inputNode = n
+	m.inputFor = promptValue
 	m.inputShare = false
 	m.overlay = overlayPrompt
 	m.status.clear()
@@ -383,8 +429,10 @@ func (m Model) handlePrompt(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.input.Blur()
 		m.status.info("Cancelled.")
 		return m, nil
+	case m.inputFor == promptName && key.Matches(k, m.c.keys.Confirm):
+		return m, m.saveAs(m.input.Value())
 	case key.Matches(k, m.c.keys.Field):
-		if m.inputNode != m.c.parent[m.c.dim] {
+		if m.inputFor == promptValue && m.inputNode != m.c.parent[m.c.dim] {
 			m.inputShare = !m.inputShare
 			m.fillPrompt()
 		}
@@ -464,9 +512,14 @@ func (m Model) render() string {
 	}
 	head := m.header.View()
 	var body string
-	if m.overlay == overlayHelp {
+	switch m.overlay {
+	case overlayHelp:
 		body = m.helpView()
-	} else {
+	case overlayChooser:
+		body = m.chooser.View()
+	case overlayInfo:
+		body = pane(m.c.styles, true, "Report information · ↑↓ scroll · esc close", m.info.View(), m.width, m.height-3)
+	default:
 		body = sideBySide(m.tree.View(), m.chart.View()) + "\n" + m.table.View()
 	}
 	return head + "\n" + body + "\n" + m.bottomLine()
@@ -477,6 +530,14 @@ func (m Model) bottomLine() string {
 	switch m.overlay {
 	case overlayPrompt:
 		line := m.input.View()
+		if m.inputFor == promptName {
+			if m.status.kind == statusError && m.status.msg != "" {
+				line += "  " + s.Error.Render(clean(m.status.msg))
+			} else {
+				line += "  " + s.Muted.Render("enter saves · esc cancels")
+			}
+			return ansi.Truncate(line, m.width, "…")
+		}
 		if m.status.kind == statusError && m.status.msg != "" {
 			line += "  " + s.Error.Render(clean(m.status.msg))
 		} else {
@@ -491,6 +552,8 @@ func (m Model) bottomLine() string {
 		return ansi.Truncate(line, m.width, "…")
 	case overlayQuit:
 		return ansi.Truncate(s.Error.Render("Unsaved changes to "+clean(m.c.scenario)+" will be lost. Quit? y/n"), m.width, "…")
+	case overlayConfirm:
+		return ansi.Truncate(s.Error.Render(clean(m.confirm)+" y/n"), m.width, "…")
 	}
 	return ansi.Truncate(m.status.View(), m.width, "…")
 }

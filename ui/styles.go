@@ -2,6 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/textinput"
 	"image/color"
 
@@ -128,4 +129,32 @@ const noColorChars = "●+xo*#%@"
 func seriesRune(i int) rune {
 	r := []rune(noColorChars)
 	return r[i%len(r)]
+}
+
+// listItems returns the bubbles list item styles in this palette.
+func (s *Styles) listItems() list.DefaultItemStyles {
+	d := list.NewDefaultItemStyles(true)
+	d.NormalTitle = s.Row.Padding(0, 0, 0, 2)
+	d.NormalDesc = s.Muted.Padding(0, 0, 0, 2)
+	d.SelectedTitle = s.Accent.Bold(true).Padding(0, 0, 0, 1).Border(lipgloss.NormalBorder(), false, false, false, true)
+	d.SelectedDesc = s.Muted.Padding(0, 0, 0, 1).Border(lipgloss.NormalBorder(), false, false, false, true)
+	if !s.noColor {
+		d.SelectedTitle = d.SelectedTitle.BorderForeground(s.pal.accent)
+		d.SelectedDesc = d.SelectedDesc.BorderForeground(s.pal.accent)
+	}
+	d.DimmedTitle = s.Muted.Padding(0, 0, 0, 2)
+	d.DimmedDesc = s.Muted.Padding(0, 0, 0, 2)
+	d.FilterMatch = lipgloss.NewStyle().Underline(true)
+	return d
+}
+
+// list returns the bubbles list styles in this palette.
+func (s *Styles) list() list.Styles {
+	l := list.DefaultStyles(true)
+	l.StatusBar = s.Muted.Padding(0, 0, 1, 2)
+	l.NoItems = s.Muted.Padding(0, 0, 0, 2)
+	l.StatusEmpty = s.Muted
+	l.StatusBarFilterCount = s.Muted
+	l.DividerDot = s.Muted
+	return l
 }

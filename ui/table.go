@@ -26,6 +26,7 @@ type yearTable struct {
 
 const (
 	yearColW = 7
+	cmpColW  = 14 // "+12.34 +5.1%"
 	cagrColW = 6
 	dShareW  = 7
 	minNameW = 20
@@ -71,7 +72,16 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 }
 
 // tableShape is what the bubbles table's columns and size depend on.
-type tableShape struct{ cols, first, width, height, nameW int }
+type tableShape struct{ cols, first, width, height, nameW, colW int }
+
+// diffCell is a compare-mode cell: A − B in US$ bn and in % of B.
+func diffCell(a, b float64) string {
+	d := a - b
+	if b == 0 {
+		return fmtSigned(d, 2)
+	}
+	return fmtSigned(d, 2) + " " + fmtSigned(d/b*100, 1) + "%"
+}
 
 // refresh rebuilds columns and rows from the current projection.
 func (y *yearTable) refresh() {
@@ -79,14 +89,18 @@ func (y *yearTable) refresh() {
 	inner := y.width - 2
 	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
 	years := c.res.Years
-	fit := (inner - fixed - (minNameW + cellPad)) / (yearColW + cellPad)
+	colW := yearColW
+	if c.compare != nil {
+		colW = cmpColW
+	}
+	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
 	y.yearCols = max(min(years, fit), 1)
 	y.yearOffset = min(y.yearOffset, years-y.yearCols)
-	nameW := inner - fixed - y.yearCols*(yearColW+cellPad) - cellPad
+	nameW := inner - fixed - y.yearCols*(colW+cellPad) - cellPad
 
 	cols := []table.Column{{Title: "Segment", Width: max(nameW, 4)}}
 	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-		cols = append(cols, table.Column{Title: fmt.Sprintf("%*d", yearColW, c.res.Year(yi)), Width: yearColW})
+		cols = append(cols, table.Column{Title: fmt.Sprintf("%*d", colW, c.res.Year(yi)), Width: colW})
 	}
 	cols = append(cols, table.Column{Title: fmt.Sprintf("%*s", cagrColW, "Real"), Width: cagrColW},
 		table.Column{Title: fmt.Sprintf("%*s", dShareW, "Δshare"), Width: dShareW})
@@ -104,7 +118,11 @@ func (y *yearTable) refresh() {
 		}
 		r := table.Row{name}
 		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-			r = append(r, fmt.Sprintf("%*s", yearColW, fmtNum(c.metricValue(n, yi), prec)))
+			if cmp := c.compare; cmp != nil {
+				r = append(r, fmt.Sprintf("%*s", colW, diffCell(c.res.Value(n, yi), cmp.res.Value(n, yi))))
+				continue
+			}
+			r = append(r, fmt.Sprintf("%*s", colW, fmtNum(c.metricValue(n, yi), prec)))
 		}
 		r = append(r, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, 0, last), 1)),
 			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, 0, last), 1)))
@@ -121,7 +139,7 @@ func (y *yearTable) refresh() {
 	rows = rows[y.rowOffset:min(len(rows), y.rowOffset+vis)]
 	// Every setter of the bubbles table re-renders all rows, so only call
 	// the ones whose input changed.
-	shape := tableShape{cols: len(cols), first: y.yearOffset, width: inner, height: max(y.height-2, 2), nameW: nameW}
+	shape := tableShape{cols: len(cols), first: y.yearOffset, width: inner, height: max(y.height-2, 2), nameW: nameW, colW: colW}
 	if shape != y.shape {
 		// Columns first: SetRows renders against the current columns.
 		y.t.SetRows(nil)
@@ -142,6 +160,9 @@ func (y *yearTable) refresh() {
 func (y *yearTable) View() string {
 	c := y.c
 	title := "Table: " + c.metric.String()
+	if c.compare != nil {
+		title = "Table: Δ vs " + clean(c.compare.name) + ", US$ bn and %"
+	}
 	if y.yearCols < c.res.Years {
 		title += " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" +
 			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab ←→)"
