@@ -130,7 +130,7 @@ func TestQuitAsksWhenUnsaved(t *testing.T) {
 
 	s.Type("q")
 	screen := s.WaitForText("Quit? y/n")
-	if !strings.Contains(screen, "Unsaved changes to Base will be lost") {
+	if !strings.Contains(screen, "Unsaved changes to Base (report) will be lost") {
 		t.Errorf("the quit question does not say what is lost:\n%s", s.showing(screen))
 	}
 	s.Running()
@@ -272,7 +272,7 @@ func TestCLI(t *testing.T) {
 		if first != csvHeader {
 			t.Errorf("first line of the CSV:\n got %q\nwant %q", first, csvHeader)
 		}
-		if !strings.Contains(r.stdout, "\nBase,Total,Total,,2019,51.2,") {
+		if !strings.Contains(r.stdout, "\nBase (report),Total,Total,,2019,51.2,") {
 			t.Errorf("the CSV has no 2019 Total row of 51.2 after the header:\n%.400s", r.stdout)
 		}
 		if r.stderr != "" {
