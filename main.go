@@ -107,7 +107,7 @@ func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
 	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
 	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
 	if withScenario {
-		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML (default: the dataset's own Base scenario)")
+		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or a built-in scenario's name (default: Base)")
 		_ = cmd.MarkFlagFilename("scenario", "yaml", "yml")
 	}
 }
@@ -137,11 +137,33 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 	if f.scenario == "" {
 		return ds, baseScenario(ds, f.dataset == ""), nil
 	}
-	sc, err := model.ReadScenario(f.scenario, ds)
+	sc, err := readScenario(f.scenario, ds)
 	if err != nil {
 		return nil, nil, invalidInput{err}
 	}
 	return ds, sc, nil
+}
+
+// readScenario reads a scenario file or, when no such file exists, a
+// built-in scenario named by its name or file ("Accelerated adoption",
+// accelerated-adoption).
+func readScenario(arg string, ds *model.Dataset) (*model.Scenario, error) {
+	if _, err := os.Stat(arg); err == nil {
+		return model.ReadScenario(arg, ds)
+	}
+	for _, b := range builtinScenarios() {
+		stem := strings.TrimSuffix(b.File, filepath.Ext(b.File))
+		entry := model.Workspace{Builtin: []model.Builtin{b}}
+		list, _ := entry.List()
+		if len(list) == 1 && (strings.EqualFold(arg, stem) || strings.EqualFold(arg, b.File) || strings.EqualFold(arg, list[0].Name)) {
+			return list[0].Open(ds)
+		}
+	}
+	var names []string
+	for _, b := range builtinScenarios() {
+		names = append(names, strings.TrimSuffix(b.File, filepath.Ext(b.File)))
+	}
+	return nil, fmt.Errorf("%s: no such file, nor a built-in scenario (%s)", arg, strings.Join(names, ", "))
 }
 
 // baseScenario is what opens without --scenario: the built-in "Base
@@ -275,7 +297,7 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 			input := export.Input{Dataset: ds, Scenario: sc.Name, Assumptions: &sc.Assumptions,
 				Result: forecast.Project(ds, &sc.Assumptions)}
 			if compare != "" {
-				b, err := model.ReadScenario(compare, ds)
+				b, err := readScenario(compare, ds)
 				if err != nil {
 					return invalidInput{err}
 				}
@@ -290,7 +312,7 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 	in.register(cmd, true)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
-	cmd.Flags().StringVar(&compare, "compare", "", "scenario file B to compare with: adds compare_value_usd_bn, diff_usd_bn, diff_pct")
+	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_value_usd_bn, diff_usd_bn, diff_pct")
 	_ = cmd.MarkFlagFilename("compare", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -120,3 +120,24 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+func TestBuiltinScenarioByName(t *testing.T) {
+	for _, arg := range []string{"accelerated-adoption", "Accelerated adoption", "accelerated-adoption.yaml"} {
+		code, out, stderr := runCLI(t, "export", "--scenario", arg, "--compare", "base")
+		if code != 0 {
+			t.Fatalf("--scenario %q: exit %d: %s", arg, code, stderr)
+		}
+		// The built-in grows the market at 21 % after 2020, the base at 18.5 %.
+		tt := totals(t, out)
+		if want := 51.2 * 1.185 * math.Pow(1.21, 7); math.Abs(tt[2027]-want) > 1e-6*want {
+			t.Errorf("--scenario %q: 2027 total %v, want %v", arg, tt[2027], want)
+		}
+		if !strings.Contains(out, "Accelerated adoption,Total,Total,,2027,") {
+			t.Errorf("--scenario %q: rows do not carry the scenario's name", arg)
+		}
+	}
+	code, _, stderr := runCLI(t, "export", "--scenario", "no-such-scenario")
+	if code != 1 || !strings.Contains(stderr, "accelerated-adoption") {
+		t.Errorf("an unknown scenario: exit %d, stderr %q (want 1 and the built-in names)", code, stderr)
+	}
+}

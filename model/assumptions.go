@@ -240,5 +240,22 @@ func (d *Dataset) setShare(a *Assumptions, n int, s float64, force bool) error {
 		}
 	}
 	a.Share[n] = s
+	d.snapToBase(a, node.Group)
 	return nil
+}
+
+// snapToBase restores a group's dataset shares exactly when edits have
+// brought every share back to within rounding of them (three steps up
+// and three down), so the state is the dataset's again: no unsaved
+// marker, no 12.999999999999998 % written into a saved scenario.
+func (d *Dataset) snapToBase(a *Assumptions, group int) {
+	members := d.Groups[group].Members
+	for _, m := range members {
+		if math.Abs(a.Share[m]-d.base.Share[m]) > 1e-9 {
+			return
+		}
+	}
+	for _, m := range members {
+		a.Share[m] = d.base.Share[m]
+	}
 }

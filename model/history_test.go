@@ -139,10 +139,22 @@ func checkRebalanced(ds *Dataset, before, after Assumptions, n int, s float64) e
 		}
 		return nil
 	}
-	if math.Float64bits(after.Share[n]) != math.Float64bits(s) {
+	group := ds.Groups[ds.Nodes[n].Group].Members
+	// An edit that brings every share of the group back to within 1e-9
+	// of the dataset's restores the dataset's shares exactly.
+	snapped := true
+	for _, m := range group {
+		if math.Float64bits(after.Share[m]) != math.Float64bits(ds.base.Share[m]) {
+			snapped = false
+		}
+	}
+	if snapped {
+		if math.Abs(s-ds.base.Share[n]) > 1e-9 {
+			return fmt.Errorf("%s: set to %v, far from its dataset share %v, yet the group snapped to the dataset", ds.Nodes[n].Path, s, ds.base.Share[n])
+		}
+	} else if math.Float64bits(after.Share[n]) != math.Float64bits(s) {
 		return fmt.Errorf("%s: share %v after setting it to %v", ds.Nodes[n].Path, after.Share[n], s)
 	}
-	group := ds.Groups[ds.Nodes[n].Group].Members
 	for m := range ds.Nodes {
 		if m != n && (!slices.Contains(group, m) || before.Locked[m]) && math.Float64bits(after.Share[m]) != math.Float64bits(before.Share[m]) {
 			return fmt.Errorf("%s (locked %v) changed from %v to %v when %s was set", ds.Nodes[m].Path, before.Locked[m], before.Share[m], after.Share[m], ds.Nodes[n].Path)

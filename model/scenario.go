@@ -119,6 +119,7 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	// Resolve segment overrides; named shares are gathered per group and
 	// applied together so unnamed siblings absorb the difference.
 	named := map[int]float64{}
+	lockedOnly := map[int]bool{} // locked without a share_pct of its own
 	pathOf := map[int]string{}
 	for _, path := range sortedStrings(sf.Segments) {
 		o := sf.Segments[path]
@@ -145,6 +146,9 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		}
 		if o.Locked != nil {
 			a.Locked[n] = *o.Locked
+			if *o.Locked && o.SharePct == nil {
+				lockedOnly[n] = true
+			}
 		}
 	}
 	for gi, g := range ds.Groups {
@@ -162,6 +166,18 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		}
 		if count == 0 {
 			continue
+		}
+		// A locked share keeps its value: it does not absorb the changes
+		// of the siblings the scenario names, exactly as in the dashboard.
+		for i := 0; i < len(free); {
+			if m := free[i]; lockedOnly[m] {
+				named[m] = a.Share[m]
+				sumNamed += a.Share[m]
+				sumFree -= a.Share[m]
+				free = slices.Delete(free, i, i+1)
+				continue
+			}
+			i++
 		}
 		first := pathOf[g.Members[slices.IndexFunc(g.Members, func(m int) bool { _, ok := named[m]; return ok })]]
 		owner := groupName(ds, gi)

@@ -23,7 +23,7 @@ func (ch *chart) SetSize(w, h int) { ch.width, ch.height = w, h }
 // View renders the pane with its border.
 func (ch *chart) View() string {
 	c := ch.c
-	title := "Chart: " + c.metric.String() + " (v)"
+	title := "Chart: " + c.metricLabel() + " (v)"
 	inner, innerH := ch.width-2, ch.height-2
 	return pane(c.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }

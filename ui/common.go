@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"iomt/forecast"
 	"iomt/model"
@@ -26,7 +27,23 @@ func (m Metric) String() string {
 	case MetricGrowth:
 		return "growth, % y/y"
 	}
-	return "value, US$ bn"
+	return "value"
+}
+
+// metricLabel names the metric with the dataset's currency and unit.
+func (c *common) metricLabel() string {
+	if c.metric != MetricValue {
+		return c.metric.String()
+	}
+	return "value, " + c.unitLabel()
+}
+
+// unitLabel is the unit of values, "US$ bn" for the report's USD billion.
+func (c *common) unitLabel() string {
+	if c.ds.Currency == "USD" && c.ds.Unit == "billion" {
+		return "US$ bn"
+	}
+	return clean(c.ds.Currency + " " + c.ds.Unit)
 }
 
 // common is the state every pane reads: the dataset, the scenario's
@@ -187,7 +204,11 @@ func fmtSigned(x float64, prec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
-	return fmt.Sprintf("%+.*f", prec, x)
+	s := fmt.Sprintf("%+.*f", prec, x)
+	if strings.Trim(s, "+-0.") == "" {
+		return s[1:] // no sign on a change that rounds to zero ("-0.0")
+	}
+	return s
 }
 
 // maxRows is the most rows any level of any dimension lists.

@@ -123,13 +123,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(newStyles(msg.IsDark(), m.opts.NoColor))
 	case tea.KeyPressMsg:
-		return m.handleKey(msg)
+		next, cmd := m.handleKey(msg)
+		// Whatever the key did, the table shows the state it left.
+		nm := next.(Model)
+		nm.table.refresh()
+		return nm, cmd
 	case tea.MouseClickMsg:
 		m.handleClick(msg.Mouse())
 	case tea.PasteMsg:
 		if m.overlay == overlayPrompt {
 			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+	default:
+		// The picker's filter results arrive as messages of their own.
+		if m.overlay == overlayChooser {
+			var cmd tea.Cmd
+			m.chooser, cmd = m.chooser.Update(msg)
 			return m, cmd
 		}
 	}
@@ -237,7 +248,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.apply(model.Edit{Kind: model.ResetAll}, "Reset the scenario to "+c.scenario+".")
 	case key.Matches(k, keys.Metric):
 		c.metric = (c.metric + 1) % metricCount
-		m.status.info("Chart and table show " + c.metric.String() + ".")
+		m.status.info("Chart and table show " + c.metricLabel() + ".")
 	case key.Matches(k, keys.Mode):
 		m.toggleMode()
 	case key.Matches(k, keys.Focus):

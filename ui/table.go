@@ -95,7 +95,7 @@ func (y *yearTable) refresh() {
 	}
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
 	y.yearCols = max(min(years, fit), 1)
-	y.yearOffset = min(y.yearOffset, years-y.yearCols)
+	y.yearOffset = max(min(y.yearOffset, years-y.yearCols), 0)
 	nameW := inner - fixed - y.yearCols*(colW+cellPad) - cellPad
 
 	cols := []table.Column{{Title: "Segment", Width: max(nameW, 4)}}
@@ -159,9 +159,9 @@ func (y *yearTable) refresh() {
 // View renders the pane with its border.
 func (y *yearTable) View() string {
 	c := y.c
-	title := "Table: " + c.metric.String()
+	title := "Table: " + c.metricLabel()
 	if c.compare != nil {
-		title = "Table: Δ vs " + clean(c.compare.name) + ", US$ bn and %"
+		title = "Table: Δ vs " + clean(c.compare.name) + ", " + c.unitLabel() + " and %"
 	}
 	if y.yearCols < c.res.Years {
 		title += " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" +
