@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Builtin is a scenario file that ships inside the program.
@@ -118,7 +119,12 @@ func Slug(name string) string {
 	}
 	s := b.String()
 	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "-")
+		// Cut at a rune boundary: half a letter is not a file name.
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = strings.TrimRight(s[:cut], "-")
 	}
 	if s == "" {
 		s = "scenario"

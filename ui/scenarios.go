@@ -32,7 +32,10 @@ func firstLine(err error) string {
 // ask shows a yes/no question; yes runs then.
 func (m *Model) ask(question string, then func(m *Model) tea.Cmd) {
 	m.overlay = overlayConfirm
-	m.confirm = question
+	// Cut the question rather than the " y/n" after it, which the status
+	// line would cut at 80 columns ("Unsaved changes to Accelerated
+	// adoption will be lost. Open Security headwinds?").
+	m.confirm = ansi.Truncate(clean(question), max(m.width-len(" y/n"), 1), "…")
 	m.onYes = then
 }
 
@@ -67,11 +70,28 @@ func (m *Model) save() tea.Cmd {
 		m.overlay = overlayPrompt
 		m.input.Prompt = "Save scenario as: "
 		m.input.Placeholder = ""
+		// Names may be up to 120 characters; the value prompt's limit of
+		// 32 cut longer ones while typing, without a word.
+		m.input.CharLimit = 120
+		// Width first: SetValue scrolls the text to fit the width it has,
+		// and the value prompt's 12 columns hid the name's first letter.
+		m.input.SetWidth(max(m.width/2, 30))
 		m.input.SetValue(m.c.scenario)
 		m.input.CursorEnd()
-		m.input.SetWidth(max(m.width/2, 30))
 		m.status.clear()
 		return m.input.Focus()
+	}
+	// Save writes <slug>.yaml: a scenario opened from a file of another
+	// name (a copy made by hand) would replace the file named after it.
+	if path := m.c.ws.PathFor(m.c.scenario); path != m.c.savedPath {
+		if _, err := os.Stat(path); err == nil {
+			sc := m.c.current()
+			m.ask(fmt.Sprintf("%s exists. Replace it (the old one is kept as .bak)?", filepath.Base(path)), func(m *Model) tea.Cmd {
+				m.writeScenario(sc, path)
+				return nil
+			})
+			return nil
+		}
 	}
 	m.writeScenario(m.c.current(), m.c.savedPath)
 	return nil
@@ -96,7 +116,7 @@ func (m *Model) saveAs(name string) tea.Cmd {
 	sc.Name = name
 	path := m.c.ws.PathFor(name)
 	if _, err := os.Stat(path); err == nil && path != m.c.savedPath {
-		m.ask(fmt.Sprintf("%s exists. Replace it (the old one is kept as .bak)?", path), func(m *Model) tea.Cmd {
+		m.ask(fmt.Sprintf("%s exists. Replace it (the old one is kept as .bak)?", filepath.Base(path)), func(m *Model) tea.Cmd {
 			m.writeScenario(sc, path)
 			return nil
 		})
@@ -260,8 +280,17 @@ func (m *Model) choose(it choice) tea.Cmd {
 		if it.action == actNewFromBase {
 			sc = &model.Scenario{Name: "New scenario", Dataset: m.c.ds.Market, Assumptions: m.c.ds.Base()}
 		} else {
+			// A copy carries the current assumptions, unsaved edits
+			// included: nothing is lost, so do not ask; but those edits
+			// are saved nowhere, so the copy stays marked unsaved (and
+			// quitting asks) until it is saved.
 			sc = m.c.current()
 			sc.Name = "Copy of " + m.c.scenario
+			saved := m.c.saved
+			m.c.load(sc, "")
+			m.c.saved = saved
+			m.status.info("Started " + sc.Name + "; s saves it under a name of your choice.")
+			return nil
 		}
 		start := func(m *Model) tea.Cmd {
 			m.c.load(sc, "")

@@ -1,0 +1,893 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"iomt/assets"
+	"iomt/export"
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// The built-in scenarios as the dashboard lists them (DESIGN.md §6).
+const (
+	nameBase   = "Base (report)"
+	nameAccel  = "Accelerated adoption"
+	nameHeadwd = "Security headwinds"
+)
+
+// testBuiltins are the scenarios that ship with the program, as main hands
+// them to the workspace.
+func testBuiltins() []model.Builtin {
+	var out []model.Builtin
+	for _, s := range assets.Scenarios() {
+		out = append(out, model.Builtin{File: s.Name, Data: s.Data})
+	}
+	return out
+}
+
+// builtinScenario loads the built-in scenario called name.
+func builtinScenario(t testing.TB, name string) *model.Scenario {
+	t.Helper()
+	for _, b := range testBuiltins() {
+		sc, err := model.LoadScenario(b.File, b.Data, testDS)
+		if err != nil {
+			t.Fatalf("built-in %s: %v", b.File, err)
+		}
+		if sc.Name == name {
+			return sc
+		}
+	}
+	t.Fatalf("no built-in scenario %q", name)
+	return nil
+}
+
+// newWorkspace is a workspace in a fresh temporary folder, with the
+// built-in scenarios.
+func newWorkspace(t testing.TB) *model.Workspace {
+	t.Helper()
+	return &model.Workspace{Dir: t.TempDir(), Builtin: testBuiltins()}
+}
+
+// newWSModel opens the dashboard as main does: on the built-in Base
+// (report), over workspace ws, sized w×h.
+func newWSModel(t testing.TB, ws *model.Workspace, w, h int) Model {
+	t.Helper()
+	m := New(testDS, builtinScenario(t, nameBase), Options{Dark: true, Workspace: ws})
+	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// header is the first line of the screen: market, scenario, marker, mode.
+func headLine(m Model) string { return viewLines(m)[0] }
+
+// choiceTitles lists the titles of the open chooser.
+func choiceTitles(t testing.TB, m Model) []string {
+	t.Helper()
+	if m.overlay != overlayChooser {
+		t.Fatalf("no chooser is open:\n%s", view(m))
+	}
+	var out []string
+	for _, it := range m.chooser.list.Items() {
+		out = append(out, it.(choice).title)
+	}
+	return out
+}
+
+// pick moves the open chooser's selection to the first item that ok
+// accepts, with j as a user would.
+func pick(t testing.TB, m Model, what string, ok func(choice) bool) Model {
+	t.Helper()
+	n := len(choiceTitles(t, m))
+	for range n + 1 {
+		if it, sel := m.chooser.selected(); sel && ok(it) {
+			return m
+		}
+		m = send(t, m, runeKey('j'))
+	}
+	t.Fatalf("the chooser has no %s; it lists %q", what, choiceTitles(t, m))
+	return m
+}
+
+// pickTitle selects the chooser item titled title.
+func pickTitle(t testing.TB, m Model, title string) Model {
+	t.Helper()
+	return pick(t, m, strconv.Quote(title), func(c choice) bool { return c.title == title })
+}
+
+// pickPath selects the scenario stored at path.
+func pickPath(t testing.TB, m Model, path string) Model {
+	t.Helper()
+	return pick(t, m, path, func(c choice) bool { return c.entry != nil && c.entry.Path == path })
+}
+
+// clearPrompt deletes what the prompt holds, with backspace.
+func clearPrompt(t testing.TB, m Model) Model {
+	t.Helper()
+	for range len([]rune(m.input.Value())) {
+		m = send(t, m, keyBksp)
+	}
+	if v := m.input.Value(); v != "" {
+		t.Fatalf("the prompt still holds %q", v)
+	}
+	return m
+}
+
+// saveAs presses s and saves under name through the prompt.
+func saveAs(t testing.TB, m Model, name string) Model {
+	t.Helper()
+	m = send(t, m, runeKey('s'))
+	if m.overlay != overlayPrompt || m.inputFor != promptName {
+		t.Fatalf("s did not ask for a name; the last line is %q", lastLine(m))
+	}
+	m = clearPrompt(t, m)
+	m = typeText(t, m, name)
+	return send(t, m, keyEnter)
+}
+
+// loadFile opens a saved scenario file as the program would.
+func loadFile(t testing.TB, path string) *model.Scenario {
+	t.Helper()
+	sc, err := model.ReadScenario(path, testDS)
+	if err != nil {
+		t.Fatalf("%s does not load: %v", path, err)
+	}
+	return sc
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func writeFile(t testing.TB, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func folder(t testing.TB, dir string) []string {
+	t.Helper()
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Name())
+	}
+	return out
+}
+
+// TestSaveScenario: s on a built-in asks for a name; enter writes
+// <slug>.yaml holding the state on screen and clears the unsaved marker;
+// the next s saves at once, keeping the previous version as .bak.
+func TestSaveScenario(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 80, 24)
+	if strings.Contains(headLine(m), "unsaved") || !strings.Contains(headLine(m), "Scenario: "+nameBase) {
+		t.Fatalf("header at start: %q", headLine(m))
+	}
+	m = send(t, m, runeKey('+')) // the market's CAGR 18.5 → 19
+	if !strings.Contains(headLine(m), "unsaved") {
+		t.Fatalf("an edit does not mark the scenario unsaved: %q", headLine(m))
+	}
+	edited := m.Scenario()
+
+	m = send(t, m, runeKey('s'))
+	if m.overlay != overlayPrompt || m.inputFor != promptName {
+		t.Fatalf("s on a built-in scenario did not ask for a name: %q", lastLine(m))
+	}
+	// The prompt offers the current name, all of it visible.
+	if !strings.HasPrefix(lastLine(m), "Save scenario as: "+nameBase) {
+		t.Errorf("the name prompt reads %q, want it to start %q", lastLine(m), "Save scenario as: "+nameBase)
+	}
+	if names := folder(t, ws.Dir); len(names) != 0 {
+		t.Fatalf("opening the prompt wrote %q", names)
+	}
+	m = clearPrompt(t, m)
+	m = typeText(t, m, "My plan")
+	m = send(t, m, keyEnter)
+
+	path := filepath.Join(ws.Dir, "my-plan.yaml")
+	if m.overlay != overlayNone {
+		t.Fatalf("the prompt is still open after enter: %q", lastLine(m))
+	}
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"my-plan.yaml"}) {
+		t.Fatalf("the workspace holds %q, want my-plan.yaml", names)
+	}
+	sc := loadFile(t, path)
+	if sc.Name != "My plan" || !sc.Assumptions.Equal(edited) {
+		t.Errorf("saved %q; state equal to the screen's: %v", sc.Name, sc.Assumptions.Equal(edited))
+	}
+	if h := headLine(m); strings.Contains(h, "unsaved") || !strings.Contains(h, "Scenario: My plan") {
+		t.Errorf("header after saving: %q", h)
+	}
+	if !strings.Contains(lastLine(m), "Saved") {
+		t.Errorf("status after saving: %q", lastLine(m))
+	}
+	first := readFile(t, path)
+
+	// A second edit and s: saved at once, no prompt, no question.
+	m = send(t, m, runeKey('+'))
+	edited = m.Scenario()
+	m = send(t, m, runeKey('s'))
+	if m.overlay != overlayNone {
+		t.Fatalf("the second s asked again: %q", lastLine(m))
+	}
+	if sc := loadFile(t, path); !sc.Assumptions.Equal(edited) || sc.Name != "My plan" {
+		t.Errorf("the second save did not write the new state (name %q)", sc.Name)
+	}
+	if bak := readFile(t, path+".bak"); !bytes.Equal(bak, first) {
+		t.Errorf("my-plan.yaml.bak holds\n%s\nwant the first version\n%s", bak, first)
+	}
+	if h := headLine(m); strings.Contains(h, "unsaved") {
+		t.Errorf("header after the second save: %q", h)
+	}
+}
+
+// TestSaveAsksBeforeReplacing: saving under a name whose file exists asks
+// y/n; n leaves the file alone, y replaces it and keeps the old one as .bak.
+func TestSaveAsksBeforeReplacing(t *testing.T) {
+	ws := newWorkspace(t)
+	path := filepath.Join(ws.Dir, "taken.yaml")
+	old := "scenario: Taken\ndescription: someone else's\n"
+	writeFile(t, path, old)
+	m := newWSModel(t, ws, 80, 24)
+	m = send(t, m, runeKey('+'))
+	edited := m.Scenario()
+
+	m = saveAs(t, m, "Taken")
+	if m.overlay != overlayConfirm || !strings.Contains(lastLine(m), "y/n") || !strings.Contains(lastLine(m), "exists") {
+		t.Fatalf("saving over taken.yaml did not ask: %q", lastLine(m))
+	}
+	m = send(t, m, runeKey('n'))
+	if got := string(readFile(t, path)); got != old {
+		t.Errorf("n changed taken.yaml to\n%s", got)
+	}
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"taken.yaml"}) {
+		t.Errorf("after n the workspace holds %q", names)
+	}
+	if h := headLine(m); !strings.Contains(h, "Scenario: "+nameBase) || !strings.Contains(h, "unsaved") {
+		t.Errorf("after n the header reads %q; want the same unsaved scenario", h)
+	}
+	if !m.Scenario().Equal(edited) {
+		t.Error("n changed the assumptions")
+	}
+
+	// The same name under another spelling is the same file.
+	m = saveAs(t, m, "TAKEN")
+	if m.overlay != overlayConfirm {
+		t.Fatalf("saving as TAKEN (taken.yaml) did not ask: %q", lastLine(m))
+	}
+	m = send(t, m, runeKey('y'))
+	if sc := loadFile(t, path); sc.Name != "TAKEN" || !sc.Assumptions.Equal(edited) {
+		t.Errorf("y saved %q", sc.Name)
+	}
+	if got := string(readFile(t, path+".bak")); got != old {
+		t.Errorf("taken.yaml.bak holds %q, want the replaced file", got)
+	}
+	if h := headLine(m); strings.Contains(h, "unsaved") || !strings.Contains(h, "Scenario: TAKEN") {
+		t.Errorf("after y the header reads %q", h)
+	}
+}
+
+// TestSaveOpenedUnderOtherName: a scenario opened from a file not named
+// after it (a copy made by hand) must not silently replace the file that
+// is named after it.
+func TestSaveOpenedUnderOtherName(t *testing.T) {
+	ws := newWorkspace(t)
+	orig := filepath.Join(ws.Dir, "plan.yaml")
+	variant := filepath.Join(ws.Dir, "variant.yaml")
+	text := "scenario: Plan\ndescription: the original\n"
+	writeFile(t, orig, text)
+	writeFile(t, variant, text) // cp plan.yaml variant.yaml
+	m := newWSModel(t, ws, 160, 48)
+	m = send(t, m, runeKey('o'))
+	m = pickPath(t, m, variant)
+	m = send(t, m, keyEnter, runeKey('+'), runeKey('s'))
+	if m.overlay == overlayConfirm {
+		m = send(t, m, runeKey('n'))
+	}
+	if got := string(readFile(t, orig)); got != text {
+		t.Errorf("saving the scenario opened from variant.yaml replaced plan.yaml without asking:\n%s", got)
+	}
+}
+
+// TestOpenScenario: o lists the three built-ins and the saved scenarios;
+// enter opens one; over unsaved edits it asks first.
+func TestOpenScenario(t *testing.T) {
+	ws := newWorkspace(t)
+	mine := builtinScenario(t, nameHeadwd)
+	mine.Name, mine.Description = "My plan", "mine"
+	mine.Assumptions.Growth[0] = 17.25
+	minePath, err := ws.Save(testDS, mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newWSModel(t, ws, 160, 48)
+	m = send(t, m, runeKey('o'))
+	want := []string{nameBase, nameAccel, nameHeadwd, "My plan"}
+	if got := choiceTitles(t, m); !slices.Equal(got, want) {
+		t.Fatalf("o lists %q, want %q", got, want)
+	}
+	if !containsWords(view(m), append(want, "Open a scenario", "mine")...) {
+		t.Errorf("the picker does not show every scenario:\n%s", view(m))
+	}
+
+	// Open a built-in.
+	m = pickTitle(t, m, nameAccel)
+	m = send(t, m, keyEnter)
+	if m.overlay != overlayNone {
+		t.Fatalf("enter did not open the scenario: %q", lastLine(m))
+	}
+	if h := headLine(m); !strings.Contains(h, "Scenario: "+nameAccel) || strings.Contains(h, "unsaved") {
+		t.Errorf("header after opening: %q", h)
+	}
+	if !m.Scenario().Equal(builtinScenario(t, nameAccel).Assumptions) {
+		t.Error("the opened state differs from the built-in file")
+	}
+	if !strings.Contains(lastLine(m), "Opened "+nameAccel) {
+		t.Errorf("status: %q", lastLine(m))
+	}
+
+	// Open the saved one, edit, save: it goes back to its own file.
+	m = send(t, m, runeKey('o'))
+	m = pickPath(t, m, minePath)
+	m = send(t, m, keyEnter)
+	if !strings.Contains(headLine(m), "Scenario: My plan") || !m.Scenario().Equal(mine.Assumptions) {
+		t.Fatalf("opening My plan: header %q", headLine(m))
+	}
+	m = send(t, m, runeKey('+'))
+	edited := m.Scenario()
+	m = send(t, m, runeKey('s'))
+	if m.overlay != overlayNone {
+		t.Fatalf("s on an opened saved scenario asked: %q", lastLine(m))
+	}
+	if sc := loadFile(t, minePath); !sc.Assumptions.Equal(edited) {
+		t.Error("s did not save the opened scenario to its file")
+	}
+
+	// Over unsaved edits, opening asks; n keeps them, y opens.
+	m = send(t, m, runeKey('+'))
+	edited = m.Scenario()
+	m = send(t, m, runeKey('o'))
+	m = pickTitle(t, m, nameHeadwd)
+	m = send(t, m, keyEnter)
+	if m.overlay != overlayConfirm || !strings.Contains(lastLine(m), "Unsaved changes to My plan will be lost") ||
+		!strings.Contains(lastLine(m), "y/n") {
+		t.Fatalf("opening over unsaved edits did not ask: %q", lastLine(m))
+	}
+	m = send(t, m, runeKey('n'))
+	if h := headLine(m); !strings.Contains(h, "Scenario: My plan") || !strings.Contains(h, "unsaved") || !m.Scenario().Equal(edited) {
+		t.Fatalf("n did not keep the edits: %q", h)
+	}
+	m = send(t, m, runeKey('o'))
+	m = pickTitle(t, m, nameHeadwd)
+	m = send(t, m, keyEnter, runeKey('y'))
+	if h := headLine(m); !strings.Contains(h, "Scenario: "+nameHeadwd) || strings.Contains(h, "unsaved") {
+		t.Errorf("y did not open %s: %q", nameHeadwd, h)
+	}
+	if !m.Scenario().Equal(builtinScenario(t, nameHeadwd).Assumptions) {
+		t.Error("the opened state differs from the built-in file")
+	}
+}
+
+// TestOpenRefusesForeign: a scenario for another market, or a broken file,
+// is listed with the reason and refused on enter, and the current scenario
+// stays as it was.
+func TestOpenRefusesForeign(t *testing.T) {
+	ws := newWorkspace(t)
+	foreign := filepath.Join(ws.Dir, "smart-homes.yaml")
+	broken := filepath.Join(ws.Dir, "broken.yaml")
+	writeFile(t, foreign, "scenario: Smart homes\ndescription: heat pumps\ndataset: Smart Home Energy\n")
+	writeFile(t, broken, "scenario: [unclosed\n")
+	m := newWSModel(t, ws, 160, 48)
+	m = send(t, m, runeKey('+'))
+	edited := m.Scenario()
+
+	for _, verb := range []rune{'o', 'c'} {
+		for _, c := range []struct {
+			path, title string
+			reason      []string // in the picker and in the status line
+		}{
+			{foreign, "Smart homes", []string{`made for the market "Smart Home Energy"`}},
+			{broken, "broken.yaml", []string{broken + ":1:"}},
+		} {
+			m = send(t, m, runeKey(verb))
+			if !containsWords(view(m), c.title) || !strings.Contains(view(m), "cannot open: "+c.reason[0]) {
+				t.Errorf("%c: the picker does not list %s with its reason %q:\n%s", verb, c.title, c.reason[0], view(m))
+			}
+			m = pickPath(t, m, c.path)
+			m = send(t, m, keyEnter)
+			if m.overlay != overlayNone {
+				t.Fatalf("%c on %s: %q", verb, c.title, lastLine(m))
+			}
+			status := lastLine(m)
+			wantStatus := "Not opened, kept " + nameBase
+			if verb == 'c' {
+				wantStatus = "Cannot compare"
+			}
+			if !strings.HasPrefix(status, wantStatus) {
+				t.Errorf("%c on %s: status %q, want it to start %q", verb, c.title, status, wantStatus)
+			}
+			if c.path == foreign && !strings.Contains(status, "Smart Home Energy") {
+				t.Errorf("%c on %s: status %q does not say why", verb, c.title, status)
+			}
+			if h := headLine(m); !strings.Contains(h, "Scenario: "+nameBase) || !strings.Contains(h, "unsaved") || strings.Contains(h, " vs ") {
+				t.Errorf("%c on %s changed the header to %q", verb, c.title, h)
+			}
+			if !m.Scenario().Equal(edited) {
+				t.Errorf("%c on %s changed the assumptions", verb, c.title)
+			}
+		}
+	}
+}
+
+// TestNewScenario: n offers the dataset's Base and a copy of the current
+// scenario; the copy keeps the assumptions and asks for a name on save.
+func TestNewScenario(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 80, 24)
+	m = send(t, m, runeKey('n'))
+	if got, want := choiceTitles(t, m), []string{"From the dataset's Base", "Copy of " + nameBase}; !slices.Equal(got, want) {
+		t.Fatalf("n offers %q, want %q", got, want)
+	}
+	m = pickTitle(t, m, "Copy of "+nameBase)
+	m = send(t, m, keyEnter)
+	if h := headLine(m); !strings.Contains(h, "Scenario: Copy of "+nameBase) {
+		t.Fatalf("header after the copy: %q", h)
+	}
+	if !m.Scenario().Equal(builtinScenario(t, nameBase).Assumptions) {
+		t.Error("the copy's assumptions differ from the original's")
+	}
+	m = send(t, m, runeKey('s'))
+	if m.overlay != overlayPrompt || !strings.HasPrefix(lastLine(m), "Save scenario as: Copy of "+nameBase) {
+		t.Errorf("s on the new copy: %q", lastLine(m))
+	}
+	m = send(t, m, keyEsc)
+
+	// From the dataset's Base: the dataset's own figures.
+	m = send(t, m, runeKey('+'), runeKey('n'))
+	m = pickTitle(t, m, "From the dataset's Base")
+	m = send(t, m, keyEnter)
+	if m.overlay == overlayConfirm {
+		m = send(t, m, runeKey('y'))
+	}
+	if !m.Scenario().Equal(testDS.Base()) || !strings.Contains(headLine(m), "Scenario: New scenario") {
+		t.Errorf("From the dataset's Base: header %q, state equal to the dataset's: %v", headLine(m), m.Scenario().Equal(testDS.Base()))
+	}
+	if names := folder(t, ws.Dir); len(names) != 0 {
+		t.Errorf("n wrote %q", names)
+	}
+}
+
+// TestCopyKeepsUnsavedEdits: a copy of a scenario with unsaved edits
+// carries them, so nothing is lost; but they are saved nowhere, so the copy
+// is marked unsaved and quitting asks.
+func TestCopyKeepsUnsavedEdits(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 80, 24)
+	m = send(t, m, runeKey('+'))
+	edited := m.Scenario()
+	m = send(t, m, runeKey('n'))
+	m = pickTitle(t, m, "Copy of "+nameBase)
+	m = send(t, m, keyEnter)
+	if m.overlay == overlayConfirm {
+		if strings.Contains(lastLine(m), "lost") {
+			t.Errorf("copying says the edits will be lost, but the copy keeps them: %q", lastLine(m))
+		}
+		m = send(t, m, runeKey('y'))
+	}
+	if !m.Scenario().Equal(edited) {
+		t.Fatal("the copy lost the edits")
+	}
+	if h := headLine(m); !strings.Contains(h, "Copy of "+nameBase) || !strings.Contains(h, "unsaved") {
+		t.Errorf("the copy of unsaved edits is not marked unsaved: %q", h)
+	}
+	m, cmd := sendCmd(t, m, runeKey('q'))
+	if quits(cmd) || m.overlay != overlayQuit {
+		t.Error("q on a copy holding unsaved edits quits without asking")
+	}
+}
+
+// tableYears returns the years of the year table's header line.
+func tableYears(t testing.TB, m Model) []int {
+	t.Helper()
+	i := lineIndex(m, "Table:")
+	if i < 0 {
+		t.Fatalf("no table on screen:\n%s", view(m))
+	}
+	var years []int
+	for _, f := range strings.Fields(strings.Trim(viewLines(m)[i+1], "│┃")) {
+		if y, err := strconv.Atoi(f); err == nil {
+			years = append(years, y)
+		}
+	}
+	if len(years) == 0 {
+		t.Fatalf("no years in the table's header:\n%s", view(m))
+	}
+	return years
+}
+
+// TestCompare: c, pick, and the header says "vs NAME", the table shows
+// A − B (in US$ bn and in % of B) computed here from both projections; c
+// again stops comparing.
+func TestCompare(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 160, 48)
+	m = send(t, m, runeKey('o'))
+	m = pickTitle(t, m, nameAccel)
+	m = send(t, m, keyEnter, runeKey('c'))
+	if !strings.Contains(view(m), "Compare "+nameAccel+" with") {
+		t.Errorf("the compare picker has no title naming the scenario:\n%s", view(m))
+	}
+	m = pickTitle(t, m, nameBase)
+	m = send(t, m, keyEnter)
+	if h := headLine(m); !strings.Contains(h, "vs "+nameBase) || !strings.Contains(h, "Scenario: "+nameAccel) {
+		t.Fatalf("header in compare mode: %q", h)
+	}
+	if i := lineIndex(m, "Table: Δ vs "+nameBase); i < 0 {
+		t.Fatalf("the table title does not say Δ vs %s:\n%s", nameBase, view(m))
+	}
+
+	a := builtinScenario(t, nameAccel).Assumptions
+	b := builtinScenario(t, nameBase).Assumptions
+	ra, rb := forecast.Project(testDS, &a), forecast.Project(testDS, &b)
+	nonZero := 0
+	check := func(tab rune, name string) {
+		t.Helper()
+		m = send(t, m, runeKey(tab))
+		years := tableYears(t, m)
+		cells := tableRow(t, m, name)
+		n := 0
+		if name != "Total" {
+			n = node(t, testDS.Dims[tab-'1'].Name+"/"+name)
+		}
+		if len(cells) < 2*len(years) {
+			t.Fatalf("%s: %d cells for %d years: %q", name, len(cells), len(years), cells)
+		}
+		for i, y := range years {
+			yi := y - testDS.BaseYear
+			va, vb := ra.Value(n, yi), rb.Value(n, yi)
+			d, pct := va-vb, (va-vb)/vb*100
+			// The cells show A − B rounded to 0.01 and its % of B rounded
+			// to 0.1, with a + on gains.
+			bn, pc := cells[2*i], cells[2*i+1]
+			gotD, errD := strconv.ParseFloat(bn, 64)
+			gotP, errP := strconv.ParseFloat(strings.TrimSuffix(pc, "%"), 64)
+			ok := errD == nil && errP == nil && strings.HasSuffix(pc, "%") &&
+				math.Abs(gotD-d) <= 0.005+1e-9 && math.Abs(gotP-pct) <= 0.05+1e-9 &&
+				(gotD <= 0 || strings.HasPrefix(bn, "+")) && (gotP <= 0 || strings.HasPrefix(pc, "+"))
+			if !ok {
+				t.Errorf("%s %d: %s %s, want %+.2f %+.1f%% (A %.4f − B %.4f)", name, y, bn, pc, d, pct, va, vb)
+			}
+			if math.Abs(d) >= 0.005 {
+				nonZero++
+			}
+		}
+	}
+	check('1', "Total")
+	check('1', "Medical Devices")
+	check('2', "Telemedicine")
+	check('4', "Asia-Pacific")
+	if nonZero == 0 {
+		t.Fatal("no difference shown at all: the comparison is vacuous")
+	}
+
+	m = send(t, m, runeKey('c'))
+	if h := headLine(m); strings.Contains(h, " vs ") {
+		t.Errorf("c did not leave compare mode: %q", h)
+	}
+	if lineIndex(m, "Δ vs") >= 0 || lineIndex(m, "Table: value") < 0 {
+		t.Errorf("the table still compares:\n%s", view(m))
+	}
+	if !strings.Contains(lastLine(m), "Stopped comparing") {
+		t.Errorf("status: %q", lastLine(m))
+	}
+}
+
+// exportInput is what an export of the dashboard's scenario must hold,
+// built here from the scenario's own assumptions.
+func exportInput(name string, a model.Assumptions, cmpName string, cmp *model.Assumptions) export.Input {
+	in := export.Input{Dataset: testDS, Scenario: name, Assumptions: &a, Result: forecast.Project(testDS, &a)}
+	if cmp != nil {
+		in.Compare = &export.Comparison{Scenario: cmpName, Result: forecast.Project(testDS, cmp)}
+	}
+	return in
+}
+
+// TestExportFiles: x writes <slug>.csv (.json, .md) into the workspace,
+// holding what the export package writes for the same scenario, with the
+// comparison when comparing.
+func TestExportFiles(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 80, 24)
+	m = send(t, m, runeKey('+'))
+	a := m.Scenario()
+	formats := []struct{ title, ext, format string }{
+		{"CSV file", ".csv", "csv"}, {"JSON file", ".json", "json"}, {"Markdown file", ".md", "md"},
+	}
+	for _, f := range formats {
+		m = send(t, m, runeKey('x'))
+		m = pickTitle(t, m, f.title)
+		m = send(t, m, keyEnter)
+		path := filepath.Join(ws.Dir, "base-report"+f.ext)
+		var want bytes.Buffer
+		if err := export.Write(&want, f.format, exportInput(nameBase, a, "", nil)); err != nil {
+			t.Fatal(err)
+		}
+		if got := readFile(t, path); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s: the file (%d bytes) differs from export.Write (%d bytes)", path, len(got), want.Len())
+		}
+		if !strings.Contains(lastLine(m), "Exported") {
+			t.Errorf("status after exporting %s: %q", f.format, lastLine(m))
+		}
+	}
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"base-report.csv", "base-report.json", "base-report.md"}) {
+		t.Errorf("the workspace holds %q", names)
+	}
+	if !strings.Contains(headLine(m), "unsaved") {
+		t.Error("exporting marked the scenario saved")
+	}
+
+	// In compare mode the CSV carries the comparison.
+	m = send(t, m, runeKey('c'))
+	m = pickTitle(t, m, nameAccel)
+	m = send(t, m, keyEnter, runeKey('x'))
+	m = pickTitle(t, m, "CSV file")
+	m = send(t, m, keyEnter)
+	accel := builtinScenario(t, nameAccel).Assumptions
+	var want bytes.Buffer
+	if err := export.CSV(&want, exportInput(nameBase, a, nameAccel, &accel)); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, filepath.Join(ws.Dir, "base-report.csv"))
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("the compare CSV differs from export.CSV:\n%.300s\nwant\n%.300s", got, want.Bytes())
+	}
+	if first, _, _ := strings.Cut(string(got), "\n"); !strings.HasSuffix(first, ",compare_value_usd_bn,diff_usd_bn,diff_pct") {
+		t.Errorf("the compare CSV header is %q", first)
+	}
+}
+
+// TestCopyTable: "Copy table as CSV" returns the OSC 52 clipboard command
+// holding the table on screen: one row per listed segment, one column per
+// year, the values of the projection.
+func TestCopyTable(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 80, 24)
+	m = send(t, m, runeKey('x'))
+	m = pickTitle(t, m, "Copy table as CSV")
+	m, cmd := sendCmd(t, m, keyEnter)
+	if cmd == nil {
+		t.Fatal("Copy table as CSV returned no command")
+	}
+	msg := cmd()
+	v := reflect.ValueOf(msg)
+	if !strings.Contains(fmt.Sprintf("%T", msg), "Clipboard") || v.Kind() != reflect.String {
+		t.Fatalf("the command sends %T, want the set-clipboard message", msg)
+	}
+	recs, err := csv.NewReader(strings.NewReader(v.String())).ReadAll()
+	if err != nil {
+		t.Fatalf("the clipboard text is not CSV: %v\n%s", err, v.String())
+	}
+	base := builtinScenario(t, nameBase).Assumptions
+	res := forecast.Project(testDS, &base)
+	head := []string{"segment"}
+	for y := testDS.BaseYear; y <= testDS.EndYear; y++ {
+		head = append(head, strconv.Itoa(y))
+	}
+	head = append(head, "realised_cagr_pct", "share_change_pp")
+	if !slices.Equal(recs[0], head) {
+		t.Fatalf("clipboard header %q, want %q", recs[0], head)
+	}
+	nodes := append([]int{0}, testDS.Dims[0].Top...)
+	if len(recs) != 1+len(nodes) {
+		t.Fatalf("%d rows, want the header and %d segments", len(recs), len(nodes))
+	}
+	for i, n := range nodes {
+		rec := recs[i+1]
+		want := "Total"
+		if n != 0 {
+			want = testDS.Nodes[n].Name
+		}
+		if rec[0] != want {
+			t.Errorf("row %d is %q, want %q", i+1, rec[0], want)
+		}
+		for yi := range testDS.Years() {
+			got, err := strconv.ParseFloat(rec[1+yi], 64)
+			if v := res.Value(n, yi); err != nil || math.Abs(got-v) > 1e-9*max(1, math.Abs(v)) {
+				t.Errorf("%s %d: %q, want %v", want, testDS.BaseYear+yi, rec[1+yi], v)
+			}
+		}
+	}
+	if !strings.Contains(lastLine(m), "Copied") {
+		t.Errorf("status: %q", lastLine(m))
+	}
+}
+
+// TestInfo: i shows the report's own figures and its context, down to the
+// key players.
+func TestInfo(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 80, 24)
+	m = send(t, m, runeKey('i'))
+	if m.overlay != overlayInfo {
+		t.Fatalf("i opened no report information:\n%s", view(m))
+	}
+	seen := view(m)
+	for range 20 {
+		if strings.Contains(seen, "Key players") && strings.Contains(seen, "Medtronic") {
+			break
+		}
+		m = send(t, m, runeKey('f')) // page down
+		seen += view(m)
+	}
+	// DESIGN.md §1: the report's figures.
+	for _, want := range []string{
+		"Report information", "Figures the report states",
+		"Total: USD 51.2 bn in 2019", "Total: CAGR 18.5 %",
+		"Component/Medical Devices: 36.6 % share in 2019",
+		"Application/Telemedicine: 31.2 % share in 2019",
+		"Region/North America: USD 16.6 bn in 2019",
+		"Key players", "Medtronic",
+	} {
+		if !containsWords(seen, want) {
+			t.Errorf("the report information never shows %q:\n%s", want, seen)
+		}
+	}
+	m = send(t, m, keyEsc)
+	if m.overlay != overlayNone {
+		t.Error("esc does not close the report information")
+	}
+}
+
+// TestReadOnlyWorkspace: without a folder (nil, or Dir ""), s and the file
+// exports refuse with a message and write nothing anywhere; the built-ins
+// still open, and the table can still be copied.
+func TestReadOnlyWorkspace(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ws   *model.Workspace
+	}{{"nil", nil}, {"no folder", &model.Workspace{Builtin: testBuiltins()}}} {
+		t.Run(c.name, func(t *testing.T) {
+			cwd := t.TempDir()
+			t.Chdir(cwd) // a relative path would land here
+			m := newWSModel(t, c.ws, 80, 24)
+			m = send(t, m, runeKey('+'))
+			edited := m.Scenario()
+			m = send(t, m, runeKey('s'))
+			if m.overlay != overlayNone || !strings.Contains(lastLine(m), "cannot save") {
+				t.Errorf("s in a read-only session: overlay %d, %q", m.overlay, lastLine(m))
+			}
+			for _, title := range []string{"CSV file", "JSON file", "Markdown file"} {
+				m = send(t, m, runeKey('x'))
+				if !strings.Contains(view(m), "not available") {
+					t.Errorf("the export menu does not say files are not available:\n%s", view(m))
+				}
+				m = pickTitle(t, m, title)
+				m = send(t, m, keyEnter)
+				if !strings.Contains(lastLine(m), "cannot write files") {
+					t.Errorf("%s in a read-only session: %q", title, lastLine(m))
+				}
+			}
+			m = send(t, m, runeKey('x'))
+			m = pickTitle(t, m, "Copy table as CSV")
+			var cmd tea.Cmd
+			if m, cmd = sendCmd(t, m, keyEnter); cmd == nil {
+				t.Error("copying the table needs no files, yet returned no command")
+			}
+			if names := folder(t, cwd); len(names) != 0 {
+				t.Errorf("a read-only session wrote %q", names)
+			}
+			if !m.Scenario().Equal(edited) || !strings.Contains(headLine(m), "unsaved") {
+				t.Error("refusing changed the scenario or its marker")
+			}
+			if c.ws != nil {
+				m = send(t, m, runeKey('o'))
+				if got := choiceTitles(t, m); !slices.Equal(got, []string{nameBase, nameAccel, nameHeadwd}) {
+					t.Errorf("o in a read-only session lists %q", got)
+				}
+			}
+		})
+	}
+}
+
+// TestSaveError: a save that fails (the workspace is a file) says so and
+// keeps the unsaved marker.
+func TestSaveError(t *testing.T) {
+	dir := t.TempDir()
+	notDir := filepath.Join(dir, "file")
+	writeFile(t, notDir, "x")
+	m := newWSModel(t, &model.Workspace{Dir: notDir, Builtin: testBuiltins()}, 80, 24)
+	m = send(t, m, runeKey('+'))
+	m = saveAs(t, m, "Doomed")
+	if !strings.HasPrefix(lastLine(m), "Not saved") || !strings.Contains(headLine(m), "unsaved") {
+		t.Errorf("a failed save: status %q, header %q", lastLine(m), headLine(m))
+	}
+	if got := string(readFile(t, notDir)); got != "x" {
+		t.Errorf("a failed save changed the file in the way to %q", got)
+	}
+	if names := folder(t, dir); !slices.Equal(names, []string{"file"}) {
+		t.Errorf("a failed save left %q", names)
+	}
+}
+
+// TestScenarioGolden compares the scenario picker and compare mode with
+// reviewed golden files (testdata/TestScenarioGolden; -update rewrites).
+// The workspace is a committed folder, so the paths on screen are stable.
+func TestScenarioGolden(t *testing.T) {
+	ws := &model.Workspace{Dir: filepath.Join("testdata", "workspace"), Builtin: testBuiltins()}
+	views := []struct {
+		name  string
+		setup func(t *testing.T, m Model) Model
+	}{
+		{"open", func(t *testing.T, m Model) Model { return send(t, m, runeKey('o')) }},
+		{"compare", func(t *testing.T, m Model) Model {
+			m = send(t, m, runeKey('o'))
+			m = pickTitle(t, m, nameAccel)
+			m = send(t, m, keyEnter, runeKey('c'))
+			m = pickTitle(t, m, nameBase)
+			return send(t, m, keyEnter)
+		}},
+		{"compare-application", func(t *testing.T, m Model) Model {
+			m = send(t, m, runeKey('o'))
+			m = pickTitle(t, m, nameAccel)
+			m = send(t, m, keyEnter, runeKey('c'))
+			m = pickTitle(t, m, nameBase)
+			return send(t, m, keyEnter, runeKey('2'))
+		}},
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			for _, v := range views {
+				t.Run(v.name, func(t *testing.T) {
+					m := v.setup(t, newWSModel(t, ws, size[0], size[1]))
+					out := view(m)
+					checkFits(t, out, size[0], size[1])
+					if n := len(viewLines(m)); n != size[1] {
+						t.Errorf("the view has %d lines, want the terminal's %d", n, size[1])
+					}
+					golden.RequireEqual(t, []byte(out))
+				})
+			}
+		})
+	}
+}
+
+// TestQuestionsFit: at 80 columns a question is cut to fit, never the
+// " y/n" that says how to answer it.
+func TestQuestionsFit(t *testing.T) {
+	ws := newWorkspace(t)
+	long := "A scenario with a rather long name, to see what the question does"
+	writeFile(t, ws.PathFor(long), "scenario: Someone else's\n")
+	m := newWSModel(t, ws, 80, 24)
+	m = send(t, m, runeKey('o'))
+	m = pickTitle(t, m, nameAccel)
+	m = send(t, m, keyEnter, runeKey('+'), runeKey('o'))
+	m = pickTitle(t, m, nameHeadwd)
+	m = send(t, m, keyEnter)
+	if m.overlay != overlayConfirm || !strings.HasSuffix(lastLine(m), " y/n") || !strings.HasPrefix(lastLine(m), "Unsaved changes to") {
+		t.Errorf("opening over unsaved edits asks %q; want the question ending in y/n", lastLine(m))
+	}
+	m = send(t, m, runeKey('n'))
+	m = saveAs(t, m, long)
+	if m.overlay != overlayConfirm || !strings.HasSuffix(lastLine(m), " y/n") || !strings.Contains(lastLine(m), "a-scenario-with") {
+		t.Errorf("saving over an existing file asks %q; want its name and y/n", lastLine(m))
+	}
+}
