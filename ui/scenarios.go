@@ -75,8 +75,15 @@ func (m *Model) save() tea.Cmd {
 		m.input.CharLimit = 120
 		// Width first: SetValue scrolls the text to fit the width it has,
 		// and the value prompt's 12 columns hid the name's first letter.
-		m.input.SetWidth(max(m.width/2, 30))
-		m.input.SetValue(m.c.scenario)
+		m.input.SetWidth(max(m.width/3, 24))
+		// A built-in's name would pass edited assumptions off as, say,
+		// the report itself: offer it only for the user's own scenarios.
+		name := m.c.scenario
+		if m.isBuiltinName(name) {
+			name = ""
+			m.input.Placeholder = "a name of your own, e.g. Client A telehealth push"
+		}
+		m.input.SetValue(name)
 		m.input.CursorEnd()
 		m.status.clear()
 		return m.input.Focus()
@@ -109,10 +116,19 @@ func (m *Model) saveAs(name string) tea.Cmd {
 		m.status.error("A name cannot contain control characters.")
 		return nil
 	}
+	if m.isBuiltinName(name) {
+		m.status.error("That name is built in; choose another.")
+		return nil
+	}
 	m.input.Blur()
 	m.input.SetWidth(12)
 	m.overlay = overlayNone
 	sc := m.c.current()
+	if name != sc.Name {
+		// The description told the story of the scenario it came from;
+		// under a new name it would no longer be true.
+		sc.Description = ""
+	}
 	sc.Name = name
 	path := m.c.ws.PathFor(name)
 	if _, err := os.Stat(path); err == nil && path != m.c.savedPath {
@@ -126,6 +142,17 @@ func (m *Model) saveAs(name string) tea.Cmd {
 	return nil
 }
 
+// isBuiltinName reports whether name is a built-in scenario's.
+func (m *Model) isBuiltinName(name string) bool {
+	entries, _ := (&model.Workspace{Builtin: m.c.ws.Builtin}).List()
+	for _, e := range entries {
+		if strings.EqualFold(strings.TrimSpace(name), e.Name) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Model) writeScenario(sc *model.Scenario, path string) {
 	written, err := m.c.ws.Save(m.c.ds, sc)
 	if err != nil {
@@ -136,7 +163,7 @@ func (m *Model) writeScenario(sc *model.Scenario, path string) {
 		// The slug of the name decides the file; tell the truth about it.
 		path = written
 	}
-	m.c.scenario = sc.Name
+	m.c.scenario, m.c.description = sc.Name, sc.Description
 	m.c.savedPath = path
 	m.c.saved = sc.Assumptions.Clone()
 	m.status.info("Saved " + sc.Name + " to " + path + ".")

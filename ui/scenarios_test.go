@@ -195,9 +195,16 @@ func TestSaveScenario(t *testing.T) {
 	if m.overlay != overlayPrompt || m.inputFor != promptName {
 		t.Fatalf("s on a built-in scenario did not ask for a name: %q", lastLine(m))
 	}
-	// The prompt offers the current name, all of it visible.
-	if !strings.HasPrefix(lastLine(m), "Save scenario as: "+nameBase) {
-		t.Errorf("the name prompt reads %q, want it to start %q", lastLine(m), "Save scenario as: "+nameBase)
+	// A built-in's name is not offered: the edited scenario is no longer
+	// the report. The prompt starts empty, with an example.
+	if l := lastLine(m); strings.Contains(l, nameBase) || !strings.Contains(l, "a name of your own") {
+		t.Errorf("the name prompt for an edited built-in reads %q", l)
+	}
+	// Typing a built-in's name is refused, and nothing is written.
+	m = typeText(t, m, nameBase)
+	m = send(t, m, keyEnter)
+	if m.overlay != overlayPrompt || !strings.Contains(lastLine(m), "That name is built in") {
+		t.Errorf("saving under a built-in's name: %q", lastLine(m))
 	}
 	if names := folder(t, ws.Dir); len(names) != 0 {
 		t.Fatalf("opening the prompt wrote %q", names)
@@ -212,6 +219,11 @@ func TestSaveScenario(t *testing.T) {
 	}
 	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"my-plan.yaml"}) {
 		t.Fatalf("the workspace holds %q, want my-plan.yaml", names)
+	}
+	// The built-in's story ("Exactly the report…") is not true of the
+	// edited copy, so it is not carried over.
+	if data, err := os.ReadFile(path); err != nil || strings.Contains(string(data), "description:") {
+		t.Errorf("the saved copy carries a description (err %v):\n%s", err, data)
 	}
 	sc := loadFile(t, path)
 	if sc.Name != "My plan" || !sc.Assumptions.Equal(edited) {

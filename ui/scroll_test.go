@@ -64,9 +64,10 @@ func TestClicksOnScrolledRows(t *testing.T) {
 	if lineIndex(m, "Segment 01") >= 0 && lineIndex(m, "Segment 01") < lineIndex(m, "Table:") {
 		t.Fatalf("the tree did not scroll:\n%s", view(m))
 	}
-	// The table shows the selected row too.
-	if tableRow(t, m, "Segment 15")[0] != "0.62" {
-		t.Fatalf("the table's Segment 15 row: %v", tableRow(t, m, "Segment 15"))
+	// The table shows the selected row too, ending with the end year.
+	row := tableRow(t, m, "Segment 15")
+	if want := fmt.Sprintf("%.2f", m.c.res.Value(m.c.selected(), m.c.res.Years-1)); row[len(row)-3] != want {
+		t.Fatalf("the table's Segment 15 row: %v, want the end year's %s before Real and Δshare", row, want)
 	}
 	// Click the row drawn as Segment 12 in the tree.
 	lines := viewLines(m)

@@ -94,7 +94,14 @@ func (y *yearTable) refresh() {
 		colW = cmpColW
 	}
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
-	y.yearCols = max(min(years, fit), 1)
+	n := max(min(years, fit), 1)
+	if n != y.yearCols && inner > 0 {
+		// When the width changes (and at the start), show the latest
+		// years: the forecast's point, and where scenarios differ. The
+		// base year is in the segments pane and ← away.
+		y.yearOffset = years - n
+	}
+	y.yearCols = n
 	y.yearOffset = max(min(y.yearOffset, years-y.yearCols), 0)
 	nameW := inner - fixed - y.yearCols*(colW+cellPad) - cellPad
 
