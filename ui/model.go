@@ -268,7 +268,6 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		m.routeToPane(k)
 	}
-	m.table.refresh()
 	return m, nil
 }
 

@@ -21,6 +21,7 @@ type yearTable struct {
 	yearOffset    int // first year column shown when not all fit
 	yearCols      int
 	shape         tableShape // of the columns last set on t
+	rendered      string     // t.View() as of the last refresh
 	rowOffset     int        // first row shown when not all fit
 }
 
@@ -161,6 +162,9 @@ func (y *yearTable) refresh() {
 	if y.t.Cursor() != cur-y.rowOffset {
 		y.t.SetCursor(cur - y.rowOffset)
 	}
+	// The table only changes here, so render it once rather than on every
+	// View (each render styles every cell through lipgloss).
+	y.rendered = y.t.View()
 }
 
 // View renders the pane with its border.
@@ -175,7 +179,7 @@ func (y *yearTable) View() string {
 			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab ←→)"
 	}
 	title += " · Real CAGR, Δshare pp " + strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
-	return pane(c.styles, y.focused, title, y.t.View(), y.width, y.height)
+	return pane(c.styles, y.focused, title, y.rendered, y.width, y.height)
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top
