@@ -9,13 +9,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/fang/v2"
+	"charm.land/log/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
@@ -23,6 +28,7 @@ import (
 	"iomt/export"
 	"iomt/forecast"
 	"iomt/model"
+	"iomt/server"
 	"iomt/ui"
 )
 
@@ -261,7 +267,7 @@ its base year, on its Base scenario.`,
 	in.register(root, true)
 	wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd())
+	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd())
 	return root
 }
 
@@ -407,5 +413,81 @@ with o in the dashboard.`,
 		},
 	}
 	wf.register(cmd)
+	return cmd
+}
+
+func newServeCmd() *cobra.Command {
+	var (
+		in   inputFlags
+		cfg  server.Config
+		rate time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard over SSH for live demos",
+		Long: `Serve runs an SSH server: everyone who connects with a plain ssh command
+gets their own dashboard, sized to their terminal.
+
+Without --authorized-keys the server is in open demo mode: anyone who can
+reach it may join, and nobody can write to the server's disk. With it, only
+those keys get in, and each can save scenarios under --data.
+With --presenter-keys, those sessions present and every other session
+follows the presenter's screen read-only; f forks a private copy, and f
+again returns to following.`,
+		Example: `  iomt serve --listen :2222 --host-key ~/.config/iomt/host_ed25519
+  ssh -p 2222 demo@presenter-laptop.local`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ds, sc, err := in.load()
+			if err != nil {
+				return err
+			}
+			cfg.Dataset, cfg.Base, cfg.Builtin = ds, sc, builtinScenarios()
+			cfg.RateEvery = rate
+			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
+			cfg.Logger = logger
+			srv, err := server.New(cfg)
+			if err != nil {
+				return invalidInput{err}
+			}
+			ln, err := net.Listen("tcp", cfg.Listen)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+			}
+			if srv.OpenMode() {
+				logger.Warn("OPEN DEMO MODE: anyone who can reach this address may join (read-only); pass --authorized-keys to restrict")
+			}
+			logger.Info("serving", "addr", ln.Addr().String(), "dataset", ds.Market, "scenario", sc.Name)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			done := make(chan error, 1)
+			go func() { done <- srv.Serve(ln) }()
+			select {
+			case err := <-done:
+				return err
+			case <-ctx.Done():
+			}
+			logger.Info("shutting down", "sessions", srv.Sessions())
+			sctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+			<-done
+			logger.Info("stopped")
+			return nil
+		},
+	}
+	in.register(cmd, true)
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:2222", "address to listen on (host:port; :2222 for every interface)")
+	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key file; created (ed25519) when missing (required)")
+	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", "", "admit only these public keys (authorized_keys format); without it, open demo mode")
+	f.StringVar(&cfg.PresenterKeys, "presenter-keys", "", "keys that present; every other session follows the presenter")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; one more is told the demo is full")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never)")
+	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never)")
+	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")
+	f.IntVar(&cfg.RateBurst, "rate-burst", 20, "connections one address may open at once before the rate limit applies (0: no limit)")
+	f.DurationVar(&rate, "rate-every", 3*time.Second, "then one new connection per address per this interval")
+	_ = cmd.MarkFlagRequired("host-key")
 	return cmd
 }

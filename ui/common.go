@@ -73,6 +73,7 @@ type common struct {
 // compareState is a second scenario shown beside the current one.
 type compareState struct {
 	name string
+	a    model.Assumptions
 	res  forecast.Result
 }
 

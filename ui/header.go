@@ -11,8 +11,9 @@ import (
 
 // header shows the market, the scenario and the dimension tabs.
 type header struct {
-	c     *common
-	width int
+	c      *common
+	width  int
+	banner string // demo role: whom this session follows
 }
 
 func newHeader(c *common) header { return header{c: c} }
@@ -32,6 +33,9 @@ func (h *header) View() string {
 		mode += " (driver: " + c.ds.Dims[a.Driver].Name + ")"
 	}
 	title := s.Title.Render(clean(c.ds.Market))
+	if h.banner != "" {
+		title = s.Error.Render(h.banner) + s.Muted.Render(" · ") + title
+	}
 	scen := "Scenario: " + clean(c.scenario)
 	if c.dirty() {
 		scen += s.Bad.Render(" ● unsaved")

@@ -21,6 +21,7 @@ type KeyMap struct {
 	Focus                  key.Binding
 	Save, Open, New        key.Binding
 	Compare, Export, Info  key.Binding
+	Fork                   key.Binding
 	Help                   key.Binding
 	Quit                   key.Binding
 
@@ -60,6 +61,7 @@ func DefaultKeyMap() KeyMap {
 		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
 		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
+		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
@@ -83,6 +85,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus},
 		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
-		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info},
+		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Fork},
 	}
 }

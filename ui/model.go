@@ -32,6 +32,12 @@ type Options struct {
 	// Workspace is where scenarios are listed and saved; nil or one
 	// without a folder is read-only.
 	Workspace *model.Workspace
+	// Role, Hub and Who serve presented demos over SSH: a presenter
+	// publishes its state to Hub; a follower mirrors it (FollowMsg) until
+	// it forks. Who names the session's user in banners.
+	Role Role
+	Hub  *Hub
+	Who  string
 }
 
 // focus is which pane receives navigation keys.
@@ -87,6 +93,8 @@ type Model struct {
 
 	chooser chooser
 	info    viewport.Model
+
+	following bool // a follower mirroring the presenter (not forked)
 	// confirm is the question of overlayConfirm and onYes what "y" does.
 	confirm string
 	onYes   func(m *Model) tea.Cmd
@@ -108,6 +116,12 @@ func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
 	}
 	m.tree.focused = true
 	m.input.SetStyles(c.styles.input())
+	m.following = opts.Role == RoleFollower
+	if m.following && opts.Hub != nil {
+		if snap, ok := opts.Hub.Latest(); ok {
+			m.follow(snap)
+		}
+	}
 	return m
 }
 
@@ -117,7 +131,22 @@ func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 // Update routes: size → layout; background → styles; keys → overlay,
 // global keys, then the focused pane; clicks → the pane under them.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	nm := next.(Model)
+	if nm.opts.Role == RolePresenter && nm.opts.Hub != nil {
+		nm.opts.Hub.Publish(nm.snapshot())
+	}
+	return nm, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case FollowMsg:
+		if m.following {
+			m.follow(msg.Snapshot)
+			m.table.refresh()
+		}
+		return m, nil
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
@@ -202,6 +231,16 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	keys := m.c.keys
 	c := m.c
+	if m.opts.Role == RoleFollower {
+		if key.Matches(k, keys.Fork) {
+			m.toggleFork()
+			return m, nil
+		}
+		if m.following && !key.Matches(k, keys.Quit, keys.Help, keys.Info) {
+			m.status.error("Following " + m.presenterName() + " (read-only): press f for a private copy you can change.")
+			return m, nil
+		}
+	}
 	switch {
 	case key.Matches(k, keys.Quit):
 		return m.quit()
@@ -308,7 +347,7 @@ func (m *Model) selectTab(i int) {
 }
 
 func (m Model) quit() (tea.Model, tea.Cmd) {
-	if m.c.dirty() {
+	if m.c.dirty() && !m.following {
 		m.overlay = overlayQuit
 		return m, nil
 	}
@@ -520,6 +559,14 @@ func (m Model) render() string {
 	if m.lay.tooSmall {
 		return m.tooSmallView()
 	}
+	switch {
+	case m.opts.Role == RoleFollower && m.following:
+		m.header.banner = "Following the presenter (read-only, f: private copy)"
+	case m.opts.Role == RoleFollower:
+		m.header.banner = "Private copy (f: follow again)"
+	case m.opts.Role == RolePresenter:
+		m.header.banner = "Presenting"
+	}
 	head := m.header.View()
 	var body string
 	switch m.overlay {
@@ -586,11 +633,10 @@ func (m Model) helpView() string {
 	inner := m.width - 2
 	full := helpKeys(m.status.help, m.c.keys.FullHelp(), inner)
 	notes := []string{
-		"",
 		s.Title.Render("Reading the numbers"),
-		"Share: base-year share of the parent, %. CAGR: entered growth, % a year. Real: realised CAGR " +
-			strconv.Itoa(m.c.res.BaseYear) + "–" + strconv.Itoa(m.c.res.Year(m.c.res.Years-1)) + ".",
-		"* the source report states this figure; every other figure is an estimate (see iomt export --format md).",
+		"Share: % of parent in " + strconv.Itoa(m.c.res.BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
+			strconv.Itoa(m.c.res.BaseYear) + "–" + strconv.Itoa(m.c.res.Year(m.c.res.Years-1)),
+		"* the source report states this figure; every other figure is an estimate (i: details).",
 		"L the share is locked: changing a sibling's share leaves it alone.",
 		"Top-down: the total grows at the market CAGR and each segment's growth moves its share.",
 		"Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.",

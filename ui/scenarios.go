@@ -298,7 +298,7 @@ func (m *Model) choose(it choice) tea.Cmd {
 			m.status.error("Cannot compare: " + firstLine(err))
 			return nil
 		}
-		cs := &compareState{name: sc.Name}
+		cs := &compareState{name: sc.Name, a: sc.Assumptions}
 		forecast.ProjectInto(&cs.res, m.c.ds, &sc.Assumptions)
 		m.c.compare = cs
 		m.status.info("Comparing with " + sc.Name + ": dotted lines in the chart, differences in the table. c stops.")

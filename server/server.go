@@ -1,0 +1,347 @@
+// Package server serves the dashboard over SSH with wish: every session
+// gets its own dashboard, built by the same constructor as the local
+// program, over one read-only dataset.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/model"
+	"iomt/ui"
+)
+
+// Config is everything `iomt serve` is told.
+type Config struct {
+	Listen         string
+	HostKey        string // created when missing
+	AuthorizedKeys string // "" is open demo mode: anyone may join, read-only
+	PresenterKeys  string // sessions of these keys present; others follow
+	MaxSessions    int
+	IdleTimeout    time.Duration // since the user's last keypress; 0 = none
+	MaxTimeout     time.Duration // per session; 0 = none
+	// HandshakeTimeout bounds a connection that never finishes the SSH
+	// handshake (default 10 s).
+	HandshakeTimeout time.Duration
+	// RateBurst connections per client address, then one per RateEvery.
+	RateBurst int
+	RateEvery time.Duration
+	DataDir   string // users' saved scenarios, under DataDir/users/<key>/
+
+	Dataset *model.Dataset
+	Base    *model.Scenario
+	Builtin []model.Builtin
+	Logger  *log.Logger
+}
+
+// Server is a running SSH server.
+type Server struct {
+	cfg        Config
+	srv        *ssh.Server
+	log        *log.Logger
+	authorized keySet
+	presenters keySet
+	limiter    *ipLimiter
+	hub        *ui.Hub
+
+	active   atomic.Int64
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closing  atomic.Bool
+}
+
+// session is one connected user.
+type session struct {
+	p      *tea.Program
+	reason atomic.Value // string: why the server ended the session
+}
+
+// New checks the configuration, loads keys (creating the host key when
+// missing) and builds the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Dataset == nil || cfg.Base == nil {
+		return nil, errors.New("server: no dataset")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = log.New(os.Stderr)
+	}
+	if cfg.HandshakeTimeout == 0 {
+		cfg.HandshakeTimeout = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, sessions: map[*session]struct{}{}, hub: ui.NewHub()}
+	if cfg.RateBurst > 0 {
+		s.limiter = newIPLimiter(cfg.RateBurst, cfg.RateEvery)
+	}
+	signer, created, err := loadHostKey(cfg.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		s.log.Info("created host key", "path", cfg.HostKey, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+	}
+	if cfg.AuthorizedKeys != "" {
+		if s.authorized, err = loadKeys(cfg.AuthorizedKeys); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.PresenterKeys != "" {
+		if s.presenters, err = loadKeys(cfg.PresenterKeys); err != nil {
+			return nil, err
+		}
+	}
+	srv := &ssh.Server{
+		Addr:             cfg.Listen,
+		Handler:          s.handle,
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		MaxTimeout:       cfg.MaxTimeout,
+		Version:          "iomt",
+		ChannelHandlers:  map[string]ssh.ChannelHandler{"session": sessionChannel},
+		PublicKeyHandler: s.allowKey,
+		ConnCallback:     s.admit,
+	}
+	if s.authorized == nil {
+		// Open demo mode: an audience without keys joins too.
+		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+			s.log.Debug("auth: keyboard-interactive (open demo mode)", "remote", ctx.RemoteAddr().String(), "accepted", true)
+			return true
+		}
+	}
+	srv.AddHostKey(signer)
+	s.srv = srv
+	return s, nil
+}
+
+// OpenMode reports whether anyone may join (no --authorized-keys).
+func (s *Server) OpenMode() bool { return s.authorized == nil }
+
+// allowKey is only a first filter at the key offer; the handler decides
+// again from the key the client proved (sess.PublicKey()), never from
+// state kept here.
+func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	ok := s.authorized == nil || s.authorized.has(key) || s.presenters.has(key)
+	s.log.Debug("auth: public key offered", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "accepted", ok)
+	return ok
+}
+
+// admit refuses connections over the per-address rate before any
+// handshake work.
+func (s *Server) admit(_ ssh.Context, conn net.Conn) net.Conn {
+	if s.closing.Load() || !s.limiter.allow(conn.RemoteAddr(), time.Now()) {
+		s.log.Warn("connection refused: rate limit", "remote", conn.RemoteAddr().String())
+		_ = conn.Close()
+		return nil
+	}
+	return conn
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on the configured address.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", s.cfg.Listen, err)
+	}
+	return s.Serve(ln)
+}
+
+// Sessions returns the number of live sessions.
+func (s *Server) Sessions() int { return int(s.active.Load()) }
+
+// Shutdown says goodbye to every session, ends their programs and closes
+// the server; connections still open when ctx ends are closed hard.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	for sess := range s.sessions {
+		sess.reason.Store("the server is shutting down. Goodbye.")
+		sess.p.Quit()
+	}
+	s.mu.Unlock()
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		_ = s.srv.Close()
+	}
+	return err
+}
+
+func (s *Server) handle(sess ssh.Session) {
+	start := time.Now()
+	remote := sess.RemoteAddr().String()
+	key := sess.PublicKey() // the key the client proved, not merely offered
+	user := "anonymous"
+	if key != nil {
+		user = gossh.FingerprintSHA256(key)
+	}
+	logger := s.log.With("remote", remote, "user", user)
+	if s.authorized != nil && !s.authorized.has(key) && !s.presenters.has(key) {
+		logger.Warn("refused: key not authorised")
+		fmt.Fprint(sess, "iomt: your key is not authorised here.\r\n")
+		_ = sess.Exit(1)
+		return
+	}
+	pty, _, ok := sess.Pty()
+	if !ok || pty.Window.Width <= 0 || pty.Window.Height <= 0 {
+		logger.Info("refused: no terminal")
+		fmt.Fprint(sess, "iomt is a full-screen dashboard and needs a terminal: connect with plain ssh (or ssh -t).\r\n")
+		_ = sess.Exit(1)
+		return
+	}
+	if n := s.active.Add(1); s.cfg.MaxSessions > 0 && n > int64(s.cfg.MaxSessions) {
+		s.active.Add(-1)
+		logger.Warn("refused: session cap", "max", s.cfg.MaxSessions)
+		fmt.Fprintf(sess, "iomt: the demo is full (%d sessions). Please try again later.\r\n", s.cfg.MaxSessions)
+		_ = sess.Exit(1)
+		return
+	}
+	defer s.active.Add(-1)
+	logger.Info("session start", "auth", authKind(key), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)
+
+	env := append(sess.Environ(), "TERM="+pty.Term)
+	profile := colorprofile.Env(env)
+	ws := &model.Workspace{Builtin: s.cfg.Builtin} // read-only unless the user is known
+	if s.authorized != nil && key != nil && s.cfg.DataDir != "" {
+		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
+	}
+	role := ui.RoleSolo
+	if s.presenters != nil {
+		role = ui.RoleFollower
+		if s.presenters.has(key) {
+			role = ui.RolePresenter
+		}
+	}
+	m := ui.New(s.cfg.Dataset, s.cfg.Base, ui.Options{
+		Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws,
+		Role: role, Hub: s.hub, Who: user,
+	})
+
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	var lastKey atomic.Int64
+	lastKey.Store(time.Now().UnixNano())
+	p := tea.NewProgram(m,
+		tea.WithInput(sess), tea.WithOutput(sess), tea.WithEnvironment(env),
+		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithContext(ctx), tea.WithoutSignalHandler(),
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			switch msg.(type) {
+			case tea.KeyPressMsg:
+				lastKey.Store(time.Now().UnixNano())
+			case tea.SuspendMsg:
+				return tea.ResumeMsg{} // ctrl+z cannot suspend a remote session
+			}
+			return msg
+		}),
+	)
+	me := &session{p: p}
+	s.mu.Lock()
+	s.sessions[me] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.sessions, me)
+		s.mu.Unlock()
+	}()
+	if s.closing.Load() {
+		me.reason.Store("the server is shutting down. Goodbye.")
+		p.Quit()
+	}
+
+	// A follower gets the presenter's latest state; a slow one only ever
+	// skips states, it never holds up the presenter (see ui.Hub).
+	if role == ui.RoleFollower {
+		notify, stop := s.hub.Subscribe()
+		defer stop()
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-notify:
+					if snap, ok := s.hub.Latest(); ok {
+						p.Send(ui.FollowMsg{Snapshot: snap})
+					}
+				}
+			}
+		}()
+	}
+	// Window sizes come from our channel wrapper (see sessionChannel).
+	if sizes, _ := sess.Context().Value(winSizesKey).(*winSizes); sizes != nil {
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-sizes.notify:
+					w, h := sizes.get()
+					p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+				}
+			}
+		}()
+	}
+	// The library's idle timeout counts our own screen updates as
+	// activity, so a live chart would never idle out: count keypresses.
+	if idle := s.cfg.IdleTimeout; idle > 0 {
+		go func() {
+			tick := time.NewTicker(min(idle/4, time.Second))
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case now := <-tick.C:
+					if now.Sub(time.Unix(0, lastKey.Load())) >= idle {
+						me.reason.Store(fmt.Sprintf("no key pressed for %s; session closed.", idle))
+						p.Quit()
+						return
+					}
+				}
+			}
+		}()
+	}
+	if limit := s.cfg.MaxTimeout; limit > 0 {
+		timer := time.AfterFunc(limit, func() {
+			me.reason.Store(fmt.Sprintf("sessions last at most %s; session closed.", limit))
+			p.Quit()
+		})
+		defer timer.Stop()
+	}
+
+	_, err := p.Run()
+	p.Kill()
+	if reason, _ := me.reason.Load().(string); reason != "" {
+		fmt.Fprintf(sess, "\r\niomt: %s\r\n", reason)
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		logger.Error("session error", "err", err)
+	}
+	logger.Info("session end", "duration", time.Since(start).Round(time.Millisecond))
+	_ = sess.Exit(0)
+}
+
+func authKind(key ssh.PublicKey) string {
+	if key == nil {
+		return "none (open demo mode)"
+	}
+	return "public key"
+}
