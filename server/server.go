@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"charm.land/ssh"
+	"charm.land/wish/v2"
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -102,16 +103,22 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	srv := &ssh.Server{
-		Addr:             cfg.Listen,
-		Handler:          s.handle,
-		HandshakeTimeout: cfg.HandshakeTimeout,
-		MaxTimeout:       cfg.MaxTimeout,
-		Version:          "iomt",
-		ChannelHandlers:  map[string]ssh.ChannelHandler{"session": sessionChannel},
-		PublicKeyHandler: s.allowKey,
-		ConnCallback:     s.admit,
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		wish.WithVersion("iomt"),
+		// Our own key, from --host-key: wish would otherwise write one
+		// into the working folder.
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.allowKey),
+		wish.WithMaxTimeout(cfg.MaxTimeout),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
 	}
+	srv.HandshakeTimeout = cfg.HandshakeTimeout
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
+	srv.ConnCallback = s.admit
 	if s.authorized == nil {
 		// Open demo mode: an audience without keys joins too.
 		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
@@ -119,7 +126,6 @@ func New(cfg Config) (*Server, error) {
 			return true
 		}
 	}
-	srv.AddHostKey(signer)
 	s.srv = srv
 	return s, nil
 }
