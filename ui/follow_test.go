@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+func newRoleModel(t *testing.T, role Role, hub *Hub) Model {
+	t.Helper()
+	m := New(testDS, baseScenario(), Options{Dark: true, Role: role, Hub: hub, Who: "presenter"})
+	return send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+}
+
+// deliver gives the follower the hub's latest state, as the server does.
+func deliver(t *testing.T, m Model, hub *Hub) Model {
+	t.Helper()
+	snap, ok := hub.Latest()
+	if !ok {
+		t.Fatal("the presenter published nothing")
+	}
+	return send(t, m, FollowMsg{Snapshot: snap})
+}
+
+func TestFollowerMirrorsPresenter(t *testing.T) {
+	hub := NewHub()
+	p := newRoleModel(t, RolePresenter, hub)
+	f := newRoleModel(t, RoleFollower, hub)
+
+	p = send(t, p, runeKey('2'), runeKey('j'), runeKey('+'), runeKey('v'))
+	f = deliver(t, f, hub)
+
+	tele := testDS.Dims[1].Top[0]
+	if got, want := f.Scenario().Growth[tele], p.Scenario().Growth[tele]; got != want || want != 19.5 {
+		t.Fatalf("follower's Telemedicine growth %v, presenter's %v (want 19.5)", got, want)
+	}
+	if f.c.dim != 1 || f.c.selected() != tele || f.c.metric != MetricShare {
+		t.Errorf("follower shows tab %d, row %d, metric %v; presenter tab 1, Telemedicine, share", f.c.dim, f.c.selected(), f.c.metric)
+	}
+	if !strings.Contains(headLine(f), "Following the presenter") {
+		t.Errorf("no following banner: %q", headLine(f))
+	}
+	if strings.Contains(headLine(f), "unsaved") {
+		t.Errorf("a follower mirroring the presenter is marked unsaved: %q", headLine(f))
+	}
+	if !strings.Contains(headLine(p), "Presenting") {
+		t.Errorf("no presenting banner: %q", headLine(p))
+	}
+}
+
+func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
+	hub := NewHub()
+	p := newRoleModel(t, RolePresenter, hub)
+	f := newRoleModel(t, RoleFollower, hub)
+	p = send(t, p, runeKey('j'))
+	f = deliver(t, f, hub)
+	before := f.Scenario()
+
+	f = send(t, f, runeKey('+'))
+	if !f.Scenario().Equal(before) {
+		t.Fatal("a following viewer changed the scenario")
+	}
+	if !strings.Contains(lastLine(f), "press f for a private copy") {
+		t.Errorf("the refusal does not say how to fork: %q", lastLine(f))
+	}
+
+	// f forks: edits work and the presenter's later moves no longer apply.
+	f = send(t, f, runeKey('f'), runeKey('+'))
+	md := testDS.Dims[0].Top[0]
+	if got := f.Scenario().Growth[md]; got != before.Growth[md]+0.5 {
+		t.Fatalf("after f, + set growth %v, want %v", got, before.Growth[md]+0.5)
+	}
+	if !strings.Contains(headLine(f), "Private copy") {
+		t.Errorf("no private-copy banner: %q", headLine(f))
+	}
+	p = send(t, p, runeKey('3'))
+	f = deliver(t, f, hub)
+	if f.c.dim != 0 {
+		t.Errorf("a forked viewer followed the presenter to tab %d", f.c.dim+1)
+	}
+
+	// f again: back to the presenter's state, own edits dropped.
+	f = send(t, f, runeKey('f'))
+	if f.c.dim != 2 || !f.Scenario().Equal(p.Scenario()) {
+		t.Errorf("after f again the viewer shows tab %d and its own assumptions, not the presenter's", f.c.dim+1)
+	}
+	// Quitting a follower never asks: there is nothing of its own to lose.
+	if _, cmd := sendCmd(t, f, runeKey('q')); cmd == nil {
+		t.Error("q in a following viewer does not quit")
+	}
+}
+
+func TestFollowerSeesCompare(t *testing.T) {
+	hub := NewHub()
+	p := newRoleModel(t, RolePresenter, hub)
+	f := newRoleModel(t, RoleFollower, hub)
+	other, err := testDS.Apply(testDS.Base(), testDS.Base(), model.Edit{Kind: model.SetGrowth, Node: 0, Value: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.c.compare = &compareState{name: "Fast", a: other}
+	forecast.ProjectInto(&p.c.compare.res, testDS, &other)
+	p = send(t, p, runeKey('j')) // any message publishes
+	f = deliver(t, f, hub)
+	if f.c.compare == nil || f.c.compare.name != "Fast" {
+		t.Fatal("the follower does not compare with the presenter's second scenario")
+	}
+	last := f.c.res.Years - 1
+	if got, want := f.c.compare.res.Value(0, last), forecast.Project(testDS, &other).Value(0, last); got != want {
+		t.Errorf("follower's compared end-year total %v, want %v", got, want)
+	}
+}
+
+// The hub never blocks a publisher and hands every subscriber the latest
+// state, however many publishes it missed.
+func TestHubLatestWins(t *testing.T) {
+	hub := NewHub()
+	notify, stop := hub.Subscribe()
+	defer stop()
+	for i := range 1000 {
+		hub.Publish(Snapshot{Dim: i % 4, Scenario: "s"})
+	}
+	<-notify
+	select {
+	case <-notify:
+		t.Fatal("1000 publishes queued more than one wake-up")
+	default:
+	}
+	if snap, _ := hub.Latest(); snap.Dim != 999%4 {
+		t.Errorf("latest Dim %d, want %d", snap.Dim, 999%4)
+	}
+	stop()
+	hub.Publish(Snapshot{}) // after stop: must not block or panic
+}
