@@ -68,7 +68,9 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // isUsage tells usage errors, including those cobra raises itself for
 // unknown commands, from failures.
 func isUsage(err error) bool {
-	return errors.As(err, new(usageError)) || strings.HasPrefix(err.Error(), "unknown command")
+	msg := err.Error()
+	return errors.As(err, new(usageError)) || strings.HasPrefix(msg, "unknown command") ||
+		strings.HasPrefix(msg, "required flag")
 }
 
 func main() {

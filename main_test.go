@@ -141,3 +141,10 @@ func TestBuiltinScenarioByName(t *testing.T) {
 		t.Errorf("an unknown scenario: exit %d, stderr %q (want 1 and the built-in names)", code, stderr)
 	}
 }
+
+func TestServeNeedsHostKey(t *testing.T) {
+	code, _, stderr := runCLI(t, "serve")
+	if code != 2 || !strings.Contains(stderr, "host-key") {
+		t.Errorf("serve without --host-key: exit %d, stderr %q; want 2 naming the flag", code, stderr)
+	}
+}
