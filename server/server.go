@@ -245,6 +245,8 @@ func (s *Server) handle(sess ssh.Session) {
 	defer cancel()
 	var lastKey atomic.Int64
 	lastKey.Store(time.Now().UnixNano())
+	// Window sizes come from our channel wrapper (see sessionChannel).
+	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)
 	p := tea.NewProgram(m,
 		tea.WithInput(sess), tea.WithOutput(sess), tea.WithEnvironment(env),
 		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
@@ -253,6 +255,15 @@ func (s *Server) handle(sess ssh.Session) {
 			switch msg.(type) {
 			case tea.KeyPressMsg:
 				lastKey.Store(time.Now().UnixNano())
+			case tea.WindowSizeMsg:
+				// The latest size the client sent wins: the program's own
+				// initial size (from the pty request) may reach the model
+				// after a window change sent before the shell request.
+				if sizes != nil {
+					if w, h := sizes.get(); w > 0 && h > 0 {
+						return tea.WindowSizeMsg{Width: w, Height: h}
+					}
+				}
 			case tea.SuspendMsg:
 				return tea.ResumeMsg{} // ctrl+z cannot suspend a remote session
 			}
@@ -270,7 +281,9 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	if s.closing.Load() {
 		me.reason.Store("the server is shutting down. Goodbye.")
-		p.Quit()
+		// Not p.Quit() here: Send blocks until Run's event loop reads it,
+		// and Run has not started yet.
+		go p.Quit()
 	}
 
 	// A follower gets the presenter's latest state; a slow one only ever
@@ -291,8 +304,7 @@ func (s *Server) handle(sess ssh.Session) {
 			}
 		}()
 	}
-	// Window sizes come from our channel wrapper (see sessionChannel).
-	if sizes, _ := sess.Context().Value(winSizesKey).(*winSizes); sizes != nil {
+	if sizes != nil {
 		go func() {
 			for {
 				select {
