@@ -239,15 +239,26 @@ func keyboardInteractive() gossh.AuthMethod {
 }
 
 // dial connects to the test server and authenticates with auth, checking
-// the server's host key.
+// the server's host key. The handshake is bounded by dialTimeout too
+// (ClientConfig.Timeout bounds only the TCP connect).
 func (ts *testServer) dial(auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	cfg := &gossh.ClientConfig{
 		User:            "demo",
 		Auth:            auth,
 		HostKeyCallback: gossh.FixedHostKey(ts.hostKey),
-		Timeout:         dialTimeout,
 	}
-	return gossh.Dial("tcp", ts.addr, cfg)
+	conn, err := net.DialTimeout("tcp", ts.addr, dialTimeout)
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(dialTimeout))
+	c, chans, reqs, err := gossh.NewClientConn(conn, ts.addr, cfg)
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return gossh.NewClient(c, chans, reqs), nil
 }
 
 // termOpts shape a session opened by openTerm.

@@ -145,7 +145,12 @@ func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
 // admit refuses connections over the per-address rate before any
 // handshake work.
 func (s *Server) admit(_ ssh.Context, conn net.Conn) net.Conn {
-	if s.closing.Load() || !s.limiter.allow(conn.RemoteAddr(), time.Now()) {
+	if s.closing.Load() {
+		s.log.Info("connection refused: shutting down", "remote", conn.RemoteAddr().String())
+		_ = conn.Close()
+		return nil
+	}
+	if !s.limiter.allow(conn.RemoteAddr(), time.Now()) {
 		s.log.Warn("connection refused: rate limit", "remote", conn.RemoteAddr().String())
 		_ = conn.Close()
 		return nil

@@ -1,0 +1,819 @@
+// Command iomt-load is a load harness for `iomt serve`: it opens many SSH
+// sessions at once, each with a terminal, waits for every dashboard, then
+// has every session press keys and measures how long the first output of
+// each keypress takes, how much output a keypress costs, how much memory
+// the server holds per session and whether its goroutines go back to
+// where they were once everyone has left.
+//
+// By default it starts the server in this process (so it can count the
+// server's goroutines); with -addr it connects to a running one instead,
+// and with -server-pid reads that process's memory.
+//
+//	go run ./cmd/iomt-load -n 200 -keys 20
+//	iomt serve --listen 127.0.0.1:2222 --host-key /tmp/hk --max-sessions 300 --rate-burst 0 &
+//	go run ./cmd/iomt-load -addr 127.0.0.1:2222 -server-pid $!
+//
+// Every wait is bounded; the whole run is bounded by -deadline. Only
+// 127.0.0.1 is used.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/assets"
+	"iomt/model"
+	"iomt/server"
+)
+
+type options struct {
+	exec        string
+	addr        string
+	serverPID   int
+	n           int
+	keys        int
+	think       time.Duration
+	quiet       time.Duration
+	width       int
+	height      int
+	dials       int
+	waitTimeout time.Duration
+	deadline    time.Duration
+	cpuProfile  string
+	memProfile  string
+	verbose     bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.exec, "exec", "", "start this iomt binary's `serve` as a child process on 127.0.0.1 and load it (its memory and CPU are then the server's alone)")
+	flag.StringVar(&o.addr, "addr", "", "connect to this running server (127.0.0.1:PORT) instead of starting one in this process")
+	flag.IntVar(&o.serverPID, "server-pid", 0, "with -addr: the server's process id, to read its memory from /proc")
+	flag.IntVar(&o.n, "n", 200, "sessions open at once")
+	flag.IntVar(&o.keys, "keys", 20, "keypresses per session after j: + and - alternating")
+	flag.DurationVar(&o.think, "think", time.Second, "mean pause between one key's last output and the next key (uniform in [think/2, 3·think/2]); 0: press at once")
+	flag.DurationVar(&o.quiet, "quiet", 30*time.Millisecond, "a keypress's output is complete after this long without output")
+	flag.IntVar(&o.width, "width", 100, "terminal columns")
+	flag.IntVar(&o.height, "height", 30, "terminal rows")
+	flag.IntVar(&o.dials, "dials", 16, "connections being set up at once")
+	flag.DurationVar(&o.waitTimeout, "timeout", 10*time.Second, "bound on every single wait: a handshake, a dashboard, a keypress's first output")
+	flag.DurationVar(&o.deadline, "deadline", 5*time.Minute, "bound on the whole run")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the key phase to this file")
+	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile with every session open to this file (in process)")
+	flag.BoolVar(&o.verbose, "v", false, "log the in-process server to stderr")
+	flag.Parse()
+	if o.n < 1 || o.keys < 0 || o.width < 1 || o.height < 1 || o.dials < 1 {
+		fmt.Fprintln(os.Stderr, "iomt-load: -n, -dials, -width and -height must be positive, -keys not negative")
+		os.Exit(2)
+	}
+	if o.addr != "" && o.exec != "" {
+		fmt.Fprintln(os.Stderr, "iomt-load: -addr and -exec exclude each other")
+		os.Exit(2)
+	}
+	if o.addr != "" {
+		host, _, err := net.SplitHostPort(o.addr)
+		if err != nil || (host != "127.0.0.1" && host != "localhost") {
+			fmt.Fprintln(os.Stderr, "iomt-load: -addr must be 127.0.0.1:PORT")
+			os.Exit(2)
+		}
+	}
+	sum, err := run(o, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "iomt-load:", err)
+		os.Exit(1)
+	}
+	if !sum.ok {
+		os.Exit(1)
+	}
+}
+
+// target is the server under load: in this process, or another one.
+type target struct {
+	addr    string
+	hostKey gossh.HostKeyCallback
+	srv     *server.Server // nil with -addr and -exec
+	served  chan error
+	child   *exec.Cmd                     // with -exec
+	exited  chan error                    // the child's Wait
+	log     *bytes.Buffer                 // the child's output (read after it exited)
+	rss     func() (int64, error)         // the server's resident memory in bytes
+	cpu     func() (time.Duration, error) // the server's CPU time so far
+}
+
+func startInProcess(o options, dir string) (*target, error) {
+	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
+	if err != nil {
+		return nil, err
+	}
+	var base *model.Scenario
+	var builtin []model.Builtin
+	for _, s := range assets.Scenarios() {
+		builtin = append(builtin, model.Builtin{File: s.Name, Data: s.Data})
+		if s.Name == "base.yaml" {
+			if base, err = model.LoadScenario(s.Name, s.Data, ds); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if base == nil {
+		return nil, errors.New("no base.yaml among the embedded scenarios")
+	}
+	var logOut io.Writer = io.Discard
+	if o.verbose {
+		logOut = os.Stderr
+	}
+	hostKey := filepath.Join(dir, "host_ed25519")
+	srv, err := server.New(server.Config{
+		Listen: "127.0.0.1:0", HostKey: hostKey,
+		MaxSessions: o.n + 10, // room for all, and a cap still in force
+		Dataset:     ds, Base: base, Builtin: builtin,
+		Logger: log.New(logOut),
+	})
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(hostKey)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	t := &target{addr: ln.Addr().String(), hostKey: gossh.FixedHostKey(signer.PublicKey()), srv: srv,
+		served: make(chan error, 1), rss: func() (int64, error) { return vmRSS("/proc/self/status") }, cpu: selfCPU}
+	go func() { t.served <- srv.Serve(ln) }()
+	return t, nil
+}
+
+// startChild runs `bin serve` on a free 127.0.0.1 port with a fresh host
+// key and waits until it serves.
+func startChild(o options, dir string) (*target, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	hostKey := filepath.Join(dir, "host_ed25519")
+	cmd := exec.Command(o.exec, "serve", "--listen", addr, "--host-key", hostKey,
+		"--max-sessions", strconv.Itoa(o.n+10), "--rate-burst", "0", "--idle-timeout", "0", "--max-timeout", "0")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	t := &target{addr: addr, child: cmd, exited: make(chan error, 1)}
+	go func() { t.exited <- cmd.Wait() }()
+	deadline := time.Now().Add(o.waitTimeout)
+	for !strings.Contains(out.String(), "serving") {
+		select {
+		case err := <-t.exited:
+			return nil, fmt.Errorf("%s serve exited (%v):\n%s", o.exec, err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			<-t.exited
+			return nil, fmt.Errorf("%s serve did not serve within %v:\n%s", o.exec, o.waitTimeout, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	data, err := os.ReadFile(hostKey)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, err
+	}
+	t.hostKey = gossh.FixedHostKey(signer.PublicKey())
+	pid := cmd.Process.Pid
+	t.rss = func() (int64, error) { return vmRSS(fmt.Sprintf("/proc/%d/status", pid)) }
+	t.cpu = func() (time.Duration, error) { return procCPU(pid) }
+	return t, nil
+}
+
+// stopChild sends SIGTERM and waits (bounded) for a clean exit.
+func (t *target) stopChild(timeout time.Duration) error {
+	if err := t.child.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case err := <-t.exited:
+		return err
+	case <-time.After(timeout):
+		_ = t.child.Process.Kill()
+		<-t.exited
+		return fmt.Errorf("still running %v after SIGTERM", timeout)
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// selfCPU is this process's user and system CPU time.
+func selfCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, err
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// procCPU reads a process's user and system CPU time from /proc/PID/stat
+// (in clock ticks of 1/100 s, USER_HZ on Linux).
+func procCPU(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from the last ')'.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0, errors.New("odd /proc/PID/stat")
+	}
+	fields := strings.Fields(string(data[i+1:]))
+	if len(fields) < 13 {
+		return 0, errors.New("odd /proc/PID/stat")
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// vmRSS reads VmRSS from a /proc/PID/status file, in bytes.
+func vmRSS(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) != 2 || fields[1] != "kB" {
+				return 0, fmt.Errorf("%s: odd VmRSS line %q", path, sc.Text())
+			}
+			kb, err := strconv.ParseInt(fields[0], 10, 64)
+			return kb * 1024, err
+		}
+	}
+	return 0, fmt.Errorf("%s: no VmRSS", path)
+}
+
+// session is one simulated user.
+type session struct {
+	client *gossh.Client
+	sess   *gossh.Session
+	stdin  io.Writer
+	chunks chan chunk    // output as it arrives
+	dash   chan struct{} // closed once the dashboard has been drawn
+}
+
+type chunk struct {
+	n  int
+	at time.Time
+}
+
+// results gathers what the sessions measured.
+type results struct {
+	mu        sync.Mutex
+	errors    []string
+	latencies []time.Duration // keypress to first output
+	bytes     []int           // output per keypress
+}
+
+func (r *results) fail(format string, args ...any) {
+	r.mu.Lock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+	r.mu.Unlock()
+}
+
+func (r *results) key(lat time.Duration, n int) {
+	r.mu.Lock()
+	r.latencies = append(r.latencies, lat)
+	r.bytes = append(r.bytes, n)
+	r.mu.Unlock()
+}
+
+// open connects one session and starts reading its output.
+func open(ctx context.Context, t *target, o options, auth []gossh.AuthMethod) (*session, error) {
+	cfg := &gossh.ClientConfig{User: "load", Auth: auth, HostKeyCallback: t.hostKey, Timeout: o.waitTimeout}
+	d := net.Dialer{Timeout: o.waitTimeout}
+	conn, err := d.DialContext(ctx, "tcp", t.addr)
+	if err != nil {
+		return nil, err
+	}
+	// The handshake and the requests wait for the server: bound them.
+	watchdog := time.AfterFunc(o.waitTimeout, func() { _ = conn.Close() })
+	defer watchdog.Stop()
+	c, chans, reqs, err := gossh.NewClientConn(conn, t.addr, cfg)
+	if err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("handshake: %w", err)
+	}
+	client := gossh.NewClient(c, chans, reqs)
+	s := &session{client: client, chunks: make(chan chunk, 4096), dash: make(chan struct{})}
+	if s.sess, err = client.NewSession(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	if s.stdin, err = s.sess.StdinPipe(); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	stdout, err := s.sess.StdoutPipe()
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	if err := s.sess.RequestPty("xterm-256color", o.height, o.width, gossh.TerminalModes{}); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("pty: %w", err)
+	}
+	if err := s.sess.Shell(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("shell: %w", err)
+	}
+	go s.read(stdout)
+	return s, nil
+}
+
+// read timestamps the output, and notes when the dashboard has appeared
+// (its header, with the scenario, in the first full frame).
+func (s *session) read(stdout io.Reader) {
+	defer close(s.chunks)
+	buf := make([]byte, 32*1024)
+	var first bytes.Buffer
+	seen := false
+	for {
+		n, err := stdout.Read(buf)
+		if n > 0 {
+			if !seen {
+				first.Write(buf[:n])
+				if strings.Contains(ansi.Strip(first.String()), "Scenario:") {
+					seen = true
+					close(s.dash)
+					first = bytes.Buffer{}
+				}
+			}
+			s.chunks <- chunk{n: n, at: time.Now()}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// drain reads output until none came for quiet, and returns its size. It
+// reports false when the output ended.
+func (s *session) drain(quiet time.Duration) (int, bool) {
+	total := 0
+	timer := time.NewTimer(quiet)
+	defer timer.Stop()
+	for {
+		select {
+		case c, ok := <-s.chunks:
+			if !ok {
+				return total, false
+			}
+			total += c.n
+			timer.Reset(quiet)
+		case <-timer.C:
+			return total, true
+		}
+	}
+}
+
+// press sends one key and returns the time to its first output and the
+// size of all its output.
+func (s *session) press(key byte, o options) (time.Duration, int, error) {
+	start := time.Now()
+	if _, err := s.stdin.Write([]byte{key}); err != nil {
+		return 0, 0, fmt.Errorf("typing %q: %w", key, err)
+	}
+	timer := time.NewTimer(o.waitTimeout)
+	defer timer.Stop()
+	select {
+	case c, ok := <-s.chunks:
+		if !ok {
+			return 0, 0, fmt.Errorf("the session ended after %q", key)
+		}
+		lat := c.at.Sub(start)
+		rest, ok := s.drain(o.quiet)
+		if !ok {
+			return 0, 0, fmt.Errorf("the session ended after %q", key)
+		}
+		return lat, c.n + rest, nil
+	case <-timer.C:
+		return 0, 0, fmt.Errorf("no output within %v of %q", o.waitTimeout, key)
+	}
+}
+
+func (s *session) close() {
+	if s.sess != nil {
+		_ = s.sess.Close()
+	}
+	_ = s.client.Close()
+}
+
+// summary is what a run found, for main's exit status and for tests.
+type summary struct {
+	ok             bool     // no errors and every target met
+	errors         []string // what went wrong, per session
+	keys           int      // keypresses measured
+	goroutinesBack bool     // in process: back to the baseline after all closed
+}
+
+// run loads the server as o says and writes the report to w.
+func run(o options, w io.Writer) (summary, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), o.deadline)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "iomt-load-")
+	if err != nil {
+		return summary{}, err
+	}
+	defer os.RemoveAll(dir)
+
+	var t *target
+	auth := []gossh.AuthMethod{gossh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
+		return make([]string, len(qs)), nil
+	})}
+	switch {
+	case o.exec != "":
+		if t, err = startChild(o, dir); err != nil {
+			return summary{}, err
+		}
+		defer func() {
+			if t.child.ProcessState == nil {
+				_ = t.child.Process.Kill()
+			}
+		}()
+	case o.addr == "":
+		if t, err = startInProcess(o, dir); err != nil {
+			return summary{}, err
+		}
+	default:
+		t = &target{addr: o.addr, hostKey: gossh.InsecureIgnoreHostKey()} // 127.0.0.1 only
+		if o.serverPID > 0 {
+			path := fmt.Sprintf("/proc/%d/status", o.serverPID)
+			t.rss = func() (int64, error) { return vmRSS(path) }
+			t.cpu = func() (time.Duration, error) { return procCPU(o.serverPID) }
+		}
+	}
+
+	// Let the server settle, then take the baselines.
+	time.Sleep(200 * time.Millisecond)
+	runtime.GC()
+	baseGoroutines := runtime.NumGoroutine()
+	var baseRSS int64
+	if t.rss != nil {
+		if baseRSS, err = t.rss(); err != nil {
+			return summary{}, err
+		}
+	}
+
+	// Open every session, a few handshakes at a time, and wait for every
+	// dashboard.
+	res := &results{}
+	sessions := make([]*session, o.n)
+	sem := make(chan struct{}, o.dials)
+	var wg sync.WaitGroup
+	openStart := time.Now()
+	for i := range o.n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			s, err := open(ctx, t, o, auth)
+			<-sem
+			if err != nil {
+				res.fail("session %d: %v", i, err)
+				return
+			}
+			select {
+			case <-s.dash:
+				sessions[i] = s
+			case <-time.After(o.waitTimeout):
+				res.fail("session %d: no dashboard within %v", i, o.waitTimeout)
+				s.close()
+			}
+		}()
+	}
+	wg.Wait()
+	openTime := time.Since(openStart)
+	var live []*session
+	for _, s := range sessions {
+		if s != nil {
+			live = append(live, s)
+		}
+	}
+	// Everyone's first screens are done before measuring.
+	for _, s := range live {
+		s.drain(o.quiet)
+	}
+	var openRSS int64
+	var serverSessions int
+	if t.rss != nil {
+		if openRSS, err = t.rss(); err != nil {
+			return summary{}, err
+		}
+	}
+	if t.srv != nil {
+		serverSessions = t.srv.Sessions()
+	}
+	openGoroutines := runtime.NumGoroutine()
+	if o.memProfile != "" {
+		f, err := os.Create(o.memProfile)
+		if err != nil {
+			return summary{}, err
+		}
+		runtime.GC()
+		err = pprof.WriteHeapProfile(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return summary{}, err
+		}
+	}
+
+	// What the open sessions cost while nobody types.
+	var idleCPU time.Duration
+	const idleFor = 2 * time.Second
+	if t.cpu != nil {
+		c0, err := t.cpu()
+		if err != nil {
+			return summary{}, err
+		}
+		time.Sleep(idleFor)
+		c1, err := t.cpu()
+		if err != nil {
+			return summary{}, err
+		}
+		idleCPU = c1 - c0
+	}
+
+	// Every session: j (to a segment), then + and - alternating.
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return summary{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return summary{}, err
+		}
+	}
+	var cpu0, cpu1 time.Duration
+	if t.cpu != nil {
+		if cpu0, err = t.cpu(); err != nil {
+			return summary{}, err
+		}
+	}
+	var pressed atomic.Int64
+	keysStart := time.Now()
+	for i, s := range live {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 42))
+			pause := func() {
+				if o.think > 0 {
+					time.Sleep(o.think/2 + time.Duration(rng.Int64N(int64(o.think)+1)))
+				}
+			}
+			pause()
+			if _, _, err := s.press('j', o); err != nil {
+				res.fail("session %d: %v", i, err)
+				return
+			}
+			for k := range o.keys {
+				if ctx.Err() != nil {
+					res.fail("session %d: the run's deadline passed", i)
+					return
+				}
+				pause()
+				key := byte("+-"[k%2])
+				lat, n, err := s.press(key, o)
+				if err != nil {
+					res.fail("session %d, key %d: %v", i, k+1, err)
+					return
+				}
+				pressed.Add(1)
+				res.key(lat, n)
+			}
+		}()
+	}
+	wg.Wait()
+	keysTime := time.Since(keysStart)
+	if t.cpu != nil {
+		if cpu1, err = t.cpu(); err != nil {
+			return summary{}, err
+		}
+	}
+	if o.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+
+	// Everyone leaves; in process, the goroutines must come back down.
+	for _, s := range live {
+		s.close()
+	}
+	endGoroutines := -1
+	if t.srv != nil {
+		deadline := time.Now().Add(o.waitTimeout)
+		for {
+			endGoroutines = runtime.NumGoroutine()
+			if (endGoroutines <= baseGoroutines+2 && t.srv.Sessions() == 0) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := t.srv.Shutdown(sctx); err != nil {
+			res.fail("Shutdown: %v", err)
+		}
+		scancel()
+		select {
+		case err := <-t.served:
+			if err != nil {
+				res.fail("Serve: %v", err)
+			}
+		case <-time.After(o.waitTimeout):
+			res.fail("Serve did not return after Shutdown")
+		}
+	}
+
+	stopped := ""
+	if t.child != nil {
+		start := time.Now()
+		if err := t.stopChild(5 * time.Second); err != nil {
+			res.fail("%s serve after SIGTERM: %v", o.exec, err)
+		} else {
+			stopped = fmt.Sprintf("server: exited 0, %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+		}
+	}
+
+	// The report.
+	cpuOf := "the server process"
+	if t.srv != nil {
+		cpuOf = "this process (server and clients)"
+	}
+	fmt.Fprintf(w, "iomt-load: %d sessions at %d×%d, %d keys each (j, then +/- alternating), think %v, %s\n",
+		o.n, o.width, o.height, o.keys, o.think, where(o))
+	fmt.Fprintf(w, "machine: %d CPUs (%s), GOMAXPROCS %d, %s, %s/%s\n",
+		runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(w, "sessions: %d open with dashboards in %v (server counted %s)\n", len(live), openTime.Round(time.Millisecond), countOrNA(serverSessions, t.srv != nil))
+	fmt.Fprintf(w, "errors: %d\n", len(res.errors))
+	for i, e := range res.errors {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more\n", len(res.errors)-10)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+	sum := summary{errors: res.errors, keys: len(res.latencies)}
+	ok := len(res.errors) == 0
+	if n := len(res.latencies); n > 0 {
+		lat := slices.Clone(res.latencies)
+		slices.Sort(lat)
+		by := slices.Clone(res.bytes)
+		slices.Sort(by)
+		sum := 0
+		for _, b := range by {
+			sum += b
+		}
+		p50, p99 := pct(lat, 50), pct(lat, 99)
+		fmt.Fprintf(w, "keypresses: %d in %v (%.0f/s)\n", n, keysTime.Round(time.Millisecond), float64(n)/keysTime.Seconds())
+		if t.cpu != nil {
+			used := cpu1 - cpu0
+			fmt.Fprintf(w, "CPU of %s: %.2f CPUs while typing (%v in %v), %.2f CPUs with the sessions open and nobody typing\n",
+				cpuOf, used.Seconds()/keysTime.Seconds(), used.Round(time.Millisecond), keysTime.Round(time.Millisecond),
+				idleCPU.Seconds()/idleFor.Seconds())
+		}
+		fmt.Fprintf(w, "latency, keypress to first output: p50 %v, p90 %v, p99 %v, max %v (target p99 < 50ms: %s)\n",
+			p50.Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond), p99.Round(10*time.Microsecond),
+			lat[n-1].Round(10*time.Microsecond), verdict(p99 < 50*time.Millisecond))
+		ok = ok && p99 < 50*time.Millisecond
+		fmt.Fprintf(w, "output per keypress: mean %d B, p50 %d B, p99 %d B\n", sum/n, pctInt(by, 50), pctInt(by, 99))
+	}
+	if t.rss != nil {
+		per := float64(openRSS-baseRSS) / float64(max(1, len(live)))
+		what := "server process"
+		if t.srv != nil {
+			what = "this process (server and clients)"
+		}
+		fmt.Fprintf(w, "memory (VmRSS of %s): %.1f MiB before, %.1f MiB with %d sessions open: %.2f MiB per session (target < 2 MiB: %s)\n",
+			what, mib(baseRSS), mib(openRSS), len(live), per/(1<<20), verdict(per < 2<<20))
+		ok = ok && per < 2<<20
+	}
+	if stopped != "" {
+		fmt.Fprintln(w, stopped)
+	}
+	if t.srv != nil {
+		back := endGoroutines <= baseGoroutines+2
+		fmt.Fprintf(w, "goroutines: %d before, %d with sessions open, %d after all closed (target back to baseline: %s)\n",
+			baseGoroutines, openGoroutines, endGoroutines, verdict(back))
+		ok = ok && back
+		sum.goroutinesBack = back
+	}
+	sum.ok = ok
+	return sum, nil
+}
+
+func where(o options) string {
+	switch {
+	case o.exec != "":
+		return "server: " + o.exec + " serve, a child process"
+	case o.addr != "":
+		return "server at " + o.addr
+	}
+	return "server in process"
+}
+
+func countOrNA(n int, known bool) string {
+	if !known {
+		return "n/a"
+	}
+	return strconv.Itoa(n)
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT MET"
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
+
+func pctInt(sorted []int, p int) int {
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
+
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
+		}
+	}
+	return "unknown"
+}
