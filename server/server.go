@@ -110,13 +110,18 @@ func New(cfg Config) (*Server, error) {
 		// into the working folder.
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithPublicKeyAuth(s.allowKey),
-		wish.WithMaxTimeout(cfg.MaxTimeout),
 		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	srv.HandshakeTimeout = cfg.HandshakeTimeout
+	if cfg.MaxTimeout > 0 {
+		// Our own timer ends the session with a line saying why; the
+		// library's cuts the connection mid-screen, so it only backs ours
+		// up, a little later.
+		srv.MaxTimeout = cfg.MaxTimeout + 5*time.Second
+	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 	srv.ConnCallback = s.admit
 	if s.authorized == nil {

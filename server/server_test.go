@@ -519,3 +519,24 @@ func lateSession(c *gossh.Client, name string) string {
 		return name + ": a session started during Shutdown was still open 5 s later"
 	}
 }
+
+// TestMaxTimeout: a session that keeps typing is still closed at the
+// absolute limit, with a line saying why.
+func TestMaxTimeout(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{MaxTimeout: 600 * time.Millisecond})
+	term := ts.openTerm("busy", 100, 30, termOpts{})
+	term.WaitDashboard()
+	go func() {
+		for i := 0; i < 200 && !term.Ended(); i++ {
+			if _, err := term.stdin.Write([]byte{"jk"[i%2]}); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	term.WaitExit()
+	if text := term.Text(); !strings.Contains(text, "sessions last at most 600ms; session closed.") {
+		t.Errorf("the session ended without the limit's message: %q", text[max(0, len(text)-300):])
+	}
+}
