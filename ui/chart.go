@@ -35,41 +35,36 @@ func (ch *chart) body(w, h int) string {
 	if c.metric == MetricGrowth {
 		first = 1 // no growth in the base year
 	}
-	var series [][]float64
-	var names []string
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, n := range kids {
-		ys := make([]float64, 0, c.res.Years-first)
-		for yi := first; yi < c.res.Years; yi++ {
-			v := c.metricValue(n, yi)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				// asciigraph panics on ±Inf and draws garbage for NaN runs.
-				v = 0
+	// seriesOf collects one guarded line per listed segment from value.
+	seriesOf := func(value func(n, yi int) float64) [][]float64 {
+		out := make([][]float64, 0, len(kids))
+		for _, n := range kids {
+			ys := make([]float64, 0, c.res.Years-first)
+			for yi := first; yi < c.res.Years; yi++ {
+				v := value(n, yi)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					// asciigraph panics on ±Inf and draws garbage for NaN runs.
+					v = 0
+				}
+				ys = append(ys, v)
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
-			ys = append(ys, v)
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			out = append(out, ys)
 		}
-		series = append(series, ys)
+		return out
+	}
+	series := seriesOf(c.metricValue)
+	names := make([]string, 0, len(kids))
+	for _, n := range kids {
 		names = append(names, clean(c.ds.Nodes[n].Name))
 	}
 	// In compare mode the other scenario's curves come first, one per
 	// segment in the same colour, drawn with dots, so that the current
 	// scenario's lines are drawn over them where they cross.
 	nCmp := 0
-	if cmp := c.compare; cmp != nil {
-		var cs [][]float64
-		for _, n := range kids {
-			ys := make([]float64, 0, c.res.Years-first)
-			for yi := first; yi < c.res.Years; yi++ {
-				v := c.compareValue(n, yi)
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					v = 0
-				}
-				ys = append(ys, v)
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
-			}
-			cs = append(cs, ys)
-		}
+	if c.compare != nil {
+		cs := seriesOf(c.compareValue)
 		nCmp = len(cs)
 		series = append(cs, series...)
 	}
