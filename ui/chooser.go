@@ -57,7 +57,7 @@ type chooser struct {
 	width, height int
 }
 
-func newChooser(c *common, p purpose, title string, items []choice) chooser {
+func newChooser(c *common, p purpose, title string, items []choice) *chooser {
 	li := make([]list.Item, len(items))
 	for i, it := range items {
 		li[i] = it
@@ -74,7 +74,7 @@ func newChooser(c *common, p purpose, title string, items []choice) chooser {
 	l.KeyMap.Quit.SetEnabled(false)
 	l.KeyMap.ForceQuit.SetEnabled(false)
 	l.Styles = c.styles.list()
-	return chooser{c: c, list: l, purpose: p, title: title}
+	return &chooser{c: c, list: l, purpose: p, title: title}
 }
 
 // SetSize sets the outer size of the pane.
@@ -84,10 +84,10 @@ func (ch *chooser) SetSize(w, h int) {
 }
 
 // Update passes keys to the list.
-func (ch chooser) Update(msg tea.Msg) (chooser, tea.Cmd) {
+func (ch *chooser) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	ch.list, cmd = ch.list.Update(msg)
-	return ch, cmd
+	return cmd
 }
 
 // filtering reports whether the user is typing a filter, when every key

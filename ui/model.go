@@ -91,7 +91,9 @@ type Model struct {
 	inputNode  int
 	quitting   bool
 
-	chooser chooser
+	// chooser is a pointer because the bubbles list is large, and the
+	// Model is copied on every message.
+	chooser *chooser
 	info    viewport.Model
 
 	following bool // a follower mirroring the presenter (not forked)
@@ -169,7 +171,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The picker's filter results arrive as messages of their own.
 		if m.overlay == overlayChooser {
 			var cmd tea.Cmd
-			m.chooser, cmd = m.chooser.Update(msg)
+			cmd = m.chooser.Update(msg)
 			return m, cmd
 		}
 	}
@@ -179,7 +181,6 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) setStyles(s *Styles) {
 	m.c.styles = s
 	m.input.SetStyles(s.input())
-	m.table.applyStyles()
 	m.table.refresh()
 }
 
@@ -194,8 +195,8 @@ func (m *Model) resize(w, h int) {
 	m.chart.SetSize(m.lay.chart.w, m.lay.chart.h)
 	m.table.SetSize(m.lay.tbl.w, m.lay.tbl.h)
 	m.status.SetSize(w)
-	m.input.SetWidth(12)    // numbers are short; leave the line for messages
-	if m.chooser.c != nil { // a chooser has been opened
+	m.input.SetWidth(12)  // numbers are short; leave the line for messages
+	if m.chooser != nil { // a chooser has been opened
 		m.chooser.SetSize(w, h-3)
 	}
 	m.info.SetWidth(w - 2)

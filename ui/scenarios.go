@@ -246,7 +246,7 @@ func (m *Model) openExportMenu() {
 func (m Model) handleChooser(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.chooser.filtering() {
 		var cmd tea.Cmd
-		m.chooser, cmd = m.chooser.Update(k)
+		cmd = m.chooser.Update(k)
 		return m, cmd
 	}
 	switch {
@@ -265,7 +265,7 @@ func (m Model) handleChooser(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	var cmd tea.Cmd
-	m.chooser, cmd = m.chooser.Update(k)
+	cmd = m.chooser.Update(k)
 	return m, cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"iomt/model"
 )
@@ -99,5 +100,34 @@ func TestClicksOnScrolledRows(t *testing.T) {
 	m = send(t, m, tea.MouseClickMsg{X: 40, Y: y, Button: tea.MouseLeft})
 	if got := ds.Nodes[m.c.selected()].Name; got != "Segment 13" {
 		t.Errorf("a click on the table's Segment 13 row selects %q:\n%s", got, view(m))
+	}
+}
+
+// TestTableHighlightsSelectedRow checks that the table draws the selected
+// segment, and only that one, in the selected style, also after the rows
+// scroll.
+func TestTableHighlightsSelectedRow(t *testing.T) {
+	ds := manyDataset(t, 30)
+	for _, moves := range []int{0, 3, 25} {
+		// A new model each time: copies of a Model share its panes' state.
+		mm := New(ds, &model.Scenario{Name: "Many", Dataset: ds.Market, Assumptions: ds.Base()}, Options{NoColor: true})
+		mm = send(t, mm, tea.WindowSizeMsg{Width: 80, Height: 24})
+		for range moves {
+			mm = send(t, mm, runeKey('j'))
+		}
+		want := mm.c.nodeName(mm.c.rows()[moves])
+		if moves == 0 && want != "Total" {
+			t.Fatalf("the first row is %q, not the total", want)
+		}
+		lines := strings.Split(mm.View().Content, "\n")
+		var lit []string
+		for _, l := range lines[mm.lay.tbl.y+2 : mm.lay.tbl.y+mm.lay.tbl.h-1] {
+			if strings.Contains(l, "\x1b[7m") {
+				lit = append(lit, ansi.Strip(l))
+			}
+		}
+		if len(lit) != 1 || !strings.Contains(lit[0], want) {
+			t.Errorf("after %d moves the table highlights %q, want one row with %q", moves, lit, want)
+		}
 	}
 }
