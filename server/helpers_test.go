@@ -140,10 +140,7 @@ func startServer(t *testing.T, cfg Config) *testServer {
 }
 
 // waitServing waits until Serve accepts connections: the server's SSH
-// banner arrives. The listener queues connections before Serve runs, and
-// charm.land/ssh races (a WaitGroup Add against Wait) when Shutdown comes
-// before Serve has registered its listener, so tests that shut down at
-// once must not start earlier than this.
+// banner arrives. The listener queues connections before Serve runs.
 func (ts *testServer) waitServing() {
 	ts.t.Helper()
 	conn, err := net.DialTimeout("tcp", ts.addr, dialTimeout)

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,10 +59,15 @@ type Server struct {
 	limiter    *ipLimiter
 	hub        *ui.Hub
 
-	active   atomic.Int64
-	mu       sync.Mutex
-	sessions map[*session]struct{}
-	closing  atomic.Bool
+	active atomic.Int64
+
+	mu          sync.Mutex
+	ln          net.Listener // as given to Serve
+	sessions    map[*session]struct{}
+	conns       map[*trackedConn]struct{}
+	closing     bool          // Shutdown has begun: no new connections
+	drained     chan struct{} // closed once closing and no connection is left
+	drainedOnce sync.Once
 }
 
 // session is one connected user.
@@ -82,7 +88,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HandshakeTimeout == 0 {
 		cfg.HandshakeTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, sessions: map[*session]struct{}{}, hub: ui.NewHub()}
+	s := &Server{
+		cfg: cfg, log: cfg.Logger, hub: ui.NewHub(),
+		sessions: map[*session]struct{}{}, conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
+	}
 	if cfg.RateBurst > 0 {
 		s.limiter = newIPLimiter(cfg.RateBurst, cfg.RateEvery)
 	}
@@ -148,25 +157,37 @@ func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
 }
 
 // admit refuses connections over the per-address rate before any
-// handshake work.
-func (s *Server) admit(_ ssh.Context, conn net.Conn) net.Conn {
-	if s.closing.Load() {
-		s.log.Info("connection refused: shutting down", "remote", conn.RemoteAddr().String())
-		_ = conn.Close()
-		return nil
-	}
+// handshake work, and tracks the others until they close.
+func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 	if !s.limiter.allow(conn.RemoteAddr(), time.Now()) {
 		s.log.Warn("connection refused: rate limit", "remote", conn.RemoteAddr().String())
 		_ = conn.Close()
 		return nil
 	}
-	return conn
+	tc, ok := s.track(ctx, conn)
+	if !ok {
+		s.log.Info("connection refused: shutting down", "remote", conn.RemoteAddr().String())
+		_ = conn.Close()
+		return nil
+	}
+	return tc
 }
 
-// Serve accepts connections on ln until Shutdown.
+// Serve accepts connections on ln until Shutdown, which closes ln.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
+	s.ln = ln
+	s.mu.Unlock()
 	err := s.srv.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -181,23 +202,60 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(ln)
 }
 
+// isClosing reports whether Shutdown has begun.
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
 // Sessions returns the number of live sessions.
 func (s *Server) Sessions() int { return int(s.active.Load()) }
 
-// Shutdown says goodbye to every session, ends their programs and closes
-// the server; connections still open when ctx ends are closed hard.
+// goodbye is what every session sees when the server shuts down.
+const goodbye = "the server is shutting down. Goodbye."
+
+// Shutdown stops accepting connections, says goodbye to every session,
+// ends their programs and waits until every connection has closed, also
+// those still in their handshake. Connections still open when ctx ends
+// are closed hard, and ctx's error is returned.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.closing.Store(true)
 	s.mu.Lock()
+	s.closing = true
+	if len(s.conns) == 0 {
+		s.drainedOnce.Do(func() { close(s.drained) })
+	}
+	ln := s.ln
+	sessions := make([]*session, 0, len(s.sessions))
 	for sess := range s.sessions {
-		sess.reason.Store("the server is shutting down. Goodbye.")
-		sess.p.Quit()
+		sessions = append(sessions, sess)
 	}
 	s.mu.Unlock()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		_ = s.srv.Close()
+	if ln != nil {
+		_ = ln.Close()
 	}
+	for _, sess := range sessions {
+		sess.reason.Store(goodbye)
+		sess.p.Quit()
+	}
+	var err error
+	select {
+	case <-s.drained:
+	case <-ctx.Done():
+		err = ctx.Err()
+		s.mu.Lock()
+		left := make([]*trackedConn, 0, len(s.conns))
+		for c := range s.conns {
+			left = append(left, c)
+		}
+		s.mu.Unlock()
+		s.log.Warn("closing connections still open at the shutdown deadline", "count", len(left))
+		for _, c := range left {
+			_ = c.Close()
+		}
+	}
+	// The library's own bookkeeping: its done channel and listeners.
+	_ = s.srv.Close()
 	return err
 }
 
@@ -231,14 +289,15 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	defer s.active.Add(-1)
-	logger.Info("session start", "auth", authKind(key), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)
-
-	env := append(sess.Environ(), "TERM="+pty.Term)
-	profile := colorprofile.Env(env)
 	ws := &model.Workspace{Builtin: s.cfg.Builtin} // read-only unless the user is known
 	if s.authorized != nil && key != nil && s.cfg.DataDir != "" {
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
 	}
+	logger.Info("session start", "auth", authKind(key), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
+		"scenarios", cmp.Or(ws.Dir, "read-only"))
+
+	env := append(sess.Environ(), "TERM="+pty.Term)
+	profile := colorprofile.Env(env)
 	role := ui.RoleSolo
 	if s.presenters != nil {
 		role = ui.RoleFollower
@@ -283,14 +342,23 @@ func (s *Server) handle(sess ssh.Session) {
 	me := &session{p: p}
 	s.mu.Lock()
 	s.sessions[me] = struct{}{}
+	closing := s.closing
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, me)
+		closing := s.closing
 		s.mu.Unlock()
+		if closing {
+			// A client may keep its connection open after the session
+			// (ssh -N, a control master); Shutdown waits for connections.
+			if tc := connOf(sess); tc != nil {
+				_ = tc.Close()
+			}
+		}
 	}()
-	if s.closing.Load() {
-		me.reason.Store("the server is shutting down. Goodbye.")
+	if closing {
+		me.reason.Store(goodbye)
 		// Not p.Quit() here: Send blocks until Run's event loop reads it,
 		// and Run has not started yet.
 		go p.Quit()

@@ -429,12 +429,6 @@ func TestShutdown(t *testing.T) {
 // TestShutdownLateSessions: sessions that start while Shutdown runs (on
 // connections that finished their handshake before) are told goodbye and
 // end, and Shutdown returns within its deadline without error.
-//
-// The connections finish their handshake before Shutdown on purpose:
-// charm.land/ssh counts a connection (connWg.Add) only once its handshake
-// is done, which races with the Wait in its Shutdown; a handshake in
-// flight during Shutdown is that library race (the race detector reports
-// it), not what this test is about.
 func TestShutdownLateSessions(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{})
@@ -453,7 +447,7 @@ func TestShutdownLateSessions(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- ts.shutdown(3 * time.Second) }()
 	deadline := time.Now().Add(waitTimeout)
-	for !ts.srv.closing.Load() {
+	for !ts.srv.isClosing() {
 		if time.Now().After(deadline) {
 			t.Fatal("Shutdown did not start")
 		}
