@@ -62,7 +62,9 @@ func (m Model) handleConfirm(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // save writes the scenario to its file, asking for a name the first time.
 func (m *Model) save() tea.Cmd {
 	if m.c.ws.Dir == "" {
-		m.status.error("This session cannot save: " + model.ErrReadOnly.Error() + ". Export with x instead.")
+		// Only a session served without a place for its files (open demo
+		// mode, or no --data) has no workspace folder.
+		m.status.error("Read-only session: saving is off here. x copies the table to your clipboard.")
 		return nil
 	}
 	if m.c.savedPath == "" {

@@ -784,7 +784,7 @@ func TestReadOnlyWorkspace(t *testing.T) {
 			m = send(t, m, runeKey('+'))
 			edited := m.Scenario()
 			m = send(t, m, runeKey('s'))
-			if m.overlay != overlayNone || !strings.Contains(lastLine(m), "cannot save") {
+			if m.overlay != overlayNone || !strings.Contains(lastLine(m), "saving is off") {
 				t.Errorf("s in a read-only session: overlay %d, %q", m.overlay, lastLine(m))
 			}
 			for _, title := range []string{"CSV file", "JSON file", "Markdown file"} {

@@ -1,0 +1,94 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/model"
+)
+
+// TestKeyUsersSaveTheirOwn: with --data, a key-authenticated user saves
+// under DIR/users/<fingerprint of the key they proved>/, finds the
+// scenario again in a later session, and another user does not see it.
+func TestKeyUsersSaveTheirOwn(t *testing.T) {
+	t.Parallel()
+	alice, bob := newKey(t), newKey(t)
+	data := t.TempDir()
+	ts := startServer(t, Config{AuthorizedKeys: writeKeys(t, "authorized_keys", alice, bob), DataDir: data})
+	as := func(k gossh.Signer) termOpts { return termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(k)}} }
+
+	a := ts.openTerm("alice", 120, 34, as(alice))
+	a.WaitDashboard()
+	a.Press("+")
+	a.WaitText("unsaved")
+	a.Press("s")
+	a.WaitText("Save scenario as")
+	a.Press("Alice telehealth\r")
+	a.WaitText("Saved Alice telehealth")
+	quitClean(t, a)
+
+	want := filepath.Join(data, "users", fingerprint(alice.PublicKey()), model.Slug("Alice telehealth")+".yaml")
+	body, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatalf("alice's scenario is not where it belongs: %v", err)
+	}
+	if !strings.Contains(string(body), `scenario: "Alice telehealth"`) {
+		t.Errorf("%s does not hold alice's scenario:\n%s", want, body)
+	}
+	users, err := os.ReadDir(filepath.Join(data, "users"))
+	if err != nil || len(users) != 1 {
+		t.Errorf("users folders after one save: %v, %v; want alice's only", users, err)
+	}
+
+	b := ts.openTerm("bob", 120, 34, as(bob))
+	b.WaitDashboard()
+	b.Press("o")
+	screen := b.WaitText("Open a scenario", "Accelerated")
+	if strings.Contains(screen, "Alice telehealth") {
+		t.Errorf("bob sees alice's scenario:\n%s", b.showing(screen))
+	}
+	b.Press("\x1b")
+	b.WaitText("Closed.")
+	quitClean(t, b)
+
+	again := ts.openTerm("alice again", 120, 34, as(alice))
+	again.WaitDashboard()
+	again.Press("o")
+	again.WaitText("Open a scenario", "Alice telehealth")
+	again.Press("\x1b")
+	again.WaitText("Closed.")
+	quitClean(t, again)
+}
+
+// TestOpenModeCannotSave: in open demo mode a session cannot write to the
+// server's disk, even with --data: saving says so and nothing is written.
+func TestOpenModeCannotSave(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	ts := startServer(t, Config{DataDir: data})
+	for _, auth := range [][]gossh.AuthMethod{{keyboardInteractive()}, {gossh.PublicKeys(newKey(t))}} {
+		tm := ts.openTerm("open mode", 120, 34, termOpts{auth: auth})
+		tm.WaitDashboard()
+		tm.Press("+")
+		tm.WaitText("unsaved")
+		tm.Press("s")
+		tm.WaitText("saving is off")
+		tm.Press("x")
+		tm.WaitText("not available: this session cannot write files")
+		tm.Press("\x1b")
+		tm.WaitText("Closed.")
+		tm.Press("q")
+		tm.WaitText("Quit?")
+		tm.Press("y")
+		if status := tm.WaitExit(); status != 0 {
+			t.Errorf("exit status %d after q, y", status)
+		}
+	}
+	if entries, err := os.ReadDir(data); err != nil || len(entries) != 0 {
+		t.Errorf("open demo mode wrote into --data: %v, %v", entries, err)
+	}
+}
