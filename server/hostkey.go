@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -59,42 +57,6 @@ func loadHostKey(path string) (gossh.Signer, bool, error) {
 		return nil, false, fmt.Errorf("%s: not an unencrypted SSH private key: %w", path, err)
 	}
 	return signer, created, nil
-}
-
-// keySet is a set of public keys read from an authorized_keys file.
-type keySet map[string]bool
-
-// loadKeys reads an authorized_keys-format file; a bad line is an error
-// naming the file and line.
-func loadKeys(path string) (keySet, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	keys := keySet{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 || text[0] == '#' {
-			continue
-		}
-		k, _, _, _, err := gossh.ParseAuthorizedKey(text)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: not a public key: %w", path, line, err)
-		}
-		keys[string(k.Marshal())] = true
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return keys, nil
-}
-
-func (k keySet) has(key gossh.PublicKey) bool {
-	return key != nil && k[string(key.Marshal())]
 }
 
 // fingerprint names a user's folder: hex SHA-256 of the key, safe in any

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
@@ -110,18 +113,19 @@ func TestLoadKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !keys.has(alice) {
-		t.Error("alice's key is not in the set")
+	here, now := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, time.Now()
+	if _, err := keys.permit(alice, here, now); err != nil {
+		t.Errorf("alice's key is not admitted: %v", err)
 	}
-	if keys.has(newKey(t).PublicKey()) {
-		t.Error("a fresh key is in the set")
+	if _, err := keys.permit(newKey(t).PublicKey(), here, now); !errors.Is(err, errNotListed) {
+		t.Errorf("a fresh key: %v, want not listed", err)
 	}
-	if keys.has(nil) {
-		t.Error("no key (keyboard-interactive) is in the set")
+	if _, err := keys.permit(nil, here, now); !errors.Is(err, errNotListed) {
+		t.Errorf("no key (keyboard-interactive): %v, want not listed", err)
 	}
 	var none keySet
-	if none.has(alice) {
-		t.Error("a nil set has a key")
+	if _, err := none.permit(alice, here, now); !errors.Is(err, errNotListed) {
+		t.Errorf("a nil set: %v, want not listed", err)
 	}
 }
 

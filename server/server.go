@@ -112,6 +112,15 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	for _, set := range []keySet{s.authorized, s.presenters} {
+		for _, entries := range set {
+			for _, e := range entries {
+				if e.noPTY {
+					s.log.Warn("this key can never open the dashboard: its line says no-pty, or restrict without pty", "line", e.where)
+				}
+			}
+		}
+	}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion("iomt"),
@@ -151,9 +160,33 @@ func (s *Server) OpenMode() bool { return s.authorized == nil }
 // again from the key the client proved (sess.PublicKey()), never from
 // state kept here.
 func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
-	ok := s.authorized == nil || s.authorized.has(key) || s.presenters.has(key)
-	s.log.Debug("auth: public key offered", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "accepted", ok)
-	return ok
+	_, _, err := s.authorize(key, ctx.RemoteAddr(), time.Now())
+	if err != nil {
+		// A client offers its keys in turn, so a refusal is routine; the
+		// reason tells an operator why a listed key did not get in.
+		s.log.Info("auth: public key refused", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "reason", err)
+		return false
+	}
+	s.log.Debug("auth: public key accepted", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
+	return true
+}
+
+// authorize decides whether key may join from addr now, and whether it
+// presents. In open demo mode every key may join; a presenter key still
+// only presents from where its line admits it.
+func (s *Server) authorize(key ssh.PublicKey, addr net.Addr, now time.Time) (entry keyEntry, presenter bool, err error) {
+	e, perr := s.presenters.permit(key, addr, now)
+	if perr == nil {
+		return e, true, nil
+	}
+	if s.authorized == nil {
+		return keyEntry{}, false, nil
+	}
+	e, err = s.authorized.permit(key, addr, now)
+	if errors.Is(err, errNotListed) && !errors.Is(perr, errNotListed) {
+		err = perr // the presenters' file had the key, with a reason
+	}
+	return e, false, err
 }
 
 // admit refuses connections over the per-address rate before any
@@ -268,9 +301,16 @@ func (s *Server) handle(sess ssh.Session) {
 		user = gossh.FingerprintSHA256(key)
 	}
 	logger := s.log.With("remote", remote, "user", user)
-	if s.authorized != nil && !s.authorized.has(key) && !s.presenters.has(key) {
-		logger.Warn("refused: key not authorised")
+	entry, presenter, err := s.authorize(key, sess.RemoteAddr(), time.Now())
+	if err != nil {
+		logger.Warn("refused: key not authorised", "reason", err)
 		fmt.Fprint(sess, "iomt: your key is not authorised here.\r\n")
+		_ = sess.Exit(1)
+		return
+	}
+	if entry.noPTY {
+		logger.Warn("refused: the key's line forbids a terminal", "line", entry.where)
+		fmt.Fprint(sess, "iomt: this key may not open a terminal here (no-pty), and the dashboard needs one.\r\n")
 		_ = sess.Exit(1)
 		return
 	}
@@ -301,7 +341,7 @@ func (s *Server) handle(sess ssh.Session) {
 	role := ui.RoleSolo
 	if s.presenters != nil {
 		role = ui.RoleFollower
-		if s.presenters.has(key) {
+		if presenter {
 			role = ui.RolePresenter
 		}
 	}
@@ -423,7 +463,7 @@ func (s *Server) handle(sess ssh.Session) {
 		defer timer.Stop()
 	}
 
-	_, err := p.Run()
+	_, err = p.Run()
 	p.Kill()
 	if reason, _ := me.reason.Load().(string); reason != "" {
 		fmt.Fprintf(sess, "\r\niomt: %s\r\n", reason)
