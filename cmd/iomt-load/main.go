@@ -9,7 +9,12 @@
 // server's goroutines); with -addr it connects to a running one instead,
 // and with -server-pid reads that process's memory.
 //
+// With -follow it measures a demo instead: the first session presents and
+// the others follow; only the presenter types, and every keypress is
+// timed to the first output on each follower's screen.
+//
 //	go run ./cmd/iomt-load -n 200 -keys 20
+//	go run ./cmd/iomt-load -n 200 -keys 20 -follow
 //	iomt serve --listen 127.0.0.1:2222 --host-key /tmp/hk --max-sessions 300 --rate-burst 0 &
 //	go run ./cmd/iomt-load -addr 127.0.0.1:2222 -server-pid $!
 //
@@ -21,6 +26,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	crand "crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -65,6 +72,7 @@ type options struct {
 	cpuProfile  string
 	memProfile  string
 	verbose     bool
+	follow      bool
 }
 
 func main() {
@@ -84,6 +92,7 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the key phase to this file")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile with every session open to this file (in process)")
 	flag.BoolVar(&o.verbose, "v", false, "log the in-process server to stderr")
+	flag.BoolVar(&o.follow, "follow", false, "a demo: the first session presents and types, the others follow; times each key to every follower's first output")
 	flag.Parse()
 	if o.n < 1 || o.keys < 0 || o.width < 1 || o.height < 1 || o.dials < 1 {
 		fmt.Fprintln(os.Stderr, "iomt-load: -n, -dials, -width and -height must be positive, -keys not negative")
@@ -91,6 +100,10 @@ func main() {
 	}
 	if o.addr != "" && o.exec != "" {
 		fmt.Fprintln(os.Stderr, "iomt-load: -addr and -exec exclude each other")
+		os.Exit(2)
+	}
+	if o.follow && (o.addr != "" || o.n < 2) {
+		fmt.Fprintln(os.Stderr, "iomt-load: -follow needs -n 2 or more and a server it starts itself (not -addr): it holds the presenter's key")
 		os.Exit(2)
 	}
 	if o.addr != "" {
@@ -123,7 +136,7 @@ type target struct {
 	cpu     func() (time.Duration, error) // the server's CPU time so far
 }
 
-func startInProcess(o options, dir string) (*target, error) {
+func startInProcess(o options, dir, presenterKeys string) (*target, error) {
 	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
 	if err != nil {
 		return nil, err
@@ -148,8 +161,9 @@ func startInProcess(o options, dir string) (*target, error) {
 	hostKey := filepath.Join(dir, "host_ed25519")
 	srv, err := server.New(server.Config{
 		Listen: "127.0.0.1:0", HostKey: hostKey,
-		MaxSessions: o.n + 10, // room for all, and a cap still in force
-		Dataset:     ds, Base: base, Builtin: builtin,
+		MaxSessions:   o.n + 10, // room for all, and a cap still in force
+		PresenterKeys: presenterKeys,
+		Dataset:       ds, Base: base, Builtin: builtin,
 		Logger: log.New(logOut),
 	})
 	if err != nil {
@@ -175,7 +189,7 @@ func startInProcess(o options, dir string) (*target, error) {
 
 // startChild runs `bin serve` on a free 127.0.0.1 port with a fresh host
 // key and waits until it serves.
-func startChild(o options, dir string) (*target, error) {
+func startChild(o options, dir, presenterKeys string) (*target, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -185,6 +199,9 @@ func startChild(o options, dir string) (*target, error) {
 	hostKey := filepath.Join(dir, "host_ed25519")
 	cmd := exec.Command(o.exec, "serve", "--listen", addr, "--host-key", hostKey,
 		"--max-sessions", strconv.Itoa(o.n+10), "--rate-burst", "0", "--idle-timeout", "0", "--max-timeout", "0")
+	if presenterKeys != "" {
+		cmd.Args = append(cmd.Args, "--presenter-keys", presenterKeys)
+	}
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
 	out := &lockedBuffer{}
@@ -330,6 +347,8 @@ type results struct {
 	errors    []string
 	latencies []time.Duration // keypress to first output
 	bytes     []int           // output per keypress
+	fanout    []time.Duration // -follow: presenter's keypress to a follower's first output
+	fanBytes  []int           // -follow: a follower's output per presenter keypress
 }
 
 func (r *results) fail(format string, args ...any) {
@@ -343,6 +362,33 @@ func (r *results) key(lat time.Duration, n int) {
 	r.latencies = append(r.latencies, lat)
 	r.bytes = append(r.bytes, n)
 	r.mu.Unlock()
+}
+
+func (r *results) followed(lat time.Duration, n int) {
+	r.mu.Lock()
+	r.fanout = append(r.fanout, lat)
+	r.fanBytes = append(r.fanBytes, n)
+	r.mu.Unlock()
+}
+
+// follow waits for a follower's first output after a presenter's key
+// pressed at start, then for the rest of it.
+func (s *session) follow(start time.Time, o options) (time.Duration, int, error) {
+	timer := time.NewTimer(o.waitTimeout)
+	defer timer.Stop()
+	select {
+	case c, ok := <-s.chunks:
+		if !ok {
+			return 0, 0, errors.New("the session ended")
+		}
+		rest, ok := s.drain(o.quiet)
+		if !ok {
+			return 0, 0, errors.New("the session ended")
+		}
+		return c.at.Sub(start), c.n + rest, nil
+	case <-timer.C:
+		return 0, 0, fmt.Errorf("no output within %v of the presenter's key", o.waitTimeout)
+	}
 }
 
 // open connects one session and starts reading its output.
@@ -466,6 +512,62 @@ func (s *session) close() {
 	_ = s.client.Close()
 }
 
+// presentAndFollow has the presenter press j, then + and - alternating,
+// pausing a think time between keys; after each key every follower must
+// show it. Followers only ever draw what the presenter changed, so each
+// one's first output after a key is that key's.
+func presentAndFollow(ctx context.Context, presenter *session, followers []*session, o options, res *results) {
+	rng := rand.New(rand.NewPCG(7, 42))
+	for k := range o.keys + 1 {
+		if ctx.Err() != nil {
+			res.fail("the run's deadline passed")
+			return
+		}
+		if k > 0 && o.think > 0 {
+			time.Sleep(o.think/2 + time.Duration(rng.Int64N(int64(o.think)+1)))
+		}
+		key := byte("j+-"[min(k, 1+(k-1)%2)])
+		start := time.Now()
+		lat, n, err := presenter.press(key, o)
+		if err != nil {
+			res.fail("presenter, key %d: %v", k, err)
+			return
+		}
+		var wg sync.WaitGroup
+		for i, f := range followers {
+			wg.Go(func() {
+				flat, fn, err := f.follow(start, o)
+				if err != nil {
+					res.fail("follower %d, key %d: %v", i+1, k, err)
+					return
+				}
+				if k > 0 {
+					res.followed(flat, fn)
+				}
+			})
+		}
+		wg.Wait()
+		if k > 0 {
+			res.key(lat, n)
+		}
+	}
+}
+
+// presenterKey creates the presenter's key and a presenter-keys file
+// listing it.
+func presenterKey(dir string) (gossh.Signer, string, error) {
+	_, priv, err := ed25519.GenerateKey(crand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, "", err
+	}
+	path := filepath.Join(dir, "presenter_keys")
+	return signer, path, os.WriteFile(path, gossh.MarshalAuthorizedKey(signer.PublicKey()), 0o600)
+}
+
 // summary is what a run found, for main's exit status and for tests.
 type summary struct {
 	ok             bool     // no errors and every target met
@@ -488,9 +590,19 @@ func run(o options, w io.Writer) (summary, error) {
 	auth := []gossh.AuthMethod{gossh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
 		return make([]string, len(qs)), nil
 	})}
+	// With -follow, session 0 proves the presenter's key.
+	var presenterKeys string
+	var presenterAuth []gossh.AuthMethod
+	if o.follow {
+		signer, path, err := presenterKey(dir)
+		if err != nil {
+			return summary{}, err
+		}
+		presenterKeys, presenterAuth = path, []gossh.AuthMethod{gossh.PublicKeys(signer)}
+	}
 	switch {
 	case o.exec != "":
-		if t, err = startChild(o, dir); err != nil {
+		if t, err = startChild(o, dir, presenterKeys); err != nil {
 			return summary{}, err
 		}
 		defer func() {
@@ -499,7 +611,7 @@ func run(o options, w io.Writer) (summary, error) {
 			}
 		}()
 	case o.addr == "":
-		if t, err = startInProcess(o, dir); err != nil {
+		if t, err = startInProcess(o, dir, presenterKeys); err != nil {
 			return summary{}, err
 		}
 	default:
@@ -531,10 +643,14 @@ func run(o options, w io.Writer) (summary, error) {
 	openStart := time.Now()
 	for i := range o.n {
 		wg.Add(1)
-		go func() {
+		openOne := func() {
 			defer wg.Done()
 			sem <- struct{}{}
-			s, err := open(ctx, t, o, auth)
+			a := auth
+			if o.follow && i == 0 {
+				a = presenterAuth
+			}
+			s, err := open(ctx, t, o, a)
 			<-sem
 			if err != nil {
 				res.fail("session %d: %v", i, err)
@@ -547,7 +663,12 @@ func run(o options, w io.Writer) (summary, error) {
 				res.fail("session %d: no dashboard within %v", i, o.waitTimeout)
 				s.close()
 			}
-		}()
+		}
+		if o.follow && i == 0 {
+			openOne() // the presenter first, so everyone else follows
+			continue
+		}
+		go openOne()
 	}
 	wg.Wait()
 	openTime := time.Since(openStart)
@@ -622,7 +743,17 @@ func run(o options, w io.Writer) (summary, error) {
 	}
 	var pressed atomic.Int64
 	keysStart := time.Now()
+	if o.follow {
+		if len(live) < 2 || sessions[0] == nil {
+			return summary{}, errors.New("-follow: the presenter or every follower failed to open")
+		}
+		presentAndFollow(ctx, live[0], live[1:], o, res)
+		pressed.Store(int64(o.keys))
+	}
 	for i, s := range live {
+		if o.follow {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -746,6 +877,18 @@ func run(o options, w io.Writer) (summary, error) {
 			lat[n-1].Round(10*time.Microsecond), verdict(p99 < 50*time.Millisecond))
 		ok = ok && p99 < 50*time.Millisecond
 		fmt.Fprintf(w, "output per keypress: mean %d B, p50 %d B, p99 %d B\n", sum/n, pctInt(by, 50), pctInt(by, 99))
+	}
+	if n := len(res.fanout); n > 0 {
+		lat := slices.Clone(res.fanout)
+		slices.Sort(lat)
+		by := slices.Clone(res.fanBytes)
+		slices.Sort(by)
+		p99 := pct(lat, 99)
+		fmt.Fprintf(w, "latency, presenter's keypress to a follower's first output (%d followers × %d keys): p50 %v, p90 %v, p99 %v, max %v (target p99 < 50ms: %s)\n",
+			len(live)-1, len(res.latencies), pct(lat, 50).Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond),
+			p99.Round(10*time.Microsecond), lat[n-1].Round(10*time.Microsecond), verdict(p99 < 50*time.Millisecond))
+		fmt.Fprintf(w, "output per follower and keypress: p50 %d B, p99 %d B\n", pctInt(by, 50), pctInt(by, 99))
+		ok = ok && p99 < 50*time.Millisecond
 	}
 	if t.rss != nil {
 		per := float64(openRSS-baseRSS) / float64(max(1, len(live)))
