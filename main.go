@@ -488,8 +488,8 @@ again returns to following.`,
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never)")
 	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")
-	f.IntVar(&cfg.RateBurst, "rate-burst", 20, "connections one address may open at once before the rate limit applies (0: no limit)")
-	f.DurationVar(&rate, "rate-every", 3*time.Second, "then one new connection per address per this interval")
+	f.IntVar(&cfg.RateBurst, "rate-burst", 50, "connections one address may open at once before the rate limit applies (0: no limit); a room behind one NAT is one address")
+	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval")
 	_ = cmd.MarkFlagRequired("host-key")
 	return cmd
 }

@@ -248,6 +248,10 @@ func (s *Server) Sessions() int { return int(s.active.Load()) }
 // goodbye is what every session sees when the server shuts down.
 const goodbye = "the server is shutting down. Goodbye."
 
+// closeGrace is how long a client has to close its connection itself
+// after its session ended in a shutdown.
+const closeGrace = time.Second
+
 // Shutdown stops accepting connections, says goodbye to every session,
 // ends their programs and waits until every connection has closed, also
 // those still in their handshake. Connections still open when ctx ends
@@ -391,9 +395,12 @@ func (s *Server) handle(sess ssh.Session) {
 		s.mu.Unlock()
 		if closing {
 			// A client may keep its connection open after the session
-			// (ssh -N, a control master); Shutdown waits for connections.
+			// (ssh -N, a control master), and Shutdown waits for every
+			// connection. Closing at once would overtake the disconnect
+			// message ssh sends when its session ends (it then reports
+			// "Connection reset" and exits 255), so give it a moment.
 			if tc := connOf(sess); tc != nil {
-				_ = tc.Close()
+				time.AfterFunc(closeGrace, func() { _ = tc.Close() })
 			}
 		}
 	}()
