@@ -22,11 +22,23 @@ type status struct {
 	msg   string
 	kind  statusKind
 	help  help.Model
+	// shortHelp caches the help line: it styles every key through
+	// lipgloss, a quarter of a frame, yet only changes with the room it
+	// has and the palette. A pointer, so that the cache outlives the
+	// copies of the Model that Bubble Tea passes around.
+	shortHelp *helpLine
+}
+
+// helpLine is the short help as last rendered.
+type helpLine struct {
+	room   int
+	styles *Styles
+	out    string
 }
 
 func newStatus(c *common) status {
 	h := help.New()
-	return status{c: c, help: h}
+	return status{c: c, help: h, shortHelp: &helpLine{}}
 }
 
 // SetSize sets the line's width.
@@ -54,11 +66,16 @@ func (s *status) View() string {
 	if room < 20 {
 		return msg
 	}
-	s.help.SetWidth(room)
-	s.help.Styles = st.help()
-	// bubbles' help can overrun its width by one item when its ellipsis
-	// does not fit; cut it so that it never runs into the message.
-	hv := ansi.Truncate(s.help.ShortHelpView(s.c.keys.ShortHelp()), room, "…")
+	// The key bindings never change within a session; room and palette do.
+	if hl := s.shortHelp; hl.room != room || hl.styles != st {
+		s.help.SetWidth(room)
+		s.help.Styles = st.help()
+		// bubbles' help can overrun its width by one item when its
+		// ellipsis does not fit; cut it so that it never runs into the
+		// message.
+		*hl = helpLine{room: room, styles: st, out: ansi.Truncate(s.help.ShortHelpView(s.c.keys.ShortHelp()), room, "…")}
+	}
+	hv := s.shortHelp.out
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
 	if msg == "" {
 		return hv
