@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -225,19 +224,7 @@ func TestDemo(t *testing.T) {
 
 	// SIGTERM: the server exits 0 within 3 s, every client is told
 	// goodbye and its ssh ends with status 0.
-	signalled := time.Now()
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatalf("SIGTERM: %v", err)
-	}
-	select {
-	case <-srv.exited:
-		if srv.err != nil {
-			t.Errorf("iomt serve after SIGTERM: %v, want exit status 0", srv.err)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatalf("iomt serve still running 3 s after SIGTERM with %d sessions", len(all))
-	}
-	t.Logf("server stopped %v after SIGTERM", time.Since(signalled).Round(time.Millisecond))
+	t.Logf("server stopped %v after SIGTERM", srv.terminate(t).Round(time.Millisecond))
 	// Each ssh is waited for on its own screen (the marker comes only
 	// once ssh has ended); its shell is then let go, and tmux must see the
 	// pane's program end with ssh's status.

@@ -89,6 +89,25 @@ func startServe(t *testing.T, args ...string) *serveProcess {
 	return p
 }
 
+// terminate sends SIGTERM and requires the server to exit with status 0
+// within 3 s; it returns how long that took.
+func (p *serveProcess) terminate(t *testing.T) time.Duration {
+	t.Helper()
+	signalled := time.Now()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	select {
+	case <-p.exited:
+		if p.err != nil {
+			t.Errorf("iomt serve after SIGTERM: %v, want exit status 0", p.err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("iomt serve still running 3 s after SIGTERM")
+	}
+	return time.Since(signalled)
+}
+
 // freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func freePort(t *testing.T) string {
 	t.Helper()
@@ -198,17 +217,7 @@ func TestSSHServe(t *testing.T) {
 	live.WaitFor("a second dashboard over ssh", func(screen string) bool {
 		return containsAll(screen, "Scenario: Base", "1 Component")
 	})
-	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatalf("SIGTERM: %v", err)
-	}
-	select {
-	case <-srv.exited:
-		if srv.err != nil {
-			t.Errorf("iomt serve after SIGTERM: %v, want exit status 0", srv.err)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatal("iomt serve still running 3 s after SIGTERM")
-	}
+	srv.terminate(t)
 	live.WaitForText("the server is shutting down. Goodbye.")
 	if status := live.WaitExit(); status != 0 {
 		t.Errorf("ssh exit status after the server said goodbye: %d, want 0", status)

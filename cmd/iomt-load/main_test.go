@@ -7,13 +7,14 @@ import (
 	"time"
 )
 
-// TestRunInProcess is a small run of the harness against a server in
-// this process: every session opens, every key is measured, nothing
-// fails, and the goroutines come back down.
-func TestRunInProcess(t *testing.T) {
+// smallRun runs the harness with 4 sessions and 3 keys each against a
+// server in this process, and fails the test on any error, or when the
+// goroutines do not come back down. It returns the summary and report.
+func smallRun(t *testing.T, follow bool) (summary, string) {
+	t.Helper()
 	o := options{
 		n: 4, keys: 3, think: 0, quiet: 30 * time.Millisecond, width: 100, height: 30,
-		dials: 2, waitTimeout: 10 * time.Second, deadline: time.Minute,
+		dials: 2, waitTimeout: 10 * time.Second, deadline: time.Minute, follow: follow,
 	}
 	var out bytes.Buffer
 	sum, err := run(o, &out)
@@ -23,15 +24,22 @@ func TestRunInProcess(t *testing.T) {
 	if len(sum.errors) != 0 {
 		t.Errorf("errors: %q\n%s", sum.errors, out.String())
 	}
-	if sum.keys != o.n*o.keys {
-		t.Errorf("%d keypresses measured, want %d\n%s", sum.keys, o.n*o.keys, out.String())
-	}
 	if !sum.goroutinesBack {
 		t.Errorf("goroutines not back to the baseline\n%s", out.String())
 	}
+	return sum, out.String()
+}
+
+// TestRunInProcess: every session opens, every key is measured, and the
+// report has every figure.
+func TestRunInProcess(t *testing.T) {
+	sum, out := smallRun(t, false)
+	if sum.keys != 4*3 {
+		t.Errorf("%d keypresses measured, want %d\n%s", sum.keys, 4*3, out)
+	}
 	for _, want := range []string{"sessions: 4 open", "errors: 0", "latency, keypress to first output: p50", "output per keypress", "VmRSS", "goroutines:"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
 	}
 }
@@ -39,25 +47,11 @@ func TestRunInProcess(t *testing.T) {
 // TestRunFollow is a small demo run: one presenter types, every follower
 // shows each of its keys, and each follower's latency is measured.
 func TestRunFollow(t *testing.T) {
-	o := options{
-		n: 4, keys: 3, think: 0, quiet: 30 * time.Millisecond, width: 100, height: 30,
-		dials: 2, waitTimeout: 10 * time.Second, deadline: time.Minute, follow: true,
+	sum, out := smallRun(t, true)
+	if sum.keys != 3 {
+		t.Errorf("%d presenter keypresses measured, want 3\n%s", sum.keys, out)
 	}
-	var out bytes.Buffer
-	sum, err := run(o, &out)
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	if len(sum.errors) != 0 {
-		t.Errorf("errors: %q\n%s", sum.errors, out.String())
-	}
-	if sum.keys != o.keys {
-		t.Errorf("%d presenter keypresses measured, want %d\n%s", sum.keys, o.keys, out.String())
-	}
-	if want := "(3 followers × 3 keys)"; !strings.Contains(out.String(), want) {
-		t.Errorf("the report lacks %q:\n%s", want, out.String())
-	}
-	if !sum.goroutinesBack {
-		t.Errorf("goroutines not back to the baseline\n%s", out.String())
+	if want := "(3 followers × 3 keys)"; !strings.Contains(out, want) {
+		t.Errorf("the report lacks %q:\n%s", want, out)
 	}
 }
