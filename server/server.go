@@ -142,6 +142,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 	srv.ConnCallback = s.admit
+	// A connection that never gets a session (a refused key, a client
+	// that gave up, a handshake timeout) would otherwise leave no trace.
+	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		s.log.Info("connection ended before a session", "remote", conn.RemoteAddr().String(), "reason", err)
+	}
 	if s.authorized == nil {
 		// Open demo mode: an audience without keys joins too.
 		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
@@ -203,6 +208,7 @@ func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 		_ = conn.Close()
 		return nil
 	}
+	s.log.Debug("connect", "remote", conn.RemoteAddr().String())
 	return tc
 }
 
