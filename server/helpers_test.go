@@ -163,6 +163,24 @@ func (ts *testServer) waitServing() {
 	}
 }
 
+// waitLog waits until the server's log holds a line with every one of
+// texts: some lines are written after the client has seen the outcome.
+func (ts *testServer) waitLog(texts ...string) {
+	ts.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		for _, line := range strings.Split(ts.logs.String(), "\n") {
+			if containsAll(line, texts...) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			ts.t.Fatalf("no log line with %q within %v:\n%s", texts, waitTimeout, ts.logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // shutdown calls Shutdown with a deadline of d and returns its error, and
 // checks that Serve returns nil.
 func (ts *testServer) shutdown(d time.Duration) error {

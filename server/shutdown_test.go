@@ -65,9 +65,7 @@ func TestHandshakeTimeout(t *testing.T) {
 		t.Fatalf("a silent connection was still open %v after a %v handshake timeout", waitTimeout, timeout)
 	}
 	waitConns(t, ts, 0)
-	if logs := ts.logs.String(); !strings.Contains(logs, "connection ended before a session") || !strings.Contains(logs, "timeout") {
-		t.Errorf("the log does not say the connection ended in its handshake, and why:\n%s", logs)
-	}
+	ts.waitLog("connection ended before a session", "i/o timeout")
 }
 
 // waitConns waits until the server tracks exactly n connections.
