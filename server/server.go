@@ -417,6 +417,11 @@ func (s *Server) handle(sess ssh.Session) {
 		go p.Quit()
 	}
 
+	// Followers are told when no presenter is connected any more.
+	if role == ui.RolePresenter {
+		leave := s.hub.Join()
+		defer leave()
+	}
 	// A follower gets the presenter's latest state; a slow one only ever
 	// skips states, it never holds up the presenter (see ui.Hub).
 	if role == ui.RoleFollower {
@@ -428,8 +433,8 @@ func (s *Server) handle(sess ssh.Session) {
 				case <-ctx.Done():
 					return
 				case <-notify:
-					if snap, ok := s.hub.Latest(); ok {
-						p.Send(ui.FollowMsg{Snapshot: snap})
+					if msg, ok := s.hub.Message(); ok {
+						p.Send(msg)
 					}
 				}
 			}

@@ -534,3 +534,30 @@ func TestMaxTimeout(t *testing.T) {
 		t.Errorf("the session ended without the limit's message: %q", text[max(0, len(text)-300):])
 	}
 }
+
+// TestFollowersToldPresenterLeft: when the presenter quits, followers
+// keep the last screen under a banner saying nobody presents; a presenter
+// who comes back is followed again.
+func TestFollowersToldPresenterLeft(t *testing.T) {
+	t.Parallel()
+	presenterKey := newKey(t)
+	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
+	asPresenter := termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}}
+	f := ts.openTerm("follower", 100, 30, termOpts{})
+	f.WaitText("No presenter connected")
+	p := ts.openTerm("presenter", 100, 30, asPresenter)
+	p.WaitText("Presenting")
+	p.Press("2")
+	f.WaitText("Following the presenter", "Telemedicine")
+	quitClean(t, p)
+	f.WaitFor("the no-presenter banner over the presenter's last screen", func(screen string) bool {
+		return containsAll(screen, "No presenter connected", "Telemedicine")
+	})
+	back := ts.openTerm("presenter again", 100, 30, asPresenter)
+	back.WaitText("Presenting")
+	f.WaitFor("following the presenter who came back, on the Component tab", func(screen string) bool {
+		return containsAll(screen, "Following the presenter", "Medical Dev")
+	})
+	quitClean(t, f)
+	quitClean(t, back)
+}

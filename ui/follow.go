@@ -31,17 +31,23 @@ type Snapshot struct {
 	Compare     *model.Assumptions
 }
 
-// FollowMsg delivers the presenter's latest state to a follower.
-type FollowMsg struct{ Snapshot Snapshot }
+// FollowMsg delivers the presenter's latest state to a follower, or, with
+// Away, says that no presenter is connected (the follower keeps showing
+// the last state it had).
+type FollowMsg struct {
+	Snapshot Snapshot
+	Away     bool
+}
 
 // Hub holds the presenter's latest state and wakes followers. Publishing
 // never blocks: a slow or stalled follower only ever misses intermediate
 // states (latest wins), never slows the presenter or anyone else.
 type Hub struct {
-	mu     sync.Mutex
-	latest *Snapshot
-	subs   map[int]chan struct{}
-	next   int
+	mu         sync.Mutex
+	latest     *Snapshot
+	subs       map[int]chan struct{}
+	next       int
+	presenters int // presenting sessions connected now
 }
 
 // NewHub returns an empty hub.
@@ -52,12 +58,56 @@ func (h *Hub) Publish(s Snapshot) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.latest = &s
+	h.wakeLocked()
+}
+
+func (h *Hub) wakeLocked() {
 	for _, ch := range h.subs {
 		select {
 		case ch <- struct{}{}:
 		default: // already woken; it will read the latest anyway
 		}
 	}
+}
+
+// Join counts a presenting session in until the returned function is
+// called, waking followers both times so that they can say whether
+// anyone is presenting.
+func (h *Hub) Join() (leave func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.presenters++
+	h.wakeLocked()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.presenters--
+			h.wakeLocked()
+		})
+	}
+}
+
+// Presenting reports whether a presenting session is connected.
+func (h *Hub) Presenting() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.presenters > 0
+}
+
+// Message is what a follower is sent when woken: the latest state, or
+// that nobody presents.
+func (h *Hub) Message() (FollowMsg, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.presenters == 0 {
+		return FollowMsg{Away: true}, true
+	}
+	if h.latest == nil {
+		return FollowMsg{}, false
+	}
+	return FollowMsg{Snapshot: *h.latest}, true
 }
 
 // Latest returns the latest published state.
@@ -135,6 +185,7 @@ func (m *Model) toggleFork() {
 		if snap, ok := m.opts.Hub.Latest(); ok {
 			m.follow(snap)
 		}
+		m.presenterAway = !m.opts.Hub.Presenting()
 	}
 	m.status.info("Following " + m.presenterName() + " again.")
 }

@@ -136,3 +136,70 @@ func TestHubLatestWins(t *testing.T) {
 	stop()
 	hub.Publish(Snapshot{}) // after stop: must not block or panic
 }
+
+// TestFollowerHeaderNamesScenario: at 80 columns a follower's title line
+// still names the scenario on screen (and the presenter's compare); the
+// market's name and the long banner give way first.
+func TestFollowerHeaderNamesScenario(t *testing.T) {
+	hub := NewHub()
+	defer hub.Join()()
+	sc := baseScenario()
+	sc.Name = "Security headwinds"
+	p := send(t, New(testDS, sc, Options{Dark: true, Role: RolePresenter, Hub: hub}), tea.WindowSizeMsg{Width: 80, Height: 24}, runeKey('j'))
+	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Hub: hub})
+	f = deliver(t, send(t, f, tea.WindowSizeMsg{Width: 80, Height: 24}), hub)
+	for _, m := range []Model{p, f} {
+		if h := headLine(m); !strings.Contains(h, "Scenario: Security headwinds") {
+			t.Errorf("the title line does not name the scenario: %q", h)
+		}
+	}
+	if h := headLine(f); !strings.HasPrefix(h, "Following") || !strings.Contains(h, "f: own copy") {
+		t.Errorf("the follower's title line does not say it follows: %q", h)
+	}
+	if h := headLine(p); !strings.HasPrefix(h, "Presenting") {
+		t.Errorf("the presenter's title line does not say it presents: %q", h)
+	}
+	checkFits(t, view(f), 80, 24)
+}
+
+// TestFollowerToldPresenterLeft: when no presenter is connected the
+// follower says so and keeps the last state it was shown; a presenter
+// coming back is followed again.
+func TestFollowerToldPresenterLeft(t *testing.T) {
+	hub := NewHub()
+	f := newRoleModel(t, RoleFollower, hub)
+	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
+		t.Errorf("before any presenter: %q", h)
+	}
+	leave := hub.Join()
+	p := newRoleModel(t, RolePresenter, hub)
+	p = send(t, p, runeKey('j'), runeKey('+'))
+	f = deliver(t, f, hub)
+	if h := headLine(f); !strings.Contains(h, "Following the presenter") {
+		t.Errorf("with a presenter: %q", h)
+	}
+	grown := f.Scenario()
+
+	leave()
+	msg, ok := hub.Message()
+	if !ok || !msg.Away {
+		t.Fatalf("after the presenter left the hub says %+v, %v; want away", msg, ok)
+	}
+	f = send(t, f, msg)
+	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
+		t.Errorf("after the presenter left: %q", h)
+	}
+	if !f.Scenario().Equal(grown) {
+		t.Error("the follower lost the presenter's last state when the presenter left")
+	}
+
+	defer hub.Join()()
+	p = send(t, p, runeKey('-'))
+	f = deliver(t, f, hub)
+	if h := headLine(f); !strings.Contains(h, "Following the presenter") {
+		t.Errorf("with the presenter back: %q", h)
+	}
+	if f.Scenario().Equal(grown) {
+		t.Error("the follower does not follow the presenter who came back")
+	}
+}

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
-	"iomt/model"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
 )
 
 // header shows the market, the scenario and the dimension tabs.
@@ -14,6 +16,9 @@ type header struct {
 	c      *common
 	width  int
 	banner string // demo role: whom this session follows
+	// shortBanner stands in for banner where the line is too narrow for
+	// both it and the scenario's name.
+	shortBanner string
 }
 
 func newHeader(c *common) header { return header{c: c} }
@@ -32,21 +37,43 @@ func (h *header) View() string {
 	if a.Mode == model.BottomUp {
 		mode += " (driver: " + c.ds.Dims[a.Driver].Name + ")"
 	}
-	title := s.Title.Render(clean(c.ds.Market))
-	if h.banner != "" {
-		title = s.Error.Render(h.banner) + s.Muted.Render(" · ") + title
-	}
+	sep := s.Muted.Render(" · ")
 	scen := "Scenario: " + clean(c.scenario)
 	if c.dirty() {
 		scen += s.Bad.Render(" ● unsaved")
 	}
+	vs := ""
 	if c.compare != nil {
-		mode = "vs " + clean(c.compare.name) + " · " + mode
+		vs = "vs " + clean(c.compare.name)
+		mode = vs + " · " + mode
 	}
-	right := s.Muted.Render(mode)
-	left := title + s.Muted.Render(" · ") + scen
-	gap := h.width - lipgloss.Width(left) - lipgloss.Width(right)
-	line1 := left + strings.Repeat(" ", max(gap, 1)) + right
+	// What the line must keep, most important first: the scenario (what
+	// an audience is looking at), what it is compared with, the demo
+	// role, then the market's name and the mode. The first layout that
+	// fits wins.
+	banner, short := h.banner, cmp.Or(h.shortBanner, h.banner)
+	market := s.Title.Render(clean(c.ds.Market))
+	var line1 string
+	for _, l := range []struct {
+		banner, market, right string
+	}{
+		{banner, market, mode}, {banner, "", mode}, {short, "", mode}, {short, "", vs}, {short, "", ""}, {"", "", vs},
+	} {
+		var parts []string
+		if l.banner != "" {
+			parts = append(parts, s.Error.Render(l.banner))
+		}
+		if l.market != "" {
+			parts = append(parts, l.market)
+		}
+		left := strings.Join(append(parts, scen), sep)
+		right := s.Muted.Render(l.right)
+		gap := h.width - lipgloss.Width(left) - lipgloss.Width(right)
+		line1 = left + strings.Repeat(" ", max(gap, 1)) + right
+		if gap >= 1 {
+			break
+		}
+	}
 
 	var tabs []string
 	for i := range c.ds.Dims {

@@ -97,6 +97,9 @@ type Model struct {
 	info    viewport.Model
 
 	following bool // a follower mirroring the presenter (not forked)
+	// presenterAway: no presenter is connected; a follower keeps the last
+	// state it was shown.
+	presenterAway bool
 	// confirm is the question of overlayConfirm and onYes what "y" does.
 	confirm string
 	onYes   func(m *Model) tea.Cmd
@@ -123,6 +126,7 @@ func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
 		if snap, ok := opts.Hub.Latest(); ok {
 			m.follow(snap)
 		}
+		m.presenterAway = !opts.Hub.Presenting()
 	}
 	return m
 }
@@ -144,7 +148,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case FollowMsg:
-		if m.following {
+		m.presenterAway = msg.Away
+		if m.following && !msg.Away {
 			m.follow(msg.Snapshot)
 			m.table.refresh()
 		}
@@ -561,10 +566,12 @@ func (m Model) render() string {
 		return m.tooSmallView()
 	}
 	switch {
+	case m.opts.Role == RoleFollower && m.following && m.presenterAway:
+		m.header.banner, m.header.shortBanner = "No presenter connected (read-only, f: private copy)", "No presenter (f: own copy)"
 	case m.opts.Role == RoleFollower && m.following:
-		m.header.banner = "Following the presenter (read-only, f: private copy)"
+		m.header.banner, m.header.shortBanner = "Following the presenter (read-only, f: private copy)", "Following (f: own copy)"
 	case m.opts.Role == RoleFollower:
-		m.header.banner = "Private copy (f: follow again)"
+		m.header.banner, m.header.shortBanner = "Private copy (f: follow again)", "Private copy (f: follow)"
 	case m.opts.Role == RolePresenter:
 		m.header.banner = "Presenting"
 	}
