@@ -194,8 +194,11 @@ func TestDemo(t *testing.T) {
 			forker.showing(screen))
 	}
 
-	// f again: back to following, on the presenter's current state.
+	// f again: asked first, as the copy has a change of its own; then
+	// back to following, on the presenter's current state.
 	forker.Type("f")
+	forker.WaitForText("Your private changes will be lost. Follow the presenter again?")
+	forker.Type("y")
 	waitFollows(forker, want, "following again: Telemedicine at 20.5, growth chart")
 
 	// A key in neither file is refused at authentication, while the demo

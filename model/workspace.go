@@ -26,6 +26,27 @@ type Builtin struct {
 type Workspace struct {
 	Dir     string
 	Builtin []Builtin
+	// Label names Dir to the user in messages, in place of its path: over
+	// SSH the server's folder layout means nothing to a viewer, and is
+	// not theirs to see. Empty: the path itself.
+	Label string
+}
+
+// Show is how a file of the workspace is named to the user: its path, or
+// its name in the workspace's Label.
+func (w *Workspace) Show(path string) string {
+	if w.Label == "" {
+		return path
+	}
+	return filepath.Base(path) + " in " + w.Label
+}
+
+// ShowDir is how the workspace's folder is named to the user.
+func (w *Workspace) ShowDir() string {
+	if w.Label == "" {
+		return w.Dir
+	}
+	return w.Label
 }
 
 // Entry is one scenario a user can open.

@@ -112,6 +112,20 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.DataDir != "" && s.authorized == nil {
+		s.log.Warn("--data is not used in open demo mode: nobody saves; pass --authorized-keys to let key users save")
+	}
+	if cfg.DataDir != "" && s.authorized != nil {
+		// Users' scenarios are theirs: nobody else on the machine reads
+		// them. Made (and checked) now, so a bad --data fails at start.
+		users := filepath.Join(cfg.DataDir, "users")
+		if err := os.MkdirAll(users, 0o700); err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+		if err := os.Chmod(users, 0o700); err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+	}
 	for _, set := range []keySet{s.authorized, s.presenters} {
 		for _, entries := range set {
 			for _, e := range entries {
@@ -342,6 +356,7 @@ func (s *Server) handle(sess ssh.Session) {
 	ws := &model.Workspace{Builtin: s.cfg.Builtin} // read-only unless the user is known
 	if s.authorized != nil && key != nil && s.cfg.DataDir != "" {
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
+		ws.Label = "your folder on this server"
 	}
 	logger.Info("session start", "auth", authKind(key), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
 		"scenarios", cmp.Or(ws.Dir, "read-only"))

@@ -366,8 +366,11 @@ func TestPresenterFollower(t *testing.T) {
 	p.Press("j+")
 	p.WaitFor("presenter: Telemedicine at 19.5", rowCAGR("Telemedicine", "19.5"))
 
-	// f again: following, at the presenter's current state.
+	// f again: asked first (the copy has changes), then following, at
+	// the presenter's current state.
 	f.Press("f")
+	f.WaitText("Your private changes will be lost. Follow the presenter again?")
+	f.Press("y")
 	f.WaitFor("follower: following again, Total 19.0 and Telemedicine 19.5", func(screen string) bool {
 		return strings.Contains(screen, "Following the presenter") && rowCAGR("Total", "19.0")(screen) && rowCAGR("Telemedicine", "19.5")(screen)
 	})

@@ -28,8 +28,14 @@ func TestKeyUsersSaveTheirOwn(t *testing.T) {
 	a.Press("s")
 	a.WaitText("Save scenario as")
 	a.Press("Alice telehealth\r")
-	a.WaitText("Saved Alice telehealth")
+	screen := a.WaitText("Saved Alice telehealth to alice-telehealth.yaml in your folder on this server")
+	if strings.Contains(screen, data) {
+		t.Errorf("a viewer is shown the server's folders:\n%s", a.showing(screen))
+	}
 	quitClean(t, a)
+	if st, err := os.Stat(filepath.Join(data, "users")); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("the users' folder: %v, %v; want mode 0700, private to the server's user", st.Mode().Perm(), err)
+	}
 
 	want := filepath.Join(data, "users", fingerprint(alice.PublicKey()), model.Slug("Alice telehealth")+".yaml")
 	body, err := os.ReadFile(want)
@@ -47,7 +53,7 @@ func TestKeyUsersSaveTheirOwn(t *testing.T) {
 	b := ts.openTerm("bob", 120, 34, as(bob))
 	b.WaitDashboard()
 	b.Press("o")
-	screen := b.WaitText("Open a scenario", "Accelerated")
+	screen = b.WaitText("Open a scenario", "Accelerated")
 	if strings.Contains(screen, "Alice telehealth") {
 		t.Errorf("bob sees alice's scenario:\n%s", b.showing(screen))
 	}
@@ -78,7 +84,7 @@ func TestOpenModeCannotSave(t *testing.T) {
 		tm.Press("s")
 		tm.WaitText("saving is off")
 		tm.Press("x")
-		tm.WaitText("not available: this session cannot write files")
+		tm.WaitText("this session cannot write files", "Copy table as CSV")
 		tm.Press("\x1b")
 		tm.WaitText("Closed.")
 		tm.Press("q")

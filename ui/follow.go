@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 
+	tea "charm.land/bubbletea/v2"
+
 	"iomt/forecast"
 	"iomt/model"
 )
@@ -180,6 +182,18 @@ func (m *Model) toggleFork() {
 		m.status.info("Private copy: change anything; f returns to following " + m.presenterName() + ".")
 		return
 	}
+	if m.c.dirty() {
+		m.ask("Your private changes will be lost. Follow the presenter again?", func(m *Model) tea.Cmd {
+			m.followAgain()
+			return nil
+		})
+		return
+	}
+	m.followAgain()
+}
+
+// followAgain goes back to following the presenter's latest state.
+func (m *Model) followAgain() {
 	m.following = true
 	if m.opts.Hub != nil {
 		if snap, ok := m.opts.Hub.Latest(); ok {

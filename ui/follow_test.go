@@ -83,8 +83,17 @@ func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
 		t.Errorf("a forked viewer followed the presenter to tab %d", f.c.dim+1)
 	}
 
-	// f again: back to the presenter's state, own edits dropped.
+	// f again asks first, the private copy having changes; n keeps it,
+	// y goes back to the presenter's state, own edits dropped.
 	f = send(t, f, runeKey('f'))
+	if f.overlay != overlayConfirm || !strings.Contains(lastLine(f), "private changes will be lost") {
+		t.Fatalf("f with private changes does not ask: %q", lastLine(f))
+	}
+	f = send(t, f, runeKey('n'))
+	if f.following || f.Scenario().Growth[md] != before.Growth[md]+0.5 {
+		t.Fatal("n at the question dropped the private copy")
+	}
+	f = send(t, f, runeKey('f'), runeKey('y'))
 	if f.c.dim != 2 || !f.Scenario().Equal(p.Scenario()) {
 		t.Errorf("after f again the viewer shows tab %d and its own assumptions, not the presenter's", f.c.dim+1)
 	}

@@ -168,7 +168,7 @@ func (m *Model) writeScenario(sc *model.Scenario, path string) {
 	m.c.scenario, m.c.description = sc.Name, sc.Description
 	m.c.savedPath = path
 	m.c.saved = sc.Assumptions.Clone()
-	m.status.info("Saved " + sc.Name + " to " + path + ".")
+	m.status.info("Saved " + sc.Name + " to " + m.c.ws.Show(path) + ".")
 }
 
 // scenarioChoices lists the workspace's scenarios for a picker.
@@ -180,7 +180,7 @@ func (m *Model) scenarioChoices() ([]choice, error) {
 		desc := clean(e.Description)
 		where := "built in"
 		if !e.Builtin {
-			where = e.Path
+			where = m.c.ws.Show(e.Path)
 		}
 		if desc == "" {
 			desc = where
@@ -228,19 +228,24 @@ func (m *Model) openNewMenu() {
 }
 
 func (m *Model) openExportMenu() {
-	dir := m.c.ws.Dir
-	where := "into " + dir
-	if dir == "" {
-		where = "not available: this session cannot write files"
+	title := "Export " + clean(m.c.scenario)
+	copyTable := choice{title: "Copy table as CSV", desc: "the table on screen, to the clipboard (OSC 52: works over SSH)", action: actCopyTable}
+	items := []choice{copyTable}
+	if m.c.ws.Dir == "" {
+		// Offering files that cannot be written would only lead to a
+		// refusal: say so once, in the title.
+		title += " · this session cannot write files"
+	} else {
+		where := " into " + m.c.ws.ShowDir()
+		slug := model.Slug(m.c.scenario)
+		items = []choice{
+			{title: "CSV file", desc: slug + ".csv" + where, action: actExportCSV},
+			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
+			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
+			copyTable,
+		}
 	}
-	slug := model.Slug(m.c.scenario)
-	items := []choice{
-		{title: "CSV file", desc: slug + ".csv " + where, action: actExportCSV},
-		{title: "JSON file", desc: slug + ".json " + where, action: actExportJSON},
-		{title: "Markdown file", desc: slug + ".md " + where, action: actExportMD},
-		{title: "Copy table as CSV", desc: "the table on screen, to the clipboard (OSC 52: works over SSH)", action: actCopyTable},
-	}
-	m.chooser = newChooser(m.c, chooseExport, "Export "+clean(m.c.scenario), items)
+	m.chooser = newChooser(m.c, chooseExport, title, items)
 	m.chooser.SetSize(m.width, m.height-3)
 	m.overlay = overlayChooser
 }
@@ -380,7 +385,7 @@ func (m *Model) export(action int) tea.Cmd {
 		m.status.error("Not exported: " + firstLine(err))
 		return nil
 	}
-	m.status.info("Exported " + c.scenario + " to " + path + ".")
+	m.status.info("Exported " + c.scenario + " to " + c.ws.Show(path) + ".")
 	return nil
 }
 
