@@ -448,13 +448,19 @@ again returns to following.`,
 			cfg.RateEvery = rate
 			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
 			cfg.Logger = logger
-			srv, err := server.New(cfg)
-			if err != nil {
-				return invalidInput{err}
+			if cfg.MaxSessions < 0 {
+				return usageError{errors.New("the session cap, --max-sessions, must be 0 (no limit) or more")}
 			}
+			// Listen first: a server that cannot listen must not leave a
+			// new host key behind.
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+			}
+			srv, err := server.New(cfg)
+			if err != nil {
+				_ = ln.Close()
+				return invalidInput{err}
 			}
 			if srv.OpenMode() {
 				logger.Warn("OPEN DEMO MODE: anyone who can reach this address may join (read-only); pass --authorized-keys to restrict")
@@ -484,7 +490,7 @@ again returns to following.`,
 	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key file; created (ed25519) when missing (required)")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", "", "admit only these public keys (authorized_keys format); without it, open demo mode")
 	f.StringVar(&cfg.PresenterKeys, "presenter-keys", "", "keys that present; every other session follows the presenter")
-	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; one more is told the demo is full")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; one more is told the demo is full (0: no limit)")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never)")
 	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")

@@ -148,3 +148,20 @@ func TestServeNeedsHostKey(t *testing.T) {
 		t.Errorf("serve without --host-key: exit %d, stderr %q; want 2 naming the flag", code, stderr)
 	}
 }
+
+// TestServeBadStart: a server that cannot listen leaves no host key
+// behind; a negative session cap is a usage error.
+func TestServeBadStart(t *testing.T) {
+	hk := filepath.Join(t.TempDir(), "hk")
+	code, _, stderr := runCLI(t, "serve", "--listen", "nonsense", "--host-key", hk)
+	if code != 1 || !strings.Contains(stderr, "nonsense") {
+		t.Errorf("serve --listen nonsense: exit %d, stderr %q; want 1 naming the address", code, stderr)
+	}
+	if _, err := os.Stat(hk); err == nil {
+		t.Error("a server that could not listen created its host key")
+	}
+	code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, "--max-sessions", "-1")
+	if code != 2 || !strings.Contains(stderr, "--max-sessions") {
+		t.Errorf("serve --max-sessions -1: exit %d, stderr %q; want 2 naming the flag", code, stderr)
+	}
+}

@@ -112,6 +112,20 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	for _, f := range []struct {
+		flag, file string
+		keys       keySet
+	}{{"--authorized-keys", cfg.AuthorizedKeys, s.authorized}, {"--presenter-keys", cfg.PresenterKeys, s.presenters}} {
+		if f.keys != nil && len(f.keys) == 0 {
+			s.log.Warn(f.flag+" lists no keys: nobody gets in with it", "file", f.file)
+		}
+	}
+	s.log.Info("host key", "path", cfg.HostKey, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+	if s.authorized != nil {
+		s.log.Info("key mode: only listed keys get in", "keys", len(s.authorized), "presenter keys", len(s.presenters), "scenarios", cmp.Or(cfg.DataDir, "none: nobody saves"))
+	} else if s.presenters != nil {
+		s.log.Info("presenter mode", "presenter keys", len(s.presenters))
+	}
 	if cfg.DataDir != "" && s.authorized == nil {
 		s.log.Warn("--data is not used in open demo mode: nobody saves; pass --authorized-keys to let key users save")
 	}
@@ -339,9 +353,16 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	pty, _, ok := sess.Pty()
-	if !ok || pty.Window.Width <= 0 || pty.Window.Height <= 0 {
+	if !ok {
 		logger.Info("refused: no terminal")
 		fmt.Fprint(sess, "iomt is a full-screen dashboard and needs a terminal: connect with plain ssh (or ssh -t).\r\n")
+		_ = sess.Exit(1)
+		return
+	}
+	if pty.Window.Width <= 0 || pty.Window.Height <= 0 {
+		// ssh -tt from a script or a pipe asks for a terminal of no size.
+		logger.Info("refused: a terminal of no size", "width", pty.Window.Width, "height", pty.Window.Height)
+		fmt.Fprint(sess, "iomt needs a terminal with a size, and yours reported none: run ssh from a terminal window.\r\n")
 		_ = sess.Exit(1)
 		return
 	}
@@ -472,23 +493,38 @@ func (s *Server) handle(sess ssh.Session) {
 	// activity, so a live chart would never idle out: count keypresses.
 	if idle := s.cfg.IdleTimeout; idle > 0 {
 		go func() {
-			tick := time.NewTicker(min(idle/4, time.Second))
+			tick := time.NewTicker(min(idle/8, time.Second))
 			defer tick.Stop()
+			// Warn a while before closing: an audience that only watches
+			// presses no keys, and one key keeps the session.
+			lead := min(time.Minute, idle/4)
+			warnedFor := int64(0) // the keypress time warned about
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case now := <-tick.C:
-					if now.Sub(time.Unix(0, lastKey.Load())) >= idle {
+					last := lastKey.Load()
+					quiet := now.Sub(time.Unix(0, last))
+					switch {
+					case quiet >= idle:
 						me.reason.Store(fmt.Sprintf("no key pressed for %s; session closed.", idle))
 						p.Quit()
 						return
+					case quiet >= idle-lead && warnedFor != last:
+						warnedFor = last
+						p.Send(ui.NoticeMsg{Text: fmt.Sprintf("No key pressed for a while: this session closes in %s unless you press a key.", roughly(idle-quiet))})
 					}
 				}
 			}
 		}()
 	}
 	if limit := s.cfg.MaxTimeout; limit > 0 {
+		lead := min(time.Minute, limit/4)
+		warn := time.AfterFunc(limit-lead, func() {
+			p.Send(ui.NoticeMsg{Text: fmt.Sprintf("Sessions last at most %s: this one ends in %s.", limit, roughly(lead))})
+		})
+		defer warn.Stop()
 		timer := time.AfterFunc(limit, func() {
 			me.reason.Store(fmt.Sprintf("sessions last at most %s; session closed.", limit))
 			p.Quit()
@@ -504,8 +540,18 @@ func (s *Server) handle(sess ssh.Session) {
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		logger.Error("session error", "err", err)
 	}
-	logger.Info("session end", "duration", time.Since(start).Round(time.Millisecond))
+	reason, _ := me.reason.Load().(string)
+	logger.Info("session end", "duration", time.Since(start).Round(time.Millisecond), "reason", cmp.Or(reason, "the user quit or disconnected"))
 	_ = sess.Exit(0)
+}
+
+// roughly rounds a duration for a person: to the second, or to the
+// millisecond below one.
+func roughly(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
 
 func authKind(key ssh.PublicKey) string {

@@ -81,9 +81,9 @@ func TestAuthorizedKeys(t *testing.T) {
 	}
 }
 
-// TestNoTerminal: a session without a terminal (no pty-req, a 0×0 one as
-// piped ssh sends, or an exec request) gets one line of explanation and
-// exit status 1.
+// TestNoTerminal: a session without a usable terminal (no pty-req, a 0×0
+// one as ssh -tt from a pipe sends, or an exec request) gets one line of
+// explanation and exit status 1.
 func TestNoTerminal(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{})
@@ -92,13 +92,16 @@ func TestNoTerminal(t *testing.T) {
 			t.Fatalf("0x0 pty request: %v", err)
 		}
 	}
+	noPty := "iomt is a full-screen dashboard and needs a terminal: connect with plain ssh (or ssh -t).\r\n"
 	cases := []struct {
 		name string
 		opts termOpts
+		want string
 	}{
-		{"no pty", termOpts{noPty: true}},
-		{"0x0 pty", termOpts{noPty: true, beforeShell: zeroPty}},
-		{"exec without pty", termOpts{noPty: true, command: "uptime"}},
+		{"no pty", termOpts{noPty: true}, noPty},
+		// ssh -tt from a pipe asked for a terminal: ssh -t is no advice.
+		{"0x0 pty", termOpts{noPty: true, beforeShell: zeroPty}, "iomt needs a terminal with a size, and yours reported none: run ssh from a terminal window.\r\n"},
+		{"exec without pty", termOpts{noPty: true, command: "uptime"}, noPty},
 	}
 	for _, c := range cases {
 		tm := ts.openTerm(c.name, 80, 24, c.opts)
@@ -107,8 +110,7 @@ func TestNoTerminal(t *testing.T) {
 		if status != 1 {
 			t.Errorf("%s: exit status %d, want 1; output %q", c.name, status, text)
 		}
-		want := "iomt is a full-screen dashboard and needs a terminal: connect with plain ssh (or ssh -t).\r\n"
-		if text != want {
+		if want := c.want; text != want {
 			t.Errorf("%s: output %q, want exactly %q", c.name, text, want)
 		}
 	}
@@ -517,13 +519,47 @@ func lateSession(c *gossh.Client, name string) string {
 	}
 }
 
+// TestIdleWarning: a session that presses no key is warned before it is
+// closed as idle, and one key keeps it.
+func TestIdleWarning(t *testing.T) {
+	t.Parallel()
+	const idle = 1200 * time.Millisecond // warned 300 ms before
+	ts := startServer(t, Config{IdleTimeout: idle})
+	tm := ts.openTerm("watching", 100, 30, termOpts{})
+	tm.WaitDashboard()
+	start := time.Now()
+	tm.WaitText("this session closes in", "unless you press a key")
+	if d := time.Since(start); d < idle/2 {
+		t.Errorf("warned %v after the dashboard, long before the %v idle timeout", d, idle)
+	}
+	tm.Press("j")
+	pressed := time.Now()
+	tm.WaitFor("the warning replaced after the key", func(screen string) bool { return !strings.Contains(screen, "unless you press a key") })
+	time.Sleep(time.Until(pressed.Add(idle / 2)))
+	if tm.Ended() {
+		t.Fatal("the session was closed although a key was pressed after the warning")
+	}
+	tm.WaitText("unless you press a key") // warned again, then closed
+	if status := tm.WaitExit(); status != 0 {
+		t.Errorf("exit status %d after the idle timeout", status)
+	}
+	if text := tm.Text(); !strings.Contains(text, "no key pressed for 1.2s; session closed.") {
+		t.Errorf("no idle message: %q", text[max(0, len(text)-300):])
+	}
+}
+
 // TestMaxTimeout: a session that keeps typing is still closed at the
 // absolute limit, with a line saying why.
 func TestMaxTimeout(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, Config{MaxTimeout: 600 * time.Millisecond})
 	term := ts.openTerm("busy", 100, 30, termOpts{})
+	watching := ts.openTerm("watching", 100, 30, termOpts{})
 	term.WaitDashboard()
+	// A quarter of the limit before (at most a minute), the session is
+	// told it is about to end.
+	watching.WaitText("Sessions last at most 600ms: this one ends in 150ms.")
+	watching.WaitExit()
 	go func() {
 		for i := 0; i < 200 && !term.Ended(); i++ {
 			if _, err := term.stdin.Write([]byte{"jk"[i%2]}); err != nil {

@@ -212,3 +212,18 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 		t.Error("the follower does not follow the presenter who came back")
 	}
 }
+
+// TestNoticeUntilKey: a notice from the server (a session about to close)
+// shows on the status line until the next key, which answers it.
+func TestNoticeUntilKey(t *testing.T) {
+	m := newTestModel(t, 100, 30)
+	const text = "No key pressed for a while: this session closes in 1m0s unless you press a key."
+	m = send(t, m, NoticeMsg{Text: text})
+	if !strings.Contains(lastLine(m), text) {
+		t.Fatalf("the notice is not shown: %q", lastLine(m))
+	}
+	m = send(t, m, runeKey('v'))
+	if strings.Contains(lastLine(m), "unless you press a key") {
+		t.Errorf("the notice outlived the key that answered it: %q", lastLine(m))
+	}
+}

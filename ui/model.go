@@ -40,6 +40,10 @@ type Options struct {
 	Who  string
 }
 
+// NoticeMsg puts a message from outside the dashboard (the SSH server's
+// warnings before it closes a session) on the status line.
+type NoticeMsg struct{ Text string }
+
 // focus is which pane receives navigation keys.
 type focus int
 
@@ -100,6 +104,7 @@ type Model struct {
 	// presenterAway: no presenter is connected; a follower keeps the last
 	// state it was shown.
 	presenterAway bool
+	notice        bool // the status line shows a NoticeMsg
 	// confirm is the question of overlayConfirm and onYes what "y" does.
 	confirm string
 	onYes   func(m *Model) tea.Cmd
@@ -147,6 +152,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case NoticeMsg:
+		m.status.error(msg.Text)
+		m.notice = true
+		return m, nil
 	case FollowMsg:
 		m.presenterAway = msg.Away
 		if m.following && !msg.Away {
@@ -159,6 +168,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(newStyles(msg.IsDark(), m.opts.NoColor))
 	case tea.KeyPressMsg:
+		if m.notice {
+			// A warning such as "closes unless you press a key" is
+			// answered by any key.
+			m.status.clear()
+			m.notice = false
+		}
 		next, cmd := m.handleKey(msg)
 		// Whatever the key did, the table shows the state it left.
 		nm := next.(Model)
