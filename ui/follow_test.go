@@ -227,3 +227,19 @@ func TestNoticeUntilKey(t *testing.T) {
 		t.Errorf("the notice outlived the key that answered it: %q", lastLine(m))
 	}
 }
+
+// TestFollowerHelpLine: a following viewer's help line offers the keys
+// that work there, not the edits it would refuse; a private copy gets
+// the full line back.
+func TestFollowerHelpLine(t *testing.T) {
+	hub := NewHub()
+	defer hub.Join()()
+	f := newRoleModel(t, RoleFollower, hub)
+	if l := lastLine(f); !strings.Contains(l, "f private copy to change") || strings.Contains(l, "dimension tab") {
+		t.Errorf("a following viewer's help line: %q", l)
+	}
+	f = send(t, f, runeKey('f'))
+	if l := lastLine(f); !strings.Contains(l, "dimension tab") || strings.Contains(l, "private copy to change") {
+		t.Errorf("a private copy's help line: %q", l)
+	}
+}

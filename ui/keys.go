@@ -79,6 +79,14 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Tab1, k.Down, k.Drill, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
 }
 
+// FollowingHelp is the one-line help of a viewer following a presenter:
+// only the keys that do something there.
+func (k KeyMap) FollowingHelp() []key.Binding {
+	fork := k.Fork
+	fork.SetHelp("f", "private copy to change")
+	return []key.Binding{fork, k.Help, k.Info, k.Quit}
+}
+
 // FullHelp is the `?` screen, grouped by what the keys are for.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{

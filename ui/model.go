@@ -635,7 +635,7 @@ func (m Model) bottomLine() string {
 	case overlayConfirm:
 		return ansi.Truncate(s.Error.Render(clean(m.confirm)+" y/n"), m.width, "…")
 	}
-	return ansi.Truncate(m.status.View(), m.width, "…")
+	return ansi.Truncate(m.status.View(m.opts.Role == RoleFollower && m.following), m.width, "…")
 }
 
 func (m Model) tooSmallView() string {

@@ -31,9 +31,10 @@ type status struct {
 
 // helpLine is the short help as last rendered.
 type helpLine struct {
-	room   int
-	styles *Styles
-	out    string
+	room      int
+	styles    *Styles
+	following bool
+	out       string
 }
 
 func newStatus(c *common) status {
@@ -51,8 +52,9 @@ func (s *status) info(msg string)  { s.msg, s.kind = msg, statusInfo }
 func (s *status) error(msg string) { s.msg, s.kind = msg, statusError }
 func (s *status) clear()           { s.msg = "" }
 
-// View renders the message and as much short help as fits beside it.
-func (s *status) View() string {
+// View renders the message and as much short help as fits beside it;
+// following is a viewer following a presenter, who has fewer keys.
+func (s *status) View(following bool) string {
 	st := s.c.styles
 	msg := ""
 	if s.msg != "" {
@@ -67,13 +69,17 @@ func (s *status) View() string {
 		return msg
 	}
 	// The key bindings never change within a session; room and palette do.
-	if hl := s.shortHelp; hl.room != room || hl.styles != st {
+	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.following != following {
 		s.help.SetWidth(room)
 		s.help.Styles = st.help()
+		keys := s.c.keys.ShortHelp()
+		if following {
+			keys = s.c.keys.FollowingHelp()
+		}
 		// bubbles' help can overrun its width by one item when its
 		// ellipsis does not fit; cut it so that it never runs into the
 		// message.
-		*hl = helpLine{room: room, styles: st, out: ansi.Truncate(s.help.ShortHelpView(s.c.keys.ShortHelp()), room, "…")}
+		*hl = helpLine{room: room, styles: st, following: following, out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
 	}
 	hv := s.shortHelp.out
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
