@@ -379,8 +379,6 @@ func (s *Server) handle(sess ssh.Session) {
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
 		ws.Label = "your folder on this server"
 	}
-	logger.Info("session start", "auth", authKind(key), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
-		"scenarios", cmp.Or(ws.Dir, "read-only"))
 
 	env := append(sess.Environ(), "TERM="+pty.Term)
 	profile := colorprofile.Env(env)
@@ -391,6 +389,8 @@ func (s *Server) handle(sess ssh.Session) {
 			role = ui.RolePresenter
 		}
 	}
+	logger.Info("session start", "auth", authKind(key), "role", role, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
+		"scenarios", cmp.Or(ws.Dir, "read-only"))
 	m := ui.New(s.cfg.Dataset, s.cfg.Base, ui.Options{
 		Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws,
 		Role: role, Hub: s.hub, Who: user,

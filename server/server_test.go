@@ -599,4 +599,6 @@ func TestFollowersToldPresenterLeft(t *testing.T) {
 	})
 	quitClean(t, f)
 	quitClean(t, back)
+	ts.waitLog("session start", "role=follower")
+	ts.waitLog("session start", "role=presenter")
 }

@@ -20,6 +20,17 @@ const (
 	RoleFollower              // mirrors the presenter's state, read-only, until it forks
 )
 
+// String names the role in logs.
+func (r Role) String() string {
+	switch r {
+	case RolePresenter:
+		return "presenter"
+	case RoleFollower:
+		return "follower"
+	}
+	return "solo"
+}
+
 // Snapshot is the presenter's live state that followers mirror.
 type Snapshot struct {
 	Presenter   string

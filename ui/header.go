@@ -57,7 +57,7 @@ func (h *header) View() string {
 	for _, l := range []struct {
 		banner, market, right string
 	}{
-		{banner, market, mode}, {banner, "", mode}, {short, "", mode}, {short, "", vs}, {short, "", ""}, {"", "", vs},
+		{banner, market, mode}, {banner, "", mode}, {banner, "", vs}, {short, "", mode}, {short, "", vs}, {short, "", ""}, {"", "", vs},
 	} {
 		var parts []string
 		if l.banner != "" {
