@@ -451,6 +451,9 @@ again returns to following.`,
 			if cfg.MaxSessions < 0 {
 				return usageError{errors.New("the session cap, --max-sessions, must be 0 (no limit) or more")}
 			}
+			if cfg.IdleTimeout < 0 || cfg.MaxTimeout < 0 || rate < 0 || cfg.RateBurst < 0 {
+				return usageError{errors.New("the timeouts and rate limits (--idle-timeout, --max-timeout, --rate-every, --rate-burst) must be 0 (off) or more")}
+			}
 			// Listen first: a server that cannot listen must not leave a
 			// new host key behind.
 			ln, err := net.Listen("tcp", cfg.Listen)

@@ -160,8 +160,14 @@ func TestServeBadStart(t *testing.T) {
 	if _, err := os.Stat(hk); err == nil {
 		t.Error("a server that could not listen created its host key")
 	}
-	code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, "--max-sessions", "-1")
-	if code != 2 || !strings.Contains(stderr, "--max-sessions") {
-		t.Errorf("serve --max-sessions -1: exit %d, stderr %q; want 2 naming the flag", code, stderr)
+	for _, flag := range []string{"--max-sessions", "--idle-timeout", "--max-timeout"} {
+		value := "-1"
+		if flag != "--max-sessions" {
+			value = "-5s"
+		}
+		code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, flag, value)
+		if code != 2 || !strings.Contains(stderr, flag) {
+			t.Errorf("serve %s %s: exit %d, stderr %q; want 2 naming the flag", flag, value, code, stderr)
+		}
 	}
 }

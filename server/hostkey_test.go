@@ -35,7 +35,7 @@ func TestHostKeyCreated(t *testing.T) {
 	if dir, err := os.Stat(filepath.Dir(path)); err != nil || dir.Mode().Perm() != 0o700 {
 		t.Errorf("host key folder: %v, mode %#o, want 0700", err, dir.Mode().Perm())
 	}
-	if !strings.Contains(ts.logs.String(), "created host key") {
+	if !strings.Contains(ts.logs.String(), "host key") || !strings.Contains(ts.logs.String(), "created=true") {
 		t.Errorf("creating the host key is not logged:\n%s", ts.logs.String())
 	}
 
@@ -56,7 +56,7 @@ func TestHostKeyCreated(t *testing.T) {
 	if !keysEqual(ts2.hostKey, ts.hostKey) {
 		t.Error("a second server on the same --host-key file has another key")
 	}
-	if strings.Contains(ts2.logs.String(), "created host key") {
+	if !strings.Contains(ts2.logs.String(), "created=false") {
 		t.Error("the second server says it created the existing host key")
 	}
 	c, err := ts2.dial(keyboardInteractive())

@@ -170,3 +170,20 @@ func TestKeyOptionsInSessions(t *testing.T) {
 		t.Errorf("the log does not say why the key from elsewhere was refused:\n%s", logs)
 	}
 }
+
+// TestBadKeysFileLeavesNoHostKey: a server that will not start because of
+// a keys file does not create its host key first.
+func TestBadKeysFileLeavesNoHostKey(t *testing.T) {
+	t.Parallel()
+	hk := filepath.Join(t.TempDir(), "host")
+	bad := writeLines(t, keyLine(newKey(t), `command="/bin/date"`))
+	for _, cfg := range []Config{{AuthorizedKeys: bad}, {PresenterKeys: bad}, {AuthorizedKeys: filepath.Join(t.TempDir(), "missing")}} {
+		cfg.HostKey, cfg.Dataset, cfg.Base, cfg.Logger = hk, testDS, testBase, log.New(io.Discard)
+		if _, err := New(cfg); err == nil {
+			t.Fatalf("%+v: the server starts", cfg)
+		}
+		if _, err := os.Stat(hk); err == nil {
+			t.Fatal("a server that did not start created its host key")
+		}
+	}
+}

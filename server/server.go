@@ -95,13 +95,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RateBurst > 0 {
 		s.limiter = newIPLimiter(cfg.RateBurst, cfg.RateEvery)
 	}
-	signer, created, err := loadHostKey(cfg.HostKey)
-	if err != nil {
-		return nil, err
-	}
-	if created {
-		s.log.Info("created host key", "path", cfg.HostKey, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
-	}
+	// The key files first: a server that will not start must not leave a
+	// new host key behind.
+	var err error
 	if cfg.AuthorizedKeys != "" {
 		if s.authorized, err = loadKeys(cfg.AuthorizedKeys); err != nil {
 			return nil, err
@@ -117,17 +113,8 @@ func New(cfg Config) (*Server, error) {
 		keys       keySet
 	}{{"--authorized-keys", cfg.AuthorizedKeys, s.authorized}, {"--presenter-keys", cfg.PresenterKeys, s.presenters}} {
 		if f.keys != nil && len(f.keys) == 0 {
-			s.log.Warn(f.flag+" lists no keys: nobody gets in with it", "file", f.file)
+			s.log.Warn(f.flag+" lists no keys", "file", f.file)
 		}
-	}
-	s.log.Info("host key", "path", cfg.HostKey, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
-	if s.authorized != nil {
-		s.log.Info("key mode: only listed keys get in", "keys", len(s.authorized), "presenter keys", len(s.presenters), "scenarios", cmp.Or(cfg.DataDir, "none: nobody saves"))
-	} else if s.presenters != nil {
-		s.log.Info("presenter mode", "presenter keys", len(s.presenters))
-	}
-	if cfg.DataDir != "" && s.authorized == nil {
-		s.log.Warn("--data is not used in open demo mode: nobody saves; pass --authorized-keys to let key users save")
 	}
 	if cfg.DataDir != "" && s.authorized != nil {
 		// Users' scenarios are theirs: nobody else on the machine reads
@@ -139,6 +126,20 @@ func New(cfg Config) (*Server, error) {
 		if err := os.Chmod(users, 0o700); err != nil {
 			return nil, fmt.Errorf("--data: %w", err)
 		}
+	}
+	signer, created, err := loadHostKey(cfg.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	// Every start: the fingerprint is what viewers check when ssh asks.
+	s.log.Info("host key", "path", cfg.HostKey, "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()), "created", created)
+	if s.authorized != nil {
+		s.log.Info("key mode: only listed keys get in", "keys", len(s.authorized), "presenter_keys", len(s.presenters), "scenarios", cmp.Or(cfg.DataDir, "none: nobody saves"))
+	} else if s.presenters != nil {
+		s.log.Info("presenter mode", "presenter_keys", len(s.presenters))
+	}
+	if cfg.DataDir != "" && s.authorized == nil {
+		s.log.Warn("--data is not used in open demo mode: nobody saves; pass --authorized-keys to let key users save")
 	}
 	for _, set := range []keySet{s.authorized, s.presenters} {
 		for _, entries := range set {

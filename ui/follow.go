@@ -212,6 +212,10 @@ func (m *Model) followAgain() {
 		}
 		m.presenterAway = !m.opts.Hub.Presenting()
 	}
+	if m.presenterAway {
+		m.status.info("Following again; no presenter is connected, so this is their last screen.")
+		return
+	}
 	m.status.info("Following " + m.presenterName() + " again.")
 }
 

@@ -198,6 +198,9 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
 		t.Errorf("after the presenter left: %q", h)
 	}
+	if l := lastLine(f); !strings.Contains(l, "The presenter has left") {
+		t.Errorf("the status line does not say the presenter left: %q", l)
+	}
 	if !f.Scenario().Equal(grown) {
 		t.Error("the follower lost the presenter's last state when the presenter left")
 	}

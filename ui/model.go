@@ -157,6 +157,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = true
 		return m, nil
 	case FollowMsg:
+		if m.following && msg.Away && !m.presenterAway {
+			// Replaces a hint such as "Following the presenter
+			// (read-only)", which would contradict the banner.
+			m.status.info("The presenter has left; this is their last screen. f gives you a private copy.")
+		}
 		m.presenterAway = msg.Away
 		if m.following && !msg.Away {
 			m.follow(msg.Snapshot)
