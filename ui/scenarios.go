@@ -83,7 +83,7 @@ func (m *Model) save() tea.Cmd {
 		name := m.c.scenario
 		if m.isBuiltinName(name) {
 			name = ""
-			m.input.Placeholder = "a name of your own, e.g. Client A telehealth push"
+			m.input.Placeholder = "a name of your own" // fits the prompt at 80 columns
 		}
 		m.input.SetValue(name)
 		m.input.CursorEnd()
@@ -276,6 +276,15 @@ func (m Model) handleChooser(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// startedMsg says a new scenario started, and how it can be kept.
+func (m *Model) startedMsg(name string) {
+	if m.c.ws.Dir == "" {
+		m.status.info("Started " + name + "; this session cannot save it, x copies its table.")
+		return
+	}
+	m.status.info("Started " + name + "; s saves it under a name of your choice.")
+}
+
 // choose acts on a chooser's selection.
 func (m *Model) choose(it choice) tea.Cmd {
 	switch m.chooser.purpose {
@@ -323,12 +332,12 @@ func (m *Model) choose(it choice) tea.Cmd {
 			saved := m.c.saved
 			m.c.load(sc, "")
 			m.c.saved = saved
-			m.status.info("Started " + sc.Name + "; s saves it under a name of your choice.")
+			m.startedMsg(sc.Name)
 			return nil
 		}
 		start := func(m *Model) tea.Cmd {
 			m.c.load(sc, "")
-			m.status.info("Started " + sc.Name + "; s saves it under a name of your choice.")
+			m.startedMsg(sc.Name)
 			return nil
 		}
 		if m.c.dirty() {

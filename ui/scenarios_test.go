@@ -899,3 +899,15 @@ func TestQuestionsFit(t *testing.T) {
 		t.Errorf("saving over an existing file asks %q; want its name and y/n", lastLine(m))
 	}
 }
+
+// TestNewInReadOnlySession: starting a new scenario where nothing can be
+// saved does not promise that s saves it.
+func TestNewInReadOnlySession(t *testing.T) {
+	m := newWSModel(t, &model.Workspace{Builtin: testBuiltins()}, 80, 24)
+	m = send(t, m, runeKey('n'))
+	m = pickTitle(t, m, "From the dataset's Base")
+	m = send(t, m, keyEnter)
+	if l := lastLine(m); !strings.Contains(l, "cannot save") || strings.Contains(l, "s saves") {
+		t.Errorf("n in a read-only session says %q", l)
+	}
+}
