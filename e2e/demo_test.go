@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"iomt/internal/testkit"
 )
 
 // ---------------------------------------------------------------------------
@@ -99,7 +101,7 @@ func TestDemo(t *testing.T) {
 	// at once; all on one private tmux server.
 	presenter := startTmux(t, demoWidth, demoHeight, demoClient(ssh, presenterKey, port)...)
 	presenter.WaitFor("the presenter's dashboard", func(screen string) bool {
-		return strings.HasPrefix(screen, presentingBanner) && containsAll(screen, "1 Component", "Medical Dev") &&
+		return strings.HasPrefix(screen, presentingBanner) && testkit.ContainsAll(screen, "1 Component", "Medical Dev") &&
 			!strings.Contains(screen, "Following")
 	})
 	viewers := make([]*tmuxSession, demoViewers)
@@ -112,7 +114,7 @@ func TestDemo(t *testing.T) {
 	// Every viewer is in, following.
 	for _, v := range viewers {
 		v.WaitFor("the follower's banner over the dashboard", func(screen string) bool {
-			return strings.HasPrefix(screen, followingBanner) && containsAll(screen, "1 Component", "Medical Dev")
+			return strings.HasPrefix(screen, followingBanner) && testkit.ContainsAll(screen, "1 Component", "Medical Dev")
 		})
 	}
 	t.Logf("presenter and %d viewers in after %v", demoViewers, time.Since(start).Round(time.Millisecond))
@@ -136,7 +138,7 @@ func TestDemo(t *testing.T) {
 	// does: the Application rows, Telemedicine at 20.5, the share chart
 	// and the year table computed from it.
 	want := dashboardBody(shown)
-	if row, ok := treeRow(want, "Telemedicine"); !ok || row.CAGR != "20.5" {
+	if row, ok := testkit.FindTreeRow(want, "Telemedicine"); !ok || row.CAGR != "20.5" {
 		t.Fatalf("presenter: Telemedicine row %+v (found %v), want CAGR 20.5:\n%s", row, ok, presenter.showing(shown))
 	}
 	for _, v := range viewers {
@@ -154,7 +156,7 @@ func TestDemo(t *testing.T) {
 	readOnly := viewers[demoViewers-1]
 	readOnly.Type("+")
 	readOnly.WaitFor("the read-only hint, Telemedicine unchanged", func(screen string) bool {
-		row, ok := treeRow(screen, "Telemedicine")
+		row, ok := testkit.FindTreeRow(screen, "Telemedicine")
 		return strings.Contains(screen, "read-only): press f") && ok && row.CAGR == "20.5"
 	})
 
@@ -205,7 +207,7 @@ func TestDemo(t *testing.T) {
 	// runs: ssh gives up (255) and never draws the dashboard.
 	stranger := addTmuxSession(presenter, "stranger", demoWidth, demoHeight, demoClient(ssh, strangerKey, port)...)
 	screen := stranger.WaitFor("ssh refused at authentication (exit status 255, \"Permission denied\")", func(screen string) bool {
-		return containsAll(screen, "Permission denied", sshExited(255))
+		return testkit.ContainsAll(screen, "Permission denied", sshExited(255))
 	})
 	if containsAnyOf(screen, "Scenario:", "1 Component", followingBanner, "not authorised") {
 		t.Errorf("ssh with an unlisted key got past authentication:\n%s", stranger.showing(screen))
@@ -328,7 +330,7 @@ func waitFollows(v *tmuxSession, want, what string) {
 // rowHasCAGR reports whether the segment tree on screen shows row name at
 // the given CAGR.
 func rowHasCAGR(screen, name, cagr string) bool {
-	row, ok := treeRow(screen, name)
+	row, ok := testkit.FindTreeRow(screen, name)
 	return ok && row.CAGR == cagr
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"iomt/internal/testkit"
 )
 
 // ---------------------------------------------------------------------------
@@ -24,7 +26,7 @@ func startDashboard(t *testing.T, width, height int) *tmuxSession {
 	t.Helper()
 	s := startTmux(t, width, height, binary)
 	s.WaitFor("the dashboard on the Component tab", func(screen string) bool {
-		return containsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
+		return testkit.ContainsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
 	})
 	return s
 }
@@ -35,7 +37,7 @@ func waitRowCAGR(s *tmuxSession, name, cagr string, unsaved bool) string {
 	s.t.Helper()
 	marker := map[bool]string{true: "with", false: "without"}[unsaved]
 	return s.WaitFor(fmt.Sprintf("%s at CAGR %s, %s the unsaved marker", name, cagr, marker), func(screen string) bool {
-		row, ok := treeRow(screen, name)
+		row, ok := testkit.FindTreeRow(screen, name)
 		return ok && row.CAGR == cagr && strings.Contains(screen, "unsaved") == unsaved
 	})
 }
@@ -64,16 +66,16 @@ func dashboardFlow(t *testing.T, width, height int) {
 	// terminals cut long names ("Inpatient Monitor…"), so match a prefix.
 	s.Type("2")
 	screen := s.WaitFor("the Application tab", func(screen string) bool {
-		return containsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev")
+		return testkit.ContainsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev")
 	})
 	if width >= 160 && !strings.Contains(screen, "Inpatient Monitoring") {
 		t.Errorf("at %d columns the full name \"Inpatient Monitoring\" should fit:\n%s", width, s.showing(screen))
 	}
-	tele, ok := treeRow(screen, "Telemedicine")
+	tele, ok := testkit.FindTreeRow(screen, "Telemedicine")
 	if !ok || tele.CAGR != "19.0" || tele.Share != "31.2" {
 		t.Fatalf("Telemedicine row: got %+v (found %v), want share 31.2, CAGR 19.0:\n%s", tele, ok, s.showing(screen))
 	}
-	clinical, ok := treeRow(screen, "Clinical Operatio")
+	clinical, ok := testkit.FindTreeRow(screen, "Clinical Operatio")
 	if !ok {
 		t.Fatalf("no Clinical Operations row:\n%s", s.showing(screen))
 	}
@@ -87,7 +89,7 @@ func dashboardFlow(t *testing.T, width, height int) {
 	// +: Telemedicine's growth goes up by 0.5 pp, and the scenario is unsaved.
 	s.Type("+")
 	screen = waitRowCAGR(s, "Telemedicine", "19.5", true)
-	if row, _ := treeRow(screen, "Clinical Operatio"); row.CAGR != clinical.CAGR {
+	if row, _ := testkit.FindTreeRow(screen, "Clinical Operatio"); row.CAGR != clinical.CAGR {
 		t.Errorf("+ on Telemedicine changed Clinical Operations' CAGR from %s to %s:\n%s", clinical.CAGR, row.CAGR, s.showing(screen))
 	}
 
@@ -138,7 +140,7 @@ func TestQuitAsksWhenUnsaved(t *testing.T) {
 	// n: stay, with the change still there.
 	s.Type("n")
 	s.WaitFor("the quit question gone", func(screen string) bool {
-		return !strings.Contains(screen, "Quit? y/n") && containsAll(screen, "Scenario: Base", "unsaved")
+		return !strings.Contains(screen, "Quit? y/n") && testkit.ContainsAll(screen, "Scenario: Base", "unsaved")
 	})
 	s.Running()
 

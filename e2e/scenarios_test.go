@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"iomt/internal/testkit"
 )
 
 // The built-in scenarios and the start of their descriptions, as
@@ -33,7 +35,7 @@ func TestScenarioSaveReopenCompare(t *testing.T) {
 	s.WaitForText("Scenario: Base (report)", "1 Component")
 	s.Type("2")
 	screen := s.WaitForText("Telemedicine", "Inpatient Monitoring")
-	if row, ok := treeRow(screen, "Telemedicine"); !ok || row.CAGR != "19.0" {
+	if row, ok := testkit.FindTreeRow(screen, "Telemedicine"); !ok || row.CAGR != "19.0" {
 		t.Fatalf("Telemedicine row %+v (found %v), want CAGR 19.0:\n%s", row, ok, s.showing(screen))
 	}
 	s.Type("j")

@@ -7,41 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// containsAll reports whether s contains every one of subs.
-func containsAll(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			return false
-		}
-	}
-	return true
-}
-
 var ansiSeq = regexp.MustCompile(`\x1b\[[0-9;:?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
 
 // stripANSI removes escape sequences, leaving the text a user reads.
 func stripANSI(s string) string { return ansiSeq.ReplaceAllString(s, "") }
-
-// treeRowData is one row of the dashboard's segment tree, as displayed:
-// "Telemedicine   31.2*  19.0  19.1" is share, CAGR and realised CAGR; a
-// '*' marks a figure reported by the source, and is left out here.
-type treeRowData struct {
-	Share, CAGR, Real string
-}
-
-// treeRow finds the first row on the screen that starts with name (a
-// prefix, since narrow terminals cut names with "…") followed by the three
-// one-decimal columns of the segment tree. The year table below uses two
-// decimals, so it never matches.
-func treeRow(screen, name string) (treeRowData, bool) {
-	re := regexp.MustCompile(regexp.QuoteMeta(name) +
-		`[^│┃\n]*?\s(\d+\.\d)\*?\s+(-?\d+\.\d)\*?\s+(-?\d+\.\d)\*?(?:\s|$)`)
-	m := re.FindStringSubmatch(screen)
-	if m == nil {
-		return treeRowData{}, false
-	}
-	return treeRowData{Share: m[1], CAGR: m[2], Real: m[3]}, true
-}
 
 // highlighted reports whether the first line of a styled screen (from
 // capture-pane -e) that contains name draws name highlighted: on a

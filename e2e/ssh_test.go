@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -10,38 +9,21 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"iomt/internal/testkit"
 )
 
 // ---------------------------------------------------------------------------
 // `iomt serve`, used with the real OpenSSH client inside tmux.
 
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // serveProcess is `iomt serve` running as a subprocess.
 type serveProcess struct {
 	cmd    *exec.Cmd
 	dir    string // its working folder
-	log    *lockedBuffer
+	log    *testkit.Buffer
 	exited chan struct{} // closed when the process has been waited for
 	err    error         // cmd.Wait's result, once exited
 }
@@ -51,7 +33,7 @@ type serveProcess struct {
 // with it still running; its log is shown when the test fails.
 func startServe(t *testing.T, args ...string) *serveProcess {
 	t.Helper()
-	p := &serveProcess{dir: t.TempDir(), log: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &serveProcess{dir: t.TempDir(), log: &testkit.Buffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
 	p.cmd.Dir = p.dir
 	p.cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
@@ -173,11 +155,11 @@ func TestSSHServe(t *testing.T) {
 	// The listed key: the dashboard, 2, j, + and the change on screen.
 	s := startTmux(t, 120, 40, sshArgs(ssh, user, port)...)
 	s.WaitFor("the dashboard over ssh", func(screen string) bool {
-		return containsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
+		return testkit.ContainsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
 	})
 	s.Type("2")
 	s.WaitFor("the Application tab", func(screen string) bool {
-		return containsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev")
+		return testkit.ContainsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev")
 	})
 	s.Type("j")
 	s.WaitForStyled("Telemedicine selected", func(styled string) bool {
@@ -215,7 +197,7 @@ func TestSSHServe(t *testing.T) {
 	// ssh ends; the server exits 0 within 3 s.
 	live := startTmux(t, 120, 40, sshArgs(ssh, user, port)...)
 	live.WaitFor("a second dashboard over ssh", func(screen string) bool {
-		return containsAll(screen, "Scenario: Base", "1 Component")
+		return testkit.ContainsAll(screen, "Scenario: Base", "1 Component")
 	})
 	srv.terminate(t)
 	live.WaitForText("the server is shutting down. Goodbye.")

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"iomt/internal/testkit"
 )
 
 const (
@@ -164,7 +166,7 @@ func (s *tmuxSession) WaitForStyled(what string, ok func(styled string) bool) st
 func (s *tmuxSession) WaitForText(texts ...string) string {
 	s.t.Helper()
 	return s.WaitFor(fmt.Sprintf("screen showing %q", texts), func(screen string) bool {
-		return containsAll(screen, texts...)
+		return testkit.ContainsAll(screen, texts...)
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"iomt/assets"
+	"iomt/internal/testkit"
 	"iomt/model"
 )
 
@@ -59,24 +59,6 @@ func init() {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testServer is a Server serving on a 127.0.0.1 ephemeral port.
 type testServer struct {
 	t       *testing.T
@@ -84,7 +66,7 @@ type testServer struct {
 	cfg     Config
 	addr    string
 	hostKey gossh.PublicKey
-	logs    *syncBuffer
+	logs    *testkit.Buffer
 	served  chan error // Serve's result
 	stopped bool
 }
@@ -101,7 +83,7 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	if cfg.Dataset == nil {
 		cfg.Dataset, cfg.Base, cfg.Builtin = testDS, testBase, testBuiltin
 	}
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	if cfg.Logger == nil {
 		cfg.Logger = log.NewWithOptions(logs, log.Options{Level: log.DebugLevel, ReportTimestamp: true, TimeFormat: "15:04:05.000"})
 	}
@@ -170,7 +152,7 @@ func (ts *testServer) waitLog(texts ...string) {
 	deadline := time.Now().Add(waitTimeout)
 	for {
 		for _, line := range strings.Split(ts.logs.String(), "\n") {
-			if containsAll(line, texts...) {
+			if testkit.ContainsAll(line, texts...) {
 				return
 			}
 		}
@@ -461,7 +443,7 @@ func (tm *term) WaitFor(what string, ok func(screen string) bool) string {
 // WaitText waits until every one of texts is on the screen.
 func (tm *term) WaitText(texts ...string) string {
 	tm.t.Helper()
-	return tm.WaitFor(fmt.Sprintf("%q", texts), func(screen string) bool { return containsAll(screen, texts...) })
+	return tm.WaitFor(fmt.Sprintf("%q", texts), func(screen string) bool { return testkit.ContainsAll(screen, texts...) })
 }
 
 // WaitDashboard waits for the dashboard's first screen.
@@ -471,7 +453,7 @@ func (tm *term) WaitDashboard() string {
 }
 
 func isDashboard(screen string) bool {
-	return containsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
+	return testkit.ContainsAll(screen, "Scenario: Base", "1 Component", "2 Application", "Medical Dev")
 }
 
 // WaitExit waits for the session to end and returns its exit status.
@@ -504,36 +486,10 @@ func (tm *term) Ended() bool {
 	}
 }
 
-func containsAll(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			return false
-		}
-	}
-	return true
-}
-
-// treeRowData is one row of the segment tree: share, CAGR and realised
-// CAGR, as displayed (a '*' marking a reported figure left out).
-type treeRowData struct{ Share, CAGR, Real string }
-
-// treeRow finds the first row on the screen that starts with name followed
-// by the three one-decimal columns of the segment tree (the year table
-// uses two decimals, so it never matches).
-func treeRow(screen, name string) (treeRowData, bool) {
-	re := regexp.MustCompile(regexp.QuoteMeta(name) +
-		`[^│┃\n]*?\s(\d+\.\d)\*?\s+(-?\d+\.\d)\*?\s+(-?\d+\.\d)\*?(?:\s|$)`)
-	m := re.FindStringSubmatch(screen)
-	if m == nil {
-		return treeRowData{}, false
-	}
-	return treeRowData{Share: m[1], CAGR: m[2], Real: m[3]}, true
-}
-
 // rowCAGR is a WaitFor condition: row name shows the given CAGR.
 func rowCAGR(name, cagr string) func(string) bool {
 	return func(screen string) bool {
-		row, ok := treeRow(screen, name)
+		row, ok := testkit.FindTreeRow(screen, name)
 		return ok && row.CAGR == cagr
 	}
 }

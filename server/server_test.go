@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/internal/testkit"
 )
 
 // quitClean presses q on a dashboard without unsaved changes and checks
@@ -313,7 +315,7 @@ func TestResizeStorm(t *testing.T) {
 	tm.Resize(120, 40) // the 500th, and the emulator follows
 	tm.Press("2")
 	tm.WaitFor("the Application tab drawn for 120×40", func(screen string) bool {
-		return containsAll(screen, "Telemedicine", "Inpatient Monitoring") && !strings.Contains(screen, "Medical Dev") &&
+		return testkit.ContainsAll(screen, "Telemedicine", "Inpatient Monitoring") && !strings.Contains(screen, "Medical Dev") &&
 			fits(screen, 120, 40)
 	})
 	tm.Press("j+")
@@ -344,14 +346,14 @@ func TestPresenterFollower(t *testing.T) {
 	p.Press("+")
 	p.WaitFor("presenter: Total at 19.0", rowCAGR("Total", "19.0"))
 	f.WaitFor("follower: the Application tab with Total at 19.0", func(screen string) bool {
-		return containsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev") &&
+		return testkit.ContainsAll(screen, "Telemedicine", "Inpatient Monitor") && !strings.Contains(screen, "Medical Dev") &&
 			rowCAGR("Total", "19.0")(screen)
 	})
 
 	// A follower's edit is refused, and changes nothing.
 	f.Press("-")
 	screen := f.WaitText("Following the presenter (read-only): press f")
-	if row, _ := treeRow(screen, "Total"); row.CAGR != "19.0" {
+	if row, _ := testkit.FindTreeRow(screen, "Total"); row.CAGR != "19.0" {
 		t.Errorf("follower: Total at %s after a refused -, want 19.0:\n%s", row.CAGR, f.showing(screen))
 	}
 
@@ -360,7 +362,7 @@ func TestPresenterFollower(t *testing.T) {
 	f.WaitText("Private copy")
 	f.Press("-")
 	f.WaitFor("follower's copy: Total at 18.5", rowCAGR("Total", "18.5"))
-	if row, _ := treeRow(p.Screen(), "Total"); row.CAGR != "19.0" {
+	if row, _ := testkit.FindTreeRow(p.Screen(), "Total"); row.CAGR != "19.0" {
 		t.Errorf("presenter: Total at %s after the follower's private edit, want 19.0:\n%s", row.CAGR, p.showing(p.Screen()))
 	}
 
@@ -380,7 +382,7 @@ func TestPresenterFollower(t *testing.T) {
 	// A late follower starts at the presenter's state.
 	late := ts.openTerm("late follower", 100, 30, termOpts{})
 	late.WaitFor("late follower: the presenter's state", func(screen string) bool {
-		return containsAll(screen, "Following the presenter", "Telemedicine") && rowCAGR("Telemedicine", "19.5")(screen)
+		return testkit.ContainsAll(screen, "Following the presenter", "Telemedicine") && rowCAGR("Telemedicine", "19.5")(screen)
 	})
 
 	// Followers have nothing unsaved: q ends them at once.
@@ -494,7 +496,7 @@ func lateSession(c *gossh.Client, name string) string {
 		return fmt.Sprintf("%s: new session during Shutdown: %v", name, err)
 	}
 	defer s.Close()
-	var out syncBuffer
+	var out testkit.Buffer
 	s.Stdout = &out
 	if err := s.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
 		return fmt.Sprintf("%s: pty request: %v", name, err)
@@ -590,12 +592,12 @@ func TestFollowersToldPresenterLeft(t *testing.T) {
 	f.WaitText("Following the presenter", "Telemedicine")
 	quitClean(t, p)
 	f.WaitFor("the no-presenter banner over the presenter's last screen", func(screen string) bool {
-		return containsAll(screen, "No presenter connected", "Telemedicine")
+		return testkit.ContainsAll(screen, "No presenter connected", "Telemedicine")
 	})
 	back := ts.openTerm("presenter again", 100, 30, asPresenter)
 	back.WaitText("Presenting")
 	f.WaitFor("following the presenter who came back, on the Component tab", func(screen string) bool {
-		return containsAll(screen, "Following the presenter", "Medical Dev")
+		return testkit.ContainsAll(screen, "Following the presenter", "Medical Dev")
 	})
 	quitClean(t, f)
 	quitClean(t, back)

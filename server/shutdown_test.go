@@ -14,6 +14,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/internal/testkit"
 )
 
 // silentConn connects to the server and reads its SSH banner, then says
@@ -200,7 +202,7 @@ func briefSession(c *gossh.Client) (string, error) {
 		return "", err
 	}
 	defer s.Close()
-	var out syncBuffer
+	var out testkit.Buffer
 	s.Stdout = &out
 	stdin, err := s.StdinPipe()
 	if err != nil {

@@ -52,6 +52,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"iomt/assets"
+	"iomt/internal/testkit"
 	"iomt/model"
 	"iomt/server"
 )
@@ -169,11 +170,7 @@ func startInProcess(o options, dir, presenterKeys string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(hostKey)
-	if err != nil {
-		return nil, err
-	}
-	signer, err := gossh.ParsePrivateKey(data)
+	hostKeyCheck, err := fixedHostKey(hostKey)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +178,7 @@ func startInProcess(o options, dir, presenterKeys string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &target{addr: ln.Addr().String(), hostKey: gossh.FixedHostKey(signer.PublicKey()), srv: srv,
+	t := &target{addr: ln.Addr().String(), hostKey: hostKeyCheck, srv: srv,
 		served: make(chan error, 1), rss: func() (int64, error) { return vmRSS("/proc/self/status") }, cpu: selfCPU}
 	go func() { t.served <- srv.Serve(ln) }()
 	return t, nil
@@ -204,7 +201,7 @@ func startChild(o options, dir, presenterKeys string) (*target, error) {
 	}
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
-	out := &lockedBuffer{}
+	out := &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -225,15 +222,9 @@ func startChild(o options, dir, presenterKeys string) (*target, error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	data, err := os.ReadFile(hostKey)
-	if err != nil {
+	if t.hostKey, err = fixedHostKey(hostKey); err != nil {
 		return nil, err
 	}
-	signer, err := gossh.ParsePrivateKey(data)
-	if err != nil {
-		return nil, err
-	}
-	t.hostKey = gossh.FixedHostKey(signer.PublicKey())
 	pid := cmd.Process.Pid
 	t.rss = func() (int64, error) { return vmRSS(fmt.Sprintf("/proc/%d/status", pid)) }
 	t.cpu = func() (time.Duration, error) { return procCPU(pid) }
@@ -255,21 +246,17 @@ func (t *target) stopChild(timeout time.Duration) error {
 	}
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// fixedHostKey accepts only the server whose private host key is at path.
+func fixedHostKey(path string) (gossh.HostKeyCallback, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return gossh.FixedHostKey(signer.PublicKey()), nil
 }
 
 // selfCPU is this process's user and system CPU time.
