@@ -1,31 +1,24 @@
 package model
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
+
+	"iomt/internal/safefile"
 )
 
-// ReadFile reads a dataset or scenario file, refusing anything over
-// MaxFileSize before reading it whole.
+// ReadFile reads a dataset or scenario file: a regular file of at most
+// MaxFileSize bytes. A FIFO, device, socket or folder is refused with an
+// error naming it, never waited on.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open: %w", path, unwrapPath(err))
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPath(err))
-	}
-	if len(data) > MaxFileSize {
+	data, err := safefile.Read(path, MaxFileSize)
+	var big *safefile.TooLargeError
+	if errors.As(err, &big) {
 		return nil, ErrorList{{File: path, Msg: fmt.Sprintf("file is over the %d-byte (1 MiB) limit", MaxFileSize), Hint: "is this the right file?"}}
 	}
-	return data, nil
+	return data, err
 }
 
 // unwrapPath drops the *os.PathError wrapper, whose text repeats the path

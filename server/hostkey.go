@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/internal/safefile"
 )
 
 // loadHostKey reads the host key at path, creating an ed25519 key there
@@ -22,7 +24,9 @@ func loadHostKey(path string) (gossh.Signer, bool, error) {
 	if path == "" {
 		return nil, false, errors.New("--host-key PATH is required: the server's identity must live in a file you chose")
 	}
-	data, err := os.ReadFile(path)
+	// A host key is a few hundred bytes; the limit only guards against
+	// pointing --host-key at something that is not a key file at all.
+	data, err := safefile.Read(path, 64<<10)
 	created := false
 	if errors.Is(err, fs.ErrNotExist) {
 		_, priv, gerr := ed25519.GenerateKey(rand.Reader)
@@ -50,7 +54,7 @@ func loadHostKey(path string) (gossh.Signer, bool, error) {
 		}
 		created = true
 	} else if err != nil {
-		return nil, false, fmt.Errorf("reading host key %s: %w", path, err)
+		return nil, false, fmt.Errorf("reading host key: %w", err)
 	}
 	signer, err := gossh.ParsePrivateKey(data)
 	if err != nil {

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"iomt/internal/safefile"
 )
 
 // keyEntry is one line of an authorized_keys file: a key, where it was
@@ -133,13 +134,16 @@ func wildcard(p, s string) bool {
 	return i == len(p)
 }
 
+// maxKeysFile bounds a keys file: 16 MiB is about 150,000 keys.
+const maxKeysFile = 16 << 20
+
 // loadKeys reads an authorized_keys-format file. A line that is not a key,
 // or that has an option iomt cannot honour, is an error naming the file
 // and line: a key limited by an option must never get in unlimited.
 func loadKeys(path string) (keySet, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxKeysFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, fmt.Errorf("reading keys: %w", err)
 	}
 	keys := keySet{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
