@@ -27,6 +27,7 @@ import (
 	"iomt/assets"
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/internal/safetext"
 	"iomt/model"
 	"iomt/server"
 	"iomt/ui"
@@ -101,7 +102,7 @@ func errorHandler(w io.Writer, styles fang.Styles, err error) {
 		return
 	}
 	for line := range strings.SplitSeq(err.Error(), "\n") {
-		fmt.Fprintln(w, "iomt: "+line)
+		fmt.Fprintln(w, "iomt: "+safetext.Escape(line))
 	}
 }
 
@@ -347,11 +348,13 @@ dataset. Exit status 1 if any file is invalid.`,
 			var bad []string
 			for _, f := range files {
 				if err := validateFile(f, ds); err != nil {
-					fmt.Fprintln(cmd.ErrOrStderr(), err)
+					for line := range strings.SplitSeq(err.Error(), "\n") {
+						fmt.Fprintln(cmd.ErrOrStderr(), safetext.Escape(line))
+					}
 					bad = append(bad, f)
 					continue
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", f)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", safetext.Escape(f))
 			}
 			if len(bad) > 0 {
 				return invalidInput{fmt.Errorf("%d of %d files invalid: %s", len(bad), len(files), strings.Join(bad, ", "))}
@@ -396,19 +399,30 @@ with o in the dashboard.`,
 			if err != nil {
 				return err
 			}
+			// Everything printed here comes from files and file names in
+			// a folder that others may write to: escaped, so a scenario
+			// cannot write the user's clipboard or retitle the terminal.
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "Workspace: %s\n", ws.Dir)
+			fmt.Fprintf(w, "Workspace: %s\n", safetext.Escape(ws.Dir))
 			for _, e := range entries {
-				where := e.Path
+				where := safetext.Escape(e.Path)
 				if e.Builtin {
 					where = "built in"
 				}
-				fmt.Fprintf(w, "\n%s  (%s)\n", e.Name, where)
+				fmt.Fprintf(w, "\n%s  (%s)\n", safetext.Escape(e.Name), where)
 				switch {
 				case e.Err != nil:
-					fmt.Fprintf(w, "  cannot be read: %v\n", e.Err)
+					for i, line := range strings.Split(e.Err.Error(), "\n") {
+						lead := "  cannot be read: "
+						if i > 0 {
+							lead = "    "
+						}
+						fmt.Fprintf(w, "%s%s\n", lead, safetext.Escape(line))
+					}
 				case e.Description != "":
-					fmt.Fprintf(w, "  %s\n", e.Description)
+					for line := range strings.SplitSeq(safetext.EscapeText(e.Description), "\n") {
+						fmt.Fprintf(w, "  %s\n", line)
+					}
 				}
 			}
 			return nil

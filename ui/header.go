@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -111,13 +112,8 @@ func (h *header) tabAt(x int) int {
 	return -1
 }
 
-// clean removes control characters from text that came from a file, so a
-// hostile dataset cannot move the cursor or rewrite a viewer's screen.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// clean removes control characters, bidirectional controls and other
+// invisible characters from text that came from a file or a client, so a
+// hostile dataset cannot move the cursor, rewrite a viewer's screen or
+// make a line read differently from what it says.
+func clean(s string) string { return safetext.Strip(s) }

@@ -180,7 +180,8 @@ func (m *Model) scenarioChoices() ([]choice, error) {
 		desc := clean(e.Description)
 		where := "built in"
 		if !e.Builtin {
-			where = m.c.ws.Show(e.Path)
+			// A file name in a shared folder is not to be trusted either.
+			where = clean(m.c.ws.Show(e.Path))
 		}
 		if desc == "" {
 			desc = where
