@@ -19,6 +19,11 @@ func addSeeds(f *testing.F) {
 	f.Add(toJSON(f, assets.Dataset()))
 	f.Add([]byte("scenario: S\nsegments:\n  Component/Medical Devices: {share_pct: 40}\n"))
 	f.Add([]byte("scenario: S\nmode: bottom-up\ndriver: Region\ntotal: {cagr_pct: -0.0, growth_by_year_pct: {2020: null, 2027: 5}}\n"))
+	// The hostile shapes the pre-scan refuses, whole: the fuzzers start
+	// from them so a change that lets one through is found at once.
+	for _, h := range hostileFiles() {
+		f.Add(h.data)
+	}
 	for _, dir := range []string{"good", "bad"} {
 		paths, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
 		if err != nil {

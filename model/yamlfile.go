@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -38,13 +39,70 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (src *source
 			src, err = nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
 		}
 	}()
+	root, err := parseDoc(file, data, knownKeys)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := root.(*ast.MappingNode); !ok {
+		e := &Error{File: file, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("expected a mapping of keys at the top of the file, found %s", nodeKind(root))}
+		if pos := nodePos(root); pos != nil {
+			e.Line, e.Col = pos.Line, pos.Column
+		}
+		return nil, ErrorList{e}
+	}
+	var typeErrs ErrorList
+	checkTypes(file, root, reflect.TypeOf(v), &typeErrs)
+	if len(typeErrs) > 0 {
+		sortErrors(typeErrs)
+		return nil, typeErrs
+	}
+	if err := yaml.NodeToValue(root, v, yaml.Strict()); err != nil {
+		return nil, ErrorList{yamlError(file, err, knownKeys)}
+	}
+	return &source{file: file, root: root}, nil
+}
+
+// parseDoc parses one YAML or JSON document and returns its root. Before
+// the YAML library sees the bytes, the size is checked and prescan bounds
+// the nesting and the number of items, so no file can take the library's
+// time or memory out of bounds; a .json file must be strict JSON. After
+// it, what plain data files never need (anchors, aliases, merge keys,
+// tags, several documents) is refused.
+func parseDoc(file string, data []byte, knownKeys []string) (ast.Node, error) {
 	if len(data) > MaxFileSize {
 		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize),
 			Hint: "is this the right file?"}}
 	}
-	f, err := parser.ParseBytes(normalize(data), 0)
+	data = normalize(data)
+	if !utf8.Valid(data) {
+		// The YAML library would turn each bad byte into U+FFFD without
+		// a word; a name would then not be what the file says.
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		e := errorAtOffset(file, data, off)
+		e.Msg = fmt.Sprintf("the file is not valid UTF-8 text here (byte 0x%02X)", data[off])
+		e.Hint = "save the file as UTF-8"
+		return nil, ErrorList{e}
+	}
+	info, perr := prescan(file, data)
+	if perr != nil {
+		return nil, ErrorList{perr}
+	}
+	if isJSON(file) {
+		if e := checkJSON(file, data, info); e != nil {
+			return nil, ErrorList{e}
+		}
+	}
+	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, err, knownKeys)}
+		return nil, ErrorList{syntaxError(file, data, err, info, knownKeys)}
 	}
 	if len(f.Docs) != 1 || f.Docs[0].Body == nil {
 		if len(f.Docs) > 1 {
@@ -61,18 +119,7 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (src *source
 	if e := rejectUnsupported(file, root); e != nil {
 		return nil, ErrorList{e}
 	}
-	if _, ok := root.(*ast.MappingNode); !ok {
-		e := &Error{File: file, Line: 1, Col: 1,
-			Msg: fmt.Sprintf("expected a mapping of keys at the top of the file, found %s", nodeKind(root))}
-		if pos := nodePos(root); pos != nil {
-			e.Line, e.Col = pos.Line, pos.Column
-		}
-		return nil, ErrorList{e}
-	}
-	if err := yaml.NodeToValue(root, v, yaml.Strict()); err != nil {
-		return nil, ErrorList{yamlError(file, err, knownKeys)}
-	}
-	return &source{file: file, root: root}, nil
+	return root, nil
 }
 
 // normalize undoes what Windows editors add before parsing. It drops a
@@ -89,10 +136,10 @@ func normalize(data []byte) []byte {
 	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 }
 
-// rejectUnsupported refuses anchors, aliases and tags: plain data files
-// never need them, an alias bomb is the classic way to make a small YAML
-// file expand to gigabytes, and tags reach corners of the YAML library
-// that panic.
+// rejectUnsupported refuses anchors, aliases, merge keys and tags: plain
+// data files never need them, an alias bomb is the classic way to make a
+// small YAML file expand to gigabytes, a merge key hides where a value
+// comes from, and tags reach corners of the YAML library that panic.
 func rejectUnsupported(file string, n ast.Node) *Error {
 	var found *Error
 	ast.Walk(visitFunc(func(n ast.Node) bool {
@@ -106,6 +153,9 @@ func rejectUnsupported(file string, n ast.Node) *Error {
 		case *ast.TagNode:
 			found = &Error{File: file, Line: 1, Col: 1,
 				Msg: "tags (!...) are not supported", Hint: "write the plain value"}
+		case *ast.MergeKeyNode:
+			found = &Error{File: file, Line: 1, Col: 1,
+				Msg: "merge keys (<<) are not supported", Hint: "write the keys out in full"}
 		default:
 			return true
 		}
@@ -380,21 +430,11 @@ func topKeys(file string, data []byte) (keys []string, err error) {
 			keys, err = nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
 		}
 	}()
-	if len(data) > MaxFileSize {
-		return nil, ErrorList{{File: file, Msg: fmt.Sprintf("file is %d bytes; the limit is %d (1 MiB)", len(data), MaxFileSize)}}
-	}
-	f, err := parser.ParseBytes(normalize(data), 0)
+	root, err := parseDoc(file, data, nil)
 	if err != nil {
-		return nil, ErrorList{yamlError(file, err, nil)}
+		return nil, err
 	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: "file is empty"}}
-	}
-	m, ok := f.Docs[0].Body.(*ast.MappingNode)
-	if !ok {
-		return nil, nil
-	}
-	for _, mv := range m.Values {
+	for _, mv := range mappingValues(root) {
 		keys = append(keys, keyText(mv.Key))
 	}
 	return keys, nil

@@ -1,0 +1,190 @@
+package model
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+
+	"iomt/internal/safetext"
+)
+
+// yamlNumber is YAML 1.2's float syntax. The YAML library reads an
+// unquoted 1e2 as text and converts any text to a number on decoding, so
+// a quoted "60" would pass for 60; checkTypes accepts only what YAML
+// itself calls a number.
+var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// wholeNumber is a year written as a JSON key, where keys are always text.
+var wholeNumber = regexp.MustCompile(`^[0-9]+$`)
+
+// checkTypes compares a document with the Go type it is decoded into and
+// reports every value of the wrong kind: a number in quotes, a fraction
+// where a whole number (a year) is expected, a number where text is
+// expected. The decoder alone converts between them silently (it reads
+// "60" as 60 and truncates 2020.5 to 2020). Unknown keys and the shape of
+// lists and mappings are left to the decoder, which reports them.
+func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n == nil || n.Type() == ast.NullType {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		for _, mv := range mappingValues(n) {
+			if f, ok := fieldByKey(t, keyText(mv.Key)); ok {
+				checkTypes(file, mv.Value, f.Type, errs)
+			}
+		}
+	case reflect.Map:
+		for _, mv := range mappingValues(n) {
+			if e := checkKey(file, mv.Key, t.Key()); e != nil {
+				*errs = append(*errs, e)
+			}
+			checkTypes(file, mv.Value, t.Elem(), errs)
+		}
+	case reflect.Slice:
+		if sq, ok := n.(*ast.SequenceNode); ok {
+			for _, v := range sq.Values {
+				checkTypes(file, v, t.Elem(), errs)
+			}
+		}
+	default:
+		if e := checkScalar(file, n, t); e != nil {
+			*errs = append(*errs, e)
+		}
+	}
+}
+
+// checkScalar checks one value against a number, whole number, text or
+// true/false field.
+func checkScalar(file string, n ast.Node, t reflect.Type) *Error {
+	var want, hint string
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		switch n := n.(type) {
+		case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+			return nil
+		case *ast.StringNode:
+			if !quoted(n) && yamlNumber.MatchString(n.Value) {
+				return nil
+			}
+		}
+		want, hint = "a number", "write a number such as 36.6, without quotes or %"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if _, ok := n.(*ast.IntegerNode); ok {
+			return nil
+		}
+		want, hint = "a whole number", "write a whole number such as 2019, without quotes"
+	case reflect.String:
+		switch n := n.(type) {
+		case *ast.StringNode:
+			return nil
+		case *ast.LiteralNode:
+			return nil
+		case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+			v := n.GetToken().Value
+			return errorAtNode(file, n, fmt.Sprintf("wrong type: expected text, found %s %s", nodeKind(n), safetext.Truncate(v, 40)),
+				fmt.Sprintf("put it in quotes: %q", v))
+		}
+		return nil // a list or mapping: the decoder says so
+	case reflect.Bool:
+		if _, ok := n.(*ast.BoolNode); ok {
+			return nil
+		}
+		want, hint = "true or false", "write true or false, without quotes"
+	default:
+		return nil
+	}
+	found := nodeKind(n)
+	switch n := n.(type) {
+	case *ast.StringNode:
+		if quoted(n) && yamlNumber.MatchString(strings.TrimSpace(n.Value)) {
+			found = "a number in quotes"
+		}
+		found += " " + quoteShort(n.Value)
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		found += " " + safetext.Escape(safetext.Truncate(n.GetToken().Value, 40))
+	case *ast.MappingNode, *ast.SequenceNode, *ast.MappingValueNode:
+		return nil // the decoder words a wrong shape
+	}
+	return errorAtNode(file, n, fmt.Sprintf("wrong type: expected %s, found %s", want, found), hint)
+}
+
+// checkKey checks a mapping key against the map's key type: a year must
+// be a whole number (unquoted in YAML; JSON writes every key in quotes).
+func checkKey(file string, k ast.MapKeyNode, t reflect.Type) *Error {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+	default:
+		return nil
+	}
+	switch k := k.(type) {
+	case *ast.IntegerNode:
+		return nil
+	case *ast.StringNode, *ast.FloatNode:
+		// Digits only, in quotes as JSON writes keys, or too many for
+		// the library's integers: the decoder reads or refuses them.
+		if tk := k.GetToken(); tk != nil && wholeNumber.MatchString(tk.Value) {
+			return nil
+		}
+	}
+	v := ""
+	if tk := k.GetToken(); tk != nil {
+		v = tk.Value
+	}
+	return errorAtNode(file, k, fmt.Sprintf("wrong type: a year must be a whole number, found %s", quoteShort(v)),
+		"write the year as 2020")
+}
+
+func quoted(n *ast.StringNode) bool {
+	tk := n.GetToken()
+	return tk != nil && (tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType)
+}
+
+// quoteShort quotes text from a file for a message: escaped, and cut so a
+// message never quotes a whole file.
+func quoteShort(s string) string {
+	return strconv.Quote(safetext.Truncate(s, 40))
+}
+
+func errorAtNode(file string, n ast.Node, msg, hint string) *Error {
+	e := &Error{File: file, Line: 1, Col: 1, Msg: msg, Hint: hint}
+	if pos := nodePos(n); pos != nil {
+		e.Line, e.Col = pos.Line, pos.Column
+	}
+	return e
+}
+
+// mappingValues returns the entries of a mapping node (nil for others).
+func mappingValues(n ast.Node) []*ast.MappingValueNode {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}
+	}
+	return nil
+}
+
+// fieldByKey finds the struct field a YAML key decodes into.
+func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		if name == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
