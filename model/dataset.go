@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // Limits of the dataset format (DESIGN.md §3).
@@ -218,9 +217,20 @@ func (v *datasetValidator) build() *Dataset {
 		ds.Unit = "billion"
 	}
 	v.checkText([]any{"market"}, "market", f.Market, true)
-	v.checkText([]any{"source"}, "source", f.Source, false)
+	v.checkFree([]any{"source"}, "source", f.Source)
 	v.checkText([]any{"currency"}, "currency", f.Currency, false)
 	v.checkText([]any{"unit"}, "unit", f.Unit, false)
+	if c := f.Context; c != nil {
+		v.checkFree([]any{"context", "summary"}, "summary", c.Summary)
+		for _, list := range []struct {
+			key   string
+			items []string
+		}{{"drivers", c.Drivers}, {"challenges", c.Challenges}, {"opportunities", c.Opportunities}, {"key_players", c.KeyPlayers}} {
+			for i, item := range list.items {
+				v.checkFree([]any{"context", list.key, i}, list.key+" entry", item)
+			}
+		}
+	}
 	if f.Context != nil {
 		ds.Context = Context{Summary: f.Context.Summary, Drivers: f.Context.Drivers,
 			Challenges: f.Context.Challenges, Opportunities: f.Context.Opportunities, KeyPlayers: f.Context.KeyPlayers}
@@ -413,7 +423,7 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 			owner = parentPath
 		}
 		v.errAt(path, "shares of one set of siblings must add up to 100",
-			"shares under %s add up to %s, not 100: %s", owner, fmtPct(sum), strings.Join(parts, " + "))
+			"shares under %s add up to %s, not 100: %s", owner, fmtPct(sum), joinSome(parts, " + "))
 	}
 	if sharesOK && sum > 0 {
 		// Within the ±0.05 tolerance, normalise so every year adds up exactly.
@@ -437,15 +447,37 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 	return ids
 }
 
-func fmtPct(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) + " %" }
+// fmtPct writes a percentage for a message, rounded to six decimals so
+// that a share derived from a value reads 13.9 %, not 13.900000000000002 %.
+func fmtPct(x float64) string {
+	return strconv.FormatFloat(math.Round(x*1e6)/1e6, 'f', -1, 64) + " %"
+}
 
+// joinSome joins the first few items of a list for a message, and says
+// how many more there are: a dataset with 15,000 siblings must not make a
+// message of 244 KB.
+func joinSome(items []string, sep string) string {
+	const show = 8
+	if len(items) <= show {
+		return strings.Join(items, sep)
+	}
+	return strings.Join(items[:show], sep) + fmt.Sprintf("%s… (%d more)", sep, len(items)-show)
+}
+
+// checkText checks a label the dataset gives (market, currency, unit).
 func (v *datasetValidator) checkText(path []any, key, s string, required bool) {
-	if required && strings.TrimSpace(s) == "" {
-		v.errAt(path, "", "missing or empty key %q", key)
+	if !required && s == "" {
 		return
 	}
-	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
-		v.errAt(path, "", "%s contains a control character (%q)", key, s[i:i+1])
+	if msg, ok := checkLabel(key, s, true); !ok {
+		v.errAt(path, "", "%s", msg)
+	}
+}
+
+// checkFree checks free text (source, context items).
+func (v *datasetValidator) checkFree(path []any, what, s string) {
+	if msg, ok := checkFreeText(what, s, false); !ok {
+		v.errAt(path, "", "%s", msg)
 	}
 }
 
@@ -455,21 +487,6 @@ func (v *datasetValidator) checkName(path []any, name string) bool {
 		return false
 	}
 	return true
-}
-
-// checkName applies the naming rules shared by dimensions and segments.
-func checkName(name string) (string, bool) {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return "missing or empty name", false
-	case strings.Contains(name, "/"):
-		return fmt.Sprintf("name %q contains '/', which separates path parts", name), false
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return fmt.Sprintf("name %q contains a control character", name), false
-	case len(name) > 120:
-		return fmt.Sprintf("name is %d characters long; at most 120", len(name)), false
-	}
-	return "", true
 }
 
 func (v *datasetValidator) checkRate(path []any, r float64) bool {
@@ -567,8 +584,8 @@ func (v *datasetValidator) checkNotes(path []any, notes map[string]string, field
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
 			v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("notes: %q is not a figure of this entry", k), hint))
-		} else if i := strings.IndexFunc(notes[k], unicode.IsControl); i >= 0 {
-			v.errAt(p, "", "note contains a control character")
+		} else if msg, ok := checkFreeText("note", notes[k], false); !ok {
+			v.errAt(p, "", "%s", msg)
 		}
 	}
 	return notes

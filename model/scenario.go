@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 type scenarioFile struct {
@@ -64,13 +63,15 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	sc := &Scenario{Name: sf.Scenario, Description: sf.Description, Dataset: sf.Dataset}
 	if strings.TrimSpace(sf.Scenario) == "" {
 		errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
-	} else if strings.IndexFunc(sf.Scenario, unicode.IsControl) >= 0 {
-		errAt([]any{"scenario"}, "", "scenario name contains a control character")
+	} else if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
+		errAt([]any{"scenario"}, "", "%s", msg)
 	}
-	if strings.IndexFunc(sf.Description, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) >= 0 {
-		errAt([]any{"description"}, "", "description contains a control character")
+	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
+		errAt([]any{"description"}, "", "%s", msg)
 	}
-	if sf.Dataset != "" && sf.Dataset != ds.Market {
+	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
+		errAt([]any{"dataset"}, "", "%s", msg)
+	} else if sf.Dataset != "" && sf.Dataset != ds.Market {
 		errAt([]any{"dataset"}, "open it with the dataset it was made for (--dataset)",
 			"scenario is for the market %q, but the dataset is %q", sf.Dataset, ds.Market)
 	}
@@ -190,11 +191,11 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		switch {
 		case sumNamed > 100+ShareEpsilon:
 			errAt([]any{"segments", first, "share_pct"}, "named shares of one set of siblings can add up to 100 at most",
-				"shares named under %s add up to %s: %s", owner, fmtPct(sumNamed), strings.Join(parts, " + "))
+				"shares named under %s add up to %s: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
 			continue
 		case len(free) == 0 && math.Abs(sumNamed-100) > ShareEpsilon:
 			errAt([]any{"segments", first, "share_pct"}, "when every sibling is named, their shares must add up to 100",
-				"shares named under %s add up to %s, not 100: %s", owner, fmtPct(sumNamed), strings.Join(parts, " + "))
+				"shares named under %s add up to %s, not 100: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
 			continue
 		}
 		for m, s := range named {
@@ -247,7 +248,7 @@ func pathHint(ds *Dataset, path string) string {
 			if s := suggest(last, names); s != "" {
 				return fmt.Sprintf("did you mean %q?", parent+"/"+s)
 			}
-			return fmt.Sprintf("%s has %s", parent, strings.Join(names, ", "))
+			return fmt.Sprintf("%s has %s", parent, joinSome(names, ", "))
 		}
 	}
 	if s := suggest(path, ds.Paths()); s != "" {
@@ -269,7 +270,7 @@ func dimNames(ds *Dataset) string {
 	for i, d := range ds.Dims {
 		names[i] = d.Name
 	}
-	return strings.Join(names, ", ")
+	return joinSome(names, ", ")
 }
 
 func dimHint(ds *Dataset, s string) string {
@@ -280,7 +281,7 @@ func dimHint(ds *Dataset, s string) string {
 	if m := suggest(s, names); m != "" {
 		return fmt.Sprintf("did you mean %q?", m)
 	}
-	return "dimensions are " + strings.Join(names, ", ")
+	return "dimensions are " + joinSome(names, ", ")
 }
 
 func sortedKeys[V any](m map[int]V) []int {

@@ -102,12 +102,27 @@ func (w *Workspace) List() ([]Entry, error) {
 func entryOf(path string, data []byte, builtin bool) Entry {
 	e := Entry{Path: path, Builtin: builtin, Data: data, Name: filepath.Base(strings.TrimPrefix(path, "builtin:"))}
 	var sf scenarioFile
-	if _, err := parseFile(path, data, &sf, scenarioKeys); err != nil {
+	src, err := parseFile(path, data, &sf, scenarioKeys)
+	if err != nil {
 		e.Err = err
 		return e
 	}
+	// Names and descriptions are shown in lists: one that breaks the
+	// rules is an error of the entry, not text to print.
 	if sf.Scenario != "" {
+		if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
+			e.Err = ErrorList{src.at([]any{"scenario"}, msg, "")}
+			return e
+		}
 		e.Name = sf.Scenario
+	}
+	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
+		e.Err = ErrorList{src.at([]any{"description"}, msg, "")}
+		return e
+	}
+	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
+		e.Err = ErrorList{src.at([]any{"dataset"}, msg, "")}
+		return e
 	}
 	e.Description, e.Dataset = sf.Description, sf.Dataset
 	return e

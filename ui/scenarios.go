@@ -72,9 +72,10 @@ func (m *Model) save() tea.Cmd {
 		m.overlay = overlayPrompt
 		m.input.Prompt = "Save scenario as: "
 		m.input.Placeholder = ""
-		// Names may be up to 120 characters; the value prompt's limit of
-		// 32 cut longer ones while typing, without a word.
-		m.input.CharLimit = 120
+		// Names may be as long as the model allows, counted the same way
+		// (characters); the value prompt's limit of 32 cut longer ones
+		// while typing, without a word.
+		m.input.CharLimit = model.MaxNameLen
 		// Width first: SetValue scrolls the text to fit the width it has,
 		// and the value prompt's 12 columns hid the name's first letter.
 		m.input.SetWidth(max(m.width/3, 24))
