@@ -74,6 +74,9 @@ func (w *Workspace) List() ([]Entry, error) {
 	if w.Dir == "" {
 		return out, nil
 	}
+	// Leftovers of saves that were killed go first, so they are never
+	// mistaken for scenarios and never pile up.
+	CleanTemps(w.Dir)
 	files, err := os.ReadDir(w.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil // created on first save
