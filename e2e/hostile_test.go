@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -174,4 +175,76 @@ func TestListingEscapesFiles(t *testing.T) {
 			t.Errorf("iomt scenarios does not show %q:\n%s", want, r.stdout)
 		}
 	}
+}
+
+// rssKiB reads a process's resident memory from /proc.
+func rssKiB(t *testing.T, pid int) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Skipf("no /proc here to read memory from: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			return kb
+		}
+	}
+	t.Fatalf("no VmRSS in /proc/%d/status", pid)
+	return 0
+}
+
+// TestSSHHostileClients: the real OpenSSH client, used as an attacker
+// would. A terminal of 4000×4000 (stty, then ssh) used to take the server
+// past 2 GB and down with every session: it is drawn at the clamp and
+// the server stays small. ssh -N (log in, open no session) used to hold
+// a place until the max timeout: it is closed after the grace.
+func TestSSHHostileClients(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	ssh := requireTool(t, "ssh")
+	keygen := requireTool(t, "ssh-keygen")
+	dir := t.TempDir()
+	key := sshKey(t, keygen, dir, "viewer")
+	port := freePort(t)
+	srv := startServe(t, "--listen", "127.0.0.1:"+port, "--host-key", filepath.Join(dir, "hk"), "--max-sessions", "3")
+
+	// ssh -N holds no session: closed by the server after the grace.
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	n := exec.CommandContext(ctx, ssh, sshArgs(ssh, key, port, "-N")[1:]...)
+	n.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
+	nDone := make(chan error, 1)
+	if err := n.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { nDone <- n.Wait() }()
+
+	// A 4000×4000 terminal, as stty sets it before ssh runs.
+	cmdline := "stty cols 4000 rows 4000; exec " + strings.Join(sshArgs(ssh, key, port), " ")
+	big := startTmux(t, 160, 48, "sh", "-c", cmdline)
+	srv.waitLog(t, "session start", "width=500", "height=200")
+	big.WaitForText("Table: value", "Connecting Technology") // drawn 500 wide in a 160-column pane
+	if rss := rssKiB(t, srv.cmd.Process.Pid); rss > 300<<10 {
+		t.Errorf("the server holds %d MiB with a 4000×4000 client; want under 300", rss>>10)
+	}
+
+	select {
+	case <-nDone:
+	case <-ctx.Done():
+		t.Fatal("ssh -N still connected after 40 s; the grace is 10 s")
+	}
+	srv.waitLog(t, "connection closed: no dashboard started after login")
+
+	// The next viewer gets a normal dashboard: the -N connection's place
+	// is free again under --max-sessions 3.
+	next := startTmux(t, 120, 40, sshArgs(ssh, key, port)...)
+	next.WaitFor("the next viewer's dashboard", func(screen string) bool {
+		return strings.Contains(screen, "Scenario: Base") && strings.Contains(screen, "Medical Dev")
+	})
+	next.Type("q")
+	if status := next.WaitExit(); status != 0 {
+		t.Errorf("the next viewer's ssh exited %d", status)
+	}
+	srv.terminate(t)
 }

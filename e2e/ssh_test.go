@@ -71,6 +71,24 @@ func startServe(t *testing.T, args ...string) *serveProcess {
 	return p
 }
 
+// waitLog waits until one line of the server's log holds every one of
+// texts.
+func (p *serveProcess) waitLog(t *testing.T, texts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, line := range strings.Split(p.log.String(), "\n") {
+			if testkit.ContainsAll(line, texts...) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no line of the server log holds %q after 30 s:\n%s", texts, p.log.String())
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
 // terminate sends SIGTERM and requires the server to exit with status 0
 // within 3 s; it returns how long that took.
 func (p *serveProcess) terminate(t *testing.T) time.Duration {

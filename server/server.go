@@ -38,6 +38,9 @@ type Config struct {
 	// HandshakeTimeout bounds a connection that never finishes the SSH
 	// handshake (default 10 s).
 	HandshakeTimeout time.Duration
+	// SessionGrace bounds the time from login to a running dashboard
+	// (default 10 s); a connection that opens no session is closed.
+	SessionGrace time.Duration
 	// RateBurst connections per client address, then one per RateEvery.
 	RateBurst int
 	RateEvery time.Duration
@@ -65,6 +68,8 @@ type Server struct {
 	ln          net.Listener // as given to Serve
 	sessions    map[*session]struct{}
 	conns       map[*trackedConn]struct{}
+	slots       int           // connections that hold a slot under MaxSessions
+	overflow    int           // connections past the cap, to be told it is full
 	closing     bool          // Shutdown has begun: no new connections
 	drained     chan struct{} // closed once closing and no connection is left
 	drainedOnce sync.Once
@@ -87,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.HandshakeTimeout == 0 {
 		cfg.HandshakeTimeout = 10 * time.Second
+	}
+	if cfg.SessionGrace == 0 {
+		cfg.SessionGrace = 10 * time.Second
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, hub: ui.NewHub(),
@@ -180,6 +188,7 @@ func New(cfg Config) (*Server, error) {
 		// Open demo mode: an audience without keys joins too.
 		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
 			s.log.Debug("auth: keyboard-interactive (open demo mode)", "remote", ctx.RemoteAddr().String(), "accepted", true)
+			s.loggedIn(ctx)
 			return true
 		}
 	}
@@ -202,6 +211,7 @@ func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
 		return false
 	}
 	s.log.Debug("auth: public key accepted", "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
+	s.loggedIn(ctx)
 	return true
 }
 
@@ -231,13 +241,18 @@ func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 		_ = conn.Close()
 		return nil
 	}
-	tc, ok := s.track(ctx, conn)
-	if !ok {
+	tc, a := s.track(ctx, conn)
+	switch a {
+	case refusedClosing:
 		s.log.Info("connection refused: shutting down", "remote", conn.RemoteAddr().String())
+	case refusedFull:
+		s.log.Warn("connection refused: the server is full", "remote", conn.RemoteAddr().String(), "max_sessions", s.cfg.MaxSessions)
+	}
+	if tc == nil {
 		_ = conn.Close()
 		return nil
 	}
-	s.log.Debug("connect", "remote", conn.RemoteAddr().String())
+	s.log.Debug("connect", "remote", conn.RemoteAddr().String(), "over_cap", a == admittedOverflow)
 	return tc
 }
 
@@ -279,6 +294,14 @@ func (s *Server) isClosing() bool {
 
 // Sessions returns the number of live sessions.
 func (s *Server) Sessions() int { return int(s.active.Load()) }
+
+// Connections returns the number of open connections: sessions, logins
+// in progress and those being told the demo is full.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
 
 // goodbye is what every session sees when the server shuts down.
 const goodbye = "the server is shutting down. Goodbye."
@@ -333,6 +356,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) handle(sess ssh.Session) {
 	start := time.Now()
+	tc := connOf(sess)
+	if tc != nil {
+		tc.started.Store(true)
+		// The connection has nothing to do once its session ends: one
+		// session per connection. Closing at once would overtake the
+		// disconnect message ssh sends when its session ends (it then
+		// reports "Connection reset" and exits 255), so give it a moment.
+		defer time.AfterFunc(closeGrace, func() { _ = tc.Close() })
+	}
 	remote := sess.RemoteAddr().String()
 	key := sess.PublicKey() // the key the client proved, not merely offered
 	user := "anonymous"
@@ -367,13 +399,13 @@ func (s *Server) handle(sess ssh.Session) {
 		_ = sess.Exit(1)
 		return
 	}
-	if n := s.active.Add(1); s.cfg.MaxSessions > 0 && n > int64(s.cfg.MaxSessions) {
-		s.active.Add(-1)
+	if tc != nil && !s.takeSlot(tc) {
 		logger.Warn("refused: session cap", "max", s.cfg.MaxSessions)
 		fmt.Fprintf(sess, "iomt: the demo is full (%d sessions). Please try again later.\r\n", s.cfg.MaxSessions)
 		_ = sess.Exit(1)
 		return
 	}
+	s.active.Add(1)
 	defer s.active.Add(-1)
 	ws := &model.Workspace{Builtin: s.cfg.Builtin} // read-only unless the user is known
 	if s.authorized != nil && key != nil && s.cfg.DataDir != "" {
@@ -404,7 +436,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// Window sizes come from our channel wrapper (see sessionChannel).
 	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)
 	p := tea.NewProgram(m,
-		tea.WithInput(sess), tea.WithOutput(sess), tea.WithEnvironment(env),
+		tea.WithInput(newInputGuard(sess)), tea.WithOutput(sess), tea.WithEnvironment(env),
 		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
 		tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -434,18 +466,7 @@ func (s *Server) handle(sess ssh.Session) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, me)
-		closing := s.closing
 		s.mu.Unlock()
-		if closing {
-			// A client may keep its connection open after the session
-			// (ssh -N, a control master), and Shutdown waits for every
-			// connection. Closing at once would overtake the disconnect
-			// message ssh sends when its session ends (it then reports
-			// "Connection reset" and exits 255), so give it a moment.
-			if tc := connOf(sess); tc != nil {
-				time.AfterFunc(closeGrace, func() { _ = tc.Close() })
-			}
-		}
 	}()
 	if closing {
 		me.reason.Store(goodbye)

@@ -146,13 +146,30 @@ func TestMaxSessions(t *testing.T) {
 		t.Errorf("Sessions() = %d after the third was refused, want 2", n)
 	}
 
+	// A connection holds its place until it closes: as ssh does when
+	// its session ends, a and c close theirs.
 	quitClean(t, a)
+	a.close()
+	c.close()
 	waitSessions(t, ts, 1)
+	waitConnections(t, ts, 1)
 	d := ts.openTerm("d", 100, 30, termOpts{})
 	d.WaitDashboard()
 	quitClean(t, d)
 	quitClean(t, b)
 	waitSessions(t, ts, 0)
+}
+
+// waitConnections waits until the server counts n open connections.
+func waitConnections(t *testing.T, ts *testServer, n int) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for ts.srv.Connections() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("Connections() = %d after %v, want %d", ts.srv.Connections(), waitTimeout, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // waitSessions waits until the server counts n live sessions.
