@@ -432,6 +432,33 @@ with o in the dashboard.`,
 	return cmd
 }
 
+// checkServeFlags refuses limits that would not mean what the help says:
+// a negative count or duration, a rate limit of no interval (which would
+// allow everything), and timeouts too short to see a dashboard (a 1 ns
+// idle timeout also made the idle check tick without pause). Messages
+// start with a word: fang capitalises the first letter ("--Max-Timeout").
+func checkServeFlags(cfg *server.Config, rateEvery time.Duration) error {
+	switch {
+	case cfg.MaxSessions < 0:
+		return fmt.Errorf("invalid --max-sessions %d: must be 0 (no limit) or more", cfg.MaxSessions)
+	case cfg.RateBurst < 0:
+		return fmt.Errorf("invalid --rate-burst %d: must be 0 (no limit) or more", cfg.RateBurst)
+	case rateEvery < 0:
+		return fmt.Errorf("invalid --rate-every %s: must be more than 0", rateEvery)
+	case cfg.RateBurst > 0 && rateEvery == 0:
+		return errors.New("invalid --rate-every 0: it would let every connection through; give an interval such as 1s, or --rate-burst 0 to turn the rate limit off")
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--idle-timeout", cfg.IdleTimeout}, {"--max-timeout", cfg.MaxTimeout}} {
+		if d.v < 0 || d.v > 0 && d.v < time.Second {
+			return fmt.Errorf("invalid %s %s: must be 0 (never) or at least 1s", d.flag, d.v)
+		}
+	}
+	return nil
+}
+
 func newServeCmd() *cobra.Command {
 	var (
 		in   inputFlags
@@ -462,11 +489,8 @@ again returns to following.`,
 			cfg.RateEvery = rate
 			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
 			cfg.Logger = logger
-			if cfg.MaxSessions < 0 {
-				return usageError{errors.New("the session cap, --max-sessions, must be 0 (no limit) or more")}
-			}
-			if cfg.IdleTimeout < 0 || cfg.MaxTimeout < 0 || rate < 0 || cfg.RateBurst < 0 {
-				return usageError{errors.New("the timeouts and rate limits (--idle-timeout, --max-timeout, --rate-every, --rate-burst) must be 0 (off) or more")}
+			if err := checkServeFlags(&cfg, rate); err != nil {
+				return usageError{err}
 			}
 			// Listen first: a server that cannot listen must not leave a
 			// new host key behind.
@@ -507,12 +531,12 @@ again returns to following.`,
 	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key file; created (ed25519) when missing (required)")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", "", "admit only these public keys (authorized_keys format); without it, open demo mode")
 	f.StringVar(&cfg.PresenterKeys, "presenter-keys", "", "keys that present; every other session follows the presenter")
-	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; one more is told the demo is full (0: no limit)")
-	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never)")
-	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never)")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most connections at once, each a session or logging in; one more is told the demo is full (0: no limit)")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never; else at least 1s)")
+	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never; else at least 1s)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")
 	f.IntVar(&cfg.RateBurst, "rate-burst", 50, "connections one address may open at once before the rate limit applies (0: no limit); a room behind one NAT is one address")
-	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval")
+	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval (above 0)")
 	_ = cmd.MarkFlagRequired("host-key")
 	return cmd
 }

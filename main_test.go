@@ -160,14 +160,20 @@ func TestServeBadStart(t *testing.T) {
 	if _, err := os.Stat(hk); err == nil {
 		t.Error("a server that could not listen created its host key")
 	}
-	for _, flag := range []string{"--max-sessions", "--idle-timeout", "--max-timeout"} {
-		value := "-1"
-		if flag != "--max-sessions" {
-			value = "-5s"
+	// Degenerate values are usage errors that name the flag: --rate-every
+	// 0 made the token bucket NaN and removed the limit, and an idle
+	// timeout of 1ns made the idle check tick without pause.
+	for _, c := range []struct{ flag, value string }{
+		{"--max-sessions", "-1"}, {"--idle-timeout", "-5s"}, {"--max-timeout", "-5s"},
+		{"--rate-every", "0"}, {"--rate-every", "-1s"}, {"--rate-burst", "-1"},
+		{"--idle-timeout", "1ns"}, {"--max-timeout", "500ms"},
+	} {
+		code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, c.flag, c.value)
+		if code != 2 || !strings.Contains(stderr, c.flag) {
+			t.Errorf("serve %s %s: exit %d, stderr %q; want 2 naming the flag", c.flag, c.value, code, stderr)
 		}
-		code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, flag, value)
-		if code != 2 || !strings.Contains(stderr, flag) {
-			t.Errorf("serve %s %s: exit %d, stderr %q; want 2 naming the flag", flag, value, code, stderr)
+		if _, err := os.Stat(hk); err == nil {
+			t.Fatalf("serve %s %s created its host key", c.flag, c.value)
 		}
 	}
 }

@@ -2,59 +2,90 @@ package server
 
 import (
 	"net"
+	"net/netip"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// ipLimiter is a token bucket per client address: a burst of connections,
-// then one per interval. It forgets idle addresses so it cannot grow
-// without bound.
+// maxTracked bounds the addresses the limiter remembers. Past it, the
+// limiter forgets every address that has its full burst again; if all of
+// them are still limited, a new address is let through rather than
+// refused (the session cap still holds), so a flood from many addresses
+// can neither exhaust memory nor lock everyone out.
+const maxTracked = 1 << 16
+
+// ipLimiter allows each client address a burst of connections, then one
+// per interval: a token bucket per address (golang.org/x/time/rate). An
+// IPv6 client counts by its /64, the block one host is usually given, so
+// it cannot pass the limit by changing its address within it.
 type ipLimiter struct {
 	mu       sync.Mutex
-	burst    float64
+	burst    int
 	interval time.Duration
-	buckets  map[string]*bucket
+	limiters map[netip.Addr]*addrLimit
 	lastGC   time.Time
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
+type addrLimit struct {
+	lim  *rate.Limiter
+	last time.Time
 }
 
+// newIPLimiter returns a limiter of burst connections per address, then
+// one per interval; nil (no limit) when burst is 0. The caller checks
+// that interval is positive: rate.Every(0) would be no limit at all.
 func newIPLimiter(burst int, interval time.Duration) *ipLimiter {
-	return &ipLimiter{burst: float64(burst), interval: interval, buckets: map[string]*bucket{}}
+	if burst <= 0 {
+		return nil
+	}
+	return &ipLimiter{burst: burst, interval: interval, limiters: map[netip.Addr]*addrLimit{}}
 }
 
-// allow reports whether a new connection from addr may proceed.
+// key is the address the limit counts by.
+func key(addr net.Addr) netip.Addr {
+	var ip netip.Addr
+	if ap, err := netip.ParseAddrPort(addr.String()); err == nil {
+		ip = ap.Addr()
+	} else if a, err := netip.ParseAddr(addr.String()); err == nil {
+		ip = a
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return ip // the zero Addr for what is not an IP address: one bucket for all
+}
+
+// allow reports whether a new connection from addr may proceed at now.
 func (l *ipLimiter) allow(addr net.Addr, now time.Time) bool {
-	if l == nil || l.burst <= 0 {
+	if l == nil {
 		return true
 	}
-	host := addr.String()
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
+	k := key(addr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.lastGC) > time.Minute {
-		for k, b := range l.buckets {
-			if now.Sub(b.last) > time.Duration(l.burst)*l.interval {
-				delete(l.buckets, k)
+	// A bucket that has refilled to the burst is the same as none.
+	full := time.Duration(l.burst) * l.interval
+	if now.Sub(l.lastGC) > time.Minute || len(l.limiters) >= maxTracked {
+		for a, e := range l.limiters {
+			if now.Sub(e.last) > full {
+				delete(l.limiters, a)
 			}
 		}
 		l.lastGC = now
 	}
-	b := l.buckets[host]
-	if b == nil {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[host] = b
+	e := l.limiters[k]
+	if e == nil {
+		if len(l.limiters) >= maxTracked {
+			return true
+		}
+		e = &addrLimit{lim: rate.NewLimiter(rate.Every(l.interval), l.burst)}
+		l.limiters[k] = e
 	}
-	b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.last))/float64(l.interval))
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	e.last = now
+	return e.lim.AllowN(now, 1)
 }

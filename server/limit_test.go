@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -71,13 +72,56 @@ func TestIPLimiterForgets(t *testing.T) {
 	for i := range 1000 {
 		l.allow(tcpAddr("10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256), 1234), t0)
 	}
-	if n := len(l.buckets); n != 1000 {
+	if n := len(l.limiters); n != 1000 {
 		t.Fatalf("%d buckets after 1000 addresses, want 1000", n)
 	}
 	// Two minutes later one new address arrives: every idle bucket goes.
 	l.allow(tcpAddr("10.9.9.9", 1), t0.Add(2*time.Minute))
-	if n := len(l.buckets); n != 1 {
+	if n := len(l.limiters); n != 1 {
 		t.Fatalf("%d buckets after the others were idle for two minutes, want 1", n)
+	}
+}
+
+// TestIPLimiterIPv6: addresses of one /64 share a bucket, so a client
+// cannot pass the limit by counting through its own block; another /64
+// has its own. IPv4 in IPv6 form is the IPv4 address.
+func TestIPLimiterIPv6(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	l := newIPLimiter(2, time.Hour)
+	for i := range 2 {
+		if !l.allow(tcpAddr("2001:db8:1:2::"+strconv.Itoa(i+1), 22), t0) {
+			t.Fatalf("connection %d of the burst refused", i+1)
+		}
+	}
+	if l.allow(tcpAddr("2001:db8:1:2:ffff::9", 22), t0) {
+		t.Fatal("a third address of the same /64 passed the burst of 2")
+	}
+	if !l.allow(tcpAddr("2001:db8:1:3::1", 22), t0) {
+		t.Fatal("another /64 was limited by the first")
+	}
+	l.allow(tcpAddr("192.0.2.7", 1), t0)
+	l.allow(tcpAddr("::ffff:192.0.2.7", 1), t0)
+	if l.allow(tcpAddr("192.0.2.7", 2), t0) {
+		t.Fatal("192.0.2.7 written as ::ffff:192.0.2.7 has a bucket of its own")
+	}
+}
+
+// TestIPLimiterBounded: a flood from more addresses than the limiter
+// remembers neither grows its table past maxTracked nor locks a new
+// address out.
+func TestIPLimiterBounded(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	l := newIPLimiter(1, time.Hour)
+	for i := range maxTracked + 500 {
+		ip := fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
+		l.allow(tcpAddr(ip, 1), t0)
+		l.allow(tcpAddr(ip, 2), t0) // each now limited
+	}
+	if n := len(l.limiters); n > maxTracked {
+		t.Fatalf("%d addresses remembered; the bound is %d", n, maxTracked)
+	}
+	if !l.allow(tcpAddr("192.0.2.200", 1), t0) {
+		t.Fatal("a new address was refused because the table is full")
 	}
 }
 
@@ -89,7 +133,7 @@ func TestIPLimiterOff(t *testing.T) {
 			t.Fatal("a nil limiter refused")
 		}
 	}
-	zero := newIPLimiter(0, time.Second)
+	zero := newIPLimiter(0, 0)
 	for range 100 {
 		if !zero.allow(tcpAddr("192.0.2.1", 1), now) {
 			t.Fatal("a limiter with burst 0 (off) refused")

@@ -100,9 +100,10 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, hub: ui.NewHub(),
 		sessions: map[*session]struct{}{}, conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
 	}
-	if cfg.RateBurst > 0 {
-		s.limiter = newIPLimiter(cfg.RateBurst, cfg.RateEvery)
+	if cfg.RateBurst > 0 && cfg.RateEvery <= 0 {
+		return nil, errors.New("server: a rate limit needs an interval above 0 (RateEvery)")
 	}
+	s.limiter = newIPLimiter(cfg.RateBurst, cfg.RateEvery)
 	// The key files first: a server that will not start must not leave a
 	// new host key behind.
 	var err error
