@@ -127,13 +127,16 @@ func parseDoc(file string, data []byte, knownKeys []string) (ast.Node, error) {
 // of the first key ("unknown key \ufeffmarket"). It turns "\r\n" into
 // "\n", as YAML does with line breaks in values: the parser counts a
 // comment ending in "\r\n" as two lines, so every comment in a file saved
-// on Windows would push the reported line numbers one further off.
+// on Windows would push the reported line numbers one further off. A lone
+// "\r" is a line break in YAML too, and becomes "\n": the pre-scan reads
+// lines at "\n" only, and must see the lines the parser sees.
 func normalize(data []byte) []byte {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !bytes.Contains(data, []byte("\r\n")) {
+	if !bytes.Contains(data, []byte("\r")) {
 		return data
 	}
-	return bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 }
 
 // rejectUnsupported refuses anchors, aliases, merge keys and tags: plain

@@ -1,0 +1,63 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"iomt/assets"
+)
+
+// BenchmarkLoadDataset: the embedded IoMT dataset, parsed and validated,
+// as every start and every `iomt validate` does.
+func BenchmarkLoadDataset(b *testing.B) {
+	data := assets.Dataset()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadDataset("iomt.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadWide: a valid dataset of 15,000 segments (about 1 MB),
+// the largest kind of file the limits admit.
+func BenchmarkLoadWide(b *testing.B) {
+	var s strings.Builder
+	s.WriteString("market: Wide\nbase_year: 2019\nend_year: 2027\ntotal: {value_bn: 100, cagr_pct: 5}\ndimensions:\n  - name: D\n    segments:\n")
+	for i := range 15000 {
+		fmt.Fprintf(&s, "      - {name: s%d, share_pct: %g, cagr_pct: 1}\n", i, 100.0/15000)
+	}
+	data := []byte(s.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := LoadDataset("wide.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRefuseDeep: the report's 40,000 '[' file, refused by the
+// pre-scan before the YAML library sees it.
+func BenchmarkRefuseDeep(b *testing.B) {
+	data := []byte("x: " + strings.Repeat("[", 40000) + strings.Repeat("]", 40000) + "\n")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := LoadDataset("deep.yaml", data); err == nil {
+			b.Fatal("loaded")
+		}
+	}
+}
+
+// BenchmarkPrescanMiB: the pre-scan over 1 MiB of a flat list (500,000
+// items, refused at the 250,000th).
+func BenchmarkPrescanMiB(b *testing.B) {
+	data := []byte("x: [" + strings.Repeat("0,", 500000) + "0]\n")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		_, _ = prescan("wide.yaml", data)
+	}
+}
