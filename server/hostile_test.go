@@ -364,3 +364,29 @@ func TestConnectionCap(t *testing.T) {
 	tm.WaitDashboard()
 	quitClean(t, tm)
 }
+
+// TestLogEscapesClientText: what a client sends that reaches the log (its
+// terminal name, here with a title sequence in it) is escaped there, so
+// an operator reading the log in a terminal sees it, not obeys it.
+func TestLogEscapesClientText(t *testing.T) {
+	ts := startServer(t, Config{})
+	client, err := ts.dial(keyboardInteractive())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm\x1b]0;owned\a\x1b[2J", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	ts.waitLog("session start", `\x1b]0;owned\a\x1b[2J`)
+	if logs := ts.logs.String(); strings.ContainsAny(logs, "\x1b\a") {
+		t.Errorf("the log holds raw control characters: %q", logs)
+	}
+}
