@@ -100,6 +100,10 @@ func (s *Styles) input() textinput.Styles {
 	st := textinput.DefaultStyles(true)
 	state := textinput.StyleState{Text: s.Row, Placeholder: s.Muted, Suggestion: s.Muted, Prompt: s.Accent}
 	st.Focused, st.Blurred = state, state
+	// A steady cursor: a blinking one redraws the screen twice a second
+	// for as long as a prompt is open, which over SSH is a frame sent to
+	// every viewer with a prompt open, for nothing.
+	st.Cursor.Blink = false
 	if s.noColor {
 		st.Cursor.Color = nil
 	} else {
