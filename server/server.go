@@ -60,7 +60,7 @@ type Server struct {
 	authorized keySet
 	presenters keySet
 	limiter    *ipLimiter
-	hub        *ui.Hub
+	hub        *Hub
 
 	active atomic.Int64
 
@@ -97,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.SessionGrace = 10 * time.Second
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Logger, hub: ui.NewHub(),
+		cfg: cfg, log: cfg.Logger, hub: NewHub(),
 		sessions: map[*session]struct{}{}, conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
 	}
 	if cfg.RateBurst > 0 && cfg.RateEvery <= 0 {
@@ -425,10 +425,11 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	logger.Info("session start", "auth", authKind(key), "role", role, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
 		"scenarios", cmp.Or(ws.Dir, "read-only"))
-	m := ui.New(s.cfg.Dataset, s.cfg.Base, ui.Options{
-		Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws,
-		Role: role, Hub: s.hub, Who: user,
-	})
+	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Who: user}
+	if role == ui.RolePresenter {
+		opts.Publish = s.hub.Publish
+	}
+	m := ui.New(s.cfg.Dataset, s.cfg.Base, opts)
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -482,7 +483,7 @@ func (s *Server) handle(sess ssh.Session) {
 		defer leave()
 	}
 	// A follower gets the presenter's latest state; a slow one only ever
-	// skips states, it never holds up the presenter (see ui.Hub).
+	// skips states, it never holds up the presenter (see Hub).
 	if role == ui.RoleFollower {
 		notify, stop := s.hub.Subscribe()
 		defer stop()

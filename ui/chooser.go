@@ -8,7 +8,7 @@ import (
 	"iomt/model"
 )
 
-// purpose is what a chooser's selection does.
+// purpose is what a picker or menu is for.
 type purpose int
 
 const (
@@ -48,33 +48,39 @@ func (c choice) Description() string {
 func (c choice) FilterValue() string { return c.title + " " + c.desc }
 
 // chooser is a filterable list (bubbles list) for picking a scenario or a
-// menu action.
+// menu action, drawn in a bordered pane; the pickers and menus are built
+// on it.
 type chooser struct {
 	c             *common
 	list          list.Model
-	purpose       purpose
 	title         string
 	width, height int
 }
 
-func newChooser(c *common, p purpose, title string, items []choice) *chooser {
+func newChooser(c *common, title string, items []choice, filter bool) chooser {
+	d := list.NewDefaultDelegate()
+	d.Styles = c.styles.listItems()
+	l := list.New(nil, d, 0, 0)
+	l.SetShowTitle(false)
+	l.SetShowHelp(false)
+	l.SetFilteringEnabled(filter)
+	l.SetShowStatusBar(filter)
+	// Quitting the program from inside a picker would be a surprise:
+	// esc closes the picker instead.
+	l.KeyMap.Quit.SetEnabled(false)
+	l.KeyMap.ForceQuit.SetEnabled(false)
+	l.Styles = c.styles.list()
+	ch := chooser{c: c, list: l, title: title}
+	ch.setItems(items)
+	return ch
+}
+
+func (ch *chooser) setItems(items []choice) {
 	li := make([]list.Item, len(items))
 	for i, it := range items {
 		li[i] = it
 	}
-	d := list.NewDefaultDelegate()
-	d.Styles = c.styles.listItems()
-	l := list.New(li, d, 0, 0)
-	l.SetShowTitle(false)
-	l.SetShowHelp(false)
-	l.SetFilteringEnabled(p == chooseOpen || p == chooseCompare)
-	l.SetShowStatusBar(p == chooseOpen || p == chooseCompare)
-	// Quitting the program from inside a picker would be a surprise:
-	// esc closes the picker instead (handled by the root).
-	l.KeyMap.Quit.SetEnabled(false)
-	l.KeyMap.ForceQuit.SetEnabled(false)
-	l.Styles = c.styles.list()
-	return &chooser{c: c, list: l, purpose: p, title: title}
+	ch.list.SetItems(li)
 }
 
 // SetSize sets the outer size of the pane.
@@ -83,11 +89,11 @@ func (ch *chooser) SetSize(w, h int) {
 	ch.list.SetSize(max(w-2, 1), max(h-2, 1))
 }
 
-// Update passes keys to the list.
-func (ch *chooser) Update(msg tea.Msg) tea.Cmd {
+// Update passes a message to the list.
+func (ch chooser) Update(msg tea.Msg) (chooser, tea.Cmd) {
 	var cmd tea.Cmd
 	ch.list, cmd = ch.list.Update(msg)
-	return cmd
+	return ch, cmd
 }
 
 // filtering reports whether the user is typing a filter, when every key
@@ -96,13 +102,18 @@ func (ch *chooser) filtering() bool { return ch.list.SettingFilter() }
 
 // closesOn reports whether k should close the chooser rather than go to
 // the list: esc when no filter is applied.
-func (ch *chooser) closesOn(k tea.KeyPressMsg, keys KeyMap) bool {
-	return key.Matches(k, keys.Cancel) && !ch.list.IsFiltered() && !ch.list.SettingFilter()
+func (ch *chooser) closesOn(k tea.KeyPressMsg) bool {
+	return key.Matches(k, ch.c.keys.Cancel) && !ch.list.IsFiltered() && !ch.list.SettingFilter()
 }
 
 func (ch *chooser) selected() (choice, bool) {
 	it, ok := ch.list.SelectedItem().(choice)
 	return it, ok
+}
+
+// Bindings are the keys of a chooser.
+func (ch *chooser) Bindings() []key.Binding {
+	return []key.Binding{ch.c.keys.Up, ch.c.keys.Down, ch.c.keys.Confirm, ch.c.keys.Cancel}
 }
 
 // View renders the chooser in a bordered pane.
@@ -112,4 +123,25 @@ func (ch *chooser) View() string {
 		hint = " · / filter" + hint
 	}
 	return pane(ch.c.styles, true, ch.title+hint, ch.list.View(), ch.width, ch.height)
+}
+
+// choose handles a key for a chooser: the list's while a filter is typed,
+// esc to close, enter to pick. It reports the picked choice, or whether
+// the chooser closes.
+func (ch *chooser) key(k tea.KeyPressMsg) (picked *choice, closed bool, cmd tea.Cmd) {
+	if ch.filtering() {
+		*ch, cmd = ch.Update(k)
+		return nil, false, cmd
+	}
+	switch {
+	case ch.closesOn(k):
+		return nil, true, nil
+	case key.Matches(k, ch.c.keys.Confirm):
+		if it, ok := ch.selected(); ok {
+			return &it, false, nil
+		}
+		return nil, false, nil
+	}
+	*ch, cmd = ch.Update(k)
+	return nil, false, cmd
 }

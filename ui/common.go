@@ -68,7 +68,28 @@ type common struct {
 	parent []int // per dimension: node whose children are listed (0 = top level)
 	cursor []int // per dimension: selected row (0 is the parent row)
 	metric Metric
+
+	// status is the message of the status line: every component may
+	// report there, the status bar and the prompts show it.
+	status statusText
+	// loads counts the scenarios loaded, so a result that arrives for a
+	// scenario no longer on screen (a save finishing after another was
+	// opened) is not taken for the current one.
+	loads int
+	// builtinNames are the built-in scenarios' names, read once: a save
+	// under one of them is refused.
+	builtinNames []string
 }
+
+// statusText is a status line message and whether it reports a problem.
+type statusText struct {
+	msg string
+	err bool
+}
+
+func (c *common) info(msg string)  { c.status = statusText{msg: msg} }
+func (c *common) error(msg string) { c.status = statusText{msg: msg, err: true} }
+func (c *common) clearStatus()     { c.status = statusText{} }
 
 // compareState is a second scenario shown beside the current one.
 type compareState struct {
@@ -86,13 +107,28 @@ func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles, ws *model.
 		parent: make([]int, len(ds.Dims)), cursor: make([]int, len(ds.Dims)),
 	}
 	c.load(sc, "")
+	builtins, _ := (&model.Workspace{Builtin: ws.Builtin}).List()
+	for _, e := range builtins {
+		c.builtinNames = append(c.builtinNames, e.Name)
+	}
 	return c
+}
+
+// isBuiltinName reports whether name is a built-in scenario's.
+func (c *common) isBuiltinName(name string) bool {
+	for _, b := range c.builtinNames {
+		if strings.EqualFold(strings.TrimSpace(name), b) {
+			return true
+		}
+	}
+	return false
 }
 
 // load makes sc the current scenario, with a fresh history; path is where
 // it lives in the workspace ("" when it has not been saved there).
 func (c *common) load(sc *model.Scenario, path string) {
 	c.scenario, c.description, c.savedPath = sc.Name, sc.Description, path
+	c.loads++
 	c.hist = model.NewHistory(c.ds, sc.Assumptions)
 	c.saved = sc.Assumptions.Clone()
 	c.reproject()

@@ -2,9 +2,6 @@ package ui
 
 import (
 	"slices"
-	"sync"
-
-	tea "charm.land/bubbletea/v2"
 
 	"iomt/forecast"
 	"iomt/model"
@@ -16,7 +13,7 @@ type Role int
 // The roles of a session.
 const (
 	RoleSolo      Role = iota // an ordinary dashboard
-	RolePresenter             // publishes its live state to the Hub
+	RolePresenter             // shares its live state (Options.Publish)
 	RoleFollower              // mirrors the presenter's state, read-only, until it forks
 )
 
@@ -44,6 +41,20 @@ type Snapshot struct {
 	Compare     *model.Assumptions
 }
 
+// Equal reports whether two snapshots show the same thing, so that a
+// presenter shares its state only when it changed.
+func (s *Snapshot) Equal(o *Snapshot) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	if s.Presenter != o.Presenter || s.Scenario != o.Scenario || s.Dim != o.Dim || s.Metric != o.Metric ||
+		s.CompareName != o.CompareName || !slices.Equal(s.Parent, o.Parent) || !slices.Equal(s.Cursor, o.Cursor) ||
+		!s.Assumptions.Equal(o.Assumptions) || (s.Compare == nil) != (o.Compare == nil) {
+		return false
+	}
+	return s.Compare == nil || s.Compare.Equal(*o.Compare)
+}
+
 // FollowMsg delivers the presenter's latest state to a follower, or, with
 // Away, says that no presenter is connected (the follower keeps showing
 // the last state it had).
@@ -52,108 +63,9 @@ type FollowMsg struct {
 	Away     bool
 }
 
-// Hub holds the presenter's latest state and wakes followers. Publishing
-// never blocks: a slow or stalled follower only ever misses intermediate
-// states (latest wins), never slows the presenter or anyone else.
-type Hub struct {
-	mu         sync.Mutex
-	latest     *Snapshot
-	subs       map[int]chan struct{}
-	next       int
-	presenters int // presenting sessions connected now
-}
-
-// NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[int]chan struct{}{}} }
-
-// Publish makes s the latest state and wakes every follower.
-func (h *Hub) Publish(s Snapshot) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.latest = &s
-	h.wakeLocked()
-}
-
-func (h *Hub) wakeLocked() {
-	for _, ch := range h.subs {
-		select {
-		case ch <- struct{}{}:
-		default: // already woken; it will read the latest anyway
-		}
-	}
-}
-
-// Join counts a presenting session in until the returned function is
-// called, waking followers both times so that they can say whether
-// anyone is presenting.
-func (h *Hub) Join() (leave func()) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.presenters++
-	h.wakeLocked()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.presenters--
-			h.wakeLocked()
-		})
-	}
-}
-
-// Presenting reports whether a presenting session is connected.
-func (h *Hub) Presenting() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.presenters > 0
-}
-
-// Message is what a follower is sent when woken: the latest state, or
-// that nobody presents.
-func (h *Hub) Message() (FollowMsg, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.presenters == 0 {
-		return FollowMsg{Away: true}, true
-	}
-	if h.latest == nil {
-		return FollowMsg{}, false
-	}
-	return FollowMsg{Snapshot: *h.latest}, true
-}
-
-// Latest returns the latest published state.
-func (h *Hub) Latest() (Snapshot, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.latest == nil {
-		return Snapshot{}, false
-	}
-	return *h.latest, true
-}
-
-// Subscribe returns a channel woken on every publish (coalesced) and a
-// function to stop.
-func (h *Hub) Subscribe() (<-chan struct{}, func()) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	id := h.next
-	h.next++
-	ch := make(chan struct{}, 1)
-	if h.latest != nil {
-		ch <- struct{}{}
-	}
-	h.subs[id] = ch
-	return ch, func() {
-		h.mu.Lock()
-		delete(h.subs, id)
-		h.mu.Unlock()
-	}
-}
-
-// snapshot captures the model's shareable state.
-func (m *Model) snapshot() Snapshot {
+// Shared returns the dashboard's shareable state: what a follower of it
+// would show.
+func (m *Model) Shared() Snapshot {
 	c := m.c
 	s := Snapshot{
 		Presenter: m.opts.Who, Scenario: c.scenario, Assumptions: c.assumptions(),
@@ -167,21 +79,62 @@ func (m *Model) snapshot() Snapshot {
 	return s
 }
 
+// share gives the presenter's state to Options.Publish when it changed:
+// a background-colour reply, a resize or a refused key change nothing a
+// follower shows, and must not wake every follower.
+func (m *Model) share() {
+	if m.opts.Role != RolePresenter || m.opts.Publish == nil {
+		return
+	}
+	s := m.Shared()
+	if m.published != nil && m.published.Equal(&s) {
+		return
+	}
+	m.published = &s
+	m.opts.Publish(s)
+}
+
 // follow mirrors a snapshot: the follower sees what the presenter sees.
+// The history is rebuilt only when the presenter's assumptions or
+// scenario changed, not when it only moved the selection.
 func (m *Model) follow(s Snapshot) {
 	c := m.c
 	if len(s.Parent) != len(c.parent) || s.Dim < 0 || s.Dim >= len(c.ds.Dims) {
 		return // another dataset; cannot happen with one server
 	}
-	c.load(&model.Scenario{Name: s.Scenario, Assumptions: s.Assumptions}, "")
+	if c.scenario != s.Scenario || !c.assumptions().Equal(s.Assumptions) || c.dirty() {
+		c.load(&model.Scenario{Name: s.Scenario, Assumptions: s.Assumptions}, "")
+	}
 	c.dim, c.metric = s.Dim, s.Metric
 	copy(c.parent, s.Parent)
 	copy(c.cursor, s.Cursor)
-	c.compare = nil
-	if s.Compare != nil {
+	switch {
+	case s.Compare == nil:
+		c.compare = nil
+	case c.compare == nil || c.compare.name != s.CompareName || !c.compare.a.Equal(*s.Compare):
 		cs := &compareState{name: s.CompareName, a: *s.Compare}
 		forecast.ProjectInto(&cs.res, c.ds, s.Compare)
 		c.compare = cs
+	}
+}
+
+// followMsg handles a FollowMsg: a following viewer mirrors it, a forked
+// one keeps it for when it follows again.
+func (m *Model) followMsg(msg FollowMsg) {
+	if m.following && msg.Away && !m.presenterAway {
+		// Replaces a hint such as "Following the presenter (read-only)",
+		// which would contradict the banner.
+		m.c.info("The presenter has left; this is their last screen. f gives you a private copy.")
+	}
+	m.presenterAway = msg.Away
+	if msg.Away {
+		return
+	}
+	s := msg.Snapshot
+	m.latest = &s
+	if m.following {
+		m.follow(s)
+		m.table.refresh()
 	}
 }
 
@@ -190,33 +143,31 @@ func (m *Model) follow(s Snapshot) {
 func (m *Model) toggleFork() {
 	if m.following {
 		m.following = false
-		m.status.info("Private copy: change anything; f returns to following " + m.presenterName() + ".")
+		m.c.info("Private copy: change anything; f returns to following " + m.presenterName() + ".")
 		return
 	}
 	if m.c.dirty() {
-		m.ask("Your private changes will be lost. Follow the presenter again?", func(m *Model) tea.Cmd {
-			m.followAgain()
-			return nil
-		})
+		m.push(newConfirm(m.c, "Your private changes will be lost. Follow the presenter again?", followAgainMsg{}, m.width))
 		return
 	}
 	m.followAgain()
 }
 
+// followAgainMsg asks to follow the presenter again, private changes
+// dropped.
+type followAgainMsg struct{}
+
 // followAgain goes back to following the presenter's latest state.
 func (m *Model) followAgain() {
 	m.following = true
-	if m.opts.Hub != nil {
-		if snap, ok := m.opts.Hub.Latest(); ok {
-			m.follow(snap)
-		}
-		m.presenterAway = !m.opts.Hub.Presenting()
+	if m.latest != nil {
+		m.follow(*m.latest)
 	}
 	if m.presenterAway {
-		m.status.info("Following again; no presenter is connected, so this is their last screen.")
+		m.c.info("Following again; no presenter is connected, so this is their last screen.")
 		return
 	}
-	m.status.info("Following " + m.presenterName() + " again.")
+	m.c.info("Following " + m.presenterName() + " again.")
 }
 
 // presenterName is how banners name the presenter: keys are all a server

@@ -10,24 +10,55 @@ import (
 	"iomt/model"
 )
 
-func newRoleModel(t *testing.T, role Role, hub *Hub) Model {
+// testHub stands in for the server's hub: the presenter's latest state,
+// and whether a presenter is connected.
+type testHub struct {
+	latest     *Snapshot
+	presenters int
+	published  int // how many states the presenter shared
+}
+
+func (h *testHub) publish(s Snapshot) { h.latest = &s; h.published++ }
+func (h *testHub) join() func()       { h.presenters++; return func() { h.presenters-- } }
+
+// message is what the server sends a follower when woken.
+func (h *testHub) message() (FollowMsg, bool) {
+	if h.presenters == 0 {
+		return FollowMsg{Away: true}, true
+	}
+	if h.latest == nil {
+		return FollowMsg{}, false
+	}
+	return FollowMsg{Snapshot: *h.latest}, true
+}
+
+func newRoleModel(t *testing.T, role Role, hub *testHub) Model {
 	t.Helper()
-	m := New(testDS, baseScenario(), Options{Dark: true, Role: role, Hub: hub, Who: "presenter"})
-	return send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	opts := Options{Dark: true, Role: role, Who: "presenter"}
+	if role == RolePresenter {
+		opts.Publish = hub.publish
+	}
+	m := send(t, New(testDS, baseScenario(), opts), tea.WindowSizeMsg{Width: 120, Height: 40})
+	if role == RoleFollower {
+		// As the server does when a follower joins.
+		if msg, ok := hub.message(); ok {
+			m = send(t, m, msg)
+		}
+	}
+	return m
 }
 
 // deliver gives the follower the hub's latest state, as the server does.
-func deliver(t *testing.T, m Model, hub *Hub) Model {
+func deliver(t *testing.T, m Model, hub *testHub) Model {
 	t.Helper()
-	snap, ok := hub.Latest()
-	if !ok {
+	if hub.latest == nil {
 		t.Fatal("the presenter published nothing")
 	}
-	return send(t, m, FollowMsg{Snapshot: snap})
+	return send(t, m, FollowMsg{Snapshot: *hub.latest})
 }
 
 func TestFollowerMirrorsPresenter(t *testing.T) {
-	hub := NewHub()
+	hub := &testHub{}
 	p := newRoleModel(t, RolePresenter, hub)
 	f := newRoleModel(t, RoleFollower, hub)
 
@@ -53,7 +84,7 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 }
 
 func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
-	hub := NewHub()
+	hub := &testHub{}
 	p := newRoleModel(t, RolePresenter, hub)
 	f := newRoleModel(t, RoleFollower, hub)
 	p = send(t, p, runeKey('j'))
@@ -86,7 +117,7 @@ func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
 	// f again asks first, the private copy having changes; n keeps it,
 	// y goes back to the presenter's state, own edits dropped.
 	f = send(t, f, runeKey('f'))
-	if f.overlay != overlayConfirm || !strings.Contains(lastLine(f), "private changes will be lost") {
+	if !topIs[*confirmDialog](f) || !strings.Contains(lastLine(f), "private changes will be lost") {
 		t.Fatalf("f with private changes does not ask: %q", lastLine(f))
 	}
 	f = send(t, f, runeKey('n'))
@@ -104,7 +135,7 @@ func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
 }
 
 func TestFollowerSeesCompare(t *testing.T) {
-	hub := NewHub()
+	hub := &testHub{}
 	p := newRoleModel(t, RolePresenter, hub)
 	f := newRoleModel(t, RoleFollower, hub)
 	other, err := testDS.Apply(testDS.Base(), testDS.Base(), model.Edit{Kind: model.SetGrowth, Node: 0, Value: 25})
@@ -124,38 +155,16 @@ func TestFollowerSeesCompare(t *testing.T) {
 	}
 }
 
-// The hub never blocks a publisher and hands every subscriber the latest
-// state, however many publishes it missed.
-func TestHubLatestWins(t *testing.T) {
-	hub := NewHub()
-	notify, stop := hub.Subscribe()
-	defer stop()
-	for i := range 1000 {
-		hub.Publish(Snapshot{Dim: i % 4, Scenario: "s"})
-	}
-	<-notify
-	select {
-	case <-notify:
-		t.Fatal("1000 publishes queued more than one wake-up")
-	default:
-	}
-	if snap, _ := hub.Latest(); snap.Dim != 999%4 {
-		t.Errorf("latest Dim %d, want %d", snap.Dim, 999%4)
-	}
-	stop()
-	hub.Publish(Snapshot{}) // after stop: must not block or panic
-}
-
 // TestFollowerHeaderNamesScenario: at 80 columns a follower's title line
 // still names the scenario on screen (and the presenter's compare); the
 // market's name and the long banner give way first.
 func TestFollowerHeaderNamesScenario(t *testing.T) {
-	hub := NewHub()
-	defer hub.Join()()
+	hub := &testHub{}
+	defer hub.join()()
 	sc := baseScenario()
 	sc.Name = "Security headwinds"
-	p := send(t, New(testDS, sc, Options{Dark: true, Role: RolePresenter, Hub: hub}), tea.WindowSizeMsg{Width: 80, Height: 24}, runeKey('j'))
-	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Hub: hub})
+	p := send(t, New(testDS, sc, Options{Dark: true, Role: RolePresenter, Publish: hub.publish}), tea.WindowSizeMsg{Width: 80, Height: 24}, runeKey('j'))
+	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower})
 	f = deliver(t, send(t, f, tea.WindowSizeMsg{Width: 80, Height: 24}), hub)
 	for _, m := range []Model{p, f} {
 		if h := headLine(m); !strings.Contains(h, "Scenario: Security headwinds") {
@@ -175,12 +184,12 @@ func TestFollowerHeaderNamesScenario(t *testing.T) {
 // follower says so and keeps the last state it was shown; a presenter
 // coming back is followed again.
 func TestFollowerToldPresenterLeft(t *testing.T) {
-	hub := NewHub()
+	hub := &testHub{}
 	f := newRoleModel(t, RoleFollower, hub)
 	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
 		t.Errorf("before any presenter: %q", h)
 	}
-	leave := hub.Join()
+	leave := hub.join()
 	p := newRoleModel(t, RolePresenter, hub)
 	p = send(t, p, runeKey('j'), runeKey('+'))
 	f = deliver(t, f, hub)
@@ -190,7 +199,7 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	grown := f.Scenario()
 
 	leave()
-	msg, ok := hub.Message()
+	msg, ok := hub.message()
 	if !ok || !msg.Away {
 		t.Fatalf("after the presenter left the hub says %+v, %v; want away", msg, ok)
 	}
@@ -205,7 +214,7 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 		t.Error("the follower lost the presenter's last state when the presenter left")
 	}
 
-	defer hub.Join()()
+	defer hub.join()()
 	p = send(t, p, runeKey('-'))
 	f = deliver(t, f, hub)
 	if h := headLine(f); !strings.Contains(h, "Following the presenter") {
@@ -235,8 +244,8 @@ func TestNoticeUntilKey(t *testing.T) {
 // that work there, not the edits it would refuse; a private copy gets
 // the full line back.
 func TestFollowerHelpLine(t *testing.T) {
-	hub := NewHub()
-	defer hub.Join()()
+	hub := &testHub{}
+	defer hub.join()()
 	f := newRoleModel(t, RoleFollower, hub)
 	if l := lastLine(f); !strings.Contains(l, "f private copy to change") || strings.Contains(l, "dimension tab") {
 		t.Errorf("a following viewer's help line: %q", l)

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -35,29 +37,89 @@ func newTestModel(t testing.TB, w, h int) Model {
 	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
-// send folds msgs through Update, discarding commands.
+// send folds msgs through Update, running the commands each returns
+// and feeding their messages back, as Bubble Tea does; see sendCmd.
 func send(t testing.TB, m Model, msgs ...tea.Msg) Model {
 	t.Helper()
 	for _, msg := range msgs {
-		nm, _ := m.Update(msg)
-		var ok bool
-		m, ok = nm.(Model)
-		if !ok {
-			t.Fatalf("Update returned %T, want ui.Model", nm)
-		}
+		m, _ = sendCmd(t, m, msg)
 	}
 	return m
 }
 
-// sendCmd sends one message and returns the command too.
+// sendCmd sends one message, runs the commands Update returns (the file
+// work of saves, listings and exports included) and feeds the messages
+// they produce back through Update until none is left. Messages meant for
+// the terminal rather than the dashboard (quit, the clipboard) are not
+// fed back: the returned command produces them, so a test can check what
+// a key asked the terminal to do.
 func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
 	t.Helper()
-	nm, cmd := m.Update(msg)
-	mm, ok := nm.(Model)
-	if !ok {
-		t.Fatalf("Update returned %T, want ui.Model", nm)
+	var out []tea.Msg
+	queue := []tea.Msg{msg}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 1000 {
+			t.Fatalf("messages keep coming after 1000 steps; the last: %T", queue[0])
+		}
+		next := queue[0]
+		queue = queue[1:]
+		nm, cmd := m.Update(next)
+		mm, ok := nm.(Model)
+		if !ok {
+			t.Fatalf("Update returned %T, want ui.Model", nm)
+		}
+		m = mm
+		for _, r := range runCmd(t, cmd) {
+			switch pkg := reflect.TypeOf(r).PkgPath(); {
+			case pkg == "charm.land/bubbles/v2/cursor":
+				// Cursor blinks would tick for ever; the cursor is steady.
+			case pkg == "charm.land/bubbletea/v2":
+				out = append(out, r)
+			default:
+				queue = append(queue, r)
+			}
+		}
 	}
-	return mm, cmd
+	switch len(out) {
+	case 0:
+		return m, nil
+	case 1:
+		return m, func() tea.Msg { return out[0] }
+	}
+	cmds := make([]tea.Cmd, len(out))
+	for i, r := range out {
+		cmds[i] = func() tea.Msg { return r }
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// runCmd runs a command and the commands of the batches and sequences it
+// returns, and returns the messages they produce, in order. A command
+// that does not return within five seconds fails the test.
+func runCmd(t testing.TB, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a command did not return within 5 s")
+	}
+	if msg == nil {
+		return nil
+	}
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		var msgs []tea.Msg
+		for i := range v.Len() {
+			msgs = append(msgs, runCmd(t, v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return msgs
+	}
+	return []tea.Msg{msg}
 }
 
 // Key presses, built as the terminal reports them.
@@ -197,6 +259,38 @@ func lineIndex(m Model, s string) int {
 		}
 	}
 	return -1
+}
+
+// topIs reports whether the top dialog is of type T.
+func topIs[T Dialog](m Model) bool {
+	_, ok := m.top().(T)
+	return ok
+}
+
+// topChooser returns the list of the open picker or menu.
+func topChooser(t testing.TB, m Model) *chooser {
+	t.Helper()
+	switch d := m.top().(type) {
+	case *scenarioPicker:
+		return &d.chooser
+	case *menu:
+		return &d.chooser
+	}
+	t.Fatalf("no picker or menu is open (top: %T)", m.top())
+	return nil
+}
+
+// promptValue is the text typed into the open prompt.
+func promptValue(t testing.TB, m Model) string {
+	t.Helper()
+	switch d := m.top().(type) {
+	case *valuePrompt:
+		return d.input.Value()
+	case *namePrompt:
+		return d.input.Value()
+	}
+	t.Fatalf("no prompt is open (top: %T)", m.top())
+	return ""
 }
 
 // lastLine is the status line (or prompt, or quit question).

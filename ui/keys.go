@@ -24,8 +24,13 @@ type KeyMap struct {
 	Fork                   key.Binding
 	Help                   key.Binding
 	Quit                   key.Binding
+	// ForceQuit answers the quit question too: a second ctrl+c quits.
+	ForceQuit key.Binding
 
-	// Keys of the value prompt and the quit question.
+	// Keys of the year table when it has focus.
+	EarlierYears, LaterYears key.Binding
+
+	// Keys of the prompts and questions.
 	Confirm, Cancel, Field, Yes, No key.Binding
 }
 
@@ -64,6 +69,10 @@ func DefaultKeyMap() KeyMap {
 		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c")),
+
+		EarlierYears: key.NewBinding(key.WithKeys("left", "h", "esc"), key.WithHelp("←/→", "scroll the years")),
+		LaterYears:   key.NewBinding(key.WithKeys("right", "l", "enter")),
 
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -73,10 +82,11 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line help of the status bar.
-func (k KeyMap) ShortHelp() []key.Binding {
+// ShortHelp is the one-line help of the status bar; paneKey is the
+// focused pane's own key (drill into children, or scroll the years).
+func (k KeyMap) ShortHelp(paneKey key.Binding) []key.Binding {
 	// Help and quit first: at 80 columns the tail of the line is cut.
-	return []key.Binding{k.Help, k.Quit, k.Tab1, k.Down, k.Drill, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
+	return []key.Binding{k.Help, k.Quit, k.Tab1, k.Down, paneKey, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
 }
 
 // FollowingHelp is the one-line help of a viewer following a presenter:
@@ -87,10 +97,12 @@ func (k KeyMap) FollowingHelp() []key.Binding {
 	return []key.Binding{fork, k.Help, k.Info, k.Quit}
 }
 
-// FullHelp is the `?` screen, grouped by what the keys are for.
-func (k KeyMap) FullHelp() [][]key.Binding {
+// FullHelp is the `?` screen, grouped by what the keys are for; paneKeys
+// are the focused pane's own, among the navigation keys.
+func (k KeyMap) FullHelp(paneKeys []key.Binding) [][]key.Binding {
+	nav := append([]key.Binding{k.Tab1, k.PrevTab}, paneKeys...)
 	return [][]key.Binding{
-		{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus},
+		append(nav, k.Focus),
 		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
 		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Fork},

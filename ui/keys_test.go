@@ -99,7 +99,8 @@ func TestKeyMessagesMatchBindings(t *testing.T) {
 func TestHelpListsEveryBinding(t *testing.T) {
 	k := DefaultKeyMap()
 	listed := map[string]bool{}
-	for _, g := range k.FullHelp() {
+	tree := newTestModel(t, 80, 24).tree
+	for _, g := range k.FullHelp(tree.Bindings()) {
 		for _, b := range g {
 			listed[b.Help().Key] = true
 		}
@@ -125,5 +126,29 @@ func TestHelpListsEveryBinding(t *testing.T) {
 		if !containsWords(v, "Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.") {
 			t.Errorf("%dx%d: a help note is cut:\n%s", size[0], size[1], v)
 		}
+	}
+}
+
+// TestHelpShowsFocusedPaneKeys: the ? screen lists the keys of the pane
+// that has focus: the tree's drill and back, or the table's year
+// scrolling once tab has moved the focus there.
+func TestHelpShowsFocusedPaneKeys(t *testing.T) {
+	m := newTestModel(t, 160, 48)
+	help := view(send(t, m, runeKey('?')))
+	if !strings.Contains(help, "drill into children") || strings.Contains(help, "scroll the years") {
+		t.Errorf("with the tree focused, help shows:\n%s", help)
+	}
+	m = send(t, m, keyTab, runeKey('?'))
+	help = view(m)
+	if !strings.Contains(help, "←/→ scroll the years") || strings.Contains(help, "drill into children") {
+		t.Errorf("with the table focused, help shows:\n%s", help)
+	}
+	// The keys it names do what it says (at 80 columns, where not every
+	// year fits).
+	m = send(t, newTestModel(t, 80, 24), keyTab)
+	before := m.table.yearOffset
+	m = send(t, m, keyLeft)
+	if m.table.yearOffset != before-1 {
+		t.Errorf("← moved the years from %d to %d", before, m.table.yearOffset)
 	}
 }

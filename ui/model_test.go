@@ -404,8 +404,8 @@ func TestLockRefusesShareEdit(t *testing.T) {
 	m = send(t, m, runeKey('e'), keyTab, ctrlU)
 	m = typeText(t, m, "30")
 	m = send(t, m, keyEnter)
-	if !m.Scenario().Equal(locked) || m.overlay != overlayPrompt || !strings.Contains(lastLine(m), "locked") {
-		t.Fatalf("typing a locked share: equal %v, overlay %d, line %q", m.Scenario().Equal(locked), m.overlay, lastLine(m))
+	if !m.Scenario().Equal(locked) || !topIs[*valuePrompt](m) || !strings.Contains(lastLine(m), "locked") {
+		t.Fatalf("typing a locked share: equal %v, top %T, line %q", m.Scenario().Equal(locked), m.top(), lastLine(m))
 	}
 	m = send(t, m, keyEsc)
 
@@ -434,7 +434,7 @@ func TestExactPrompt(t *testing.T) {
 	md := node(t, pathMD)
 	m = selectRow(t, m, md)
 	m = send(t, m, runeKey('e'))
-	if m.overlay != overlayPrompt {
+	if !topIs[*valuePrompt](m) {
 		t.Fatal("e does not open the prompt")
 	}
 	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr: 19.5") {
@@ -449,8 +449,8 @@ func TestExactPrompt(t *testing.T) {
 	if !m.Scenario().Equal(before) {
 		t.Fatal(`"abc" changed the scenario`)
 	}
-	if m.overlay != overlayPrompt || !strings.Contains(lastLine(m), `"abc" is not a number`) {
-		t.Fatalf(`after "abc": overlay %d, line %q`, m.overlay, lastLine(m))
+	if !topIs[*valuePrompt](m) || !strings.Contains(lastLine(m), `"abc" is not a number`) {
+		t.Fatalf(`after "abc": top %T, line %q`, m.top(), lastLine(m))
 	}
 	// Out of range: refused too.
 	m = send(t, m, ctrlU)
@@ -472,7 +472,7 @@ func TestExactPrompt(t *testing.T) {
 	if !m.Scenario().Equal(withGrowth(before, md, 21.5)) {
 		t.Fatal("typing a growth rate changed something else")
 	}
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Fatal("the prompt stays open after a valid value")
 	}
 	if row := treeRow(t, m, "Medical Devices"); row.cagr != "21.5" {
@@ -505,7 +505,7 @@ func TestExactPrompt(t *testing.T) {
 	m = send(t, m, ctrlU)
 	m = typeText(t, m, "5")
 	m = send(t, m, keyEsc)
-	if m.overlay != overlayNone || !m.Scenario().Equal(before) {
+	if m.top() != nil || !m.Scenario().Equal(before) {
 		t.Fatal("esc in the prompt did not cancel")
 	}
 
@@ -727,7 +727,7 @@ func TestQuit(t *testing.T) {
 		t.Fatal("+ while asking to quit did something")
 	}
 	m, cmd = sendCmd(t, m, runeKey('n'))
-	if quits(cmd) || m.overlay != overlayNone || !m.Scenario().Equal(edited) {
+	if quits(cmd) || m.top() != nil || !m.Scenario().Equal(edited) {
 		t.Fatal("n does not keep working")
 	}
 	if strings.Contains(lastLine(m), "Quit?") {

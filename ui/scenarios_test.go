@@ -76,11 +76,11 @@ func headLine(m Model) string { return viewLines(m)[0] }
 // choiceTitles lists the titles of the open chooser.
 func choiceTitles(t testing.TB, m Model) []string {
 	t.Helper()
-	if m.overlay != overlayChooser {
+	if !(topIs[*scenarioPicker](m) || topIs[*menu](m)) {
 		t.Fatalf("no chooser is open:\n%s", view(m))
 	}
 	var out []string
-	for _, it := range m.chooser.list.Items() {
+	for _, it := range topChooser(t, m).list.Items() {
 		out = append(out, it.(choice).title)
 	}
 	return out
@@ -92,7 +92,7 @@ func pick(t testing.TB, m Model, what string, ok func(choice) bool) Model {
 	t.Helper()
 	n := len(choiceTitles(t, m))
 	for range n + 1 {
-		if it, sel := m.chooser.selected(); sel && ok(it) {
+		if it, sel := topChooser(t, m).selected(); sel && ok(it) {
 			return m
 		}
 		m = send(t, m, runeKey('j'))
@@ -116,10 +116,10 @@ func pickPath(t testing.TB, m Model, path string) Model {
 // clearPrompt deletes what the prompt holds, with backspace.
 func clearPrompt(t testing.TB, m Model) Model {
 	t.Helper()
-	for range len([]rune(m.input.Value())) {
+	for range len([]rune(promptValue(t, m))) {
 		m = send(t, m, keyBksp)
 	}
-	if v := m.input.Value(); v != "" {
+	if v := promptValue(t, m); v != "" {
 		t.Fatalf("the prompt still holds %q", v)
 	}
 	return m
@@ -129,7 +129,7 @@ func clearPrompt(t testing.TB, m Model) Model {
 func saveAs(t testing.TB, m Model, name string) Model {
 	t.Helper()
 	m = send(t, m, runeKey('s'))
-	if m.overlay != overlayPrompt || m.inputFor != promptName {
+	if !topIs[*namePrompt](m) {
 		t.Fatalf("s did not ask for a name; the last line is %q", lastLine(m))
 	}
 	m = clearPrompt(t, m)
@@ -192,7 +192,7 @@ func TestSaveScenario(t *testing.T) {
 	edited := m.Scenario()
 
 	m = send(t, m, runeKey('s'))
-	if m.overlay != overlayPrompt || m.inputFor != promptName {
+	if !topIs[*namePrompt](m) {
 		t.Fatalf("s on a built-in scenario did not ask for a name: %q", lastLine(m))
 	}
 	// A built-in's name is not offered: the edited scenario is no longer
@@ -203,7 +203,7 @@ func TestSaveScenario(t *testing.T) {
 	// Typing a built-in's name is refused, and nothing is written.
 	m = typeText(t, m, nameBase)
 	m = send(t, m, keyEnter)
-	if m.overlay != overlayPrompt || !strings.Contains(lastLine(m), "That name is built in") {
+	if !topIs[*namePrompt](m) || !strings.Contains(lastLine(m), "That name is built in") {
 		t.Errorf("saving under a built-in's name: %q", lastLine(m))
 	}
 	if names := folder(t, ws.Dir); len(names) != 0 {
@@ -214,7 +214,7 @@ func TestSaveScenario(t *testing.T) {
 	m = send(t, m, keyEnter)
 
 	path := filepath.Join(ws.Dir, "my-plan.yaml")
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Fatalf("the prompt is still open after enter: %q", lastLine(m))
 	}
 	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"my-plan.yaml"}) {
@@ -241,7 +241,7 @@ func TestSaveScenario(t *testing.T) {
 	m = send(t, m, runeKey('+'))
 	edited = m.Scenario()
 	m = send(t, m, runeKey('s'))
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Fatalf("the second s asked again: %q", lastLine(m))
 	}
 	if sc := loadFile(t, path); !sc.Assumptions.Equal(edited) || sc.Name != "My plan" {
@@ -267,7 +267,7 @@ func TestSaveAsksBeforeReplacing(t *testing.T) {
 	edited := m.Scenario()
 
 	m = saveAs(t, m, "Taken")
-	if m.overlay != overlayConfirm || !strings.Contains(lastLine(m), "y/n") || !strings.Contains(lastLine(m), "exists") {
+	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "y/n") || !strings.Contains(lastLine(m), "exists") {
 		t.Fatalf("saving over taken.yaml did not ask: %q", lastLine(m))
 	}
 	m = send(t, m, runeKey('n'))
@@ -286,7 +286,7 @@ func TestSaveAsksBeforeReplacing(t *testing.T) {
 
 	// The same name under another spelling is the same file.
 	m = saveAs(t, m, "TAKEN")
-	if m.overlay != overlayConfirm {
+	if !topIs[*confirmDialog](m) {
 		t.Fatalf("saving as TAKEN (taken.yaml) did not ask: %q", lastLine(m))
 	}
 	m = send(t, m, runeKey('y'))
@@ -315,7 +315,7 @@ func TestSaveOpenedUnderOtherName(t *testing.T) {
 	m = send(t, m, runeKey('o'))
 	m = pickPath(t, m, variant)
 	m = send(t, m, keyEnter, runeKey('+'), runeKey('s'))
-	if m.overlay == overlayConfirm {
+	if topIs[*confirmDialog](m) {
 		m = send(t, m, runeKey('n'))
 	}
 	if got := string(readFile(t, orig)); got != text {
@@ -347,7 +347,7 @@ func TestOpenScenario(t *testing.T) {
 	// Open a built-in.
 	m = pickTitle(t, m, nameAccel)
 	m = send(t, m, keyEnter)
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Fatalf("enter did not open the scenario: %q", lastLine(m))
 	}
 	if h := headLine(m); !strings.Contains(h, "Scenario: "+nameAccel) || strings.Contains(h, "unsaved") {
@@ -370,7 +370,7 @@ func TestOpenScenario(t *testing.T) {
 	m = send(t, m, runeKey('+'))
 	edited := m.Scenario()
 	m = send(t, m, runeKey('s'))
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Fatalf("s on an opened saved scenario asked: %q", lastLine(m))
 	}
 	if sc := loadFile(t, minePath); !sc.Assumptions.Equal(edited) {
@@ -383,7 +383,7 @@ func TestOpenScenario(t *testing.T) {
 	m = send(t, m, runeKey('o'))
 	m = pickTitle(t, m, nameHeadwd)
 	m = send(t, m, keyEnter)
-	if m.overlay != overlayConfirm || !strings.Contains(lastLine(m), "Unsaved changes to My plan will be lost") ||
+	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "Unsaved changes to My plan will be lost") ||
 		!strings.Contains(lastLine(m), "y/n") {
 		t.Fatalf("opening over unsaved edits did not ask: %q", lastLine(m))
 	}
@@ -429,7 +429,7 @@ func TestOpenRefusesForeign(t *testing.T) {
 			}
 			m = pickPath(t, m, c.path)
 			m = send(t, m, keyEnter)
-			if m.overlay != overlayNone {
+			if m.top() != nil {
 				t.Fatalf("%c on %s: %q", verb, c.title, lastLine(m))
 			}
 			status := lastLine(m)
@@ -471,7 +471,7 @@ func TestNewScenario(t *testing.T) {
 		t.Error("the copy's assumptions differ from the original's")
 	}
 	m = send(t, m, runeKey('s'))
-	if m.overlay != overlayPrompt || !strings.HasPrefix(lastLine(m), "Save scenario as: Copy of "+nameBase) {
+	if !topIs[*namePrompt](m) || !strings.HasPrefix(lastLine(m), "Save scenario as: Copy of "+nameBase) {
 		t.Errorf("s on the new copy: %q", lastLine(m))
 	}
 	m = send(t, m, keyEsc)
@@ -480,7 +480,7 @@ func TestNewScenario(t *testing.T) {
 	m = send(t, m, runeKey('+'), runeKey('n'))
 	m = pickTitle(t, m, "From the dataset's Base")
 	m = send(t, m, keyEnter)
-	if m.overlay == overlayConfirm {
+	if topIs[*confirmDialog](m) {
 		m = send(t, m, runeKey('y'))
 	}
 	if !m.Scenario().Equal(testDS.Base()) || !strings.Contains(headLine(m), "Scenario: New scenario") {
@@ -501,7 +501,7 @@ func TestCopyKeepsUnsavedEdits(t *testing.T) {
 	m = send(t, m, runeKey('n'))
 	m = pickTitle(t, m, "Copy of "+nameBase)
 	m = send(t, m, keyEnter)
-	if m.overlay == overlayConfirm {
+	if topIs[*confirmDialog](m) {
 		if strings.Contains(lastLine(m), "lost") {
 			t.Errorf("copying says the edits will be lost, but the copy keeps them: %q", lastLine(m))
 		}
@@ -514,7 +514,7 @@ func TestCopyKeepsUnsavedEdits(t *testing.T) {
 		t.Errorf("the copy of unsaved edits is not marked unsaved: %q", h)
 	}
 	m, cmd := sendCmd(t, m, runeKey('q'))
-	if quits(cmd) || m.overlay != overlayQuit {
+	if quits(cmd) || !topIs[*quitDialog](m) {
 		t.Error("q on a copy holding unsaved edits quits without asking")
 	}
 }
@@ -739,7 +739,7 @@ func TestCopyTable(t *testing.T) {
 func TestInfo(t *testing.T) {
 	m := newWSModel(t, newWorkspace(t), 80, 24)
 	m = send(t, m, runeKey('i'))
-	if m.overlay != overlayInfo {
+	if !topIs[*infoDialog](m) {
 		t.Fatalf("i opened no report information:\n%s", view(m))
 	}
 	seen := view(m)
@@ -764,7 +764,7 @@ func TestInfo(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyEsc)
-	if m.overlay != overlayNone {
+	if m.top() != nil {
 		t.Error("esc does not close the report information")
 	}
 }
@@ -784,8 +784,8 @@ func TestReadOnlyWorkspace(t *testing.T) {
 			m = send(t, m, runeKey('+'))
 			edited := m.Scenario()
 			m = send(t, m, runeKey('s'))
-			if m.overlay != overlayNone || !strings.Contains(lastLine(m), "saving is off") {
-				t.Errorf("s in a read-only session: overlay %d, %q", m.overlay, lastLine(m))
+			if m.top() != nil || !strings.Contains(lastLine(m), "saving is off") {
+				t.Errorf("s in a read-only session: top %T, %q", m.top(), lastLine(m))
 			}
 			// The export menu offers only what works here, and says why.
 			m = send(t, m, runeKey('x'))
@@ -890,12 +890,12 @@ func TestQuestionsFit(t *testing.T) {
 	m = send(t, m, keyEnter, runeKey('+'), runeKey('o'))
 	m = pickTitle(t, m, nameHeadwd)
 	m = send(t, m, keyEnter)
-	if m.overlay != overlayConfirm || !strings.HasSuffix(lastLine(m), " y/n") || !strings.HasPrefix(lastLine(m), "Unsaved changes to") {
+	if !topIs[*confirmDialog](m) || !strings.HasSuffix(lastLine(m), " y/n") || !strings.HasPrefix(lastLine(m), "Unsaved changes to") {
 		t.Errorf("opening over unsaved edits asks %q; want the question ending in y/n", lastLine(m))
 	}
 	m = send(t, m, runeKey('n'))
 	m = saveAs(t, m, long)
-	if m.overlay != overlayConfirm || !strings.HasSuffix(lastLine(m), " y/n") || !strings.Contains(lastLine(m), "a-scenario-with") {
+	if !topIs[*confirmDialog](m) || !strings.HasSuffix(lastLine(m), " y/n") || !strings.Contains(lastLine(m), "a-scenario-with") {
 		t.Errorf("saving over an existing file asks %q; want its name and y/n", lastLine(m))
 	}
 }

@@ -2,25 +2,16 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// statusKind colours the status message.
-type statusKind int
-
-const (
-	statusInfo statusKind = iota
-	statusError
-)
-
-// status is the bottom line: the last message on the left, short help on
-// the right.
+// status is the bottom line: the last message (common's status) on the
+// left, short help on the right.
 type status struct {
 	c     *common
 	width int
-	msg   string
-	kind  statusKind
 	help  help.Model
 	// shortHelp caches the help line: it styles every key through
 	// lipgloss, a quarter of a frame, yet only changes with the room it
@@ -34,6 +25,7 @@ type helpLine struct {
 	room      int
 	styles    *Styles
 	following bool
+	paneKey   string
 	out       string
 }
 
@@ -48,38 +40,35 @@ func (s *status) SetSize(w int) {
 	s.help.SetWidth(w)
 }
 
-func (s *status) info(msg string)  { s.msg, s.kind = msg, statusInfo }
-func (s *status) error(msg string) { s.msg, s.kind = msg, statusError }
-func (s *status) clear()           { s.msg = "" }
-
 // View renders the message and as much short help as fits beside it;
-// following is a viewer following a presenter, who has fewer keys.
-func (s *status) View(following bool) string {
+// following is a viewer following a presenter, who has fewer keys;
+// paneKey is the focused pane's own key.
+func (s *status) View(following bool, paneKey key.Binding) string {
 	st := s.c.styles
 	msg := ""
-	if s.msg != "" {
+	if cur := s.c.status; cur.msg != "" {
 		style := st.Accent
-		if s.kind == statusError {
+		if cur.err {
 			style = st.Error
 		}
-		msg = style.Render(ansi.Truncate(clean(s.msg), s.width, "…"))
+		msg = style.Render(ansi.Truncate(clean(cur.msg), s.width, "…"))
 	}
 	room := s.width - lipgloss.Width(msg) - 2
 	if room < 20 {
 		return msg
 	}
 	// The key bindings never change within a session; room and palette do.
-	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.following != following {
+	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.following != following || hl.paneKey != paneKey.Help().Key {
 		s.help.SetWidth(room)
 		s.help.Styles = st.help()
-		keys := s.c.keys.ShortHelp()
+		keys := s.c.keys.ShortHelp(paneKey)
 		if following {
 			keys = s.c.keys.FollowingHelp()
 		}
 		// bubbles' help can overrun its width by one item when its
 		// ellipsis does not fit; cut it so that it never runs into the
 		// message.
-		*hl = helpLine{room: room, styles: st, following: following, out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
+		*hl = helpLine{room: room, styles: st, following: following, paneKey: paneKey.Help().Key, out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
 	}
 	hv := s.shortHelp.out
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)

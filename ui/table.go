@@ -46,20 +46,31 @@ func (y *yearTable) SetSize(w, h int) {
 	y.refresh()
 }
 
-// Update scrolls the year columns when the table has focus.
+// Update moves through the rows and scrolls the year columns when the
+// table has focus.
 func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return y, nil
 	}
-	switch {
-	case key.Matches(k, y.c.keys.Back):
+	switch keys := y.c.keys; {
+	case key.Matches(k, keys.Up):
+		y.c.moveCursor(-1)
+	case key.Matches(k, keys.Down):
+		y.c.moveCursor(1)
+	case key.Matches(k, keys.EarlierYears):
 		y.yearOffset = max(y.yearOffset-1, 0)
-	case key.Matches(k, y.c.keys.Drill):
+	case key.Matches(k, keys.LaterYears):
 		y.yearOffset = min(y.yearOffset+1, max(y.c.res.Years-y.yearCols, 0))
 	}
 	y.refresh()
 	return y, nil
+}
+
+// Bindings are the table's keys, for the help.
+func (y *yearTable) Bindings() []key.Binding {
+	k := y.c.keys
+	return []key.Binding{k.Up, k.Down, k.EarlierYears}
 }
 
 // diffCell is a compare-mode cell: A − B in US$ bn and in % of B.

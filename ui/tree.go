@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"iomt/model"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
 )
 
 // tree lists the segments of the selected dimension at the current level,
@@ -21,6 +24,36 @@ func newTree(c *common) tree { return tree{c: c} }
 
 // SetSize sets the outer size of the pane.
 func (t *tree) SetSize(w, h int) { t.width, t.height = w, h }
+
+// Update moves through the rows: up and down, into a segment's
+// sub-segments and back out.
+func (t tree) Update(msg tea.Msg) (tree, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return t, nil
+	}
+	c := t.c
+	switch {
+	case key.Matches(k, c.keys.Up):
+		c.moveCursor(-1)
+	case key.Matches(k, c.keys.Down):
+		c.moveCursor(1)
+	case key.Matches(k, c.keys.Drill):
+		if !c.drill() {
+			c.info(c.nodeName(c.selected()) + " has no sub-segments.")
+		}
+	case key.Matches(k, c.keys.Back):
+		c.back()
+	}
+	t.scroll()
+	return t, nil
+}
+
+// Bindings are the tree's keys, for the help.
+func (t *tree) Bindings() []key.Binding {
+	k := t.c.keys
+	return []key.Binding{k.Up, k.Down, k.Drill, k.Back}
+}
 
 const (
 	treeShareW = 7

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
+)
+
+// infoDialog is the report information (i): source, reported figures,
+// context and which numbers are estimates, in a scrolling viewport. The
+// text is wrapped to the width it has, again on every resize.
+type infoDialog struct {
+	c             *common
+	vp            viewport.Model
+	width, height int
+}
+
+func newInfoDialog(c *common) *infoDialog { return &infoDialog{c: c} }
+
+func (d *infoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if key.Matches(k, d.c.keys.Cancel, d.c.keys.Info, d.c.keys.Quit) {
+			return done(nil), nil
+		}
+	}
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+// SetSize rewraps the text to the new width, keeping the scroll position
+// as near as the new wrapping allows.
+func (d *infoDialog) SetSize(w, h int) {
+	d.width, d.height = w, h
+	off := d.vp.YOffset()
+	d.vp.SetWidth(w - 2)
+	d.vp.SetHeight(h - 2)
+	d.vp.SetContent(infoText(d.c, w-4))
+	d.vp.SetYOffset(off)
+}
+
+func (d *infoDialog) Placement() placement { return placeBody }
+
+func (d *infoDialog) Bindings() []key.Binding {
+	return []key.Binding{d.c.keys.Up, d.c.keys.Down, d.c.keys.Cancel}
+}
+
+func (d *infoDialog) View() string {
+	return pane(d.c.styles, true, "Report information · ↑↓ scroll · esc close", d.vp.View(), d.width, d.height)
+}
+
+// infoText is the report information wrapped at w columns; "" when the
+// dataset has none to give.
+func infoText(c *common, w int) string {
+	s := c.styles
+	ds := c.ds
+	var b strings.Builder
+	w = max(w, 20)
+	para := func(text string) {
+		b.WriteString(wrap(clean(text), w, ""))
+		b.WriteString("\n")
+	}
+	item := func(mark, text string) {
+		b.WriteString(wrap(mark+" "+clean(text), w, "  "))
+		b.WriteString("\n")
+	}
+	head := func(text string) { b.WriteString("\n" + s.Title.Render(text) + "\n") }
+	b.WriteString(s.Title.Render(clean(ds.Market)) + "\n")
+	para("Source: " + ds.Source)
+	para(fmt.Sprintf("Base year %d, forecast to %d; values in %s %s.", ds.BaseYear, ds.EndYear, ds.Currency, ds.Unit))
+	if ds.Context.Summary != "" {
+		para(ds.Context.Summary)
+	}
+	head("Figures the report states")
+	base := ds.Base()
+	estimates := 0
+	for n := range ds.Nodes {
+		node := &ds.Nodes[n]
+		for _, f := range figuresOf(node, n) {
+			if !node.IsReported(f) {
+				estimates++
+				continue
+			}
+			var v string
+			switch f {
+			case model.FieldValue:
+				v = fmt.Sprintf("%s %g bn in %d", ds.Currency, node.InputValueBn, ds.BaseYear)
+			case model.FieldShare:
+				v = fmt.Sprintf("%g %% share in %d", base.Share[n], ds.BaseYear)
+			case model.FieldCAGR:
+				v = fmt.Sprintf("CAGR %g %%", base.Growth[n])
+			}
+			item("*", node.Path+": "+v)
+		}
+	}
+	para(fmt.Sprintf("Every other figure (%d base-year shares, values and growth rates) is an estimate, with a one-line rationale in the dataset; exports mark which is which.", estimates))
+	list := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		head(title)
+		for _, it := range items {
+			item("•", it)
+		}
+	}
+	list("Market drivers", ds.Context.Drivers)
+	list("Challenges", ds.Context.Challenges)
+	list("Opportunities", ds.Context.Opportunities)
+	list("Key players", ds.Context.KeyPlayers)
+	if c.description != "" {
+		head("This scenario: " + clean(c.scenario))
+		para(c.description)
+	}
+	return b.String()
+}
+
+// figuresOf lists the figures a node carries in the dataset: the total its
+// value and rate, a segment its share (or base value) and rate.
+func figuresOf(node *model.Node, n int) []string {
+	switch {
+	case n == 0:
+		return []string{model.FieldValue, model.FieldCAGR}
+	case node.InputValueBn == node.InputValueBn: // given as a value, not NaN
+		return []string{model.FieldValue, model.FieldCAGR}
+	}
+	return []string{model.FieldShare, model.FieldCAGR}
+}
+
+// wrap breaks text into lines of at most w columns at spaces, indenting
+// continuation lines by indent.
+func wrap(text string, w int, indent string) string {
+	var out strings.Builder
+	col := 0
+	for i, word := range strings.Fields(text) {
+		ww := ansi.StringWidth(word)
+		switch {
+		case i == 0:
+		case col+1+ww > w:
+			out.WriteString("\n" + indent)
+			col = len(indent)
+		default:
+			out.WriteByte(' ')
+			col++
+		}
+		out.WriteString(word)
+		col += ww
+	}
+	return out.String()
+}

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/model"
+)
+
+// menuMsg reports the action chosen in a menu.
+type menuMsg struct {
+	purpose purpose
+	action  int
+}
+
+// menu is a short list of actions: the new-scenario menu (n) and the
+// export menu (x).
+type menu struct {
+	chooser
+	purpose purpose
+}
+
+func (d *menu) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		picked, closed, cmd := d.key(k)
+		switch {
+		case closed:
+			return done(statusMsg{text: "Closed."}), nil
+		case picked != nil:
+			return done(menuMsg{purpose: d.purpose, action: picked.action}), nil
+		}
+		return d, cmd
+	}
+	var cmd tea.Cmd
+	d.chooser, cmd = d.chooser.Update(msg)
+	return d, cmd
+}
+
+func (d *menu) Placement() placement    { return placeBody }
+func (d *menu) Bindings() []key.Binding { return d.chooser.Bindings() }
+
+// newScenarioMenu offers a new scenario from the dataset or as a copy.
+func newScenarioMenu(c *common) *menu {
+	items := []choice{
+		{title: "From the dataset's Base", desc: "every figure as the dataset has it", action: actNewFromBase},
+		{title: "Copy of " + clean(c.scenario), desc: "the current assumptions, under a new name", action: actNewCopy},
+	}
+	return &menu{chooser: newChooser(c, "New scenario", items, false), purpose: chooseNew}
+}
+
+// newExportMenu offers the files the session can write, and the copy of
+// the table to the clipboard, which works everywhere.
+func newExportMenu(c *common) *menu {
+	title := "Export " + clean(c.scenario)
+	copyTable := choice{title: "Copy table as CSV", desc: "the table on screen, to the clipboard (OSC 52: works over SSH)", action: actCopyTable}
+	items := []choice{copyTable}
+	if c.ws.Dir == "" {
+		// Offering files that cannot be written would only lead to a
+		// refusal: say so once, in the title.
+		title += " · this session cannot write files"
+	} else {
+		where := " into " + c.ws.ShowDir()
+		slug := model.Slug(c.scenario)
+		items = []choice{
+			{title: "CSV file", desc: slug + ".csv" + where, action: actExportCSV},
+			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
+			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
+			copyTable,
+		}
+	}
+	return &menu{chooser: newChooser(c, title, items, false), purpose: chooseExport}
+}

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
+)
+
+// saveAsMsg asks the root to save the scenario under a name; the name
+// prompt reports it.
+type saveAsMsg struct{ name string }
+
+// namePrompt asks for the scenario's name before its first save, on the
+// status line.
+type namePrompt struct {
+	c     *common
+	input textinput.Model
+	width int
+}
+
+func newNamePrompt(c *common, width int) (*namePrompt, tea.Cmd) {
+	// Names may be as long as the model allows, counted the same way
+	// (characters); a shorter limit would cut a longer name while it is
+	// typed, without a word.
+	d := &namePrompt{c: c, input: newInput(c, model.MaxNameLen), width: width}
+	d.input.Prompt = "Save scenario as: "
+	// Width first: SetValue scrolls the text to fit the width it has.
+	d.input.SetWidth(max(width/3, 24))
+	// A built-in's name would pass edited assumptions off as, say, the
+	// report itself: offer it only for the user's own scenarios.
+	name := c.scenario
+	if c.isBuiltinName(name) {
+		name = ""
+		d.input.Placeholder = "a name of your own" // fits the prompt at 80 columns
+	}
+	d.input.SetValue(name)
+	d.input.CursorEnd()
+	c.clearStatus()
+	return d, d.input.Focus()
+}
+
+func (d *namePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, d.c.keys.Cancel):
+			return done(statusMsg{text: "Cancelled."}), nil
+		case key.Matches(k, d.c.keys.Confirm):
+			return done(saveAsMsg{name: d.input.Value()}), nil
+		}
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(k)
+		d.c.clearStatus()
+		return d, cmd
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	return d, cmd
+}
+
+func (d *namePrompt) SetSize(w, _ int) {
+	d.width = w
+	d.input.SetWidth(max(w/3, 24))
+}
+
+func (d *namePrompt) Placement() placement { return placeLine }
+func (d *namePrompt) Bindings() []key.Binding {
+	return []key.Binding{d.c.keys.Confirm, d.c.keys.Cancel}
+}
+func (d *namePrompt) setStyles(s *Styles) { d.input.SetStyles(s.input()) }
+
+func (d *namePrompt) View() string {
+	s := d.c.styles
+	line := d.input.View()
+	if st := d.c.status; st.err && st.msg != "" {
+		line += "  " + s.Error.Render(clean(st.msg))
+	} else {
+		line += "  " + s.Muted.Render("enter saves · esc cancels")
+	}
+	return ansi.Truncate(line, d.width, "…")
+}

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/model"
+)
+
+// pickedMsg reports the scenario chosen in a picker.
+type pickedMsg struct {
+	purpose purpose
+	entry   model.Entry
+}
+
+// listedMsg carries a listing of the workspace to the picker that asked
+// for it (gen tells it from a listing for an earlier picker).
+type listedMsg struct {
+	gen     int
+	entries []model.Entry
+	err     error
+}
+
+// scenarioPicker lists the built-in and saved scenarios, to open one or
+// compare with one. It opens at once and fills in when the listing
+// (read in a command, not in Update) arrives.
+type scenarioPicker struct {
+	chooser
+	purpose purpose
+	gen     int
+	loaded  bool
+}
+
+func newScenarioPicker(c *common, p purpose, gen int) *scenarioPicker {
+	title := "Open a scenario"
+	if p == chooseCompare {
+		title = "Compare " + clean(c.scenario) + " with"
+	}
+	return &scenarioPicker{chooser: newChooser(c, title, nil, true), purpose: p, gen: gen}
+}
+
+func (d *scenarioPicker) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	switch msg := msg.(type) {
+	case listedMsg:
+		if msg.gen != d.gen {
+			return d, nil // for an earlier picker
+		}
+		return d.fill(msg)
+	case tea.KeyPressMsg:
+		picked, closed, cmd := d.key(msg)
+		switch {
+		case closed:
+			return done(statusMsg{text: "Closed."}), nil
+		case picked != nil:
+			return done(pickedMsg{purpose: d.purpose, entry: *picked.entry}), nil
+		}
+		return d, cmd
+	}
+	var cmd tea.Cmd
+	d.chooser, cmd = d.chooser.Update(msg)
+	return d, cmd
+}
+
+// fill shows the listing; with nothing to list, the picker closes and
+// says how to make a scenario.
+func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
+	d.loaded = true
+	if len(msg.entries) == 0 {
+		return done(statusMsg{text: "No scenarios yet: save one with s.", err: true}), nil
+	}
+	if msg.err != nil {
+		d.c.error(firstLine(msg.err))
+	}
+	d.setItems(scenarioChoices(d.c, msg.entries))
+	return d, nil
+}
+
+func (d *scenarioPicker) Placement() placement    { return placeBody }
+func (d *scenarioPicker) Bindings() []key.Binding { return d.chooser.Bindings() }
+
+func (d *scenarioPicker) View() string {
+	if !d.loaded {
+		return pane(d.c.styles, true, d.title, "Reading the workspace…", d.width, d.height)
+	}
+	return d.chooser.View()
+}
+
+// scenarioChoices lists scenarios for a picker, each with where it comes
+// from and, when it cannot be used here, why.
+func scenarioChoices(c *common, entries []model.Entry) []choice {
+	out := make([]choice, 0, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		desc := clean(e.Description)
+		where := "built in"
+		if !e.Builtin {
+			// A file name in a shared folder is not to be trusted either.
+			where = clean(c.ws.Show(e.Path))
+		}
+		if desc == "" {
+			desc = where
+		} else {
+			desc = where + " · " + desc
+		}
+		ch := choice{title: clean(e.Name), desc: desc, entry: e}
+		switch {
+		case e.Err != nil:
+			ch.refused = firstLine(e.Err)
+		case e.Dataset != "" && e.Dataset != c.ds.Market:
+			ch.refused = "made for the market " + strconv.Quote(e.Dataset)
+		}
+		out = append(out, ch)
+	}
+	return out
+}

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// quitDialog asks before quitting with unsaved changes; y (or ctrl+c
+// again) quits, n keeps working.
+type quitDialog struct {
+	c     *common
+	width int
+}
+
+func newQuitDialog(c *common, width int) *quitDialog { return &quitDialog{c: c, width: width} }
+
+func (d *quitDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	switch {
+	case !ok:
+	case key.Matches(k, d.c.keys.Yes, d.c.keys.ForceQuit):
+		return done(quitMsg{}), nil
+	case key.Matches(k, d.c.keys.No):
+		return done(statusMsg{text: "Kept working."}), nil
+	}
+	return d, nil
+}
+
+func (d *quitDialog) SetSize(w, _ int)        { d.width = w }
+func (d *quitDialog) Placement() placement    { return placeLine }
+func (d *quitDialog) Bindings() []key.Binding { return []key.Binding{d.c.keys.Yes, d.c.keys.No} }
+
+func (d *quitDialog) View() string {
+	return ansi.Truncate(d.c.styles.Error.Render("Unsaved changes to "+clean(d.c.scenario)+" will be lost. Quit? y/n"), d.width, "…")
+}

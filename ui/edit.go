@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+
+	"iomt/model"
+)
+
+// The edits a user makes, on the shared state. Every change of the
+// assumptions goes through apply, so undo and redo stay exact; each
+// reports on the status line what it did or why it was refused.
+
+// apply performs one edit through the history; a refused edit leaves
+// everything as it was and says why.
+func (c *common) apply(e model.Edit, done string) bool {
+	if err := c.hist.Do(e); err != nil {
+		c.error("Refused: " + err.Error())
+		return false
+	}
+	c.edited(done)
+	return true
+}
+
+// edited re-projects and reports after any change of assumptions.
+func (c *common) edited(msg string) {
+	c.reproject()
+	c.info(msg)
+}
+
+func (c *common) undo() {
+	if c.hist.Undo() {
+		c.edited("Undone.")
+	} else {
+		c.error("Nothing to undo.")
+	}
+}
+
+func (c *common) redo() {
+	if c.hist.Redo() {
+		c.edited("Redone.")
+	} else {
+		c.error("Nothing to redo.")
+	}
+}
+
+func (c *common) resetRow() {
+	n := c.selected()
+	c.apply(model.Edit{Kind: model.ResetNode, Node: n}, "Reset "+c.nodeName(n)+".")
+}
+
+func (c *common) resetAll() {
+	c.apply(model.Edit{Kind: model.ResetAll}, "Reset the scenario to "+c.scenario+".")
+}
+
+func (c *common) nudgeGrowth(d float64) {
+	n := c.selected()
+	a := c.assumptions()
+	if n == 0 && a.Mode == model.BottomUp {
+		c.error("In bottom-up mode the total is the sum of " + c.ds.Dims[a.Driver].Name + "; change its segments instead.")
+		return
+	}
+	c.setGrowth(n, a.Growth[n]+d)
+}
+
+func (c *common) setGrowth(n int, v float64) bool {
+	v = math.Round(v*1e6) / 1e6 // keep 18.5+0.5+0.5 from drifting to 19.499999…
+	if !c.apply(model.Edit{Kind: model.SetGrowth, Node: n, Value: v}, "") {
+		return false
+	}
+	last := c.res.Years - 1
+	what := c.nodeName(n) + " growth"
+	if n == 0 {
+		what = "Market CAGR"
+	}
+	c.info(fmt.Sprintf("%s %s %% a year (realised %s %% %d–%d).", what, fmtNum(v, 1),
+		fmtNum(c.res.CAGR(n, 0, last), 2), c.res.BaseYear, c.res.Year(last)))
+	return true
+}
+
+func (c *common) nudgeShare(d float64) {
+	n := c.selected()
+	if n == c.parent[c.dim] {
+		c.error("Select a segment: the " + c.nodeName(n) + " row is 100 % of itself here.")
+		return
+	}
+	c.setShare(n, c.assumptions().Share[n]+d)
+}
+
+func (c *common) setShare(n int, v float64) bool {
+	v = math.Round(v*1e6) / 1e6
+	if !c.apply(model.Edit{Kind: model.SetShare, Node: n, Value: v}, "") {
+		return false
+	}
+	c.info(fmt.Sprintf("%s share %s %% in %d; unlocked siblings rebalanced.", c.nodeName(n), fmtNum(v, 2), c.res.BaseYear))
+	return true
+}
+
+func (c *common) toggleLock() {
+	n := c.selected()
+	if n == c.parent[c.dim] {
+		c.error("Select a segment to lock its share.")
+		return
+	}
+	lock := !c.assumptions().Locked[n]
+	msg := c.nodeName(n) + " share unlocked."
+	if lock {
+		msg = c.nodeName(n) + " share locked: rebalancing leaves it alone."
+	}
+	c.apply(model.Edit{Kind: model.SetLock, Node: n, Lock: lock}, msg)
+}
+
+func (c *common) toggleMode() {
+	a := c.assumptions()
+	e := model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: c.dim}
+	msg := "Bottom-up: " + c.ds.Dims[c.dim].Name + " segments grow at their own rates; the total is their sum."
+	if a.Mode == model.BottomUp && a.Driver == c.dim {
+		e = model.Edit{Kind: model.SetMode, Mode: model.TopDown, Driver: a.Driver}
+		msg = "Top-down: the total grows at the market CAGR and segments split it."
+	}
+	c.apply(e, msg)
+}
+
+func (c *common) cycleMetric() {
+	c.metric = (c.metric + 1) % metricCount
+	c.info("Chart and table show " + c.metricLabel() + ".")
+}
+
+func (c *common) selectTab(i int) {
+	if i < 0 || i >= len(c.ds.Dims) {
+		return
+	}
+	c.dim = i
+	c.info(c.ds.Dims[i].Name + ".")
+}

@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/export"
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// The dashboard's file work runs in commands, never in Update: a slow or
+// hung disk (a network folder, a FIFO in the workspace) must not freeze
+// the screen. Each command works on copies (a scenario, a clone of the
+// assumptions) and reports with a message that the root acts on.
+
+// listCmd lists the workspace for the picker of generation gen.
+func listCmd(ws *model.Workspace, gen int) tea.Cmd {
+	return func() tea.Msg {
+		entries, err := ws.List()
+		return listedMsg{gen: gen, entries: entries, err: err}
+	}
+}
+
+// openedMsg is a scenario read for opening or comparing.
+type openedMsg struct {
+	purpose purpose
+	sc      *model.Scenario
+	path    string // "" for a built-in, which is saved under a name of its own
+	err     error
+}
+
+// openCmd resolves a listed scenario against the dataset.
+func openCmd(ds *model.Dataset, e model.Entry, p purpose) tea.Cmd {
+	return func() tea.Msg {
+		sc, err := e.Open(ds)
+		path := e.Path
+		if e.Builtin {
+			path = ""
+		}
+		return openedMsg{purpose: p, sc: sc, path: path, err: err}
+	}
+}
+
+// saveCheckedMsg says whether a save would replace another scenario's
+// file, which is asked about first.
+type saveCheckedMsg struct {
+	sc       *model.Scenario
+	path     string
+	loads    int
+	replaces bool
+}
+
+// checkSaveCmd looks whether path exists; saving over the file of the
+// scenario being saved (savedPath) replaces nothing.
+func checkSaveCmd(sc *model.Scenario, path, savedPath string, loads int) tea.Cmd {
+	return func() tea.Msg {
+		_, err := os.Stat(path)
+		return saveCheckedMsg{sc: sc, path: path, loads: loads, replaces: err == nil && path != savedPath}
+	}
+}
+
+// writeMsg asks the root to write a scenario (after the user agreed to
+// replace a file).
+type writeMsg struct {
+	sc    *model.Scenario
+	path  string
+	loads int
+}
+
+// savedMsg reports a save: where it went, or why it failed.
+type savedMsg struct {
+	sc    *model.Scenario
+	path  string // the file written
+	loads int    // which loaded scenario it was
+	err   error
+}
+
+// writeCmd saves sc into the workspace, atomically, keeping a backup.
+func writeCmd(ws *model.Workspace, ds *model.Dataset, sc *model.Scenario, loads int) tea.Cmd {
+	return func() tea.Msg {
+		path, err := ws.Save(ds, sc)
+		return savedMsg{sc: sc, path: path, loads: loads, err: err}
+	}
+}
+
+// exportedMsg reports an export to a file.
+type exportedMsg struct {
+	name, path string
+	err        error
+}
+
+// exportJob is what an export writes: the scenario's assumptions (and
+// those of the compared one) are copies, projected afresh in the command,
+// so it shares nothing with the screen that Update keeps changing.
+type exportJob struct {
+	ds          *model.Dataset
+	ws          *model.Workspace
+	name        string
+	a           model.Assumptions
+	compareName string
+	compare     *model.Assumptions
+	format, ext string
+}
+
+func exportCmd(j exportJob) tea.Cmd {
+	return func() tea.Msg {
+		in := export.Input{Dataset: j.ds, Scenario: j.name, Assumptions: &j.a, Result: forecast.Project(j.ds, &j.a)}
+		if j.compare != nil {
+			in.Compare = &export.Comparison{Scenario: j.compareName, Result: forecast.Project(j.ds, j.compare)}
+		}
+		if err := os.MkdirAll(j.ws.Dir, 0o755); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return exportedMsg{name: j.name, err: err}
+		}
+		path := filepath.Join(j.ws.Dir, model.Slug(j.name)+j.ext)
+		err := model.WriteFileAtomic(path, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
+		return exportedMsg{name: j.name, path: path, err: err}
+	}
+}
