@@ -277,15 +277,6 @@ func (s *Server) Serve(ln net.Listener) error {
 	return err
 }
 
-// ListenAndServe listens on the configured address.
-func (s *Server) ListenAndServe() error {
-	ln, err := net.Listen("tcp", s.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", s.cfg.Listen, err)
-	}
-	return s.Serve(ln)
-}
-
 // isClosing reports whether Shutdown has begun.
 func (s *Server) isClosing() bool {
 	s.mu.Lock()

@@ -27,9 +27,6 @@ func newHeader(c *common) header { return header{c: c} }
 // SetSize sets the header's width; it is always two lines high.
 func (h *header) SetSize(w int) { h.width = w }
 
-// height is the number of lines the header takes.
-func (h *header) height() int { return 2 }
-
 // View renders the title line and the tab line.
 func (h *header) View() string {
 	c, s := h.c, h.c.styles

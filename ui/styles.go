@@ -12,7 +12,7 @@ import (
 
 // palette is the small set of semantic colours everything is drawn with.
 type palette struct {
-	text, muted, accent, border, selBg, selFg, good, bad color.Color
+	text, muted, accent, border, selBg, selFg, bad color.Color
 	// series are xterm-256 colour numbers for asciigraph, which writes its
 	// own escape codes rather than taking lipgloss colours.
 	series []asciigraph.AnsiColor
@@ -22,7 +22,7 @@ func darkPalette() palette {
 	return palette{
 		text: lipgloss.Color("#E6E6E6"), muted: lipgloss.Color("#8A8F98"), accent: lipgloss.Color("#7AB8FF"),
 		border: lipgloss.Color("#4A5060"), selBg: lipgloss.Color("#2F4A6B"), selFg: lipgloss.Color("#FFFFFF"),
-		good: lipgloss.Color("#7BD88F"), bad: lipgloss.Color("#FF7A7A"),
+		bad: lipgloss.Color("#FF7A7A"),
 		series: []asciigraph.AnsiColor{asciigraph.DodgerBlue, asciigraph.Orange, asciigraph.LimeGreen,
 			asciigraph.HotPink, asciigraph.Gold, asciigraph.MediumPurple, asciigraph.Turquoise, asciigraph.Salmon},
 	}
@@ -32,7 +32,7 @@ func lightPalette() palette {
 	return palette{
 		text: lipgloss.Color("#1E1E1E"), muted: lipgloss.Color("#6B7078"), accent: lipgloss.Color("#0B5CAD"),
 		border: lipgloss.Color("#A0A6B0"), selBg: lipgloss.Color("#CFE3FA"), selFg: lipgloss.Color("#000000"),
-		good: lipgloss.Color("#1D7A35"), bad: lipgloss.Color("#B3261E"),
+		bad: lipgloss.Color("#B3261E"),
 		series: []asciigraph.AnsiColor{asciigraph.Blue, asciigraph.DarkOrange, asciigraph.Green,
 			asciigraph.DeepPink, asciigraph.DarkGoldenrod, asciigraph.Purple, asciigraph.Teal, asciigraph.Brown},
 	}
@@ -43,11 +43,11 @@ type Styles struct {
 	noColor bool
 	pal     palette
 
-	Title, Muted, Accent, Good, Bad, Error lipgloss.Style
-	Tab, ActiveTab                         lipgloss.Style
-	Border, FocusBorder                    lipgloss.Style
-	PaneTitle                              lipgloss.Style
-	Header, Row, Selected, Total           lipgloss.Style
+	Title, Muted, Accent, Bad, Error lipgloss.Style
+	Tab, ActiveTab                   lipgloss.Style
+	Border, FocusBorder              lipgloss.Style
+	PaneTitle                        lipgloss.Style
+	Header, Row, Selected, Total     lipgloss.Style
 }
 
 // newStyles builds the styles for a dark or light background. With
@@ -68,7 +68,6 @@ func newStyles(dark, noColor bool) *Styles {
 	s.Title = fg(p.accent).Bold(true)
 	s.Muted = fg(p.muted)
 	s.Accent = fg(p.accent)
-	s.Good = fg(p.good)
 	s.Bad = fg(p.bad)
 	s.Error = fg(p.bad).Bold(true)
 	s.Tab = fg(p.muted).Padding(0, 1)
