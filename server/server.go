@@ -424,8 +424,10 @@ func (s *Server) handle(sess ssh.Session) {
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	var lastKey atomic.Int64
-	lastKey.Store(time.Now().UnixNano())
+	var me *session
+	dog := newWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout,
+		func(text string) { me.p.Send(ui.NoticeMsg{Text: text}) },
+		func(reason string) { me.reason.Store(reason); me.p.Quit() })
 	// Window sizes come from our channel wrapper (see sessionChannel).
 	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)
 	p := tea.NewProgram(m,
@@ -435,7 +437,7 @@ func (s *Server) handle(sess ssh.Session) {
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 			switch msg.(type) {
 			case tea.KeyPressMsg:
-				lastKey.Store(time.Now().UnixNano())
+				dog.key()
 			case tea.WindowSizeMsg:
 				// The latest size the client sent wins: the program's own
 				// initial size (from the pty request) may reach the model
@@ -451,7 +453,7 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
-	me := &session{p: p}
+	me = &session{p: p}
 	s.mu.Lock()
 	s.sessions[me] = struct{}{}
 	closing := s.closing
@@ -504,47 +506,8 @@ func (s *Server) handle(sess ssh.Session) {
 			}
 		}()
 	}
-	// The library's idle timeout counts our own screen updates as
-	// activity, so a live chart would never idle out: count keypresses.
-	if idle := s.cfg.IdleTimeout; idle > 0 {
-		go func() {
-			tick := time.NewTicker(min(idle/8, time.Second))
-			defer tick.Stop()
-			// Warn a while before closing: an audience that only watches
-			// presses no keys, and one key keeps the session.
-			lead := min(time.Minute, idle/4)
-			warnedFor := int64(0) // the keypress time warned about
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case now := <-tick.C:
-					last := lastKey.Load()
-					quiet := now.Sub(time.Unix(0, last))
-					switch {
-					case quiet >= idle:
-						me.reason.Store(fmt.Sprintf("no key pressed for %s; session closed.", idle))
-						p.Quit()
-						return
-					case quiet >= idle-lead && warnedFor != last:
-						warnedFor = last
-						p.Send(ui.NoticeMsg{Text: fmt.Sprintf("No key pressed for a while: this session closes in %s unless you press a key.", roughly(idle-quiet))})
-					}
-				}
-			}
-		}()
-	}
-	if limit := s.cfg.MaxTimeout; limit > 0 {
-		lead := min(time.Minute, limit/4)
-		warn := time.AfterFunc(limit-lead, func() {
-			p.Send(ui.NoticeMsg{Text: fmt.Sprintf("Sessions last at most %s: this one ends in %s.", limit, roughly(lead))})
-		})
-		defer warn.Stop()
-		timer := time.AfterFunc(limit, func() {
-			me.reason.Store(fmt.Sprintf("sessions last at most %s; session closed.", limit))
-			p.Quit()
-		})
-		defer timer.Stop()
+	if s.cfg.IdleTimeout > 0 || s.cfg.MaxTimeout > 0 {
+		go dog.run(ctx)
 	}
 
 	_, err = p.Run()
@@ -558,15 +521,6 @@ func (s *Server) handle(sess ssh.Session) {
 	reason, _ := me.reason.Load().(string)
 	logger.Info("session end", "duration", time.Since(start).Round(time.Millisecond), "reason", cmp.Or(reason, "the user quit or disconnected"))
 	_ = sess.Exit(0)
-}
-
-// roughly rounds a duration for a person: to the second, or to the
-// millisecond below one.
-func roughly(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
-	}
-	return d.Round(time.Millisecond)
 }
 
 func authKind(key ssh.PublicKey) string {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -184,27 +183,23 @@ func waitSessions(t *testing.T, ts *testServer, n int) {
 	}
 }
 
-// TestIdleTimeout: a session that gets no keys is closed after the idle
-// timeout although its screen keeps changing (a window change every 50 ms
-// redraws it); a session that presses keys stays open meanwhile.
+// TestIdleTimeout: a session that gets no keys is warned, then closed
+// after the idle timeout with a line saying why, although its screen
+// keeps changing (a window change every 50 ms redraws it): only keys
+// count. The timings themselves are tested exactly, in fake time, in
+// watchdog_test.go; this checks the wiring, without asserting on time.
 func TestIdleTimeout(t *testing.T) {
 	t.Parallel()
-	const idle = 300 * time.Millisecond
+	const idle = 400 * time.Millisecond
 	ts := startServer(t, Config{IdleTimeout: idle})
 	quiet := ts.openTerm("quiet", 100, 30, termOpts{})
-	busy := ts.openTerm("busy", 100, 30, termOpts{})
 	quiet.WaitDashboard()
-	busy.WaitDashboard()
 	drawn := quiet.RawLen()
 
-	// The quiet session's window changes (each a full redraw); the busy
-	// one presses j and k. Both stop when the quiet session ends, or
-	// after 20 s: longer than WaitExit waits, so an idle timer that the
-	// redraws reset fails the test.
-	var wg sync.WaitGroup
-	wg.Add(2)
+	// The window changes until the session ends, or for 20 s: longer
+	// than WaitExit waits, so an idle timer that the redraws reset fails
+	// the test.
 	go func() {
-		defer wg.Done()
 		for i := 0; i < 400 && !quiet.Ended(); i++ {
 			if i%2 == 0 {
 				_ = quiet.sess.WindowChange(40, 120)
@@ -214,42 +209,17 @@ func TestIdleTimeout(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
-	var busyErr error
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 400 && !quiet.Ended(); i++ {
-			if _, busyErr = busy.stdin.Write([]byte{"jk"[i%2]}); busyErr != nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}()
-
-	quiet.WaitExit()
-	wg.Wait()
+	quiet.WaitText("this session closes in", "unless you press a key")
+	if status := quiet.WaitExit(); status != 0 {
+		t.Errorf("exit status %d after the idle timeout", status)
+	}
 	text := quiet.Text()
-	if !strings.Contains(text, "iomt: no key pressed for 300ms; session closed.") {
+	if !strings.Contains(text, "iomt: no key pressed for 400ms; session closed.") {
 		t.Errorf("the quiet session ended without the idle message: %q", text[max(0, len(text)-300):])
 	}
 	if grew := quiet.RawLen() - drawn; grew < drawn {
 		t.Errorf("the quiet session got %d bytes after its first screen of %d: the window changes did not keep it live, so this proves nothing", grew, drawn)
 	}
-	if busyErr != nil {
-		t.Fatalf("pressing keys in the busy session: %v", busyErr)
-	}
-
-	// The busy session is still there, and keeps working past several
-	// more idle periods while it types.
-	for i := range 20 {
-		busy.Press(string("jk"[i%2]))
-		time.Sleep(50 * time.Millisecond)
-	}
-	if busy.Ended() || strings.Contains(busy.Text(), "no key pressed") {
-		t.Fatalf("the session that kept pressing keys was closed as idle: %q", busy.Text())
-	}
-	busy.Press("2")
-	busy.WaitText("Telemedicine")
-	quitClean(t, busy)
 }
 
 // TestWindowChangeBeforeShell: a client that resizes between the pty
@@ -535,35 +505,6 @@ func lateSession(c *gossh.Client, name string) string {
 	case <-time.After(5 * time.Second):
 		_ = c.Close() // unblocks the goroutine above
 		return name + ": a session started during Shutdown was still open 5 s later"
-	}
-}
-
-// TestIdleWarning: a session that presses no key is warned before it is
-// closed as idle, and one key keeps it.
-func TestIdleWarning(t *testing.T) {
-	t.Parallel()
-	const idle = 1200 * time.Millisecond // warned 300 ms before
-	ts := startServer(t, Config{IdleTimeout: idle})
-	tm := ts.openTerm("watching", 100, 30, termOpts{})
-	tm.WaitDashboard()
-	start := time.Now()
-	tm.WaitText("this session closes in", "unless you press a key")
-	if d := time.Since(start); d < idle/2 {
-		t.Errorf("warned %v after the dashboard, long before the %v idle timeout", d, idle)
-	}
-	tm.Press("j")
-	pressed := time.Now()
-	tm.WaitFor("the warning replaced after the key", func(screen string) bool { return !strings.Contains(screen, "unless you press a key") })
-	time.Sleep(time.Until(pressed.Add(idle / 2)))
-	if tm.Ended() {
-		t.Fatal("the session was closed although a key was pressed after the warning")
-	}
-	tm.WaitText("unless you press a key") // warned again, then closed
-	if status := tm.WaitExit(); status != 0 {
-		t.Errorf("exit status %d after the idle timeout", status)
-	}
-	if text := tm.Text(); !strings.Contains(text, "no key pressed for 1.2s; session closed.") {
-		t.Errorf("no idle message: %q", text[max(0, len(text)-300):])
 	}
 }
 

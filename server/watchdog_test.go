@@ -1,0 +1,155 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// event is what a watchdog did, and when (in the bubble's fake time,
+// since the start).
+type event struct {
+	at   time.Duration
+	what string
+}
+
+// watch runs a watchdog in a synctest bubble, where time is virtual:
+// the test advances it with time.Sleep and every timing is exact.
+type watch struct {
+	mu     sync.Mutex
+	start  time.Time
+	events []event
+	dog    *watchdog
+	ended  chan struct{}
+}
+
+func newWatch(idle, max time.Duration) *watch {
+	w := &watch{start: time.Now(), ended: make(chan struct{})}
+	record := func(what string) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.events = append(w.events, event{time.Since(w.start), what})
+	}
+	var once sync.Once
+	w.dog = newWatchdog(idle, max, func(text string) { record("warn: " + text) },
+		func(reason string) { record("end: " + reason); once.Do(func() { close(w.ended) }) })
+	return w
+}
+
+func (w *watch) log() []event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]event(nil), w.events...)
+}
+
+func (w *watch) String() string {
+	var b strings.Builder
+	for _, e := range w.log() {
+		fmt.Fprintf(&b, "  %v %s\n", e.at, e.what)
+	}
+	return b.String()
+}
+
+// TestIdleTimeoutExact: with a 15-minute idle timeout, a session that
+// presses nothing is warned at 14 minutes, "closes in 1m0s", and closed
+// at 15; a key after the warning starts the count again, from the key.
+func TestIdleTimeoutExact(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWatch(15*time.Minute, 0)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go w.dog.run(ctx)
+
+		time.Sleep(14*time.Minute - time.Second)
+		synctest.Wait()
+		if ev := w.log(); len(ev) != 0 {
+			t.Fatalf("before 14 minutes:\n%s", w)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		want := "warn: No key pressed for a while: this session closes in 1m0s unless you press a key."
+		if ev := w.log(); len(ev) != 1 || ev[0].at != 14*time.Minute || ev[0].what != want {
+			t.Fatalf("at 14 minutes, want one warning %q:\n%s", want, w)
+		}
+
+		// A key at 14:30: no end at 15, a new warning at 28:30 and the
+		// end at 29:30.
+		time.Sleep(30 * time.Second)
+		w.dog.key()
+		<-w.ended
+		ev := w.log()
+		if len(ev) != 3 || ev[1].at != 28*time.Minute+30*time.Second || !strings.HasPrefix(ev[1].what, "warn:") ||
+			ev[2].at != 29*time.Minute+30*time.Second || ev[2].what != "end: no key pressed for 15m0s; session closed." {
+			t.Fatalf("after a key at 14:30, want a warning at 28:30 and the end at 29:30:\n%s", w)
+		}
+	})
+}
+
+// TestIdleWarnedOnce: a quiet spell is warned once, not on every tick;
+// a short timeout is warned a quarter ahead.
+func TestIdleWarnedOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWatch(2*time.Minute, 0)
+		go w.dog.run(t.Context())
+		<-w.ended
+		ev := w.log()
+		if len(ev) != 2 || ev[0].at != 90*time.Second || ev[0].what != "warn: No key pressed for a while: this session closes in 30s unless you press a key." ||
+			ev[1].at != 2*time.Minute {
+			t.Fatalf("a 2-minute idle timeout: want one warning at 1:30 and the end at 2:00:\n%s", w)
+		}
+	})
+}
+
+// TestMaxTimeoutExact: the absolute limit ends a session however busy,
+// warned a minute before (a quarter of a short limit).
+func TestMaxTimeoutExact(t *testing.T) {
+	for _, c := range []struct {
+		max, warnAt time.Duration
+		warn        string
+	}{
+		{4 * time.Hour, 4*time.Hour - time.Minute, "warn: Sessions last at most 4h0m0s: this one ends in 1m0s."},
+		{2 * time.Minute, 90 * time.Second, "warn: Sessions last at most 2m0s: this one ends in 30s."},
+		{600 * time.Millisecond, 450 * time.Millisecond, "warn: Sessions last at most 600ms: this one ends in 150ms."},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			w := newWatch(time.Hour, c.max)
+			go w.dog.run(t.Context())
+			// Keys all along: the idle timeout never comes near.
+			go func() {
+				for {
+					select {
+					case <-w.ended:
+						return
+					case <-time.After(time.Second):
+						w.dog.key()
+					}
+				}
+			}()
+			<-w.ended
+			ev := w.log()
+			if len(ev) != 2 || ev[0].at != c.warnAt || ev[0].what != c.warn ||
+				ev[1].at != c.max || ev[1].what != fmt.Sprintf("end: sessions last at most %s; session closed.", c.max) {
+				t.Fatalf("max timeout %v: want %q at %v and the end at %v:\n%s", c.max, c.warn, c.warnAt, c.max, w)
+			}
+		})
+	}
+}
+
+// TestWatchdogOff: with both timeouts 0 nothing ever happens.
+func TestWatchdogOff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWatch(0, 0)
+		ctx, cancel := context.WithCancel(t.Context())
+		go w.dog.run(ctx)
+		time.Sleep(1000 * time.Hour)
+		synctest.Wait()
+		cancel()
+		if ev := w.log(); len(ev) != 0 {
+			t.Fatalf("with no timeouts:\n%s", w)
+		}
+	})
+}
