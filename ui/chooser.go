@@ -113,7 +113,23 @@ func (ch *chooser) selected() (choice, bool) {
 
 // Bindings are the keys of a chooser.
 func (ch *chooser) Bindings() []key.Binding {
-	return []key.Binding{ch.c.keys.Up, ch.c.keys.Down, ch.c.keys.Confirm, ch.c.keys.Cancel}
+	k := ch.c.keys
+	choose, closeIt := k.Confirm, k.Cancel
+	choose.SetHelp("enter", "choose")
+	closeIt.SetHelp("esc", "close")
+	b := []key.Binding{k.Up, k.Down, choose, closeIt}
+	if ch.list.FilteringEnabled() {
+		b = append(b, ch.list.KeyMap.Filter)
+	}
+	return b
+}
+
+// setStyles follows the palette.
+func (ch *chooser) setStyles(s *Styles) {
+	d := list.NewDefaultDelegate()
+	d.Styles = s.listItems()
+	ch.list.SetDelegate(d)
+	ch.list.Styles = s.list()
 }
 
 // View renders the chooser in a bordered pane.

@@ -16,10 +16,8 @@ type confirmDialog struct {
 	width    int
 }
 
-func newConfirm(c *common, question string, yes tea.Msg, width int) *confirmDialog {
-	d := &confirmDialog{c: c, question: clean(question), yes: yes}
-	d.SetSize(width, 1)
-	return d
+func newConfirm(c *common, question string, yes tea.Msg) *confirmDialog {
+	return &confirmDialog{c: c, question: clean(question), yes: yes}
 }
 
 func (d *confirmDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
@@ -34,9 +32,14 @@ func (d *confirmDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	return d, nil
 }
 
-func (d *confirmDialog) SetSize(w, _ int)        { d.width = w }
-func (d *confirmDialog) Placement() placement    { return placeLine }
-func (d *confirmDialog) Bindings() []key.Binding { return []key.Binding{d.c.keys.Yes, d.c.keys.No} }
+func (d *confirmDialog) SetSize(w, _ int)     { d.width = w }
+func (d *confirmDialog) Placement() placement { return placeLine }
+func (d *confirmDialog) Bindings() []key.Binding {
+	yes, no := d.c.keys.Yes, d.c.keys.No
+	yes.SetHelp("y", "yes")
+	no.SetHelp("n", "no")
+	return []key.Binding{yes, no}
+}
 
 // View cuts the question rather than the " y/n" after it, which the
 // status line would cut at 80 columns ("Unsaved changes to Accelerated

@@ -47,8 +47,13 @@ func (d *infoDialog) SetSize(w, h int) {
 
 func (d *infoDialog) Placement() placement { return placeBody }
 
+// setStyles redraws the text in the new palette.
+func (d *infoDialog) setStyles(*Styles) { d.SetSize(d.width, d.height) }
+
 func (d *infoDialog) Bindings() []key.Binding {
-	return []key.Binding{d.c.keys.Up, d.c.keys.Down, d.c.keys.Cancel}
+	closeIt := d.c.keys.Cancel
+	closeIt.SetHelp("esc", "close")
+	return []key.Binding{d.c.keys.Up, d.c.keys.Down, closeIt}
 }
 
 func (d *infoDialog) View() string {

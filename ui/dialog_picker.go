@@ -67,10 +67,12 @@ func (d *scenarioPicker) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 // says how to make a scenario.
 func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
 	d.loaded = true
-	if len(msg.entries) == 0 {
+	switch {
+	case len(msg.entries) == 0 && msg.err != nil:
+		return done(statusMsg{text: firstLine(msg.err), err: true}), nil
+	case len(msg.entries) == 0:
 		return done(statusMsg{text: "No scenarios yet: save one with s.", err: true}), nil
-	}
-	if msg.err != nil {
+	case msg.err != nil:
 		d.c.error(firstLine(msg.err))
 	}
 	d.setItems(scenarioChoices(d.c, msg.entries))

@@ -13,7 +13,7 @@ type quitDialog struct {
 	width int
 }
 
-func newQuitDialog(c *common, width int) *quitDialog { return &quitDialog{c: c, width: width} }
+func newQuitDialog(c *common) *quitDialog { return &quitDialog{c: c} }
 
 func (d *quitDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)

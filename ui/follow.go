@@ -147,7 +147,7 @@ func (m *Model) toggleFork() {
 		return
 	}
 	if m.c.dirty() {
-		m.push(newConfirm(m.c, "Your private changes will be lost. Follow the presenter again?", followAgainMsg{}, m.width))
+		m.push(newConfirm(m.c, "Your private changes will be lost. Follow the presenter again?", followAgainMsg{}))
 		return
 	}
 	m.followAgain()

@@ -65,14 +65,6 @@ func checkSaveCmd(sc *model.Scenario, path, savedPath string, loads int) tea.Cmd
 	}
 }
 
-// writeMsg asks the root to write a scenario (after the user agreed to
-// replace a file).
-type writeMsg struct {
-	sc    *model.Scenario
-	path  string
-	loads int
-}
-
 // savedMsg reports a save: where it went, or why it failed.
 type savedMsg struct {
 	sc    *model.Scenario

@@ -3,8 +3,10 @@ package ui
 import "charm.land/bubbles/v2/key"
 
 // KeyMap is every key binding of the dashboard. Keys are matched only
-// through these bindings, and the same bindings build the help, so the
-// help can never disagree with what the keys do.
+// through these bindings, and the same bindings build the help (FullHelp
+// lists the global ones; TestHelpListsEveryBinding fails when a binding
+// is in neither the help nor a dialog's keys), so the help can never
+// disagree with what the keys do.
 type KeyMap struct {
 	Tab1, Tab2, Tab3, Tab4 key.Binding
 	PrevTab, NextTab       key.Binding

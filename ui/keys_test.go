@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -94,18 +95,36 @@ func TestKeyMessagesMatchBindings(t *testing.T) {
 	}
 }
 
-// TestHelpListsEveryBinding checks that every global binding is reachable
-// from the ? screen, so the help never hides a key.
+// TestHelpListsEveryBinding checks that every binding of the KeyMap is
+// reachable from the ? screen (with either pane focused) or belongs to
+// the dialogs, whose keys their own lines show: a new key that is in
+// neither fails here.
 func TestHelpListsEveryBinding(t *testing.T) {
 	k := DefaultKeyMap()
+	m := newTestModel(t, 80, 24)
 	listed := map[string]bool{}
-	tree := newTestModel(t, 80, 24).tree
-	for _, g := range k.FullHelp(tree.Bindings()) {
-		for _, b := range g {
-			listed[b.Help().Key] = true
+	for _, pane := range [][]key.Binding{m.tree.Bindings(), m.table.Bindings()} {
+		for _, g := range k.FullHelp(pane) {
+			for _, b := range g {
+				listed[b.Help().Key] = true
+			}
 		}
 	}
-	for _, want := range []string{"1-4", "[/]", "↑/k", "↓/j", "enter/→", "esc/←", "+/-", ">/<", "e", "space",
+	// Keys of the prompts and questions, and second keys of a pair whose
+	// first carries the help ("1-4", "[/]", "+/-", "←/→", q for ctrl+c).
+	dialogs := map[string]bool{"Confirm": true, "Cancel": true, "Field": true, "Yes": true, "No": true}
+	v := reflect.ValueOf(k)
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		b := v.Field(i).Interface().(key.Binding)
+		if dialogs[name] || b.Help().Key == "" {
+			continue
+		}
+		if !listed[b.Help().Key] {
+			t.Errorf("KeyMap.%s (%q) is not in the full help", name, b.Help().Key)
+		}
+	}
+	for _, want := range []string{"1-4", "[/]", "↑/k", "↓/j", "enter/→", "esc/←", "←/→", "+/-", ">/<", "e", "space",
 		"u", "ctrl+r", "r", "R", "v", "b", "tab", "?", "q"} {
 		if !listed[want] {
 			t.Errorf("the full help does not list %q", want)

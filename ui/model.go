@@ -105,8 +105,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(newStyles(msg.IsDark(), m.opts.NoColor))
 	case NoticeMsg:
-		m.c.error(msg.Text)
-		m.notice = true
+		m.notify(msg.Text)
 	case FollowMsg:
 		m.followMsg(msg)
 	case tea.KeyPressMsg:
@@ -122,6 +121,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// notify shows a notice from the server until the next key.
+func (m *Model) notify(text string) {
+	m.c.error(text)
+	m.notice = true
+}
+
 // key handles a keypress: the top dialog's, else a global key, else the
 // focused pane's. Whatever it did, the table shows the state it left.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
@@ -132,9 +137,15 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		m.notice = false
 	}
 	var cmd tea.Cmd
-	if len(m.dialogs) > 0 {
+	switch _, asking := m.top().(*quitDialog); {
+	case key.Matches(k, m.c.keys.ForceQuit) && !asking:
+		// ctrl+c quits from anywhere, asking first as q does when there
+		// are unsaved changes (and again it answers yes).
+		m.closeAll()
+		cmd = m.quit()
+	case len(m.dialogs) > 0:
 		cmd = m.toTop(k)
-	} else {
+	default:
 		cmd = m.globalKey(k)
 	}
 	m.table.refresh()
@@ -232,6 +243,21 @@ func (m *Model) toPane(k tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// shortHelp is the status line's help: the keys of the dialog open over
+// the panes when it has its own, a follower's few, or the dashboard's
+// with the focused pane's own key (drill, or scroll the years).
+func (m *Model) shortHelp() []key.Binding {
+	if d := m.top(); d != nil {
+		if b := d.Bindings(); len(b) > 0 {
+			return b
+		}
+	}
+	if m.opts.Role == RoleFollower && m.following {
+		return m.c.keys.FollowingHelp()
+	}
+	return m.c.keys.ShortHelp(m.paneKeys()[2])
+}
+
 // paneKeys are the focused pane's keys, for the help: up, down, then
 // its own (drill and back, or scroll the years).
 func (m *Model) paneKeys() []key.Binding {
@@ -257,7 +283,7 @@ func (m *Model) toggleFocus() {
 // (never for a follower: it has nothing of its own to lose).
 func (m *Model) quit() tea.Cmd {
 	if m.c.dirty() && !m.following {
-		m.push(newQuitDialog(m.c, m.width))
+		m.push(newQuitDialog(m.c))
 		return nil
 	}
 	m.quitting = true
@@ -356,7 +382,7 @@ func (m Model) render() string {
 	if body == "" {
 		body = sideBySide(m.tree.View(), m.chart.View()) + "\n" + m.table.View()
 	}
-	line := ansi.Truncate(m.status.View(m.opts.Role == RoleFollower && m.following, m.paneKeys()[2]), m.width, "…")
+	line := ansi.Truncate(m.status.View(m.shortHelp()), m.width, "…")
 	if d := m.top(); d != nil && d.Placement() == placeLine {
 		line = d.View()
 	}

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"iomt/model"
 )
 
 // update sends one message through Update without running the commands
@@ -115,5 +118,55 @@ func TestInfoRewrapsOnResize(t *testing.T) {
 	// Wrapped for 160 columns, the paragraph lost its ends at 80.
 	if !containsWords(out, "Source: UnivDatos Market", "The global Internet of Medical Things market was valued at US$ 51.2 billion in 2019 and is projected to grow at a CAGR of 18.5 % from 2021 to 2027.") {
 		t.Errorf("the information is not all there at 80 columns:\n%s", out)
+	}
+}
+
+// TestCtrlCQuitsFromAnyScreen: ctrl+c quits from a dialog as from the
+// panes, asking first when there are unsaved changes.
+func TestCtrlCQuitsFromAnyScreen(t *testing.T) {
+	for _, open := range []tea.Msg{runeKey('i'), runeKey('?'), runeKey('x'), runeKey('e')} {
+		m := newTestModel(t, 100, 30)
+		m = send(t, m, open)
+		if m.top() == nil {
+			t.Fatalf("%v opened nothing", open)
+		}
+		if _, cmd := sendCmd(t, m, keyCtrlC); !quits(cmd) {
+			t.Errorf("ctrl+c over %T does not quit", m.top())
+		}
+		m = send(t, m, keyEsc, runeKey('+'), open)
+		m, cmd := sendCmd(t, m, keyCtrlC)
+		if quits(cmd) || !topIs[*quitDialog](m) {
+			t.Errorf("ctrl+c over %v with unsaved changes: quits %v, top %T; want the question", open, quits(cmd), m.top())
+		}
+		if _, cmd := sendCmd(t, m, keyCtrlC); !quits(cmd) {
+			t.Error("a second ctrl+c does not answer the question with yes")
+		}
+	}
+}
+
+// TestPickerSaysWhyNothingIsListed: a workspace that cannot be read, with
+// nothing built in to list, is reported as such, not as "no scenarios".
+func TestPickerSaysWhyNothingIsListed(t *testing.T) {
+	file := t.TempDir() + "/not-a-folder"
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := newWSModel(t, &model.Workspace{Dir: file}, 100, 30)
+	m = send(t, m, runeKey('o'))
+	if m.top() != nil || !strings.Contains(lastLine(m), "not a directory") {
+		t.Errorf("top %T, status %q; want the workspace's error", m.top(), lastLine(m))
+	}
+}
+
+// TestListingReachesPickerUnderQuestion: a listing finds its picker even
+// when a question has opened over it meanwhile.
+func TestListingReachesPickerUnderQuestion(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 100, 30)
+	m, list := update(t, m, runeKey('o'))
+	m.push(newConfirm(m.c, "Something else?", nil))
+	m = send(t, m, runCmd(t, list)...)
+	m = send(t, m, runeKey('n'))
+	if got := choiceTitles(t, m); len(got) < 3 {
+		t.Fatalf("the picker under the question was not filled: %q", got)
 	}
 }

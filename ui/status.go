@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
@@ -22,11 +24,10 @@ type status struct {
 
 // helpLine is the short help as last rendered.
 type helpLine struct {
-	room      int
-	styles    *Styles
-	following bool
-	paneKey   string
-	out       string
+	room   int
+	styles *Styles
+	keys   string // the bindings' help, one string, to tell them apart
+	out    string
 }
 
 func newStatus(c *common) status {
@@ -40,10 +41,9 @@ func (s *status) SetSize(w int) {
 	s.help.SetWidth(w)
 }
 
-// View renders the message and as much short help as fits beside it;
-// following is a viewer following a presenter, who has fewer keys;
-// paneKey is the focused pane's own key.
-func (s *status) View(following bool, paneKey key.Binding) string {
+// View renders the message and as much short help (from keys) as fits
+// beside it.
+func (s *status) View(keys []key.Binding) string {
 	st := s.c.styles
 	msg := ""
 	if cur := s.c.status; cur.msg != "" {
@@ -57,18 +57,23 @@ func (s *status) View(following bool, paneKey key.Binding) string {
 	if room < 20 {
 		return msg
 	}
-	// The key bindings never change within a session; room and palette do.
-	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.following != following || hl.paneKey != paneKey.Help().Key {
+	// The keys change with the focus and the dialogs; room and palette
+	// with the terminal. Rendering is a quarter of a frame: only redo it
+	// when one of them changed.
+	var sig strings.Builder
+	for _, b := range keys {
+		sig.WriteString(b.Help().Key)
+		sig.WriteByte(0)
+		sig.WriteString(b.Help().Desc)
+		sig.WriteByte(0)
+	}
+	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.keys != sig.String() {
 		s.help.SetWidth(room)
 		s.help.Styles = st.help()
-		keys := s.c.keys.ShortHelp(paneKey)
-		if following {
-			keys = s.c.keys.FollowingHelp()
-		}
 		// bubbles' help can overrun its width by one item when its
 		// ellipsis does not fit; cut it so that it never runs into the
 		// message.
-		*hl = helpLine{room: room, styles: st, following: following, paneKey: paneKey.Help().Key, out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
+		*hl = helpLine{room: room, styles: st, keys: sig.String(), out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
 	}
 	hv := s.shortHelp.out
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)

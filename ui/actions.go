@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/model"
+)
+
+// What the root does for the scenario actions that dialogs and commands
+// report: loading, saving, opening, comparing, the menus and exports.
+
+// writeMsg asks the root to write a scenario (after the user agreed to
+// replace a file).
+type writeMsg struct {
+	sc    *model.Scenario
+	path  string
+	loads int
+}
+
+// loadMsg makes a scenario the current one (after the user agreed to
+// lose unsaved changes); said is the status message, keepSaved keeps the
+// unsaved marker of a copy made of unsaved edits.
+type loadMsg struct {
+	sc        *model.Scenario
+	path      string
+	said      string
+	keepSaved bool
+}
+
+func (m *Model) load(msg loadMsg) {
+	saved := m.c.saved
+	m.c.load(msg.sc, msg.path)
+	if msg.keepSaved {
+		m.c.saved = saved
+	}
+	m.c.info(msg.said)
+}
+
+// loadOrAsk loads a scenario, asking first when that would lose unsaved
+// changes.
+func (m *Model) loadOrAsk(msg loadMsg, question string) {
+	if m.c.dirty() {
+		m.push(newConfirm(m.c, question, msg))
+		return
+	}
+	m.load(msg)
+}
+
+// result handles what a command reports.
+func (m *Model) result(msg tea.Msg) tea.Cmd {
+	c := m.c
+	switch msg := msg.(type) {
+	case listedMsg:
+		// To the picker that asked for it, wherever it is on the stack: a
+		// question may have opened over it meanwhile.
+		for _, d := range m.dialogs {
+			if p, ok := d.(*scenarioPicker); ok && p.gen == msg.gen {
+				return m.toDialog(d, msg)
+			}
+		}
+	case openedMsg:
+		m.opened(msg)
+	case saveCheckedMsg:
+		if msg.replaces {
+			m.push(newConfirm(c, filepath.Base(msg.path)+" exists. Replace it (the old one is kept as .bak)?",
+				writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}))
+			return nil
+		}
+		return writeCmd(c.ws, c.ds, msg.sc, msg.loads)
+	case savedMsg:
+		m.saved(msg)
+	case exportedMsg:
+		if msg.err != nil {
+			c.error("Not exported: " + firstLine(msg.err))
+			return nil
+		}
+		c.info("Exported " + msg.name + " to " + c.ws.Show(msg.path) + ".")
+	}
+	return nil
+}
+
+// opened acts on a scenario read for opening or comparing.
+func (m *Model) opened(msg openedMsg) {
+	c := m.c
+	switch msg.purpose {
+	case chooseOpen:
+		if msg.err != nil {
+			c.error("Not opened, kept " + c.scenario + ": " + firstLine(msg.err))
+			return
+		}
+		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."},
+			"Unsaved changes to "+c.scenario+" will be lost. Open "+msg.sc.Name+"?")
+	case chooseCompare:
+		if msg.err != nil {
+			c.error("Cannot compare: " + firstLine(msg.err))
+			return
+		}
+		c.compareWith(msg.sc)
+	}
+	m.table.refresh()
+}
+
+// menu acts on a menu's choice.
+func (m *Model) menu(msg menuMsg) tea.Cmd {
+	c := m.c
+	switch msg.action {
+	case actNewFromBase:
+		sc := &model.Scenario{Name: "New scenario", Dataset: c.ds.Market, Assumptions: c.ds.Base()}
+		m.loadOrAsk(loadMsg{sc: sc, said: m.startedText(sc.Name)}, "Unsaved changes to "+c.scenario+" will be lost. Start a new scenario?")
+	case actNewCopy:
+		// A copy carries the current assumptions, unsaved edits
+		// included: nothing is lost, so do not ask; but those edits are
+		// saved nowhere, so the copy stays marked unsaved (and quitting
+		// asks) until it is saved.
+		sc := c.current()
+		sc.Name = "Copy of " + c.scenario
+		m.load(loadMsg{sc: sc, said: m.startedText(sc.Name), keepSaved: true})
+	case actCopyTable:
+		c.info("Copied the table (" + strconv.Itoa(len(c.rows())) + " rows) as CSV to the clipboard.")
+		return tea.SetClipboard(c.tableCSV())
+	case actExportCSV, actExportJSON, actExportMD:
+		return m.export(msg.action)
+	}
+	m.table.refresh()
+	return nil
+}
+
+// startedText says a new scenario started, and how it can be kept.
+func (m *Model) startedText(name string) string {
+	if m.c.ws.Dir == "" {
+		return "Started " + name + "; this session cannot save it, x copies its table."
+	}
+	return "Started " + name + "; s saves it under a name of your choice."
+}
+
+// export writes the current scenario into the workspace, in a command.
+func (m *Model) export(action int) tea.Cmd {
+	c := m.c
+	if c.ws.Dir == "" {
+		c.error("This session cannot write files; copy the table with x instead.")
+		return nil
+	}
+	j := exportJob{ds: c.ds, ws: c.ws, name: c.scenario, a: c.assumptions(), format: "csv", ext: ".csv"}
+	switch action {
+	case actExportJSON:
+		j.format, j.ext = "json", ".json"
+	case actExportMD:
+		j.format, j.ext = "md", ".md"
+	}
+	if c.compare != nil {
+		a := c.compare.a
+		j.compareName, j.compare = c.compare.name, &a
+	}
+	return exportCmd(j)
+}
+
+// save writes the scenario to its file, asking for a name the first time.
+func (m *Model) save() tea.Cmd {
+	c := m.c
+	if c.ws.Dir == "" {
+		// Only a session served without a place for its files (open demo
+		// mode, or no --data) has no workspace folder.
+		c.error("Read-only session: saving is off here. x copies the table to your clipboard.")
+		return nil
+	}
+	if c.savedPath == "" {
+		d, cmd := newNamePrompt(c, m.width)
+		m.push(d)
+		return cmd
+	}
+	// Save writes <slug>.yaml: a scenario opened from a file of another
+	// name (a copy made by hand) would replace the file named after it.
+	return checkSaveCmd(c.current(), c.ws.PathFor(c.scenario), c.savedPath, c.loads)
+}
+
+// saveAs saves under the name typed in the name prompt; saving over
+// another scenario's file asks first. keep is true when the name is
+// refused, and the prompt stays open to fix it.
+func (m *Model) saveAs(name string) (keep bool, cmd tea.Cmd) {
+	c := m.c
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		c.error("Type a name for the scenario.")
+		return true, nil
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		c.error("A name cannot contain control characters.")
+		return true, nil
+	case c.isBuiltinName(name):
+		c.error("That name is built in; choose another.")
+		return true, nil
+	}
+	sc := c.current()
+	if name != sc.Name {
+		// The description told the story of the scenario it came from;
+		// under a new name it would no longer be true.
+		sc.Description = ""
+	}
+	sc.Name = name
+	return false, checkSaveCmd(sc, c.ws.PathFor(name), c.savedPath, c.loads)
+}
+
+// saved acts on a finished save: the scenario on screen takes the name
+// and file it was saved under, unless another has been opened since.
+func (m *Model) saved(msg savedMsg) {
+	c := m.c
+	if msg.err != nil {
+		c.error("Not saved: " + firstLine(msg.err))
+		return
+	}
+	if msg.loads == c.loads {
+		c.scenario, c.description = msg.sc.Name, msg.sc.Description
+		c.savedPath = msg.path
+		c.saved = msg.sc.Assumptions.Clone()
+	}
+	c.info("Saved " + msg.sc.Name + " to " + c.ws.Show(msg.path) + ".")
+}
+
+// openPicker opens a scenario picker at once; the listing is read in a
+// command and fills it in.
+func (m *Model) openPicker(p purpose) tea.Cmd {
+	m.pickerGen++
+	m.push(newScenarioPicker(m.c, p, m.pickerGen))
+	return listCmd(m.c.ws, m.pickerGen)
+}
+
+func (m *Model) toggleCompare() tea.Cmd {
+	if c := m.c; c.compare != nil {
+		c.info("Stopped comparing with " + c.compare.name + ".")
+		c.compare = nil
+		return nil
+	}
+	return m.openPicker(chooseCompare)
+}
+
+// firstLine keeps the first problem of a multi-line error for the one-line
+// status bar; the rest is one `iomt validate` away.
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " (and more; see iomt validate)"
+	}
+	return s
+}
