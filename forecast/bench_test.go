@@ -1,6 +1,7 @@
 package forecast_test
 
 import (
+	"context"
 	"testing"
 
 	"iomt/forecast"
@@ -75,8 +76,8 @@ func BenchmarkEditAndProject(b *testing.B) {
 	}
 }
 
-// BenchmarkGoalSeek is one goal seek on the market's CAGR (about 60
-// projections of bisection).
+// BenchmarkGoalSeek is one goal seek on the market's CAGR (a dozen or
+// two projections of regula falsi).
 func BenchmarkGoalSeek(b *testing.B) {
 	ds := loadIoMT(b)
 	a := ds.Base()
@@ -84,6 +85,49 @@ func BenchmarkGoalSeek(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := forecast.GoalSeek(ds, a, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGoalSeekAsiaPacific: what growth gets Asia-Pacific to US$ 60
+// bn by 2027?
+func BenchmarkGoalSeekAsiaPacific(b *testing.B) {
+	ds := loadIoMT(b)
+	a := ds.Base()
+	ap := lookup(b, ds, "Region/Asia-Pacific")
+	g := forecast.Goal{Node: ap, Year: 2027, Target: 60, Lever: ap}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := forecast.GoalSeek(ds, a, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTornado is a full sensitivity analysis of India's 2027 value
+// (every rate and share along its path and of its siblings, ±2 pp).
+func BenchmarkTornado(b *testing.B) {
+	ds := loadIoMT(b)
+	a := ds.Base()
+	n := lookup(b, ds, "Region/Asia-Pacific/India")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := forecast.Sensitivity(ds, a, n, 2027, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMonteCarlo10k is 10,000 paths over the whole IoMT tree on one
+// core (every growth rate drawn, every node projected).
+func BenchmarkMonteCarlo10k(b *testing.B) {
+	ds := loadIoMT(b)
+	a := ds.Base()
+	ap := lookup(b, ds, "Region/Asia-Pacific")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := forecast.MonteCarlo(context.Background(), ds, a, ap, 10000, 1, 1, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

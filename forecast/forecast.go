@@ -103,10 +103,13 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 		for yi := range total {
 			total[yi] = 0
 		}
+		// The levers nudge the market: in bottom-up, the market is the
+		// driver segments, so each grows by the levers' impact too.
+		levers := a.DriverSum()
 		for _, m := range ds.Groups[driverGroup].Members {
 			v := r.value[m*years : (m+1)*years]
 			v[0] = a.Share[m] / 100 * baseTotal
-			f := 1 + a.Growth[m]/100
+			f := 1 + (a.Growth[m]+levers)/100
 			for yi := 1; yi < years; yi++ {
 				v[yi] = v[yi-1] * f
 			}
@@ -128,8 +131,13 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 		}
 	} else {
 		total[0] = ds.Nodes[0].InputValueBn
+		market := a.MarketGrowth() // once: it sums the levers
 		for yi := 1; yi < years; yi++ {
-			total[yi] = total[yi-1] * (1 + a.TotalGrowth(yi)/100)
+			g := a.YearGrowth[yi-1]
+			if math.IsNaN(g) {
+				g = market
+			}
+			total[yi] = total[yi-1] * (1 + g/100)
 		}
 	}
 	r.TotalImpliedCAGR = r.CAGR(0, 0, years-1)

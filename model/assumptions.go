@@ -52,13 +52,49 @@ type Assumptions struct {
 	// YearGrowth[i] is the total's growth in year BaseYear+1+i, or NaN to
 	// use Growth[0].
 	YearGrowth []float64
+	// Drivers[i] is the impact of the dataset's lever i (Dataset.Levers:
+	// the report's drivers, challenges and opportunities) on the market's
+	// growth, in percentage points; 0 leaves the report's figures alone.
+	Drivers []float64
+	// Ranges[n] is the range node n's growth rate is drawn from in a
+	// Monte Carlo run; an unset range (NaN) is DefaultSpread either side.
+	Ranges []Range
 }
+
+// Range is the low and high of a growth rate's range, in percent.
+type Range struct{ Lo, Hi float64 }
+
+// IsSet reports whether the range was given (a scenario's
+// cagr_range_pct), rather than left to the default spread.
+func (r Range) IsSet() bool { return !math.IsNaN(r.Lo) }
+
+// DefaultSpread is how far either side of an entered growth rate a Monte
+// Carlo run draws it from when no range is set, in percentage points.
+const DefaultSpread = 3.0
+
+// DriverSum is the levers' total impact on the market's growth, in
+// percentage points.
+func (a *Assumptions) DriverSum() float64 {
+	s := 0.0
+	for _, d := range a.Drivers {
+		s += d
+	}
+	return s
+}
+
+// MarketGrowth is the market's growth in the years without a rate of
+// their own: the CAGR entered, plus the levers' impacts.
+func (a *Assumptions) MarketGrowth() float64 { return a.Growth[0] + a.DriverSum() }
 
 func (a *Assumptions) growthTotal(r float64) {
 	a.Growth = append(a.Growth[:0], r)
 	a.Share = append(a.Share[:0], 100)
 	a.Locked = append(a.Locked[:0], false)
+	a.Ranges = append(a.Ranges[:0], unsetRange)
 }
+
+// unsetRange is a Range left to the default spread.
+var unsetRange = Range{Lo: math.NaN(), Hi: math.NaN()}
 
 // Clone returns a deep copy.
 func (a Assumptions) Clone() Assumptions {
@@ -66,23 +102,39 @@ func (a Assumptions) Clone() Assumptions {
 	a.Share = slices.Clone(a.Share)
 	a.Locked = slices.Clone(a.Locked)
 	a.YearGrowth = slices.Clone(a.YearGrowth)
+	a.Drivers = slices.Clone(a.Drivers)
+	a.Ranges = slices.Clone(a.Ranges)
 	return a
 }
 
 // TotalGrowth returns the total's growth rate in year index yi (1 is the
-// first year after the base year).
+// first year after the base year): the year's own rate, or the market's
+// (the CAGR with the levers' impacts).
 func (a *Assumptions) TotalGrowth(yi int) float64 {
 	if r := a.YearGrowth[yi-1]; !math.IsNaN(r) {
 		return r
 	}
-	return a.Growth[0]
+	return a.MarketGrowth()
 }
 
 // Equal reports whether a and b are bit-identical (NaN equals NaN).
 func (a Assumptions) Equal(b Assumptions) bool {
 	return a.Mode == b.Mode && a.Driver == b.Driver &&
 		bitsEqual(a.Growth, b.Growth) && bitsEqual(a.Share, b.Share) &&
-		bitsEqual(a.YearGrowth, b.YearGrowth) && slices.Equal(a.Locked, b.Locked)
+		bitsEqual(a.YearGrowth, b.YearGrowth) && slices.Equal(a.Locked, b.Locked) &&
+		bitsEqual(a.Drivers, b.Drivers) && rangesEqual(a.Ranges, b.Ranges)
+}
+
+func rangesEqual(a, b []Range) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bitsEqual([]float64{a[i].Lo, a[i].Hi}, []float64{b[i].Lo, b[i].Hi}) {
+			return false
+		}
+	}
+	return true
 }
 
 func bitsEqual(a, b []float64) bool {
@@ -108,9 +160,14 @@ const (
 	SetLock                       // Node's share lock to Lock
 	SetYearGrowth                 // the total's growth in Year to Value (NaN clears it)
 	SetMode                       // projection Mode, with Driver for BottomUp
-	ResetNode                     // Node's growth, share and lock back to the origin
+	ResetNode                     // Node's growth, share and lock back to the origin (the total: its rates and the levers)
 	ResetAll                      // everything back to the origin
+	SetLever                      // lever Node's impact on the market's growth to Value (pp)
 )
+
+// MaxLeverImpact bounds one lever's impact, in percentage points either
+// way: a lever is a nudge to the market's growth, not a replacement.
+const MaxLeverImpact = 50.0
 
 // Edit is one user change to a scenario.
 type Edit struct {
@@ -127,7 +184,7 @@ type Edit struct {
 // refused, in which case nothing changes. origin is the state that resets
 // return to (the scenario as opened). Apply never modifies its inputs.
 func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
-	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && (e.Node < 0 || e.Node >= len(d.Nodes)) {
+	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && e.Kind != SetLever && (e.Node < 0 || e.Node >= len(d.Nodes)) {
 		return cur, fmt.Errorf("no such segment (node %d)", e.Node)
 	}
 	next := cur.Clone()
@@ -166,11 +223,20 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 			return cur, fmt.Errorf("no dimension %d to drive the total", e.Driver)
 		}
 		next.Mode, next.Driver = e.Mode, e.Driver
+	case SetLever:
+		if e.Node < 0 || e.Node >= len(d.Levers) {
+			return cur, fmt.Errorf("no such lever (%d)", e.Node)
+		}
+		if math.IsNaN(e.Value) || math.Abs(e.Value) > MaxLeverImpact {
+			return cur, fmt.Errorf("a lever moves the market's growth by at most %g pp either way", MaxLeverImpact)
+		}
+		next.Drivers[e.Node] = e.Value
 	case ResetNode:
 		n := e.Node
 		next.Growth[n] = origin.Growth[n]
 		if n == 0 {
 			next.YearGrowth = slices.Clone(origin.YearGrowth)
+			next.Drivers = slices.Clone(origin.Drivers)
 			break
 		}
 		next.Locked[n] = false
@@ -183,7 +249,31 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 	default:
 		return cur, fmt.Errorf("unknown edit %d", e.Kind)
 	}
+	if err := d.checkLevers(&next); err != nil {
+		return cur, err
+	}
 	return next, nil
+}
+
+// checkLevers refuses a state whose growth rates, with the levers'
+// impacts added, leave the allowed range: the market's, and in bottom-up
+// each driver segment's.
+func (d *Dataset) checkLevers(a *Assumptions) error {
+	sum := a.DriverSum()
+	if sum == 0 {
+		return nil
+	}
+	if msg, ok := checkRate(a.Growth[0] + sum); !ok {
+		return fmt.Errorf("with the levers' %+g pp, the market's growth would be out of range: %s", sum, msg)
+	}
+	if a.Mode == BottomUp {
+		for _, m := range d.Dims[a.Driver].Top {
+			if msg, ok := checkRate(a.Growth[m] + sum); !ok {
+				return fmt.Errorf("with the levers' %+g pp, %s's growth would be out of range: %s", sum, d.Nodes[m].Name, msg)
+			}
+		}
+	}
+	return nil
 }
 
 // shareTolerance absorbs float rounding when checking that an edit keeps

@@ -119,6 +119,13 @@ type Group struct {
 	Members []int
 }
 
+// Lever is one of the report's drivers, challenges and opportunities,
+// which a scenario may give an impact on the market's growth.
+type Lever struct {
+	Name string
+	Kind string // "driver", "challenge" or "opportunity"
+}
+
 // Dimension is one way of cutting the market (Component, Region, ...).
 type Dimension struct {
 	Name  string
@@ -141,6 +148,9 @@ type Dataset struct {
 	Groups   []Group
 	Dims     []Dimension
 	Context  Context
+	// Levers are the context's drivers, challenges and opportunities, in
+	// that order; Assumptions.Drivers gives each its impact.
+	Levers []Lever
 
 	base   Assumptions
 	byPath map[string]int
@@ -222,12 +232,23 @@ func (v *datasetValidator) build() *Dataset {
 	v.checkText([]any{"unit"}, "unit", f.Unit, false)
 	if c := f.Context; c != nil {
 		v.checkFree([]any{"context", "summary"}, "summary", c.Summary)
+		seen := map[string]bool{}
 		for _, list := range []struct {
-			key   string
-			items []string
-		}{{"drivers", c.Drivers}, {"challenges", c.Challenges}, {"opportunities", c.Opportunities}, {"key_players", c.KeyPlayers}} {
+			key, kind string
+			items     []string
+		}{{"drivers", "driver", c.Drivers}, {"challenges", "challenge", c.Challenges}, {"opportunities", "opportunity", c.Opportunities}, {"key_players", "", c.KeyPlayers}} {
 			for i, item := range list.items {
-				v.checkFree([]any{"context", list.key, i}, list.key+" entry", item)
+				p := []any{"context", list.key, i}
+				v.checkFree(p, list.key+" entry", item)
+				if list.kind == "" {
+					continue
+				}
+				// A scenario gives a lever its impact by name.
+				if seen[item] {
+					v.errAt(p, "a scenario names a lever to give it an impact", "%q is listed twice among the drivers, challenges and opportunities", item)
+				}
+				seen[item] = true
+				ds.Levers = append(ds.Levers, Lever{Name: item, Kind: list.kind})
 			}
 		}
 	}
@@ -335,6 +356,7 @@ func (v *datasetValidator) build() *Dataset {
 		top := v.addSegments(ds, &base, dim.Segments, append(dp, "segments"), 0, di, gi, dim.Name, totalValue)
 		ds.Dims[di].Top = top
 	}
+	base.Drivers = make([]float64, len(ds.Levers))
 	ds.base = base
 	return ds
 }
@@ -409,6 +431,7 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 		base.Growth = append(base.Growth, cagr)
 		base.Share = append(base.Share, share)
 		base.Locked = append(base.Locked, false)
+		base.Ranges = append(base.Ranges, unsetRange)
 		ds.Groups[group].Members = append(ds.Groups[group].Members, id)
 		ids = append(ids, id)
 		sum += share

@@ -203,8 +203,11 @@ func (g editGen) edit(a Assumptions) Edit {
 			e.Value = math.NaN() // back to the market's CAGR
 		}
 		return e
-	case k < 99:
+	case k < 95:
 		return Edit{Kind: SetMode, Mode: Mode(g.r.IntN(2)), Driver: g.r.IntN(len(ds.Dims))}
+	case k < 99:
+		// Levers, some out of range on purpose.
+		return Edit{Kind: SetLever, Node: g.r.IntN(len(ds.Levers)+2) - 1, Value: float64(g.r.IntN(241)-120) / 2}
 	}
 	// Out of range on purpose: an unknown mode, a missing driver, an
 	// unknown kind of edit.

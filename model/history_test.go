@@ -23,6 +23,56 @@ const (
 // judge decides from the rules of DESIGN.md §3–4, independently of Apply,
 // whether e must be accepted or refused in state cur.
 func judge(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
+	v := judgeEdit(ds, origin, cur, e)
+	if v == mustRefuse || !leversOK(ds, origin, cur, e) {
+		return mustRefuse
+	}
+	return v
+}
+
+// leversOK: with the levers' impacts added, the market's growth and, in
+// bottom-up, each driver segment's stay within the rate bounds.
+func leversOK(ds *Dataset, origin, cur Assumptions, e Edit) bool {
+	drivers := slices.Clone(cur.Drivers)
+	growth := slices.Clone(cur.Growth)
+	mode, driver := cur.Mode, cur.Driver
+	switch e.Kind {
+	case SetLever:
+		drivers[e.Node] = e.Value
+	case SetGrowth:
+		growth[e.Node] = e.Value
+	case SetMode:
+		mode, driver = e.Mode, e.Driver
+	case ResetNode:
+		growth[e.Node] = origin.Growth[e.Node]
+		if e.Node == 0 {
+			drivers = slices.Clone(origin.Drivers)
+		}
+	case ResetAll:
+		return true
+	}
+	sum := 0.0
+	for _, d := range drivers {
+		sum += d
+	}
+	if sum == 0 {
+		return true
+	}
+	ok := func(r float64) bool { return r > MinRate && r < MaxRate }
+	if !ok(growth[0] + sum) {
+		return false
+	}
+	if mode == BottomUp {
+		for _, m := range ds.Dims[driver].Top {
+			if !ok(growth[m] + sum) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func judgeEdit(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
 	validNode := e.Node >= 0 && e.Node < len(ds.Nodes)
 	refuseIf := func(b bool) verdict {
 		if b {
@@ -56,6 +106,8 @@ func judge(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
 		return judgeShare(ds, cur, e.Node, origin.Share[e.Node]) // its own lock does not hold a reset
 	case ResetAll:
 		return mustAccept
+	case SetLever:
+		return refuseIf(e.Node < 0 || e.Node >= len(ds.Levers) || math.IsNaN(e.Value) || math.Abs(e.Value) > MaxLeverImpact)
 	}
 	return mustRefuse
 }
@@ -103,10 +155,13 @@ func checkApplied(ds *Dataset, origin, before, after Assumptions, e Edit) error 
 		want.Mode, want.Driver = e.Mode, e.Driver
 	case ResetAll:
 		want = origin.Clone()
+	case SetLever:
+		want.Drivers[e.Node] = e.Value
 	case ResetNode:
 		want.Growth[e.Node] = origin.Growth[e.Node]
 		if e.Node == 0 {
 			want.YearGrowth = slices.Clone(origin.YearGrowth)
+			want.Drivers = slices.Clone(origin.Drivers)
 		} else {
 			want.Locked[e.Node] = origin.Locked[e.Node]
 		}

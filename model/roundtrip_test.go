@@ -147,3 +147,38 @@ func TestMarshalScenarioClearedYear(t *testing.T) {
 		t.Errorf("2020 reopens with rate %v, want none (the market's CAGR)\n%s", back.Assumptions.YearGrowth[0], data)
 	}
 }
+
+// TestLeversAndRangesRoundTrip: a scenario's levers and Monte Carlo
+// ranges load, save and reopen to the same state, and the file names
+// them as it was given them.
+func TestLeversAndRangesRoundTrip(t *testing.T) {
+	ds := embedded(t)
+	src := `scenario: Levers
+total: {cagr_range_pct: [15, 22.5]}
+segments:
+  Region/Asia-Pacific: {cagr_range_pct: [18, 30]}
+drivers:
+  Prevalence of Chronic Diseases: 1
+  Security and Privacy Concerns: -0.5
+`
+	sc, err := LoadScenario("levers.yaml", []byte(src), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sc.Assumptions
+	ap, _ := ds.Lookup("Region/Asia-Pacific")
+	if a.MarketGrowth() != 19 || a.Ranges[0] != (Range{15, 22.5}) || a.Ranges[ap] != (Range{18, 30}) || a.Ranges[1].IsSet() {
+		t.Fatalf("loaded: market %v, ranges %v %v %v", a.MarketGrowth(), a.Ranges[0], a.Ranges[ap], a.Ranges[1])
+	}
+	data := ds.MarshalScenario(sc)
+	for _, want := range []string{"cagr_range_pct: [15, 22.5]", `"Region/Asia-Pacific": {cagr_range_pct: [18, 30]}`,
+		`"Prevalence of Chronic Diseases": 1`, `"Security and Privacy Concerns": -0.5`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("saved file lacks %q:\n%s", want, data)
+		}
+	}
+	back, err := LoadScenario("saved.yaml", data, ds)
+	if err != nil || !back.Assumptions.Equal(a) {
+		t.Fatalf("reopened: %v\n%s", err, data)
+	}
+}

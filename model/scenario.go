@@ -16,24 +16,43 @@ type scenarioFile struct {
 	Driver      string                  `yaml:"driver"`
 	Total       *totalOverride          `yaml:"total"`
 	Segments    map[string]overrideFile `yaml:"segments"`
+	Drivers     map[string]float64      `yaml:"drivers"`
 }
 
 type totalOverride struct {
-	CAGRPct *float64 `yaml:"cagr_pct"`
+	CAGRPct      *float64  `yaml:"cagr_pct"`
+	CAGRRangePct []float64 `yaml:"cagr_range_pct"`
 	// A null rate takes away a year rate the dataset gives, so the year
 	// grows at the market's CAGR.
 	GrowthByYearPct map[int]*float64 `yaml:"growth_by_year_pct"`
 }
 
 type overrideFile struct {
-	SharePct *float64 `yaml:"share_pct"`
-	CAGRPct  *float64 `yaml:"cagr_pct"`
-	Locked   *bool    `yaml:"locked"`
+	SharePct     *float64  `yaml:"share_pct"`
+	CAGRPct      *float64  `yaml:"cagr_pct"`
+	Locked       *bool     `yaml:"locked"`
+	CAGRRangePct []float64 `yaml:"cagr_range_pct"`
 }
 
 var scenarioKeys = []string{
-	"scenario", "description", "dataset", "mode", "driver", "total", "segments",
-	"cagr_pct", "growth_by_year_pct", "share_pct", "locked",
+	"scenario", "description", "dataset", "mode", "driver", "total", "segments", "drivers",
+	"cagr_pct", "growth_by_year_pct", "share_pct", "locked", "cagr_range_pct",
+}
+
+// checkRange checks a cagr_range_pct: two rates, the low below the high.
+func checkRange(v []float64) (Range, string, bool) {
+	if len(v) != 2 {
+		return unsetRange, fmt.Sprintf("cagr_range_pct has %d numbers; it takes two, [low, high]", len(v)), false
+	}
+	for _, r := range v {
+		if msg, ok := checkRate(r); !ok {
+			return unsetRange, msg, false
+		}
+	}
+	if v[0] >= v[1] {
+		return unsetRange, fmt.Sprintf("cagr_range_pct [%g, %g]: the low must be below the high", v[0], v[1]), false
+	}
+	return Range{Lo: v[0], Hi: v[1]}, "", true
 }
 
 // Scenario is a named set of assumptions over a dataset.
@@ -91,6 +110,13 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		errAt([]any{"mode"}, "add driver: with one of "+dimNames(ds), "bottom-up needs a driver dimension")
 	}
 	if t := sf.Total; t != nil {
+		if t.CAGRRangePct != nil {
+			if r, msg, ok := checkRange(t.CAGRRangePct); ok {
+				a.Ranges[0] = r
+			} else {
+				errAt([]any{"total", "cagr_range_pct"}, "", "%s", msg)
+			}
+		}
 		if t.CAGRPct != nil {
 			if msg, ok := checkRate(*t.CAGRPct); ok {
 				a.Growth[0] = *t.CAGRPct
@@ -114,6 +140,31 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 			} else {
 				errAt(p, "", "%s", msg)
 			}
+		}
+	}
+
+	// The levers, by name.
+	leverNames := make([]string, len(ds.Levers))
+	for i, l := range ds.Levers {
+		leverNames[i] = l.Name
+	}
+	for _, name := range sortedStrings(sf.Drivers) {
+		p := []any{"drivers", name}
+		i := slices.Index(leverNames, name)
+		switch v := sf.Drivers[name]; {
+		case i < 0:
+			hint := "the dataset has no drivers, challenges or opportunities"
+			if len(leverNames) > 0 {
+				hint = "levers are the dataset's drivers, challenges and opportunities: " + joinSome(leverNames, ", ")
+				if s := suggest(name, leverNames); s != "" {
+					hint = fmt.Sprintf("did you mean %q?", s)
+				}
+			}
+			errAtKey(p, hint, "unknown lever %q", name)
+		case math.IsNaN(v) || math.Abs(v) > MaxLeverImpact:
+			errAt(p, "", "lever impact %v pp is out of range (at most %g either way)", v, MaxLeverImpact)
+		default:
+			a.Drivers[i] = v
 		}
 	}
 
@@ -143,6 +194,13 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 				named[n] = *o.SharePct
 			} else {
 				errAt(append(p, "share_pct"), "", "%s", msg)
+			}
+		}
+		if o.CAGRRangePct != nil {
+			if r, msg, ok := checkRange(o.CAGRRangePct); ok {
+				a.Ranges[n] = r
+			} else {
+				errAt(append(p, "cagr_range_pct"), "", "%s", msg)
 			}
 		}
 		if o.Locked != nil {
@@ -217,6 +275,11 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 			for _, m := range g.Members {
 				a.Share[m] = a.Share[m] / sumNamed * 100
 			}
+		}
+	}
+	if len(errs) == 0 && len(sf.Drivers) > 0 {
+		if err := ds.checkLevers(&a); err != nil {
+			errAt([]any{"drivers"}, "", "%v", err)
 		}
 	}
 	if len(errs) > 0 {
@@ -336,6 +399,9 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	if len(years) > 0 {
 		tot = append(tot, "growth_by_year_pct: {"+strings.Join(years, ", ")+"}")
 	}
+	if r := a.Ranges[0]; r.IsSet() {
+		tot = append(tot, "cagr_range_pct: ["+fmtNum(r.Lo)+", "+fmtNum(r.Hi)+"]")
+	}
 	if len(tot) > 0 {
 		fmt.Fprintf(&b, "total: {%s}\n", strings.Join(tot, ", "))
 	}
@@ -359,6 +425,9 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		if a.Locked[n] {
 			parts = append(parts, "locked: true")
 		}
+		if r := a.Ranges[n]; r.IsSet() {
+			parts = append(parts, "cagr_range_pct: ["+fmtNum(r.Lo)+", "+fmtNum(r.Hi)+"]")
+		}
 		if len(parts) > 0 {
 			segs = append(segs, fmt.Sprintf("  %s: {%s}\n", yamlString(d.Nodes[n].Path), strings.Join(parts, ", ")))
 		}
@@ -367,6 +436,18 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		b.WriteString("segments:\n")
 		for _, s := range segs {
 			b.WriteString(s)
+		}
+	}
+	var levers []string
+	for i, v := range a.Drivers {
+		if v != 0 {
+			levers = append(levers, fmt.Sprintf("  %s: %s\n", yamlString(d.Levers[i].Name), fmtNum(v)))
+		}
+	}
+	if len(levers) > 0 {
+		b.WriteString("drivers:\n")
+		for _, l := range levers {
+			b.WriteString(l)
 		}
 	}
 	return []byte(b.String())

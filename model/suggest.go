@@ -26,18 +26,27 @@ func suggest(s string, candidates []string) string {
 	return best
 }
 
+// uniquePrefix returns the shortest candidate that begins with ls ("cagr"
+// → "cagr_pct" rather than "cagr_range_pct"), or "" when none does or two
+// of the same length do.
 func uniquePrefix(ls string, candidates []string) string {
 	if len([]rune(ls)) < 3 {
 		return ""
 	}
-	found := ""
+	found, tie := "", false
 	for _, c := range candidates {
-		if strings.HasPrefix(strings.ToLower(c), ls) {
-			if found != "" && found != c {
-				return ""
-			}
-			found = c
+		if !strings.HasPrefix(strings.ToLower(c), ls) || c == found {
+			continue
 		}
+		switch {
+		case found == "" || len(c) < len(found):
+			found, tie = c, false
+		case len(c) == len(found):
+			tie = true
+		}
+	}
+	if tie {
+		return ""
 	}
 	return found
 }

@@ -1,0 +1,185 @@
+package forecast
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"iomt/model"
+)
+
+// ParamKind is what a sensitivity parameter moves.
+type ParamKind int
+
+// The kinds of parameter a tornado varies.
+const (
+	ParamGrowth     ParamKind = iota // a node's growth rate (node 0: the market's CAGR)
+	ParamYearGrowth                  // the market's growth in one year with a rate of its own
+	ParamShare                       // a segment's base-year share
+)
+
+// Param is one assumption a tornado varies.
+type Param struct {
+	Kind ParamKind
+	Node int // the node whose rate or share it is (0 for the market)
+	Year int // the year, for ParamYearGrowth
+	// Name is the parameter as scenario files and exports write it:
+	// Total/cagr_pct, Total/growth_by_year_pct/2020,
+	// Region/Asia-Pacific/cagr_pct, Region/Asia-Pacific/share_pct.
+	Name string
+}
+
+// Bar is one parameter's effect: the node's value with the parameter
+// moved down and up by Delta, and the swing between them.
+type Bar struct {
+	Param
+	Low, High float64
+	Swing     float64 // |High − Low|
+}
+
+// Unranked is a parameter that cannot move the node in this mode, and why.
+type Unranked struct {
+	Param
+	Why string
+}
+
+// Tornado is a sensitivity analysis of one node's value in one year.
+type Tornado struct {
+	Node, Year int
+	Delta      float64 // percentage points either way
+	Base       float64 // the node's value as the assumptions stand
+	Bars       []Bar   // by swing, largest first
+	Unranked   []Unranked
+}
+
+// Sensitivity moves, one at a time, every assumption that can move node's
+// value in year by ±delta percentage points, and ranks them by the swing
+// of that value: the market's CAGR and the market's years with a rate of
+// their own; the growth rates and shares of the node, its ancestors and
+// their siblings; in bottom-up, the driver segments'. A share moved is
+// rebalanced against its siblings as the dashboard does; a move refused
+// (a locked share, a share below 0) leaves that side at the base value.
+// Parameters that do not move the node at all in this mode are listed in
+// Unranked with the reason.
+func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta float64) (*Tornado, error) {
+	if node < 0 || node >= len(ds.Nodes) {
+		return nil, fmt.Errorf("sensitivity: no such segment")
+	}
+	yi := year - ds.BaseYear
+	if yi < 0 || yi >= ds.Years() {
+		return nil, fmt.Errorf("sensitivity: year %d is outside %d–%d", year, ds.BaseYear, ds.EndYear)
+	}
+	if math.IsNaN(delta) || delta <= 0 || delta >= model.MaxRate {
+		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one above 0", delta)
+	}
+	var r Result
+	value := func(b *model.Assumptions) float64 {
+		ProjectInto(&r, ds, b)
+		return r.Value(node, yi)
+	}
+	t := &Tornado{Node: node, Year: year, Delta: delta, Base: value(&a)}
+	for _, p := range params(ds, &a, node) {
+		lo, hi := t.Base, t.Base
+		for i, d := range []float64{-delta, delta} {
+			b, err := ds.Apply(a, a, p.edit(ds, &a, d))
+			if err != nil {
+				continue
+			}
+			if i == 0 {
+				lo = value(&b)
+			} else {
+				hi = value(&b)
+			}
+		}
+		if lo == t.Base && hi == t.Base {
+			t.Unranked = append(t.Unranked, Unranked{Param: p, Why: why(ds, &a, node, year, p)})
+			continue
+		}
+		t.Bars = append(t.Bars, Bar{Param: p, Low: lo, High: hi, Swing: math.Abs(hi - lo)})
+	}
+	slices.SortStableFunc(t.Bars, func(x, y Bar) int { return cmp.Compare(y.Swing, x.Swing) })
+	return t, nil
+}
+
+// edit is the change that moves p by d from the assumptions a.
+func (p Param) edit(ds *model.Dataset, a *model.Assumptions, d float64) model.Edit {
+	switch p.Kind {
+	case ParamYearGrowth:
+		return model.Edit{Kind: model.SetYearGrowth, Year: p.Year, Value: a.YearGrowth[p.Year-ds.BaseYear-1] + d}
+	case ParamShare:
+		return model.Edit{Kind: model.SetShare, Node: p.Node, Value: a.Share[p.Node] + d}
+	}
+	return model.Edit{Kind: model.SetGrowth, Node: p.Node, Value: a.Growth[p.Node] + d}
+}
+
+// params lists what can move node: the market's rates, then along the
+// node's path each node's and its siblings' rates and shares, then in
+// bottom-up the driver segments'.
+func params(ds *model.Dataset, a *model.Assumptions, node int) []Param {
+	var out []Param
+	seen := map[string]bool{}
+	add := func(p Param) {
+		if !seen[p.Name] {
+			seen[p.Name] = true
+			out = append(out, p)
+		}
+	}
+	add(Param{Kind: ParamGrowth, Node: 0, Name: "Total/cagr_pct"})
+	for i, r := range a.YearGrowth {
+		if !math.IsNaN(r) {
+			y := ds.BaseYear + 1 + i
+			add(Param{Kind: ParamYearGrowth, Year: y, Name: "Total/growth_by_year_pct/" + strconv.Itoa(y)})
+		}
+	}
+	segment := func(n int) {
+		add(Param{Kind: ParamGrowth, Node: n, Name: ds.Nodes[n].Path + "/cagr_pct"})
+		add(Param{Kind: ParamShare, Node: n, Name: ds.Nodes[n].Path + "/share_pct"})
+	}
+	for n := node; n > 0; n = ds.Nodes[n].Parent {
+		for _, m := range ds.Groups[ds.Nodes[n].Group].Members {
+			segment(m)
+		}
+	}
+	if a.Mode == model.BottomUp {
+		for _, m := range ds.Dims[a.Driver].Top {
+			segment(m)
+		}
+	}
+	return out
+}
+
+// why says why p cannot move node's value in year.
+func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) string {
+	driver := ds.Dims[a.Driver].Name
+	switch {
+	case p.Kind == ParamGrowth && p.Node == 0 && a.Mode == model.BottomUp,
+		p.Kind == ParamYearGrowth && a.Mode == model.BottomUp:
+		return "in bottom-up the total is the sum of " + driver + "; the market's rates do not move it (b for top-down)"
+	case p.Kind == ParamShare && a.Locked[p.Node]:
+		return "the share is locked"
+	case p.Kind == ParamYearGrowth && p.Year > year:
+		return "that year comes after " + strconv.Itoa(year)
+	}
+	return "does not move " + nodeLabel(ds, node) + " in " + a.Mode.String()
+}
+
+func nodeLabel(ds *model.Dataset, n int) string {
+	if n == 0 {
+		return "the total"
+	}
+	return ds.Nodes[n].Path
+}
+
+// Note is what a tornado cannot show, in words: the parameters it leaves
+// out in this mode, for the screen to say why.
+func (t *Tornado) Note(ds *model.Dataset, a *model.Assumptions) string {
+	if t.Node == 0 && a.Mode == model.TopDown {
+		return "in top-down the segments' rates do not change the total; b for bottom-up"
+	}
+	if a.Mode == model.BottomUp {
+		return "in bottom-up the market's CAGR does not move anything: the total is the sum of " + ds.Dims[a.Driver].Name + "; b for top-down"
+	}
+	return ""
+}
