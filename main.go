@@ -270,7 +270,8 @@ its base year, on its Base scenario.`,
 	in.register(root, true)
 	wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd())
+	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
+		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd())
 	return root
 }
 

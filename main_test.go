@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -175,5 +177,86 @@ func TestServeBadStart(t *testing.T) {
 		if _, err := os.Stat(hk); err == nil {
 			t.Fatalf("serve %s %s created its host key", c.flag, c.value)
 		}
+	}
+}
+
+// TestAnalysisCommands: goal seek, sensitivity and Monte Carlo from the
+// command line, as the README gives them.
+func TestAnalysisCommands(t *testing.T) {
+	code, out, stderr := runCLI(t, "goalseek", "--node", "Region/Asia-Pacific", "--target", "60", "--format", "json")
+	if code != 0 {
+		t.Fatalf("goalseek: exit %d, %s", code, stderr)
+	}
+	var gs struct {
+		Node    string  `json:"node"`
+		Year    int     `json:"year"`
+		Target  float64 `json:"target"`
+		Vary    string  `json:"vary"`
+		CAGRPct float64 `json:"cagr_pct"`
+	}
+	if err := json.Unmarshal([]byte(out), &gs); err != nil || gs.Node != "Region/Asia-Pacific" || gs.Year != 2027 || gs.Target != 60 || gs.Vary != "node" || math.Abs(gs.CAGRPct-20.78) > 0.01 {
+		t.Errorf("goalseek JSON %+v (%v):\n%s", gs, err, out)
+	}
+	// The rate found, typed into a scenario, gives the target.
+	sc := writeFile(t, "ap.yaml", fmt.Sprintf("scenario: AP\nsegments:\n  Region/Asia-Pacific: {cagr_pct: %v}\n", gs.CAGRPct))
+	code, csvOut, _ := runCLI(t, "export", "--scenario", sc)
+	if code != 0 || !strings.Contains(csvOut, "AP,Region,Asia-Pacific,,2027,60,") && !strings.Contains(csvOut, "AP,Region,Asia-Pacific,,2027,59.9999999") {
+		t.Errorf("exporting the rate found does not give 60 in 2027")
+	}
+
+	code, _, stderr = runCLI(t, "goalseek", "--node", "Region/Asia-Pacific", "--target", "600")
+	if code != 1 || !strings.Contains(stderr, "cannot reach 600 in 2027") || !strings.Contains(stderr, "the nearest") {
+		t.Errorf("unreachable goal: exit %d, %q", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"goalseek", "--node", "Region/Asia-Pacfic", "--target", "60"},
+		{"goalseek", "--node", "Total"},
+		{"goalseek", "--node", "Total", "--target", "60", "--vary", "segment"},
+		{"goalseek", "--node", "Total", "--target", "60", "--year", "2019"},
+		{"sensitivity", "--node", "Total", "--delta-pp", "0"},
+		{"montecarlo", "--node", "Total", "--paths", "0"},
+		{"montecarlo", "--node", "Total", "--format", "xlsx"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage): %s", args, code, stderr)
+		}
+	}
+
+	code, out, stderr = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("sensitivity: exit %d, %s", code, stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || strings.Join(recs[0], ",") != "parameter,low_value,high_value,swing" || len(recs) < 5 {
+		t.Fatalf("sensitivity CSV (%v):\n%s", err, out)
+	}
+	prev := math.Inf(1)
+	for _, r := range recs[1:] {
+		swing, _ := strconv.ParseFloat(r[3], 64)
+		lo, _ := strconv.ParseFloat(r[1], 64)
+		hi, _ := strconv.ParseFloat(r[2], 64)
+		if swing > prev || math.Abs(swing-math.Abs(hi-lo)) > 1e-9*swing {
+			t.Errorf("row %v: not sorted by swing, or swing is not |high-low|", r)
+		}
+		prev = swing
+	}
+	_, text, _ := runCLI(t, "sensitivity", "--node", "Total")
+	if !strings.Contains(text, "in top-down the segments' rates do not change the total; b for bottom-up") {
+		t.Errorf("the total's sensitivity does not say why segments are missing:\n%s", text)
+	}
+
+	code, out, stderr = runCLI(t, "montecarlo", "--node", "Total", "--paths", "2000", "--seed", "5", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("montecarlo: exit %d, %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("a progress bar went to a stderr that is not a terminal: %q", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if lines[0] != "year,p10,p50,p90" || len(lines) != 10 || !strings.HasPrefix(lines[1], "2019,51.2,51.2,51.2") {
+		t.Errorf("montecarlo CSV:\n%s", out)
+	}
+	if _, again, _ := runCLI(t, "montecarlo", "--node", "Total", "--paths", "2000", "--seed", "5", "--format", "csv"); again != out {
+		t.Error("the same seed gave other numbers")
 	}
 }

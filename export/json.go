@@ -37,6 +37,15 @@ type jsonDoc struct {
 	Years           []int           `json:"years"`
 	Total           jsonTotal       `json:"total"`
 	Dimensions      []jsonDimension `json:"dimensions"`
+	Levers          []jsonLever     `json:"levers,omitempty"`
+}
+
+// jsonLever is one of the report's drivers, challenges and opportunities
+// with the impact the scenario gives it on the market's growth.
+type jsonLever struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	ImpactPP jnum   `json:"impact_pp"`
 }
 
 type jsonTotal struct {
@@ -44,7 +53,11 @@ type jsonTotal struct {
 	Notes    map[string]string `json:"notes,omitempty"`
 	// CAGRPct is the entered market rate; null in bottom-up mode, where
 	// the total's growth is an output (see RealisedCAGRPct).
-	CAGRPct         *jnum           `json:"cagr_pct"`
+	CAGRPct *jnum `json:"cagr_pct"`
+	// MarketGrowthPct is the entered rate with the levers' impacts, what
+	// the years without a rate of their own grow at; absent when the
+	// levers leave it unchanged.
+	MarketGrowthPct *jnum           `json:"market_growth_pct,omitempty"`
 	GrowthByYearPct map[string]jnum `json:"growth_by_year_pct,omitempty"`
 	RealisedCAGRPct jnum            `json:"realised_cagr_pct"`
 	series
@@ -94,7 +107,11 @@ type series struct {
 // a figure the scenario has changed is no longer listed. Undefined numbers
 // (growth in the base year, growth or CAGR from zero) are null. With
 // in.Compare set, compare_scenario is added, and every node gains
-// compare_values, diff_usd_bn and diff_pct. The output is deterministic.
+// compare_values, diff_usd_bn and diff_pct. "levers" lists the report's
+// drivers, challenges and opportunities with each one's impact on the
+// market's growth (pp); when they add up to other than zero, the total
+// gains market_growth_pct, the CAGR with them. The output is
+// deterministic.
 func JSON(w io.Writer, in Input) error {
 	if err := in.check(true); err != nil {
 		return err
@@ -125,9 +142,16 @@ func JSON(w io.Writer, in Input) error {
 		RealisedCAGRPct: jnum(r.CAGR(0, 0, end)),
 		series:          in.series(0),
 	}
+	for i, l := range ds.Levers {
+		doc.Levers = append(doc.Levers, jsonLever{Name: l.Name, Kind: l.Kind, ImpactPP: jnum(a.Drivers[i])})
+	}
 	if a.Mode == model.TopDown {
 		g := jnum(a.Growth[0])
 		doc.Total.CAGRPct = &g
+		if a.DriverSum() != 0 {
+			mg := jnum(a.MarketGrowth())
+			doc.Total.MarketGrowthPct = &mg
+		}
 		for i, y := range a.YearGrowth {
 			if finite(y) {
 				if doc.Total.GrowthByYearPct == nil {

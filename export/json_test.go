@@ -29,6 +29,11 @@ type jsonDocT struct {
 		Name     string      `json:"name"`
 		Segments []jsonNodeT `json:"segments"`
 	} `json:"dimensions"`
+	Levers []struct {
+		Name     string  `json:"name"`
+		Kind     string  `json:"kind"`
+		ImpactPP float64 `json:"impact_pp"`
+	} `json:"levers"`
 }
 
 type jsonNodeT struct {
@@ -38,6 +43,7 @@ type jsonNodeT struct {
 	Notes           map[string]string   `json:"notes"`
 	SharePct        *float64            `json:"share_pct"`
 	CAGRPct         *float64            `json:"cagr_pct"`
+	MarketGrowthPct *float64            `json:"market_growth_pct"`
 	GrowthByYearPct map[string]*float64 `json:"growth_by_year_pct"`
 	RealisedCAGRPct *float64            `json:"realised_cagr_pct"`
 	ShareChangePP   *float64            `json:"share_change_pp"`
@@ -357,5 +363,29 @@ func TestJSONNeedsAssumptions(t *testing.T) {
 	var buf bytes.Buffer
 	if err := JSON(&buf, in); err == nil || buf.Len() != 0 {
 		t.Errorf("err = %v, wrote %d bytes; want an error and nothing written", err, buf.Len())
+	}
+}
+
+// TestExportLevers: the JSON lists every lever with its impact and gives
+// the market's growth with them; the Markdown says how it is made up.
+func TestExportLevers(t *testing.T) {
+	ds := loadEmbedded(t)
+	in := edited(t, ds, "Levers",
+		model.Edit{Kind: model.SetLever, Node: 0, Value: 1},
+		model.Edit{Kind: model.SetLever, Node: 4, Value: -0.5})
+	_, doc := writeJSON(t, in)
+	if len(doc.Levers) != len(ds.Levers) || doc.Levers[0].ImpactPP != 1 || doc.Levers[4].ImpactPP != -0.5 || doc.Levers[4].Kind != "challenge" {
+		t.Errorf("levers %+v", doc.Levers)
+	}
+	if g := doc.Total.MarketGrowthPct; g == nil || *g != 19 {
+		t.Errorf("market_growth_pct %v, want 19", g)
+	}
+	var md bytes.Buffer
+	if err := Markdown(&md, in); err != nil {
+		t.Fatal(err)
+	}
+	want := "The market grows 19.00 % a year where no year has a rate of its own: 18.50 entered, +1.00 pp Prevalence of Chronic Diseases (driver), -0.50 pp Security and Privacy Concerns (challenge)."
+	if !strings.Contains(md.String(), want) {
+		t.Errorf("the Markdown does not say %q:\n%s", want, md.String())
 	}
 }

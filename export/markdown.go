@@ -27,7 +27,9 @@ const footnote = "Figures marked * are reported in the source; all other figures
 // the source reports, and that the scenario has left as they are, carry a
 // "*", explained in a footnote. With in.Compare set, three columns add the
 // compared scenario's end-year value and the difference to it. Names are
-// escaped so that "|" and other Markdown syntax print as written.
+// escaped so that "|" and other Markdown syntax print as written. When
+// the scenario gives the report's levers an impact, a last section says
+// how the market's growth is made up.
 func Markdown(w io.Writer, in Input) error {
 	if err := in.check(true); err != nil {
 		return err
@@ -119,6 +121,16 @@ func Markdown(w io.Writer, in Input) error {
 			walk(n, "")
 		}
 		line("Total", 0)
+	}
+	if sum := a.DriverSum(); sum != 0 {
+		b.WriteString("\n## Levers\n\n")
+		fmt.Fprintf(&b, "The market grows %s %% a year where no year has a rate of its own: %s entered", fixed(a.MarketGrowth()), fixed(a.Growth[0]))
+		for i, l := range ds.Levers {
+			if v := a.Drivers[i]; v != 0 {
+				fmt.Fprintf(&b, ", %s pp %s (%s)", signed(v), mdText(l.Name), l.Kind)
+			}
+		}
+		b.WriteString(".\n")
 	}
 	if marked {
 		b.WriteString("\n" + footnote + "\n")

@@ -56,14 +56,25 @@ func GoalSeek(ds *model.Dataset, a model.Assumptions, g Goal) (float64, error) {
 	return s.Rate, nil
 }
 
+// UnreachableError says why a goal cannot be met; it wraps
+// ErrUnreachable.
+type UnreachableError struct{ msg string }
+
+func (e *UnreachableError) Error() string { return e.msg }
+func (e *UnreachableError) Unwrap() error { return ErrUnreachable }
+
 // unreachable words why a goal cannot be met.
 func unreachable(ds *model.Dataset, g Goal, s Solution) error {
-	if s.Min == s.Max {
-		return fmt.Errorf("changing %s's growth does not move %s in this mode (it stays %.6g): %w",
-			ds.Nodes[g.Lever].Path, ds.Nodes[g.Node].Path, s.Min, ErrUnreachable)
+	lever := ds.Nodes[g.Lever].Path + "'s growth"
+	if g.Lever == 0 {
+		lever = "the market's CAGR"
 	}
-	return fmt.Errorf("%s cannot reach %.6g in %d by changing %s's growth: the nearest is %.6g (at %.2f %%), of %.6g to %.6g: %w",
-		ds.Nodes[g.Node].Path, g.Target, g.Year, ds.Nodes[g.Lever].Path, s.Nearest, s.Rate, s.Min, s.Max, ErrUnreachable)
+	if s.Min == s.Max {
+		return &UnreachableError{fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %.6g)",
+			lever, ds.Nodes[g.Node].Path, g.Year, s.Min)}
+	}
+	return &UnreachableError{fmt.Sprintf("%s cannot reach %.6g in %d by changing %s: any allowed rate gives from %.6g to %.6g; the nearest, %.6g, at %.2f %% a year",
+		ds.Nodes[g.Node].Path, g.Target, g.Year, lever, s.Min, s.Max, s.Nearest, s.Rate)}
 }
 
 // Seek solves a Goal. The node's value is monotone in the lever when the

@@ -290,6 +290,19 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	return sc, nil
 }
 
+// Resolve returns the node of a path: "Total", or Dimension/Segment or
+// Dimension/Segment/Sub-segment; an unknown path is an error with a
+// suggestion.
+func (d *Dataset) Resolve(path string) (int, error) {
+	if strings.EqualFold(path, "Total") {
+		return 0, nil
+	}
+	if n, ok := d.Lookup(path); ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("no segment %q (%s)", path, pathHint(d, path))
+}
+
 // pathHint helps with an unknown path. When the path's parent exists,
 // only the parent's children are plausible, so compare the last part with
 // them alone, and list them if none is close; comparing whole paths would
