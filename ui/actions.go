@@ -62,6 +62,13 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 				return m.toDialog(d, msg)
 			}
 		}
+	case mcProgressMsg:
+		// To its run; a run cancelled (its dialog closed) is dropped.
+		for _, d := range m.dialogs {
+			if r, ok := d.(*monteCarloDialog); ok && r.gen == msg.gen {
+				return m.toDialog(d, msg)
+			}
+		}
 	case openedMsg:
 		m.opened(msg)
 	case saveCheckedMsg:
@@ -223,9 +230,9 @@ func (m *Model) saved(msg savedMsg) {
 // openPicker opens a scenario picker at once; the listing is read in a
 // command and fills it in.
 func (m *Model) openPicker(p purpose) tea.Cmd {
-	m.pickerGen++
-	m.push(newScenarioPicker(m.c, p, m.pickerGen))
-	return listCmd(m.c.ws, m.pickerGen)
+	m.gen++
+	m.push(newScenarioPicker(m.c, p, m.gen))
+	return listCmd(m.c.ws, m.gen)
 }
 
 func (m *Model) toggleCompare() tea.Cmd {

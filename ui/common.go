@@ -184,6 +184,28 @@ func (c *common) setCursor(i int) {
 	c.cursor[c.dim] = min(max(i, 0), n-1)
 }
 
+// show selects node's row: its dimension's tab, the level that lists
+// it; the total is selected on the current tab's top level.
+func (c *common) show(node int) {
+	if node <= 0 || node >= len(c.ds.Nodes) {
+		c.parent[c.dim], c.cursor[c.dim] = 0, 0
+		return
+	}
+	n := &c.ds.Nodes[node]
+	c.dim = n.Dim
+	if n.Depth == 2 {
+		c.parent[c.dim] = n.Parent
+	} else {
+		c.parent[c.dim] = 0
+	}
+	for i, r := range c.rows() {
+		if r == node {
+			c.cursor[c.dim] = i
+		}
+	}
+	c.info(c.nodeName(node) + " selected.")
+}
+
 // drill lists the selected segment's children; it reports false for a leaf.
 func (c *common) drill() bool {
 	n := c.selected()

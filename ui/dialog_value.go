@@ -18,6 +18,9 @@ type setValueMsg struct {
 	node  int
 	share bool
 	value float64
+	// exact keeps the value as it is; typed values are rounded to a
+	// millionth, so that 18.5+0.5+0.5 never drifts to 19.499999…
+	exact bool
 }
 
 // valuePrompt types an exact growth rate (or, after tab, share) for one

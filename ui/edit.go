@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"iomt/model"
 )
@@ -63,19 +64,63 @@ func (c *common) nudgeGrowth(d float64) {
 	c.setGrowth(n, a.Growth[n]+d)
 }
 
-func (c *common) setGrowth(n int, v float64) bool {
-	v = math.Round(v*1e6) / 1e6 // keep 18.5+0.5+0.5 from drifting to 19.499999…
+func (c *common) setGrowth(n int, v float64) bool { return c.setGrowthAs(n, v, true) }
+
+// setGrowthAs sets node n's growth rate; round keeps a typed or nudged
+// rate from drifting (18.5+0.5+0.5 to 19.499999…), a solved one is set
+// exactly. The status line says what the rate entered does: in top-down
+// a segment's rate moves its share, not the total, and the rate realised
+// is not the rate entered, which surprises.
+func (c *common) setGrowthAs(n int, v float64, round bool) bool {
+	if round {
+		v = math.Round(v*1e6) / 1e6
+	}
+	old := c.assumptions().Growth[n]
 	if !c.apply(model.Edit{Kind: model.SetGrowth, Node: n, Value: v}, "") {
 		return false
 	}
-	last := c.res.Years - 1
-	what := c.nodeName(n) + " growth"
-	if n == 0 {
-		what = "Market CAGR"
-	}
-	c.info(fmt.Sprintf("%s %s %% a year (realised %s %% %d–%d).", what, fmtNum(v, 1),
-		fmtNum(c.res.CAGR(n, 0, last), 2), c.res.BaseYear, c.res.Year(last)))
+	c.info(c.growthSaid(n, v, old))
 	return true
+}
+
+// growthSaid explains a growth rate just entered in place of old.
+func (c *common) growthSaid(n int, v, old float64) string {
+	a := c.assumptions()
+	last := c.res.Years - 1
+	span := fmt.Sprintf("%d–%d", c.res.BaseYear, c.res.Year(last))
+	realised := fmtNum(c.res.CAGR(n, 0, last), 1)
+	if n == 0 {
+		if a.Mode == model.BottomUp {
+			return fmt.Sprintf("Market CAGR %s %%: in bottom-up the total is the sum of %s, so it stays at %s %% realised; b for top-down.",
+				fmtNum(v, 1), c.ds.Dims[a.Driver].Name, realised)
+		}
+		return fmt.Sprintf("Market CAGR %s %% a year (realised %s %% %s).", fmtNum(v, 1), realised, span)
+	}
+	name := c.nodeName(n)
+	node := &c.ds.Nodes[n]
+	driving := a.Mode == model.BottomUp && node.Depth == 1 && node.Dim == a.Driver
+	if driving {
+		return fmt.Sprintf("%s %s %% a year: in bottom-up it drives the total, now %s %% a year realised %s.",
+			name, fmtNum(v, 1), fmtNum(c.res.CAGR(0, 0, last), 1), span)
+	}
+	others := "the other " + strings.ToLower(c.ds.Dims[node.Dim].Name) + "s"
+	if node.Depth > 1 {
+		others = "the rest of " + c.ds.Nodes[node.Parent].Name
+	}
+	keeps := fmt.Sprintf("the market keeps %s %%", fmtNum(a.MarketGrowth(), 1))
+	if a.Mode == model.BottomUp {
+		keeps = "the total stays the sum of " + c.ds.Dims[a.Driver].Name
+	}
+	hint := "; b lets segments drive the total"
+	if a.Mode == model.BottomUp || node.Depth > 1 {
+		hint = ""
+	}
+	moves := "give up share"
+	if v < old {
+		moves = "gain share"
+	}
+	return fmt.Sprintf("%s %s %% entered, %s %% realised %s: %s and %s %s%s.",
+		name, fmtNum(v, 1), realised, span, keeps, others, moves, hint)
 }
 
 func (c *common) nudgeShare(d float64) {

@@ -23,6 +23,11 @@ func TestGolden(t *testing.T) {
 		{"north-america", []tea.Msg{runeKey('4'), runeKey('j'), keyEnter}},
 		{"help", []tea.Msg{runeKey('?')}},
 		{"share", []tea.Msg{runeKey('1'), runeKey('v')}},
+		// The analysis screens, on Asia-Pacific.
+		{"goalseek", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('g'), runeKey('6'), runeKey('0'), keyEnter}},
+		{"tornado", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('t')}},
+		{"montecarlo", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('m')}},
+		{"levers", []tea.Msg{runeKey('d'), runeKey('+'), runeKey('+'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('-')}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

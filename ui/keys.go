@@ -23,6 +23,8 @@ type KeyMap struct {
 	Focus                  key.Binding
 	Save, Open, New        key.Binding
 	Compare, Export, Info  key.Binding
+	GoalSeek, Tornado      key.Binding
+	MonteCarlo, Levers     key.Binding
 	Fork                   key.Binding
 	Help                   key.Binding
 	Quit                   key.Binding
@@ -68,6 +70,10 @@ func DefaultKeyMap() KeyMap {
 		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
 		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
+		GoalSeek:   key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "goal seek")),
+		Tornado:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tornado")),
+		MonteCarlo: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Monte Carlo")),
+		Levers:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "levers")),
 		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -105,7 +111,7 @@ func (k KeyMap) FullHelp(paneKeys []key.Binding) [][]key.Binding {
 	nav := append([]key.Binding{k.Tab1, k.PrevTab}, paneKeys...)
 	return [][]key.Binding{
 		append(nav, k.Focus),
-		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode},
+		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.Levers},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
 		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Fork},
 	}

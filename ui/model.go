@@ -63,11 +63,12 @@ type Model struct {
 
 	// dialogs is the stack of modal screens; the last is on top.
 	dialogs []Dialog
-	// pickerGen numbers the pickers opened, so a listing that arrives
-	// for one the user has since closed is dropped.
-	pickerGen int
-	quitting  bool
-	notice    bool // the status line shows a NoticeMsg
+	// gen numbers the dialogs that wait for commands (pickers, Monte
+	// Carlo runs), so a result for one the user has since closed is
+	// dropped.
+	gen      int
+	quitting bool
+	notice   bool // the status line shows a NoticeMsg
 
 	following bool // a follower mirroring the presenter (not forked)
 	// presenterAway: no presenter is connected; a follower keeps the last
@@ -112,7 +113,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
-	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg:
+	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg, mcProgressMsg:
 		cmd = m.result(msg)
 	default:
 		cmd = m.toTop(msg)
@@ -216,6 +217,20 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 		m.push(newExportMenu(c))
 	case key.Matches(k, keys.Info):
 		m.push(newInfoDialog(c))
+	case key.Matches(k, keys.GoalSeek):
+		d, cmd := newGoalSeekDialog(c)
+		m.push(d)
+		return cmd
+	case key.Matches(k, keys.Tornado):
+		m.push(newTornadoDialog(c))
+	case key.Matches(k, keys.MonteCarlo):
+		m.gen++
+		if d, cmd := newMonteCarloDialog(c, m.gen); d != nil {
+			m.push(d)
+			return cmd
+		}
+	case key.Matches(k, keys.Levers):
+		m.push(newLeversDialog(c))
 	default:
 		return m.toPane(k)
 	}

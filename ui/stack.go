@@ -46,6 +46,13 @@ func (m *Model) toDialog(d Dialog, msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	keep, act := m.act(r.msg)
+	if r.stay != nil {
+		keep = true
+		if i := slices.Index(m.dialogs, d); i >= 0 && r.stay != d {
+			m.dialogs = slices.Clone(m.dialogs)
+			m.dialogs[i] = r.stay
+		}
+	}
 	if !keep {
 		// The dialog may have opened another on top of itself by now
 		// (act pushes a question): take off this one, wherever it is.
@@ -85,7 +92,7 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		if msg.share {
 			return !c.setShare(msg.node, msg.value), nil
 		}
-		return !c.setGrowth(msg.node, msg.value), nil
+		return !c.setGrowthAs(msg.node, msg.value, !msg.exact), nil
 	case saveAsMsg:
 		return m.saveAs(msg.name)
 	case pickedMsg:
@@ -98,6 +105,10 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		return false, writeCmd(c.ws, c.ds, msg.sc, msg.loads)
 	case followAgainMsg:
 		m.followAgain()
+	case editMsg:
+		return !c.apply(msg.edit, msg.said), nil
+	case selectMsg:
+		c.show(msg.node)
 	}
 	return false, nil
 }

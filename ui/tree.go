@@ -120,10 +120,15 @@ func (t *tree) View() string {
 			share += " "
 		}
 		entered := fmtNum(a.Growth[n], 1)
-		if n == 0 && a.Mode == model.BottomUp {
+		levers := n == 0 && a.DriverSum() != 0
+		switch {
+		case n == 0 && a.Mode == model.BottomUp:
 			entered = "sum"
+		case levers:
+			// The rate the market grows at: the CAGR with the levers.
+			entered = fmtNum(a.MarketGrowth(), 1)
 		}
-		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) && a.Growth[n] == base.Growth[n] {
+		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) && !levers && a.Growth[n] == base.Growth[n] {
 			entered += "*"
 		} else {
 			entered += " "

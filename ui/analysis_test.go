@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// regionRow selects the Region tab's row for path.
+func regionRow(t *testing.T, m Model, path string) Model {
+	t.Helper()
+	m = send(t, m, runeKey('4'))
+	return selectRow(t, m, node(t, path))
+}
+
+// TestGoalSeekScreen: g on Asia-Pacific, 60, enter solves; enter again
+// applies the rate as one undoable edit, and Asia-Pacific is at 60 in
+// 2027; esc changes nothing; an unreachable target says so and cannot be
+// applied.
+func TestGoalSeekScreen(t *testing.T) {
+	m := newTestModel(t, 100, 30)
+	m = regionRow(t, m, "Region/Asia-Pacific")
+	ap := node(t, "Region/Asia-Pacific")
+	before := m.Scenario()
+	m = send(t, m, runeKey('g'), runeKey('6'), runeKey('0'), keyEnter)
+	if !topIs[*goalSeekDialog](m) || !strings.Contains(view(m), "Answer: 20.78 % a year") {
+		t.Fatalf("after g 60 enter:\n%s", view(m))
+	}
+	if !m.Scenario().Equal(before) {
+		t.Fatal("solving changed the scenario before enter applied it")
+	}
+	m = send(t, m, keyEnter)
+	if m.top() != nil {
+		t.Fatalf("enter did not apply and close: %T", m.top())
+	}
+	if got := m.c.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
+		t.Errorf("Asia-Pacific 2027 after applying: %v, want 60", got)
+	}
+	m = send(t, m, runeKey('u'))
+	if !m.Scenario().Equal(before) {
+		t.Error("one undo does not take the goal seek back")
+	}
+
+	// Out of reach: said, and enter does not apply.
+	m = send(t, m, runeKey('g'), runeKey('6'), runeKey('0'), runeKey('0'), keyEnter, keyEnter)
+	if !topIs[*goalSeekDialog](m) || !strings.Contains(view(m), "Out of reach") || !m.Scenario().Equal(before) {
+		t.Fatalf("600 is out of Asia-Pacific's reach; screen:\n%s", view(m))
+	}
+	// tab: the market's CAGR reaches it instead... not 600 either; esc.
+	m = send(t, m, keyEsc)
+	if m.top() != nil || !m.Scenario().Equal(before) {
+		t.Fatal("esc left the dialog open or changed the scenario")
+	}
+
+	// tab switches the lever to the market's CAGR.
+	m = send(t, m, runeKey('g'), keyTab, runeKey('6'), runeKey('0'), keyEnter, keyEnter)
+	a := m.Scenario()
+	if a.Growth[ap] != before.Growth[ap] || a.Growth[0] == before.Growth[0] {
+		t.Fatalf("with tab the market's CAGR should change: market %v→%v, Asia-Pacific %v→%v", before.Growth[0], a.Growth[0], before.Growth[ap], a.Growth[ap])
+	}
+	if got := m.c.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
+		t.Errorf("Asia-Pacific 2027 with the market's CAGR moved: %v, want 60", got)
+	}
+}
+
+// TestTornadoScreen: t ranks the parameters as forecast.Sensitivity does;
+// enter on a bar shows that parameter's row.
+func TestTornadoScreen(t *testing.T) {
+	m := newTestModel(t, 100, 30)
+	m = regionRow(t, m, "Region/Asia-Pacific")
+	m = send(t, m, runeKey('t'))
+	d, ok := m.top().(*tornadoDialog)
+	if !ok {
+		t.Fatalf("t opened %T", m.top())
+	}
+	want, _ := forecast.Sensitivity(testDS, m.Scenario(), node(t, "Region/Asia-Pacific"), 2027, 2)
+	if len(d.t.Bars) != len(want.Bars) || d.t.Bars[0].Name != want.Bars[0].Name {
+		t.Fatalf("bars differ from forecast.Sensitivity")
+	}
+	// The fourth bar is North America's CAGR: enter shows its row.
+	m = send(t, m, runeKey('j'), runeKey('j'), runeKey('j'))
+	name := d.t.Bars[3].Name
+	m = send(t, m, keyEnter)
+	if m.top() != nil || m.c.nodeName(m.c.selected()) != "North America" || name != "Region/North America/cagr_pct" {
+		t.Fatalf("enter on %s selected %s", name, m.c.nodeName(m.c.selected()))
+	}
+	// On the total, in top-down, it says why the segments do not count.
+	m = send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('k'), runeKey('t'))
+	if !containsWords(view(m), "in top-down the segments' rates do not change the total; b for bottom-up") {
+		t.Errorf("the total's tornado does not say why:\n%s", view(m))
+	}
+}
+
+// TestMonteCarloScreen: m runs the paths in commands and shows the
+// percentiles of the command line's run (same seed, same paths); esc
+// during a run cancels it, and its late results land nowhere.
+func TestMonteCarloScreen(t *testing.T) {
+	m := newTestModel(t, 100, 30)
+	m = regionRow(t, m, "Region/Asia-Pacific")
+	ap := node(t, "Region/Asia-Pacific")
+
+	// Cancelled: the first chunk's result arrives after esc.
+	m2, first := update(t, m, runeKey('m'))
+	if !strings.Contains(view(m2), "0 of 10,000 paths") {
+		t.Fatalf("no progress shown:\n%s", view(m2))
+	}
+	m2 = send(t, m2, keyEsc)
+	if m2.top() != nil || !strings.Contains(lastLine(m2), "Monte Carlo cancelled after 0 of 10,000 paths") {
+		t.Fatalf("esc during the run: top %T, %q", m2.top(), lastLine(m2))
+	}
+	m2, second := update(t, m2, runeKey('m'))
+	m2 = send(t, m2, runCmd(t, first)...)
+	if d := m2.top().(*monteCarloDialog); d.done != 0 {
+		t.Fatalf("the cancelled run's chunk landed in the new run (%d paths done)", d.done)
+	}
+	m2 = send(t, m2, runCmd(t, second)...)
+	if d := m2.top().(*monteCarloDialog); !d.finish {
+		t.Fatal("the new run did not finish")
+	}
+
+	// The whole run, as the command line gives it.
+	m = send(t, m, runeKey('m'))
+	d, ok := m.top().(*monteCarloDialog)
+	if !ok || !d.finish {
+		t.Fatalf("m did not finish: %T", m.top())
+	}
+	sim, err := forecast.MonteCarlo(t.Context(), testDS, m.Scenario(), ap, mcPaths, mcSeed, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p10, p50, p90 := sim.Percentiles()
+	for yi := range p50 {
+		if d.p10[yi] != p10[yi] || d.p50[yi] != p50[yi] || d.p90[yi] != p90[yi] {
+			t.Fatalf("year %d: screen %v/%v/%v, command line %v/%v/%v", yi, d.p10[yi], d.p50[yi], d.p90[yi], p10[yi], p50[yi], p90[yi])
+		}
+	}
+	if !containsWords(view(m), "P50", fmtNum(p50[8], 2)) {
+		t.Errorf("the table does not show the 2027 median %s:\n%s", fmtNum(p50[8], 2), view(m))
+	}
+	// The probability of beating the median is about a half.
+	m = typeText(t, m, fmtNum(p50[8], 2))
+	m = send(t, m, keyEnter)
+	if d := m.top().(*monteCarloDialog); math.Abs(d.prob-0.5) > 0.01 {
+		t.Errorf("P(above the median) = %v", d.prob)
+	}
+}
+
+// TestLeversScreen: d lists the levers; + and - give the selected one an
+// impact, each an undoable edit; the total's CAGR shows the market's
+// growth with them; a saved scenario keeps them.
+func TestLeversScreen(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 100, 30)
+	before := m.Scenario()
+	m = send(t, m, runeKey('d'), runeKey('+'), runeKey('+'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('-'))
+	a := m.Scenario()
+	if a.Drivers[0] != 1 || a.Drivers[4] != -0.5 || a.MarketGrowth() != 19 {
+		t.Fatalf("levers %v, market %v", a.Drivers, a.MarketGrowth())
+	}
+	if !containsWords(view(m), "Market CAGR: 18.50 entered + 1.00 Prevalence of Chronic Diseases − 0.50 Security and Privacy Concerns = 19.00 %") {
+		t.Errorf("the make-up is not shown:\n%s", view(m))
+	}
+	m = send(t, m, keyEsc)
+	if row := treeRow(t, m, "Total"); row.cagr != "19.0" {
+		t.Errorf("the Total row's CAGR %q, want 19.0 (the market's growth with the levers)", row.cagr)
+	}
+	m = send(t, m, runeKey('u'))
+	if got := m.Scenario().Drivers[4]; got != 0 {
+		t.Errorf("undo left the second lever at %v", got)
+	}
+	m = send(t, m, runeKey('s'))
+	m = send(t, m, runeKey('L'), keyEnter)
+	saved, err := model.ReadScenario(ws.PathFor("L"), testDS)
+	if err != nil {
+		t.Fatalf("saving: %v (%s)", err, lastLine(m))
+	}
+	if saved.Assumptions.Drivers[0] != 1 || before.Drivers[0] != 0 {
+		t.Errorf("the saved scenario's levers %v", saved.Assumptions.Drivers)
+	}
+}
+
+// TestGrowthExplained: a rate entered says what it does in each mode.
+func TestGrowthExplained(t *testing.T) {
+	m := newTestModel(t, 160, 40)
+	m = regionRow(t, m, "Region/Asia-Pacific")
+	m = send(t, m, runeKey('e'), runeKey('2'), runeKey('5'), runeKey('.'), runeKey('5'), keyEnter)
+	want := "Asia-Pacific 25.5 % entered, 24.3 % realised 2019–2027: the market keeps 18.5 % and the other regions give up share; b lets segments drive the total."
+	if l := lastLine(m); !strings.Contains(l, want) {
+		t.Errorf("top-down: %q\nwant %q", l, want)
+	}
+	m = send(t, m, runeKey('b'), runeKey('+'))
+	if l := lastLine(m); !strings.Contains(l, "Asia-Pacific 26.0 % a year: in bottom-up it drives the total") {
+		t.Errorf("bottom-up driver: %q", l)
+	}
+	m = send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('+'))
+	if l := lastLine(m); !strings.Contains(l, "In bottom-up mode the total is the sum of Region") {
+		t.Errorf("bottom-up total: %q", l)
+	}
+}

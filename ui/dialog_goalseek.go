@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// goalSeekDialog answers "what growth makes <node> reach <value> in
+// <year>?": the target is typed, ↑/↓ change the year, tab switches the
+// lever between the node's own CAGR and the market's; enter solves, and
+// enter again applies the rate as one undoable edit.
+type goalSeekDialog struct {
+	c             *common
+	node          int
+	year          int
+	market        bool // the lever is the market's CAGR
+	input         textinput.Model
+	solved        *goalAnswer // for the inputs as they are, or nil
+	width, height int
+}
+
+// goalAnswer is a solved goal, and what the rate changes.
+type goalAnswer struct {
+	target     float64
+	sol        forecast.Solution
+	lever      int
+	realised   [2]float64 // the node's realised CAGR now and at the rate
+	share      [2]float64 // its share in the year, now and at the rate
+	unreachErr string
+}
+
+func newGoalSeekDialog(c *common) (*goalSeekDialog, tea.Cmd) {
+	d := &goalSeekDialog{c: c, node: c.selected(), year: c.ds.EndYear, input: newInput(c, 20)}
+	d.market = d.node == 0
+	d.input.Prompt = ""
+	d.input.SetWidth(14)
+	d.input.Placeholder = strconv.FormatFloat(math.Round(c.res.Value(d.node, c.res.Years-1)*100)/100, 'f', -1, 64)
+	return d, d.input.Focus()
+}
+
+func (d *goalSeekDialog) lever() int {
+	if d.market {
+		return 0
+	}
+	return d.node
+}
+
+func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(msg)
+		return d, cmd
+	}
+	keys := d.c.keys
+	switch {
+	case key.Matches(k, keys.Cancel):
+		return done(statusMsg{text: "Goal seek closed; nothing changed."}), nil
+	case key.Matches(k, keys.Up):
+		d.year = min(d.year+1, d.c.ds.EndYear)
+		d.solved = nil
+	case key.Matches(k, keys.Down):
+		d.year = max(d.year-1, d.c.ds.BaseYear+1)
+		d.solved = nil
+	case key.Matches(k, keys.Field):
+		if d.node != 0 {
+			d.market = !d.market
+			d.solved = nil
+		}
+	case key.Matches(k, keys.Confirm):
+		if a := d.solved; a != nil && a.sol.Reached {
+			// The rate exactly: the point is to reach the target.
+			return done(setValueMsg{node: a.lever, value: a.sol.Rate, exact: true}), nil
+		}
+		d.solve()
+	default:
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(k)
+		d.solved = nil
+		return d, cmd
+	}
+	return d, nil
+}
+
+// solve runs the goal seek: a few dozen projections, light enough for
+// Update.
+func (d *goalSeekDialog) solve() {
+	c := d.c
+	text := strings.TrimSpace(d.input.Value())
+	if text == "" {
+		text = d.input.Placeholder
+	}
+	target, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
+	if err != nil || math.IsNaN(target) || math.IsInf(target, 0) || target < 0 {
+		c.error(fmt.Sprintf("%q is not a value: type e.g. 60", text))
+		return
+	}
+	a := c.assumptions()
+	g := forecast.Goal{Node: d.node, Year: d.year, Target: target, Lever: d.lever()}
+	sol, err := forecast.Seek(c.ds, a, g)
+	if err != nil {
+		c.error(err.Error())
+		return
+	}
+	ans := &goalAnswer{target: target, sol: sol, lever: g.Lever}
+	yi, last := d.year-c.ds.BaseYear, c.res.Years-1
+	ans.realised[0], ans.share[0] = c.res.CAGR(d.node, 0, last), c.res.Share(d.node, yi)
+	// What the answer changes, applied as it will be.
+	if b, err := c.ds.Apply(a, a, model.Edit{Kind: model.SetGrowth, Node: g.Lever, Value: sol.Rate}); err == nil {
+		r := forecast.Project(c.ds, &b)
+		ans.realised[1], ans.share[1] = r.CAGR(d.node, 0, last), r.Share(d.node, yi)
+	}
+	if !sol.Reached {
+		_, uerr := forecast.GoalSeek(c.ds, a, g)
+		ans.unreachErr = uerr.Error()
+	}
+	d.solved = ans
+	c.clearStatus()
+}
+
+func (d *goalSeekDialog) SetSize(w, h int)     { d.width, d.height = w, h }
+func (d *goalSeekDialog) Placement() placement { return placeBody }
+func (d *goalSeekDialog) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
+
+func (d *goalSeekDialog) Bindings() []key.Binding {
+	k := d.c.keys
+	solve, year, lever, closeIt := k.Confirm, k.Up, k.Field, k.Cancel
+	solve.SetHelp("enter", "solve, then apply")
+	year.SetHelp("↑/↓", "year")
+	lever.SetHelp("tab", "lever")
+	closeIt.SetHelp("esc", "close")
+	if d.node == 0 {
+		return []key.Binding{solve, year, closeIt}
+	}
+	return []key.Binding{solve, year, lever, closeIt}
+}
+
+func (d *goalSeekDialog) View() string {
+	c, s := d.c, d.c.styles
+	name := clean(c.nodeName(d.node))
+	if d.node != 0 {
+		name = clean(c.ds.Nodes[d.node].Path)
+	}
+	w := max(d.width-4, 20)
+	lever := "its own CAGR"
+	other := "tab: the market's CAGR instead"
+	if d.market {
+		lever, other = "the market's CAGR", "tab: its own CAGR instead"
+		if d.node == 0 {
+			other = ""
+		}
+	}
+	now := c.assumptions().Growth[d.lever()]
+	var b strings.Builder
+	fmt.Fprintf(&b, "Make %s reach %s %s in %d (↑/↓ year)\n", name, d.input.View(), c.unitLabel(), d.year)
+	line := fmt.Sprintf("by changing %s, now %s %% a year", lever, fmtNum(now, 2))
+	if other != "" {
+		line += s.Muted.Render("  (" + other + ")")
+	}
+	b.WriteString(line + "\n\n")
+	switch a := d.solved; {
+	case a == nil:
+		b.WriteString(s.Muted.Render("Type the value and press enter to solve."))
+	case !a.sol.Reached:
+		b.WriteString(s.Error.Render(wrap("Out of reach: "+a.unreachErr+".", w, "  ")))
+	default:
+		b.WriteString(s.Title.Render(fmt.Sprintf("Answer: %s %% a year", fmtNum(a.sol.Rate, 2))) + "\n")
+		span := fmt.Sprintf("%d–%d", c.res.BaseYear, c.res.Year(c.res.Years-1))
+		fmt.Fprintf(&b, "  realised CAGR %s: %s %% (now %s %%)\n", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2))
+		if d.node != 0 {
+			fmt.Fprintf(&b, "  share of %s in %d: %s %% (now %s %%)\n", clean(parentLabel(c, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2))
+		}
+		fmt.Fprintf(&b, "  found in %d projections\n\n", a.sol.Evals)
+		b.WriteString(s.Accent.Render("enter applies it (one undoable edit) · esc leaves everything as it is"))
+	}
+	body := b.String()
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, d.width-2, "…")
+	}
+	return pane(s, true, "Goal seek · "+name, strings.Join(lines, "\n"), d.width, d.height)
+}
+
+// parentLabel names what a node's share is of.
+func parentLabel(c *common, n int) string {
+	if p := c.ds.Nodes[n].Parent; p > 0 {
+		return c.ds.Nodes[p].Name
+	}
+	return "the total"
+}

@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guptarohit/asciigraph"
+
+	"iomt/forecast"
+	"iomt/model"
+)
+
+// Monte Carlo defaults of the dashboard: the CLI's, so a number on screen
+// can be checked with iomt montecarlo.
+const (
+	mcPaths = 10000
+	mcSeed  = 1
+	// mcChunk paths are computed per command: a progress step, and how
+	// long an esc waits at most for the computing to stop.
+	mcChunk = 500
+)
+
+// mcProgressMsg reports a chunk of a Monte Carlo run: how many paths are
+// done, and when all are, the percentiles. gen tells it from a run that
+// was cancelled.
+type mcProgressMsg struct {
+	gen    int
+	done   int
+	p10    []float64
+	p50    []float64
+	p90    []float64
+	finish bool
+}
+
+// monteCarloDialog runs a Monte Carlo simulation of the selected row
+// off the UI loop, a chunk of paths per command, with a progress bar;
+// esc cancels. When done it shows the P10, P50 and P90 of every year as a
+// fan and a table, and the probability of beating a value typed in.
+type monteCarloDialog struct {
+	c      *common
+	node   int
+	gen    int
+	sim    *forecast.Simulation // written by the commands until done
+	a      model.Assumptions
+	done   int
+	finish bool
+	p10    []float64
+	p50    []float64
+	p90    []float64
+
+	bar       progress.Model
+	threshold textinput.Model
+	year      int     // the year of the probability
+	prob      float64 // NaN until asked
+	probOf    float64 // the threshold prob was computed for
+
+	width, height int
+}
+
+func newMonteCarloDialog(c *common, gen int) (*monteCarloDialog, tea.Cmd) {
+	node := c.selected()
+	sim, err := forecast.NewSimulation(c.ds, node, mcPaths)
+	if err != nil {
+		// NewSimulation refuses only a node or path count out of range.
+		c.error("Monte Carlo: " + err.Error())
+		return nil, nil
+	}
+	d := &monteCarloDialog{c: c, node: node, gen: gen, sim: sim, a: c.assumptions().Clone(),
+		bar: progress.New(progress.WithWidth(40)), threshold: newInput(c, 20), year: c.ds.EndYear, prob: math.NaN()}
+	d.threshold.Prompt = ""
+	d.threshold.SetWidth(12)
+	d.threshold.Placeholder = fmtNum(c.res.Value(node, c.res.Years-1), 2)
+	return d, tea.Batch(d.threshold.Focus(), mcChunkCmd(gen, sim, c.ds, d.a, 0))
+}
+
+// mcChunkCmd computes the next chunk of paths, on every core, and the
+// percentiles after the last one. It writes only its own paths of sim.
+func mcChunkCmd(gen int, sim *forecast.Simulation, ds *model.Dataset, a model.Assumptions, from int) tea.Cmd {
+	return func() tea.Msg {
+		to := min(from+mcChunk, sim.Paths)
+		workers := max(min(runtime.GOMAXPROCS(0), (to-from)/64), 1)
+		var wg sync.WaitGroup
+		step := (to - from + workers - 1) / workers
+		for lo := from; lo < to; lo += step {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				sim.Run(ds, a, mcSeed, lo, hi)
+			}(lo, min(lo+step, to))
+		}
+		wg.Wait()
+		msg := mcProgressMsg{gen: gen, done: to}
+		if to == sim.Paths {
+			msg.p10, msg.p50, msg.p90 = sim.Percentiles()
+			msg.finish = true
+		}
+		return msg
+	}
+}
+
+func (d *monteCarloDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	switch msg := msg.(type) {
+	case mcProgressMsg:
+		if msg.gen != d.gen {
+			return d, nil
+		}
+		d.done = msg.done
+		if msg.finish {
+			d.finish, d.p10, d.p50, d.p90 = true, msg.p10, msg.p50, msg.p90
+			return d, nil
+		}
+		return d, mcChunkCmd(d.gen, d.sim, d.c.ds, d.a, d.done)
+	case tea.KeyPressMsg:
+		return d.key(msg)
+	}
+	var cmd tea.Cmd
+	d.threshold, cmd = d.threshold.Update(msg)
+	return d, cmd
+}
+
+func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
+	keys := d.c.keys
+	switch {
+	case key.Matches(k, keys.Cancel) && !d.finish:
+		return done(statusMsg{text: fmt.Sprintf("Monte Carlo cancelled after %s of %s paths.", grouped(d.done), grouped(d.sim.Paths))}), nil
+	case key.Matches(k, keys.Cancel, keys.MonteCarlo):
+		return done(nil), nil
+	case !d.finish:
+		return d, nil
+	case key.Matches(k, keys.Up):
+		d.year = min(d.year+1, d.c.ds.EndYear)
+		d.probability()
+	case key.Matches(k, keys.Down):
+		d.year = max(d.year-1, d.c.ds.BaseYear)
+		d.probability()
+	case key.Matches(k, keys.Confirm):
+		d.probability()
+	default:
+		var cmd tea.Cmd
+		d.threshold, cmd = d.threshold.Update(k)
+		d.prob = math.NaN()
+		return d, cmd
+	}
+	return d, nil
+}
+
+// probability is the share of paths above the threshold typed (or, with
+// none typed, the scenario's own value) in the year chosen.
+func (d *monteCarloDialog) probability() {
+	text := strings.TrimSpace(d.threshold.Value())
+	if text == "" {
+		text = d.threshold.Placeholder
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		d.c.error(fmt.Sprintf("%q is not a value: type e.g. 60", text))
+		d.prob = math.NaN()
+		return
+	}
+	d.c.clearStatus()
+	d.prob, d.probOf = d.sim.ProbAbove(d.year-d.c.ds.BaseYear, v), v
+}
+
+func (d *monteCarloDialog) SetSize(w, h int)     { d.width, d.height = w, h }
+func (d *monteCarloDialog) Placement() placement { return placeBody }
+func (d *monteCarloDialog) setStyles(s *Styles)  { d.threshold.SetStyles(s.input()) }
+
+func (d *monteCarloDialog) Bindings() []key.Binding {
+	k := d.c.keys
+	closeIt := k.Cancel
+	if !d.finish {
+		closeIt.SetHelp("esc", "cancel")
+		return []key.Binding{closeIt}
+	}
+	year, ask := k.Up, k.Confirm
+	year.SetHelp("↑/↓", "year")
+	ask.SetHelp("enter", "probability above")
+	closeIt.SetHelp("esc", "close")
+	return []key.Binding{ask, year, closeIt}
+}
+
+func (d *monteCarloDialog) View() string {
+	c, s := d.c, d.c.styles
+	inner, innerH := d.width-2, d.height-2
+	name := clean(c.nodeName(d.node))
+	title := fmt.Sprintf("Monte Carlo · %s · %s paths, seed %d", name, grouped(d.sim.Paths), mcSeed)
+	var lines []string
+	if !d.finish {
+		lines = append(lines,
+			fmt.Sprintf("Every growth rate drawn ±%g pp around the rate entered (triangular), unless the scenario gives its range.", model.DefaultSpread),
+			"",
+			d.bar.ViewAs(float64(d.done)/float64(d.sim.Paths))+fmt.Sprintf("  %s of %s paths", grouped(d.done), grouped(d.sim.Paths)),
+			"",
+			s.Muted.Render("esc cancels"))
+		return pane(s, true, title, clip(lines, inner), d.width, d.height)
+	}
+	years := c.ds.Years()
+	// The table: a row per percentile, a column per year that fits.
+	colW := max(len(fmtNum(d.p90[years-1], 2))+1, 8)
+	fit := max((inner-6)/colW, 1)
+	first := max(years-fit, 0)
+	head, r10, r50, r90 := "year ", "P10  ", "P50  ", "P90  "
+	for yi := first; yi < years; yi++ {
+		head += fmt.Sprintf("%*d", colW, c.ds.BaseYear+yi)
+		r10 += fmt.Sprintf("%*s", colW, fmtNum(d.p10[yi], 2))
+		r50 += fmt.Sprintf("%*s", colW, fmtNum(d.p50[yi], 2))
+		r90 += fmt.Sprintf("%*s", colW, fmtNum(d.p90[yi], 2))
+	}
+	prob := s.Muted.Render("enter computes it")
+	if !math.IsNaN(d.prob) {
+		prob = s.Title.Render(fmt.Sprintf("%.1f %%", d.prob*100)) + fmt.Sprintf(" of paths above %s", fmtNum(d.probOf, 2))
+	}
+	below := []string{
+		s.Header.Render(head), r10, r50, r90, "",
+		fmt.Sprintf("Probability above %s %s in %d (↑/↓ year): %s", d.threshold.View(), c.unitLabel(), d.year, prob),
+	}
+	plotH := innerH - len(below) - 1
+	var plot string
+	if plotH >= 4 {
+		plot = fanPlot(s, d.p10, d.p50, d.p90, c.ds.BaseYear, inner, plotH) + "\n" +
+			s.Muted.Render("P10 · P50 · P90 of "+name+", "+c.unitLabel())
+	}
+	lines = append(lines, plot)
+	lines = append(lines, below...)
+	return pane(s, true, title, clip(lines, inner), d.width, d.height)
+}
+
+// clip joins lines, each cut to w columns.
+func clip(lines []string, w int) string {
+	out := strings.Split(strings.Join(lines, "\n"), "\n")
+	for i, l := range out {
+		out[i] = ansi.Truncate(l, w, "…")
+	}
+	return strings.Join(out, "\n")
+}
+
+// fanPlot draws the three percentile curves, the median in the accent
+// colour, in w×h cells (axis labels included).
+func fanPlot(s *Styles, p10, p50, p90 []float64, baseYear, w, h int) string {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	series := [][]float64{p10, p90, p50}
+	for _, ys := range series {
+		for _, v := range ys {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if math.IsInf(lo, 0) || math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(hi, 0) {
+		return ""
+	}
+	prec := uint(1)
+	if hi < 10 {
+		prec = 2
+	}
+	labelW := max(len(fmt.Sprintf("%.*f", prec, hi)), len(fmt.Sprintf("%.*f", prec, lo))) + 2
+	plotW := max(w-labelW-2, 10)
+	n := len(p50)
+	opts := []asciigraph.Option{
+		asciigraph.Height(max(h-3, 1)),
+		asciigraph.Width(plotW),
+		asciigraph.Precision(prec),
+		asciigraph.XAxisRange(float64(baseYear), float64(baseYear+n-1)),
+		asciigraph.XAxisTickCount(tickCount(n, plotW)),
+		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
+		asciigraph.SeriesChars(asciigraph.CreateCharSet("·"), asciigraph.CreateCharSet("·"), asciigraph.DefaultCharSet),
+	}
+	if hi == lo {
+		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
+	}
+	if !s.noColor {
+		opts = append(opts, asciigraph.SeriesColors(s.seriesColor(1), s.seriesColor(1), s.seriesColor(0)),
+			asciigraph.AxisColor(asciigraph.Gray), asciigraph.LabelColor(asciigraph.Gray))
+	}
+	return asciigraph.PlotMany(series, opts...)
+}
+
+// grouped writes a count with thousands separated: 10,000.
+func grouped(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/forecast"
+)
+
+// tornadoDialog ranks the assumptions by how much each moves the selected
+// row's value in a year: one bar per parameter from its value at −Δ to
+// its value at +Δ, the largest swing first. ↑/↓ select a bar, enter shows
+// that parameter's row, ←/→ change the year, +/- the Δ.
+type tornadoDialog struct {
+	c             *common
+	node, year    int
+	delta         float64
+	t             *forecast.Tornado
+	cursor, top   int
+	err           string
+	width, height int
+}
+
+func newTornadoDialog(c *common) *tornadoDialog {
+	d := &tornadoDialog{c: c, node: c.selected(), year: c.ds.EndYear, delta: 2}
+	d.compute()
+	return d
+}
+
+// compute runs the analysis: two projections per parameter, a fraction
+// of a millisecond.
+func (d *tornadoDialog) compute() {
+	t, err := forecast.Sensitivity(d.c.ds, d.c.assumptions(), d.node, d.year, d.delta)
+	d.t, d.err = t, ""
+	if err != nil {
+		d.err = err.Error()
+	}
+	d.cursor = min(d.cursor, max(len(d.bars())-1, 0))
+	d.scroll()
+}
+
+func (d *tornadoDialog) bars() []forecast.Bar {
+	if d.t == nil {
+		return nil
+	}
+	return d.t.Bars
+}
+
+func (d *tornadoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return d, nil
+	}
+	keys := d.c.keys
+	switch {
+	case key.Matches(k, keys.Cancel, keys.Tornado):
+		return done(nil), nil
+	case key.Matches(k, keys.Up):
+		d.cursor = max(d.cursor-1, 0)
+		d.scroll()
+	case key.Matches(k, keys.Down):
+		d.cursor = min(d.cursor+1, max(len(d.bars())-1, 0))
+		d.scroll()
+	case key.Matches(k, keys.EarlierYears) && !key.Matches(k, keys.Cancel):
+		d.year = max(d.year-1, d.c.ds.BaseYear)
+		d.compute()
+	case key.Matches(k, keys.LaterYears) && !key.Matches(k, keys.Confirm):
+		d.year = min(d.year+1, d.c.ds.EndYear)
+		d.compute()
+	case key.Matches(k, keys.GrowthUp):
+		d.delta = min(d.delta+0.5, 50)
+		d.compute()
+	case key.Matches(k, keys.GrowthDown):
+		d.delta = max(d.delta-0.5, 0.5)
+		d.compute()
+	case key.Matches(k, keys.Confirm):
+		if b := d.bars(); len(b) > 0 {
+			return done(selectMsg{node: b[d.cursor].Node}), nil
+		}
+	}
+	return d, nil
+}
+
+func (d *tornadoDialog) SetSize(w, h int) {
+	d.width, d.height = w, h
+	d.scroll()
+}
+
+// rows is how many bars fit: the pane less its border, the line above
+// the bars and the two below.
+func (d *tornadoDialog) rows() int { return max(d.height-2-1-2, 1) }
+
+// scroll keeps the selected bar in view.
+func (d *tornadoDialog) scroll() {
+	if d.cursor < d.top {
+		d.top = d.cursor
+	}
+	if d.cursor >= d.top+d.rows() {
+		d.top = d.cursor - d.rows() + 1
+	}
+}
+func (d *tornadoDialog) Placement() placement { return placeBody }
+
+func (d *tornadoDialog) Bindings() []key.Binding {
+	k := d.c.keys
+	pick, year, delta, closeIt := k.Confirm, k.EarlierYears, k.GrowthUp, k.Cancel
+	pick.SetHelp("enter", "go to its row")
+	year.SetHelp("←/→", "year")
+	delta.SetHelp("+/-", "Δ")
+	closeIt.SetHelp("esc", "close")
+	return []key.Binding{k.Up, k.Down, pick, year, delta, closeIt}
+}
+
+// label names a parameter for the screen.
+func (d *tornadoDialog) label(p forecast.Param) string {
+	c := d.c
+	switch p.Kind {
+	case forecast.ParamYearGrowth:
+		return fmt.Sprintf("market growth %d", p.Year)
+	case forecast.ParamShare:
+		return c.nodeName(p.Node) + " share"
+	}
+	if p.Node == 0 {
+		return "market CAGR"
+	}
+	return c.nodeName(p.Node) + " CAGR"
+}
+
+func (d *tornadoDialog) View() string {
+	c, s := d.c, d.c.styles
+	inner := d.width - 2
+	name := clean(c.nodeName(d.node))
+	title := fmt.Sprintf("Sensitivity of %s in %d · ±%s pp each", name, d.year, fmtNum(d.delta, 1))
+	var lines []string
+	if d.err != "" {
+		lines = append(lines, s.Error.Render(d.err))
+		return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
+	}
+	t := d.t
+	lines = append(lines, fmt.Sprintf("%s in %d: %s %s · each bar from its value at −Δ to +Δ",
+		name, d.year, fmtNum(t.Base, 2), c.unitLabel()))
+	bars := t.Bars
+	maxSwing := 0.0
+	labelW := 0
+	for _, b := range bars {
+		maxSwing = max(maxSwing, max(b.Low, b.High)-t.Base, t.Base-min(b.Low, b.High))
+		labelW = max(labelW, ansi.StringWidth(clean(d.label(b.Param))))
+	}
+	labelW = min(labelW, inner/3)
+	const numW = 9
+	barW := max(inner-labelW-2*numW-4, 10)
+	half := barW / 2
+	for i := d.top; i < len(bars) && i < d.top+d.rows(); i++ {
+		b := bars[i]
+		cells := []rune(strings.Repeat(" ", barW))
+		pos := func(v float64) int {
+			if maxSwing == 0 {
+				return half
+			}
+			return min(max(half+int((v-t.Base)/maxSwing*float64(half)+0.5*sign(v-t.Base)), 0), barW-1)
+		}
+		lo, hi := pos(min(b.Low, b.High)), pos(max(b.Low, b.High))
+		for x := lo; x <= hi; x++ {
+			cells[x] = '█'
+		}
+		cells[half] = '│'
+		line := fmt.Sprintf("%s %*s %s %-*s", padRight(ansi.Truncate(clean(d.label(b.Param)), labelW, "…"), labelW),
+			numW, fmtNum(b.Low, 2), string(cells), numW, fmtNum(b.High, 2))
+		if i == d.cursor {
+			line = s.Selected.Render(padRight(line, inner))
+		}
+		lines = append(lines, line)
+	}
+	if len(bars) == 0 {
+		lines = append(lines, s.Muted.Render("Nothing this scenario holds moves it."))
+	}
+	var why []string
+	a := c.assumptions()
+	if note := t.Note(c.ds, &a); note != "" {
+		why = append(why, note)
+	}
+	if n := len(t.Unranked); n > 0 {
+		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
+	}
+	if len(why) > 0 {
+		lines = append(lines, "", s.Muted.Render(ansi.Truncate(clean(strings.Join(why, "; ")), inner, "…")))
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, inner, "…")
+	}
+	return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
+}
+
+func sign(x float64) float64 {
+	if x < 0 {
+		return -1
+	}
+	return 1
+}
