@@ -19,9 +19,10 @@ const (
 // re-parses the whole buffer on every read). The guard passes everything
 // else through unchanged. A string or paste over its limit is finished
 // for the decoder (ST, or the paste end marker) and the rest of it, up to
-// the client's own end, is dropped; a CSI over its limit is dropped up to
-// its final byte, which ends it for the decoder. Hand-written because no library offers this: the
-// decoder has no limits of its own.
+// the client's own end, is dropped; a CSI over its limit is finished with
+// a final byte no sequence uses, and dropped up to and with its own.
+// Hand-written because no library offers this: the decoder has no limits
+// of its own.
 type inputGuard struct {
 	r     io.Reader
 	state guardState
@@ -121,6 +122,10 @@ func (g *inputGuard) filter(out, b []byte) []byte {
 		case csi:
 			g.n++
 			if g.n > maxSequence && (c < 0x40 || c > 0x7e) {
+				// Finish it for the decoder with a final byte no sequence
+				// uses: it reads an unknown sequence, and the client's own
+				// final byte, when it comes, is not taken for a key.
+				keep('z')
 				g.state = csiSkip
 				continue
 			}
@@ -135,7 +140,6 @@ func (g *inputGuard) filter(out, b []byte) []byte {
 			}
 		case csiSkip:
 			if c >= 0x40 && c <= 0x7e {
-				keep(c) // the decoder's cut sequence ends here, keys follow
 				g.state = ground
 			}
 		case str:

@@ -76,8 +76,8 @@ func TestInputGuardBounds(t *testing.T) {
 		{"OSC ended late by ST", "\x1b]0;" + huge + "\x1b\\q", "\x1b]0;AAA", "A\x1b\\q", maxSequence + 3},
 		{"DCS", "\x1bP" + huge, "\x1bPAAA", "A\x1b\\", maxSequence + 2},
 		{"8-bit OSC", "\x9d" + huge, "\x9d", "A\x1b\\", maxSequence + 2},
-		{"8-bit CSI", "\x9b" + strings.Repeat("1", 5<<20) + "mq", "\x9b111", "1mq", maxSequence + 2},
-		{"CSI", "\x1b[" + strings.Repeat("1;", 5<<20) + "mq", "\x1b[1;1;", ";mq", maxSequence + 2},
+		{"8-bit CSI", "\x9b" + strings.Repeat("1", 5<<20) + "mq", "\x9b111", "1zq", maxSequence + 2},
+		{"CSI", "\x1b[" + strings.Repeat("1;", 5<<20) + "mq", "\x1b[1;1;", ";zq", maxSequence + 2},
 		{"unterminated paste", "\x1b[200~" + huge, "\x1b[200~AAA", "A\x1b[201~", maxPaste + 18},
 		{"paste ended late", "\x1b[200~" + huge + "\x1b[201~jk", "\x1b[200~AAA", "A\x1b[201~jk", maxPaste + 20},
 	} {
