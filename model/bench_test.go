@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -59,5 +60,52 @@ func BenchmarkPrescanMiB(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		_, _ = prescan("wide.yaml", data)
+	}
+}
+
+// BenchmarkLoadLongMappings: the costliest block mappings the limits
+// admit, two of nearly MaxBlockKeys keys, parsed and refused for their
+// unknown keys. The library's time grows with the square of a mapping's keys.
+func BenchmarkLoadLongMappings(b *testing.B) {
+	var doc strings.Builder
+	for _, top := range []string{"a", "b"} {
+		doc.WriteString(top + ":\n")
+		for i := range MaxBlockKeys - 1 {
+			fmt.Fprintf(&doc, "  k%d: 1\n", i)
+		}
+	}
+	data := []byte(doc.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := LoadDataset("long.yaml", data); err == nil {
+			b.Fatal("loaded")
+		}
+	}
+}
+
+// BenchmarkManyProblems: a 1 MiB scenario of 25,000 unknown segment
+// paths, each reported with its line. Finding each line was a linear scan
+// of the mapping, which made this quadratic.
+func BenchmarkManyProblems(b *testing.B) {
+	ds, err := LoadDataset("iomt.yaml", assets.Dataset())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var doc strings.Builder
+	doc.WriteString("scenario: Many\ndataset: Internet of Medical Things\nmode: top-down\nsegments: {\n")
+	for i := range 25000 {
+		fmt.Fprintf(&doc, "  Application/Seg%d: {cagr_pct: 5},\n", i)
+	}
+	doc.WriteString("}\n")
+	data := []byte(doc.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		_, err := LoadScenario("many.yaml", data, ds)
+		var list ErrorList
+		if !errors.As(err, &list) || len(list) != 25000 {
+			b.Fatalf("want 25000 problems, got %v", err)
+		}
 	}
 }

@@ -19,6 +19,19 @@ const (
 	// second. A dataset of 15,000 segments has about 210,000; the IoMT
 	// dataset has 910.
 	MaxItems = 250_000
+	// MaxBlockKeys is how many keys one block mapping may have. The YAML
+	// library parses a block mapping in time that grows with the square
+	// of its keys (https://github.com/goccy/go-yaml/pull/889, not merged):
+	// 10,000 keys took 0.28 s and allocated 450 MB, 40,000 took 3.1 s,
+	// and a 1 MiB file of 150,000 would take a minute. The IoMT dataset's
+	// largest mapping has 9 keys. Flow mappings ({...}, JSON) parse in
+	// linear time.
+	MaxBlockKeys = 5_000
+	// MaxKeyCost bounds the whole file the same way: the sum, over its
+	// block mappings, of their keys squared. Two mappings of MaxBlockKeys
+	// fit (0.15 s), or fifty of a thousand; a dataset of 15,000 segments
+	// uses about 1 % of it.
+	MaxKeyCost = 2 * MaxBlockKeys * MaxBlockKeys
 )
 
 // mark is where a flow collection opened or closed. off is the byte
@@ -48,6 +61,7 @@ type level struct {
 	// or a list. A line's content is a level only then: "[...]" alone on
 	// a line is one level, not two.
 	real bool
+	keys int // the keys seen at this level, when it is a mapping
 }
 
 // scanner is a small, forgiving YAML lexer. It does not validate; it only
@@ -58,13 +72,14 @@ type level struct {
 // make it count less nesting, never more: continuation lines of text and
 // the content of block scalars and quoted text are not structure.
 type scanner struct {
-	file  string
-	items int
-	block []level // the open block nodes
-	depth int     // how many of them are real
-	flow  []mark  // open flow collections, innermost last
-	open  bool    // the last line ended with "key:", "-" or "?": a deeper line nests
-	quote byte    // inside a quoted scalar that spans lines
+	file    string
+	items   int
+	keyCost int     // the sum over block mappings of their keys squared
+	block   []level // the open block nodes
+	depth   int     // how many of them are real
+	flow    []mark  // open flow collections, innermost last
+	open    bool    // the last line ended with "key:", "-" or "?": a deeper line nests
+	quote   byte    // inside a quoted scalar that spans lines
 	// blockScalar is the indentation of the node that holds a literal or
 	// folded block scalar (| or >); -1 when not in one. Its content is
 	// the lines indented at least blockIndent, which the first non-blank
@@ -121,6 +136,25 @@ func (s *scanner) count(ln []byte, i, line int) {
 	if s.items > MaxItems {
 		s.fail(line, column(ln, i), fmt.Sprintf("more than %d items (keys, values, list entries, brackets and comments)", MaxItems),
 			"is this the right file? iomt files hold a few thousand")
+	}
+}
+
+// key counts a key of the innermost block mapping, at ln[i]. A mapping
+// of n keys costs n² of the file's budget: its k-th key adds 2k-1.
+func (s *scanner) key(ln []byte, i, line int) {
+	n := len(s.block)
+	if n == 0 {
+		return
+	}
+	lv := &s.block[n-1]
+	lv.keys++
+	s.keyCost += 2*lv.keys - 1
+	const hint = "is this the right file? A long mapping can be written in braces, {key: value, ...}, which has no such limit"
+	switch {
+	case lv.keys > MaxBlockKeys:
+		s.fail(line, column(ln, i), fmt.Sprintf("too many keys: this mapping has more than %d", MaxBlockKeys), hint)
+	case s.keyCost > MaxKeyCost:
+		s.fail(line, column(ln, i), fmt.Sprintf("too many keys in long mappings: this one has %d, and with the file's other long mappings that is too many (a mapping of n keys counts n², and a file at most %d)", lv.keys, MaxKeyCost), hint)
 	}
 }
 
@@ -247,6 +281,9 @@ func (s *scanner) scanNode(ln []byte, i, line int) {
 		case indicator(ln, i, '-') || indicator(ln, i, '?') || indicator(ln, i, ':'):
 			s.count(ln, i, line)
 			s.confirm(ln, i, line)
+			if ln[i] == '?' {
+				s.key(ln, i, line)
+			}
 			next := skipBlanks(ln, i+1)
 			if next < len(ln) && ln[next] != '#' {
 				s.block = append(s.block, level{col: next})
@@ -327,6 +364,7 @@ func (s *scanner) scanValue(ln []byte, i, line int, keyAllowed bool) {
 		case ln[j] == ':' && (j+1 == len(ln) || isBlank(ln[j+1])) && keyAllowed:
 			s.count(ln, j, line)
 			s.confirm(ln, i, line)
+			s.key(ln, i, line)
 			s.scanValue(ln, j+1, line, false)
 			if s.quote == 0 && s.blockScalar < 0 && len(s.flow) == 0 && skipBlanksOrComment(ln, j+1) {
 				s.open = true
@@ -363,6 +401,7 @@ func (s *scanner) afterNode(ln []byte, i, line int) {
 	case ln[i] == ':' && (i+1 == len(ln) || isBlank(ln[i+1])):
 		s.count(ln, i, line)
 		s.confirm(ln, i, line)
+		s.key(ln, i, line)
 		s.scanValue(ln, i+1, line, false)
 		if s.quote == 0 && s.blockScalar < 0 && len(s.flow) == 0 && skipBlanksOrComment(ln, i+1) {
 			s.open = true

@@ -35,6 +35,20 @@ func hostileFiles() []struct {
 	line, col int
 	frag      string
 } {
+	keys := func(indent string, from, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%sk%d: 1\n", indent, from+i)
+		}
+		return b.String()
+	}
+	// Two long mappings, a and b: the top mapping costs 2², the first
+	// MaxBlockKeys keys M², and the second passes the budget at its key k
+	// where 4 + M² + k² > MaxKeyCost.
+	second := 1
+	for 4+MaxBlockKeys*MaxBlockKeys+second*second <= MaxKeyCost {
+		second++
+	}
 	ladder := strings.Builder{}
 	ladder.WriteString("market: x\n")
 	for i := range 1400 { // 1,400 levels are about 1 MB
@@ -53,6 +67,13 @@ func hostileFiles() []struct {
 		{"dashes", []byte("x:\n" + strings.Repeat("- ", 100000) + "a\n"), 2, 1 + 2*(MaxDepth-1), "nest more than 32 levels"},
 		{"indentation", []byte(ladder.String()), MaxDepth + 2, MaxDepth + 1, "nest more than 32 levels"},
 		{"items", []byte("x: [" + strings.Repeat("0,", 500000) + "0]\n"), 1, 4 + 2*(MaxItems/2-1), "more than 250000 items"},
+		// 100,000 keys in one block mapping would take the library
+		// half a minute.
+		{"keys", []byte(keys("", 0, 100000)), MaxBlockKeys + 1, 1, "this mapping has more than 5000"},
+		{"nested keys", []byte("x:\n" + keys("  ", 0, 50000)), MaxBlockKeys + 2, 3, "this mapping has more than 5000"},
+		{"explicit keys", []byte(strings.Repeat("? k\n: 1\n", 50000)), 2*MaxBlockKeys + 1, 1, "this mapping has more than 5000"},
+		{"long mappings", []byte("a:\n" + keys("  ", 0, MaxBlockKeys) + "b:\n" + keys("  ", MaxBlockKeys, 20000)), 2 + MaxBlockKeys + second, 3,
+			fmt.Sprintf("this one has %d, and with the file's other long mappings", second)},
 	}
 }
 
@@ -139,6 +160,29 @@ func TestPrescanAcceptsRealFiles(t *testing.T) {
 	for form, doc := range deep(MaxDepth + 2) {
 		if _, err := prescan(form, []byte(doc)); err == nil {
 			t.Errorf("%s nested %d levels deep: not refused", form, MaxDepth+2)
+		}
+	}
+
+	// Keys up to the limits pass: a block mapping of MaxBlockKeys, a
+	// flow mapping of any length, and a list of many small mappings (a
+	// dataset of 15,000 segments).
+	var block, flow, list strings.Builder
+	block.WriteString("x:\n")
+	flow.WriteString("x: {\n")
+	list.WriteString("segments:\n")
+	for i := range MaxBlockKeys {
+		fmt.Fprintf(&block, "  k%d: 1\n", i)
+	}
+	for i := range 60000 {
+		fmt.Fprintf(&flow, "  k%d: 1,\n", i)
+	}
+	for i := range 15000 {
+		fmt.Fprintf(&list, "  - name: s%d\n    share_pct: 1\n    cagr_pct: 2\n", i)
+	}
+	flow.WriteString("}\n")
+	for name, doc := range map[string]string{"block": block.String(), "flow": flow.String(), "list": list.String()} {
+		if _, err := prescan(name, []byte(doc)); err != nil {
+			t.Errorf("%s mapping within the limits: refused: %v", name, err)
 		}
 	}
 }

@@ -26,6 +26,39 @@ const MaxFileSize = 1 << 20
 type source struct {
 	file string
 	root ast.Node
+	// index holds, for each mapping looked into, its entries by key, built
+	// on first use: a file with thousands of problems is looked into once
+	// per problem, and a linear scan each time made that quadratic (20,000
+	// unknown segment paths took 3.7 s).
+	index map[*ast.MappingNode]map[string]*ast.MappingValueNode
+}
+
+// entry returns the entry of m whose key is key, or nil. The first of
+// duplicate keys wins, as the decoder reports the later ones.
+func (s *source) entry(m *ast.MappingNode, key string) *ast.MappingValueNode {
+	if len(m.Values) < 8 {
+		for _, mv := range m.Values {
+			if keyText(mv.Key) == key {
+				return mv
+			}
+		}
+		return nil
+	}
+	if s.index == nil {
+		s.index = map[*ast.MappingNode]map[string]*ast.MappingValueNode{}
+	}
+	idx, ok := s.index[m]
+	if !ok {
+		idx = make(map[string]*ast.MappingValueNode, len(m.Values))
+		for _, mv := range m.Values {
+			k := keyText(mv.Key)
+			if _, dup := idx[k]; !dup {
+				idx[k] = mv
+			}
+		}
+		s.index[m] = idx
+	}
+	return idx[key]
 }
 
 // parseFile parses data (YAML or JSON) and decodes it strictly into v:
@@ -369,21 +402,15 @@ func (s *source) find(path []any, wantKey bool) ast.Node {
 			if !ok {
 				return n
 			}
-			var next ast.Node
-			for _, mv := range m.Values {
-				if keyText(mv.Key) == p {
-					if last && wantKey {
-						next = mv.Key
-					} else {
-						next = mv.Value
-					}
-					break
-				}
-			}
-			if next == nil {
+			mv := s.entry(m, p)
+			if mv == nil {
 				return n
 			}
-			n = next
+			if last && wantKey {
+				n = mv.Key
+			} else {
+				n = mv.Value
+			}
 		case int:
 			sq, ok := n.(*ast.SequenceNode)
 			if !ok || p < 0 || p >= len(sq.Values) {
@@ -415,15 +442,7 @@ func keyText(k ast.MapKeyNode) string {
 func (s *source) hasKey(path []any, key string) bool {
 	n := s.find(path, false)
 	m, ok := n.(*ast.MappingNode)
-	if !ok {
-		return false
-	}
-	for _, mv := range m.Values {
-		if keyText(mv.Key) == key {
-			return true
-		}
-	}
-	return false
+	return ok && s.entry(m, key) != nil
 }
 
 // topKeys returns the top-level keys of a YAML or JSON document.
