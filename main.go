@@ -316,7 +316,7 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 			if out == "" || out == "-" {
 				return export.Write(cmd.OutOrStdout(), format, input)
 			}
-			return model.WriteFileAtomic(out, false, func(w io.Writer) error { return export.Write(w, format, input) })
+			return writeOutput(out, func(w io.Writer) error { return export.Write(w, format, input) })
 		},
 	}
 	in.register(cmd, true)
@@ -540,4 +540,34 @@ again returns to following.`,
 	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval (above 0)")
 	_ = cmd.MarkFlagRequired("host-key")
 	return cmd
+}
+
+// writeOutput writes an export to the file out: a regular file (or a new
+// one) atomically, so a failed export never leaves half a file; a pipe or
+// a character device (/dev/stdout, a shell's >(...)) as a stream, since
+// renaming over one would replace it with a file.
+func writeOutput(out string, write func(io.Writer) error) error {
+	st, err := os.Stat(out)
+	if err != nil || st.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) == 0 {
+		err := model.WriteFileAtomic(out, false, write)
+		if errors.Is(err, model.ErrNotRegular) {
+			return fmt.Errorf("%w (for standard output, leave out -o)", err)
+		}
+		return err
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, err)
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		return nil // the reader stopped early ("| head"), as it meant to
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, err)
+	}
+	return nil
 }

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -258,5 +260,49 @@ func TestAnalysisCommands(t *testing.T) {
 	}
 	if _, again, _ := runCLI(t, "montecarlo", "--node", "Total", "--paths", "2000", "--seed", "5", "--format", "csv"); again != out {
 		t.Error("the same seed gave other numbers")
+	}
+}
+
+// TestExportToStream: -o names a pipe or a device as well as a file; it
+// is written as a stream (renaming a file over it would replace it), and
+// a socket is refused with a message that says what to do.
+func TestExportToStream(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	code, _, stderr := runCLI(t, "export", "--format", "json", "-o", fifo)
+	if code != 0 {
+		t.Fatalf("export to a FIFO: exit %d, %s", code, stderr)
+	}
+	if b := <-got; !bytes.HasPrefix(b, []byte("{")) || !json.Valid(b) {
+		t.Errorf("the FIFO's reader got %d bytes, not the JSON export", len(b))
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+
+	if code, _, stderr := runCLI(t, "export", "-o", os.DevNull); code != 0 {
+		t.Errorf("export -o %s: exit %d, %s", os.DevNull, code, stderr)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s is no longer a device: %v", os.DevNull, err)
+	}
+
+	sock := filepath.Join(dir, "s")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("cannot make a socket here: %v", err)
+	}
+	defer l.Close()
+	code, _, stderr = runCLI(t, "export", "-o", sock)
+	if code == 0 || !strings.Contains(stderr, "it is a socket, not a regular file (for standard output, leave out -o)") {
+		t.Errorf("export -o a socket: exit %d, %q", code, stderr)
 	}
 }

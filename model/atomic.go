@@ -14,6 +14,10 @@ import (
 	"iomt/internal/safefile"
 )
 
+// ErrNotRegular is wrapped by the error WriteFileAtomic returns for a
+// target that exists and is not a regular file (a FIFO, a device).
+var ErrNotRegular = errors.New("not a regular file")
+
 // WriteFileAtomic writes a file so that a crash or a kill at any moment
 // leaves either the old file or the new one, never a mix: it writes a
 // temporary file in the same folder, fsyncs it, renames it over path and
@@ -39,7 +43,7 @@ func WriteFileAtomic(path string, backup bool, write func(io.Writer) error) (err
 	if statErr == nil && !prev.Mode().IsRegular() {
 		// Renaming over a FIFO or a device would replace it with a file
 		// (and /dev/stdout is a link to one): refuse rather than surprise.
-		return fmt.Errorf("cannot write %s: it is %s, not a regular file (for standard output, leave out -o)", path, safefile.Kind(prev.Mode()))
+		return fmt.Errorf("cannot write %s: it is %s, %w", path, safefile.Kind(prev.Mode()), ErrNotRegular)
 	}
 	CleanTemps(dir)
 
