@@ -49,7 +49,21 @@ type scanInfo struct {
 	stray    *mark // the first closing bracket with nothing open
 	mismatch *mark // the first closing bracket of the wrong kind
 	opener   *mark // what mismatch should have closed
+	// quotes are the quoted texts that run over several lines (at most
+	// maxQuoteSpans): an unclosed quote shows up as one, closed by the
+	// next quote in the file, lines later.
+	quotes []quoteSpan
 }
+
+// quoteSpan is a quoted text that opens at start and closes on endLine.
+type quoteSpan struct {
+	start   mark
+	endLine int
+}
+
+// maxQuoteSpans bounds the memory prescan keeps for quotes: a file's
+// first few hundred are enough to explain a syntax error.
+const maxQuoteSpans = 256
 
 // level is an open block node: its column, and whether it is a list
 // whose "- " entries sit in the same column as the key that holds it
@@ -80,6 +94,7 @@ type scanner struct {
 	flow    []mark  // open flow collections, innermost last
 	open    bool    // the last line ended with "key:", "-" or "?": a deeper line nests
 	quote   byte    // inside a quoted scalar that spans lines
+	quoteAt mark    // where it opened
 	// blockScalar is the indentation of the node that holds a literal or
 	// folded block scalar (| or >); -1 when not in one. Its content is
 	// the lines indented at least blockIndent, which the first non-blank
@@ -113,7 +128,11 @@ func prescan(file string, data []byte) (scanInfo, *Error) {
 		m := s.flow[n-1]
 		s.info.unclosed = &m
 	}
-	for _, m := range []*mark{s.info.unclosed, s.info.stray, s.info.mismatch, s.info.opener} {
+	marks := []*mark{s.info.unclosed, s.info.stray, s.info.mismatch, s.info.opener}
+	for i := range s.info.quotes {
+		marks = append(marks, &s.info.quotes[i].start)
+	}
+	for _, m := range marks {
 		if m != nil {
 			start := bytes.LastIndexByte(data[:m.off], '\n') + 1
 			m.col = utf8.RuneCount(data[start:m.off]) + 1
@@ -192,6 +211,9 @@ func (s *scanner) scanLine(ln []byte, line int) {
 			return
 		}
 		s.quote = 0
+		if len(s.info.quotes) < maxQuoteSpans {
+			s.info.quotes = append(s.info.quotes, quoteSpan{start: s.quoteAt, endLine: line})
+		}
 		s.afterNode(ln, i, line)
 		return
 	}
@@ -329,7 +351,7 @@ func (s *scanner) scanValue(ln []byte, i, line int, keyAllowed bool) {
 		s.count(ln, i, line)
 		end, closed := s.skipQuoted(ln, i+1, c)
 		if !closed {
-			s.quote = c
+			s.quote, s.quoteAt = c, mark{line: line, off: s.lineStart + i, ch: c}
 			return
 		}
 		if keyAllowed {
@@ -475,7 +497,7 @@ func (s *scanner) scanFlow(ln []byte, i, line int) {
 			s.count(ln, i, line)
 			end, closed := s.skipQuoted(ln, i+1, c)
 			if !closed {
-				s.quote = c
+				s.quote, s.quoteAt = c, mark{line: line, off: s.lineStart + i, ch: c}
 				return
 			}
 			i = end

@@ -253,3 +253,20 @@ func TestScenarioCRLF(t *testing.T) {
 		t.Errorf("name %q, description %q", sc.Name, sc.Description)
 	}
 }
+
+// TestQuotedTextOverLines: quoted text may run over several lines; only
+// a parse failure on the line where such a text ends is blamed on its
+// opening quote.
+func TestQuotedTextOverLines(t *testing.T) {
+	ds := embedded(t)
+	for _, q := range []string{`"`, `'`} {
+		doc := "scenario: Quoted\ndataset: Internet of Medical Things\nmode: top-down\ndescription: " + q + "one\n  two\n  three" + q + "\ntotal: {cagr_pct: 20}\n"
+		sc, err := LoadScenario("q.yaml", []byte(doc), ds)
+		if err != nil {
+			t.Fatalf("%s over three lines: %v", q, err)
+		}
+		if sc.Description != "one two three" {
+			t.Errorf("description %q, want the lines folded", sc.Description)
+		}
+	}
+}

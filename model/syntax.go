@@ -125,6 +125,15 @@ func syntaxError(file string, data []byte, err error, info scanInfo, knownKeys [
 	case before(info.unclosed):
 		return unclosedError(file, info.unclosed)
 	}
+	// A quote left open is closed by the next quote in the file, lines
+	// later, and the parser fails there: point back at the quote.
+	for i := len(info.quotes) - 1; i >= 0; i-- {
+		if q := info.quotes[i]; q.endLine == e.Line && q.start.line < e.Line {
+			return &Error{File: file, Line: q.start.line, Col: q.start.col,
+				Msg:  fmt.Sprintf("text in %s runs from here to line %d: is its closing %c missing?", quoteWords(q.start.ch), q.endLine, q.start.ch),
+				Hint: fmt.Sprintf("close it with %c on this line", q.start.ch)}
+		}
+	}
 	msg := e.Msg
 	switch {
 	case strings.HasPrefix(msg, "mapping value is not allowed in this context"):
@@ -139,6 +148,14 @@ func syntaxError(file string, data []byte, err error, info scanInfo, knownKeys [
 		} else {
 			e.Msg = "a second ': ' on one line"
 			e.Hint = `put text that contains ": " in quotes, or start the nested key on a line of its own`
+		}
+	case strings.HasPrefix(msg, "value is not allowed in this context") && afterQuote(data, e) != 0:
+		q := afterQuote(data, e)
+		e.Msg = fmt.Sprintf("text goes on after the closing %c", q)
+		if q == '\'' {
+			e.Hint = "inside single quotes write an apostrophe twice ('it''s'), or put the text in double quotes"
+		} else {
+			e.Hint = `inside double quotes write a quote as \", or put the text in single quotes`
 		}
 	case strings.HasPrefix(msg, "value is not allowed in this context"),
 		strings.HasPrefix(msg, "unexpected key name"),
@@ -163,6 +180,32 @@ func syntaxError(file string, data []byte, err error, info scanInfo, knownKeys [
 		e.Hint = "a bracket is not closed, or a comma is missing"
 	}
 	return e
+}
+
+// afterQuote returns the quote that ends just before e's position, on
+// text that opened with the same quote earlier on the line: "it's"
+// written in single quotes ends at the apostrophe. 0 if there is none.
+func afterQuote(data []byte, e *Error) byte {
+	lines := strings.Split(string(data), "\n")
+	if e.Line < 1 || e.Line > len(lines) {
+		return 0
+	}
+	ln := []rune(lines[e.Line-1])
+	i := e.Col - 2 // the character before the error, 0-based
+	if i < 1 || i >= len(ln) || (ln[i] != '\'' && ln[i] != '"') {
+		return 0
+	}
+	if strings.ContainsRune(string(ln[:i]), ln[i]) {
+		return byte(ln[i])
+	}
+	return 0
+}
+
+func quoteWords(q byte) string {
+	if q == '\'' {
+		return "single quotes"
+	}
+	return "double quotes"
 }
 
 // indentOf counts the spaces that start a line.

@@ -20,7 +20,22 @@ import (
 var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
 
 // wholeNumber is a year written as a JSON key, where keys are always text.
-var wholeNumber = regexp.MustCompile(`^[0-9]+$`)
+var wholeNumber = regexp.MustCompile(`^(0|[1-9][0-9]*)$`)
+
+// decimal is how iomt files write numbers: in decimal, without leading
+// zeros. The YAML library also reads 0x33, 0o63 and 2_019, and reads 063
+// as octal (51), as YAML 1.1 did; in a market model such a figure is a
+// typo far more often than intent, and 063 would silently be 51.
+var decimal = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?$|^[-+]?\.[0-9]+([eE][-+]?[0-9]+)?$`)
+
+// wholeDecimal is a whole number in decimal, without leading zeros.
+var wholeDecimal = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)$`)
+
+// notDecimal words a number written other than in decimal.
+func notDecimal(file string, n ast.Node, v string) *Error {
+	return errorAtNode(file, n, fmt.Sprintf("number not written in decimal: %s", safetext.Escape(safetext.Truncate(v, 40))),
+		"write numbers in plain decimal digits, such as 2019 or 36.6: no 0x, 0o, _ or leading zeros")
+}
 
 // checkTypes compares a document with the Go type it is decoded into and
 // reports every value of the wrong kind: a number in quotes, a fraction
@@ -69,8 +84,13 @@ func checkScalar(file string, n ast.Node, t reflect.Type) *Error {
 	switch t.Kind() {
 	case reflect.Float32, reflect.Float64:
 		switch n := n.(type) {
-		case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		case *ast.IntegerNode, *ast.FloatNode:
+			if v := n.GetToken().Value; !decimal.MatchString(v) {
+				return notDecimal(file, n, v)
+			}
 			return nil
+		case *ast.InfinityNode, *ast.NanNode:
+			return nil // the validator says it is not a finite number
 		case *ast.StringNode:
 			if !quoted(n) && yamlNumber.MatchString(n.Value) {
 				return nil
@@ -79,8 +99,18 @@ func checkScalar(file string, n ast.Node, t reflect.Type) *Error {
 		want, hint = "a number", "write a number such as 36.6, without quotes or %"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if _, ok := n.(*ast.IntegerNode); ok {
+		switch n := n.(type) {
+		case *ast.IntegerNode:
+			if v := n.GetToken().Value; !wholeDecimal.MatchString(v) {
+				return notDecimal(file, n, v)
+			}
 			return nil
+		case *ast.StringNode:
+			// Digits the library's integers cannot hold come as text.
+			if !quoted(n) && wholeDecimal.MatchString(n.Value) {
+				return errorAtNode(file, n, fmt.Sprintf("number out of range: %s", safetext.Truncate(n.Value, 40)),
+					"write a year such as 2019")
+			}
 		}
 		want, hint = "a whole number", "write a whole number such as 2019, without quotes"
 	case reflect.String:
@@ -128,6 +158,9 @@ func checkKey(file string, k ast.MapKeyNode, t reflect.Type) *Error {
 	}
 	switch k := k.(type) {
 	case *ast.IntegerNode:
+		if v := k.GetToken().Value; !wholeDecimal.MatchString(v) {
+			return notDecimal(file, k, v)
+		}
 		return nil
 	case *ast.StringNode, *ast.FloatNode:
 		// Digits only, in quotes as JSON writes keys, or too many for

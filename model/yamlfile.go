@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -84,6 +85,9 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (src *source
 		}
 		return nil, ErrorList{e}
 	}
+	if e := wrongKind(file, root.(*ast.MappingNode), knownKeys); e != nil {
+		return nil, ErrorList{e}
+	}
 	var typeErrs ErrorList
 	checkTypes(file, root, reflect.TypeOf(v), &typeErrs)
 	if len(typeErrs) > 0 {
@@ -94,6 +98,37 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (src *source
 		return nil, ErrorList{yamlError(file, err, knownKeys)}
 	}
 	return &source{file: file, root: root}, nil
+}
+
+// wrongKind reports a dataset given where a scenario is expected, or the
+// other way round, in one message rather than a list of unknown keys.
+// The kind expected is told by knownKeys; a file is of the other kind
+// when it has that kind's key (market:, scenario:) and not its own.
+func wrongKind(file string, root *ast.MappingNode, knownKeys []string) *Error {
+	has := map[string]*ast.MappingValueNode{}
+	for _, mv := range root.Values {
+		if k := keyText(mv.Key); k == "market" || k == "scenario" {
+			if _, dup := has[k]; !dup {
+				has[k] = mv
+			}
+		}
+	}
+	at := func(mv *ast.MappingValueNode, msg, hint string) *Error {
+		e := &Error{File: file, Line: 1, Col: 1, Msg: msg, Hint: hint}
+		if pos := nodePos(mv); pos != nil {
+			e.Line, e.Col = pos.Line, pos.Column
+		}
+		return e
+	}
+	switch {
+	case slices.Contains(knownKeys, "scenario") && has["scenario"] == nil && has["market"] != nil:
+		return at(has["market"], "this file is a dataset, not a scenario: it has market: and no scenario:",
+			"give it with --dataset, and a scenario made for it with --scenario")
+	case slices.Contains(knownKeys, "market") && has["market"] == nil && has["scenario"] != nil:
+		return at(has["scenario"], "this file is a scenario, not a dataset: it has scenario: and no market:",
+			"give it with --scenario; the dataset it was made for is named under its dataset: key")
+	}
+	return nil
 }
 
 // parseDoc parses one YAML or JSON document and returns its root. Before
