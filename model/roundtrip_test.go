@@ -13,7 +13,7 @@ import (
 // the characters YAML treats specially.
 var scenarioNames = []string{
 	"Base", "Accelerated adoption", "Bull: 25 % CAGR", "# not a comment", "- not a list",
-	`"quoted" and 'single'`, "null", "true", "2027", "Élan vital → 中文", "  padded  ", "a\\b",
+	`"quoted" and 'single'`, "null", "true", "2027", "Élan vital → 中文", "two  spaces  inside", "a\\b",
 	"{flow: map}", "[list]", "&anchor *alias", "!tag", "@at `tick`", "key: value, other: 1",
 }
 

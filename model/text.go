@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"iomt/internal/safetext"
@@ -33,10 +34,36 @@ func checkLabel(what, s string, slashOK bool) (string, bool) {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		return fmt.Sprintf("%s %s contains %s (%U)", what, quoteName(s), charKind(r), r), false
 	}
+	if r, ok := invisibleInName(s); ok {
+		return fmt.Sprintf("%s %s contains an invisible character (%U)", what, quoteName(s), r), false
+	}
+	if strings.TrimFunc(s, unicode.IsSpace) != s {
+		return fmt.Sprintf("%s %s starts or ends with a space", what, quoteName(s)), false
+	}
 	if n := utf8.RuneCountInString(s); n > MaxNameLen {
 		return fmt.Sprintf("%s is %d characters long; at most %d", what, n, MaxNameLen), false
 	}
 	return "", true
+}
+
+// invisibleInName finds a character that shows as nothing, beyond the
+// format characters IsUnsafe refuses: Unicode's other default-ignorable
+// code points (the Hangul fillers U+3164 and U+FFA0, the combining
+// grapheme joiner U+034F) and variation selectors, except after a symbol
+// (❤️ is U+2764 U+FE0F). "Europe" and "Europe\u3164" would be two names
+// that read the same.
+func invisibleInName(s string) (rune, bool) {
+	prev := rune(-1)
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
+			return r, true
+		case unicode.Is(unicode.Variation_Selector, r) && !unicode.Is(unicode.So, prev):
+			return r, true
+		}
+		prev = r
+	}
+	return 0, false
 }
 
 // checkName applies the naming rules of dimensions and segments.
