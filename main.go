@@ -448,6 +448,10 @@ func checkServeFlags(cfg *server.Config, rateEvery time.Duration) error {
 		return fmt.Errorf("invalid --rate-every %s: must be more than 0", rateEvery)
 	case cfg.RateBurst > 0 && rateEvery == 0:
 		return errors.New("invalid --rate-every 0: it would let every connection through; give an interval such as 1s, or --rate-burst 0 to turn the rate limit off")
+	case cfg.RateBurst > 0 && rateEvery < time.Millisecond:
+		return fmt.Errorf("invalid --rate-every %s: under 1ms is no limit at all; give an interval such as 1s, or --rate-burst 0 to turn the rate limit off", rateEvery)
+	case cfg.HandshakeTimeout < time.Second:
+		return fmt.Errorf("invalid --login-timeout %s: must be at least 1s (a viewer reads ssh's host-key question inside it)", cfg.HandshakeTimeout)
 	}
 	for _, d := range []struct {
 		flag string
@@ -532,7 +536,8 @@ again returns to following.`,
 	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key file; created (ed25519) when missing (required)")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", "", "admit only these public keys (authorized_keys format); without it, open demo mode")
 	f.StringVar(&cfg.PresenterKeys, "presenter-keys", "", "keys that present; every other session follows the presenter")
-	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most connections at once, each a session or logging in; one more is told the demo is full (0: no limit)")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, fmt.Sprintf("most connections at once, each a session or logging in; %d more are told the demo is full, and past those a connection is closed at once (0: no limit)", server.MaxOverflow))
+	f.DurationVar(&cfg.HandshakeTimeout, "login-timeout", time.Minute, "close a connection that has not logged in after this long (at least 1s; a first-time viewer answers ssh's host-key question inside it)")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never; else at least 1s)")
 	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never; else at least 1s)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")

@@ -9,11 +9,11 @@ import (
 	"charm.land/ssh"
 )
 
-// maxOverflow is how many connections may be admitted past the session
+// MaxOverflow is how many connections may be admitted past the session
 // cap at once, only to be told that the demo is full: a viewer who finds
 // it full gets a sentence rather than a closed connection, and no more
 // than this many can hold the server's attention for it.
-const maxOverflow = 8
+const MaxOverflow = 8
 
 // trackedConn is a client connection as the server tracks it, from
 // accept to close. charm.land/ssh only tracks a connection once its
@@ -55,7 +55,7 @@ const (
 )
 
 // track admits conn unless the server is closing or full. With a session
-// cap, a connection takes a slot; past the cap, up to maxOverflow are
+// cap, a connection takes a slot; past the cap, up to MaxOverflow are
 // admitted to be told the demo is full, and the rest are refused.
 func (s *Server) track(ctx ssh.Context, conn net.Conn) (*trackedConn, admission) {
 	s.mu.Lock()
@@ -66,7 +66,7 @@ func (s *Server) track(ctx ssh.Context, conn net.Conn) (*trackedConn, admission)
 	tc := &trackedConn{Conn: conn, s: s}
 	a := admitted
 	if max := s.cfg.MaxSessions; max > 0 && s.slots >= max {
-		if s.overflow >= maxOverflow {
+		if s.overflow >= MaxOverflow {
 			return nil, refusedFull
 		}
 		tc.overflow = true
@@ -115,7 +115,8 @@ func (s *Server) untrack(c *trackedConn) {
 }
 
 // loggedIn starts a connection's grace: once a client has logged in it
-// must start its dashboard within SessionGrace, or it is closed. A client
+// must start its dashboard within SessionGrace (OverflowGrace when it was
+// admitted only to be told the demo is full), or it is closed. A client
 // that logs in and opens no session (ssh -N), or opens one and never asks
 // for a shell, would otherwise hold a slot until the max timeout.
 func (s *Server) loggedIn(ctx ssh.Context) {
@@ -123,12 +124,18 @@ func (s *Server) loggedIn(ctx ssh.Context) {
 	if c == nil {
 		return
 	}
+	s.mu.Lock()
+	grace := s.cfg.SessionGrace
+	if c.overflow {
+		grace = s.cfg.OverflowGrace
+	}
+	s.mu.Unlock()
 	c.graceOnce.Do(func() {
-		time.AfterFunc(s.cfg.SessionGrace, func() {
+		time.AfterFunc(grace, func() {
 			if c.started.Load() {
 				return
 			}
-			s.log.Info("connection closed: no dashboard started after login", "remote", c.RemoteAddr().String(), "grace", s.cfg.SessionGrace)
+			s.log.Info("connection closed: no dashboard started after login", "remote", c.RemoteAddr().String(), "grace", grace)
 			_ = c.Close()
 		})
 	})

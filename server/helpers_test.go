@@ -143,6 +143,10 @@ func (ts *testServer) waitServing() {
 	if !bytes.HasPrefix(banner, []byte("SSH-2.0-")) {
 		ts.t.Fatalf("probe: banner %q, want SSH-2.0-…", banner)
 	}
+	// The probe holds a connection slot until the server sees it close:
+	// a test of the session cap must start from none.
+	_ = conn.Close()
+	waitConnections(ts.t, ts, 0)
 }
 
 // waitLog waits until the server's log holds a line with every one of

@@ -332,10 +332,10 @@ func TestSessionlessConnectionsClosed(t *testing.T) {
 
 // TestConnectionCap: connections count against MaxSessions, not only
 // sessions. Two that never open a session fill a cap of two; a viewer
-// then is told the demo is full; past maxOverflow such viewers,
+// then is told the demo is full; past MaxOverflow such viewers,
 // connections are closed at once. When the two leave, a viewer gets in.
 func TestConnectionCap(t *testing.T) {
-	ts := startServer(t, Config{MaxSessions: 2, SessionGrace: time.Hour})
+	ts := startServer(t, Config{MaxSessions: 2, SessionGrace: time.Hour, OverflowGrace: time.Hour})
 	var idle []*gossh.Client
 	for range 2 {
 		c, _ := ts.openBare(t, nil)
@@ -345,15 +345,15 @@ func TestConnectionCap(t *testing.T) {
 	if status := full.WaitExit(); status != 1 || !strings.Contains(full.Text(), "the demo is full (2 sessions)") {
 		t.Errorf("with the cap filled by idle connections: exit %d, output %q; want 1 and the demo is full", status, full.Text())
 	}
-	// The viewer told so holds one of maxOverflow places until it closes.
+	// The viewer told so holds one of MaxOverflow places until it closes.
 	var over []*gossh.Client
-	for range maxOverflow - 1 {
+	for range MaxOverflow - 1 {
 		c, _ := ts.openBare(t, nil)
 		over = append(over, c)
 	}
 	if c, err := ts.dial(keyboardInteractive()); err == nil {
 		_ = c.Close()
-		t.Fatalf("connection %d past the cap got in; %d may", maxOverflow+1, maxOverflow)
+		t.Fatalf("connection %d past the cap got in; %d may", MaxOverflow+1, MaxOverflow)
 	}
 	ts.waitLog("connection refused: the server is full")
 	for _, c := range append(append(idle, over...), full.client) {
@@ -363,6 +363,28 @@ func TestConnectionCap(t *testing.T) {
 	tm := ts.openTerm("after", 100, 30, termOpts{})
 	tm.WaitDashboard()
 	quitClean(t, tm)
+}
+
+// TestOverflowGrace: a connection admitted past the cap, only to be told
+// the demo is full, that opens no session is closed after the short
+// OverflowGrace, freeing its place for the next viewer to be told; the
+// connection that holds a slot keeps the longer SessionGrace.
+func TestOverflowGrace(t *testing.T) {
+	ts := startServer(t, Config{MaxSessions: 1, SessionGrace: time.Hour, OverflowGrace: 200 * time.Millisecond})
+	_, slot := ts.openBare(t, nil)
+	_, over := ts.openBare(t, nil)
+	select {
+	case <-over:
+	case <-time.After(waitTimeout):
+		t.Fatalf("the overflow connection is still open after %v (its grace is 200ms)", waitTimeout)
+	}
+	ts.waitLog("connection closed: no dashboard started after login", "grace=200ms")
+	select {
+	case err := <-slot:
+		t.Fatalf("the connection holding the slot was closed: %v", err)
+	default:
+	}
+	waitConnections(t, ts, 1)
 }
 
 // TestLogEscapesClientText: what a client sends that reaches the log (its

@@ -36,11 +36,18 @@ type Config struct {
 	IdleTimeout    time.Duration // since the user's last keypress; 0 = none
 	MaxTimeout     time.Duration // per session; 0 = none
 	// HandshakeTimeout bounds a connection that never finishes the SSH
-	// handshake (default 10 s).
+	// handshake, login included (default 60 s: a viewer joining for the
+	// first time reads ssh's question about the host key inside it, and
+	// 10 s broke the pipe of those who read it slowly).
 	HandshakeTimeout time.Duration
 	// SessionGrace bounds the time from login to a running dashboard
 	// (default 10 s); a connection that opens no session is closed.
 	SessionGrace time.Duration
+	// OverflowGrace is the same for a connection admitted past
+	// MaxSessions only to be told the demo is full (default 2 s): it
+	// holds one of few places, so one that opens no session must not
+	// keep the next viewer from being told.
+	OverflowGrace time.Duration
 	// RateBurst connections per client address, then one per RateEvery.
 	RateBurst int
 	RateEvery time.Duration
@@ -91,10 +98,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = log.New(os.Stderr)
 	}
 	if cfg.HandshakeTimeout == 0 {
-		cfg.HandshakeTimeout = 10 * time.Second
+		cfg.HandshakeTimeout = time.Minute
 	}
 	if cfg.SessionGrace == 0 {
 		cfg.SessionGrace = 10 * time.Second
+	}
+	if cfg.OverflowGrace == 0 {
+		cfg.OverflowGrace = 2 * time.Second
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, hub: NewHub(),
