@@ -128,10 +128,13 @@ func keepBackup(dir, base, path string) error {
 // Temporary files are named ".BASE.PID-N.tmp": hidden, and carrying the
 // writer's process ID so that a later write or listing can tell the
 // leftovers of a killed process from the files of a write in progress.
-var tempName = regexp.MustCompile(`^\..+\.([0-9]+)-[0-9a-z]+\.tmp$`)
+// tempName is the name of a temporary file of a save, with the writer's
+// process id. "iomt" in it keeps CleanTemps off other programs' files in
+// a folder that -o writes into.
+var tempName = regexp.MustCompile(`^\..+\.iomt-([0-9]+)-[0-9a-z]+\.tmp$`)
 
 func tempFor(dir, base string, n int64) string {
-	return filepath.Join(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(n, 36)+".tmp")
+	return filepath.Join(dir, "."+base+".iomt-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(n, 36)+".tmp")
 }
 
 // createTemp opens a new file next to base with O_EXCL and mode 0666, so

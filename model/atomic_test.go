@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -197,7 +198,7 @@ func TestWriteFileAtomicKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := &Workspace{Dir: dir}
-	tmpName := regexp.MustCompile(`^\.scenario\.yaml\.[0-9]+-[0-9a-z]+\.tmp$`)
+	tmpName := regexp.MustCompile(`^\.scenario\.yaml\.iomt-[0-9]+-[0-9a-z]+\.tmp$`)
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var sawA, sawB, leftovers, killsWithLeftovers int
 
@@ -312,4 +313,43 @@ func TestWriteFileAtomicKilled(t *testing.T) {
 	}
 	t.Logf("%d kills: the file held version A %d times, B %d times; %d kills left temporary files, each removed by the next List",
 		kills, sawA, sawB, killsWithLeftovers)
+}
+
+// TestCleanTemps: only iomt's own temporary files of a process that is
+// gone are removed; those of live processes, other programs' files of the
+// same shape and folders stay.
+func TestCleanTemps(t *testing.T) {
+	// A process id that is surely gone: a child that has exited.
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := child.Process.Pid
+	dir := t.TempDir()
+	name := func(base string, pid int) string { return fmt.Sprintf(".%s.iomt-%d-1x2.tmp", base, pid) }
+	files := map[string]bool{ // name: removed
+		name("plan.yaml", dead):                    true,
+		name("out.csv", dead):                      true,
+		name("plan.yaml", os.Getpid()):             false,
+		name("plan.yaml", os.Getppid()):            false,
+		fmt.Sprintf(".notes.txt.%d-1x2.tmp", dead): false, // not iomt's
+		"plan.yaml": false,
+	}
+	for n := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	folder := name("folder", dead)
+	if err := os.Mkdir(filepath.Join(dir, folder), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files[folder] = false
+	CleanTemps(dir)
+	for n, removed := range files {
+		_, err := os.Lstat(filepath.Join(dir, n))
+		if gone := errors.Is(err, fs.ErrNotExist); gone != removed {
+			t.Errorf("%s: removed %v, want %v", n, gone, removed)
+		}
+	}
 }

@@ -13,7 +13,7 @@ const (
 	// much faster than the depth: "x: " and 40,000 '[' (80 KB) took 7 s
 	// and 2.8 GB, and 100,000 "- " on one line 48 s and 15 GB.
 	MaxDepth = 32
-	// MaxItems bounds the keys, values, list entries, brackets and
+	// MaxItems bounds the keys, colons, values, list entries, brackets and
 	// comments of a file. The library holds several hundred bytes for
 	// each: a 1 MiB file of 500,000 list entries took 400 MB and over a
 	// second. A dataset of 15,000 segments has about 210,000; the IoMT
@@ -153,7 +153,7 @@ func (s *scanner) fail(line, col int, msg, hint string) {
 func (s *scanner) count(ln []byte, i, line int) {
 	s.items++
 	if s.items > MaxItems {
-		s.fail(line, column(ln, i), fmt.Sprintf("more than %d items (keys, values, list entries, brackets and comments)", MaxItems),
+		s.fail(line, column(ln, i), fmt.Sprintf("more than %d items (keys, colons, values, list entries, brackets and comments)", MaxItems),
 			"is this the right file? iomt files hold a few thousand")
 	}
 }
