@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -98,15 +99,19 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 		desc := clean(e.Description)
 		where := "built in"
 		if !e.Builtin {
-			// A file name in a shared folder is not to be trusted either.
-			where = clean(c.ws.Show(e.Path))
+			// A file name in a shared folder is not to be trusted either:
+			// shown with visible escapes (\x1b), so the user can find the
+			// file, as the command line shows it.
+			where = safetext.Escape(c.ws.Show(e.Path))
 		}
 		if desc == "" {
 			desc = where
 		} else {
 			desc = where + " · " + desc
 		}
-		ch := choice{title: clean(e.Name), desc: desc, entry: e}
+		// A valid scenario's name has nothing to escape; a broken file's
+		// entry is named after the file.
+		ch := choice{title: safetext.Escape(e.Name), desc: desc, entry: e}
 		switch {
 		case e.Err != nil:
 			ch.refused = firstLine(e.Err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"iomt/assets"
@@ -909,5 +910,23 @@ func TestNewInReadOnlySession(t *testing.T) {
 	m = send(t, m, keyEnter)
 	if l := lastLine(m); !strings.Contains(l, "cannot save") || strings.Contains(l, "s saves") {
 		t.Errorf("n in a read-only session says %q", l)
+	}
+}
+
+// TestPickerEscapesFileNames: a file in the workspace named with escape
+// sequences is listed with them shown as visible escapes, so the user
+// can find the file, and the terminal never receives them raw.
+func TestPickerEscapesFileNames(t *testing.T) {
+	ws := newWorkspace(t)
+	name := "evil\x1b]0;owned\a\u202e.yaml"
+	writeFile(t, filepath.Join(ws.Dir, name), "scenario: [unclosed\n")
+	m := newWSModel(t, ws, 160, 48)
+	m = send(t, m, runeKey('o'))
+	raw := m.View().Content
+	if shown := ansi.Strip(raw); !strings.Contains(shown, `evil\x1b]0;owned\a\u202e.yaml`) || strings.Contains(shown, "evil]0;owned") {
+		t.Errorf("the picker does not show the file's name with visible escapes everywhere:\n%s", shown)
+	}
+	if strings.Contains(raw, "\x1b]0;owned") || strings.Contains(raw, "\a") || strings.Contains(raw, "\u202e") {
+		t.Errorf("the picker sends the file name's control characters raw")
 	}
 }
