@@ -116,7 +116,7 @@ func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
 	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
 	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
 	if withScenario {
-		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or a built-in scenario's name (default: Base)")
+		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or a built-in scenario's name (default: Base, the dataset's own figures)")
 		_ = cmd.MarkFlagFilename("scenario", "yaml", "yml")
 	}
 }
