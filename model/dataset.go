@@ -39,6 +39,7 @@ type datasetFile struct {
 }
 
 type totalFile struct {
+	Value           *float64          `yaml:"value"`
 	ValueBn         *float64          `yaml:"value_bn"`
 	CAGRPct         *float64          `yaml:"cagr_pct"`
 	GrowthByYearPct map[int]float64   `yaml:"growth_by_year_pct"`
@@ -54,6 +55,7 @@ type dimensionFile struct {
 type segmentFile struct {
 	Name     string            `yaml:"name"`
 	SharePct *float64          `yaml:"share_pct"`
+	Value    *float64          `yaml:"value"`
 	ValueBn  *float64          `yaml:"value_bn"`
 	CAGRPct  *float64          `yaml:"cagr_pct"`
 	Reported []string          `yaml:"reported"`
@@ -71,7 +73,7 @@ type contextFile struct {
 
 var datasetKeys = []string{
 	"market", "currency", "unit", "source", "base_year", "end_year", "total", "dimensions", "context",
-	"value_bn", "cagr_pct", "growth_by_year_pct", "reported", "notes", "name", "segments", "share_pct",
+	"value", "value_bn", "cagr_pct", "growth_by_year_pct", "reported", "notes", "name", "segments", "share_pct",
 	"summary", "drivers", "challenges", "opportunities", "key_players",
 }
 
@@ -141,6 +143,10 @@ type Dataset struct {
 	Market   string
 	Currency string
 	Unit     string
+	// ValueKey is the name the file gives base-year values: "value" (in
+	// the dataset's own currency and unit) or "value_bn", its older name,
+	// as the total writes it. Exports and messages use it for FieldValue.
+	ValueKey string
 	Source   string
 	BaseYear int
 	EndYear  int
@@ -280,18 +286,21 @@ func (v *datasetValidator) build() *Dataset {
 	total := Node{Name: "Total", Path: "Total", Dim: -1, Parent: -1, Group: -1, InputValueBn: math.NaN()}
 	base := Assumptions{Mode: TopDown}
 	var totalValue float64
+	ds.ValueKey = "value"
 	if f.Total == nil {
-		v.errAt(nil, "add a total: block with value_bn and cagr_pct", "missing key \"total\"")
+		v.errAt(nil, "add a total: block with value and cagr_pct", "missing key \"total\"")
 	} else {
 		t := f.Total
 		tp := []any{"total"}
-		if t.ValueBn == nil {
-			v.errAt(tp, "", "total: missing key \"value_bn\" (the market's base-year value)")
-		} else if v.checkValue(append(tp, "value_bn"), *t.ValueBn) {
-			totalValue = *t.ValueBn
+		value, key := v.pickValue(tp, t.Value, t.ValueBn)
+		ds.ValueKey = key
+		if value == nil {
+			v.errAt(tp, "write e.g. value: 51.2, in the dataset's currency and unit", "total: missing key \"value\" (the market's base-year value)")
+		} else if v.checkValue(append(tp, key), *value) {
+			totalValue = *value
 			total.InputValueBn = totalValue
 			if totalValue == 0 {
-				v.errAt(append(tp, "value_bn"), "", "total value_bn must be greater than 0")
+				v.errAt(append(tp, key), "", "total %s must be greater than 0", key)
 			}
 		}
 		if t.CAGRPct == nil {
@@ -299,8 +308,8 @@ func (v *datasetValidator) build() *Dataset {
 		} else {
 			v.checkRate(append(tp, "cagr_pct"), *t.CAGRPct)
 		}
-		total.Reported = v.checkReported(tp, t.Reported, map[string]bool{FieldValue: true, FieldCAGR: true, FieldGrowthByYear: len(t.GrowthByYearPct) > 0})
-		total.Notes = v.checkNotes(tp, t.Notes, []string{FieldValue, FieldCAGR, FieldGrowthByYear})
+		total.Reported = v.checkReported(tp, t.Reported, key, map[string]bool{FieldValue: true, FieldCAGR: true, FieldGrowthByYear: len(t.GrowthByYearPct) > 0})
+		total.Notes = v.checkNotes(tp, t.Notes, key, []string{FieldValue, FieldCAGR, FieldGrowthByYear})
 	}
 	ds.Nodes = append(ds.Nodes, total)
 	if f.Total != nil && f.Total.CAGRPct != nil {
@@ -381,19 +390,20 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 		}
 		n.Path = parentPath + "/" + s.Name
 		share := 0.0
+		value, key := v.pickValue(sp, s.Value, s.ValueBn)
 		switch {
-		case s.SharePct != nil && s.ValueBn != nil:
-			v.errAt(append(slices.Clone(sp), "value_bn"), "keep one of them", "segment %q has both share_pct and value_bn", s.Name)
+		case s.SharePct != nil && value != nil:
+			v.errAt(append(slices.Clone(sp), key), "keep one of them", "segment %q has both share_pct and %s", s.Name, key)
 			sharesOK = false
-		case s.ValueBn != nil && depth > 1:
-			v.errAt(append(slices.Clone(sp), "value_bn"), "give sub-segments as share_pct of their parent", "value_bn is only allowed on top-level segments")
+		case value != nil && depth > 1:
+			v.errAt(append(slices.Clone(sp), key), "give sub-segments as share_pct of their parent", "%s is only allowed on top-level segments", key)
 			sharesOK = false
-		case s.ValueBn != nil:
-			if v.checkValue(append(slices.Clone(sp), "value_bn"), *s.ValueBn) && totalValue > 0 {
-				n.InputValueBn = *s.ValueBn
-				share = *s.ValueBn / totalValue * 100
+		case value != nil:
+			if v.checkValue(append(slices.Clone(sp), key), *value) && totalValue > 0 {
+				n.InputValueBn = *value
+				share = *value / totalValue * 100
 				if share > 100+ShareEpsilon {
-					v.errAt(append(slices.Clone(sp), "value_bn"), "", "segment %q value_bn %g exceeds the total value_bn %g", s.Name, *s.ValueBn, totalValue)
+					v.errAt(append(slices.Clone(sp), key), "", "segment %q %s %g exceeds the total's %g", s.Name, key, *value, totalValue)
 				}
 			} else {
 				sharesOK = false
@@ -405,9 +415,9 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 				sharesOK = false
 			}
 		default:
-			hint := "add share_pct (percent of the parent)"
+			hint := "add share_pct, its percent of the parent"
 			if depth == 1 {
-				hint = "add share_pct (percent of the total) or value_bn"
+				hint = "add share_pct, its percent of the total, or value, in the dataset's currency and unit"
 			}
 			v.errAt(sp, hint, "segment %q has no share_pct", s.Name)
 			sharesOK = false
@@ -418,8 +428,8 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 		} else if v.checkRate(append(slices.Clone(sp), "cagr_pct"), *s.CAGRPct) {
 			cagr = *s.CAGRPct
 		}
-		n.Reported = v.checkReported(sp, s.Reported, map[string]bool{FieldShare: s.SharePct != nil, FieldValue: s.ValueBn != nil, FieldCAGR: s.CAGRPct != nil})
-		n.Notes = v.checkNotes(sp, s.Notes, []string{FieldShare, FieldValue, FieldCAGR})
+		n.Reported = v.checkReported(sp, s.Reported, key, map[string]bool{FieldShare: s.SharePct != nil, FieldValue: value != nil, FieldCAGR: s.CAGRPct != nil})
+		n.Notes = v.checkNotes(sp, s.Notes, key, []string{FieldShare, FieldValue, FieldCAGR})
 		if _, dup := ds.byPath[n.Path]; !dup {
 			ds.byPath[n.Path] = id
 		}
@@ -566,16 +576,18 @@ func (v *datasetValidator) checkValue(path []any, x float64) bool {
 
 // checkReported validates the `reported` list: known fields that the node
 // actually has, each named once.
-func (v *datasetValidator) checkReported(path []any, rep []string, present map[string]bool) []string {
+func (v *datasetValidator) checkReported(path []any, rep []string, valueKey string, present map[string]bool) []string {
 	seen := map[string]bool{}
 	var fields []string
 	for k := range present {
-		fields = append(fields, k)
+		fields = append(fields, fileField(k, valueKey))
 	}
 	slices.Sort(fields)
+	out := make([]string, 0, len(rep))
 	for i, r := range rep {
 		p := append(slices.Clone(path), "reported", i)
-		has, known := present[r]
+		f := modelField(r)
+		has, known := present[f]
 		switch {
 		case !known:
 			hint := "list field names such as " + strings.Join(fields, ", ")
@@ -585,31 +597,72 @@ func (v *datasetValidator) checkReported(path []any, rep []string, present map[s
 			v.errAt(p, hint, "reported: %q is not a figure of this entry", r)
 		case !has:
 			v.errAt(p, "", "reported: %q is listed but not given", r)
-		case seen[r]:
+		case seen[f]:
 			v.errAt(p, "", "reported: %q is listed twice", r)
 		}
-		seen[r] = true
+		seen[f] = true
+		out = append(out, f)
 	}
-	return rep
+	return out
 }
 
-func (v *datasetValidator) checkNotes(path []any, notes map[string]string, fields []string) map[string]string {
+// pickValue returns a node's base-year value and the key it is written
+// under: value, or value_bn, its older name. Both at once is an error.
+func (v *datasetValidator) pickValue(path []any, value, valueBn *float64) (*float64, string) {
+	switch {
+	case value != nil && valueBn != nil:
+		v.errAt(append(slices.Clone(path), "value_bn"), "keep value: value_bn is its older name", "both value and value_bn are given")
+		return value, "value"
+	case valueBn != nil:
+		return valueBn, "value_bn"
+	}
+	return value, "value"
+}
+
+// modelField is the field a file's name stands for in reported and notes:
+// value and value_bn are both FieldValue.
+func modelField(name string) string {
+	if name == "value" {
+		return FieldValue
+	}
+	return name
+}
+
+// fileField is the name a file uses for field, given its value key.
+func fileField(field, valueKey string) string {
+	if field == FieldValue {
+		return valueKey
+	}
+	return field
+}
+
+func (v *datasetValidator) checkNotes(path []any, notes map[string]string, valueKey string, fields []string) map[string]string {
 	keys := make([]string, 0, len(notes))
 	for k := range notes {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = fileField(f, valueKey)
+	}
+	out := make(map[string]string, len(notes))
 	for _, k := range keys {
 		p := append(slices.Clone(path), "notes", k)
-		if !slices.Contains(fields, k) {
-			hint := "notes are keyed by figure: " + strings.Join(fields, ", ")
-			if s := suggest(k, fields); s != "" {
+		f := modelField(k)
+		if !slices.Contains(fields, f) {
+			hint := "notes are keyed by figure: " + strings.Join(names, ", ")
+			if s := suggest(k, names); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
 			}
 			v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("notes: %q is not a figure of this entry", k), hint))
 		} else if msg, ok := checkFreeText("note", notes[k], false); !ok {
 			v.errAt(p, "", "%s", msg)
 		}
+		out[f] = notes[k]
 	}
-	return notes
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
