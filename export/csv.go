@@ -4,15 +4,22 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
+
+	"iomt/model"
 )
 
 // csvHeader is the column contract of DESIGN.md §5; spreadsheets and
-// scripts key on these names, so they never change.
-const csvHeader = "scenario,dimension,segment,parent,year,value_usd_bn,share_pct,growth_pct"
+// scripts key on these names, so they never change. The value column is
+// named after the dataset's currency and unit: value_usd_bn for the IoMT
+// dataset, value_eur_million for a EUR-million market.
+func csvHeader(ds *model.Dataset) []string {
+	return []string{"scenario", "dimension", "segment", "parent", "year", "value_" + ds.UnitSlug(), "share_pct", "growth_pct"}
+}
 
 // csvCompareHeader is appended when a comparison is exported.
-const csvCompareHeader = "compare_value_usd_bn,diff_usd_bn,diff_pct"
+func csvCompareHeader(ds *model.Dataset) []string {
+	return []string{"compare_value_" + ds.UnitSlug(), "diff_" + ds.UnitSlug(), "diff_pct"}
+}
 
 // CSV writes one header row, then one row per node and year: the Total
 // first (dimension and segment "Total", empty parent, share 100), then
@@ -31,9 +38,9 @@ func CSV(w io.Writer, in Input) error {
 	}
 	ds, r, cmp := in.Dataset, in.Result, in.Compare
 	cw := csv.NewWriter(w)
-	header := strings.Split(csvHeader, ",")
+	header := csvHeader(ds)
 	if cmp != nil {
-		header = append(header, strings.Split(csvCompareHeader, ",")...)
+		header = append(header, csvCompareHeader(ds)...)
 	}
 	if err := cw.Write(header); err != nil {
 		return err

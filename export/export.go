@@ -174,12 +174,13 @@ func newMarks(in *Input) marks { return marks{ds: in.Dataset, a: in.Assumptions}
 // is reports whether node n's figure field, as exported, is the report's.
 func (m marks) is(n int, field string) bool { return m.ds.StillReported(m.a, n, field) }
 
-// fields lists node n's reported figures, as exported, in dataset order.
+// fields lists node n's reported figures, as exported, in dataset order,
+// named as the dataset's file names them (value or value_bn).
 func (m marks) fields(n int) []string {
 	out := []string{}
 	for _, f := range m.ds.Nodes[n].Reported {
 		if m.is(n, f) {
-			out = append(out, f)
+			out = append(out, m.ds.FieldName(f))
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -88,8 +89,10 @@ type series struct {
 	Shares        []jnum `json:"shares,omitempty"` // segments only: the total is 100 % of itself
 	GrowthPct     []jnum `json:"growth_pct"`
 	CompareValues []jnum `json:"compare_values,omitempty"`
-	DiffUSDBn     []jnum `json:"diff_usd_bn,omitempty"`
-	DiffPct       []jnum `json:"diff_pct,omitempty"`
+	// DiffValues is written as diff_<currency>_<unit> (diff_usd_bn for
+	// the IoMT dataset): see diffKey.
+	DiffValues []jnum `json:"diff_VALUE_UNIT,omitempty"`
+	DiffPct    []jnum `json:"diff_pct,omitempty"`
 }
 
 // JSON writes the forecast as one indented JSON document with the same
@@ -107,7 +110,8 @@ type series struct {
 // a figure the scenario has changed is no longer listed. Undefined numbers
 // (growth in the base year, growth or CAGR from zero) are null. With
 // in.Compare set, compare_scenario is added, and every node gains
-// compare_values, diff_usd_bn and diff_pct. "levers" lists the report's
+// compare_values, diff_<currency>_<unit> (diff_usd_bn for USD billion)
+// and diff_pct. "levers" lists the report's
 // drivers, challenges and opportunities with each one's impact on the
 // market's growth (pp); when they add up to other than zero, the total
 // gains market_growth_pct, the CAGR with them. The output is
@@ -138,7 +142,7 @@ func JSON(w io.Writer, in Input) error {
 
 	doc.Total = jsonTotal{
 		Reported:        mk.fields(0),
-		Notes:           ds.Nodes[0].Notes,
+		Notes:           jsonNotes(ds, ds.Nodes[0].Notes),
 		RealisedCAGRPct: jnum(r.CAGR(0, 0, end)),
 		series:          in.series(0),
 	}
@@ -168,7 +172,7 @@ func JSON(w io.Writer, in Input) error {
 		s := jsonSegment{
 			Name: node.Name, Path: node.Path,
 			Reported:        mk.fields(n),
-			Notes:           node.Notes,
+			Notes:           jsonNotes(ds, node.Notes),
 			SharePct:        jnum(r.Share(n, 0)),
 			CAGRPct:         jnum(a.Growth[n]),
 			RealisedCAGRPct: jnum(r.CAGR(n, 0, end)),
@@ -188,10 +192,34 @@ func JSON(w io.Writer, in Input) error {
 		doc.Dimensions = append(doc.Dimensions, jd)
 	}
 
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // "Middle East & Africa", not "\u0026"
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := w.Write(bytes.ReplaceAll(buf.Bytes(), []byte(diffKey), []byte(`"diff_`+ds.UnitSlug()+`":`)))
+	return err
+}
+
+// diffKey is the placeholder the encoder writes for the difference
+// column, whose name depends on the dataset. Replacing it in the encoded
+// bytes is exact: inside a JSON string every quote is escaped, so text
+// from the dataset can never read as a quote, this key and a colon.
+const diffKey = `"diff_VALUE_UNIT":`
+
+// jsonNotes names the notes as the dataset's file does (value or
+// value_bn for the base-year value).
+func jsonNotes(ds *model.Dataset, notes map[string]string) map[string]string {
+	if len(notes) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(notes))
+	for k, v := range notes {
+		out[ds.FieldName(k)] = v
+	}
+	return out
 }
 
 // series returns node n's yearly figures, with the comparison if any.
@@ -209,11 +237,11 @@ func (in *Input) series(n int) series {
 	}
 	if c := in.Compare; c != nil {
 		s.CompareValues = jnums(c.Result.Series(n))
-		s.DiffUSDBn = make([]jnum, r.Years)
+		s.DiffValues = make([]jnum, r.Years)
 		s.DiffPct = make([]jnum, r.Years)
 		for yi := range r.Years {
 			a, b := r.Value(n, yi), c.Result.Value(n, yi)
-			s.DiffUSDBn[yi] = jnum(a - b)
+			s.DiffValues[yi] = jnum(a - b)
 			s.DiffPct[yi] = jnum(diffPct(a, b))
 		}
 	}

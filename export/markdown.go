@@ -38,7 +38,7 @@ func Markdown(w io.Writer, in Input) error {
 	mk := newMarks(&in)
 	end := r.Years - 1
 	span := fmt.Sprintf("%d–%d", ds.BaseYear, ds.EndYear)
-	unit := unitLabel(ds.Currency, ds.Unit)
+	unit := ds.UnitLabel()
 
 	var b strings.Builder
 	b.WriteString("# " + mdText(ds.Market))
@@ -162,28 +162,6 @@ func signed(x float64) string {
 		return "+" + s
 	}
 	return s
-}
-
-// unitLabel turns the dataset's currency and unit into the short label a
-// report uses, e.g. "US$ bn" for USD billion.
-func unitLabel(currency, unit string) string {
-	switch currency {
-	case "USD":
-		currency = "US$"
-	case "EUR":
-		currency = "€"
-	case "GBP":
-		currency = "£"
-	}
-	switch unit {
-	case "billion":
-		unit = "bn"
-	case "million":
-		unit = "m"
-	case "trillion":
-		unit = "tn"
-	}
-	return strings.TrimSpace(currency + " " + unit)
 }
 
 // mdText makes text from a data file safe in a heading or table cell:

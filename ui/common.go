@@ -39,12 +39,7 @@ func (c *common) metricLabel() string {
 }
 
 // unitLabel is the unit of values, "US$ bn" for the report's USD billion.
-func (c *common) unitLabel() string {
-	if c.ds.Currency == "USD" && c.ds.Unit == "billion" {
-		return "US$ bn"
-	}
-	return clean(c.ds.Currency + " " + c.ds.Unit)
-}
+func (c *common) unitLabel() string { return clean(c.ds.UnitLabel()) }
 
 // common is the state every pane reads: the dataset, the scenario's
 // history and its current projection, what is selected, and the styles.

@@ -1,0 +1,23 @@
+package model
+
+import "testing"
+
+func TestUnitNames(t *testing.T) {
+	for _, c := range []struct{ currency, unit, label, slug string }{
+		{"USD", "billion", "US$ bn", "usd_bn"},
+		{"EUR", "million", "€ m", "eur_million"},
+		{"GBP", "thousand", "£ thousand", "gbp_thousand"},
+		{"CHF", "Billion", "CHF Billion", "chf_bn"},
+		{"JPY", "hundred million", "JPY hundred million", "jpy_hundred_million"},
+		{"Bitcoin ₿", "units", "Bitcoin ₿ units", "bitcoin_units"},
+		{"$$$", "k", "$$$ k", "x_k"},
+	} {
+		d := &Dataset{Currency: c.currency, Unit: c.unit}
+		if got := d.UnitLabel(); got != c.label {
+			t.Errorf("%s %s: label %q, want %q", c.currency, c.unit, got, c.label)
+		}
+		if got := d.UnitSlug(); got != c.slug {
+			t.Errorf("%s %s: slug %q, want %q", c.currency, c.unit, got, c.slug)
+		}
+	}
+}
