@@ -60,14 +60,6 @@ func (f *analysisFlags) load(formats []string) (*model.Dataset, *model.Scenario,
 	return ds, sc, n, nil
 }
 
-// unit names the dataset's values: "US$ bn" for USD billion.
-func unit(ds *model.Dataset) string {
-	if ds.Currency == "USD" && ds.Unit == "billion" {
-		return "US$ bn"
-	}
-	return ds.Currency + " " + ds.Unit
-}
-
 func nodeName(ds *model.Dataset, n int) string {
 	if n == 0 {
 		return "Total"
@@ -145,7 +137,7 @@ JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}`,
 				what = "the market's CAGR"
 			}
 			fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
-				nodeName(ds, n), num(target), unit(ds), f.year, what, s.Rate, a.Growth[lever])
+				nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, a.Growth[lever])
 			fmt.Fprintf(w, "Realised CAGR %d–%d: %.2f %% (now %.2f %%).\n", ds.BaseYear, ds.EndYear,
 				after.CAGR(n, 0, last), before.CAGR(n, 0, last))
 			if n != 0 {
@@ -212,7 +204,7 @@ CSV: parameter,low_value,high_value,swing, largest swing first.`,
 				return cw.Error()
 			}
 			fmt.Fprintf(w, "%s in %d: %.2f %s; each assumption moved by ±%g pp, largest swing first.\n\n",
-				nodeName(ds, n), f.year, t.Base, unit(ds), delta)
+				nodeName(ds, n), f.year, t.Base, ds.UnitLabel(), delta)
 			nameW := len("parameter")
 			for _, b := range t.Bars {
 				nameW = max(nameW, len(b.Name))
@@ -288,7 +280,7 @@ CSV: year,p10,p50,p90.`,
 				return cw.Error()
 			}
 			fmt.Fprintf(w, "%s, %s: %d paths, seed %d; every growth rate drawn ±%g pp around the rate entered (triangular) unless the scenario gives its range.\n\n",
-				nodeName(ds, n), unit(ds), paths, seed, model.DefaultSpread)
+				nodeName(ds, n), ds.UnitLabel(), paths, seed, model.DefaultSpread)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(tw, "year\tP10\tP50\tP90\t")
 			for yi := range p10 {
