@@ -81,12 +81,14 @@ func (ch *chart) body(w, h int) string {
 	if c.metric == MetricValue && hi < 10 {
 		prec = 2
 	}
-	labelW := max(len(fmt.Sprintf("%.*f", prec, hi)), len(fmt.Sprintf("%.*f", prec, lo))) + 2
+	label := func(v float64) string { return fmtNum(v, int(prec)) }
+	labelW := max(len(label(hi)), len(label(lo))) + 2
 	plotW := max(w-labelW-2, 10)
 	opts := []asciigraph.Option{
 		asciigraph.Height(max(plotH-1, 1)),
 		asciigraph.Width(plotW),
 		asciigraph.Precision(prec),
+		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
 		asciigraph.XAxisRange(float64(c.res.BaseYear+first), float64(c.res.BaseYear+c.res.Years-1)),
 		asciigraph.XAxisTickCount(tickCount(c.res.Years-first, plotW)),
 		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),

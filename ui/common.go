@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"iomt/forecast"
@@ -247,22 +247,63 @@ func (c *common) metricValue(n, yi int) float64 {
 	return c.res.Value(n, yi)
 }
 
+// fmtNum writes x with prec decimals and its thousands grouped
+// (21,791.03), so a large value reads at a glance; "–" when undefined.
 func fmtNum(x float64, prec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
-	return fmt.Sprintf("%.*f", prec, x)
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		return strings.TrimPrefix(s, "-") // "0.0", not "-0.0"
+	}
+	return group(s)
 }
 
+// fmtSigned is fmtNum with a sign, except on a change that rounds to zero.
 func fmtSigned(x float64, prec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
-	s := fmt.Sprintf("%+.*f", prec, x)
-	if strings.Trim(s, "+-0.") == "" {
-		return s[1:] // no sign on a change that rounds to zero ("-0.0")
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		return strings.TrimPrefix(s, "-") // no sign on "-0.0"
 	}
-	return s
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return group(s)
+}
+
+// group puts a comma between each three digits of the whole part of a
+// number written by strconv ("-12345.6" → "-12,345.6").
+func group(s string) string {
+	sign := ""
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if len(whole) <= 3 {
+		return sign + s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(whole)/3 + 1)
+	b.WriteString(sign)
+	lead := len(whole) % 3
+	if lead > 0 {
+		b.WriteString(whole[:lead])
+	}
+	for i := lead; i < len(whole); i += 3 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(whole[i : i+3])
+	}
+	if dot {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
 }
 
 // maxRows is the most rows any level of any dimension lists.

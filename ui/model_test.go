@@ -978,3 +978,31 @@ func TestNoColor(t *testing.T) {
 		t.Errorf("without colour the chart does not draw series with their characters:\n%s", v)
 	}
 }
+
+// TestNumbersGroupThousands: values of any size are written whole, with
+// their thousands grouped, and signs as a change needs them.
+func TestNumbersGroupThousands(t *testing.T) {
+	for _, c := range []struct {
+		x      float64
+		prec   int
+		num    string
+		signed string
+	}{
+		{0.001, 3, "0.001", "+0.001"},
+		{999.994, 2, "999.99", "+999.99"},
+		{999.996, 2, "1,000.00", "+1,000.00"},
+		{21791.0349, 2, "21,791.03", "+21,791.03"},
+		{-1234567.891, 1, "-1,234,567.9", "-1,234,567.9"},
+		{1e9, 0, "1,000,000,000", "+1,000,000,000"},
+		{123456, 0, "123,456", "+123,456"},
+		{-0.04, 1, "0.0", "0.0"},
+		{math.NaN(), 2, "–", "–"},
+	} {
+		if got := fmtNum(c.x, c.prec); got != c.num {
+			t.Errorf("fmtNum(%v, %d) = %q, want %q", c.x, c.prec, got, c.num)
+		}
+		if got := fmtSigned(c.x, c.prec); got != c.signed {
+			t.Errorf("fmtSigned(%v, %d) = %q, want %q", c.x, c.prec, got, c.signed)
+		}
+	}
+}
