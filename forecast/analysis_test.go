@@ -297,3 +297,59 @@ func TestLeversShiftTheCAGR(t *testing.T) {
 		}
 	}
 }
+
+// TestTornadoSaysWhy: a parameter that cannot move the node is left out
+// with the true reason, the base year, a year with a rate of its own,
+// a move too large for a share; a delta beyond MaxDelta is refused.
+func TestTornadoSaysWhy(t *testing.T) {
+	ds := loadIoMT(t)
+	a := ds.Base()
+	ap := lookup(t, ds, "Region/Asia-Pacific")
+	why := func(node, year int, delta float64) map[string]string {
+		t.Helper()
+		tor, err := forecast.Sensitivity(ds, a, node, year, delta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, u := range tor.Unranked {
+			out[u.Name] = u.Why
+		}
+		return out
+	}
+	// 2019 is the base year: no rate moves anything yet.
+	base := why(ap, 2019, 2)
+	if w := base["Region/Asia-Pacific/cagr_pct"]; w != "rates act only after the base year, 2019" {
+		t.Errorf("Asia-Pacific 2019, its own rate: %q", w)
+	}
+	// 2020 has a rate of its own (18.5 % in the dataset): the CAGR does
+	// not reach it, for the total or a segment.
+	for _, n := range []int{0, ap} {
+		if w := why(n, 2020, 2)["Total/cagr_pct"]; w != "2020 has a growth rate of its own" {
+			t.Errorf("node %d in 2020, the market's CAGR: %q", n, w)
+		}
+	}
+	// Asia-Pacific's share is about 25 %: 30 pp down is refused, so the
+	// bar shows only its upper side, with the reason for the other.
+	tor, err := forecast.Sensitivity(ds, a, ap, 2027, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, b := range tor.Bars {
+		if b.Name == "Region/Asia-Pacific/share_pct" {
+			found = true
+			if b.LowRefused == "" || b.Low != tor.Base || b.HighRefused != "" || b.High <= tor.Base {
+				t.Errorf("share ±30 pp: low %g (%q), high %g (%q), base %g", b.Low, b.LowRefused, b.High, b.HighRefused, tor.Base)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("share ±30 pp: no bar for Asia-Pacific's share")
+	}
+	for _, d := range []float64{0, -1, forecast.MaxDelta + 0.01, math.NaN(), 500} {
+		if _, err := forecast.Sensitivity(ds, a, ap, 2027, d); err == nil || !strings.Contains(err.Error(), "at most 50") {
+			t.Errorf("delta %v: %v, want a refusal naming the limit", d, err)
+		}
+	}
+}

@@ -32,12 +32,22 @@ type Param struct {
 }
 
 // Bar is one parameter's effect: the node's value with the parameter
-// moved down and up by Delta, and the swing between them.
+// moved down by Delta (Low) and up by Delta (High), and the swing between
+// them. Low is not always the smaller: a parameter that takes from the
+// node (a sibling's share) moves it the other way. A move the model
+// refuses (a share below 0, a rate out of range) leaves that side at the
+// base value, with the reason in LowRefused or HighRefused.
 type Bar struct {
 	Param
-	Low, High float64
-	Swing     float64 // |High − Low|
+	Low, High               float64
+	Swing                   float64 // |High − Low|
+	LowRefused, HighRefused string
 }
+
+// MaxDelta is the largest move a tornado makes either way, in percentage
+// points: beyond it most shares cannot move down at all, and the ranking
+// says more about the limits than about the market.
+const MaxDelta = 50
 
 // Unranked is a parameter that cannot move the node in this mode, and why.
 type Unranked struct {
@@ -71,8 +81,8 @@ func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta f
 	if yi < 0 || yi >= ds.Years() {
 		return nil, fmt.Errorf("sensitivity: year %d is outside %d–%d", year, ds.BaseYear, ds.EndYear)
 	}
-	if math.IsNaN(delta) || delta <= 0 || delta >= model.MaxRate {
-		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one above 0", delta)
+	if math.IsNaN(delta) || delta <= 0 || delta > MaxDelta {
+		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one above 0 and at most %d", delta, MaxDelta)
 	}
 	var r Result
 	value := func(b *model.Assumptions) float64 {
@@ -81,23 +91,30 @@ func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta f
 	}
 	t := &Tornado{Node: node, Year: year, Delta: delta, Base: value(&a)}
 	for _, p := range params(ds, &a, node) {
-		lo, hi := t.Base, t.Base
+		bar := Bar{Param: p, Low: t.Base, High: t.Base}
 		for i, d := range []float64{-delta, delta} {
 			b, err := ds.Apply(a, a, p.edit(ds, &a, d))
-			if err != nil {
-				continue
-			}
-			if i == 0 {
-				lo = value(&b)
-			} else {
-				hi = value(&b)
+			switch {
+			case err != nil && i == 0:
+				bar.LowRefused = err.Error()
+			case err != nil:
+				bar.HighRefused = err.Error()
+			case i == 0:
+				bar.Low = value(&b)
+			default:
+				bar.High = value(&b)
 			}
 		}
-		if lo == t.Base && hi == t.Base {
-			t.Unranked = append(t.Unranked, Unranked{Param: p, Why: why(ds, &a, node, year, p)})
+		if bar.Low == t.Base && bar.High == t.Base {
+			w := why(ds, &a, node, year, p)
+			if bar.LowRefused != "" && bar.HighRefused != "" {
+				w = "cannot move ±" + strconv.FormatFloat(delta, 'g', -1, 64) + " pp: " + bar.LowRefused
+			}
+			t.Unranked = append(t.Unranked, Unranked{Param: p, Why: w})
 			continue
 		}
-		t.Bars = append(t.Bars, Bar{Param: p, Low: lo, High: hi, Swing: math.Abs(hi - lo)})
+		bar.Swing = math.Abs(bar.High - bar.Low)
+		t.Bars = append(t.Bars, bar)
 	}
 	slices.SortStableFunc(t.Bars, func(x, y Bar) int { return cmp.Compare(y.Swing, x.Swing) })
 	return t, nil
@@ -154,6 +171,8 @@ func params(ds *model.Dataset, a *model.Assumptions, node int) []Param {
 func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) string {
 	driver := ds.Dims[a.Driver].Name
 	switch {
+	case p.Kind != ParamShare && year == ds.BaseYear:
+		return "rates act only after the base year, " + strconv.Itoa(year)
 	case p.Kind == ParamGrowth && p.Node == 0 && a.Mode == model.BottomUp,
 		p.Kind == ParamYearGrowth && a.Mode == model.BottomUp:
 		return "in bottom-up the total is the sum of " + driver + "; the market's rates do not move it (b for top-down)"
@@ -161,8 +180,26 @@ func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) strin
 		return "the share is locked"
 	case p.Kind == ParamYearGrowth && p.Year > year:
 		return "that year comes after " + strconv.Itoa(year)
+	case p.Kind == ParamGrowth && p.Node == 0 && ownRatesTo(ds, a, year):
+		if year == ds.BaseYear+1 {
+			return strconv.Itoa(year) + " has a growth rate of its own"
+		}
+		return "every year to " + strconv.Itoa(year) + " has a growth rate of its own"
+	case p.Kind == ParamGrowth && p.Node != 0 && node == 0 && a.Mode == model.TopDown:
+		return "in top-down the segments' rates move their shares, not the total (b for bottom-up)"
 	}
 	return "does not move " + nodeLabel(ds, node) + " in " + a.Mode.String()
+}
+
+// ownRatesTo reports whether every year from the first forecast year to
+// year has a market growth rate of its own, so the CAGR does not reach it.
+func ownRatesTo(ds *model.Dataset, a *model.Assumptions, year int) bool {
+	for y := ds.BaseYear + 1; y <= year; y++ {
+		if math.IsNaN(a.YearGrowth[y-ds.BaseYear-1]) {
+			return false
+		}
+	}
+	return year > ds.BaseYear
 }
 
 func nodeLabel(ds *model.Dataset, n int) string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -72,7 +73,7 @@ func (d *tornadoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		d.year = min(d.year+1, d.c.ds.EndYear)
 		d.compute()
 	case key.Matches(k, keys.GrowthUp):
-		d.delta = min(d.delta+0.5, 50)
+		d.delta = min(d.delta+0.5, forecast.MaxDelta)
 		d.compute()
 	case key.Matches(k, keys.GrowthDown):
 		d.delta = max(d.delta-0.5, 0.5)
@@ -92,7 +93,7 @@ func (d *tornadoDialog) SetSize(w, h int) {
 
 // rows is how many bars fit: the pane less its border, the line above
 // the bars and the two below.
-func (d *tornadoDialog) rows() int { return max(d.height-2-1-2, 1) }
+func (d *tornadoDialog) rows() int { return max(d.height-2-2-2, 1) } // borders, two header lines, the note
 
 // scroll keeps the selected bar in view.
 func (d *tornadoDialog) scroll() {
@@ -141,19 +142,20 @@ func (d *tornadoDialog) View() string {
 		return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
 	}
 	t := d.t
-	lines = append(lines, fmt.Sprintf("%s in %d: %s %s · each bar from its value at −Δ to +Δ",
-		name, d.year, fmtNum(t.Base, 2), c.unitLabel()))
+	lines = append(lines, fmt.Sprintf("%s in %d: %s %s", name, d.year, fmtNum(t.Base, 2), c.unitLabel()),
+		s.Muted.Render("bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it"))
 	bars := t.Bars
 	maxSwing := 0.0
 	labelW := 0
 	for _, b := range bars {
 		maxSwing = max(maxSwing, max(b.Low, b.High)-t.Base, t.Base-min(b.Low, b.High))
-		labelW = max(labelW, ansi.StringWidth(clean(d.label(b.Param))))
+		labelW = max(labelW, ansi.StringWidth(clean(d.label(b.Param)))+2) // room for ◂
 	}
 	labelW = min(labelW, inner/3)
 	const numW = 9
 	barW := max(inner-labelW-2*numW-4, 10)
 	half := barW / 2
+	refused := "" // the first reason a move was refused
 	for i := d.top; i < len(bars) && i < d.top+d.rows(); i++ {
 		b := bars[i]
 		cells := []rune(strings.Repeat(" ", barW))
@@ -168,8 +170,24 @@ func (d *tornadoDialog) View() string {
 			cells[x] = '█'
 		}
 		cells[half] = '│'
-		line := fmt.Sprintf("%s %*s %s %-*s", padRight(ansi.Truncate(clean(d.label(b.Param)), labelW, "…"), labelW),
-			numW, fmtNum(b.Low, 2), string(cells), numW, fmtNum(b.High, 2))
+		// Low to high, whichever side of the move gives which; a side
+		// the model refused reads n/a.
+		loText, hiText := fmtNum(b.Low, 2), fmtNum(b.High, 2)
+		if b.LowRefused != "" {
+			loText = "n/a"
+			refused = cmp.Or(refused, b.LowRefused)
+		}
+		if b.HighRefused != "" {
+			hiText = "n/a"
+			refused = cmp.Or(refused, b.HighRefused)
+		}
+		label := clean(d.label(b.Param))
+		if b.High < b.Low {
+			loText, hiText = hiText, loText
+			label = "◂ " + label
+		}
+		line := fmt.Sprintf("%s %*s %s %-*s", padRight(ansi.Truncate(label, labelW, "…"), labelW),
+			numW, loText, string(cells), numW, hiText)
 		if i == d.cursor {
 			line = s.Selected.Render(padRight(line, inner))
 		}
@@ -182,6 +200,9 @@ func (d *tornadoDialog) View() string {
 	a := c.assumptions()
 	if note := t.Note(c.ds, &a); note != "" {
 		why = append(why, note)
+	}
+	if refused != "" {
+		why = append(why, "n/a: the model refuses that move ("+refused+")")
 	}
 	if n := len(t.Unranked); n > 0 {
 		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
