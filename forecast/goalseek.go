@@ -51,7 +51,7 @@ func GoalSeek(ds *model.Dataset, a model.Assumptions, g Goal) (float64, error) {
 		return 0, err
 	}
 	if !s.Reached {
-		return 0, unreachable(ds, g, s)
+		return 0, unreachable(ds, &a, g, s)
 	}
 	return s.Rate, nil
 }
@@ -63,15 +63,19 @@ type UnreachableError struct{ msg string }
 func (e *UnreachableError) Error() string { return e.msg }
 func (e *UnreachableError) Unwrap() error { return ErrUnreachable }
 
-// unreachable words why a goal cannot be met.
-func unreachable(ds *model.Dataset, g Goal, s Solution) error {
+// unreachable words why a goal cannot be met, and what would move it.
+func unreachable(ds *model.Dataset, a *model.Assumptions, g Goal, s Solution) error {
 	lever := ds.Nodes[g.Lever].Path + "'s growth"
 	if g.Lever == 0 {
 		lever = "the market's CAGR"
 	}
 	if s.Min == s.Max {
-		return &UnreachableError{fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %.6g)",
-			lever, ds.Nodes[g.Node].Path, g.Year, s.Min)}
+		msg := fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %.6g)",
+			lever, ds.Nodes[g.Node].Path, g.Year, s.Min)
+		if a.Mode == model.BottomUp && g.Lever == 0 {
+			msg += fmt.Sprintf(": in bottom-up the total is the sum of %s's segments; seek one of them, or switch to top-down", ds.Dims[a.Driver].Name)
+		}
+		return &UnreachableError{msg}
 	}
 	return &UnreachableError{fmt.Sprintf("%s cannot reach %.6g in %d by changing %s: any allowed rate gives from %.6g to %.6g; the nearest, %.6g, at %.2f %% a year",
 		ds.Nodes[g.Node].Path, g.Target, g.Year, lever, s.Min, s.Max, s.Nearest, s.Rate)}
@@ -94,8 +98,8 @@ func Seek(ds *model.Dataset, a model.Assumptions, g Goal) (Solution, error) {
 	if yi <= 0 || yi >= ds.Years() {
 		return Solution{}, fmt.Errorf("goal seek: year %d is not a forecast year (%d–%d)", g.Year, ds.BaseYear+1, ds.EndYear)
 	}
-	if math.IsNaN(g.Target) || math.IsInf(g.Target, 0) || g.Target < 0 {
-		return Solution{}, fmt.Errorf("goal seek: target %v must be a finite, non-negative value", g.Target)
+	if math.IsNaN(g.Target) || math.IsInf(g.Target, 0) || g.Target <= 0 {
+		return Solution{}, fmt.Errorf("goal seek: target %v must be a value above 0 (only a growth of -100 %% reaches 0)", g.Target)
 	}
 	// The market's CAGR moves only the years without a rate of their own
 	// (2020 in the IoMT dataset), as it does when the user edits it.

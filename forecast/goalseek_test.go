@@ -3,6 +3,7 @@ package forecast_test
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"iomt/forecast"
@@ -126,7 +127,6 @@ func TestGoalSeekUnreachable(t *testing.T) {
 		// 51.2 × 1.185 × 11^7 ≈ 1.2e9 is the most 999.99 % a year can give.
 		{"total above any allowed rate", forecast.Goal{Node: 0, Year: 2027, Target: 1e12, Lever: 0}},
 		{"total below any allowed rate", forecast.Goal{Node: 0, Year: 2027, Target: 1e-30, Lever: 0}},
-		{"total at zero", forecast.Goal{Node: 0, Year: 2027, Target: 0, Lever: 0}},
 		// 2020 has its own rate, so the market's CAGR cannot move it.
 		{"year with its own rate", forecast.Goal{Node: 0, Year: 2020, Target: 100, Lever: 0}},
 		// A segment can never exceed the whole market.
@@ -157,6 +157,7 @@ func TestGoalSeekRefusesBadGoals(t *testing.T) {
 		{"+Inf target", forecast.Goal{Node: 0, Year: 2025, Target: math.Inf(1)}},
 		{"-Inf target", forecast.Goal{Node: 0, Year: 2025, Target: math.Inf(-1)}},
 		{"negative target", forecast.Goal{Node: 0, Year: 2025, Target: -1}},
+		{"zero target", forecast.Goal{Node: 0, Year: 2027, Target: 0}}, // only -100 % reaches it
 		{"negative node", forecast.Goal{Node: -1, Year: 2025, Target: 60}},
 		{"node past the end", forecast.Goal{Node: n, Year: 2025, Target: 60}},
 		{"negative lever", forecast.Goal{Node: 0, Year: 2025, Target: 60, Lever: -1}},
@@ -168,5 +169,19 @@ func TestGoalSeekRefusesBadGoals(t *testing.T) {
 		} else if errors.Is(err, forecast.ErrUnreachable) {
 			t.Errorf("%s: %v; a bad goal is not an unreachable one", c.what, err)
 		}
+	}
+}
+
+// TestGoalSeekBottomUpTotalSaysWhatMoves: in bottom-up the market's CAGR
+// does not move the total, and the error says what does.
+func TestGoalSeekBottomUpTotalSaysWhatMoves(t *testing.T) {
+	ds := loadIoMT(t)
+	a, err := ds.Apply(ds.Base(), ds.Base(), model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = forecast.GoalSeek(ds, a, forecast.Goal{Node: 0, Year: 2027, Target: 200, Lever: 0})
+	if !errors.Is(err, forecast.ErrUnreachable) || !strings.Contains(err.Error(), "in bottom-up the total is the sum of Region's segments; seek one of them, or switch to top-down") {
+		t.Errorf("bottom-up total by the market's CAGR: %v", err)
 	}
 }

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"iomt/forecast"
 	"iomt/model"
@@ -198,5 +202,51 @@ func TestGrowthExplained(t *testing.T) {
 	m = send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('+'))
 	if l := lastLine(m); !strings.Contains(l, "In bottom-up mode the total is the sum of Region") {
 		t.Errorf("bottom-up total: %q", l)
+	}
+}
+
+// TestGoalSeekSaysTheLevers: with levers adding to the market's rate,
+// goal seek on the Total row says the rate it solves is the entered one
+// and what the market grows at with the levers; the status after
+// applying says both. The target offered follows the chosen year.
+func TestGoalSeekSaysTheLevers(t *testing.T) {
+	sc := baseScenario()
+	sc.Assumptions.Drivers[0] = 1
+	sc.Assumptions.Drivers[len(sc.Assumptions.Drivers)-1] = -0.5
+	m := send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = send(t, m, runeKey('g'))
+	if v := view(m); !strings.Contains(v, "now 18.50 % entered + 0.50 pp levers = 19.00 % a year") {
+		t.Fatalf("the goal seek does not say the levers:\n%s", v)
+	}
+	typed := strconv.FormatFloat(m.c.res.Value(0, 8)*0.98, 'f', 4, 64)
+	target, _ := strconv.ParseFloat(typed, 64)
+	for _, r := range typed {
+		m = send(t, m, runeKey(r))
+	}
+	m = send(t, m, keyEnter)
+	d := m.top().(*goalSeekDialog)
+	rate := d.solved.sol.Rate
+	want := fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(rate, 2), fmtNum(rate+0.5, 2))
+	if !strings.Contains(view(m), want) {
+		t.Fatalf("want %q on screen:\n%s", want, view(m))
+	}
+	m = send(t, m, keyEnter)
+	if got := m.c.res.Value(0, 8); math.Abs(got-target) > 1e-9*target {
+		t.Errorf("the total in 2027 after applying: %v, want %v", got, target)
+	}
+	if s := lastLine(m); !strings.Contains(s, "entered, "+fmtNum(rate+0.5, 1)+" % with the levers") {
+		t.Errorf("status after applying: %q", s)
+	}
+
+	// ↓ picks 2026: the value offered is 2026's.
+	m = send(t, m, runeKey('g'), keyDown)
+	d = m.top().(*goalSeekDialog)
+	if want := strconv.FormatFloat(math.Round(m.c.res.Value(0, 7)*100)/100, 'f', -1, 64); d.input.Placeholder != want {
+		t.Errorf("offered %q for 2026, want %q", d.input.Placeholder, want)
+	}
+	// A target of 0 or below is refused with what to type.
+	m = send(t, m, runeKey('0'), keyEnter)
+	if s := lastLine(m); !strings.Contains(s, `"0": type a value above 0`) {
+		t.Errorf("target 0: status %q", s)
 	}
 }

@@ -44,8 +44,15 @@ func newGoalSeekDialog(c *common) (*goalSeekDialog, tea.Cmd) {
 	d.market = d.node == 0
 	d.input.Prompt = ""
 	d.input.SetWidth(14)
-	d.input.Placeholder = strconv.FormatFloat(math.Round(c.res.Value(d.node, c.res.Years-1)*100)/100, 'f', -1, 64)
+	d.setPlaceholder()
 	return d, d.input.Focus()
+}
+
+// setPlaceholder offers the node's value in the chosen year, so enter on
+// an empty field asks for what is there now.
+func (d *goalSeekDialog) setPlaceholder() {
+	v := d.c.res.Value(d.node, d.year-d.c.ds.BaseYear)
+	d.input.Placeholder = strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
 func (d *goalSeekDialog) lever() int {
@@ -69,9 +76,11 @@ func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	case key.Matches(k, keys.Up):
 		d.year = min(d.year+1, d.c.ds.EndYear)
 		d.solved = nil
+		d.setPlaceholder()
 	case key.Matches(k, keys.Down):
 		d.year = max(d.year-1, d.c.ds.BaseYear+1)
 		d.solved = nil
+		d.setPlaceholder()
 	case key.Matches(k, keys.Field):
 		if d.node != 0 {
 			d.market = !d.market
@@ -101,8 +110,8 @@ func (d *goalSeekDialog) solve() {
 		text = d.input.Placeholder
 	}
 	target, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
-	if err != nil || math.IsNaN(target) || math.IsInf(target, 0) || target < 0 {
-		c.error(fmt.Sprintf("%q is not a value: type e.g. 60", text))
+	if err != nil || math.IsNaN(target) || math.IsInf(target, 0) || target <= 0 {
+		c.error(fmt.Sprintf("%q: type a value above 0, e.g. 60", text))
 		return
 	}
 	a := c.assumptions()
@@ -137,7 +146,7 @@ func (d *goalSeekDialog) Bindings() []key.Binding {
 	solve, year, lever, closeIt := k.Confirm, k.Up, k.Field, k.Cancel
 	solve.SetHelp("enter", "solve, then apply")
 	year.SetHelp("↑/↓", "year")
-	lever.SetHelp("tab", "lever")
+	lever.SetHelp("tab", "which rate")
 	closeIt.SetHelp("esc", "close")
 	if d.node == 0 {
 		return []key.Binding{solve, year, closeIt}
@@ -160,10 +169,18 @@ func (d *goalSeekDialog) View() string {
 			other = ""
 		}
 	}
-	now := c.assumptions().Growth[d.lever()]
+	a := c.assumptions()
+	now := a.Growth[d.lever()]
+	levers := 0.0 // the levers' impact on the market's rate, when it is the one varied
+	if d.lever() == 0 {
+		levers = a.DriverSum()
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Make %s reach %s %s in %d (↑/↓ year)\n", name, d.input.View(), c.unitLabel(), d.year)
 	line := fmt.Sprintf("by changing %s, now %s %% a year", lever, fmtNum(now, 2))
+	if levers != 0 {
+		line = fmt.Sprintf("by changing %s, now %s %% entered %s pp levers = %s %% a year", lever, fmtNum(now, 2), signedWord(levers), fmtNum(now+levers, 2))
+	}
 	if other != "" {
 		line += s.Muted.Render("  (" + other + ")")
 	}
@@ -174,7 +191,11 @@ func (d *goalSeekDialog) View() string {
 	case !a.sol.Reached:
 		b.WriteString(s.Error.Render(wrap("Out of reach: "+a.unreachErr+".", w, "  ")))
 	default:
-		b.WriteString(s.Title.Render(fmt.Sprintf("Answer: %s %% a year", fmtNum(a.sol.Rate, 2))) + "\n")
+		answer := fmt.Sprintf("Answer: %s %% a year", fmtNum(a.sol.Rate, 2))
+		if levers != 0 {
+			answer = fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(a.sol.Rate, 2), fmtNum(a.sol.Rate+levers, 2))
+		}
+		b.WriteString(s.Title.Render(answer) + "\n")
 		span := fmt.Sprintf("%d–%d", c.res.BaseYear, c.res.Year(c.res.Years-1))
 		fmt.Fprintf(&b, "  realised CAGR %s: %s %% (now %s %%)\n", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2))
 		if d.node != 0 {
@@ -197,4 +218,12 @@ func parentLabel(c *common, n int) string {
 		return c.ds.Nodes[p].Name
 	}
 	return "the total"
+}
+
+// signedWord writes a lever sum as "+ 0.50" or "− 0.50", to read as a sum.
+func signedWord(x float64) string {
+	if x < 0 {
+		return "− " + fmtNum(-x, 2)
+	}
+	return "+ " + fmtNum(x, 2)
 }

@@ -94,6 +94,9 @@ func (c *common) growthSaid(n int, v, old float64) string {
 			return fmt.Sprintf("Market CAGR %s %%: in bottom-up the total is the sum of %s, so it stays at %s %% realised; b for top-down.",
 				fmtNum(v, 1), c.ds.Dims[a.Driver].Name, realised)
 		}
+		if l := a.DriverSum(); l != 0 {
+			return fmt.Sprintf("Market CAGR %s %% entered, %s %% with the levers (realised %s %% %s).", fmtNum(v, 1), fmtNum(v+l, 1), realised, span)
+		}
 		return fmt.Sprintf("Market CAGR %s %% a year (realised %s %% %s).", fmtNum(v, 1), realised, span)
 	}
 	name := c.nodeName(n)

@@ -147,6 +147,9 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case len(m.dialogs) > 0:
 		cmd = m.toTop(k)
 	default:
+		// A message answers the key before; the next key starts afresh,
+		// so "North America selected." does not linger over Total.
+		m.c.clearStatus()
 		cmd = m.globalKey(k)
 	}
 	m.table.refresh()
