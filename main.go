@@ -33,8 +33,6 @@ import (
 	"iomt/ui"
 )
 
-const version = "0.1.0"
-
 // Exit codes of the command line contract (DESIGN.md §5).
 const (
 	exitOK      = 0
@@ -83,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithErrorHandler(errorHandler))
+	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion()), fang.WithErrorHandler(errorHandler))
 	switch {
 	case err == nil:
 		return exitOK
