@@ -81,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	// After SetOut: cobra's scripts are bound to the writer it has then.
+	initCompletionCmd(root)
 	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion()), fang.WithErrorHandler(errorHandler))
 	switch {
 	case err == nil:
