@@ -106,18 +106,23 @@ func errorHandler(w io.Writer, styles fang.Styles, err error) {
 	}
 }
 
-// inputFlags are the --dataset and --scenario flags shared by commands.
+// inputFlags are the --dataset and --scenario flags shared by commands,
+// and the workspace where --scenario looks up saved scenarios by name
+// (its --workspace flag where the command has one, else the default).
 type inputFlags struct {
 	dataset  string
 	scenario string
+	wf       workspaceFlag
 }
 
 func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
 	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
 	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
 	if withScenario {
-		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or a built-in scenario's name (default: Base, the dataset's own figures)")
-		_ = cmd.MarkFlagFilename("scenario", "yaml", "yml")
+		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or the name of a built-in or saved scenario (default: Base, the dataset's own figures)")
+		// Not MarkFlagFilename: cobra would then complete files only
+		// and never ask for the names.
+		_ = cmd.RegisterFlagCompletionFunc("scenario", completeScenario(f))
 	}
 }
 
@@ -143,59 +148,33 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if f.wf.dir != "" {
+		// A --workspace that is a file is a mistake even when no
+		// scenario is looked up in it.
+		if _, err := f.wf.workspace(ds); err != nil {
+			return nil, nil, err
+		}
+	}
 	if f.scenario == "" {
 		return ds, baseScenario(ds, f.dataset == ""), nil
 	}
-	sc, err := readScenario(f.scenario, ds)
+	sc, err := f.open(f.scenario, ds)
 	if err != nil {
-		return nil, nil, invalidInput{err}
+		return nil, nil, err
 	}
 	return ds, sc, nil
 }
 
-// readScenario reads a scenario file or, when no such file exists, a
-// built-in scenario named by its name or file ("Accelerated adoption",
-// accelerated-adoption).
-func readScenario(arg string, ds *model.Dataset) (*model.Scenario, error) {
-	if _, err := os.Stat(arg); err == nil {
-		return model.ReadScenario(arg, ds)
+// open opens a --scenario or --compare argument against ds.
+func (f *inputFlags) open(arg string, ds *model.Dataset) (*model.Scenario, error) {
+	// Without a config folder there is no default workspace: names are
+	// then the built-in ones only.
+	ws, _ := f.wf.workspace(ds)
+	sc, err := readScenario(arg, ds, ws)
+	if err != nil {
+		return nil, invalidInput{err}
 	}
-	for _, b := range builtinScenarios() {
-		stem := strings.TrimSuffix(b.File, filepath.Ext(b.File))
-		entry := model.Workspace{Builtin: []model.Builtin{b}}
-		list, _ := entry.List()
-		if len(list) == 1 && (strings.EqualFold(arg, stem) || strings.EqualFold(arg, b.File) || strings.EqualFold(arg, list[0].Name)) {
-			return list[0].Open(ds)
-		}
-	}
-	var names []string
-	for _, b := range builtinScenarios() {
-		names = append(names, strings.TrimSuffix(b.File, filepath.Ext(b.File)))
-	}
-	return nil, fmt.Errorf("%s: no such file, nor a built-in scenario (%s)", arg, strings.Join(names, ", "))
-}
-
-// baseScenario is what opens without --scenario: the built-in "Base
-// (report)" on the embedded dataset, the dataset's own figures otherwise.
-func baseScenario(ds *model.Dataset, embedded bool) *model.Scenario {
-	if embedded {
-		for _, b := range builtinScenarios() {
-			if b.File == "base.yaml" {
-				if sc, err := model.LoadScenario(b.File, b.Data, ds); err == nil {
-					return sc
-				}
-			}
-		}
-	}
-	return &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}
-}
-
-func builtinScenarios() []model.Builtin {
-	var out []model.Builtin
-	for _, s := range assets.Scenarios() {
-		out = append(out, model.Builtin{File: s.Name, Data: s.Data})
-	}
-	return out
+	return sc, nil
 }
 
 // workspaceFlag is the --workspace flag: where scenarios are saved.
@@ -213,9 +192,11 @@ func defaultWorkspaceHint() string {
 	return "the user config folder's iomt/scenarios"
 }
 
-// workspace returns the scenario workspace. The folder is created on the
-// first save, not here, so merely looking never writes to disk.
-func (f *workspaceFlag) workspace() (*model.Workspace, error) {
+// workspace returns the scenario workspace, with the built-in scenarios
+// of ds's market. The folder is created on the first save, not here, so
+// merely looking never writes to disk; a file in its place is an error
+// now rather than at the first save.
+func (f *workspaceFlag) workspace(ds *model.Dataset) (*model.Workspace, error) {
 	dir := f.dir
 	if dir == "" {
 		d, err := os.UserConfigDir()
@@ -224,14 +205,14 @@ func (f *workspaceFlag) workspace() (*model.Workspace, error) {
 		}
 		dir = filepath.Join(d, "iomt", "scenarios")
 	}
-	return &model.Workspace{Dir: dir, Builtin: builtinScenarios()}, nil
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("workspace %s is a file, not a folder: give --workspace a folder (it is created on the first save)", dir)
+	}
+	return &model.Workspace{Dir: dir, Builtin: builtinScenarios(ds)}, nil
 }
 
 func newRootCmd() *cobra.Command {
-	var (
-		in inputFlags
-		wf workspaceFlag
-	)
+	var in inputFlags
 	root := &cobra.Command{
 		Use:   "iomt",
 		Short: "Explore Internet of Medical Things market-forecast scenarios",
@@ -255,7 +236,7 @@ its base year, on its Base scenario.`,
 			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 				return errors.New("the dashboard needs a terminal; to write the forecast to a file, use `iomt export`")
 			}
-			ws, err := wf.workspace()
+			ws, err := in.wf.workspace(ds)
 			if err != nil {
 				return err
 			}
@@ -268,7 +249,7 @@ its base year, on its Base scenario.`,
 		},
 	}
 	in.register(root, true)
-	wf.register(root)
+	in.wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
 		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd())
@@ -307,9 +288,9 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 			input := export.Input{Dataset: ds, Scenario: sc.Name, Assumptions: &sc.Assumptions,
 				Result: forecast.Project(ds, &sc.Assumptions)}
 			if compare != "" {
-				b, err := readScenario(compare, ds)
+				b, err := in.open(compare, ds)
 				if err != nil {
-					return invalidInput{err}
+					return err
 				}
 				input.Compare = &export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
 			}
@@ -320,10 +301,11 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 		},
 	}
 	in.register(cmd, true)
+	in.wf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
 	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_value_usd_bn, diff_usd_bn, diff_pct")
-	_ = cmd.MarkFlagFilename("compare", "yaml", "yml")
+	_ = cmd.RegisterFlagCompletionFunc("compare", completeScenario(&in))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -380,57 +362,6 @@ func validateFile(path string, ds *model.Dataset) error {
 		_, err = model.LoadDataset(path, data)
 	}
 	return err
-}
-
-func newScenariosCmd() *cobra.Command {
-	var wf workspaceFlag
-	cmd := &cobra.Command{
-		Use:   "scenarios",
-		Short: "List the built-in and saved scenarios",
-		Long: `Scenarios lists the scenarios that ship with iomt and those saved in the
-workspace, with their descriptions. Open one with iomt --scenario FILE, or
-with o in the dashboard.`,
-		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := wf.workspace()
-			if err != nil {
-				return err
-			}
-			entries, err := ws.List()
-			if err != nil {
-				return err
-			}
-			// Everything printed here comes from files and file names in
-			// a folder that others may write to: escaped, so a scenario
-			// cannot write the user's clipboard or retitle the terminal.
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "Workspace: %s\n", safetext.Escape(ws.Dir))
-			for _, e := range entries {
-				where := safetext.Escape(e.Path)
-				if e.Builtin {
-					where = "built in"
-				}
-				fmt.Fprintf(w, "\n%s  (%s)\n", safetext.Escape(e.Name), where)
-				switch {
-				case e.Err != nil:
-					for i, line := range strings.Split(e.Err.Error(), "\n") {
-						lead := "  cannot be read: "
-						if i > 0 {
-							lead = "    "
-						}
-						fmt.Fprintf(w, "%s%s\n", lead, safetext.Escape(line))
-					}
-				case e.Description != "":
-					for line := range strings.SplitSeq(safetext.EscapeText(e.Description), "\n") {
-						fmt.Fprintf(w, "  %s\n", line)
-					}
-				}
-			}
-			return nil
-		},
-	}
-	wf.register(cmd)
-	return cmd
 }
 
 // checkServeFlags refuses limits that would not mean what the help says:
@@ -490,7 +421,7 @@ again returns to following.`,
 			if err != nil {
 				return err
 			}
-			cfg.Dataset, cfg.Base, cfg.Builtin = ds, sc, builtinScenarios()
+			cfg.Dataset, cfg.Base, cfg.Builtin = ds, sc, builtinScenarios(ds)
 			cfg.RateEvery = rate
 			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
 			cfg.Logger = logger
