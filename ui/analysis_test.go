@@ -150,6 +150,17 @@ func TestMonteCarloScreen(t *testing.T) {
 	if d := m.top().(*monteCarloDialog); math.Abs(d.prob-0.5) > 0.01 {
 		t.Errorf("P(above the median) = %v", d.prob)
 	}
+	// ↓ to 2026 offers 2026's value; a negative threshold is refused.
+	m = send(t, m, keyDown)
+	if d := m.top().(*monteCarloDialog); d.threshold.Placeholder != fmtNum(m.c.res.Value(ap, 7), 2) {
+		t.Errorf("offered %q for 2026", d.threshold.Placeholder)
+	}
+	m = send(t, m, keyEsc, runeKey('m'))
+	m = typeText(t, m, "-5")
+	m = send(t, m, keyEnter)
+	if s := lastLine(m); !strings.Contains(s, `"-5": type a value of 0 or more`) {
+		t.Errorf("threshold -5: status %q", s)
+	}
 }
 
 // TestLeversScreen: d lists the levers; + and - give the selected one an

@@ -98,7 +98,7 @@ func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles, ws *model.
 		ws = &model.Workspace{} // read-only, nothing built in
 	}
 	c := &common{
-		ds: ds, styles: styles, keys: DefaultKeyMap(), ws: ws,
+		ds: ds, styles: styles, keys: keyMapFor(len(ds.Dims)), ws: ws,
 		parent: make([]int, len(ds.Dims)), cursor: make([]int, len(ds.Dims)),
 	}
 	c.load(sc, "")

@@ -78,7 +78,7 @@ func newMonteCarloDialog(c *common, gen int) (*monteCarloDialog, tea.Cmd) {
 		bar: progress.New(progress.WithWidth(40)), threshold: newInput(c, 20), year: c.ds.EndYear, prob: math.NaN()}
 	d.threshold.Prompt = ""
 	d.threshold.SetWidth(12)
-	d.threshold.Placeholder = fmtNum(c.res.Value(node, c.res.Years-1), 2)
+	d.offer()
 	return d, tea.Batch(d.threshold.Focus(), mcChunkCmd(gen, sim, c.ds, d.a, 0))
 }
 
@@ -138,9 +138,11 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 		return d, nil
 	case key.Matches(k, keys.Up):
 		d.year = min(d.year+1, d.c.ds.EndYear)
+		d.offer()
 		d.probability()
 	case key.Matches(k, keys.Down):
 		d.year = max(d.year-1, d.c.ds.BaseYear)
+		d.offer()
 		d.probability()
 	case key.Matches(k, keys.Confirm):
 		d.probability()
@@ -153,6 +155,12 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 	return d, nil
 }
 
+// offer puts the scenario's own value in the chosen year in the
+// threshold field, for enter on an empty field.
+func (d *monteCarloDialog) offer() {
+	d.threshold.Placeholder = fmtNum(d.c.res.Value(d.node, d.year-d.c.ds.BaseYear), 2)
+}
+
 // probability is the share of paths above the threshold typed (or, with
 // none typed, the scenario's own value) in the year chosen.
 func (d *monteCarloDialog) probability() {
@@ -161,8 +169,8 @@ func (d *monteCarloDialog) probability() {
 		text = d.threshold.Placeholder
 	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		d.c.error(fmt.Sprintf("%q is not a value: type e.g. 60", text))
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		d.c.error(fmt.Sprintf("%q: type a value of 0 or more, e.g. 60", text))
 		d.prob = math.NaN()
 		return
 	}

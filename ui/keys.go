@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every key binding of the dashboard. Keys are matched only
 // through these bindings, and the same bindings build the help (FullHelp
@@ -8,26 +12,28 @@ import "charm.land/bubbles/v2/key"
 // is in neither the help nor a dialog's keys), so the help can never
 // disagree with what the keys do.
 type KeyMap struct {
-	Tab1, Tab2, Tab3, Tab4 key.Binding
-	PrevTab, NextTab       key.Binding
-	Up, Down               key.Binding
-	Drill, Back            key.Binding
-	GrowthUp, GrowthDown   key.Binding
-	ShareUp, ShareDown     key.Binding
-	Exact                  key.Binding
-	Lock                   key.Binding
-	Undo, Redo             key.Binding
-	ResetRow, ResetAll     key.Binding
-	Metric                 key.Binding
-	Mode                   key.Binding
-	Focus                  key.Binding
-	Save, Open, New        key.Binding
-	Compare, Export, Info  key.Binding
-	GoalSeek, Tornado      key.Binding
-	MonteCarlo, Levers     key.Binding
-	Fork                   key.Binding
-	Help                   key.Binding
-	Quit                   key.Binding
+	// Tabs are the number keys of the dimension tabs, 1 to 9 at most
+	// (see tabKeys); [ and ] reach every tab.
+	Tabs                  key.Binding
+	PrevTab, NextTab      key.Binding
+	Up, Down              key.Binding
+	Drill, Back           key.Binding
+	GrowthUp, GrowthDown  key.Binding
+	ShareUp, ShareDown    key.Binding
+	Exact                 key.Binding
+	Lock                  key.Binding
+	Undo, Redo            key.Binding
+	ResetRow, ResetAll    key.Binding
+	Metric                key.Binding
+	Mode                  key.Binding
+	Focus                 key.Binding
+	Save, Open, New       key.Binding
+	Compare, Export, Info key.Binding
+	GoalSeek, Tornado     key.Binding
+	MonteCarlo, Levers    key.Binding
+	Fork                  key.Binding
+	Help                  key.Binding
+	Quit                  key.Binding
 	// ForceQuit answers the quit question too: a second ctrl+c quits.
 	ForceQuit key.Binding
 
@@ -38,13 +44,32 @@ type KeyMap struct {
 	Confirm, Cancel, Field, Yes, No key.Binding
 }
 
+// tabKeys is the binding of the number keys for n dimension tabs: 1 to n,
+// at most 9, with help that gives the real count ("1-6").
+func tabKeys(n int) key.Binding {
+	n = min(max(n, 1), 9)
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = strconv.Itoa(i + 1)
+	}
+	h := "1"
+	if n > 1 {
+		h = "1-" + keys[n-1]
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(h, "dimension tab"))
+}
+
+// keyMapFor is the key map for a dataset: its number of tabs.
+func keyMapFor(dims int) KeyMap {
+	k := DefaultKeyMap()
+	k.Tabs = tabKeys(dims)
+	return k
+}
+
 // DefaultKeyMap returns the key contract of DESIGN.md §6.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Tab1:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1-4", "dimension tab")),
-		Tab2:       key.NewBinding(key.WithKeys("2")),
-		Tab3:       key.NewBinding(key.WithKeys("3")),
-		Tab4:       key.NewBinding(key.WithKeys("4")),
+		Tabs:       tabKeys(4),
 		PrevTab:    key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "previous/next tab")),
 		NextTab:    key.NewBinding(key.WithKeys("]")),
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -94,7 +119,7 @@ func DefaultKeyMap() KeyMap {
 // focused pane's own key (drill into children, or scroll the years).
 func (k KeyMap) ShortHelp(paneKey key.Binding) []key.Binding {
 	// Help and quit first: at 80 columns the tail of the line is cut.
-	return []key.Binding{k.Help, k.Quit, k.Tab1, k.Down, paneKey, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
+	return []key.Binding{k.Help, k.Quit, k.Tabs, k.Down, paneKey, k.GrowthUp, k.ShareUp, k.Exact, k.Undo}
 }
 
 // FollowingHelp is the one-line help of a viewer following a presenter:
@@ -106,13 +131,18 @@ func (k KeyMap) FollowingHelp() []key.Binding {
 }
 
 // FullHelp is the `?` screen, grouped by what the keys are for; paneKeys
-// are the focused pane's own, among the navigation keys.
-func (k KeyMap) FullHelp(paneKeys []key.Binding) [][]key.Binding {
-	nav := append([]key.Binding{k.Tab1, k.PrevTab}, paneKeys...)
+// are the focused pane's own, among the navigation keys. viewer adds the
+// key of a viewer following a presenter, which does nothing elsewhere.
+func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer bool) [][]key.Binding {
+	nav := append([]key.Binding{k.Tabs, k.PrevTab}, paneKeys...)
+	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info}
+	if viewer {
+		files = append(files, k.Fork)
+	}
 	return [][]key.Binding{
 		append(nav, k.Focus),
 		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.Levers},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
-		{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Fork},
+		files,
 	}
 }

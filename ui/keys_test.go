@@ -15,7 +15,7 @@ import (
 func TestKeyMessagesMatchBindings(t *testing.T) {
 	k := DefaultKeyMap()
 	global := map[string]key.Binding{
-		"Tab1": k.Tab1, "Tab2": k.Tab2, "Tab3": k.Tab3, "Tab4": k.Tab4, "PrevTab": k.PrevTab, "NextTab": k.NextTab,
+		"Tabs": k.Tabs, "PrevTab": k.PrevTab, "NextTab": k.NextTab,
 		"Up": k.Up, "Down": k.Down, "Drill": k.Drill, "Back": k.Back,
 		"GrowthUp": k.GrowthUp, "GrowthDown": k.GrowthDown, "ShareUp": k.ShareUp, "ShareDown": k.ShareDown,
 		"Exact": k.Exact, "Lock": k.Lock, "Undo": k.Undo, "Redo": k.Redo, "ResetRow": k.ResetRow,
@@ -26,10 +26,10 @@ func TestKeyMessagesMatchBindings(t *testing.T) {
 		str     string
 		binding string
 	}{
-		{runeKey('1'), "1", "Tab1"},
-		{runeKey('2'), "2", "Tab2"},
-		{runeKey('3'), "3", "Tab3"},
-		{runeKey('4'), "4", "Tab4"},
+		{runeKey('1'), "1", "Tabs"},
+		{runeKey('2'), "2", "Tabs"},
+		{runeKey('3'), "3", "Tabs"},
+		{runeKey('4'), "4", "Tabs"},
 		{runeKey('['), "[", "PrevTab"},
 		{runeKey(']'), "]", "NextTab"},
 		{runeKey('k'), "k", "Up"},
@@ -104,7 +104,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	m := newTestModel(t, 80, 24)
 	listed := map[string]bool{}
 	for _, pane := range [][]key.Binding{m.tree.Bindings(), m.table.Bindings()} {
-		for _, g := range k.FullHelp(pane) {
+		for _, g := range k.FullHelp(pane, true) {
 			for _, b := range g {
 				listed[b.Help().Key] = true
 			}
@@ -135,7 +135,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 		m = send(t, m, runeKey('?'))
 		lines := viewLines(m)
 		v := strings.Join(lines[:len(lines)-1], "\n") // not the status line's short help
-		for _, b := range []key.Binding{k.Tab1, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus, k.GrowthUp,
+		for _, b := range []key.Binding{k.Tabs, k.PrevTab, k.Up, k.Down, k.Drill, k.Back, k.Focus, k.GrowthUp,
 			k.ShareUp, k.Exact, k.Lock, k.Mode, k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit} {
 			h := b.Help()
 			if !containsWords(v, h.Key, h.Desc) {
@@ -169,5 +169,25 @@ func TestHelpShowsFocusedPaneKeys(t *testing.T) {
 	m = send(t, m, keyLeft)
 	if m.table.yearOffset != before-1 {
 		t.Errorf("← moved the years from %d to %d", before, m.table.yearOffset)
+	}
+}
+
+// TestTabKeysFollowTheDataset: the number keys and their help give the
+// dataset's real count of tabs, up to 9; [ and ] reach the others.
+func TestTabKeysFollowTheDataset(t *testing.T) {
+	for _, c := range []struct {
+		dims int
+		help string
+		keys []string
+	}{
+		{1, "1", []string{"1"}},
+		{2, "1-2", []string{"1", "2"}},
+		{6, "1-6", []string{"1", "2", "3", "4", "5", "6"}},
+		{12, "1-9", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}},
+	} {
+		b := keyMapFor(c.dims).Tabs
+		if h := b.Help().Key; h != c.help || !reflect.DeepEqual(b.Keys(), c.keys) {
+			t.Errorf("%d dimensions: help %q keys %v, want %q %v", c.dims, h, b.Keys(), c.help, c.keys)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -173,9 +174,9 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Quit):
 		return m.quit()
 	case key.Matches(k, keys.Help):
-		m.push(newHelpDialog(c, m.paneKeys()))
-	case key.Matches(k, keys.Tab1, keys.Tab2, keys.Tab3, keys.Tab4):
-		c.selectTab(tabIndex(k, keys))
+		m.push(newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower))
+	case key.Matches(k, keys.Tabs):
+		c.selectTab(tabIndex(k))
 	case key.Matches(k, keys.PrevTab):
 		c.selectTab((c.dim + len(c.ds.Dims) - 1) % len(c.ds.Dims))
 	case key.Matches(k, keys.NextTab):
@@ -241,11 +242,9 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // tabIndex is the tab a number key selects.
-func tabIndex(k tea.KeyPressMsg, keys KeyMap) int {
-	for i, b := range []key.Binding{keys.Tab1, keys.Tab2, keys.Tab3, keys.Tab4} {
-		if key.Matches(k, b) {
-			return i
-		}
+func tabIndex(k tea.KeyPressMsg) int {
+	if d, err := strconv.Atoi(k.String()); err == nil {
+		return d - 1
 	}
 	return -1
 }
