@@ -170,7 +170,7 @@ func TestScenariosCommand(t *testing.T) {
 		want = append(want, item{b.name + "  (built in)", "  " + b.desc})
 	}
 	want = append(want,
-		item{"broken.yaml  (" + broken + ")", "  cannot be read: " + broken + ":1:"},
+		item{"broken.yaml  (" + broken + ")", "  INVALID: " + broken + ":1:"},
 		item{"My plan  (" + mine + ")", "  Faster telemedicine uptake"},
 		item{"Other market  (" + other + ")", "  for smart homes"},
 	)
@@ -199,15 +199,14 @@ func TestScenariosCommand(t *testing.T) {
 		t.Errorf("stderr: %q", r.stderr)
 	}
 
-	// A workspace that does not exist yet lists the built-ins and is not
-	// created by looking.
+	// A workspace given that does not exist is an error naming it (a
+	// typo in --workspace must not look like an empty workspace), and it
+	// is not created by looking.
 	missing := filepath.Join(t.TempDir(), "not-yet")
 	r = runCLI(t, "", "scenarios", "--workspace", missing)
-	r.wantCode(t, 0, "scenarios --workspace missing")
-	for _, b := range builtinScenarios {
-		if !strings.Contains(r.stdout, b.name+"  (built in)") {
-			t.Errorf("no %s in:\n%s", b.name, r.stdout)
-		}
+	r.wantCode(t, 1, "scenarios --workspace missing")
+	if !strings.Contains(r.stderr, "workspace "+missing+" does not exist") {
+		t.Errorf("stderr does not name the missing workspace: %q", r.stderr)
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
 		t.Errorf("listing created the workspace folder (%v)", err)
