@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -86,7 +88,12 @@ own CAGR (--vary node, the default; on Total, the market's CAGR) or the
 market's CAGR (--vary total). It exits 1, with the reason and the nearest
 value reachable, when no allowed rate gets there.
 
-JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}`,
+The rate is the entered CAGR; with levers (the report's drivers) set, the
+market grows at it plus their impacts, and the answer says both.
+
+JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}, with
+"market_growth_pct" (the rate with the levers) when the market's CAGR is
+varied and the levers add up to other than 0.`,
 		Example: `  iomt goalseek --node Region/Asia-Pacific --target 60
   iomt goalseek --node Total --year 2025 --target 150 --format json`,
 		Args: usageArgs(cobra.NoArgs),
@@ -122,7 +129,15 @@ JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}`,
 					Target  float64 `json:"target"`
 					Vary    string  `json:"vary"`
 					CAGRPct float64 `json:"cagr_pct"`
-				}{nodeName(ds, n), f.year, target, vary, s.Rate}
+					// MarketGrowthPct is the answer with the levers'
+					// impacts, when the market's CAGR is varied and they
+					// add up to other than 0: what the market grows at.
+					MarketGrowthPct *float64 `json:"market_growth_pct,omitempty"`
+				}{Node: nodeName(ds, n), Year: f.year, Target: target, Vary: vary, CAGRPct: s.Rate}
+				if l := a.DriverSum(); lever == 0 && l != 0 {
+					g := s.Rate + l
+					out.MarketGrowthPct = &g
+				}
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
@@ -137,8 +152,13 @@ JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}`,
 			if lever == 0 {
 				what = "the market's CAGR"
 			}
-			fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
-				nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, a.Growth[lever])
+			if l := a.DriverSum(); lever == 0 && l != 0 {
+				fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year entered, %.2f %% with the levers (now %.2f %% entered, %.2f %% with them).\n",
+					nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, s.Rate+l, a.Growth[0], a.Growth[0]+l)
+			} else {
+				fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
+					nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, a.Growth[lever])
+			}
 			fmt.Fprintf(w, "Realised CAGR %d–%d: %.2f %% (now %.2f %%).\n", ds.BaseYear, ds.EndYear,
 				after.CAGR(n, 0, last), before.CAGR(n, 0, last))
 			if n != 0 {
@@ -179,9 +199,15 @@ percentage points, and ranks them by the swing of that value: the market's
 CAGR and its years with a rate of their own; the rates and shares of the
 node, its ancestors and their siblings; in bottom-up, the driver segments'.
 Those that cannot move the node in the scenario's mode are listed apart,
-with the reason.
+with the reason. --delta-pp is above 0 and at most 50.
 
-CSV: parameter,low_value,high_value,swing, largest swing first.`,
+low is the node's value with the parameter moved down by the delta, high
+with it moved up: a parameter that takes from the node (a sibling's share)
+gives a high below its low. A move the model refuses (a share below 0)
+leaves that side n/a, with the reason.
+
+CSV: parameter,low_value,high_value,swing, largest swing first; a refused
+side is an empty cell.`,
 		Example: `  iomt sensitivity --node Region/Asia-Pacific
   iomt sensitivity --node Total --delta-pp 1 --format csv`,
 		Args: usageArgs(cobra.NoArgs),
@@ -199,7 +225,14 @@ CSV: parameter,low_value,high_value,swing, largest swing first.`,
 				cw := csv.NewWriter(w)
 				_ = cw.Write([]string{"parameter", "low_value", "high_value", "swing"})
 				for _, b := range t.Bars {
-					_ = cw.Write([]string{b.Name, num(b.Low), num(b.High), num(b.Swing)})
+					lo, hi := num(b.Low), num(b.High)
+					if b.LowRefused != "" {
+						lo = ""
+					}
+					if b.HighRefused != "" {
+						hi = ""
+					}
+					_ = cw.Write([]string{b.Name, lo, hi, num(b.Swing)})
 				}
 				cw.Flush()
 				return cw.Error()
@@ -211,8 +244,19 @@ CSV: parameter,low_value,high_value,swing, largest swing first.`,
 				nameW = max(nameW, len(b.Name))
 			}
 			fmt.Fprintf(w, "%-*s  %10s  %10s  %10s\n", nameW, "parameter", "low", "high", "swing")
+			refused := ""
+			side := func(v float64, why string) string {
+				if why != "" {
+					refused = cmp.Or(refused, why)
+					return "n/a"
+				}
+				return fmt.Sprintf("%.2f", v)
+			}
 			for _, b := range t.Bars {
-				fmt.Fprintf(w, "%-*s  %10.2f  %10.2f  %10.2f\n", nameW, b.Name, b.Low, b.High, b.Swing)
+				fmt.Fprintf(w, "%-*s  %10s  %10s  %10.2f\n", nameW, b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), b.Swing)
+			}
+			if refused != "" {
+				fmt.Fprintf(w, "\nn/a: the model refuses that move (%s).\n", refused)
 			}
 			if len(t.Unranked) > 0 {
 				fmt.Fprintln(w, "\nNot ranked, as they cannot move it here:")
@@ -229,7 +273,7 @@ CSV: parameter,low_value,high_value,swing, largest swing first.`,
 	}
 	f.register(cmd, formats)
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year whose value is analysed (default: the end year)")
-	cmd.Flags().Float64Var(&delta, "delta-pp", 2, "how far each assumption moves either way, in percentage points")
+	cmd.Flags().Float64Var(&delta, "delta-pp", 2, fmt.Sprintf("how far each assumption moves either way, in percentage points (above 0, at most %d)", forecast.MaxDelta))
 	return cmd
 }
 
@@ -237,7 +281,8 @@ func newMonteCarloCmd() *cobra.Command {
 	var (
 		f     analysisFlags
 		paths int
-		seed  uint64
+		seed  seedFlag
+		above float64
 	)
 	formats := []string{"text", "csv"}
 	cmd := &cobra.Command{
@@ -251,20 +296,28 @@ percentage points either side. The same --seed gives the same numbers, on
 any machine and any number of cores. A progress bar shows on standard
 error when it is a terminal.
 
-CSV: year,p10,p50,p90.`,
+With --above V, the share of paths above V in each year is added: the
+probability of beating V.
+
+CSV: year,p10,p50,p90 (and p_above with --above).`,
 		Example: `  iomt montecarlo --node Region/Asia-Pacific
-  iomt montecarlo --node Total --paths 100000 --seed 7 --format csv`,
+  iomt montecarlo --node Total --paths 100000 --seed 7 --format csv
+  iomt montecarlo --node Total --above 210`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
 				return usageError{fmt.Errorf("invalid argument %d for --paths: from 1 to %d", paths, forecast.MaxPaths)}
+			}
+			withAbove := cmd.Flags().Changed("above")
+			if withAbove && (math.IsNaN(above) || math.IsInf(above, 0) || above < 0) {
+				return usageError{fmt.Errorf("invalid argument %v for --above: give a value of 0 or more, in the dataset's unit", above)}
 			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
 				return err
 			}
 			bar := newProgressBar(cmd.ErrOrStderr(), paths)
-			sim, err := forecast.MonteCarlo(cmd.Context(), ds, sc.Assumptions, n, paths, seed, 0, bar.set)
+			sim, err := forecast.MonteCarlo(cmd.Context(), ds, sc.Assumptions, n, paths, uint64(seed), 0, bar.set)
 			bar.done()
 			if err != nil {
 				return err
@@ -273,26 +326,48 @@ CSV: year,p10,p50,p90.`,
 			w := cmd.OutOrStdout()
 			if f.format == "csv" {
 				cw := csv.NewWriter(w)
-				_ = cw.Write([]string{"year", "p10", "p50", "p90"})
+				header := []string{"year", "p10", "p50", "p90"}
+				if withAbove {
+					header = append(header, "p_above")
+				}
+				_ = cw.Write(header)
 				for yi := range p10 {
-					_ = cw.Write([]string{strconv.Itoa(ds.BaseYear + yi), num(p10[yi]), num(p50[yi]), num(p90[yi])})
+					rec := []string{strconv.Itoa(ds.BaseYear + yi), num(p10[yi]), num(p50[yi]), num(p90[yi])}
+					if withAbove {
+						rec = append(rec, num(sim.ProbAbove(yi, above)))
+					}
+					_ = cw.Write(rec)
 				}
 				cw.Flush()
 				return cw.Error()
 			}
-			fmt.Fprintf(w, "%s, %s: %d paths, seed %d; every growth rate drawn ±%g pp around the rate entered (triangular) unless the scenario gives its range.\n\n",
-				nodeName(ds, n), ds.UnitLabel(), paths, seed, model.DefaultSpread)
+			noun := "paths"
+			if paths == 1 {
+				noun = "path"
+			}
+			fmt.Fprintf(w, "%s, %s: %d %s, seed %d; every growth rate drawn ±%g pp around the rate entered (triangular) unless the scenario gives its range.\n\n",
+				nodeName(ds, n), ds.UnitLabel(), paths, noun, uint64(seed), model.DefaultSpread)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "year\tP10\tP50\tP90\t")
+			if withAbove {
+				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(above))
+			} else {
+				fmt.Fprintln(tw, "year\tP10\tP50\tP90\t")
+			}
 			for yi := range p10 {
-				fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.2f\t\n", ds.BaseYear+yi, p10[yi], p50[yi], p90[yi])
+				fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.2f\t", ds.BaseYear+yi, p10[yi], p50[yi], p90[yi])
+				if withAbove {
+					fmt.Fprintf(tw, "%.1f %%\t", sim.ProbAbove(yi, above)*100)
+				}
+				fmt.Fprintln(tw)
 			}
 			return tw.Flush()
 		},
 	}
 	f.register(cmd, formats)
-	cmd.Flags().IntVar(&paths, "paths", 10000, "how many projections to draw")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "the random seed: the same seed gives the same numbers")
+	cmd.Flags().IntVar(&paths, "paths", 10000, fmt.Sprintf("how many projections to draw (1 to %d)", forecast.MaxPaths))
+	seed = 1
+	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
+	cmd.Flags().Float64Var(&above, "above", 0, "also give the probability of beating this value in each year, in the dataset's unit")
 	return cmd
 }
 
@@ -335,4 +410,20 @@ func (p *progressBar) done() {
 	if p.w != nil {
 		fmt.Fprint(p.w, "\r\x1b[2K")
 	}
+}
+
+// seedFlag is --seed: a whole number from 0, parsed here so that "-1"
+// gets a sentence rather than strconv's "invalid syntax".
+type seedFlag uint64
+
+func (s *seedFlag) String() string { return strconv.FormatUint(uint64(*s), 10) }
+func (s *seedFlag) Type() string   { return "uint" }
+
+func (s *seedFlag) Set(v string) error {
+	u, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return fmt.Errorf("a seed is a whole number from 0 to %d", uint64(math.MaxUint64))
+	}
+	*s = seedFlag(u)
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -306,3 +307,75 @@ func TestExportToStream(t *testing.T) {
 		t.Errorf("export -o a socket: exit %d, %q", code, stderr)
 	}
 }
+
+// TestAnalysisCommandsSayTheTruth: the analysis commands' answers with
+// levers, with refused moves and with a threshold, and their refusals.
+func TestAnalysisCommandsSayTheTruth(t *testing.T) {
+	// Levers add 0.5 pp to the market: goal seek's JSON says both rates.
+	drv := writeFile(t, "drv.yaml", "scenario: Drivers\ndrivers:\n  Prevalence of Chronic Diseases: 1\n  Security and Privacy Concerns: -0.5\n")
+	code, out, stderr := runCLI(t, "goalseek", "--scenario", drv, "--node", "Total", "--target", "200", "--format", "json")
+	var gs struct {
+		CAGRPct         float64  `json:"cagr_pct"`
+		MarketGrowthPct *float64 `json:"market_growth_pct"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &gs) != nil || gs.MarketGrowthPct == nil || math.Abs(*gs.MarketGrowthPct-gs.CAGRPct-0.5) > 1e-12 {
+		t.Errorf("goalseek with levers: exit %d %s\n%s", code, stderr, out)
+	}
+	_, text, _ := runCLI(t, "goalseek", "--scenario", drv, "--node", "Total", "--target", "200")
+	if !strings.Contains(text, "% a year entered, ") || !strings.Contains(text, "% with the levers (now 18.50 % entered, 19.00 % with them)") {
+		t.Errorf("goalseek text with levers:\n%s", text)
+	}
+
+	// ±30 pp cannot take Asia-Pacific's share (about 25 %) below 0: that
+	// side is n/a in text and empty in CSV, never the base value.
+	_, text, _ = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "30")
+	if !regexpMatch(`Region/Asia-Pacific/share_pct\s+n/a\s+\d`, text) || !strings.Contains(text, "n/a: the model refuses that move") {
+		t.Errorf("sensitivity ±30 pp:\n%s", text)
+	}
+	_, out, _ = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "30", "--format", "csv")
+	if !strings.Contains(out, "\nRegion/Asia-Pacific/share_pct,,") {
+		t.Errorf("sensitivity CSV ±30 pp: the refused side is not empty:\n%s", out)
+	}
+	// The reasons are the true ones.
+	_, text, _ = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--year", "2020")
+	if !strings.Contains(text, "Total/cagr_pct: 2020 has a growth rate of its own") {
+		t.Errorf("sensitivity in 2020:\n%s", text)
+	}
+
+	// --above: the probability of beating V, each year, as the
+	// simulation gives it.
+	code, out, _ = runCLI(t, "montecarlo", "--node", "Total", "--paths", "3000", "--above", "200", "--format", "csv")
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil || strings.Join(recs[0], ",") != "year,p10,p50,p90,p_above" {
+		t.Fatalf("montecarlo --above CSV (exit %d, %v):\n%s", code, err, out)
+	}
+	for _, r := range recs[1:] {
+		p, _ := strconv.ParseFloat(r[4], 64)
+		p10, _ := strconv.ParseFloat(r[1], 64)
+		p90, _ := strconv.ParseFloat(r[3], 64)
+		switch {
+		case p < 0 || p > 1:
+			t.Errorf("%s: p_above %v", r[0], p)
+		case p90 < 200 && p > 0.1, p10 > 200 && p < 0.9:
+			t.Errorf("%s: p_above %v does not agree with P10 %v and P90 %v around 200", r[0], p, p10, p90)
+		}
+	}
+
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"montecarlo", "--node", "Total", "--seed", "-1"}, "a seed is a whole number from 0"},
+		{[]string{"montecarlo", "--node", "Total", "--above", "-5"}, "give a value of 0 or more"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "500"}, "at most 50"},
+		{[]string{"goalseek", "--node", "Total", "--target", "0"}, "must be a value above 0"},
+		{[]string{"goalseek", "--node", "Asia-Pacific", "--target", "60"}, `did you mean "Region/Asia-Pacific"?`},
+	} {
+		code, _, stderr := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.says) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.says)
+		}
+	}
+}
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

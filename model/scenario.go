@@ -327,6 +327,16 @@ func pathHint(ds *Dataset, path string) string {
 			return fmt.Sprintf("%s has %s", parent, joinSome(names, ", "))
 		}
 	}
+	// A segment's name without its dimension: "Asia-Pacific".
+	var named []string
+	for _, n := range ds.Nodes[1:] {
+		if strings.EqualFold(n.Name, path) {
+			named = append(named, strconv.Quote(n.Path))
+		}
+	}
+	if len(named) > 0 {
+		return "did you mean " + joinSome(named, " or ") + "?"
+	}
 	if s := suggest(path, ds.Paths()); s != "" {
 		return fmt.Sprintf("did you mean %q?", s)
 	}
