@@ -9,6 +9,19 @@ import (
 // writes it: "US$ bn" for USD billion, "€ m" for EUR million; currencies
 // and units it does not know are kept as the file gives them.
 func (d *Dataset) UnitLabel() string {
+	cur, unit := d.labels()
+	return strings.TrimSpace(cur + " " + unit)
+}
+
+// Amount writes an amount already formatted as a number in the dataset's
+// currency and unit: "US$ 16.6 bn", "€ 3,120.5 m".
+func (d *Dataset) Amount(number string) string {
+	cur, unit := d.labels()
+	return strings.TrimSpace(cur + " " + number + " " + unit)
+}
+
+// labels are the short currency and unit: US$ and bn for USD billion.
+func (d *Dataset) labels() (string, string) {
 	currency, unit := d.Currency, d.Unit
 	switch currency {
 	case "USD":
@@ -26,7 +39,7 @@ func (d *Dataset) UnitLabel() string {
 	case "trillion":
 		unit = "tn"
 	}
-	return strings.TrimSpace(currency + " " + unit)
+	return currency, unit
 }
 
 // UnitSlug names the dataset's currency and unit in a column or key name:

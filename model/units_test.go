@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestUnitNames(t *testing.T) {
 	for _, c := range []struct{ currency, unit, label, slug string }{
@@ -15,6 +18,9 @@ func TestUnitNames(t *testing.T) {
 		d := &Dataset{Currency: c.currency, Unit: c.unit}
 		if got := d.UnitLabel(); got != c.label {
 			t.Errorf("%s %s: label %q, want %q", c.currency, c.unit, got, c.label)
+		}
+		if got, want := d.Amount("1,234.5"), strings.Replace(c.label, " ", " 1,234.5 ", 1); strings.Count(c.label, " ") == 1 && got != want {
+			t.Errorf("%s %s: amount %q, want %q", c.currency, c.unit, got, want)
 		}
 		if got := d.UnitSlug(); got != c.slug {
 			t.Errorf("%s %s: slug %q, want %q", c.currency, c.unit, got, c.slug)

@@ -77,34 +77,72 @@ func infoText(c *common, w int) string {
 	}
 	head := func(text string) { b.WriteString("\n" + s.Title.Render(text) + "\n") }
 	b.WriteString(s.Title.Render(clean(ds.Market)) + "\n")
-	para("Source: " + ds.Source)
-	para(fmt.Sprintf("Base year %d, forecast to %d; values in %s %s.", ds.BaseYear, ds.EndYear, ds.Currency, ds.Unit))
+	if ds.Source != "" {
+		para("Source: " + ds.Source)
+	}
+	para(fmt.Sprintf("Base year %d, forecast to %d; values in %s (%s %s).", ds.BaseYear, ds.EndYear, c.unitLabel(), clean(ds.Currency), clean(ds.Unit)))
 	if ds.Context.Summary != "" {
 		para(ds.Context.Summary)
 	}
-	head("Figures the report states")
+	// The selected row first: where each of its figures comes from, and
+	// the dataset's reason for it, in full.
+	n := c.selected()
+	head("Selected: " + clean(c.nodeName(n)))
+	for _, f := range c.figures(n) {
+		line := f.label + " " + f.value + ": " + f.source
+		switch {
+		case f.note != "":
+			line += ". " + f.note
+		case f.source == "estimate":
+			line += ", no rationale given"
+		}
+		item("•", line)
+	}
+	var stated strings.Builder // the figures the source states, one item each
 	base := ds.Base()
-	estimates := 0
+	estimates, reasoned := 0, 0
 	for n := range ds.Nodes {
 		node := &ds.Nodes[n]
 		for _, f := range figuresOf(node, n) {
 			if !node.IsReported(f) {
 				estimates++
+				if node.Notes[f] != "" {
+					reasoned++
+				}
 				continue
 			}
 			var v string
 			switch f {
 			case model.FieldValue:
-				v = fmt.Sprintf("%s %g bn in %d", ds.Currency, node.InputValueBn, ds.BaseYear)
+				v = fmt.Sprintf("%s in %d", clean(ds.Amount(fmtNum(node.InputValueBn, 2))), ds.BaseYear)
 			case model.FieldShare:
 				v = fmt.Sprintf("%g %% share in %d", base.Share[n], ds.BaseYear)
 			case model.FieldCAGR:
 				v = fmt.Sprintf("CAGR %g %%", base.Growth[n])
 			}
-			item("*", node.Path+": "+v)
+			stated.WriteString(wrap("* "+clean(node.Path+": "+v), w, "  ") + "\n")
 		}
 	}
-	para(fmt.Sprintf("Every other figure (%d base-year shares, values and growth rates) is an estimate, with a one-line rationale in the dataset; exports mark which is which.", estimates))
+	if stated.Len() > 0 {
+		head("Figures the source states")
+		b.WriteString(stated.String())
+	} else {
+		head("Figures")
+	}
+	other := "Every other figure"
+	if stated.Len() == 0 {
+		other = "Every figure"
+	}
+	switch {
+	case estimates == 0:
+		para("Every figure is the source's own.")
+	case reasoned == estimates:
+		para(fmt.Sprintf(other+" (%d base-year shares, values and growth rates) is an estimate, each with its rationale in the dataset (under the tree for the selected row); exports mark which is which.", estimates))
+	case reasoned == 0:
+		para(fmt.Sprintf(other+" (%d base-year shares, values and growth rates) is an estimate; the dataset gives no rationale for them. Exports mark which is which.", estimates))
+	default:
+		para(fmt.Sprintf(other+" (%d base-year shares, values and growth rates) is an estimate; %d of them have a rationale in the dataset (under the tree for the selected row), the rest none. Exports mark which is which.", estimates, reasoned))
+	}
 	list := func(title string, items []string) {
 		if len(items) == 0 {
 			return

@@ -753,11 +753,11 @@ func TestInfo(t *testing.T) {
 	}
 	// DESIGN.md §1: the report's figures.
 	for _, want := range []string{
-		"Report information", "Figures the report states",
-		"Total: USD 51.2 bn in 2019", "Total: CAGR 18.5 %",
+		"Report information", "Figures the source states",
+		"Total: US$ 51.20 bn in 2019", "Total: CAGR 18.5 %",
 		"Component/Medical Devices: 36.6 % share in 2019",
 		"Application/Telemedicine: 31.2 % share in 2019",
-		"Region/North America: USD 16.6 bn in 2019",
+		"Region/North America: US$ 16.60 bn in 2019",
 		"Key players", "Medtronic",
 	} {
 		if !containsWords(seen, want) {

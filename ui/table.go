@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
 )
 
 // yearTable shows the listed segments by year in the chart's metric, with
@@ -127,6 +129,7 @@ func (y *yearTable) refresh() {
 		prec = 1
 	}
 	last := years - 1
+	a := c.assumptions()
 	var out strings.Builder
 	out.WriteString(c.styles.Header.Render(gridLine(widths, header)))
 	cells := make([]string, 0, len(widths))
@@ -142,7 +145,13 @@ func (y *yearTable) refresh() {
 				cells = append(cells, fmt.Sprintf("%*s", colW, diffCell(c.res.Value(n, yi), cmp.res.Value(n, yi))))
 				continue
 			}
-			cells = append(cells, fmt.Sprintf("%*s", colW, fmtNum(c.metricValue(n, yi), prec)))
+			v := fmtNum(c.metricValue(n, yi), prec)
+			if yi == 0 {
+				// The base year holds the source's figures: mark the ones
+				// it states, as the tree marks its shares and rates.
+				v += reportMark(c, &a, n)
+			}
+			cells = append(cells, fmt.Sprintf("%*s", colW, v))
 		}
 		cells = append(cells, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, 0, last), 1)),
 			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, 0, last), 1)))
@@ -201,4 +210,20 @@ func (y *yearTable) rowAt(line int) int {
 		return -1
 	}
 	return i
+}
+
+// reportMark is "*" when the base-year figure the table shows for node n
+// (its value, or its share) is one the source states, else a space.
+func reportMark(c *common, a *model.Assumptions, n int) string {
+	field := model.FieldValue
+	switch c.metric {
+	case MetricShare:
+		field = model.FieldShare
+	case MetricGrowth:
+		return " " // there is no growth in the base year
+	}
+	if c.ds.StillReported(a, n, field) {
+		return "*"
+	}
+	return " "
 }

@@ -61,8 +61,23 @@ const (
 	treeMarkW  = 2
 )
 
-// visibleRows is how many segment rows fit under the column header.
-func (t *tree) visibleRows() int { return max(t.height-3, 1) }
+// visibleRows is how many segment rows fit under the column header and
+// above the detail lines.
+func (t *tree) visibleRows() int { return max(t.height-3-t.detailLines(), 1) }
+
+// detailLines is how many lines the selected row's rationale takes at the
+// bottom of the pane: two when the list leaves room, one otherwise, none
+// in a pane too short to spare one.
+func (t *tree) detailLines() int {
+	room := t.height - 3
+	switch {
+	case room < 4:
+		return 0
+	case len(t.c.rows())+2 <= room:
+		return 2
+	}
+	return 1
+}
 
 func (t *tree) scroll() {
 	vis := t.visibleRows()
@@ -93,7 +108,6 @@ func (t *tree) View() string {
 	inner := t.width - 2
 	nameW := max(inner-treeShareW-2*treeRateW-treeMarkW-1, 8)
 	a := c.assumptions()
-	base := c.ds.Base() // a figure keeps its report mark only while unedited
 	t.scroll()
 
 	var b strings.Builder
@@ -114,7 +128,9 @@ func (t *tree) View() string {
 			}
 		}
 		share := fmtNum(a.Share[n], 1)
-		if n != 0 && (node.IsReported("share_pct") || node.IsReported("value_bn")) && a.Share[n] == base.Share[n] {
+		// Only a share the source states is marked: one derived from a
+		// reported value is not (the value is marked where it is shown).
+		if n != 0 && c.ds.StillReported(&a, n, model.FieldShare) {
 			share += "*"
 		} else {
 			share += " "
@@ -128,7 +144,7 @@ func (t *tree) View() string {
 			// The rate the market grows at: the CAGR with the levers.
 			entered = fmtNum(a.MarketGrowth(), 1)
 		}
-		if node.IsReported("cagr_pct") && !(n == 0 && a.Mode == model.BottomUp) && !levers && a.Growth[n] == base.Growth[n] {
+		if !levers && c.ds.StillReported(&a, n, model.FieldCAGR) {
 			entered += "*"
 		} else {
 			entered += " "
@@ -149,6 +165,21 @@ func (t *tree) View() string {
 		}
 		b.WriteString("\n")
 		b.WriteString(style.Render(line))
+	}
+	if dl := t.detailLines(); dl > 0 {
+		shown := min(len(rows)-t.offset, t.visibleRows())
+		b.WriteString(strings.Repeat("\n", t.visibleRows()-shown))
+		lines := strings.Split(wrap(c.rationale(c.selected()), inner, "  "), "\n")
+		for i := range dl {
+			l := ""
+			if i < len(lines) {
+				l = lines[i]
+				if i == dl-1 && len(lines) > dl {
+					l = ansi.Truncate(l, inner-1, "") + "…"
+				}
+			}
+			b.WriteString("\n" + s.Muted.Render(ansi.Truncate(l, inner, "…")))
+		}
 	}
 	title := "Segments"
 	if p := c.parent[c.dim]; p != 0 {

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/model"
+)
+
+// TestProvenanceAndRationale: a share derived from a reported value is
+// not marked reported, the value is (in the base-year column); the
+// selected row's rationale shows under the tree and in full in i; an
+// edited figure is no longer the report's.
+func TestProvenanceAndRationale(t *testing.T) {
+	m := newTestModel(t, 160, 48)
+	m = regionRow(t, m, "Region/North America")
+	if row := treeRow(t, m, "North America"); strings.HasSuffix(row.share, "*") {
+		t.Errorf("North America's share %q is marked reported; the report states its value, not its share", row.share)
+	}
+	if got := tableRow(t, m, "North America")[0]; got != "16.60*" {
+		t.Errorf("North America's 2019 value cell %q, want 16.60* (reported)", got)
+	}
+	if !strings.Contains(view(m), "value: reported · CAGR: estimate, below the market") {
+		t.Errorf("the detail line does not give North America's sources:\n%s", view(m))
+	}
+	m = selectRow(t, m, node(t, "Region/Europe"))
+	if !containsWords(view(m), "value: estimate, second-largest region") {
+		t.Errorf("the detail line does not give Europe's rationale:\n%s", view(m))
+	}
+	m = send(t, m, runeKey('i'))
+	if !containsWords(view(m), "Selected: Europe") || !containsWords(view(m), "CAGR 17.5 %: estimate. below the market; the GDPR slows data-sharing uses") {
+		t.Errorf("i does not give the selected row's figures in full:\n%s", view(m))
+	}
+	m = send(t, m, keyEsc, runeKey('+'))
+	if !containsWords(view(m), "CAGR: set in this scenario") {
+		t.Errorf("an edited rate still shows its dataset rationale:\n%s", view(m))
+	}
+
+	// A dataset that gives no reasons says so.
+	ds, err := model.LoadDataset("bare.yaml", []byte(`market: Bare
+base_year: 2020
+end_year: 2025
+total: {value: 10, cagr_pct: 5}
+dimensions:
+  - name: Kind
+    segments:
+      - {name: A, share_pct: 60, cagr_pct: 5}
+      - {name: B, share_pct: 40, cagr_pct: 5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 160, Height: 48})
+	b = send(t, b, keyDown)
+	if !strings.Contains(view(b), "share: estimate, no rationale given · CAGR: estimate, no rationale") {
+		t.Errorf("a dataset without notes does not say so:\n%s", view(b))
+	}
+	b = send(t, b, runeKey('i'))
+	if !containsWords(view(b), "Every figure (6 base-year shares, values and growth rates) is an estimate; the dataset gives no rationale for them.") {
+		t.Errorf("i claims a rationale the dataset does not give:\n%s", view(b))
+	}
+}
