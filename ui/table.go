@@ -32,8 +32,7 @@ type yearTable struct {
 }
 
 const (
-	yearColW = 7
-	cmpColW  = 14 // "+12.34 +5.1%"
+	yearColW = 7 // the narrowest year column: "2027" and room around it
 	cagrColW = 6
 	dShareW  = 7
 	minNameW = 20
@@ -90,10 +89,12 @@ func (y *yearTable) refresh() {
 	inner := y.width - 2
 	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
 	years := c.res.Years
-	colW := yearColW
-	if c.compare != nil {
-		colW = cmpColW
+	prec := 2
+	if c.metric != MetricValue {
+		prec = 1
 	}
+	all := c.rows()
+	colW := y.columnWidth(all, prec)
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
 	n := max(min(years, fit), 1)
 	if n != y.yearCols && inner > 0 {
@@ -117,17 +118,12 @@ func (y *yearTable) refresh() {
 
 	// Scroll so that the selected row is always shown and rowAt knows
 	// which row is drawn where.
-	all := c.rows()
 	vis := max(y.height-3, 1)
 	cur := c.cursor[c.dim]
 	y.rowOffset = min(y.rowOffset, cur)
 	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
 	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
 
-	prec := 2
-	if c.metric != MetricValue {
-		prec = 1
-	}
 	last := years - 1
 	a := c.assumptions()
 	var out strings.Builder
@@ -163,6 +159,25 @@ func (y *yearTable) refresh() {
 		out.WriteString(line)
 	}
 	y.rendered = out.String()
+}
+
+// columnWidth is the width of the year columns: the widest cell of the
+// rows listed, over every year so the width holds while scrolling, and
+// never less than a year's four digits and a little room. A number is
+// never cut: 21,791.03 widens the column rather than reading 21791.….
+func (y *yearTable) columnWidth(rows []int, prec int) int {
+	c := y.c
+	w := yearColW
+	for _, n := range rows {
+		for yi := range c.res.Years {
+			if cmp := c.compare; cmp != nil {
+				w = max(w, len(diffCell(c.res.Value(n, yi), cmp.res.Value(n, yi))))
+				continue
+			}
+			w = max(w, len(fmtNum(c.metricValue(n, yi), prec))+1) // +1: the base year's mark
+		}
+	}
+	return w
 }
 
 // gridLine lays cells out in columns of the given widths, each cut with
