@@ -77,9 +77,15 @@ func (ch *chart) body(w, h int) string {
 		legend = nil
 		plotH = h - 2
 	}
+	// Axis labels as short as the range allows: no decimals in the
+	// thousands, more below 1.
 	prec := uint(1)
-	if c.metric == MetricValue && hi < 10 {
-		prec = 2
+	switch {
+	case c.metric != MetricValue:
+	case hi >= 1000:
+		prec = 0
+	case hi < 10:
+		prec = uint(valuePrec(hi, 2))
 	}
 	label := func(v float64) string { return fmtNum(v, int(prec)) }
 	labelW := max(len(label(hi)), len(label(lo))) + 2

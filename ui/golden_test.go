@@ -2,10 +2,16 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"iomt/model"
 )
 
 // TestGolden compares the stripped screen with reviewed golden files in
@@ -45,4 +51,64 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMarketGolden is TestGolden for the other markets of the test data:
+// a EUR-million market past 10,000 and a GBP-thousand one of six
+// dimensions past 1,000,000, where nothing may speak of IoMT or US$ or
+// cut a number.
+func TestMarketGolden(t *testing.T) {
+	markets := []struct {
+		file  string
+		views map[string][]tea.Msg
+	}{
+		{"eu-digital-pathology.yaml", map[string][]tea.Msg{
+			"offering": {runeKey('1')},
+			"country":  {runeKey('2'), runeKey('j')},
+			"info":     {runeKey('2'), runeKey('j'), runeKey('i')},
+		}},
+		{"uk-veterinary-telehealth.yaml", map[string][]tea.Msg{
+			"payer":   {runeKey('6')},
+			"england": {runeKey('5'), runeKey('j'), keyEnter},
+			"help":    {runeKey('?')},
+		}},
+	}
+	for _, mk := range markets {
+		ds := loadTestdata(t, mk.file)
+		for _, size := range [][2]int{{80, 24}, {160, 48}} {
+			for name, keys := range mk.views {
+				t.Run(fmt.Sprintf("%dx%d/%s-%s", size[0], size[1], strings.TrimSuffix(mk.file, ".yaml"), name), func(t *testing.T) {
+					m := New(ds, &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}, Options{Dark: true})
+					m = send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					m = send(t, m, keys...)
+					out := view(m)
+					checkFits(t, out, size[0], size[1])
+					for _, foreign := range []string{"US$", "IoMT", "Medical", " bn"} {
+						if strings.Contains(out, foreign) {
+							t.Errorf("the screen of %s says %q:\n%s", ds.Market, foreign, out)
+						}
+					}
+					if strings.Contains(out, ".…") || regexp.MustCompile(`\d…`).MatchString(out) {
+						t.Errorf("a number is cut:\n%s", out)
+					}
+					golden.RequireEqual(t, []byte(out))
+				})
+			}
+		}
+	}
+}
+
+// loadTestdata loads a dataset of the repository's testdata folder.
+func loadTestdata(t *testing.T, name string) *model.Dataset {
+	t.Helper()
+	p := filepath.Join("..", "testdata", name)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := model.LoadDataset(p, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
 }

@@ -55,7 +55,7 @@ func (h *header) View() string {
 	for _, l := range []struct {
 		banner, market, right string
 	}{
-		{banner, market, mode}, {banner, "", mode}, {banner, "", vs}, {short, "", mode}, {short, "", vs}, {short, "", ""}, {"", "", vs},
+		{banner, market, mode}, {banner, "", mode}, {short, "", mode},
 	} {
 		var parts []string
 		if l.banner != "" {
@@ -71,24 +71,82 @@ func (h *header) View() string {
 		if gap >= 1 {
 			break
 		}
+		if l.banner == short {
+			// Still too long: the scenario's name gives way, never the
+			// mode, which says how every number on screen is computed.
+			lead := ""
+			if l.banner != "" {
+				lead = s.Error.Render(l.banner) + sep
+			}
+			room := h.width - lipgloss.Width(lead) - lipgloss.Width(right) - 1
+			line1 = lead + ansi.Truncate(scen, max(room, 1), "…") + " " + right
+		}
 	}
 
-	var tabs []string
-	for i := range c.ds.Dims {
-		tabs = append(tabs, h.tab(i))
+	first, last := h.tabWindow()
+	var line2 strings.Builder
+	if first > 0 {
+		line2.WriteString(s.Muted.Render(moreTabs))
 	}
-	line2 := strings.Join(tabs, "")
-	return ansi.Truncate(line1, h.width, "…") + "\n" + ansi.Truncate(line2, h.width, "…")
+	for i := first; i <= last; i++ {
+		line2.WriteString(h.tab(i))
+	}
+	if last < len(c.ds.Dims)-1 {
+		line2.WriteString(s.Muted.Render(moreTabs))
+	}
+	return ansi.Truncate(line1, h.width, "…") + "\n" + ansi.Truncate(line2.String(), h.width, "…")
 }
 
-// tab renders the label of tab i.
+// moreTabs marks a side of the tab line with tabs out of sight ([ and ]
+// reach them).
+const moreTabs = "…"
+
+// tab renders the label of tab i: its number key when it has one (1-9).
 func (h *header) tab(i int) string {
 	s := h.c.styles
 	st := s.Tab
 	if i == h.c.dim {
 		st = s.ActiveTab
 	}
-	return st.Render(fmt.Sprintf("%d %s", i+1, clean(h.c.ds.Dims[i].Name)))
+	label := clean(h.c.ds.Dims[i].Name)
+	if i < 9 {
+		label = fmt.Sprintf("%d %s", i+1, label)
+	}
+	return st.Render(label)
+}
+
+// tabWindow is the range of tabs the tab line shows: all of them when
+// they fit, else as many as fit around the current one, so the tab in
+// use is always in sight however many dimensions the dataset has.
+func (h *header) tabWindow() (first, last int) {
+	n := len(h.c.ds.Dims)
+	widths := make([]int, n)
+	total := 0
+	for i := range widths {
+		widths[i] = lipgloss.Width(h.tab(i))
+		total += widths[i]
+	}
+	if total <= h.width {
+		return 0, n - 1
+	}
+	mark := lipgloss.Width(moreTabs)
+	room := h.width - 2*mark
+	first, last = h.c.dim, h.c.dim
+	used := widths[h.c.dim]
+	for grew := true; grew; {
+		grew = false
+		if last+1 < n && used+widths[last+1] <= room {
+			last++
+			used += widths[last]
+			grew = true
+		}
+		if first > 0 && used+widths[first-1] <= room {
+			first--
+			used += widths[first]
+			grew = true
+		}
+	}
+	return first, last
 }
 
 // tabAt returns the tab under column x of the tab line, or -1. It measures
@@ -98,8 +156,12 @@ func (h *header) tabAt(x int) int {
 	if x >= h.width {
 		return -1
 	}
+	first, last := h.tabWindow()
 	start := 0
-	for i := range h.c.ds.Dims {
+	if first > 0 {
+		start = lipgloss.Width(moreTabs)
+	}
+	for i := first; i <= last; i++ {
 		end := start + lipgloss.Width(h.tab(i))
 		if x >= start && x < end {
 			return i

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"iomt/model"
 )
@@ -60,5 +62,47 @@ dimensions:
 	b = send(t, b, runeKey('i'))
 	if !containsWords(view(b), "Every figure (6 base-year shares, values and growth rates) is an estimate; the dataset gives no rationale for them.") {
 		t.Errorf("i claims a rationale the dataset does not give:\n%s", view(b))
+	}
+}
+
+// TestHeaderKeepsModeAndCurrentTab: a long scenario name gives way to the
+// mode, never the other way; with more tabs than fit, the current one is
+// always shown, tabs past 9 have no number (they have no key), and a
+// click finds the tab drawn under it.
+func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
+	sc := baseScenario()
+	sc.Name = strings.Repeat("A very long scenario name ", 8)
+	m := send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	if first := viewLines(m)[0]; !strings.HasSuffix(strings.TrimRight(first, " "), "top-down") || !strings.Contains(first, "…") {
+		t.Errorf("the title line with a long scenario name: %q", first)
+	}
+
+	var doc strings.Builder
+	doc.WriteString("market: Wide\nbase_year: 2020\nend_year: 2022\ntotal: {value: 10, cagr_pct: 5}\ndimensions:\n")
+	for i := range 14 {
+		fmt.Fprintf(&doc, "  - name: Dimension number %d\n    segments:\n      - {name: A, share_pct: 100, cagr_pct: 5}\n", i+1)
+	}
+	ds, err := model.LoadDataset("wide.yaml", []byte(doc.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := range 14 {
+		tabs := viewLines(w)[1]
+		want := fmt.Sprintf("%d Dimension number %d", i+1, i+1)
+		if i >= 9 {
+			want = fmt.Sprintf(" Dimension number %d", i+1)
+		}
+		if !strings.Contains(tabs, want) {
+			t.Errorf("tab %d: the tab line %q does not show it", i+1, tabs)
+		}
+		if i >= 9 && strings.Contains(tabs, fmt.Sprintf("%d Dimension number %d", i+1, i+1)) {
+			t.Errorf("tab %d is numbered, but only 1-9 have a key: %q", i+1, tabs)
+		}
+		col := strings.Index(tabs, want)
+		if got := w.header.tabAt(ansi.StringWidth(tabs[:col]) + 2); got != i {
+			t.Errorf("tab %d: a click on it finds tab %d", i+1, got+1)
+		}
+		w = send(t, w, runeKey(']'))
 	}
 }

@@ -89,11 +89,11 @@ func (y *yearTable) refresh() {
 	inner := y.width - 2
 	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
 	years := c.res.Years
-	prec := 2
-	if c.metric != MetricValue {
-		prec = 1
-	}
 	all := c.rows()
+	prec := 1
+	if c.metric == MetricValue {
+		prec = valuePrec(c.res.Value(0, years-1), 2)
+	}
 	colW := y.columnWidth(all, prec)
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
 	n := max(min(years, fit), 1)
@@ -209,12 +209,25 @@ func (y *yearTable) View() string {
 	if c.compare != nil {
 		title = "Table: Δ vs " + clean(c.compare.name) + ", " + c.unitLabel() + " and %"
 	}
+	span := ""
 	if y.yearCols < c.res.Years {
-		title += " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" +
-			strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1)) + " (tab ←→)"
+		span = " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" + strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1))
 	}
-	title += " · Real CAGR, Δshare pp " + strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
-	return pane(c.styles, y.focused, title, y.rendered, y.width, y.height)
+	whole := strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
+	// The longest title that fits: a title cut at the border would lose
+	// the period the last two columns cover.
+	full := title
+	for _, t := range []string{
+		title + span + cond(span != "", " (tab ←→)") + " · Real CAGR, Δshare pp " + whole,
+		title + span + " · Real, Δshare " + whole,
+		title + span,
+	} {
+		full = t
+		if ansi.StringWidth(t) <= y.width-4 {
+			break
+		}
+	}
+	return pane(c.styles, y.focused, full, y.rendered, y.width, y.height)
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top
@@ -241,4 +254,12 @@ func reportMark(c *common, a *model.Assumptions, n int) string {
 		return "*"
 	}
 	return " "
+}
+
+// cond is s when ok, else "".
+func cond(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
 }
