@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,4 +106,22 @@ func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
 		}
 		w = send(t, w, runeKey(']'))
 	}
+}
+
+// TestWideTableKeepsNumbersNearLabels: at 250 columns the segment column
+// is as wide as its longest name, not the room left over.
+func TestWideTableKeepsNumbersNearLabels(t *testing.T) {
+	m := newTestModel(t, 250, 50)
+	m = send(t, m, runeKey('4'))
+	for _, l := range viewLines(m) {
+		if !strings.Contains(l, "│   Europe ") {
+			continue
+		}
+		gap := regexp.MustCompile(`Europe( +)\d`).FindStringSubmatch(l)
+		if gap == nil || len(gap[1]) > 30 {
+			t.Errorf("Europe's numbers are %d columns from its name:\n%s", len(gap[1]), l)
+		}
+		return
+	}
+	t.Fatalf("no Europe row in the table:\n%s", view(m))
 }

@@ -106,6 +106,13 @@ func (y *yearTable) refresh() {
 	y.yearCols = n
 	y.yearOffset = max(min(y.yearOffset, years-y.yearCols), 0)
 	nameW := inner - fixed - y.yearCols*(colW+cellPad) - cellPad
+	// No wider than the longest name: on a wide terminal the numbers
+	// stay next to their labels, and the room left is on the right.
+	longest := minNameW
+	for _, n := range all {
+		longest = max(longest, ansi.StringWidth(clean(c.nodeName(n)))+2)
+	}
+	nameW = min(nameW, longest)
 
 	widths := []int{max(nameW, 4)}
 	header := []string{"Segment"}

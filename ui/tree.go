@@ -124,7 +124,9 @@ func (t *tree) View() string {
 		} else if i > 0 {
 			name = "  " + name
 			if len(node.Children) > 0 {
-				name += " ›"
+				// The drill marker survives a cut name: it says enter
+				// leads somewhere.
+				name = ansi.Truncate(name, nameW-2, "…") + " ›"
 			}
 		}
 		share := fmtNum(a.Share[n], 1)
