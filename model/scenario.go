@@ -389,8 +389,12 @@ func sortedStrings[V any](m map[string]V) []string {
 }
 
 // MarshalScenario writes sc as a scenario file holding only what differs
-// from ds's own figures. Every share of a set of siblings is written when
-// any of them differs, so the file reopens to exactly the saved state.
+// from ds's own figures, so that it stays small and reads as what the user
+// changed: of a set of siblings whose shares changed, only the shares the
+// loader cannot work out are named (see namedShares), and every number is
+// written with the fewest digits that read back within SaveTolerance. The
+// file reopens to the saved state within SaveTolerance of each share and
+// rate, and saving the reopened scenario writes the same file.
 func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	base := d.base
 	a := sc.Assumptions
@@ -406,50 +410,46 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		fmt.Fprintf(&b, "driver: %s\n", yamlString(d.Dims[a.Driver].Name))
 	}
 	var tot []string
-	if !sameBits(a.Growth[0], base.Growth[0]) {
-		tot = append(tot, "cagr_pct: "+fmtNum(a.Growth[0]))
+	if !near(a.Growth[0], base.Growth[0]) {
+		tot = append(tot, "cagr_pct: "+shortRate(a.Growth[0]))
 	}
 	var years []string
 	for i, r := range a.YearGrowth {
 		switch {
-		case sameBits(r, base.YearGrowth[i]) || math.IsNaN(r) && math.IsNaN(base.YearGrowth[i]):
+		case math.IsNaN(r) && math.IsNaN(base.YearGrowth[i]), near(r, base.YearGrowth[i]):
 		case math.IsNaN(r):
 			years = append(years, fmt.Sprintf("%d: null", d.BaseYear+1+i))
 		default:
-			years = append(years, fmt.Sprintf("%d: %s", d.BaseYear+1+i, fmtNum(r)))
+			years = append(years, fmt.Sprintf("%d: %s", d.BaseYear+1+i, shortRate(r)))
 		}
 	}
 	if len(years) > 0 {
 		tot = append(tot, "growth_by_year_pct: {"+strings.Join(years, ", ")+"}")
 	}
 	if r := a.Ranges[0]; r.IsSet() {
-		tot = append(tot, "cagr_range_pct: ["+fmtNum(r.Lo)+", "+fmtNum(r.Hi)+"]")
+		tot = append(tot, "cagr_range_pct: ["+shortRate(r.Lo)+", "+shortRate(r.Hi)+"]")
 	}
 	if len(tot) > 0 {
 		fmt.Fprintf(&b, "total: {%s}\n", strings.Join(tot, ", "))
 	}
-	groupChanged := make([]bool, len(d.Groups))
-	for gi, g := range d.Groups {
-		for _, m := range g.Members {
-			if !sameBits(a.Share[m], base.Share[m]) {
-				groupChanged[gi] = true
-			}
-		}
+	named := make([]bool, len(d.Nodes))
+	for _, g := range d.Groups {
+		d.namedShares(&a, g, named)
 	}
 	var segs []string
 	for n := 1; n < len(d.Nodes); n++ {
 		var parts []string
-		if groupChanged[d.Nodes[n].Group] {
-			parts = append(parts, "share_pct: "+fmtNum(a.Share[n]))
+		if named[n] {
+			parts = append(parts, "share_pct: "+shortNum(a.Share[n]))
 		}
-		if !sameBits(a.Growth[n], base.Growth[n]) {
-			parts = append(parts, "cagr_pct: "+fmtNum(a.Growth[n]))
+		if !near(a.Growth[n], base.Growth[n]) {
+			parts = append(parts, "cagr_pct: "+shortRate(a.Growth[n]))
 		}
 		if a.Locked[n] {
 			parts = append(parts, "locked: true")
 		}
 		if r := a.Ranges[n]; r.IsSet() {
-			parts = append(parts, "cagr_range_pct: ["+fmtNum(r.Lo)+", "+fmtNum(r.Hi)+"]")
+			parts = append(parts, "cagr_range_pct: ["+shortRate(r.Lo)+", "+shortRate(r.Hi)+"]")
 		}
 		if len(parts) > 0 {
 			segs = append(segs, fmt.Sprintf("  %s: {%s}\n", yamlString(d.Nodes[n].Path), strings.Join(parts, ", ")))
@@ -464,7 +464,7 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	var levers []string
 	for i, v := range a.Drivers {
 		if v != 0 {
-			levers = append(levers, fmt.Sprintf("  %s: %s\n", yamlString(d.Levers[i].Name), fmtNum(v)))
+			levers = append(levers, fmt.Sprintf("  %s: %s\n", yamlString(d.Levers[i].Name), shortNum(v)))
 		}
 	}
 	if len(levers) > 0 {
@@ -476,16 +476,108 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 	return []byte(b.String())
 }
 
-func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+// SaveTolerance is how far a number written to a scenario file may read
+// back from the number saved, relative to its size (and at least 1):
+// 28.46153846153846 % is written 28.4615384615. Well below what any
+// screen or export shows, and the state reopens within 1e-9.
+const SaveTolerance = 1e-11
 
-// fmtNum writes the shortest text that parses back to exactly x. YAML
-// reads "-0" as the integer 0, so negative zero is written as a float.
-func fmtNum(x float64) string {
+// namedShares marks in named the shares of group g a file must name for
+// the loader to restore a's shares. The loader keeps named shares, keeps
+// a locked share it is not given at the dataset's, and spreads what is
+// left over the others in proportion to the dataset's shares. So the
+// largest set of unlocked siblings whose shares are the dataset's scaled
+// by one factor goes unnamed (after one share edit: every sibling but
+// the one edited), and the rest is named. Nothing is named when no share
+// changed.
+func (d *Dataset) namedShares(a *Assumptions, g Group, named []bool) {
+	base := d.base
+	changed := false
+	for _, m := range g.Members {
+		if !near(a.Share[m], base.Share[m]) {
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	// Candidates for the unnamed set, by their factor over the dataset.
+	type cand struct {
+		m     int
+		ratio float64
+	}
+	var cands []cand
+	for _, m := range g.Members {
+		switch {
+		case a.Locked[m] && near(a.Share[m], base.Share[m]):
+			// Restored at the dataset's share without being named.
+		case a.Locked[m], base.Share[m] <= 0:
+			named[m] = a.Share[m] != 0 || a.Locked[m]
+		default:
+			cands = append(cands, cand{m, a.Share[m] / base.Share[m]})
+		}
+	}
+	// The largest set of equal factors; the first such set on a tie.
+	best, bestN := -1, 0
+	for i, c := range cands {
+		n := 0
+		for _, o := range cands {
+			if near(o.ratio, c.ratio) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	for _, c := range cands {
+		named[c.m] = best < 0 || !near(c.ratio, cands[best].ratio)
+	}
+}
+
+// shortNum writes x with the fewest decimals that read back within
+// SaveTolerance, at a fixed point: the number it reads back as is written
+// the same way, so that saving a reopened scenario writes the same file.
+// YAML reads "-0" as the integer 0, so negative zero is written as a float.
+func shortNum(x float64) string { return shortValid(x, nil) }
+
+// shortRate is shortNum for a growth rate: rounding never takes it out of
+// the allowed range (-99.9999999999999 is not written -100).
+func shortRate(x float64) string {
+	return shortValid(x, func(v float64) bool { _, ok := checkRate(v); return ok })
+}
+
+// shortValid is shortNum keeping to the numbers valid accepts.
+func shortValid(x float64, valid func(float64) bool) string {
 	if x == 0 && math.Signbit(x) {
 		return "-0.0"
 	}
+	s := ""
+	for range 4 { // converges at once in practice; bounded regardless
+		s = roundNum(x, valid)
+		back, _ := strconv.ParseFloat(s, 64)
+		if back == x {
+			break
+		}
+		x = back
+	}
+	return s
+}
+
+// roundNum is the shortest 'f' text within SaveTolerance of x that valid
+// (when not nil) accepts.
+func roundNum(x float64, valid func(float64) bool) string {
+	tol := SaveTolerance * max(1, math.Abs(x))
+	for prec := 0; prec < 17; prec++ {
+		s := strconv.FormatFloat(x, 'f', prec, 64)
+		if v, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(v-x) <= tol && (valid == nil || valid(v)) {
+			return s
+		}
+	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
+
+func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
 // yamlString quotes s as a YAML double-quoted scalar (JSON escaping is a
 // valid subset), so names with ':', '#' or quotes survive.

@@ -114,7 +114,7 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("run %d: the saved scenario does not open: %v\n%s", run, err, readBytes(t, path))
 				}
-				if !back.Assumptions.Equal(a) {
+				if !approxEqual(back.Assumptions, a, 1e-9) {
 					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), readBytes(t, path))
 				}
 				if back.Name != sc.Name || back.Description != sc.Description || back.Dataset != ds.Market {
