@@ -25,20 +25,23 @@ func (x jnum) MarshalJSON() ([]byte, error) {
 }
 
 type jsonDoc struct {
-	Market          string          `json:"market"`
-	Currency        string          `json:"currency"`
-	Unit            string          `json:"unit"`
-	Source          string          `json:"source"`
-	Scenario        string          `json:"scenario"`
-	Mode            string          `json:"mode"`
-	Driver          string          `json:"driver,omitempty"`
-	CompareScenario *string         `json:"compare_scenario,omitempty"`
-	BaseYear        int             `json:"base_year"`
-	EndYear         int             `json:"end_year"`
-	Years           []int           `json:"years"`
-	Total           jsonTotal       `json:"total"`
-	Dimensions      []jsonDimension `json:"dimensions"`
-	Levers          []jsonLever     `json:"levers,omitempty"`
+	Market          string  `json:"market"`
+	Currency        string  `json:"currency"`
+	Unit            string  `json:"unit"`
+	Source          string  `json:"source"`
+	Scenario        string  `json:"scenario"`
+	Mode            string  `json:"mode"`
+	Driver          string  `json:"driver,omitempty"`
+	CompareScenario *string `json:"compare_scenario,omitempty"`
+	BaseYear        int     `json:"base_year"`
+	EndYear         int     `json:"end_year"`
+	Years           []int   `json:"years"`
+	// CAGRWindow is the years realised_cagr_pct and share_change_pp are
+	// measured over: the whole forecast unless the scenario sets one.
+	CAGRWindow [2]int          `json:"cagr_window"`
+	Total      jsonTotal       `json:"total"`
+	Dimensions []jsonDimension `json:"dimensions"`
+	Levers     []jsonLever     `json:"levers,omitempty"`
 }
 
 // jsonLever is one of the report's drivers, challenges and opportunities
@@ -122,10 +125,12 @@ func JSON(w io.Writer, in Input) error {
 	}
 	ds, a, r := in.Dataset, in.Assumptions, in.Result
 	mk := newMarks(&in)
-	end := r.Years - 1
+	// The realised CAGR and the share change over the scenario's window.
+	wFrom, wTo := a.Window.Span(ds)
+	from, end := wFrom-ds.BaseYear, wTo-ds.BaseYear
 	doc := jsonDoc{
 		Market: ds.Market, Currency: ds.Currency, Unit: ds.Unit, Source: ds.Source,
-		Scenario: in.Scenario, Mode: a.Mode.String(),
+		Scenario: in.Scenario, Mode: a.Mode.String(), CAGRWindow: [2]int{wFrom, wTo},
 		BaseYear: ds.BaseYear, EndYear: ds.EndYear,
 		Years:      make([]int, r.Years),
 		Dimensions: make([]jsonDimension, 0, len(ds.Dims)),
@@ -143,7 +148,7 @@ func JSON(w io.Writer, in Input) error {
 	doc.Total = jsonTotal{
 		Reported:        mk.fields(0),
 		Notes:           jsonNotes(ds, ds.Nodes[0].Notes),
-		RealisedCAGRPct: jnum(r.CAGR(0, 0, end)),
+		RealisedCAGRPct: jnum(r.CAGR(0, from, end)),
 		series:          in.series(0),
 	}
 	for i, l := range ds.Levers {
@@ -175,8 +180,8 @@ func JSON(w io.Writer, in Input) error {
 			Notes:           jsonNotes(ds, node.Notes),
 			SharePct:        jnum(r.Share(n, 0)),
 			CAGRPct:         jnum(a.Growth[n]),
-			RealisedCAGRPct: jnum(r.CAGR(n, 0, end)),
-			ShareChangePP:   jnum(r.ShareChange(n, 0, end)),
+			RealisedCAGRPct: jnum(r.CAGR(n, from, end)),
+			ShareChangePP:   jnum(r.ShareChange(n, from, end)),
 			series:          in.series(n),
 		}
 		for _, c := range node.Children {

@@ -24,6 +24,7 @@ type jsonDocT struct {
 	BaseYear        int       `json:"base_year"`
 	EndYear         int       `json:"end_year"`
 	Years           []int     `json:"years"`
+	CAGRWindow      [2]int    `json:"cagr_window"`
 	Total           jsonNodeT `json:"total"`
 	Dimensions      []struct {
 		Name     string      `json:"name"`

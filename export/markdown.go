@@ -22,8 +22,9 @@ const footnote = "Figures marked * are reported in the source; all other figures
 // per dimension. Rows are the dimension's segments in dataset order, each
 // followed by its children (prefixed "↳ "), and a closing Total row;
 // columns are the base-year share of the parent, each year's value (two
-// decimals), the entered CAGR, the realised CAGR from the base year to the
-// end year and the change in share over that period (pp). Figures that
+// decimals), the entered CAGR, the realised CAGR over the scenario's CAGR
+// window (the base year to the end year unless it sets one) and the change
+// in share over that window (pp). Figures that
 // the source reports, and that the scenario has left as they are, carry a
 // "*", explained in a footnote. With in.Compare set, three columns add the
 // compared scenario's end-year value and the difference to it. Names are
@@ -36,8 +37,11 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	ds, a, r, cmp := in.Dataset, in.Assumptions, in.Result, in.Compare
 	mk := newMarks(&in)
-	end := r.Years - 1
-	span := fmt.Sprintf("%d–%d", ds.BaseYear, ds.EndYear)
+	// The realised CAGR and the share change over the scenario's window
+	// (the whole forecast unless it sets one).
+	wFrom, wTo := a.Window.Span(ds)
+	from, end := wFrom-ds.BaseYear, wTo-ds.BaseYear
+	span := fmt.Sprintf("%d–%d", wFrom, wTo)
 	unit := ds.UnitLabel()
 
 	var b strings.Builder
@@ -54,7 +58,7 @@ func Markdown(w io.Writer, in Input) error {
 	if a.Mode == model.BottomUp {
 		mode += " (driven by " + mdText(ds.Dims[a.Driver].Name) + ")"
 	}
-	facts = append(facts, "Mode: "+mode, "Years: "+span, "Values: "+mdText(unit))
+	facts = append(facts, "Mode: "+mode, fmt.Sprintf("Years: %d–%d", ds.BaseYear, ds.EndYear), "Values: "+mdText(unit))
 	if cmp != nil {
 		facts = append(facts, "Compared with: "+mdText(cmp.Scenario))
 	}
@@ -98,9 +102,10 @@ func Markdown(w io.Writer, in Input) error {
 		if n != 0 || a.Mode == model.TopDown {
 			entered = cell(fixed(a.Growth[n]), n, model.FieldCAGR)
 		}
-		cells = append(cells, entered, fixed(r.CAGR(n, 0, end)), signed(r.ShareChange(n, 0, end)))
+		cells = append(cells, entered, fixed(r.CAGR(n, from, end)), signed(r.ShareChange(n, from, end)))
 		if cmp != nil {
-			av, bv := r.Value(n, end), cmp.Result.Value(n, end)
+			last := r.Years - 1
+			av, bv := r.Value(n, last), cmp.Result.Value(n, last)
 			cells = append(cells, fixed(bv), signed(av-bv), signed(diffPct(av, bv)))
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")

@@ -102,3 +102,45 @@ func keysOf(m map[string]any) []string {
 	}
 	return out
 }
+
+// TestExportsFollowTheWindow: a scenario's CAGR window (the report's
+// 2021–2027) is the span of the realised CAGR and the share change in
+// JSON and Markdown, worked out here from the values.
+func TestExportsFollowTheWindow(t *testing.T) {
+	ds := loadEmbedded(t)
+	a, err := ds.Apply(ds.Base(), ds.Base(), model.Edit{Kind: model.SetWindow, Window: model.Window{From: 2021, To: 2027}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := forecast.Project(ds, &a)
+	in := Input{Dataset: ds, Scenario: "Window", Assumptions: &a, Result: r}
+	var out bytes.Buffer
+	if err := JSON(&out, in); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		CAGRWindow [2]int `json:"cagr_window"`
+		Total      struct {
+			RealisedCAGRPct float64   `json:"realised_cagr_pct"`
+			Values          []float64 `json:"values"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	v := doc.Total.Values
+	want := (math.Pow(v[8]/v[2], 1.0/6) - 1) * 100 // 2021 is index 2, 2027 index 8
+	if doc.CAGRWindow != [2]int{2021, 2027} || math.Abs(doc.Total.RealisedCAGRPct-want) > 1e-9 {
+		t.Errorf("window %v, realised %v; want [2021 2027], %v", doc.CAGRWindow, doc.Total.RealisedCAGRPct, want)
+	}
+	if math.Abs(want-18.5) > 1e-9 {
+		t.Errorf("the IoMT total grows 18.5 %% a year over 2021–2027 in the report; %v here", want)
+	}
+	out.Reset()
+	if err := Markdown(&out, in); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| CAGR 2021–2027 (%) |") {
+		t.Errorf("Markdown does not name the window:\n%s", out.String()[:600])
+	}
+}

@@ -59,6 +59,34 @@ type Assumptions struct {
 	// Ranges[n] is the range node n's growth rate is drawn from in a
 	// Monte Carlo run; an unset range (NaN) is DefaultSpread either side.
 	Ranges []Range
+	// Window is the years the realised CAGR and the change in share are
+	// measured over, as a report quotes them (the IoMT report's CAGR is
+	// for 2021–2027); the zero Window is the whole forecast.
+	Window Window
+}
+
+// Window is a span of years, From before To; the zero Window is the
+// whole forecast, base year to end year.
+type Window struct{ From, To int }
+
+// Span returns the window's first and last year in ds: the whole
+// forecast for the zero Window.
+func (w Window) Span(d *Dataset) (from, to int) {
+	if w == (Window{}) {
+		return d.BaseYear, d.EndYear
+	}
+	return w.From, w.To
+}
+
+// checkWindow says why w is not a window of d's years, if it is not.
+func (d *Dataset) checkWindow(w Window) (string, bool) {
+	if w == (Window{}) {
+		return "", true
+	}
+	if w.From < d.BaseYear || w.To > d.EndYear || w.From >= w.To {
+		return fmt.Sprintf("%d–%d is no window: two years of %d–%d, the first before the second", w.From, w.To, d.BaseYear, d.EndYear), false
+	}
+	return "", true
 }
 
 // Range is the low and high of a growth rate's range, in percent.
@@ -122,7 +150,7 @@ func (a Assumptions) Equal(b Assumptions) bool {
 	return a.Mode == b.Mode && a.Driver == b.Driver &&
 		bitsEqual(a.Growth, b.Growth) && bitsEqual(a.Share, b.Share) &&
 		bitsEqual(a.YearGrowth, b.YearGrowth) && slices.Equal(a.Locked, b.Locked) &&
-		bitsEqual(a.Drivers, b.Drivers) && rangesEqual(a.Ranges, b.Ranges)
+		bitsEqual(a.Drivers, b.Drivers) && rangesEqual(a.Ranges, b.Ranges) && a.Window == b.Window
 }
 
 func rangesEqual(a, b []Range) bool {
@@ -163,6 +191,7 @@ const (
 	ResetNode                     // Node's growth, share and lock back to the origin (the total: its rates and the levers)
 	ResetAll                      // everything back to the origin
 	SetLever                      // lever Node's impact on the market's growth to Value (pp)
+	SetWindow                     // the CAGR window to Window (the zero Window: the whole forecast)
 )
 
 // MaxLeverImpact bounds one lever's impact, in percentage points either
@@ -178,13 +207,14 @@ type Edit struct {
 	Year   int
 	Mode   Mode
 	Driver int
+	Window Window
 }
 
 // Apply returns cur with e applied, or an error saying why the edit is
 // refused, in which case nothing changes. origin is the state that resets
 // return to (the scenario as opened). Apply never modifies its inputs.
 func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
-	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && e.Kind != SetLever && (e.Node < 0 || e.Node >= len(d.Nodes)) {
+	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && e.Kind != SetLever && e.Kind != SetWindow && (e.Node < 0 || e.Node >= len(d.Nodes)) {
 		return cur, fmt.Errorf("no such segment (node %d)", e.Node)
 	}
 	next := cur.Clone()
@@ -231,6 +261,15 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 			return cur, fmt.Errorf("a lever moves the market's growth by at most %g pp either way", MaxLeverImpact)
 		}
 		next.Drivers[e.Node] = e.Value
+	case SetWindow:
+		w := e.Window
+		if w.From == d.BaseYear && w.To == d.EndYear {
+			w = Window{} // the whole forecast, however it was typed
+		}
+		if msg, ok := d.checkWindow(w); !ok {
+			return cur, fmt.Errorf("%s", msg)
+		}
+		next.Window = w
 	case ResetNode:
 		n := e.Node
 		next.Growth[n] = origin.Growth[n]

@@ -205,9 +205,13 @@ func (g editGen) edit(a Assumptions) Edit {
 		return e
 	case k < 95:
 		return Edit{Kind: SetMode, Mode: Mode(g.r.IntN(2)), Driver: g.r.IntN(len(ds.Dims))}
-	case k < 99:
+	case k < 97:
 		// Levers, some out of range on purpose.
 		return Edit{Kind: SetLever, Node: g.r.IntN(len(ds.Levers)+2) - 1, Value: float64(g.r.IntN(241)-120) / 2}
+	case k < 99:
+		// CAGR windows, some out of range or backwards on purpose.
+		from := ds.BaseYear - 1 + g.r.IntN(ds.Years()+1)
+		return Edit{Kind: SetWindow, Window: Window{From: from, To: from - 1 + g.r.IntN(ds.Years()+1)}}
 	}
 	// Out of range on purpose: an unknown mode, a missing driver, an
 	// unknown kind of edit.

@@ -108,6 +108,9 @@ func judgeEdit(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
 		return mustAccept
 	case SetLever:
 		return refuseIf(e.Node < 0 || e.Node >= len(ds.Levers) || math.IsNaN(e.Value) || math.Abs(e.Value) > MaxLeverImpact)
+	case SetWindow:
+		w := e.Window
+		return refuseIf(w != (Window{}) && (w.From < ds.BaseYear || w.To > ds.EndYear || w.From >= w.To))
 	}
 	return mustRefuse
 }
@@ -157,6 +160,11 @@ func checkApplied(ds *Dataset, origin, before, after Assumptions, e Edit) error 
 		want = origin.Clone()
 	case SetLever:
 		want.Drivers[e.Node] = e.Value
+	case SetWindow:
+		want.Window = e.Window
+		if e.Window == (Window{ds.BaseYear, ds.EndYear}) {
+			want.Window = Window{} // the whole forecast, however it was given
+		}
 	case ResetNode:
 		want.Growth[e.Node] = origin.Growth[e.Node]
 		if e.Node == 0 {

@@ -17,6 +17,7 @@ type scenarioFile struct {
 	Total       *totalOverride          `yaml:"total"`
 	Segments    map[string]overrideFile `yaml:"segments"`
 	Drivers     map[string]float64      `yaml:"drivers"`
+	CAGRWindow  []int                   `yaml:"cagr_window"`
 }
 
 type totalOverride struct {
@@ -36,7 +37,7 @@ type overrideFile struct {
 
 var scenarioKeys = []string{
 	"scenario", "description", "dataset", "mode", "driver", "total", "segments", "drivers",
-	"cagr_pct", "growth_by_year_pct", "share_pct", "locked", "cagr_range_pct",
+	"cagr_pct", "growth_by_year_pct", "share_pct", "locked", "cagr_range_pct", "cagr_window",
 }
 
 // checkRange checks a cagr_range_pct: two rates, the low below the high.
@@ -165,6 +166,18 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 			errAt(p, "", "lever impact %v pp is out of range (at most %g either way)", v, MaxLeverImpact)
 		default:
 			a.Drivers[i] = v
+		}
+	}
+
+	if w := sf.CAGRWindow; w != nil {
+		if len(w) != 2 {
+			errAt([]any{"cagr_window"}, "write it as [2021, 2027]", "cagr_window has %d years; it takes two, [from, to]", len(w))
+		} else if win := (Window{From: w[0], To: w[1]}); win.From == ds.BaseYear && win.To == ds.EndYear {
+			a.Window = Window{}
+		} else if msg, ok := ds.checkWindow(win); !ok {
+			errAt([]any{"cagr_window"}, "", "%s", msg)
+		} else {
+			a.Window = win
 		}
 	}
 
@@ -460,6 +473,9 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		for _, s := range segs {
 			b.WriteString(s)
 		}
+	}
+	if w := a.Window; w != (Window{}) {
+		fmt.Fprintf(&b, "cagr_window: [%d, %d]\n", w.From, w.To)
 	}
 	var levers []string
 	for i, v := range a.Drivers {

@@ -270,3 +270,38 @@ func TestQuotedTextOverLines(t *testing.T) {
 		}
 	}
 }
+
+// TestCAGRWindow: a scenario keeps the window its realised CAGR is read
+// over; the whole forecast is the zero window, however it is written; a
+// window outside the forecast or backwards is refused, in a file and as
+// an edit.
+func TestCAGRWindow(t *testing.T) {
+	ds := embedded(t)
+	sc, err := LoadScenario("w.yaml", []byte("scenario: W\ncagr_window: [2021, 2027]\n"), ds)
+	if err != nil || sc.Assumptions.Window != (Window{2021, 2027}) {
+		t.Fatalf("cagr_window [2021, 2027]: %v, %+v", err, sc)
+	}
+	if from, to := sc.Assumptions.Window.Span(ds); from != 2021 || to != 2027 {
+		t.Errorf("span %d–%d", from, to)
+	}
+	if data := string(ds.MarshalScenario(sc)); !strings.Contains(data, "\ncagr_window: [2021, 2027]\n") {
+		t.Errorf("the window is not saved:\n%s", data)
+	}
+	whole, err := LoadScenario("w.yaml", []byte("scenario: W\ncagr_window: [2019, 2027]\n"), ds)
+	if err != nil || whole.Assumptions.Window != (Window{}) || strings.Contains(string(ds.MarshalScenario(whole)), "cagr_window") {
+		t.Errorf("the whole forecast as a window: %v, %+v", err, whole.Assumptions.Window)
+	}
+	for _, bad := range []string{"[2027, 2021]", "[2018, 2027]", "[2021, 2028]", "[2021]", "[2021, 2021]"} {
+		if _, err := LoadScenario("w.yaml", []byte("scenario: W\ncagr_window: "+bad+"\n"), ds); err == nil || !strings.Contains(err.Error(), "w.yaml:2:") {
+			t.Errorf("cagr_window %s: %v", bad, err)
+		}
+	}
+	base := ds.Base()
+	if _, err := ds.Apply(base, base, Edit{Kind: SetWindow, Window: Window{2025, 2021}}); err == nil {
+		t.Error("a backwards window was applied")
+	}
+	a, err := ds.Apply(base, base, Edit{Kind: SetWindow, Window: Window{2021, 2027}})
+	if err != nil || a.Window != (Window{2021, 2027}) || a.Equal(base) {
+		t.Errorf("set the window: %v %+v", err, a.Window)
+	}
+}

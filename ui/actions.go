@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -82,7 +85,7 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		m.saved(msg)
 	case exportedMsg:
 		if msg.err != nil {
-			c.error("Not exported: " + firstLine(msg.err))
+			c.error("Not exported: " + c.reason(msg.err, msg.path))
 			return nil
 		}
 		c.info("Exported " + msg.name + " to " + c.ws.Show(msg.path) + ".")
@@ -96,14 +99,14 @@ func (m *Model) opened(msg openedMsg) {
 	switch msg.purpose {
 	case chooseOpen:
 		if msg.err != nil {
-			c.error("Not opened, kept " + c.scenario + ": " + firstLine(msg.err))
+			c.error("Not opened, kept " + c.scenario + ": " + c.reason(msg.err, msg.path))
 			return
 		}
 		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."},
 			"Unsaved changes to "+c.scenario+" will be lost. Open "+msg.sc.Name+"?")
 	case chooseCompare:
 		if msg.err != nil {
-			c.error("Cannot compare: " + firstLine(msg.err))
+			c.error("Cannot compare: " + c.reason(msg.err, msg.path))
 			return
 		}
 		c.compareWith(msg.sc)
@@ -216,7 +219,7 @@ func (m *Model) saveAs(name string) (keep bool, cmd tea.Cmd) {
 func (m *Model) saved(msg savedMsg) {
 	c := m.c
 	if msg.err != nil {
-		c.error("Not saved: " + firstLine(msg.err))
+		c.error("Not saved: " + c.reason(msg.err, msg.path))
 		return
 	}
 	if msg.loads == c.loads {
@@ -246,10 +249,63 @@ func (m *Model) toggleCompare() tea.Cmd {
 
 // firstLine keeps the first problem of a multi-line error for the one-line
 // status bar; the rest is one `iomt validate` away.
-func firstLine(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " (and more; see iomt validate)"
+// reason words a failure for the status line: the reason first, where
+// it happened last, so that a line cut at 80 columns keeps "no space left
+// on device" or the "did you mean" and loses the path (M shows it all).
+// A file is named as the workspace shows it: an SSH viewer never sees
+// the server's paths.
+func (c *common) reason(err error, path string) string {
+	var list model.ErrorList
+	var one *model.Error
+	if errors.As(err, &list) && len(list) > 0 {
+		one = list[0]
+	} else {
+		errors.As(err, &one)
+	}
+	if one != nil {
+		s := safetext.Escape(one.Msg)
+		if one.Hint != "" {
+			s += " (" + safetext.Escape(one.Hint) + ")"
+		}
+		where := safetext.Escape(c.ws.Show(one.File))
+		if one.Line > 0 {
+			where += fmt.Sprintf(":%d:%d", one.Line, max(one.Col, 1))
+		}
+		s += " — " + where
+		if len(list) > 1 {
+			s += fmt.Sprintf("; %d more problems (iomt validate lists them)", len(list)-1)
+		}
+		return s
+	}
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	if path != "" && strings.Contains(s, path) {
+		// "cannot write /a/b.yaml: no space left on device"
+		s = strings.Replace(strings.Replace(s, " "+path, "", 1), path, "", 1)
+		s += " — " + safetext.Escape(c.ws.Show(path))
+	}
+	return s
+}
+
+// reasonIn is reason for a list that already names the file: the problem
+// and its line only.
+func (c *common) reasonIn(err error) string {
+	var list model.ErrorList
+	var one *model.Error
+	if errors.As(err, &list) && len(list) > 0 {
+		one = list[0]
+	} else {
+		errors.As(err, &one)
+	}
+	if one == nil {
+		s, _, _ := strings.Cut(err.Error(), "\n")
+		return s
+	}
+	s := safetext.Escape(one.Msg)
+	if one.Hint != "" {
+		s += " (" + safetext.Escape(one.Hint) + ")"
+	}
+	if one.Line > 0 {
+		s += fmt.Sprintf(", line %d", one.Line)
 	}
 	return s
 }

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
@@ -45,7 +49,10 @@ func (c choice) Description() string {
 	}
 	return c.desc
 }
-func (c choice) FilterValue() string { return c.title + " " + c.desc }
+
+// FilterValue is the title, then the description after a line break,
+// which titleFirst tells apart.
+func (c choice) FilterValue() string { return c.title + "\n" + c.desc }
 
 // chooser is a filterable list (bubbles list) for picking a scenario or a
 // menu action, drawn in a bordered pane; the pickers and menus are built
@@ -70,6 +77,7 @@ func newChooser(c *common, title string, items []choice, filter bool) chooser {
 	l.KeyMap.Quit.SetEnabled(false)
 	l.KeyMap.ForceQuit.SetEnabled(false)
 	l.Styles = c.styles.list()
+	l.Filter = titleFirst
 	ch := chooser{c: c, list: l, title: title}
 	ch.setItems(items)
 	return ch
@@ -160,4 +168,69 @@ func (ch *chooser) key(k tea.KeyPressMsg) (picked *choice, closed bool, cmd tea.
 	}
 	*ch, cmd = ch.Update(k)
 	return nil, false, cmd
+}
+
+// titleFirst ranks what a filter finds: titles that start with the text,
+// then titles that contain it (at the start of a word first), then
+// descriptions that contain it, then bubbles' fuzzy matches of titles. "sec" finds
+// Security headwinds first, where the fuzzy filter alone ranked every
+// title with an s, an e and a c in it alike.
+func titleFirst(term string, targets []string) []list.Rank {
+	q := strings.ToLower(strings.TrimSpace(term))
+	if q == "" {
+		return list.DefaultFilter(term, targets)
+	}
+	tiers := make([][]list.Rank, 5)
+	seen := make([]bool, len(targets))
+	for i, t := range targets {
+		title, desc, _ := strings.Cut(strings.ToLower(t), "\n")
+		tier := -1
+		var at int
+		switch at = strings.Index(title, q); {
+		case at == 0:
+			tier = 0
+		case at > 0 && !isWordRune(title, at):
+			tier = 1
+		case at > 0:
+			tier = 2
+		case strings.Contains(desc, q):
+			tier = 3
+		}
+		if tier < 0 {
+			continue
+		}
+		r := list.Rank{Index: i}
+		if tier < 3 {
+			// Highlight the match in the title: rune positions.
+			start := utf8.RuneCountInString(title[:at])
+			for j := range utf8.RuneCountInString(q) {
+				r.MatchedIndexes = append(r.MatchedIndexes, start+j)
+			}
+		}
+		tiers[tier] = append(tiers[tier], r)
+		seen[i] = true
+	}
+	// The fuzzy rest, on titles only: across title and description it
+	// matched almost anything ("Consult" found "Security headwinds").
+	titles := make([]string, len(targets))
+	for i, t := range targets {
+		titles[i], _, _ = strings.Cut(t, "\n")
+	}
+	for _, r := range list.DefaultFilter(term, titles) {
+		if !seen[r.Index] {
+			tiers[4] = append(tiers[4], r)
+		}
+	}
+	var out []list.Rank
+	for _, t := range tiers {
+		out = append(out, t...)
+	}
+	return out
+}
+
+// isWordRune reports whether the character before byte i of s is a letter
+// or digit: a match there is inside a word, not at its start.
+func isWordRune(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }

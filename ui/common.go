@@ -74,6 +74,8 @@ type common struct {
 	// builtinNames are the built-in scenarios' names, read once: a save
 	// under one of them is refused.
 	builtinNames []string
+	// history is the session's status messages, oldest first, for M.
+	history []statusText
 }
 
 // statusText is a status line message and whether it reports a problem.
@@ -82,9 +84,25 @@ type statusText struct {
 	err bool
 }
 
-func (c *common) info(msg string)  { c.status = statusText{msg: msg} }
-func (c *common) error(msg string) { c.status = statusText{msg: msg, err: true} }
+func (c *common) info(msg string)  { c.say(statusText{msg: msg}) }
+func (c *common) error(msg string) { c.say(statusText{msg: msg, err: true}) }
 func (c *common) clearStatus()     { c.status = statusText{} }
+
+// maxHistory is how many status messages M can show again.
+const maxHistory = 100
+
+// say puts a message on the status line and in the history, which keeps
+// the last maxHistory (a message repeated at once is kept once).
+func (c *common) say(t statusText) {
+	c.status = t
+	if t.msg == "" || len(c.history) > 0 && c.history[len(c.history)-1] == t {
+		return
+	}
+	if len(c.history) == maxHistory {
+		c.history = append(c.history[:0:0], c.history[1:]...)
+	}
+	c.history = append(c.history, t)
+}
 
 // compareState is a second scenario shown beside the current one.
 type compareState struct {
@@ -245,6 +263,14 @@ func (c *common) metricValue(n, yi int) float64 {
 		return c.res.Growth(n, yi)
 	}
 	return c.res.Value(n, yi)
+}
+
+// window is the span the realised CAGR and the change in share are read
+// over, as indices of the projection's years, and as the years, "2019–2027".
+func (c *common) window() (from, to int, span string) {
+	a := c.assumptions()
+	fy, ty := a.Window.Span(c.ds)
+	return fy - c.ds.BaseYear, ty - c.ds.BaseYear, strconv.Itoa(fy) + "–" + strconv.Itoa(ty)
 }
 
 // valuePrec is how many decimals values up to largest need: prec for a

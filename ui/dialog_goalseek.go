@@ -122,12 +122,13 @@ func (d *goalSeekDialog) solve() {
 		return
 	}
 	ans := &goalAnswer{target: target, sol: sol, lever: g.Lever}
-	yi, last := d.year-c.ds.BaseYear, c.res.Years-1
-	ans.realised[0], ans.share[0] = c.res.CAGR(d.node, 0, last), c.res.Share(d.node, yi)
+	yi := d.year - c.ds.BaseYear
+	from, last, _ := c.window()
+	ans.realised[0], ans.share[0] = c.res.CAGR(d.node, from, last), c.res.Share(d.node, yi)
 	// What the answer changes, applied as it will be.
 	if b, err := c.ds.Apply(a, a, model.Edit{Kind: model.SetGrowth, Node: g.Lever, Value: sol.Rate}); err == nil {
 		r := forecast.Project(c.ds, &b)
-		ans.realised[1], ans.share[1] = r.CAGR(d.node, 0, last), r.Share(d.node, yi)
+		ans.realised[1], ans.share[1] = r.CAGR(d.node, from, last), r.Share(d.node, yi)
 	}
 	if !sol.Reached {
 		_, uerr := forecast.GoalSeek(c.ds, a, g)
@@ -196,7 +197,7 @@ func (d *goalSeekDialog) View() string {
 			answer = fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(a.sol.Rate, 2), fmtNum(a.sol.Rate+levers, 2))
 		}
 		b.WriteString(s.Title.Render(answer) + "\n")
-		span := fmt.Sprintf("%d–%d", c.res.BaseYear, c.res.Year(c.res.Years-1))
+		_, _, span := c.window()
 		fmt.Fprintf(&b, "  realised CAGR %s: %s %% (now %s %%)\n", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2))
 		if d.node != 0 {
 			fmt.Fprintf(&b, "  share of %s in %d: %s %% (now %s %%)\n", clean(parentLabel(c, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2))

@@ -48,10 +48,11 @@ func (d *helpDialog) View() string {
 	c, s := d.c, d.c.styles
 	inner := d.width - 2
 	full := helpKeys(d.help, d.groups, inner)
+	_, _, span := c.window()
 	notes := []string{
 		s.Title.Render("Reading the numbers"),
 		"Share: % of parent in " + strconv.Itoa(c.res.BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
-			strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1)),
+			span + " (w: another window)",
 		"* the source report states this figure; every other figure is an estimate (i: details).",
 		"L the share is locked: changing a sibling's share leaves it alone.",
 		"Top-down: the total grows at the market CAGR and each segment's growth moves its share.",

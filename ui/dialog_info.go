@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -176,11 +177,25 @@ func figuresOf(node *model.Node, n int) []string {
 }
 
 // wrap breaks text into lines of at most w columns at spaces, indenting
-// continuation lines by indent.
+// continuation lines by indent. A word longer than a line (a path) is
+// broken where the line ends, never cut off.
 func wrap(text string, w int, indent string) string {
+	var words []string
+	for _, word := range strings.Fields(text) {
+		for room := max(w-len(indent), 1); ansi.StringWidth(word) > room; {
+			head := ansi.Truncate(word, room, "")
+			if head == "" { // a wide character in a one-column room
+				_, size := utf8.DecodeRuneInString(word)
+				head = word[:size]
+			}
+			words = append(words, head)
+			word = word[len(head):]
+		}
+		words = append(words, word)
+	}
 	var out strings.Builder
 	col := 0
-	for i, word := range strings.Fields(text) {
+	for i, word := range words {
 		ww := ansi.StringWidth(word)
 		switch {
 		case i == 0:

@@ -70,11 +70,11 @@ func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
 	d.loaded = true
 	switch {
 	case len(msg.entries) == 0 && msg.err != nil:
-		return done(statusMsg{text: firstLine(msg.err), err: true}), nil
+		return done(statusMsg{text: d.c.reason(msg.err, ""), err: true}), nil
 	case len(msg.entries) == 0:
 		return done(statusMsg{text: "No scenarios yet: save one with s.", err: true}), nil
 	case msg.err != nil:
-		d.c.error(firstLine(msg.err))
+		d.c.error(d.c.reason(msg.err, ""))
 	}
 	d.setItems(scenarioChoices(d.c, msg.entries))
 	return d, nil
@@ -114,7 +114,7 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 		ch := choice{title: safetext.Escape(e.Name), desc: desc, entry: e}
 		switch {
 		case e.Err != nil:
-			ch.refused = firstLine(e.Err)
+			ch.refused = c.reasonIn(e.Err)
 		case e.Dataset != "" && e.Dataset != c.ds.Market:
 			ch.refused = "made for the market " + strconv.Quote(e.Dataset)
 		}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,34 +13,60 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// setValueMsg asks the root to set a row's growth rate or share to an
-// exact value; the value prompt reports it.
+// setValueMsg asks the root to set one input of a row to an exact value;
+// the value prompt and goal seek report it.
 type setValueMsg struct {
 	node  int
-	share bool
+	field valueField
+	year  int // the year, for fieldYear
 	value float64
 	// exact keeps the value as it is; typed values are rounded to a
 	// millionth, so that 18.5+0.5+0.5 never drifts to 19.499999…
 	exact bool
 }
 
-// valuePrompt types an exact growth rate (or, after tab, share) for one
-// row, on the status line.
+// valueField is what the value prompt sets.
+type valueField int
+
+const (
+	fieldGrowth valueField = iota // the row's growth rate (the Total's: the market's CAGR)
+	fieldShare                    // a segment's base-year share of its parent
+	fieldValue                    // a segment's base-year value, in money: its share follows
+	fieldYear                     // the market's growth in one year
+)
+
+// valuePrompt types an exact value for one row, on the status line: its
+// growth rate, and after tab its share or base-year value (a segment), or
+// the market's growth in one year (the Total). Every input of the model
+// can be set here without a text editor.
 type valuePrompt struct {
 	c     *common
 	input textinput.Model
 	node  int
-	share bool // the prompt edits the share rather than the growth rate
+	field valueField
+	year  int // for fieldYear, chosen with ↑/↓
 	width int
 }
 
 func newValuePrompt(c *common, node int) (*valuePrompt, tea.Cmd) {
-	d := &valuePrompt{c: c, input: newInput(c, 32), node: node}
+	d := &valuePrompt{c: c, input: newInput(c, 32), node: node, year: c.ds.BaseYear + 1}
 	// Numbers are short; leave the line for messages.
-	d.input.SetWidth(12)
+	d.input.SetWidth(14)
 	d.fill()
 	c.clearStatus()
 	return d, d.input.Focus()
+}
+
+// fields are the inputs the prompt offers for its row, in tab order: the
+// row listing a level (its parent) has only its growth rate here.
+func (d *valuePrompt) fields() []valueField {
+	switch {
+	case d.node == 0:
+		return []valueField{fieldGrowth, fieldYear}
+	case d.node == d.c.parent[d.c.dim]:
+		return []valueField{fieldGrowth}
+	}
+	return []valueField{fieldGrowth, fieldShare, fieldValue}
 }
 
 // newInput is the text field of the prompts.
@@ -54,18 +81,32 @@ func newInput(c *common, limit int) textinput.Model {
 }
 
 // fill labels the field and shows the current value as its placeholder,
-// the field itself empty so that typing replaces the value rather than
-// appending to it.
+// at the precision the screen shows it, the field itself empty so that
+// typing replaces the value rather than appending to it.
 func (d *valuePrompt) fill() {
-	a := d.c.assumptions()
-	name := ansi.Truncate(clean(d.c.nodeName(d.node)), 28, "…")
+	c := d.c
+	a := c.assumptions()
+	name := ansi.Truncate(clean(c.nodeName(d.node)), 28, "…")
 	d.input.SetValue("")
-	if d.share {
+	two := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+	switch d.field {
+	case fieldShare:
 		d.input.Prompt = name + " share %: "
-		d.input.Placeholder = strconv.FormatFloat(a.Share[d.node], 'f', -1, 64)
-	} else {
+		d.input.Placeholder = two(a.Share[d.node])
+	case fieldValue:
+		d.input.Prompt = fmt.Sprintf("%s value in %d, %s: ", name, c.ds.BaseYear, c.unitLabel())
+		v := c.res.Value(d.node, 0)
+		d.input.Placeholder = strconv.FormatFloat(v, 'f', valuePrec(v, 2), 64)
+	case fieldYear:
+		d.input.Prompt = fmt.Sprintf("Market growth in %d %%: ", d.year)
+		if g := a.YearGrowth[d.year-c.ds.BaseYear-1]; math.IsNaN(g) {
+			d.input.Placeholder = "CAGR"
+		} else {
+			d.input.Placeholder = two(g)
+		}
+	default:
 		d.input.Prompt = name + " growth %/yr: "
-		d.input.Placeholder = strconv.FormatFloat(a.Growth[d.node], 'f', -1, 64)
+		d.input.Placeholder = two(a.Growth[d.node])
 	}
 }
 
@@ -77,26 +118,45 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		return d, cmd
 	}
 	keys := d.c.keys
+	ds := d.c.ds
 	switch {
 	case key.Matches(k, keys.Cancel):
 		return done(statusMsg{text: "Cancelled."}), nil
 	case key.Matches(k, keys.Field):
-		if d.node != d.c.parent[d.c.dim] {
-			d.share = !d.share
-			d.fill()
+		fs := d.fields()
+		d.field = fs[(slices.Index(fs, d.field)+1)%len(fs)]
+		d.fill()
+		return d, nil
+	case d.field == fieldYear && key.Matches(k, keys.Up, keys.Down):
+		if key.Matches(k, keys.Up) {
+			d.year = min(d.year+1, ds.EndYear)
+		} else {
+			d.year = max(d.year-1, ds.BaseYear+1)
 		}
+		d.fill()
 		return d, nil
 	case key.Matches(k, keys.Confirm):
 		text := strings.TrimSpace(d.input.Value())
 		if text == "" {
 			return done(statusMsg{text: "Unchanged."}), nil
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(text, "%")), 64)
+		if d.field == fieldYear && strings.EqualFold(text, "cagr") {
+			// The year gives up its own rate and grows at the CAGR.
+			return done(setValueMsg{node: 0, field: fieldYear, year: d.year, value: math.NaN(), exact: true}), nil
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(text, "%")), ",", ""), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			d.c.error(fmt.Sprintf("%q is not a number: type e.g. 18.5", d.input.Value()))
+			example := "e.g. 18.5"
+			switch d.field {
+			case fieldValue:
+				example = "e.g. " + d.input.Placeholder
+			case fieldYear:
+				example = "e.g. 9.5, or cagr for the market's CAGR"
+			}
+			d.c.error(fmt.Sprintf("%q is not a number: type %s", d.input.Value(), example))
 			return d, nil
 		}
-		return done(setValueMsg{node: d.node, share: d.share, value: v}), nil
+		return done(setValueMsg{node: d.node, field: d.field, year: d.year, value: v}), nil
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(k)
@@ -120,11 +180,14 @@ func (d *valuePrompt) View() string {
 	if st := d.c.status; st.err && st.msg != "" {
 		line += "  " + s.Error.Render(clean(st.msg))
 	} else {
-		hint := "enter applies · esc cancels · tab: share"
-		if d.share {
-			hint = "enter applies · esc cancels · tab: growth"
-		} else if d.node == d.c.parent[d.c.dim] {
-			hint = "enter applies · esc cancels"
+		next := map[valueField]string{fieldGrowth: "growth", fieldShare: "share", fieldValue: "value", fieldYear: "one year's growth"}
+		fs := d.fields()
+		hint := "enter applies · esc cancels"
+		if len(fs) > 1 {
+			hint += " · tab: " + next[fs[(slices.Index(fs, d.field)+1)%len(fs)]]
+		}
+		if d.field == fieldYear {
+			hint = "↑/↓ year · cagr: the market's CAGR · " + hint
 		}
 		line += "  " + s.Muted.Render(hint)
 	}

@@ -86,9 +86,8 @@ func (c *common) setGrowthAs(n int, v float64, round bool) bool {
 // growthSaid explains a growth rate just entered in place of old.
 func (c *common) growthSaid(n int, v, old float64) string {
 	a := c.assumptions()
-	last := c.res.Years - 1
-	span := fmt.Sprintf("%d–%d", c.res.BaseYear, c.res.Year(last))
-	realised := fmtNum(c.res.CAGR(n, 0, last), 1)
+	from, last, span := c.window()
+	realised := fmtNum(c.res.CAGR(n, from, last), 1)
 	if n == 0 {
 		if a.Mode == model.BottomUp {
 			return fmt.Sprintf("Market CAGR %s %%: in bottom-up the total is the sum of %s, so it stays at %s %% realised; b for top-down.",
@@ -104,7 +103,7 @@ func (c *common) growthSaid(n int, v, old float64) string {
 	driving := a.Mode == model.BottomUp && node.Depth == 1 && node.Dim == a.Driver
 	if driving {
 		return fmt.Sprintf("%s %s %% a year: in bottom-up it drives the total, now %s %% a year realised %s.",
-			name, fmtNum(v, 1), fmtNum(c.res.CAGR(0, 0, last), 1), span)
+			name, fmtNum(v, 1), fmtNum(c.res.CAGR(0, from, last), 1), span)
 	}
 	others := "the other " + strings.ToLower(c.ds.Dims[node.Dim].Name) + "s"
 	if node.Depth > 1 {
@@ -141,6 +140,45 @@ func (c *common) setShare(n int, v float64) bool {
 		return false
 	}
 	c.info(fmt.Sprintf("%s share %s %% in %d; unlocked siblings rebalanced.", c.nodeName(n), fmtNum(v, 2), c.res.BaseYear))
+	return true
+}
+
+// setBaseValue sets a segment's base-year value, in money: its share of
+// its parent becomes that value over the parent's.
+func (c *common) setBaseValue(n int, v float64) bool {
+	parent := c.ds.Nodes[n].Parent
+	pv := c.res.Value(parent, 0)
+	switch {
+	case v < 0:
+		c.error(fmt.Sprintf("A value of %s: give 0 or more.", fmtNum(v, 2)))
+		return false
+	case v > pv:
+		c.error(fmt.Sprintf("%s is more than %s's whole %s in %d.", clean(c.ds.Amount(fmtNum(v, 2))), c.nodeName(parent), clean(c.ds.Amount(fmtNum(pv, 2))), c.res.BaseYear))
+		return false
+	}
+	share := v / pv * 100
+	if !c.apply(model.Edit{Kind: model.SetShare, Node: n, Value: share}, "") {
+		return false
+	}
+	c.info(fmt.Sprintf("%s %s in %d: %s %% of %s; unlocked siblings rebalanced.", c.nodeName(n), clean(c.ds.Amount(fmtNum(v, 2))), c.res.BaseYear, fmtNum(share, 2), c.nodeName(parent)))
+	return true
+}
+
+// setYearGrowth gives the market's growth in year a rate of its own, or
+// (NaN) takes it away so the year grows at the CAGR.
+func (c *common) setYearGrowth(year int, v float64) bool {
+	if !math.IsNaN(v) {
+		v = math.Round(v*1e6) / 1e6
+	}
+	if !c.apply(model.Edit{Kind: model.SetYearGrowth, Year: year, Value: v}, "") {
+		return false
+	}
+	a := c.assumptions()
+	if math.IsNaN(v) {
+		c.info(fmt.Sprintf("%d grows at the market's CAGR, %s %%, again.", year, fmtNum(a.MarketGrowth(), 1)))
+	} else {
+		c.info(fmt.Sprintf("The market grows %s %% in %d, a rate of its own; the years without one grow %s %%.", fmtNum(v, 1), year, fmtNum(a.MarketGrowth(), 1)))
+	}
 	return true
 }
 

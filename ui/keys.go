@@ -29,6 +29,8 @@ type KeyMap struct {
 	Focus                 key.Binding
 	Save, Open, New       key.Binding
 	Compare, Export, Info key.Binding
+	Messages              key.Binding
+	Window                key.Binding
 	GoalSeek, Tornado     key.Binding
 	MonteCarlo, Levers    key.Binding
 	Fork                  key.Binding
@@ -95,6 +97,8 @@ func DefaultKeyMap() KeyMap {
 		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
 		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
+		Messages:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "messages in full")),
+		Window:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "CAGR window")),
 		GoalSeek:   key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "goal seek")),
 		Tornado:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tornado")),
 		MonteCarlo: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Monte Carlo")),
@@ -135,14 +139,14 @@ func (k KeyMap) FollowingHelp() []key.Binding {
 // key of a viewer following a presenter, which does nothing elsewhere.
 func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer bool) [][]key.Binding {
 	nav := append([]key.Binding{k.Tabs, k.PrevTab}, paneKeys...)
-	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info}
+	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Messages}
 	if viewer {
 		files = append(files, k.Fork)
 	}
 	return [][]key.Binding{
 		append(nav, k.Focus),
 		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.Levers},
-		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Help, k.Quit},
+		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Window, k.Help, k.Quit},
 		files,
 	}
 }

@@ -165,7 +165,7 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 			m.toggleFork()
 			return nil
 		}
-		if m.following && !key.Matches(k, keys.Quit, keys.Help, keys.Info) {
+		if m.following && !key.Matches(k, keys.Quit, keys.Help, keys.Info, keys.Messages) {
 			c.error("Following " + m.presenterName() + " (read-only): press f for a private copy you can change.")
 			return nil
 		}
@@ -221,6 +221,12 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 		m.push(newExportMenu(c))
 	case key.Matches(k, keys.Info):
 		m.push(newInfoDialog(c))
+	case key.Matches(k, keys.Messages):
+		m.push(newMessagesDialog(c))
+	case key.Matches(k, keys.Window):
+		d, cmd := newWindowPrompt(c)
+		m.push(d)
+		return cmd
 	case key.Matches(k, keys.GoalSeek):
 		d, cmd := newGoalSeekDialog(c)
 		m.push(d)

@@ -497,10 +497,10 @@ func TestExactPrompt(t *testing.T) {
 	if row := treeRow(t, m, "Medical Devices"); row.share != "40.0" {
 		t.Errorf("the share column shows %q, want 40.0", row.share)
 	}
-	// tab again goes back to the growth rate.
-	m = send(t, m, runeKey('e'), keyTab, keyTab)
+	// tab cycles growth, share, value and back to the growth rate.
+	m = send(t, m, runeKey('e'), keyTab, keyTab, keyTab)
 	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr") {
-		t.Fatalf("a second tab does not return to the growth: %q", l)
+		t.Fatalf("a third tab does not return to the growth: %q", l)
 	}
 	// esc cancels without a change.
 	before = m.Scenario()
@@ -511,9 +511,9 @@ func TestExactPrompt(t *testing.T) {
 		t.Fatal("esc in the prompt did not cancel")
 	}
 
-	// The Total row has no share: tab keeps the growth.
+	// The Total row has no share: tab goes to one year's growth.
 	m = send(t, m, runeKey('k'), runeKey('e'), keyTab)
-	if l := lastLine(m); !strings.Contains(l, "Total growth %/yr") {
+	if l := lastLine(m); !strings.Contains(l, "Market growth in 2020 %") {
 		t.Fatalf("the Total row's prompt after tab: %q", l)
 	}
 }

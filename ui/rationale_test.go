@@ -2,6 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -124,4 +128,181 @@ func TestWideTableKeepsNumbersNearLabels(t *testing.T) {
 		return
 	}
 	t.Fatalf("no Europe row in the table:\n%s", view(m))
+}
+
+// TestMessagesKeepTheirPoint: a failed save says why before where, so
+// the line cut at 80 columns keeps the reason; the cut line says how to
+// read it whole, and M shows every message of the session in full.
+func TestMessagesKeepTheirPoint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), strings.Repeat("a-long-folder-name-", 4))
+	if err := os.MkdirAll(filepath.Join(dir, "my-plan.yaml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ws := &model.Workspace{Dir: dir, Builtin: testBuiltins()}
+	m := newWSModel(t, ws, 80, 24)
+	m = send(t, m, runeKey('+'), runeKey('s'))
+	m = typeText(t, m, "My plan")
+	m = send(t, m, keyEnter, runeKey('y')) // "my-plan.yaml exists. Replace it?"
+	status := lastLine(m)
+	if !strings.HasPrefix(status, "Not saved: cannot write: it is a folder — ") || !strings.HasSuffix(strings.TrimSpace(status), "(M: all)") {
+		t.Fatalf("the status line %q does not give the reason first and the way to read it all", status)
+	}
+	m = send(t, m, runeKey('M'))
+	full := strings.Join(strings.Fields(view(m)), " ")
+	if !strings.Contains(full, "it is a folder") || !strings.Contains(full, "a-long-folder-name-a-long-folder-name-") {
+		t.Errorf("M does not show the message in full:\n%s", view(m))
+	}
+	m = send(t, m, keyEsc)
+	if m.top() != nil {
+		t.Error("esc does not close the messages")
+	}
+}
+
+func TestWrapBreaksLongWords(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		w    int
+	}{
+		{"a /very/long/path/that/does/not/fit end", 10},
+		{"中中中中中", 1},
+		{"中中中中中 ab", 3},
+		{strings.Repeat("x", 50), 7},
+	} {
+		out := wrap(c.text, c.w, "  ")
+		if strings.Join(strings.Fields(out), "") != strings.Join(strings.Fields(c.text), "") {
+			t.Errorf("wrap(%q, %d) lost text: %q", c.text, c.w, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > max(c.w, 2+2) {
+				t.Errorf("wrap(%q, %d): line %q is too wide", c.text, c.w, l)
+			}
+		}
+	}
+}
+
+// TestPickerFilterRanksTitles: typing in the picker ranks titles that
+// start with the text first, then titles containing it, then
+// descriptions, then fuzzy title matches; the count reads "• n filtered".
+func TestPickerFilterRanksTitles(t *testing.T) {
+	targets := []string{
+		"Accelerated adoption\nThe report's drivers play out faster: security…",
+		"Base (report)\nExactly the report",
+		"Security headwinds\nThe report's main challenge",
+		"My insecure plan\nnotes",
+		"Sales ecology\nnothing",
+	}
+	var got []int
+	for _, r := range titleFirst("sec", targets) {
+		got = append(got, r.Index)
+	}
+	// Security (starts), insecure (inside a word), Accelerated (its
+	// description), Sales ecology (fuzzy: s…e…c).
+	if want := []int{2, 3, 0, 4}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ranks for \"sec\": %v, want %v", got, want)
+	}
+
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 100, 30)
+	m = send(t, m, runeKey('o'), runeKey('/'))
+	m = typeText(t, m, "sec")
+	m = send(t, m, keyEnter)
+	d := m.top().(*scenarioPicker)
+	if it, _ := d.chooser.selected(); it.title != "Security headwinds" {
+		t.Errorf("after /sec the first choice is %q", it.title)
+	}
+	if !strings.Contains(view(m), " • 2 filtered") {
+		t.Errorf("the filter's count does not read right:\n%s", view(m))
+	}
+}
+
+// TestEveryInputFromTheDashboard: a segment's base-year value in money,
+// the market's growth in any one year (and back to the CAGR), and the
+// CAGR window are set with keys, each one undoable edit; prompts offer
+// the current value at the precision the screen shows.
+func TestEveryInputFromTheDashboard(t *testing.T) {
+	m := newTestModel(t, 120, 36)
+	md := node(t, "Component/Medical Devices")
+	m = selectRow(t, m, md)
+	m = send(t, m, runeKey('e'))
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr: 19.50") {
+		t.Errorf("the growth prompt offers %q, want 19.50", l)
+	}
+	m = send(t, m, keyTab, keyTab)
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices value in 2019, US$ bn: 18.74") {
+		t.Fatalf("the value prompt reads %q", l)
+	}
+	before := m.Scenario()
+	m = typeText(t, m, "20.48")
+	m = send(t, m, keyEnter)
+	a := m.Scenario()
+	if want := 20.48 / 51.2 * 100; math.Abs(a.Share[md]-want) > 1e-6 {
+		t.Errorf("a value of 20.48 in 2019 gives a share of %v, want %v", a.Share[md], want)
+	}
+	if got := m.c.res.Value(md, 0); math.Abs(got-20.48) > 1e-6 {
+		t.Errorf("Medical Devices 2019 value %v, want 20.48", got)
+	}
+	if s := lastLine(m); !strings.Contains(s, "Medical Devices US$ 20.48 bn in 2019: 40.00 % of Total") {
+		t.Errorf("status %q", s)
+	}
+	m = send(t, m, runeKey('u'))
+	if !m.Scenario().Equal(before) {
+		t.Error("one undo does not take the value back")
+	}
+	// More than the whole is refused, and the prompt says why.
+	m = send(t, m, runeKey('e'), keyTab, keyTab)
+	m = typeText(t, m, "60")
+	m = send(t, m, keyEnter)
+	if m.top() == nil || !strings.Contains(lastLine(m), "is more than Total's whole US$ 51.20 bn in 2019") {
+		t.Errorf("a value above the whole: %q", lastLine(m))
+	}
+	m = send(t, m, keyEsc)
+
+	// The Total row: tab to one year's growth, ↑ to 2021, 9.5.
+	m = send(t, m, runeKey('k'))
+	m = send(t, m, runeKey('e'), keyTab)
+	if l := lastLine(m); !strings.Contains(l, "Market growth in 2020 %: 18.50") {
+		t.Fatalf("the year prompt reads %q", l)
+	}
+	m = send(t, m, keyUp)
+	if l := lastLine(m); !strings.Contains(l, "Market growth in 2021 %: CAGR") {
+		t.Fatalf("after ↑ the year prompt reads %q", l)
+	}
+	m = typeText(t, m, "9.5")
+	m = send(t, m, keyEnter)
+	if g := m.Scenario().YearGrowth[1]; g != 9.5 {
+		t.Errorf("2021's own rate %v, want 9.5", g)
+	}
+	if got, want := m.c.res.Value(0, 2)/m.c.res.Value(0, 1), 1.095; math.Abs(got-want) > 1e-12 {
+		t.Errorf("the total grows %v in 2021, want %v", got, want)
+	}
+	m = send(t, m, runeKey('e'), keyTab, keyUp)
+	m = typeText(t, m, "cagr")
+	m = send(t, m, keyEnter)
+	if g := m.Scenario().YearGrowth[1]; !math.IsNaN(g) {
+		t.Errorf("cagr left 2021 at %v, want the market's CAGR", g)
+	}
+
+	// w: the CAGR window, as the report quotes it.
+	m = send(t, m, runeKey('w'))
+	m = typeText(t, m, "2021-2027")
+	m = send(t, m, keyEnter)
+	if w := m.Scenario().Window; w != (model.Window{From: 2021, To: 2027}) {
+		t.Fatalf("window %+v", w)
+	}
+	if row := treeRow(t, m, "Total"); row.real != "18.5" {
+		t.Errorf("the Total's realised CAGR over 2021–2027 shows %q, want the report's 18.5", row.real)
+	}
+	if !strings.Contains(view(m), "Real CAGR, Δshare pp 2021–2027") {
+		t.Errorf("the table does not name the window:\n%s", view(m))
+	}
+	m = send(t, m, runeKey('w'))
+	m = typeText(t, m, "2027-2021")
+	m = send(t, m, keyEnter)
+	if m.top() == nil || !strings.Contains(lastLine(m), "the first before the second") {
+		t.Errorf("a backwards window: %q", lastLine(m))
+	}
+	m = send(t, m, keyEsc, runeKey('u'))
+	if w := m.Scenario().Window; w != (model.Window{}) {
+		t.Errorf("undo leaves the window at %+v", w)
+	}
 }

@@ -422,7 +422,7 @@ func TestOpenRefusesForeign(t *testing.T) {
 			reason      []string // in the picker and in the status line
 		}{
 			{foreign, "Smart homes", []string{`made for the market "Smart Home Energy"`}},
-			{broken, "broken.yaml", []string{broken + ":1:"}},
+			{broken, "broken.yaml", []string{"this [ is never closed"}},
 		} {
 			m = send(t, m, runeKey(verb))
 			if !containsWords(view(m), c.title) || !strings.Contains(view(m), "cannot open: "+c.reason[0]) {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"iomt/model"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -89,10 +91,23 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		m.quitting = true
 		return false, tea.Quit
 	case setValueMsg:
-		if msg.share {
+		switch msg.field {
+		case fieldShare:
 			return !c.setShare(msg.node, msg.value), nil
+		case fieldValue:
+			return !c.setBaseValue(msg.node, msg.value), nil
+		case fieldYear:
+			return !c.setYearGrowth(msg.year, msg.value), nil
 		}
 		return !c.setGrowthAs(msg.node, msg.value, !msg.exact), nil
+	case windowMsg:
+		_, _, before := c.window()
+		ok := c.apply(model.Edit{Kind: model.SetWindow, Window: msg.w}, "")
+		if ok {
+			_, _, span := c.window()
+			c.info(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); saved with the scenario.", span, before))
+		}
+		return !ok, nil
 	case saveAsMsg:
 		return m.saveAs(msg.name)
 	case pickedMsg:

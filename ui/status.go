@@ -51,7 +51,14 @@ func (s *status) View(keys []key.Binding) string {
 		if cur.err {
 			style = st.Error
 		}
-		msg = style.Render(ansi.Truncate(clean(cur.msg), s.width, "…"))
+		text := clean(cur.msg)
+		if ansi.StringWidth(text) > s.width {
+			// Cut, with the way to read it whole: the short help gives
+			// way to it.
+			const more = " (M: all)"
+			return style.Render(ansi.Truncate(text, s.width-len(more), "…")) + st.Muted.Render(more)
+		}
+		msg = style.Render(text)
 	}
 	room := s.width - lipgloss.Width(msg) - 2
 	if room < 20 {

@@ -158,6 +158,8 @@ func (s *Styles) list() list.Styles {
 	l.NoItems = s.Muted.Padding(0, 0, 0, 2)
 	l.StatusEmpty = s.Muted
 	l.StatusBarFilterCount = s.Muted
-	l.DividerDot = s.Muted
+	// The list writes DividerDot with String(), so the dot must be the
+	// style's own text: a bare style printed "3 items2 filtered".
+	l.DividerDot = s.Muted.SetString(" • ")
 	return l
 }

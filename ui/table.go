@@ -131,7 +131,7 @@ func (y *yearTable) refresh() {
 	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
 	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
 
-	last := years - 1
+	wFrom, wTo, _ := c.window()
 	a := c.assumptions()
 	var out strings.Builder
 	out.WriteString(c.styles.Header.Render(gridLine(widths, header)))
@@ -156,8 +156,8 @@ func (y *yearTable) refresh() {
 			}
 			cells = append(cells, fmt.Sprintf("%*s", colW, v))
 		}
-		cells = append(cells, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, 0, last), 1)),
-			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, 0, last), 1)))
+		cells = append(cells, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, wFrom, wTo), 1)),
+			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, wFrom, wTo), 1)))
 		line := gridLine(widths, cells)
 		if i == cur {
 			line = c.styles.Selected.Render(line)
@@ -220,7 +220,7 @@ func (y *yearTable) View() string {
 	if y.yearCols < c.res.Years {
 		span = " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" + strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1))
 	}
-	whole := strconv.Itoa(c.res.BaseYear) + "–" + strconv.Itoa(c.res.Year(c.res.Years-1))
+	_, _, whole := c.window()
 	// The longest title that fits: a title cut at the border would lose
 	// the period the last two columns cover.
 	full := title

@@ -20,13 +20,13 @@ func (c *common) tableCSV() string {
 	}
 	head = append(head, "realised_cagr_pct", "share_change_pp")
 	_ = w.Write(head)
-	last := c.res.Years - 1
+	from, to, _ := c.window()
 	for _, n := range c.rows() {
 		rec := []string{c.nodeName(n)}
 		for yi := range c.res.Years {
 			rec = append(rec, csvNum(c.metricValue(n, yi)))
 		}
-		rec = append(rec, csvNum(c.res.CAGR(n, 0, last)), csvNum(c.res.ShareChange(n, 0, last)))
+		rec = append(rec, csvNum(c.res.CAGR(n, from, to)), csvNum(c.res.ShareChange(n, from, to)))
 		_ = w.Write(rec)
 	}
 	w.Flush()

@@ -114,7 +114,7 @@ func (t *tree) View() string {
 	hdr := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, "Segment", treeShareW, "Share", treeRateW, "CAGR", treeRateW, "Real", treeMarkW, "")
 	b.WriteString(s.Header.Render(ansi.Truncate(hdr, inner, "")))
 	rows := c.rows()
-	last := c.res.Years - 1
+	wFrom, wTo, _ := c.window()
 	for i := t.offset; i < len(rows) && i < t.offset+t.visibleRows(); i++ {
 		n := rows[i]
 		node := &c.ds.Nodes[n]
@@ -156,7 +156,7 @@ func (t *tree) View() string {
 			mark = "L"
 		}
 		line := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, ansi.Truncate(name, nameW, "…"), treeShareW, share,
-			treeRateW, entered, treeRateW, fmtNum(c.res.CAGR(n, 0, last), 1), treeMarkW, mark)
+			treeRateW, entered, treeRateW, fmtNum(c.res.CAGR(n, wFrom, wTo), 1), treeMarkW, mark)
 		line = padRight(ansi.Truncate(line, inner, ""), inner)
 		style := s.Row
 		if i == 0 {
