@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -76,7 +77,27 @@ func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
 	case msg.err != nil:
 		d.c.error(d.c.reason(msg.err, ""))
 	}
-	d.setItems(scenarioChoices(d.c, msg.entries))
+	// Scenarios made for another market are not offered: they cannot
+	// open on this dataset. The title says how many there are.
+	var here []model.Entry
+	others := 0
+	for _, e := range msg.entries {
+		if e.Err == nil && e.Dataset != "" && e.Dataset != d.c.ds.Market {
+			others++
+			continue
+		}
+		here = append(here, e)
+	}
+	switch {
+	case others == 1:
+		d.title += " (1 for another market not shown)"
+	case others > 1:
+		d.title += fmt.Sprintf(" (%d for other markets not shown)", others)
+	}
+	if len(here) == 0 {
+		return done(statusMsg{text: fmt.Sprintf("No scenarios for %s yet (%d for other markets): save one with s.", clean(d.c.ds.Market), others), err: true}), nil
+	}
+	d.setItems(scenarioChoices(d.c, here))
 	return d, nil
 }
 
