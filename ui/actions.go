@@ -130,8 +130,8 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 		sc.Name = "Copy of " + c.scenario
 		m.load(loadMsg{sc: sc, said: m.startedText(sc.Name), keepSaved: true})
 	case actCopyTable:
-		c.info("Copied the table (" + strconv.Itoa(len(c.rows())) + " rows) as CSV to the clipboard.")
-		return tea.SetClipboard(c.tableCSV())
+		c.info("Copied the table (" + strconv.Itoa(len(c.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
+		return tea.SetClipboard(c.tableTSV())
 	case actExportCSV, actExportJSON, actExportMD:
 		return m.export(msg.action)
 	}

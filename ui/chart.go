@@ -23,7 +23,17 @@ func (ch *chart) SetSize(w, h int) { ch.width, ch.height = w, h }
 // View renders the pane with its border.
 func (ch *chart) View() string {
 	c := ch.c
-	title := "Chart: " + c.metricLabel() + " (v)"
+	// The longest title that fits: the compared scenario's name before
+	// the key hint.
+	base := "Chart: " + c.metricLabel()
+	title := base + " (v)"
+	if c.compare != nil {
+		vs := base + " · vs " + clean(c.compare.name)
+		title = vs
+		if ansi.StringWidth(vs+" (v)") <= ch.width-4 {
+			title = vs + " (v)"
+		}
+	}
 	inner, innerH := ch.width-2, ch.height-2
 	return pane(c.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }

@@ -104,6 +104,14 @@ func (c *common) say(t statusText) {
 	c.history = append(c.history, t)
 }
 
+// compareWith shows sc beside the current scenario.
+func (c *common) compareWith(sc *model.Scenario) {
+	cs := &compareState{name: sc.Name, a: sc.Assumptions}
+	forecast.ProjectInto(&cs.res, c.ds, &sc.Assumptions)
+	c.compare = cs
+	c.info("Comparing with " + sc.Name + ": dotted in the chart, differences in the table (v: metric). c stops.")
+}
+
 // compareState is a second scenario shown beside the current one.
 type compareState struct {
 	name string

@@ -52,7 +52,7 @@ func newScenarioMenu(c *common) *menu {
 // the table to the clipboard, which works everywhere.
 func newExportMenu(c *common) *menu {
 	title := "Export " + clean(c.scenario)
-	copyTable := choice{title: "Copy table as CSV", desc: "the table on screen, to the clipboard (OSC 52: works over SSH)", action: actCopyTable}
+	copyTable := choice{title: "Copy table for a spreadsheet", desc: "the table on screen, every year, tab-separated: pastes into cells in Excel, Sheets, Numbers (OSC 52: works over SSH)", action: actCopyTable}
 	items := []choice{copyTable}
 	if c.ws.Dir == "" {
 		// Offering files that cannot be written would only lead to a

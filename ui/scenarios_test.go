@@ -673,33 +673,21 @@ func TestExportFiles(t *testing.T) {
 	}
 }
 
-// TestCopyTable: "Copy table as CSV" returns the OSC 52 clipboard command
-// holding the table on screen: one row per listed segment, one column per
-// year, the values of the projection.
+// TestCopyTable: "Copy table for a spreadsheet" returns the OSC 52
+// clipboard command holding the table on screen as tab-separated text:
+// one row per listed segment, one column per year, the projection's
+// values, and every cell the screen shows equal to the copied number as
+// the screen writes it.
 func TestCopyTable(t *testing.T) {
 	m := newWSModel(t, newWorkspace(t), 80, 24)
-	m = send(t, m, runeKey('x'))
-	m = pickTitle(t, m, "Copy table as CSV")
-	m, cmd := sendCmd(t, m, keyEnter)
-	if cmd == nil {
-		t.Fatal("Copy table as CSV returned no command")
-	}
-	msg := cmd()
-	v := reflect.ValueOf(msg)
-	if !strings.Contains(fmt.Sprintf("%T", msg), "Clipboard") || v.Kind() != reflect.String {
-		t.Fatalf("the command sends %T, want the set-clipboard message", msg)
-	}
-	recs, err := csv.NewReader(strings.NewReader(v.String())).ReadAll()
-	if err != nil {
-		t.Fatalf("the clipboard text is not CSV: %v\n%s", err, v.String())
-	}
+	recs := copiedTable(t, m)
 	base := builtinScenario(t, nameBase).Assumptions
 	res := forecast.Project(testDS, &base)
-	head := []string{"segment"}
+	head := []string{"Segment"}
 	for y := testDS.BaseYear; y <= testDS.EndYear; y++ {
 		head = append(head, strconv.Itoa(y))
 	}
-	head = append(head, "realised_cagr_pct", "share_change_pp")
+	head = append(head, "Realised CAGR 2019–2027 (%)", "Share change 2019–2027 (pp)")
 	if !slices.Equal(recs[0], head) {
 		t.Fatalf("clipboard header %q, want %q", recs[0], head)
 	}
@@ -709,22 +697,106 @@ func TestCopyTable(t *testing.T) {
 	}
 	for i, n := range nodes {
 		rec := recs[i+1]
-		want := "Total"
+		name := "Total"
 		if n != 0 {
-			want = testDS.Nodes[n].Name
+			name = testDS.Nodes[n].Name
 		}
-		if rec[0] != want {
-			t.Errorf("row %d is %q, want %q", i+1, rec[0], want)
+		if rec[0] != name {
+			t.Errorf("row %d is %q, want %q", i+1, rec[0], name)
 		}
 		for yi := range testDS.Years() {
 			got, err := strconv.ParseFloat(rec[1+yi], 64)
 			if v := res.Value(n, yi); err != nil || math.Abs(got-v) > 1e-9*max(1, math.Abs(v)) {
-				t.Errorf("%s %d: %q, want %v", want, testDS.BaseYear+yi, rec[1+yi], v)
+				t.Errorf("%s %d: %q, want %v", name, testDS.BaseYear+yi, rec[1+yi], v)
+			}
+		}
+		// The screen shows the last four years: the same numbers.
+		screen := tableRow(t, m, name)
+		for j, cell := range screen[:4] {
+			v, _ := strconv.ParseFloat(rec[1+5+j], 64)
+			if fmtNum(v, 2) != cell {
+				t.Errorf("%s %d: the screen shows %q, the copy %s", name, 2024+j, cell, rec[1+5+j])
 			}
 		}
 	}
 	if !strings.Contains(lastLine(m), "Copied") {
 		t.Errorf("status: %q", lastLine(m))
+	}
+}
+
+// copiedTable picks "Copy table for a spreadsheet" and returns the
+// clipboard's text as rows of cells.
+func copiedTable(t *testing.T, m Model) [][]string {
+	t.Helper()
+	m = send(t, m, runeKey('x'))
+	m = pickTitle(t, m, "Copy table for a spreadsheet")
+	_, cmd := sendCmd(t, m, keyEnter)
+	if cmd == nil {
+		t.Fatal("Copy table returned no command")
+	}
+	msg := cmd()
+	v := reflect.ValueOf(msg)
+	if !strings.Contains(fmt.Sprintf("%T", msg), "Clipboard") || v.Kind() != reflect.String {
+		t.Fatalf("the command sends %T, want the set-clipboard message", msg)
+	}
+	r := csv.NewReader(strings.NewReader(v.String()))
+	r.Comma = '\t'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("the clipboard text is not tab-separated cells: %v\n%s", err, v.String())
+	}
+	return recs
+}
+
+// TestCompareEveryMetric: comparing with a scenario, the table shows the
+// differences in the metric the chart shows: money and % for values, pp
+// for shares and growth, and ΔReal and Δshare against the compared
+// scenario. Worked out by hand for two rows: the Total, whose market
+// grows 21 % instead of 18.5 % after 2020, and Telemedicine, whose 2019
+// share is 35 % instead of 31.2 %.
+func TestCompareEveryMetric(t *testing.T) {
+	ws := newWorkspace(t)
+	writeFile(t, filepath.Join(ws.Dir, "other.yaml"), "scenario: Other\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 21}\nsegments:\n  Application/Telemedicine: {share_pct: 35}\n")
+	m := newWSModel(t, ws, 250, 50) // every year fits
+	m = send(t, m, runeKey('2'), runeKey('c'))
+	m = pickTitle(t, m, "Other")
+	m = send(t, m, keyEnter)
+	if m.c.compare == nil {
+		t.Fatalf("not comparing: %q", lastLine(m))
+	}
+	// Other minus Base... the screen shows Base (A) minus Other (B).
+	totalA := 51.2 * 1.185 * math.Pow(1.185, 7)
+	totalB := 51.2 * 1.185 * math.Pow(1.21, 7)
+	if row := tableRow(t, m, "Total"); len(row) != 20 || row[16] != fmtSigned(totalA-totalB, 2) || row[17] != fmtSigned((totalA-totalB)/totalB*100, 1)+"%" {
+		t.Errorf("value: the Total's 2027 cells %q, want %s %s%%", row, fmtSigned(totalA-totalB, 2), fmtSigned((totalA-totalB)/totalB*100, 1))
+	}
+	if row := tableRow(t, m, "Telemedicine"); row[0] != fmtSigned((31.2-35)/100*51.2, 2) {
+		t.Errorf("value: Telemedicine's 2019 cell %q, want %s", row[0], fmtSigned((31.2-35)/100*51.2, 2))
+	}
+	if !strings.Contains(view(m), "Table: Δ vs Other, US$ bn and %") || !strings.Contains(view(m), "Chart: value, US$ bn · vs Other") {
+		t.Errorf("the titles do not name the compared scenario:\n%s", view(m))
+	}
+	m = send(t, m, runeKey('v')) // share
+	if row := tableRow(t, m, "Telemedicine"); row[0] != "-3.80" || row[1] != "pp" {
+		t.Errorf("share: Telemedicine's 2019 cell %q, want -3.80 pp", row[:2])
+	}
+	if row := tableRow(t, m, "Total"); row[0] != "0.00" {
+		t.Errorf("share: the Total's 2019 cell %q, want 0.00 pp", row[:2])
+	}
+	m = send(t, m, runeKey('v')) // growth
+	if row := tableRow(t, m, "Total"); row[len(row)-4] != "-2.50" {
+		t.Errorf("growth: the Total's 2027 cell %q, want -2.50 pp (18.5 %% against 21 %%)", row)
+	}
+	if !strings.Contains(view(m), "Table: Δ growth vs Other, pp") || !strings.Contains(view(m), "ΔReal") {
+		t.Errorf("the growth table's title or columns:\n%s", view(m))
+	}
+	// The copy holds the differences in the metric shown.
+	recs := copiedTable(t, m)
+	if recs[0][2] != "2020 Δ pp" || recs[0][len(recs[0])-2] != "Δ realised CAGR 2019–2027 (pp)" {
+		t.Errorf("the copied header in compare mode: %q", recs[0])
+	}
+	if got, _ := strconv.ParseFloat(recs[1][len(recs[1])-3], 64); math.Abs(got-(-2.5)) > 1e-9 {
+		t.Errorf("the copied Total's 2027 growth difference %v, want -2.5", got)
 	}
 }
 
@@ -783,13 +855,13 @@ func TestReadOnlyWorkspace(t *testing.T) {
 			}
 			// The export menu offers only what works here, and says why.
 			m = send(t, m, runeKey('x'))
-			if got := choiceTitles(t, m); !slices.Equal(got, []string{"Copy table as CSV"}) {
+			if got := choiceTitles(t, m); !slices.Equal(got, []string{"Copy table for a spreadsheet"}) {
 				t.Errorf("the export menu of a read-only session lists %q", got)
 			}
 			if !strings.Contains(view(m), "this session cannot write files") {
 				t.Errorf("the export menu does not say files cannot be written:\n%s", view(m))
 			}
-			m = pickTitle(t, m, "Copy table as CSV")
+			m = pickTitle(t, m, "Copy table for a spreadsheet")
 			var cmd tea.Cmd
 			if m, cmd = sendCmd(t, m, keyEnter); cmd == nil {
 				t.Error("copying the table needs no files, yet returned no command")
@@ -853,6 +925,20 @@ func TestScenarioGolden(t *testing.T) {
 			m = send(t, m, keyEnter, runeKey('c'))
 			m = pickTitle(t, m, nameBase)
 			return send(t, m, keyEnter, runeKey('2'))
+		}},
+		{"compare-share", func(t *testing.T, m Model) Model {
+			m = send(t, m, runeKey('o'))
+			m = pickTitle(t, m, nameAccel)
+			m = send(t, m, keyEnter, runeKey('c'))
+			m = pickTitle(t, m, nameBase)
+			return send(t, m, keyEnter, runeKey('2'), runeKey('v'))
+		}},
+		{"compare-growth", func(t *testing.T, m Model) Model {
+			m = send(t, m, runeKey('o'))
+			m = pickTitle(t, m, nameAccel)
+			m = send(t, m, keyEnter, runeKey('c'))
+			m = pickTitle(t, m, nameBase)
+			return send(t, m, keyEnter, runeKey('2'), runeKey('v'), runeKey('v'))
 		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {

@@ -74,15 +74,6 @@ func (y *yearTable) Bindings() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.EarlierYears}
 }
 
-// diffCell is a compare-mode cell: A − B in US$ bn and in % of B.
-func diffCell(a, b float64) string {
-	d := a - b
-	if b == 0 {
-		return fmtSigned(d, 2)
-	}
-	return fmtSigned(d, 2) + " " + fmtSigned(d/b*100, 1) + "%"
-}
-
 // refresh rebuilds columns and rows from the current projection.
 func (y *yearTable) refresh() {
 	c := y.c
@@ -121,7 +112,8 @@ func (y *yearTable) refresh() {
 		header = append(header, fmt.Sprintf("%*d", colW, c.res.Year(yi)))
 	}
 	widths = append(widths, cagrColW, dShareW)
-	header = append(header, fmt.Sprintf("%*s", cagrColW, "Real"), fmt.Sprintf("%*s", dShareW, "Δshare"))
+	realHead, shareHead := c.trailingHeads()
+	header = append(header, fmt.Sprintf("%*s", cagrColW, realHead), fmt.Sprintf("%*s", dShareW, shareHead))
 
 	// Scroll so that the selected row is always shown and rowAt knows
 	// which row is drawn where.
@@ -131,7 +123,6 @@ func (y *yearTable) refresh() {
 	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
 	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
 
-	wFrom, wTo, _ := c.window()
 	a := c.assumptions()
 	var out strings.Builder
 	out.WriteString(c.styles.Header.Render(gridLine(widths, header)))
@@ -144,20 +135,21 @@ func (y *yearTable) refresh() {
 		}
 		cells = append(cells[:0], name)
 		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-			if cmp := c.compare; cmp != nil {
-				cells = append(cells, fmt.Sprintf("%*s", colW, diffCell(c.res.Value(n, yi), cmp.res.Value(n, yi))))
-				continue
-			}
-			v := fmtNum(c.metricValue(n, yi), prec)
-			if yi == 0 {
+			v := c.formatYearCell(c.yearCellOf(n, yi), prec)
+			if yi == 0 && c.compare == nil {
 				// The base year holds the source's figures: mark the ones
 				// it states, as the tree marks its shares and rates.
 				v += reportMark(c, &a, n)
 			}
 			cells = append(cells, fmt.Sprintf("%*s", colW, v))
 		}
-		cells = append(cells, fmt.Sprintf("%*s", cagrColW, fmtNum(c.res.CAGR(n, wFrom, wTo), 1)),
-			fmt.Sprintf("%*s", dShareW, fmtSigned(c.res.ShareChange(n, wFrom, wTo), 1)))
+		real, share := c.trailing(n)
+		realText := fmtNum(real, 1)
+		if c.compare != nil {
+			realText = fmtSigned(real, 1)
+		}
+		cells = append(cells, fmt.Sprintf("%*s", cagrColW, realText),
+			fmt.Sprintf("%*s", dShareW, fmtSigned(share, 1)))
 		line := gridLine(widths, cells)
 		if i == cur {
 			line = c.styles.Selected.Render(line)
@@ -177,11 +169,7 @@ func (y *yearTable) columnWidth(rows []int, prec int) int {
 	w := yearColW
 	for _, n := range rows {
 		for yi := range c.res.Years {
-			if cmp := c.compare; cmp != nil {
-				w = max(w, len(diffCell(c.res.Value(n, yi), cmp.res.Value(n, yi))))
-				continue
-			}
-			w = max(w, len(fmtNum(c.metricValue(n, yi), prec))+1) // +1: the base year's mark
+			w = max(w, ansi.StringWidth(c.formatYearCell(c.yearCellOf(n, yi), prec))+1) // +1: the base year's mark
 		}
 	}
 	return w
@@ -212,10 +200,7 @@ func gridLine(widths []int, cells []string) string {
 // View renders the pane with its border.
 func (y *yearTable) View() string {
 	c := y.c
-	title := "Table: " + c.metricLabel()
-	if c.compare != nil {
-		title = "Table: Δ vs " + clean(c.compare.name) + ", " + c.unitLabel() + " and %"
-	}
+	title := c.tableTitle()
 	span := ""
 	if y.yearCols < c.res.Years {
 		span = " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" + strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1))
@@ -225,8 +210,8 @@ func (y *yearTable) View() string {
 	// the period the last two columns cover.
 	full := title
 	for _, t := range []string{
-		title + span + cond(span != "", " (tab ←→)") + " · Real CAGR, Δshare pp " + whole,
-		title + span + " · Real, Δshare " + whole,
+		title + span + cond(span != "", " (tab ←→)") + " · " + trailingTitle(c, whole),
+		title + span + " · " + trailingShort(c, whole),
 		title + span,
 	} {
 		full = t
@@ -269,4 +254,20 @@ func cond(ok bool, s string) string {
 		return s
 	}
 	return ""
+}
+
+// trailingTitle names the two trailing columns in the table's title.
+func trailingTitle(c *common, span string) string {
+	if c.compare != nil {
+		return "ΔReal CAGR, Δshare pp " + span
+	}
+	return "Real CAGR, Δshare pp " + span
+}
+
+// trailingShort is trailingTitle for a narrow table.
+func trailingShort(c *common, span string) string {
+	if c.compare != nil {
+		return "ΔReal, Δshare " + span
+	}
+	return "Real, Δshare " + span
 }
