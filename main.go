@@ -262,6 +262,8 @@ func newExportCmd() *cobra.Command {
 		format  string
 		out     string
 		compare string
+		wide    bool
+		dialect string
 	)
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -269,17 +271,33 @@ func newExportCmd() *cobra.Command {
 		Long: `Export projects the scenario and writes every segment and year.
 
 CSV columns: scenario,dimension,segment,parent,year,value_usd_bn,share_pct,growth_pct
-(one row per segment and year, the Total first, children right after their
-parent; share_pct is the share of the parent; growth_pct is empty in the
-base year). With --compare B, three more: compare_value_usd_bn (B's value),
-diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
+(the value column is named after the dataset's currency and unit, e.g.
+value_eur_million; one row per segment and year, the Total first, children
+right after their parent; share_pct is the share of the parent; growth_pct
+is empty in the base year). With --compare B, four more: compare_scenario
+(B's name), compare_value_usd_bn (B's value), diff_usd_bn (this scenario
+minus B) and diff_pct (the difference in % of B).
+
+--wide writes the table's layout instead: one row per segment, one column
+per year, then realised_cagr_pct and share_change_pp; with --compare, B's
+rows and the differences follow. --dialect excel adds a UTF-8 byte order
+mark and CRLF line ends, so Excel reads names such as "Médical" right;
+excel-semicolon also separates with ";" and writes decimal commas, for
+Excel in locales such as German or French.`,
 		Example: `  iomt export > base.csv
   iomt export --format md --scenario accelerated.yaml -o accelerated.md
-  iomt export --scenario accelerated.yaml --compare base.yaml`,
+  iomt export --scenario accelerated.yaml --compare base.yaml
+  iomt export --wide --dialect excel-semicolon -o base.csv`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(export.Formats(), format) {
 				return usageError{fmt.Errorf("invalid argument %q for --format: use one of %s", format, strings.Join(export.Formats(), ", "))}
+			}
+			if !slices.Contains(export.Dialects(), dialect) {
+				return usageError{fmt.Errorf("invalid argument %q for --dialect: use one of %s", dialect, strings.Join(export.Dialects(), ", "))}
+			}
+			if format != "csv" && (wide || cmd.Flags().Changed("dialect")) {
+				return usageError{fmt.Errorf("invalid --wide or --dialect with --format %s: they shape CSV only", format)}
 			}
 			ds, sc, err := in.load()
 			if err != nil {
@@ -294,17 +312,26 @@ diff_usd_bn (this scenario minus B) and diff_pct (the difference in % of B).`,
 				}
 				input.Compare = &export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
 			}
-			if out == "" || out == "-" {
-				return export.Write(cmd.OutOrStdout(), format, input)
+			write := func(w io.Writer) error {
+				if format == "csv" {
+					return export.CSVWith(w, input, export.CSVOptions{Wide: wide, Dialect: export.Dialect(dialect)})
+				}
+				return export.Write(w, format, input)
 			}
-			return writeOutput(out, func(w io.Writer) error { return export.Write(w, format, input) })
+			if out == "" || out == "-" {
+				return write(cmd.OutOrStdout())
+			}
+			return writeOutput(out, write)
 		},
 	}
 	in.register(cmd, true)
 	in.wf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
-	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_value_usd_bn, diff_usd_bn, diff_pct")
+	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct")
+	cmd.Flags().BoolVar(&wide, "wide", false, "CSV in the table's layout: a row per segment, a column per year")
+	cmd.Flags().StringVar(&dialect, "dialect", "rfc4180", "CSV for: "+strings.Join(export.Dialects(), ", ")+" (Excel: BOM and CRLF; excel-semicolon: ; and decimal commas)")
+	_ = cmd.RegisterFlagCompletionFunc("dialect", cobra.FixedCompletions(export.Dialects(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("compare", completeScenario(&in))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

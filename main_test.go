@@ -379,3 +379,27 @@ func TestAnalysisCommandsSayTheTruth(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// TestExportCSVLayouts: --wide and --dialect through the command line;
+// they apply to CSV only, and an unknown dialect is a usage error.
+func TestExportCSVLayouts(t *testing.T) {
+	code, out, stderr := runCLI(t, "export", "--wide", "--dialect", "excel-semicolon")
+	if code != 0 || !strings.HasPrefix(out, "\uFEFFscenario;dimension;segment;parent;2019;") || !strings.Contains(out, ";51,2;") || !strings.Contains(out, "\r\n") {
+		t.Errorf("export --wide --dialect excel-semicolon: exit %d %s\n%.300s", code, stderr, out)
+	}
+	for _, args := range [][]string{
+		{"export", "--dialect", "tsv"},
+		{"export", "--format", "md", "--wide"},
+		{"export", "--format", "json", "--dialect", "excel"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage): %s", args, code, stderr)
+		}
+	}
+	sc := writeFile(t, "b.yaml", "scenario: Faster\ntotal: {cagr_pct: 20}\n")
+	_, out, _ = runCLI(t, "export", "--compare", sc)
+	first, _, _ := strings.Cut(out, "\n")
+	if !strings.HasSuffix(first, ",compare_scenario,compare_value_usd_bn,diff_usd_bn,diff_pct") || !strings.Contains(out, ",Faster,") {
+		t.Errorf("export --compare does not name the compared scenario: %q", first)
+	}
+}

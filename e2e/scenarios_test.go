@@ -225,9 +225,9 @@ func TestExportCompare(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%.400s", err, r.stdout)
 	}
-	wantHead := csvHeader + ",compare_value_usd_bn,diff_usd_bn,diff_pct"
-	if got := strings.Join(recs[0], ","); got != wantHead || len(recs[0]) != 11 {
-		t.Fatalf("header %q (%d columns), want %q (11)", got, len(recs[0]), wantHead)
+	wantHead := csvHeader + ",compare_scenario,compare_value_usd_bn,diff_usd_bn,diff_pct"
+	if got := strings.Join(recs[0], ","); got != wantHead || len(recs[0]) != 12 {
+		t.Fatalf("header %q (%d columns), want %q (12)", got, len(recs[0]), wantHead)
 	}
 	rb := runCLI(t, "", "export", "--scenario", b)
 	rb.wantCode(t, 0, "export --scenario B")
@@ -246,27 +246,27 @@ func TestExportCompare(t *testing.T) {
 	differ := 0
 	for i, rec := range recs[1:] {
 		row := i + 1
-		if len(rec) != 11 {
-			t.Fatalf("row %d has %d fields", row, len(rec))
+		if len(rec) != 12 || rec[8] != "Base (report)" {
+			t.Fatalf("row %d has %d fields, compare_scenario %q", row, len(rec), rec[8])
 		}
 		if rec[0] != "Accelerated adoption" {
 			t.Fatalf("row %d: scenario %q", row, rec[0])
 		}
 		// Same segment and year as B's own export, whose value is the
 		// compared value.
-		if strings.Join(rec[1:5], ",") != strings.Join(recsB[row][1:5], ",") || rec[8] != recsB[row][5] {
-			t.Fatalf("row %d: %q, compare value %s; B's own row is %q", row, rec[1:5], rec[8], recsB[row])
+		if strings.Join(rec[1:5], ",") != strings.Join(recsB[row][1:5], ",") || rec[9] != recsB[row][5] {
+			t.Fatalf("row %d: %q, compare value %s; B's own row is %q", row, rec[1:5], rec[9], recsB[row])
 		}
-		v, c, d := num(row, rec[5]), num(row, rec[8]), num(row, rec[9])
+		v, c, d := num(row, rec[5]), num(row, rec[9]), num(row, rec[10])
 		tol := 1e-9 * math.Max(1, math.Max(math.Abs(v), math.Abs(c)))
 		if math.Abs(d-(v-c)) > tol {
 			t.Errorf("row %d (%s %s): diff %v, but value − compare value = %v − %v = %v", row, rec[2], rec[4], d, v, c, v-c)
 		}
 		if c == 0 {
-			if rec[10] != "" {
-				t.Errorf("row %d: diff_pct %q of a zero compare value, want empty", row, rec[10])
+			if rec[11] != "" {
+				t.Errorf("row %d: diff_pct %q of a zero compare value, want empty", row, rec[11])
 			}
-		} else if p := num(row, rec[10]); math.Abs(p*c/100-d) > tol {
+		} else if p := num(row, rec[11]); math.Abs(p*c/100-d) > tol {
 			t.Errorf("row %d: diff_pct %v is not diff / compare value × 100 (%v)", row, p, d/c*100)
 		}
 		if math.Abs(d) > 1e-6 {

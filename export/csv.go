@@ -2,8 +2,11 @@ package export
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"iomt/model"
 )
@@ -16,9 +19,35 @@ func csvHeader(ds *model.Dataset) []string {
 	return []string{"scenario", "dimension", "segment", "parent", "year", "value_" + ds.UnitSlug(), "share_pct", "growth_pct"}
 }
 
-// csvCompareHeader is appended when a comparison is exported.
+// csvCompareHeader is appended when a comparison is exported: the
+// compared scenario's name, its value, and the differences.
 func csvCompareHeader(ds *model.Dataset) []string {
-	return []string{"compare_value_" + ds.UnitSlug(), "diff_" + ds.UnitSlug(), "diff_pct"}
+	return []string{"compare_scenario", "compare_value_" + ds.UnitSlug(), "diff_" + ds.UnitSlug(), "diff_pct"}
+}
+
+// Dialect is how a CSV file is written for the program that opens it.
+type Dialect string
+
+// The dialects. Excel reads a file without a byte order mark as the
+// system's legacy code page (Telemedicine's "é" turns to "Ã©"), and in
+// locales with a decimal comma (German, French) it splits rows at ';' and
+// reads "18.5" as text: ExcelSemicolon writes for those.
+const (
+	RFC4180        Dialect = "rfc4180"         // comma, LF, no BOM: the default, for scripts
+	Excel          Dialect = "excel"           // comma, CRLF, UTF-8 BOM
+	ExcelSemicolon Dialect = "excel-semicolon" // semicolon, decimal comma, CRLF, UTF-8 BOM
+)
+
+// Dialects lists the dialect names, default first.
+func Dialects() []string { return []string{string(RFC4180), string(Excel), string(ExcelSemicolon)} }
+
+// CSVOptions are the CSV layouts and dialects; the zero value is the
+// default: long layout, RFC 4180.
+type CSVOptions struct {
+	// Wide writes the table's layout: one row per segment, one column per
+	// year, then the realised CAGR and the share change.
+	Wide    bool
+	Dialect Dialect
 }
 
 // CSV writes one header row, then one row per node and year: the Total
@@ -29,15 +58,45 @@ func csvCompareHeader(ds *model.Dataset) []string {
 // Numbers carry twelve significant digits and are not rounded for display.
 // Fields are quoted per RFC 4180, since names contain commas.
 //
-// With in.Compare set, three columns follow: the compared scenario's
-// value, this value minus it, and that difference in percent of it
+// With in.Compare set, four columns follow: the compared scenario's name
+// and value, this value minus it, and that difference in percent of it
 // (empty when the compared value is 0).
-func CSV(w io.Writer, in Input) error {
+func CSV(w io.Writer, in Input) error { return CSVWith(w, in, CSVOptions{}) }
+
+// CSVWith writes CSV in the layout and dialect of opts (see CSV for the
+// long layout, writeWide for the wide one).
+func CSVWith(w io.Writer, in Input, opts CSVOptions) error {
 	if err := in.check(false); err != nil {
 		return err
 	}
-	ds, r, cmp := in.Dataset, in.Result, in.Compare
+	d := opts.Dialect
+	if d == "" {
+		d = RFC4180
+	}
+	if !slices.Contains(Dialects(), string(d)) {
+		return fmt.Errorf("unknown CSV dialect %q (valid: %s)", d, strings.Join(Dialects(), ", "))
+	}
+	if d != RFC4180 {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return err
+		}
+	}
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = d != RFC4180
+	format := num
+	if d == ExcelSemicolon {
+		cw.Comma = ';'
+		format = func(x float64) string { return strings.Replace(num(x), ".", ",", 1) }
+	}
+	if opts.Wide {
+		return writeWide(cw, in, format)
+	}
+	return writeLong(cw, in, format)
+}
+
+// writeLong writes the long layout: a row per node and year.
+func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
+	ds, r, cmp := in.Dataset, in.Result, in.Compare
 	header := csvHeader(ds)
 	if cmp != nil {
 		header = append(header, csvCompareHeader(ds)...)
@@ -66,13 +125,77 @@ func CSV(w io.Writer, in Input) error {
 			rec[7] = num(r.Growth(n, yi))
 			if cmp != nil {
 				b := cmp.Result.Value(n, yi)
-				rec[8] = num(b)
-				rec[9] = num(a - b)
-				rec[10] = num(diffPct(a, b))
+				rec[8] = cmp.Scenario
+				rec[9] = num(b)
+				rec[10] = num(a - b)
+				rec[11] = num(diffPct(a, b))
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeWide writes the table's layout: a header of scenario, dimension,
+// segment, parent, one column per year (the value, in the dataset's
+// unit), then realised_cagr_pct and share_change_pp over the scenario's
+// CAGR window; one row per node, in the long layout's order. With a
+// comparison, the compared scenario's rows follow, then the differences
+// (this minus it), their scenario column saying which is which.
+func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
+	ds, r, cmp := in.Dataset, in.Result, in.Compare
+	header := []string{"scenario", "dimension", "segment", "parent"}
+	for yi := range r.Years {
+		header = append(header, strconv.Itoa(r.Year(yi)))
+	}
+	header = append(header, "realised_cagr_pct", "share_change_pp")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	var win model.Window
+	if in.Assumptions != nil {
+		win = in.Assumptions.Window
+	}
+	fy, ty := win.Span(ds)
+	from, to := fy-ds.BaseYear, ty-ds.BaseYear
+	block := func(name string, value func(n, yi int) float64, cagr, share func(n int) float64) error {
+		for _, rw := range order(ds) {
+			n := rw.node
+			seg := ds.Nodes[n].Name
+			if n == 0 {
+				seg = "Total"
+			}
+			rec := []string{name, rw.dim, seg, parentName(ds, n)}
+			for yi := range r.Years {
+				rec = append(rec, num(value(n, yi)))
+			}
+			rec = append(rec, num(cagr(n)), num(share(n)))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := block(in.Scenario, r.Value,
+		func(n int) float64 { return r.CAGR(n, from, to) },
+		func(n int) float64 { return r.ShareChange(n, from, to) }); err != nil {
+		return err
+	}
+	if cmp != nil {
+		b := cmp.Result
+		if err := block(cmp.Scenario, b.Value,
+			func(n int) float64 { return b.CAGR(n, from, to) },
+			func(n int) float64 { return b.ShareChange(n, from, to) }); err != nil {
+			return err
+		}
+		if err := block(in.Scenario+" − "+cmp.Scenario,
+			func(n, yi int) float64 { return r.Value(n, yi) - b.Value(n, yi) },
+			func(n int) float64 { return r.CAGR(n, from, to) - b.CAGR(n, from, to) },
+			func(n int) float64 { return r.Share(n, to) - b.Share(n, to) }); err != nil {
+			return err
 		}
 	}
 	cw.Flush()

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"bytes"
+	"encoding/csv"
 	"io"
 	"math"
 	"strconv"
@@ -294,15 +296,15 @@ func TestCSVCompare(t *testing.T) {
 	b := edited(t, ds, "B", model.Edit{Kind: model.SetGrowth, Node: 0, Value: 20}, model.Edit{Kind: model.SetShare, Node: a1, Value: 0})
 	a.Compare = &Comparison{Scenario: "B", Result: b.Result}
 	raw, recs := readCSV(t, a)
-	if first, _, _ := strings.Cut(raw, "\n"); first != wantHeader+",compare_value_usd_bn,diff_usd_bn,diff_pct" {
+	if first, _, _ := strings.Cut(raw, "\n"); first != wantHeader+",compare_scenario,compare_value_usd_bn,diff_usd_bn,diff_pct" {
 		t.Fatalf("compare header = %q", first)
 	}
 	if len(recs) != 1+len(ds.Nodes)*ds.Years() {
 		t.Fatalf("%d records", len(recs))
 	}
 	for i, rec := range recs[1:] {
-		if len(rec) != 11 {
-			t.Fatalf("record %d has %d fields, want 11", i+1, len(rec))
+		if len(rec) != 12 || rec[8] != "B" {
+			t.Fatalf("record %d has %d fields (compare_scenario %q), want 12 naming B", i+1, len(rec), rec[8])
 		}
 		n, yi := node(t, ds, rowPath(rec)), i%ds.Years()
 		va, vb := a.Result.Value(n, yi), b.Result.Value(n, yi)
@@ -313,23 +315,23 @@ func TestCSVCompare(t *testing.T) {
 		if got := field(t, rec[5]); !approx(got, va, numRel) {
 			t.Errorf("%s %s value %v, want A's %v", rowPath(rec), rec[4], got, va)
 		}
-		if got := field(t, rec[8]); !approx(got, vb, numRel) {
+		if got := field(t, rec[9]); !approx(got, vb, numRel) {
 			t.Errorf("%s %s compare value %v, want %v", rowPath(rec), rec[4], got, vb)
 		}
-		if got := field(t, rec[9]); !approx(got, va-vb, numRel) && math.Abs(got-(va-vb)) > 1e-12 {
+		if got := field(t, rec[10]); !approx(got, va-vb, numRel) && math.Abs(got-(va-vb)) > 1e-12 {
 			t.Errorf("%s %s diff %v, want %v", rowPath(rec), rec[4], got, va-vb)
 		}
-		if got := field(t, rec[10]); !approx(got, wantPct, numRel) && math.Abs(got-wantPct) > 1e-12 {
-			t.Errorf("%s %s diff_pct %q, want %v", rowPath(rec), rec[4], rec[10], wantPct)
+		if got := field(t, rec[11]); !approx(got, wantPct, numRel) && math.Abs(got-wantPct) > 1e-12 {
+			t.Errorf("%s %s diff_pct %q, want %v", rowPath(rec), rec[4], rec[11], wantPct)
 		}
-		if n == a1 && rec[10] != "" {
-			t.Errorf("A1 %s diff_pct = %q, want empty (B is 0)", rec[4], rec[10])
+		if n == a1 && rec[11] != "" {
+			t.Errorf("A1 %s diff_pct = %q, want empty (B is 0)", rec[4], rec[11])
 		}
 	}
 	// By hand: in 2022 A's market is 121, B's 144.
 	for _, rec := range recs[1:] {
 		if rec[1] == "Total" && rec[4] == "2022" {
-			if field(t, rec[8]) != 144 || !approx(field(t, rec[9]), -23, 1e-9) || !approx(field(t, rec[10]), -23.0/144*100, 1e-9) {
+			if field(t, rec[9]) != 144 || !approx(field(t, rec[10]), -23, 1e-9) || !approx(field(t, rec[11]), -23.0/144*100, 1e-9) {
 				t.Errorf("Total 2022 compare = %q, want 144, -23, %v", rec[8:], -23.0/144*100)
 			}
 		}
@@ -395,5 +397,110 @@ func BenchmarkCSV(b *testing.B) {
 		if err := CSV(io.Discard, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCSVWide: the table's layout, one row per node and one column per
+// year, parsed back equal to the projection; with a comparison, the
+// compared scenario's rows and the differences follow.
+func TestCSVWide(t *testing.T) {
+	ds := loadSmall(t)
+	a := baseInput(ds, "A")
+	b := edited(t, ds, "B", model.Edit{Kind: model.SetGrowth, Node: 0, Value: 20})
+	a.Compare = &Comparison{Scenario: "B", Result: b.Result}
+	var out bytes.Buffer
+	if err := CSVWith(&out, a, CSVOptions{Wide: true}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(recs[0], ","); got != "scenario,dimension,segment,parent,2020,2021,2022,realised_cagr_pct,share_change_pp" {
+		t.Fatalf("wide header %q", got)
+	}
+	if len(recs) != 1+3*len(ds.Nodes) {
+		t.Fatalf("%d rows, want the header and three blocks of %d", len(recs), len(ds.Nodes))
+	}
+	// By hand: A's market 100, 110, 121; B's 100, 120, 144.
+	for _, c := range []struct {
+		row  int
+		name string
+		want []float64
+	}{
+		{1, "A", []float64{100, 110, 121, 10}},
+		{1 + len(ds.Nodes), "B", []float64{100, 120, 144, 20}},
+		{1 + 2*len(ds.Nodes), "A − B", []float64{0, -10, -23, -10}},
+	} {
+		rec := recs[c.row]
+		if rec[0] != c.name || rec[2] != "Total" {
+			t.Errorf("row %d: %q, want %s's Total", c.row, rec[:3], c.name)
+			continue
+		}
+		for i, w := range c.want {
+			if got := field(t, rec[4+i]); !approx(got, w, 1e-9) && math.Abs(got-w) > 1e-9 {
+				t.Errorf("%s Total column %s: %v, want %v", c.name, recs[0][4+i], got, w)
+			}
+		}
+	}
+	for i, n := range []string{"Kind/Alpha, Beta", "Kind/Alpha, Beta/A1"} {
+		rec := recs[2+i]
+		if rowPath([]string{"", rec[1], rec[2], rec[3]}) != n {
+			t.Errorf("row %d is %q, want %s", 2+i, rec[:4], n)
+		}
+	}
+}
+
+// TestCSVDialects: the Excel dialects start with a UTF-8 byte order mark
+// and end lines with CRLF; the semicolon one writes decimal commas; each
+// parses back to the same numbers as the default.
+func TestCSVDialects(t *testing.T) {
+	ds := loadSmall(t)
+	in := baseInput(ds, "Ünïcode, \"quoted\"")
+	var plain bytes.Buffer
+	if err := CSV(&plain, in); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := csv.NewReader(bytes.NewReader(plain.Bytes())).ReadAll()
+	if bytes.HasPrefix(plain.Bytes(), []byte("\uFEFF")) || bytes.Contains(plain.Bytes(), []byte("\r\n")) {
+		t.Error("the default CSV changed: a BOM or CRLF")
+	}
+	for _, d := range []Dialect{Excel, ExcelSemicolon} {
+		var out bytes.Buffer
+		if err := CSVWith(&out, in, CSVOptions{Dialect: d}); err != nil {
+			t.Fatal(err)
+		}
+		raw := out.Bytes()
+		if !bytes.HasPrefix(raw, []byte("\uFEFF")) || bytes.Count(raw, []byte("\r\n")) != len(want) {
+			t.Errorf("%s: no BOM, or not every line ends in CRLF", d)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\uFEFF"))))
+		if d == ExcelSemicolon {
+			r.Comma = ';'
+		}
+		got, err := r.ReadAll()
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("%s: %d rows (%v), want %d", d, len(got), err, len(want))
+		}
+		for i := range want {
+			for j := range want[i] {
+				g := got[i][j]
+				if d == ExcelSemicolon {
+					if strings.Contains(g, ".") && i > 0 && j >= 5 {
+						t.Errorf("%s: %q has a decimal point", d, g)
+					}
+					g = strings.Replace(g, ",", ".", 1)
+					if j < 5 {
+						g = got[i][j] // names keep their commas
+					}
+				}
+				if g != want[i][j] {
+					t.Errorf("%s row %d col %d: %q, want %q", d, i, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+	if err := CSVWith(&bytes.Buffer{}, in, CSVOptions{Dialect: "tsv"}); err == nil || !strings.Contains(err.Error(), "rfc4180, excel, excel-semicolon") {
+		t.Errorf("an unknown dialect: %v", err)
 	}
 }

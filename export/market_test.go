@@ -48,7 +48,7 @@ func TestExportsFollowTheMarket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "scenario,dimension,segment,parent,year,value_eur_million,share_pct,growth_pct,compare_value_eur_million,diff_eur_million,diff_pct"
+	want := "scenario,dimension,segment,parent,year,value_eur_million,share_pct,growth_pct,compare_scenario,compare_value_eur_million,diff_eur_million,diff_pct"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Errorf("CSV header\n %s\nwant\n %s", got, want)
 	}

@@ -84,7 +84,7 @@ func TestOpenModeCannotSave(t *testing.T) {
 		tm.Press("s")
 		tm.WaitText("saving is off")
 		tm.Press("x")
-		tm.WaitText("this session cannot write files", "Copy table as CSV")
+		tm.WaitText("this session cannot write files", "Copy table for a spreadsheet")
 		tm.Press("\x1b")
 		tm.WaitText("Closed.")
 		tm.Press("q")

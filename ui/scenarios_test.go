@@ -668,7 +668,7 @@ func TestExportFiles(t *testing.T) {
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("the compare CSV differs from export.CSV:\n%.300s\nwant\n%.300s", got, want.Bytes())
 	}
-	if first, _, _ := strings.Cut(string(got), "\n"); !strings.HasSuffix(first, ",compare_value_usd_bn,diff_usd_bn,diff_pct") {
+	if first, _, _ := strings.Cut(string(got), "\n"); !strings.HasSuffix(first, ",compare_scenario,compare_value_usd_bn,diff_usd_bn,diff_pct") {
 		t.Errorf("the compare CSV header is %q", first)
 	}
 }
