@@ -459,9 +459,28 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 			"shares under %s add up to %s, not 100: %s", owner, fmtPct(sum), joinSome(parts, " + "))
 	}
 	if sharesOK && sum > 0 {
-		// Within the ±0.05 tolerance, normalise so every year adds up exactly.
+		// Within the ±0.05 tolerance, normalise so every year adds up
+		// exactly: through the siblings given as shares, so that a value
+		// the file gives in money (and may mark reported) stays the
+		// value it gives; through all of them when that cannot work.
+		var fromValues, fromShares float64
 		for _, id := range ids {
-			base.Share[id] = base.Share[id] / sum * 100
+			if math.IsNaN(ds.Nodes[id].InputValueBn) {
+				fromShares += base.Share[id]
+			} else {
+				fromValues += base.Share[id]
+			}
+		}
+		if k := (100 - fromValues) / fromShares; fromShares > 0 && fromValues < 100 && k > 0 {
+			for _, id := range ids {
+				if math.IsNaN(ds.Nodes[id].InputValueBn) {
+					base.Share[id] *= k
+				}
+			}
+		} else {
+			for _, id := range ids {
+				base.Share[id] = base.Share[id] / sum * 100
+			}
 		}
 	}
 	for si, s := range segs {

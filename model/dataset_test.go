@@ -413,3 +413,34 @@ func TestDetectKind(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalisingKeepsValues: shares that add up to 100 within the
+// tolerance are normalised through the siblings given as shares, so a
+// value the file gives in money stays exactly that value, and stays the
+// source's; when every sibling is a value, they move, and lose the mark.
+func TestNormalisingKeepsValues(t *testing.T) {
+	doc := func(region string) []byte {
+		return []byte("market: M\nbase_year: 2020\nend_year: 2022\ntotal: {value: 1000, cagr_pct: 5}\ndimensions:\n  - name: Region\n    segments:\n" + region)
+	}
+	ds, err := LoadDataset("m.yaml", doc("      - {name: A, value: 620, reported: [value], cagr_pct: 5}\n      - {name: B, share_pct: 38.02, cagr_pct: 5}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ds.Base()
+	n := mustLookup(t, ds, "Region/A")
+	if got := a.Share[n] / 100 * 1000; got != 620 {
+		t.Errorf("A's base value %v after normalising, want the file's 620", got)
+	}
+	if !ds.StillReported(&a, n, FieldValue) {
+		t.Error("A's value is no longer marked the source's")
+	}
+	ds, err = LoadDataset("m.yaml", doc("      - {name: A, value: 620, reported: [value], cagr_pct: 5}\n      - {name: B, value: 380.2, cagr_pct: 5}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = ds.Base()
+	n = mustLookup(t, ds, "Region/A")
+	if got := a.Share[n] / 100 * 1000; math.Abs(got-620) < 1e-9 || ds.StillReported(&a, n, FieldValue) {
+		t.Errorf("with every sibling a value, A is %v and reported %v: it must move, and lose the mark", got, ds.StillReported(&a, n, FieldValue))
+	}
+}

@@ -25,8 +25,9 @@ func (d *Dataset) StillReported(a *Assumptions, n int, field string) bool {
 		return n > 0 && near(a.Share[n], d.base.Share[n])
 	case FieldValue:
 		// The total's base value is fixed; a segment's base value follows
-		// its share of it.
-		return n == 0 || (!math.IsNaN(node.InputValueBn) && near(a.Share[n], d.base.Share[n]))
+		// its share of it, and is the source's only while it is the value
+		// the file gives (normalising the shares may not move it).
+		return n == 0 || (!math.IsNaN(node.InputValueBn) && near(a.Share[n]/100*d.Nodes[0].InputValueBn, node.InputValueBn))
 	case FieldCAGR:
 		if n == 0 && a.Mode != TopDown {
 			return false // bottom-up: the total's rate is an output

@@ -92,8 +92,11 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
 		errAt([]any{"dataset"}, "", "%s", msg)
 	} else if sf.Dataset != "" && sf.Dataset != ds.Market {
+		// Checked against another market, every path and lever would be
+		// an error of its own: this one says it all.
 		errAt([]any{"dataset"}, "open it with the dataset it was made for (--dataset)",
 			"scenario is for the market %q, but the dataset is %q", sf.Dataset, ds.Market)
+		return nil, errs
 	}
 	a := ds.Base()
 	mode, ok := ParseMode(sf.Mode)

@@ -28,6 +28,12 @@ var wholeNumber = regexp.MustCompile(`^(0|[1-9][0-9]*)$`)
 // typo far more often than intent, and 063 would silently be 51.
 var decimal = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?$|^[-+]?\.[0-9]+([eE][-+]?[0-9]+)?$`)
 
+// thousands is a number with commas between its thousands: 18,500.5.
+var thousands = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$`)
+
+// decimalComma is a number written with a decimal comma: 18,5.
+var decimalComma = regexp.MustCompile(`^[-+]?\d+,\d+$`)
+
 // wholeDecimal is a whole number in decimal, without leading zeros.
 var wholeDecimal = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)$`)
 
@@ -53,9 +59,15 @@ func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) {
 	switch t.Kind() {
 	case reflect.Struct:
 		for _, mv := range mappingValues(n) {
-			if f, ok := fieldByKey(t, keyText(mv.Key)); ok {
+			key := keyText(mv.Key)
+			if f, ok := fieldByKey(t, key); ok {
 				checkTypes(file, mv.Value, f.Type, errs)
+				continue
 			}
+			// Reported here, with the type errors, so a file's problems
+			// come in one pass rather than one kind per run.
+			m, _ := n.(*ast.MappingNode)
+			*errs = append(*errs, unknownKey(file, mv.Key, key, fieldNames(t), m != nil && m.IsFlowStyle))
 		}
 	case reflect.Map:
 		for _, mv := range mappingValues(n) {
@@ -139,6 +151,14 @@ func checkScalar(file string, n ast.Node, t reflect.Type) *Error {
 		if quoted(n) && yamlNumber.MatchString(strings.TrimSpace(n.Value)) {
 			found = "a number in quotes"
 		}
+		switch v := strings.TrimSpace(n.Value); {
+		case want == "true or false":
+		case thousands.MatchString(v):
+			// "18,500" or 18,500: a number written for a reader.
+			hint = fmt.Sprintf("write %s: no thousands separator, no quotes", strings.ReplaceAll(v, ",", ""))
+		case decimalComma.MatchString(v):
+			hint = fmt.Sprintf("write %s: a decimal point, not a comma", strings.Replace(v, ",", ".", 1))
+		}
 		found += " " + quoteShort(n.Value)
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		found += " " + safetext.Escape(safetext.Truncate(n.GetToken().Value, 40))
@@ -208,6 +228,40 @@ func mappingValues(n ast.Node) []*ast.MappingValueNode {
 }
 
 // fieldByKey finds the struct field a YAML key decodes into.
+// unknownKey words a key that is not a field here: with a "did you mean"
+// when one is close; a number as a key is likely a slip (a year without
+// growth_by_year_pct above it, or a decimal comma in a {…} mapping, where
+// "55,5" reads as 55 and a key 5).
+func unknownKey(file string, k ast.MapKeyNode, key string, fields []string, flow bool) *Error {
+	hint := ""
+	switch k.(type) {
+	case *ast.IntegerNode, *ast.FloatNode:
+		hint = "a year's own rate goes under growth_by_year_pct"
+		if flow {
+			hint = "is a decimal comma splitting a number in two? write 55.5, not 55,5"
+		}
+	default:
+		if s := suggest(key, fields); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+	}
+	return errorAtNode(file, k, fmt.Sprintf("unknown key %q", safetext.Truncate(key, 60)), hint)
+}
+
+// fieldNames lists the keys a struct type takes.
+func fieldNames(t reflect.Type) []string {
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
