@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -109,8 +111,12 @@ func (d *goalSeekDialog) solve() {
 	if text == "" {
 		text = d.input.Placeholder
 	}
-	target, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
-	if err != nil || math.IsNaN(target) || math.IsInf(target, 0) || target <= 0 {
+	target, err := numtext.Parse(text)
+	switch {
+	case errors.Is(err, numtext.ErrDecimalComma):
+		c.error(fmt.Sprintf("%q: %v", text, err))
+		return
+	case err != nil || target <= 0:
 		c.error(fmt.Sprintf("%q: type a value above 0, e.g. 60", text))
 		return
 	}

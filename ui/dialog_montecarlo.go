@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 	"github.com/guptarohit/asciigraph"
 
 	"iomt/forecast"
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -168,8 +170,13 @@ func (d *monteCarloDialog) probability() {
 	if text == "" {
 		text = d.threshold.Placeholder
 	}
-	v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+	v, err := numtext.Parse(text)
+	switch {
+	case errors.Is(err, numtext.ErrDecimalComma):
+		d.c.error(fmt.Sprintf("%q: %v", text, err))
+		d.prob = math.NaN()
+		return
+	case err != nil || v < 0:
 		d.c.error(fmt.Sprintf("%q: type a value of 0 or more, e.g. 60", text))
 		d.prob = math.NaN()
 		return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"iomt/internal/numtext"
 )
 
 // setValueMsg asks the root to set one input of a row to an exact value;
@@ -144,8 +147,12 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 			// The year gives up its own rate and grows at the CAGR.
 			return done(setValueMsg{node: 0, field: fieldYear, year: d.year, value: math.NaN(), exact: true}), nil
 		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(text, "%")), ",", ""), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		v, err := numtext.Parse(strings.TrimSuffix(text, "%"))
+		if errors.Is(err, numtext.ErrDecimalComma) {
+			d.c.error(fmt.Sprintf("%q: %v", d.input.Value(), err))
+			return d, nil
+		}
+		if err != nil {
 			example := "e.g. 18.5"
 			switch d.field {
 			case fieldValue:
