@@ -75,8 +75,12 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 	case openedMsg:
 		m.opened(msg)
 	case saveCheckedMsg:
+		if msg.notFile != "" {
+			c.error("Not saved: " + filepath.Base(msg.path) + " is " + msg.notFile + ", not a file; save under another name, or move it away — " + c.ws.Show(msg.path))
+			return nil
+		}
 		if msg.replaces {
-			m.push(newConfirm(c, filepath.Base(msg.path)+" exists. Replace it (the old one is kept as .bak)?",
+			m.push(newConfirm(c, "Replace "+filepath.Base(msg.path)+"? (the old one is kept as .bak)",
 				writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}))
 			return nil
 		}

@@ -63,7 +63,7 @@ func (d *helpDialog) View() string {
 	}
 	body := s.Title.Render("Keys") + "\n" + full + "\n" + strings.Join(notes, "\n")
 	// The closing hint is in the title, where 80×24 cannot cut it off.
-	return pane(s, true, "Help · press any key to close", body, d.width, d.height)
+	return pane(s, true, "Help · any key closes · q quits", body, d.width, d.height)
 }
 
 // helpKeys lays out the key help in columns when they fit in width w,

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +20,7 @@ type saveAsMsg struct{ name string }
 type namePrompt struct {
 	c     *common
 	input textinput.Model
+	offer string // the name enter keeps when nothing is typed; "" for none
 	width int
 }
 
@@ -31,13 +34,15 @@ func newNamePrompt(c *common, width int) (*namePrompt, tea.Cmd) {
 	d.input.SetWidth(max(width/3, 24))
 	// A built-in's name would pass edited assumptions off as, say, the
 	// report itself: offer it only for the user's own scenarios.
-	name := c.scenario
-	if c.isBuiltinName(name) {
-		name = ""
+	// The current name is offered, not typed in: typing replaces it
+	// (a name typed after "New scenario" became "New scenarioMy plan"),
+	// enter keeps it, and tab brings it into the field to edit.
+	d.offer = c.scenario
+	d.input.Placeholder = d.offer
+	if c.isBuiltinName(d.offer) {
+		d.offer = ""
 		d.input.Placeholder = "a name of your own" // fits the prompt at 80 columns
 	}
-	d.input.SetValue(name)
-	d.input.CursorEnd()
 	c.clearStatus()
 	return d, d.input.Focus()
 }
@@ -48,7 +53,15 @@ func (d *namePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		case key.Matches(k, d.c.keys.Cancel):
 			return done(statusMsg{text: "Cancelled."}), nil
 		case key.Matches(k, d.c.keys.Confirm):
-			return done(saveAsMsg{name: d.input.Value()}), nil
+			name := d.input.Value()
+			if strings.TrimSpace(name) == "" {
+				name = d.offer
+			}
+			return done(saveAsMsg{name: name}), nil
+		case key.Matches(k, d.c.keys.Field) && d.offer != "" && d.input.Value() == "":
+			d.input.SetValue(d.offer)
+			d.input.CursorEnd()
+			return d, nil
 		}
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(k)
@@ -77,7 +90,11 @@ func (d *namePrompt) View() string {
 	if st := d.c.status; st.err && st.msg != "" {
 		line += "  " + s.Error.Render(clean(st.msg))
 	} else {
-		line += "  " + s.Muted.Render("enter saves · esc cancels")
+		hint := "enter saves · esc cancels"
+		if d.offer != "" && d.input.Value() == "" {
+			hint = "enter keeps this name · tab edits it · esc cancels"
+		}
+		line += "  " + s.Muted.Render(hint)
 	}
 	return ansi.Truncate(line, d.width, "…")
 }

@@ -11,6 +11,7 @@ import (
 
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/internal/safefile"
 	"iomt/model"
 )
 
@@ -54,14 +55,21 @@ type saveCheckedMsg struct {
 	path     string
 	loads    int
 	replaces bool
+	// notFile is what is at path when it is not a file (a folder): a
+	// save there would fail, so it is said before asking to replace.
+	notFile string
 }
 
 // checkSaveCmd looks whether path exists; saving over the file of the
 // scenario being saved (savedPath) replaces nothing.
 func checkSaveCmd(sc *model.Scenario, path, savedPath string, loads int) tea.Cmd {
 	return func() tea.Msg {
-		_, err := os.Stat(path)
-		return saveCheckedMsg{sc: sc, path: path, loads: loads, replaces: err == nil && path != savedPath}
+		st, err := os.Stat(path)
+		msg := saveCheckedMsg{sc: sc, path: path, loads: loads, replaces: err == nil && path != savedPath}
+		if err == nil && !st.Mode().IsRegular() {
+			msg.notFile = safefile.Kind(st.Mode())
+		}
+		return msg
 	}
 }
 

@@ -142,14 +142,17 @@ func TestMessagesKeepTheirPoint(t *testing.T) {
 	m := newWSModel(t, ws, 80, 24)
 	m = send(t, m, runeKey('+'), runeKey('s'))
 	m = typeText(t, m, "My plan")
-	m = send(t, m, keyEnter, runeKey('y')) // "my-plan.yaml exists. Replace it?"
+	m = send(t, m, keyEnter) // a folder in the way: said before asking to replace it
+	if m.top() != nil {
+		t.Fatalf("saving onto a folder asks %q", lastLine(m))
+	}
 	status := lastLine(m)
-	if !strings.HasPrefix(status, "Not saved: cannot write: it is a folder — ") || !strings.HasSuffix(strings.TrimSpace(status), "(M: all)") {
+	if !strings.HasPrefix(status, "Not saved: my-plan.yaml is a folder, not a file") || !strings.HasSuffix(strings.TrimSpace(status), "(M: all)") {
 		t.Fatalf("the status line %q does not give the reason first and the way to read it all", status)
 	}
 	m = send(t, m, runeKey('M'))
 	full := strings.Join(strings.Fields(view(m)), " ")
-	if !strings.Contains(full, "it is a folder") || !strings.Contains(full, "a-long-folder-name-a-long-folder-name-") {
+	if !strings.Contains(full, "is a folder") || !strings.Contains(full, "a-long-folder-name-a-long-folder-name-") {
 		t.Errorf("M does not show the message in full:\n%s", view(m))
 	}
 	m = send(t, m, keyEsc)
@@ -304,5 +307,40 @@ func TestEveryInputFromTheDashboard(t *testing.T) {
 	m = send(t, m, keyEsc, runeKey('u'))
 	if w := m.Scenario().Window; w != (model.Window{}) {
 		t.Errorf("undo leaves the window at %+v", w)
+	}
+}
+
+// TestSaveNamePrompt: the name prompt offers the current name without
+// typing it in: typing replaces it, enter keeps it, tab brings it in to
+// edit. A name typed after "New scenario" used to be appended to it.
+func TestSaveNamePrompt(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newWSModel(t, ws, 100, 30)
+	m = send(t, m, runeKey('n'))
+	m = pickTitle(t, m, "From the dataset's Base")
+	m = send(t, m, keyEnter, runeKey('+'), runeKey('s'))
+	m = typeText(t, m, "Plan")
+	m = send(t, m, keyEnter)
+	if h := headLine(m); !strings.Contains(h, "Scenario: Plan") || strings.Contains(h, "unsaved") {
+		t.Fatalf("typed Plan: header %q, status %q", h, lastLine(m))
+	}
+	// A copy is offered its name: enter keeps it, tab edits it.
+	m = send(t, m, runeKey('n'))
+	m = pickTitle(t, m, "Copy of Plan")
+	m = send(t, m, keyEnter, runeKey('s'))
+	if !strings.Contains(lastLine(m), "enter keeps this name") {
+		t.Errorf("the prompt does not offer the name: %q", lastLine(m))
+	}
+	m = send(t, m, keyTab)
+	m = typeText(t, m, " B")
+	m = send(t, m, keyEnter)
+	if h := headLine(m); !strings.Contains(h, "Scenario: Copy of Plan B") {
+		t.Errorf("tab then \" B\": header %q", h)
+	}
+	m = send(t, m, runeKey('n'))
+	m = pickTitle(t, m, "Copy of Copy of Plan B")
+	m = send(t, m, keyEnter, runeKey('s'), keyEnter)
+	if h := headLine(m); !strings.Contains(h, "Scenario: Copy of Copy of Plan B") || strings.Contains(h, "unsaved") {
+		t.Errorf("enter did not keep the offered name: %q (%q)", h, lastLine(m))
 	}
 }

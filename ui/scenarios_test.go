@@ -268,7 +268,7 @@ func TestSaveAsksBeforeReplacing(t *testing.T) {
 	edited := m.Scenario()
 
 	m = saveAs(t, m, "Taken")
-	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "y/n") || !strings.Contains(lastLine(m), "exists") {
+	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "y/n") || !strings.Contains(lastLine(m), "Replace taken.yaml?") {
 		t.Fatalf("saving over taken.yaml did not ask: %q", lastLine(m))
 	}
 	m = send(t, m, runeKey('n'))
