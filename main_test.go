@@ -88,7 +88,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"help", []string{"--help"}, 0, ""},
 		{"export default", []string{"export"}, 0, ""},
-		{"unknown format", []string{"export", "--format", "xlsx"}, 2, "csv, json, md"},
+		{"unknown format", []string{"export", "--format", "pdf"}, 2, "csv, json, md"},
 		{"unknown flag", []string{"export", "--nope"}, 2, "unknown flag"},
 		{"missing dataset", []string{"export", "--dataset", "no-such.yaml"}, 1, "no-such.yaml"},
 		{"bad dataset", []string{"validate", bad}, 1, bad + ":"},
@@ -401,5 +401,20 @@ func TestExportCSVLayouts(t *testing.T) {
 	first, _, _ := strings.Cut(out, "\n")
 	if !strings.HasSuffix(first, ",compare_scenario,compare_value_usd_bn,diff_usd_bn,diff_pct") || !strings.Contains(out, ",Faster,") {
 		t.Errorf("export --compare does not name the compared scenario: %q", first)
+	}
+}
+
+// TestAmbiguousScenarioName: two saved files under one scenario name are
+// not guessed between; the message names both files.
+func TestAmbiguousScenarioName(t *testing.T) {
+	ws := t.TempDir()
+	for _, f := range []string{"a.yaml", "b.yaml"} {
+		if err := os.WriteFile(filepath.Join(ws, f), []byte("scenario: Tokyo upside\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := runCLI(t, "export", "--workspace", ws, "--scenario", "tokyo upside")
+	if code == 0 || !strings.Contains(stderr, "2 saved scenarios go by that name") || !strings.Contains(stderr, "a.yaml") || !strings.Contains(stderr, "b.yaml") {
+		t.Errorf("an ambiguous name: exit %d, %q", code, stderr)
 	}
 }

@@ -99,13 +99,27 @@ func readScenario(arg string, ds *model.Dataset, ws *model.Workspace) (*model.Sc
 		// A workspace that cannot be listed has no names to offer; the
 		// message below says where it looked.
 		entries, _ := (&model.Workspace{Dir: ws.Dir}).List()
+		var found []*model.Entry
 		for i := range entries {
 			if matches(&entries[i], arg) {
-				return entries[i].Open(ds)
+				found = append(found, &entries[i])
 			}
 			if forMarket(&entries[i], ds) {
 				saved = append(saved, entries[i])
 			}
+		}
+		switch len(found) {
+		case 0:
+		case 1:
+			return found[0].Open(ds)
+		default:
+			// Two files may carry one name: taking either would be a
+			// guess, and the first might be the broken one.
+			files := make([]string, len(found))
+			for i, e := range found {
+				files[i] = e.Path
+			}
+			return nil, fmt.Errorf("%s: %d saved scenarios go by that name (%s); give the file instead", arg, len(found), strings.Join(files, ", "))
 		}
 	}
 	msg := fmt.Sprintf("%s: no such file, nor a scenario of that name for %s (built in: %s", arg, ds.Market, strings.Join(stems(builtins), ", "))

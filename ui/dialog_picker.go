@@ -136,6 +136,7 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 		switch {
 		case e.Err != nil:
 			ch.refused = c.reasonIn(e.Err)
+			ch.title = "✗ " + ch.title // invalid: marked as iomt scenarios marks it
 		case e.Dataset != "" && e.Dataset != c.ds.Market:
 			ch.refused = "made for the market " + strconv.Quote(e.Dataset)
 		}
