@@ -556,7 +556,7 @@ func checkRate(r float64) (string, bool) {
 	case math.IsNaN(r) || math.IsInf(r, 0):
 		return fmt.Sprintf("growth rate %v is not a finite number", r), false
 	case r <= MinRate || r >= MaxRate:
-		return fmt.Sprintf("growth rate %g %% is out of range (must be above %g and below %g)", r, MinRate, MaxRate), false
+		return fmt.Sprintf("growth rate %g %% is out of range: above %g and below %g", r, MinRate, MaxRate), false
 	}
 	return "", true
 }

@@ -158,7 +158,13 @@ func (m *Model) export(action int) tea.Cmd {
 		c.error("This session cannot write files; copy the table with x instead.")
 		return nil
 	}
-	j := exportJob{ds: c.ds, ws: c.ws, name: c.scenario, a: c.assumptions(), format: "csv", ext: ".csv"}
+	// Unsaved changes are not the named scenario: an export of an edited
+	// Base must not pass for the Base itself.
+	name := c.scenario
+	if c.dirty() {
+		name += " (edited)"
+	}
+	j := exportJob{ds: c.ds, ws: c.ws, name: name, a: c.assumptions(), format: "csv", ext: ".csv"}
 	switch action {
 	case actExportJSON:
 		j.format, j.ext = "json", ".json"

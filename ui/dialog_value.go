@@ -185,7 +185,16 @@ func (d *valuePrompt) View() string {
 	s := d.c.styles
 	line := d.input.View()
 	if st := d.c.status; st.err && st.msg != "" {
-		line += "  " + s.Error.Render(clean(st.msg))
+		msg := s.Error.Render(clean(strings.TrimPrefix(st.msg, "Refused: ")))
+		line += "  " + msg
+		if ansi.StringWidth(line) > d.width {
+			// The reason matters more than the field's label: what is
+			// typed stays, the label gives way.
+			label := d.input.Prompt
+			d.input.Prompt = ""
+			line = d.input.View() + "  " + msg
+			d.input.Prompt = label
+		}
 	} else {
 		next := map[valueField]string{fieldGrowth: "growth", fieldShare: "share", fieldValue: "value", fieldYear: "one year's growth"}
 		fs := d.fields()

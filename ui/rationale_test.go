@@ -344,3 +344,20 @@ func TestSaveNamePrompt(t *testing.T) {
 		t.Errorf("enter did not keep the offered name: %q (%q)", h, lastLine(m))
 	}
 }
+
+// TestPromptRefusalKeepsItsPoint: at 80 columns a refused value's reason
+// (the allowed range) shows whole beside what was typed; the field's
+// label gives way to it.
+func TestPromptRefusalKeepsItsPoint(t *testing.T) {
+	m := newTestModel(t, 80, 24)
+	m = send(t, m, runeKey('2'), runeKey('j'), runeKey('e'))
+	m = typeText(t, m, "1200")
+	m = send(t, m, keyEnter)
+	if l := lastLine(m); m.top() == nil || !strings.Contains(l, "1200") || !strings.Contains(l, "above -100 and below 1000") {
+		t.Errorf("the refusal reads %q", l)
+	}
+	m = send(t, m, runeKey('x'))
+	if l := lastLine(m); strings.Contains(l, "below 1000") {
+		t.Errorf("the refusal stays after typing: %q", l)
+	}
+}

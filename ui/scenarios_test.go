@@ -621,7 +621,8 @@ func exportInput(name string, a model.Assumptions, cmpName string, cmp *model.As
 
 // TestExportFiles: x writes <slug>.csv (.json, .md) into the workspace,
 // holding what the export package writes for the same scenario, with the
-// comparison when comparing.
+// comparison when comparing; a scenario with unsaved changes is exported
+// as "<name> (edited)", never under the name of what it was edited from.
 func TestExportFiles(t *testing.T) {
 	ws := newWorkspace(t)
 	m := newWSModel(t, ws, 80, 24)
@@ -634,9 +635,9 @@ func TestExportFiles(t *testing.T) {
 		m = send(t, m, runeKey('x'))
 		m = pickTitle(t, m, f.title)
 		m = send(t, m, keyEnter)
-		path := filepath.Join(ws.Dir, "base-report"+f.ext)
+		path := filepath.Join(ws.Dir, "base-report-edited"+f.ext)
 		var want bytes.Buffer
-		if err := export.Write(&want, f.format, exportInput(nameBase, a, "", nil)); err != nil {
+		if err := export.Write(&want, f.format, exportInput(nameBase+" (edited)", a, "", nil)); err != nil {
 			t.Fatal(err)
 		}
 		if got := readFile(t, path); !bytes.Equal(got, want.Bytes()) {
@@ -646,7 +647,7 @@ func TestExportFiles(t *testing.T) {
 			t.Errorf("status after exporting %s: %q", f.format, lastLine(m))
 		}
 	}
-	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"base-report.csv", "base-report.json", "base-report.md"}) {
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"base-report-edited.csv", "base-report-edited.json", "base-report-edited.md"}) {
 		t.Errorf("the workspace holds %q", names)
 	}
 	if !strings.Contains(headLine(m), "unsaved") {
@@ -661,10 +662,10 @@ func TestExportFiles(t *testing.T) {
 	m = send(t, m, keyEnter)
 	accel := builtinScenario(t, nameAccel).Assumptions
 	var want bytes.Buffer
-	if err := export.CSV(&want, exportInput(nameBase, a, nameAccel, &accel)); err != nil {
+	if err := export.CSV(&want, exportInput(nameBase+" (edited)", a, nameAccel, &accel)); err != nil {
 		t.Fatal(err)
 	}
-	got := readFile(t, filepath.Join(ws.Dir, "base-report.csv"))
+	got := readFile(t, filepath.Join(ws.Dir, "base-report-edited.csv"))
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("the compare CSV differs from export.CSV:\n%.300s\nwant\n%.300s", got, want.Bytes())
 	}
