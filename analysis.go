@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"iomt/forecast"
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -75,7 +76,7 @@ func num(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
 func newGoalSeekCmd() *cobra.Command {
 	var (
 		f      analysisFlags
-		target float64
+		target numberFlag
 		vary   string
 	)
 	formats := []string{"text", "json"}
@@ -113,12 +114,12 @@ varied and the levers add up to other than 0.`,
 				lever = 0
 			}
 			a := sc.Assumptions
-			s, err := forecast.Seek(ds, a, forecast.Goal{Node: n, Year: f.year, Target: target, Lever: lever})
+			s, err := forecast.Seek(ds, a, forecast.Goal{Node: n, Year: f.year, Target: float64(target), Lever: lever})
 			if err != nil {
 				return usageError{err}
 			}
 			if !s.Reached {
-				_, err := forecast.GoalSeek(ds, a, forecast.Goal{Node: n, Year: f.year, Target: target, Lever: lever})
+				_, err := forecast.GoalSeek(ds, a, forecast.Goal{Node: n, Year: f.year, Target: float64(target), Lever: lever})
 				return invalidInput{err}
 			}
 			w := cmd.OutOrStdout()
@@ -133,7 +134,7 @@ varied and the levers add up to other than 0.`,
 					// impacts, when the market's CAGR is varied and they
 					// add up to other than 0: what the market grows at.
 					MarketGrowthPct *float64 `json:"market_growth_pct,omitempty"`
-				}{Node: nodeName(ds, n), Year: f.year, Target: target, Vary: vary, CAGRPct: s.Rate}
+				}{Node: nodeName(ds, n), Year: f.year, Target: float64(target), Vary: vary, CAGRPct: s.Rate}
 				if l := a.DriverSum(); lever == 0 && l != 0 {
 					g := s.Rate + l
 					out.MarketGrowthPct = &g
@@ -147,20 +148,21 @@ varied and the levers add up to other than 0.`,
 				return err
 			}
 			before, after := forecast.Project(ds, &a), forecast.Project(ds, &b)
-			last, yi := ds.Years()-1, f.year-ds.BaseYear
+			yi := f.year - ds.BaseYear
 			what := "its own CAGR"
 			if lever == 0 {
 				what = "the market's CAGR"
 			}
 			if l := a.DriverSum(); lever == 0 && l != 0 {
-				fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year entered, %.2f %% with the levers (now %.2f %% entered, %.2f %% with them).\n",
-					nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, s.Rate+l, a.Growth[0], a.Growth[0]+l)
+				fmt.Fprintf(w, "%s reaches %s in %d with %s at %.2f %% a year entered, %.2f %% with the levers (now %.2f %% entered, %.2f %% with them).\n",
+					nodeName(ds, n), ds.Amount(numtext.Group(strconv.FormatFloat(float64(target), 'f', -1, 64))), f.year, what, s.Rate, s.Rate+l, a.Growth[0], a.Growth[0]+l)
 			} else {
-				fmt.Fprintf(w, "%s reaches %s %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
-					nodeName(ds, n), num(target), ds.UnitLabel(), f.year, what, s.Rate, a.Growth[lever])
+				fmt.Fprintf(w, "%s reaches %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
+					nodeName(ds, n), ds.Amount(numtext.Group(strconv.FormatFloat(float64(target), 'f', -1, 64))), f.year, what, s.Rate, a.Growth[lever])
 			}
-			fmt.Fprintf(w, "Realised CAGR %d–%d: %.2f %% (now %.2f %%).\n", ds.BaseYear, ds.EndYear,
-				after.CAGR(n, 0, last), before.CAGR(n, 0, last))
+			wf, wt := a.Window.Span(ds) // the scenario's CAGR window
+			fmt.Fprintf(w, "Realised CAGR %d–%d: %.2f %% (now %.2f %%).\n", wf, wt,
+				after.CAGR(n, wf-ds.BaseYear, wt-ds.BaseYear), before.CAGR(n, wf-ds.BaseYear, wt-ds.BaseYear))
 			if n != 0 {
 				fmt.Fprintf(w, "Share of %s in %d: %.2f %% (now %.2f %%).\n", parentName(ds, n), f.year,
 					after.Share(n, yi), before.Share(n, yi))
@@ -170,7 +172,7 @@ varied and the levers add up to other than 0.`,
 	}
 	f.register(cmd, formats)
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year to reach the target in (default: the end year)")
-	cmd.Flags().Float64Var(&target, "target", 0, "the value to reach, in the dataset's unit (required)")
+	cmd.Flags().Var(&target, "target", "the value to reach, in the dataset's unit, e.g. 60 or 15,000 (required)")
 	cmd.Flags().StringVar(&vary, "vary", "node", "the rate to change: node (the node's own CAGR) or total (the market's)")
 	_ = cmd.RegisterFlagCompletionFunc("vary", cobra.FixedCompletions([]string{"node", "total"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -187,7 +189,7 @@ func parentName(ds *model.Dataset, n int) string {
 func newSensitivityCmd() *cobra.Command {
 	var (
 		f     analysisFlags
-		delta float64
+		delta numberFlag
 	)
 	formats := []string{"text", "csv"}
 	cmd := &cobra.Command{
@@ -216,7 +218,7 @@ side is an empty cell.`,
 			if err != nil {
 				return err
 			}
-			t, err := forecast.Sensitivity(ds, sc.Assumptions, n, f.year, delta)
+			t, err := forecast.Sensitivity(ds, sc.Assumptions, n, f.year, float64(delta))
 			if err != nil {
 				return usageError{err}
 			}
@@ -237,8 +239,8 @@ side is an empty cell.`,
 				cw.Flush()
 				return cw.Error()
 			}
-			fmt.Fprintf(w, "%s in %d: %.2f %s; each assumption moved by ±%g pp, largest swing first.\n\n",
-				nodeName(ds, n), f.year, t.Base, ds.UnitLabel(), delta)
+			fmt.Fprintf(w, "%s in %d: %s; each assumption moved by ±%g pp, largest swing first.\n\n",
+				nodeName(ds, n), f.year, ds.Amount(numtext.Format(t.Base, 2)), float64(delta))
 			nameW := len("parameter")
 			for _, b := range t.Bars {
 				nameW = max(nameW, len(b.Name))
@@ -250,10 +252,10 @@ side is an empty cell.`,
 					refused = cmp.Or(refused, why)
 					return "n/a"
 				}
-				return fmt.Sprintf("%.2f", v)
+				return numtext.Format(v, 2)
 			}
 			for _, b := range t.Bars {
-				fmt.Fprintf(w, "%-*s  %10s  %10s  %10.2f\n", nameW, b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), b.Swing)
+				fmt.Fprintf(w, "%-*s  %10s  %10s  %10s\n", nameW, b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), numtext.Format(b.Swing, 2))
 			}
 			if refused != "" {
 				fmt.Fprintf(w, "\nn/a: the model refuses that move (%s).\n", refused)
@@ -273,7 +275,8 @@ side is an empty cell.`,
 	}
 	f.register(cmd, formats)
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year whose value is analysed (default: the end year)")
-	cmd.Flags().Float64Var(&delta, "delta-pp", 2, fmt.Sprintf("how far each assumption moves either way, in percentage points (above 0, at most %d)", forecast.MaxDelta))
+	delta = 2
+	cmd.Flags().Var(&delta, "delta-pp", fmt.Sprintf("how far each assumption moves either way, in percentage points (above 0, at most %d)", forecast.MaxDelta))
 	return cmd
 }
 
@@ -282,7 +285,7 @@ func newMonteCarloCmd() *cobra.Command {
 		f     analysisFlags
 		paths int
 		seed  seedFlag
-		above float64
+		above numberFlag
 	)
 	formats := []string{"text", "csv"}
 	cmd := &cobra.Command{
@@ -309,8 +312,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 				return usageError{fmt.Errorf("invalid argument %d for --paths: from 1 to %d", paths, forecast.MaxPaths)}
 			}
 			withAbove := cmd.Flags().Changed("above")
-			if withAbove && (math.IsNaN(above) || math.IsInf(above, 0) || above < 0) {
-				return usageError{fmt.Errorf("invalid argument %v for --above: give a value of 0 or more, in the dataset's unit", above)}
+			if withAbove && above < 0 {
+				return usageError{fmt.Errorf("invalid argument %v for --above: give a value of 0 or more, in the dataset's unit", float64(above))}
 			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
@@ -334,7 +337,7 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 				for yi := range p10 {
 					rec := []string{strconv.Itoa(ds.BaseYear + yi), num(p10[yi]), num(p50[yi]), num(p90[yi])}
 					if withAbove {
-						rec = append(rec, num(sim.ProbAbove(yi, above)))
+						rec = append(rec, num(sim.ProbAbove(yi, float64(above))))
 					}
 					_ = cw.Write(rec)
 				}
@@ -349,14 +352,14 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 				nodeName(ds, n), ds.UnitLabel(), paths, noun, uint64(seed), model.DefaultSpread)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if withAbove {
-				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(above))
+				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(float64(above)))
 			} else {
 				fmt.Fprintln(tw, "year\tP10\tP50\tP90\t")
 			}
 			for yi := range p10 {
-				fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.2f\t", ds.BaseYear+yi, p10[yi], p50[yi], p90[yi])
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t", ds.BaseYear+yi, numtext.Format(p10[yi], 2), numtext.Format(p50[yi], 2), numtext.Format(p90[yi], 2))
 				if withAbove {
-					fmt.Fprintf(tw, "%.1f %%\t", sim.ProbAbove(yi, above)*100)
+					fmt.Fprintf(tw, "%.1f %%\t", sim.ProbAbove(yi, float64(above))*100)
 				}
 				fmt.Fprintln(tw)
 			}
@@ -367,7 +370,7 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 	cmd.Flags().IntVar(&paths, "paths", 10000, fmt.Sprintf("how many projections to draw (1 to %d)", forecast.MaxPaths))
 	seed = 1
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
-	cmd.Flags().Float64Var(&above, "above", 0, "also give the probability of beating this value in each year, in the dataset's unit")
+	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")
 	return cmd
 }
 
@@ -425,5 +428,22 @@ func (s *seedFlag) Set(v string) error {
 		return fmt.Errorf("a seed is a whole number from 0 to %d", uint64(math.MaxUint64))
 	}
 	*s = seedFlag(u)
+	return nil
+}
+
+// numberFlag is a number flag read as a person types it: 15,000 (commas
+// between thousands) is 15000, and 4,5 is refused rather than read as 45
+// or answered with strconv's "invalid syntax".
+type numberFlag float64
+
+func (n *numberFlag) String() string { return strconv.FormatFloat(float64(*n), 'g', -1, 64) }
+func (n *numberFlag) Type() string   { return "number" }
+
+func (n *numberFlag) Set(v string) error {
+	x, err := numtext.Parse(v)
+	if err != nil {
+		return err
+	}
+	*n = numberFlag(x)
 	return nil
 }

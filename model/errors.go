@@ -56,7 +56,11 @@ func (l ErrorList) Error() string {
 		parts[i] = e.Error()
 	}
 	if len(l) > n {
-		parts = append(parts, fmt.Sprintf("%s: … and %d more problems", safetext.Escape(l[n].File), len(l)-n))
+		more := "problems"
+		if len(l)-n == 1 {
+			more = "problem"
+		}
+		parts = append(parts, fmt.Sprintf("%s: … and %d more %s", safetext.Escape(l[n].File), len(l)-n, more))
 	}
 	return strings.Join(parts, "\n")
 }

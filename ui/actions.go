@@ -283,7 +283,7 @@ func (c *common) reason(err error, path string) string {
 		}
 		s += " — " + where
 		if len(list) > 1 {
-			s += fmt.Sprintf("; %d more problems (iomt validate lists them)", len(list)-1)
+			s += fmt.Sprintf("; %s (iomt validate lists them)", plural(len(list)-1, "more problem", "more problems"))
 		}
 		return s
 	}
@@ -318,4 +318,12 @@ func (c *common) reasonIn(err error) string {
 		s += fmt.Sprintf(", line %d", one.Line)
 	}
 	return s
+}
+
+// plural writes n with the singular or the plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

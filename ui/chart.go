@@ -87,17 +87,7 @@ func (ch *chart) body(w, h int) string {
 		legend = nil
 		plotH = h - 2
 	}
-	// Axis labels as short as the range allows: no decimals in the
-	// thousands, more below 1.
-	prec := uint(1)
-	switch {
-	case c.metric != MetricValue:
-	case hi >= 1000:
-		prec = 0
-	case hi < 10:
-		prec = uint(valuePrec(hi, 2))
-	}
-	label := func(v float64) string { return fmtNum(v, int(prec)) }
+	prec, label := axisLabels(hi, c.metric == MetricValue)
 	labelW := max(len(label(hi)), len(label(lo))) + 2
 	plotW := max(w-labelW-2, 10)
 	opts := []asciigraph.Option{
@@ -178,4 +168,19 @@ func tickCount(n, w int) int {
 		}
 	}
 	return 2
+}
+
+// axisLabels is how a chart's y axis writes its labels: grouped as the
+// table writes numbers, and as short as the range allows (no decimals in
+// the thousands, more below 1) for values; one decimal otherwise.
+func axisLabels(hi float64, values bool) (uint, func(float64) string) {
+	prec := uint(1)
+	switch {
+	case !values:
+	case hi >= 1000:
+		prec = 0
+	case hi < 10:
+		prec = uint(valuePrec(hi, 2))
+	}
+	return prec, func(v float64) string { return fmtNum(v, int(prec)) }
 }

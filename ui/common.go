@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"iomt/forecast"
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -301,7 +302,7 @@ func fmtNum(x float64, prec int) string {
 	if strings.Trim(s, "-0.") == "" {
 		return strings.TrimPrefix(s, "-") // "0.0", not "-0.0"
 	}
-	return group(s)
+	return numtext.Group(s)
 }
 
 // fmtSigned is fmtNum with a sign, except on a change that rounds to zero.
@@ -316,38 +317,7 @@ func fmtSigned(x float64, prec int) string {
 	if !strings.HasPrefix(s, "-") {
 		s = "+" + s
 	}
-	return group(s)
-}
-
-// group puts a comma between each three digits of the whole part of a
-// number written by strconv ("-12345.6" → "-12,345.6").
-func group(s string) string {
-	sign := ""
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		sign, s = s[:1], s[1:]
-	}
-	whole, frac, dot := strings.Cut(s, ".")
-	if len(whole) <= 3 {
-		return sign + s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(whole)/3 + 1)
-	b.WriteString(sign)
-	lead := len(whole) % 3
-	if lead > 0 {
-		b.WriteString(whole[:lead])
-	}
-	for i := lead; i < len(whole); i += 3 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(whole[i : i+3])
-	}
-	if dot {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
+	return numtext.Group(s)
 }
 
 // maxRows is the most rows any level of any dimension lists.

@@ -182,6 +182,11 @@ func figuresOf(node *model.Node, n int) []string {
 func wrap(text string, w int, indent string) string {
 	var words []string
 	for _, word := range strings.Fields(text) {
+		// A unit stays with its number: "6.2 %" never breaks before "%".
+		if (word == "%" || word == "pp") && len(words) > 0 {
+			words[len(words)-1] += "\u00a0" + word
+			continue
+		}
 		for room := max(w-len(indent), 1); ansi.StringWidth(word) > room; {
 			head := ansi.Truncate(word, room, "")
 			if head == "" { // a wide character in a one-column room

@@ -15,7 +15,7 @@ import (
 // leverStep is the change of one +/- on a lever, in percentage points.
 const leverStep = 0.5
 
-// leversDialog lists the report's drivers, challenges and opportunities
+// leversDialog lists the source's drivers, challenges and opportunities
 // as levers on the market's growth: ↑/↓ select, +/- move the selected
 // one by half a point (each an undoable edit, made by the root), r sets
 // it back to 0. The first line shows how the market's CAGR is made up.
@@ -129,7 +129,7 @@ func (d *leversDialog) View() string {
 	c, s := d.c, d.c.styles
 	inner := d.width - 2
 	a := c.assumptions()
-	title := "Levers: the report's drivers, challenges and opportunities on the market's growth"
+	title := "Levers: the source's drivers, challenges and opportunities on the market's growth"
 	if len(c.ds.Levers) == 0 {
 		return pane(s, true, title, s.Muted.Render("This dataset lists no drivers, challenges or opportunities."), d.width, d.height)
 	}

@@ -271,17 +271,15 @@ func fanPlot(s *Styles, p10, p50, p90 []float64, baseYear, w, h int) string {
 	if math.IsInf(lo, 0) || math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(hi, 0) {
 		return ""
 	}
-	prec := uint(1)
-	if hi < 10 {
-		prec = 2
-	}
-	labelW := max(len(fmt.Sprintf("%.*f", prec, hi)), len(fmt.Sprintf("%.*f", prec, lo))) + 2
+	prec, label := axisLabels(hi, true)
+	labelW := max(len(label(hi)), len(label(lo))) + 2
 	plotW := max(w-labelW-2, 10)
 	n := len(p50)
 	opts := []asciigraph.Option{
 		asciigraph.Height(max(h-3, 1)),
 		asciigraph.Width(plotW),
 		asciigraph.Precision(prec),
+		asciigraph.YAxisValueFormatter(label),
 		asciigraph.XAxisRange(float64(baseYear), float64(baseYear+n-1)),
 		asciigraph.XAxisTickCount(tickCount(n, plotW)),
 		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),

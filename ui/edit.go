@@ -175,7 +175,7 @@ func (c *common) setYearGrowth(year int, v float64) bool {
 	}
 	a := c.assumptions()
 	if math.IsNaN(v) {
-		c.info(fmt.Sprintf("%d grows at the market's CAGR, %s %%, again.", year, fmtNum(a.MarketGrowth(), 1)))
+		c.info(fmt.Sprintf("%d now grows at the market's CAGR, %s %%.", year, fmtNum(a.MarketGrowth(), 1)))
 	} else {
 		c.info(fmt.Sprintf("The market grows %s %% in %d, a rate of its own; the years without one grow %s %%.", fmtNum(v, 1), year, fmtNum(a.MarketGrowth(), 1)))
 	}

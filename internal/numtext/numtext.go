@@ -36,3 +36,44 @@ func Parse(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// Format writes x with prec decimals and its thousands grouped by commas
+// (21,791.03), as Parse reads it back; never "-0.0".
+func Format(x float64, prec int) string {
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		return strings.TrimPrefix(s, "-")
+	}
+	return Group(s)
+}
+
+// Group puts a comma between each three digits of the whole part of a
+// number written by strconv ("-12345.6" → "-12,345.6").
+func Group(s string) string {
+	sign := ""
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if len(whole) <= 3 {
+		return sign + s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(whole)/3 + 1)
+	b.WriteString(sign)
+	lead := len(whole) % 3
+	if lead > 0 {
+		b.WriteString(whole[:lead])
+	}
+	for i := lead; i < len(whole); i += 3 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(whole[i : i+3])
+	}
+	if dot {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}

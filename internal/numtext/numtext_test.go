@@ -50,3 +50,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestFormatReadsBack: what Format writes, Parse reads back.
+func TestFormatReadsBack(t *testing.T) {
+	for _, x := range []float64{0, -0.04, 999.994, 21791.0349, -1234567.891, 1e9, 0.00123} {
+		for _, p := range []int{0, 1, 2, 5} {
+			s := Format(x, p)
+			v, err := Parse(s)
+			if err != nil || math.Abs(v-x) > 0.51*math.Pow(10, -float64(p)) {
+				t.Errorf("Format(%v, %d) = %q reads back as %v, %v", x, p, s, v, err)
+			}
+		}
+	}
+	if got := Format(21791.0349, 2); got != "21,791.03" {
+		t.Errorf("Format(21791.0349, 2) = %q", got)
+	}
+}
