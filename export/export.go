@@ -47,9 +47,9 @@ type Comparison struct {
 	Result *forecast.Result
 }
 
-// Formats returns the names of the export formats ("csv", "json", "md"),
-// as accepted by Write. The slice is the caller's to keep.
-func Formats() []string { return []string{"csv", "json", "md"} }
+// Formats returns the names of the export formats ("csv", "json", "md",
+// "xlsx"), as accepted by Write. The slice is the caller's to keep.
+func Formats() []string { return []string{"csv", "json", "md", "xlsx"} }
 
 // Write writes in to w in the named format, one of Formats. An unknown
 // format is an error naming the valid ones, and writes nothing.
@@ -61,6 +61,8 @@ func Write(w io.Writer, format string, in Input) error {
 		return JSON(w, in)
 	case "md":
 		return Markdown(w, in)
+	case "xlsx":
+		return XLSX(w, in)
 	}
 	return fmt.Errorf("unknown export format %q (valid formats: %s)", format, strings.Join(Formats(), ", "))
 }

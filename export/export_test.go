@@ -8,8 +8,8 @@ import (
 )
 
 func TestFormats(t *testing.T) {
-	if got := Formats(); !slices.Equal(got, []string{"csv", "json", "md"}) {
-		t.Errorf("Formats() = %q, want csv, json, md", got)
+	if got := Formats(); !slices.Equal(got, []string{"csv", "json", "md", "xlsx"}) {
+		t.Errorf("Formats() = %q, want csv, json, md, xlsx", got)
 	}
 	f := Formats()
 	f[0] = "changed"
@@ -29,6 +29,7 @@ func TestWriteDispatches(t *testing.T) {
 		{"csv", func(b *bytes.Buffer, in Input) error { return CSV(b, in) }, wantHeader + "\n"},
 		{"json", func(b *bytes.Buffer, in Input) error { return JSON(b, in) }, "{\n"},
 		{"md", func(b *bytes.Buffer, in Input) error { return Markdown(b, in) }, "# "},
+		{"xlsx", func(b *bytes.Buffer, in Input) error { return XLSX(b, in) }, "PK\x03\x04"},
 	} {
 		var got, want bytes.Buffer
 		if err := Write(&got, c.format, in); err != nil {
@@ -45,14 +46,14 @@ func TestWriteDispatches(t *testing.T) {
 
 func TestWriteUnknownFormat(t *testing.T) {
 	in := baseInput(loadSmall(t), "Base")
-	for _, f := range []string{"xlsx", "", "CSV ", "markdown"} {
+	for _, f := range []string{"xls", "", "CSV ", "markdown"} {
 		var buf bytes.Buffer
 		err := Write(&buf, f, in)
 		if err == nil {
 			t.Errorf("Write(%q): no error", f)
 			continue
 		}
-		for _, name := range []string{"csv", "json", "md"} {
+		for _, name := range []string{"csv", "json", "md", "xlsx"} {
 			if !strings.Contains(err.Error(), name) {
 				t.Errorf("Write(%q) error %q does not name the valid format %s", f, err, name)
 			}
