@@ -267,7 +267,7 @@ func newExportCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write a scenario's forecast as CSV, JSON or Markdown",
+		Short: "Write a scenario's forecast as CSV, JSON, Markdown or XLSX",
 		Long: `Export projects the scenario and writes every segment and year.
 
 CSV columns: scenario,dimension,segment,parent,year,value_usd_bn,share_pct,growth_pct
@@ -298,6 +298,9 @@ Excel in locales such as German or French.`,
 			}
 			if format != "csv" && (wide || cmd.Flags().Changed("dialect")) {
 				return usageError{fmt.Errorf("invalid --wide or --dialect with --format %s: they shape CSV only", format)}
+			}
+			if f, ok := cmd.OutOrStdout().(*os.File); ok && format == "xlsx" && (out == "" || out == "-") && term.IsTerminal(f.Fd()) {
+				return usageError{errors.New("an XLSX workbook is a binary file, not text for a terminal: give -o FILE.xlsx, or redirect standard output to a file")}
 			}
 			ds, sc, err := in.load()
 			if err != nil {
