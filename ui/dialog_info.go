@@ -184,7 +184,7 @@ func wrap(text string, w int, indent string) string {
 	for _, word := range strings.Fields(text) {
 		// A unit stays with its number: "6.2 %" never breaks before "%".
 		if (word == "%" || word == "pp") && len(words) > 0 {
-			words[len(words)-1] += "\u00a0" + word
+			words[len(words)-1] += " " + word
 			continue
 		}
 		for room := max(w-len(indent), 1); ansi.StringWidth(word) > room; {
