@@ -92,6 +92,11 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 			c.error("Not exported: " + c.reason(msg.err, msg.path))
 			return nil
 		}
+		if c.fetch != nil {
+			// The command first: a narrow status line cuts the end.
+			c.info("Exported " + msg.name + ". Fetch it: " + c.fetch(filepath.Base(msg.path)) + " (" + c.ws.Show(msg.path) + ")")
+			return nil
+		}
 		c.info("Exported " + msg.name + " to " + c.ws.Show(msg.path) + ".")
 	}
 	return nil
@@ -158,12 +163,7 @@ func (m *Model) export(action int) tea.Cmd {
 		c.error("This session cannot write files; copy the table with x instead.")
 		return nil
 	}
-	// Unsaved changes are not the named scenario: an export of an edited
-	// Base must not pass for the Base itself.
-	name := c.scenario
-	if c.dirty() {
-		name += " (edited)"
-	}
+	name := exportName(c)
 	j := exportJob{ds: c.ds, ws: c.ws, name: name, a: c.assumptions(), format: "csv", ext: ".csv"}
 	switch action {
 	case actExportJSON:

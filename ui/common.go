@@ -56,6 +56,7 @@ type common struct {
 	keys     KeyMap
 
 	ws          *model.Workspace
+	fetch       func(file string) string // how the user fetches a file of ws; nil: no way
 	description string
 	savedPath   string        // where the scenario was last opened or saved in the workspace; "" asks for a name
 	compare     *compareState // the scenario compared against, or nil

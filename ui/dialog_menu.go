@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -60,7 +62,7 @@ func newExportMenu(c *common) *menu {
 		title += " · this session cannot write files"
 	} else {
 		where := " into " + c.ws.ShowDir()
-		slug := model.Slug(c.scenario)
+		slug := model.Slug(exportName(c))
 		items = []choice{
 			{title: "CSV file", desc: slug + ".csv" + where, action: actExportCSV},
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
@@ -68,5 +70,24 @@ func newExportMenu(c *common) *menu {
 			copyTable,
 		}
 	}
+	if c.fetch != nil && c.ws.Dir != "" {
+		// Over SSH the folder is on the server: each file says how to
+		// take it home, the command first, as a narrow menu cuts the end.
+		for i, it := range items {
+			if file, ok := strings.CutSuffix(it.desc, " into "+c.ws.ShowDir()); ok && it.action != actCopyTable {
+				items[i].desc = c.fetch(file) + " on your machine fetches it from " + c.ws.ShowDir()
+			}
+		}
+	}
 	return &menu{chooser: newChooser(c, title, items, false), purpose: chooseExport}
+}
+
+// exportName is the name an export of the current scenario carries, and
+// its file is named after: unsaved changes are not the named scenario,
+// and an export of an edited Base must not pass for the Base itself.
+func exportName(c *common) string {
+	if c.dirty() {
+		return c.scenario + " (edited)"
+	}
+	return c.scenario
 }

@@ -31,6 +31,10 @@ type Options struct {
 	Role    Role
 	Publish func(Snapshot)
 	Who     string
+	// FetchCommand, when set, says how the user fetches a file written
+	// into the workspace to their own machine (over SSH, an scp command
+	// line for the file's name); the export menu and its message show it.
+	FetchCommand func(file string) string
 }
 
 // NoticeMsg puts a message from outside the dashboard (the SSH server's
@@ -89,6 +93,7 @@ func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
 	}
 	m.tree.focused = true
 	m.following = opts.Role == RoleFollower
+	c.fetch = opts.FetchCommand
 	return m
 }
 
