@@ -176,7 +176,8 @@ func New(cfg Config) (*Server, error) {
 		// into the working folder.
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithPublicKeyAuth(s.allowKey),
-		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle },
+			s.scpMiddleware), // `scp -O`: see scp.go
 	)
 	if err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
@@ -189,6 +190,7 @@ func New(cfg Config) (*Server, error) {
 		srv.MaxTimeout = cfg.MaxTimeout + 5*time.Second
 	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
+	srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"sftp": s.sftpSubsystem} // sftp, scp: see scp.go
 	srv.ConnCallback = s.admit
 	// A connection that never gets a session (a refused key, a client
 	// that gave up, a handshake timeout) would otherwise leave no trace.
@@ -427,6 +429,7 @@ func (s *Server) handle(sess ssh.Session) {
 	logger.Info("session start", "auth", authKind(key), "role", role, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
 		"scenarios", cmp.Or(ws.Dir, "read-only"))
 	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Who: user}
+	opts.FetchCommand = s.fetchCommand(sess, ws) // see scp.go
 	if role == ui.RolePresenter {
 		opts.Publish = s.hub.Publish
 	}
