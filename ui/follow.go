@@ -126,6 +126,12 @@ func (m *Model) followMsg(msg FollowMsg) {
 		// which would contradict the banner.
 		m.c.info("The presenter has left; this is their last screen. f gives you a private copy.")
 	}
+	if m.following && !msg.Away && (m.presenterAway || !m.notice) {
+		// The presenter's change replaces a viewer's own message (the
+		// presenter had left, a refused key), so that every follower's
+		// screen is the presenter's again.
+		m.c.clearStatus()
+	}
 	m.presenterAway = msg.Away
 	if msg.Away {
 		return
@@ -173,3 +179,19 @@ func (m *Model) followAgain() {
 // presenterName is how banners name the presenter: keys are all a server
 // knows of people, and a fingerprint means nothing to an audience.
 func (m *Model) presenterName() string { return "the presenter" }
+
+// Following reports whether the dashboard mirrors a presenter now (a
+// follower that has not forked).
+func (m Model) Following() bool { return m.opts.Role == RoleFollower && m.following }
+
+// Grouped reports whether the screen is exactly what any follower of the
+// same size and palette shows: following, with no dialog, notice or
+// message of its own. A server draws such followers once for all of them.
+func (m Model) Grouped() bool {
+	return m.Following() && len(m.dialogs) == 0 && !m.notice && m.c.status.msg == "" &&
+		!m.quitting && m.width > 0
+}
+
+// Palette reports the colours the screen is drawn in: on a dark
+// background, and without colour.
+func (m Model) Palette() (dark, noColor bool) { return m.c.styles.dark, m.c.styles.noColor }

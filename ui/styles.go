@@ -41,6 +41,7 @@ func lightPalette() palette {
 // Styles are every lipgloss style of the dashboard, built from one palette.
 type Styles struct {
 	noColor bool
+	dark    bool
 	pal     palette
 
 	Title, Muted, Accent, Bad, Error lipgloss.Style
@@ -57,7 +58,7 @@ func newStyles(dark, noColor bool) *Styles {
 	if !dark {
 		p = lightPalette()
 	}
-	s := &Styles{noColor: noColor, pal: p}
+	s := &Styles{noColor: noColor, dark: dark, pal: p}
 	st := lipgloss.NewStyle
 	fg := func(c color.Color) lipgloss.Style {
 		if noColor {

@@ -703,7 +703,22 @@ func run(o options, w io.Writer) (summary, error) {
 		if err != nil {
 			return summary{}, err
 		}
-		time.Sleep(idleFor)
+		if o.cpuProfile != "" && o.exec == "" {
+			// The idle phase's profile, beside the key phase's.
+			f, err := os.Create(o.cpuProfile + ".idle")
+			if err != nil {
+				return summary{}, err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+				return summary{}, err
+			}
+			time.Sleep(idleFor)
+			pprof.StopCPUProfile()
+			f.Close()
+		} else {
+			time.Sleep(idleFor)
+		}
 		c1, err := t.cpu()
 		if err != nil {
 			return summary{}, err

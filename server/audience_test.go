@@ -1,0 +1,114 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// body is a screen without its first line (the banner, by role) and its
+// last (the status line, each session's own).
+func body(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+	if len(lines) < 3 {
+		return ""
+	}
+	return strings.Join(lines[1:len(lines)-1], "\n")
+}
+
+// press presses keys on the presenter and waits until its screen changed.
+func press(t *testing.T, p *term, keys string) {
+	t.Helper()
+	before := body(p.Screen())
+	p.Press(keys)
+	p.WaitFor("the presenter's screen after "+fmt.Sprintf("%q", keys), func(s string) bool { return body(s) != before })
+}
+
+// sameAsPresenter waits until every follower shows the presenter's
+// dashboard, and fails naming the first that does not.
+func sameAsPresenter(t *testing.T, step string, p *term, fs ...*term) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		want, ok := body(p.Screen()), true
+		for _, f := range fs {
+			if body(f.Screen()) != want {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, f := range fs {
+				if got := body(f.Screen()); got != want {
+					t.Fatalf("%s: %s shows\n%s\nthe presenter\n%s", step, f.name, got, want)
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestAudience: followers of one size and palette are drawn once per
+// presenter change, however many they are, and show exactly the
+// presenter's dashboard after every kind of change; one that joins late,
+// resizes, forks and comes back, or opens a dialog, shows the same as the
+// others again once it follows plainly.
+func TestAudience(t *testing.T) {
+	presenterKey := newKey(t)
+	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
+	p := ts.openTerm("presenter", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
+	p.WaitDashboard()
+	var fs []*term
+	for i := range 6 {
+		f := ts.openTerm(fmt.Sprintf("follower %d", i), 100, 30, termOpts{})
+		f.WaitDashboard()
+		fs = append(fs, f)
+	}
+	// The presenter's first change: every follower is in the group.
+	press(t, p, "2")
+	sameAsPresenter(t, "2", p, fs...)
+
+	// Each presenter change is drawn once for the six, not six times.
+	aud := ts.srv.audience
+	for i, keys := range []string{"+", "j", "+", "v", "j", ">", "3", "v", "4", "j", "\r", "k", "+", "\x1b", "1", "v", "-"} {
+		before := aud.frames.Load()
+		press(t, p, keys)
+		sameAsPresenter(t, fmt.Sprintf("step %d (%q)", i, keys), p, fs...)
+		if drawn := aud.frames.Load() - before; drawn != 1 {
+			t.Errorf("step %d (%q): %d group frames for one change of six followers of one group, want 1", i, keys, drawn)
+		}
+	}
+
+	// A late joiner, a follower that resizes and back, one that forks and
+	// returns, one that opens and closes help: all show the presenter's
+	// dashboard again, and still follow.
+	late := ts.openTerm("late", 100, 30, termOpts{})
+	late.WaitText("Following the presenter")
+	fs = append(fs, late)
+	fs[1].Resize(120, 40)
+	fs[1].WaitFor("the follower at 120×40", func(s string) bool { return fits(s, 120, 40) && strings.Contains(s, "Following") })
+	fs[1].Resize(100, 30)
+	fs[2].Press("f")
+	fs[2].WaitText("Private copy")
+	fs[2].Press("+")
+	fs[3].Press("?")
+	fs[3].WaitText("Help ·")
+	press(t, p, "+")
+	fs[2].Press("f")
+	fs[2].WaitText("Your private changes will be lost")
+	fs[2].Press("y")
+	fs[3].Press("x") // any key closes help
+	press(t, p, "j")
+	sameAsPresenter(t, "after a join, a resize, a fork and return, and help", p, fs...)
+	before := aud.frames.Load()
+	press(t, p, "+")
+	sameAsPresenter(t, "the next change", p, fs...)
+	if drawn := aud.frames.Load() - before; drawn != 1 {
+		t.Errorf("the next change: %d group frames for seven followers back in one group, want 1", drawn)
+	}
+}

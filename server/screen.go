@@ -1,0 +1,123 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"sync"
+
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// A served session draws its own frames instead of leaving it to Bubble
+// Tea's renderer. The renderer redraws on a clock, 60 times a second per
+// session whether anything changed or not: 200 idle sessions cost 0.1 CPU
+// just ticking. Drawn here, a frame is made only when the dashboard's view
+// changes, and followers that show the same screen share one frame's
+// bytes (see audience.go). The drawing itself is ultraviolet's, the same
+// cell diff Bubble Tea uses.
+
+// frames turns screen contents into terminal bytes: the changes from the
+// frame it made before, or, after erase, the whole screen.
+type frames struct {
+	out   bytes.Buffer
+	scr   *uv.TerminalRenderer
+	cells uv.ScreenBuffer
+	w, h  int
+}
+
+func newFrames(w, h int, profile colorprofile.Profile, env []string) *frames {
+	f := &frames{w: w, h: h, cells: uv.NewScreenBuffer(w, h)}
+	f.scr = uv.NewTerminalRenderer(&f.out, env)
+	f.scr.SetColorProfile(profile)
+	f.scr.SetFullscreen(true) // the alternate screen, addressed absolutely
+	f.scr.SetRelativeCursor(false)
+	f.scr.SetTabStops(-1)
+	// The session's emulated terminal turns "\n" into "\r\n" (ONLCR), so
+	// a line feed must not be used to move the cursor down a column.
+	f.scr.SetMapNewline(true)
+	f.scr.SetScrollOptim(true)
+	f.scr.Resize(w, h)
+	f.scr.Erase()
+	return f
+}
+
+// next returns the bytes that turn the previous frame into content.
+func (f *frames) next(content string) []byte {
+	f.cells.Clear()
+	uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+	f.scr.Render(f.cells.RenderBuffer)
+	// Every frame leaves the cursor home (the pen is reset by Render): a
+	// group's next diff then applies to a terminal that got this frame as
+	// a diff or whole alike, wherever each put the cursor.
+	f.scr.MoveTo(0, 0)
+	_ = f.scr.Flush() // writes into f.out, a bytes.Buffer: it cannot fail
+	b := bytes.Clone(f.out.Bytes())
+	f.out.Reset()
+	return b
+}
+
+// erase makes the next frame a whole screen: the terminal shows something
+// else now (another screen's frames, or a resize scrolled it).
+func (f *frames) erase() {
+	f.scr.MoveTo(0, 0)
+	f.scr.Erase()
+}
+
+// resize sets a new size; the next frame is a whole screen.
+func (f *frames) resize(w, h int) {
+	f.w, f.h = w, h
+	f.cells.Resize(w, h)
+	f.cells.Touched = nil
+	f.scr.Resize(w, h)
+	f.erase()
+}
+
+// wholeFrame is content as a whole screen, from a terminal in any state.
+func wholeFrame(content string, w, h int, profile colorprofile.Profile, env []string) []byte {
+	return newFrames(w, h, profile, env).next(content)
+}
+
+// syncWriter serialises the writes to one session: its own frames, its
+// group's frames and Bubble Tea's out-of-band output (terminal queries,
+// the clipboard) never interleave.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// Terminal modes of a dashboard session, set once at its start and undone
+// at its end: the alternate screen, a hidden cursor, bracketed paste, mouse
+// clicks, and the keyboard disambiguation Bubble Tea's renderer asks for
+// (so keys arrive as they would without this package).
+const (
+	modesOn = ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable +
+		ansi.SetModeBracketedPaste + ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr +
+		ansi.SetModifyOtherKeys2
+	modesOff = ansi.ResetModifyOtherKeys + ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent +
+		ansi.ResetModeMouseExtSgr + ansi.ResetModeBracketedPaste + ansi.SetModeTextCursorEnable +
+		ansi.ResetModeAltScreenSaveCursor
+)
+
+// kittyOn and kittyOff push and pop the kitty keyboard protocol's basic
+// disambiguation, as Bubble Tea does.
+var (
+	kittyOn  = ansi.PushKittyKeyboard(1) + ansi.RequestKittyKeyboard
+	kittyOff = ansi.PopKittyKeyboard(1)
+)
+
+// synced wraps a frame in synchronized output (mode 2026), so a terminal
+// that knows it shows the frame at once; others ignore the mode.
+func synced(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(ansi.SetModeSynchronizedOutput)+len(ansi.ResetModeSynchronizedOutput))
+	out = append(out, ansi.SetModeSynchronizedOutput...)
+	out = append(out, b...)
+	return append(out, ansi.ResetModeSynchronizedOutput...)
+}
