@@ -141,7 +141,7 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 	case actCopyTable:
 		c.info("Copied the table (" + strconv.Itoa(len(c.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
 		return tea.SetClipboard(c.tableTSV())
-	case actExportCSV, actExportJSON, actExportMD:
+	case actExportCSV, actExportJSON, actExportMD, actExportXLSX:
 		return m.export(msg.action)
 	}
 	m.table.refresh()
@@ -170,6 +170,8 @@ func (m *Model) export(action int) tea.Cmd {
 		j.format, j.ext = "json", ".json"
 	case actExportMD:
 		j.format, j.ext = "md", ".md"
+	case actExportXLSX:
+		j.format, j.ext = "xlsx", ".xlsx"
 	}
 	if c.compare != nil {
 		a := c.compare.a

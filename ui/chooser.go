@@ -29,6 +29,7 @@ const (
 	actExportCSV
 	actExportJSON
 	actExportMD
+	actExportXLSX
 	actCopyTable
 )
 

@@ -67,6 +67,7 @@ func newExportMenu(c *common) *menu {
 			{title: "CSV file", desc: slug + ".csv" + where, action: actExportCSV},
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
 			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
+			{title: "XLSX workbook, a live model", desc: slug + ".xlsx" + where, action: actExportXLSX},
 			copyTable,
 		}
 	}

@@ -630,6 +630,7 @@ func TestExportFiles(t *testing.T) {
 	a := m.Scenario()
 	formats := []struct{ title, ext, format string }{
 		{"CSV file", ".csv", "csv"}, {"JSON file", ".json", "json"}, {"Markdown file", ".md", "md"},
+		{"XLSX workbook, a live model", ".xlsx", "xlsx"},
 	}
 	for _, f := range formats {
 		m = send(t, m, runeKey('x'))
@@ -647,7 +648,7 @@ func TestExportFiles(t *testing.T) {
 			t.Errorf("status after exporting %s: %q", f.format, lastLine(m))
 		}
 	}
-	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"base-report-edited.csv", "base-report-edited.json", "base-report-edited.md"}) {
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"base-report-edited.csv", "base-report-edited.json", "base-report-edited.md", "base-report-edited.xlsx"}) {
 		t.Errorf("the workspace holds %q", names)
 	}
 	if !strings.Contains(headLine(m), "unsaved") {
