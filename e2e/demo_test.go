@@ -24,7 +24,7 @@ const (
 	// all, so a follower's screen can be compared with the presenter's.
 	demoWidth, demoHeight = 100, 30
 
-	followingBanner  = "Following the presenter (read-only, f: private copy)"
+	followingBanner  = "Following presenter@iomt-e2e (read-only, f: private copy)"
 	privateBanner    = "Private copy (f: follow again)"
 	presentingBanner = "Presenting"
 	goodbyeLine      = "the server is shutting down. Goodbye."

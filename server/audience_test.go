@@ -88,7 +88,7 @@ func TestAudience(t *testing.T) {
 	// returns, one that opens and closes help: all show the presenter's
 	// dashboard again, and still follow.
 	late := ts.openTerm("late", 100, 30, termOpts{})
-	late.WaitText("Following the presenter")
+	late.WaitText("Following test-key-0")
 	fs = append(fs, late)
 	fs[1].Resize(120, 40)
 	fs[1].WaitFor("the follower at 120×40", func(s string) bool { return fits(s, 120, 40) && strings.Contains(s, "Following") })

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"time"
 
 	"iomt/ui"
 )
@@ -9,24 +10,67 @@ import (
 // Hub holds the presenter's latest state and wakes followers. Publishing
 // never blocks: a slow or stalled follower only ever misses intermediate
 // states (latest wins), never slows the presenter or anyone else.
+//
+// One session presents at a time. Another session with a presenter key
+// follows until it takes over (asked first); the one it takes over from
+// then follows in its turn.
 type Hub struct {
-	mu         sync.Mutex
-	latest     *ui.Snapshot
-	subs       map[int]chan struct{}
-	next       int
-	presenters int // presenting sessions connected now
+	mu     sync.Mutex
+	latest *ui.Snapshot
+	subs   map[int]chan struct{}
+	next   int
+	active *presenting // the session presenting now, or nil
+	ids    uint64
+	// lastKey is when the presenter last pressed a key; a new presenter
+	// counts from when it took over.
+	lastKey time.Time
+}
+
+// presenting is the session presenting now: its turn, its name for the
+// audience, and how to tell it that its turn ended and who took over.
+type presenting struct {
+	id       uint64
+	name     string
+	stepDown func(ended uint64, by string)
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{subs: map[int]chan struct{}{}} }
 
-// Publish makes s the latest state and wakes every follower. The
-// dashboard calls it only when its shareable state changed.
-func (h *Hub) Publish(s ui.Snapshot) {
+// Publish makes s the latest state and wakes every follower, when turn
+// is the presenting session's: a session that was just taken over from
+// may still publish a last change, which nobody must see. The dashboard
+// calls it only when its shareable state changed.
+func (h *Hub) Publish(turn uint64, s ui.Snapshot) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.active == nil || h.active.id != turn {
+		return
+	}
 	h.latest = &s
 	h.wakeLocked()
+}
+
+// Keyed records that the presenting session (turn) pressed a key: while
+// viewers follow, the presenter's keys keep their sessions from being
+// idled out (see watchdog).
+func (h *Hub) Keyed(turn uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active != nil && h.active.id == turn {
+		h.lastKey = time.Now()
+	}
+}
+
+// LastKey is when the presenter last pressed a key; zero when nobody
+// presents.
+func (h *Hub) LastKey() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active == nil {
+		return time.Time{}
+	}
+	return h.lastKey
 }
 
 func (h *Hub) wakeLocked() {
@@ -38,30 +82,59 @@ func (h *Hub) wakeLocked() {
 	}
 }
 
-// Join counts a presenting session in until the returned function is
-// called, waking followers both times so that they can say whether
-// anyone is presenting.
-func (h *Hub) Join() (leave func()) {
+// Present makes a session the presenter when nobody presents; ok is false
+// (and current names who presents) when another session does.
+func (h *Hub) Present(name string, stepDown func(ended uint64, by string)) (id uint64, ok bool, current string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.presenters++
+	if h.active != nil {
+		return 0, false, h.active.name
+	}
+	h.ids++
+	h.active = &presenting{id: h.ids, name: name, stepDown: stepDown}
+	h.lastKey = time.Now()
 	h.wakeLocked()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.presenters--
-			h.wakeLocked()
-		})
+	return h.ids, true, ""
+}
+
+// TakeOver makes a session the presenter in place of whoever presents;
+// that session is told to step down (it then follows). stepDown is called
+// without the hub's lock, and must not block.
+func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) uint64 {
+	h.mu.Lock()
+	prev := h.active
+	h.ids++
+	h.active = &presenting{id: h.ids, name: name, stepDown: stepDown}
+	h.lastKey = time.Now()
+	id := h.ids
+	h.wakeLocked()
+	h.mu.Unlock()
+	if prev != nil && prev.stepDown != nil {
+		prev.stepDown(prev.id, name)
+	}
+	return id
+}
+
+// Leave ends a presenter's turn if it still has it (a session that was
+// taken over from has no turn to end), waking followers to say that
+// nobody presents.
+func (h *Hub) Leave(id uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active != nil && h.active.id == id {
+		h.active = nil
+		h.wakeLocked()
 	}
 }
 
-// Presenting reports whether a presenting session is connected.
-func (h *Hub) Presenting() bool {
+// Presenting reports whether a session presents now, and its name.
+func (h *Hub) Presenting() (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.presenters > 0
+	if h.active == nil {
+		return "", false
+	}
+	return h.active.name, true
 }
 
 // Message is what a follower is sent when woken: the latest state, or
@@ -69,7 +142,7 @@ func (h *Hub) Presenting() bool {
 func (h *Hub) Message() (ui.FollowMsg, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.presenters == 0 {
+	if h.active == nil {
 		return ui.FollowMsg{Away: true}, true
 	}
 	if h.latest == nil {

@@ -2,6 +2,8 @@ package server
 
 import (
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"iomt/ui"
 )
@@ -10,11 +12,15 @@ import (
 // state, however many publishes it missed.
 func TestHubLatestWins(t *testing.T) {
 	hub := NewHub()
+	turn, ok, _ := hub.Present("Ana", nil)
+	if !ok {
+		t.Fatal("nobody presents, yet Present refused")
+	}
 	notify, stop := hub.Subscribe()
 	defer stop()
 	<-notify // the wake of a new subscriber
 	for i := range 1000 {
-		hub.Publish(ui.Snapshot{Dim: i % 4, Scenario: "s"})
+		hub.Publish(turn, ui.Snapshot{Dim: i % 4, Scenario: "s"})
 	}
 	<-notify
 	select {
@@ -26,7 +32,7 @@ func TestHubLatestWins(t *testing.T) {
 		t.Errorf("latest Dim %d, want %d", snap.Dim, 999%4)
 	}
 	stop()
-	hub.Publish(ui.Snapshot{}) // after stop: must not block or panic
+	hub.Publish(turn, ui.Snapshot{}) // after stop: must not block or panic
 }
 
 // A new subscriber is woken at once: with nobody presenting, it learns
@@ -39,13 +45,89 @@ func TestHubNewFollower(t *testing.T) {
 		t.Fatalf("with nobody presenting: %+v, %v; want away", msg, ok)
 	}
 	stop()
-	leave := hub.Join()
-	defer leave()
-	hub.Publish(ui.Snapshot{Scenario: "Base", Dim: 2})
+	turn, _, _ := hub.Present("Ana", nil)
+	defer hub.Leave(turn)
+	hub.Publish(turn, ui.Snapshot{Scenario: "Base", Dim: 2})
 	notify, stop = hub.Subscribe()
 	defer stop()
 	<-notify
 	if msg, ok := hub.Message(); !ok || msg.Away || msg.Snapshot.Dim != 2 {
 		t.Fatalf("with a presenter: %+v, %v; want its state", msg, ok)
 	}
+}
+
+// One session presents at a time: a second is told who presents; taking
+// over tells the first one which turn ended and who took it; the first
+// one's late publishes and its leaving change nothing for the audience.
+func TestHubOnePresenter(t *testing.T) {
+	hub := NewHub()
+	type ended struct {
+		turn uint64
+		by   string
+	}
+	anaDown := make(chan ended, 1)
+	ana, ok, _ := hub.Present("Ana", func(turn uint64, by string) { anaDown <- ended{turn, by} })
+	if !ok {
+		t.Fatal("the first presenter was refused")
+	}
+	if _, ok, who := hub.Present("Ben", nil); ok || who != "Ana" {
+		t.Fatalf("a second presenter: ok %v, told %q presents; want refused, told Ana", ok, who)
+	}
+	if name, on := hub.Presenting(); !on || name != "Ana" {
+		t.Fatalf("Presenting() = %q, %v; want Ana", name, on)
+	}
+	hub.Publish(ana, ui.Snapshot{Scenario: "Ana's"})
+
+	ben := hub.TakeOver("Ben", nil)
+	select {
+	case e := <-anaDown:
+		if e.turn != ana || e.by != "Ben" {
+			t.Errorf("Ana was told turn %d ended by %q; want turn %d by Ben", e.turn, e.by, ana)
+		}
+	default:
+		t.Fatal("Ana was not told to step down")
+	}
+	if ben == ana {
+		t.Fatal("the take-over reused the old turn")
+	}
+	hub.Publish(ana, ui.Snapshot{Scenario: "Ana's late change"})
+	if snap, _ := hub.Latest(); snap.Scenario != "Ana's" {
+		t.Errorf("after the take-over, Ana's late publish reached the audience: %q", snap.Scenario)
+	}
+	hub.Publish(ben, ui.Snapshot{Scenario: "Ben's"})
+	hub.Leave(ana) // Ana's session ends: Ben still presents
+	if msg, _ := hub.Message(); msg.Away || msg.Snapshot.Scenario != "Ben's" {
+		t.Errorf("after the former presenter left: %+v; want Ben's state", msg)
+	}
+	hub.Leave(ben)
+	if msg, _ := hub.Message(); !msg.Away {
+		t.Errorf("after the presenter left: %+v; want away", msg)
+	}
+	if _, ok, _ := hub.Present("Ana", nil); !ok {
+		t.Error("with nobody presenting, a presenter was refused")
+	}
+}
+
+// The presenter's keys are the audience's activity: only the presenting
+// turn's count, and nobody presenting is no activity at all.
+func TestHubLastKey(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hub := NewHub()
+		if !hub.LastKey().IsZero() {
+			t.Fatal("with nobody presenting, LastKey is not zero")
+		}
+		ana, _, _ := hub.Present("Ana", nil)
+		time.Sleep(time.Minute)
+		hub.Keyed(ana)
+		at := time.Now()
+		time.Sleep(time.Minute)
+		hub.Keyed(ana + 1) // not a turn anyone has
+		if got := hub.LastKey(); !got.Equal(at) {
+			t.Errorf("LastKey %v, want the presenter's key at %v", got, at)
+		}
+		hub.Leave(ana)
+		if !hub.LastKey().IsZero() {
+			t.Error("after the presenter left, LastKey is not zero")
+		}
+	})
 }

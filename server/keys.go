@@ -14,6 +14,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"iomt/internal/safefile"
+	"iomt/internal/safetext"
 )
 
 // keyEntry is one line of an authorized_keys file: a key, where it was
@@ -23,7 +24,13 @@ type keyEntry struct {
 	from    []string  // from="…" patterns; nil: any address
 	expires time.Time // expiry-time="…"; zero: never
 	noPTY   bool      // no-pty, or restrict without pty: no dashboard
+	// name is the line's comment, made safe to show: how an audience
+	// and other presenters see a presenter ("" : "the presenter").
+	name string
 }
+
+// maxName bounds a presenter's name on screens.
+const maxName = 40
 
 // keySet is the keys of an authorized_keys file. A key may be on several
 // lines with different options; one line admitting the client is enough,
@@ -156,7 +163,7 @@ func loadKeys(path string) (keySet, error) {
 			continue
 		}
 		where := path + ":" + strconv.Itoa(line)
-		k, _, options, _, err := gossh.ParseAuthorizedKey(text)
+		k, comment, options, _, err := gossh.ParseAuthorizedKey(text)
 		if err != nil {
 			return nil, fmt.Errorf("%s: not a public key: %w", where, err)
 		}
@@ -164,6 +171,7 @@ func loadKeys(path string) (keySet, error) {
 		if err != nil {
 			return nil, err
 		}
+		e.name = safetext.Truncate(strings.Join(strings.Fields(safetext.Strip(comment)), " "), maxName)
 		keys[string(k.Marshal())] = append(keys[string(k.Marshal())], e)
 	}
 	if err := sc.Err(); err != nil {

@@ -421,37 +421,70 @@ func (s *Server) handle(sess ssh.Session) {
 
 	env := append(sess.Environ(), "TERM="+pty.Term)
 	profile := colorprofile.Env(env)
+	// One session presents at a time: another with a presenter key
+	// follows, and may take over (p). me is set before the program runs;
+	// a step-down reaches it through a goroutine, since Send blocks until
+	// the program reads it.
+	var me *session
+	ready := make(chan struct{}) // closed once me is set
+	var turn atomic.Uint64
+	stepDown := func(ended uint64, by string) {
+		go func() {
+			<-ready
+			me.p.Send(ui.RoleMsg{Role: ui.RoleFollower, Turn: ended, By: by})
+		}()
+	}
+	// Followers are told when no presenter is connected any more.
+	defer func() { s.hub.Leave(turn.Load()) }()
 	role := ui.RoleSolo
+	current := ""
 	if s.presenters != nil {
 		role = ui.RoleFollower
 		if presenter {
-			role = ui.RolePresenter
+			id, ok, who := s.hub.Present(entry.name, stepDown)
+			if ok {
+				role = ui.RolePresenter
+				turn.Store(id)
+			}
+			current = who
 		}
 	}
-	logger.Info("session start", "auth", authKind(key), "role", role, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height,
-		"scenarios", cmp.Or(ws.Dir, "read-only"))
-	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Who: user}
+	logger.Info("session start", "auth", authKind(key), "role", role, "presenter_key", presenter, "presenting", cmp.Or(current, "-"),
+		"term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height, "scenarios", cmp.Or(ws.Dir, "read-only"))
+	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load()}
 	opts.FetchCommand = s.fetchCommand(sess, ws) // see scp.go
-	if role == ui.RolePresenter {
-		opts.Publish = s.hub.Publish
+	if presenter && s.presenters != nil {
+		opts.Who = entry.name
+		opts.Publish = func(snap ui.Snapshot) { s.hub.Publish(turn.Load(), snap) }
+		opts.TakeOver = func() ui.RoleMsg {
+			id := s.hub.TakeOver(entry.name, stepDown)
+			turn.Store(id)
+			logger.Info("took over presenting", "from", cmp.Or(current, "-"))
+			return ui.RoleMsg{Role: ui.RolePresenter, Turn: id}
+		}
 	}
 	out := &syncWriter{w: sess}
 	var aud *audience
-	if role == ui.RoleFollower {
-		aud = s.audience
+	if s.presenters != nil {
+		aud = s.audience // a session draws with its group while it follows
 	}
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	var me *session
 	dog := newWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout,
 		func(text string) { me.p.Send(ui.NoticeMsg{Text: text}) },
 		func(reason string) { me.reason.Store(reason); me.p.Quit() })
 	// Window sizes come from our channel wrapper (see sessionChannel).
 	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)
-	m.onFollow = dog.key
+	m.following = new(atomic.Bool)
+	dog.presenterKey = func() time.Time {
+		if m.following.Load() {
+			return s.hub.LastKey()
+		}
+		return time.Time{}
+	}
 	// The session draws its own frames (sessionView), when they change:
 	// Bubble Tea's renderer would redraw on a clock, 60 times a second per
 	// session. The program's own clock then only flushes its out-of-band
@@ -466,6 +499,7 @@ func (s *Server) handle(sess ssh.Session) {
 			switch msg.(type) {
 			case tea.KeyPressMsg:
 				dog.key()
+				s.hub.Keyed(turn.Load()) // counts only while this session presents
 			case tea.WindowSizeMsg:
 				// The latest size the client sent wins: the program's own
 				// initial size (from the pty request) may reach the model
@@ -482,6 +516,7 @@ func (s *Server) handle(sess ssh.Session) {
 		}),
 	)
 	me = &session{p: p}
+	close(ready)
 	s.mu.Lock()
 	s.sessions[me] = struct{}{}
 	closing := s.closing
@@ -498,14 +533,10 @@ func (s *Server) handle(sess ssh.Session) {
 		go p.Quit()
 	}
 
-	// Followers are told when no presenter is connected any more.
-	if role == ui.RolePresenter {
-		leave := s.hub.Join()
-		defer leave()
-	}
-	// A follower gets the presenter's latest state; a slow one only ever
-	// skips states, it never holds up the presenter (see Hub).
-	if role == ui.RoleFollower {
+	// A follower (or a presenter that may be taken over from) gets the
+	// presenter's latest state; a slow one only ever skips states, it
+	// never holds up the presenter (see Hub).
+	if s.presenters != nil {
 		notify, stop := s.hub.Subscribe()
 		defer stop()
 		go func() {

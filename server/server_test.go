@@ -324,7 +324,7 @@ func TestPresenterFollower(t *testing.T) {
 	p.WaitDashboard()
 	p.WaitText("Presenting")
 	f.WaitDashboard()
-	f.WaitText("Following the presenter")
+	f.WaitText("Following test-key-0")
 
 	// 2 and + on the presenter: the follower shows the Application tab and
 	// the new rate of Total.
@@ -339,7 +339,7 @@ func TestPresenterFollower(t *testing.T) {
 
 	// A follower's edit is refused, and changes nothing.
 	f.Press("-")
-	screen := f.WaitText("Following the presenter (read-only): press f")
+	screen := f.WaitText("Following test-key-0 (read-only): press f")
 	if row, _ := testkit.FindTreeRow(screen, "Total"); row.CAGR != "19.0" {
 		t.Errorf("follower: Total at %s after a refused -, want 19.0:\n%s", row.CAGR, f.showing(screen))
 	}
@@ -363,13 +363,13 @@ func TestPresenterFollower(t *testing.T) {
 	f.WaitText("Your private changes will be lost. Follow the presenter again?")
 	f.Press("y")
 	f.WaitFor("follower: following again, Total 19.0 and Telemedicine 19.5", func(screen string) bool {
-		return strings.Contains(screen, "Following the presenter") && rowCAGR("Total", "19.0")(screen) && rowCAGR("Telemedicine", "19.5")(screen)
+		return strings.Contains(screen, "Following test-key-0") && rowCAGR("Total", "19.0")(screen) && rowCAGR("Telemedicine", "19.5")(screen)
 	})
 
 	// A late follower starts at the presenter's state.
 	late := ts.openTerm("late follower", 100, 30, termOpts{})
 	late.WaitFor("late follower: the presenter's state", func(screen string) bool {
-		return testkit.ContainsAll(screen, "Following the presenter", "Telemedicine") && rowCAGR("Telemedicine", "19.5")(screen)
+		return testkit.ContainsAll(screen, "Following test-key-0", "Telemedicine") && rowCAGR("Telemedicine", "19.5")(screen)
 	})
 
 	// Followers have nothing unsaved: q ends them at once.
@@ -547,7 +547,7 @@ func TestFollowersToldPresenterLeft(t *testing.T) {
 	p := ts.openTerm("presenter", 100, 30, asPresenter)
 	p.WaitText("Presenting")
 	p.Press("2")
-	f.WaitText("Following the presenter", "Telemedicine")
+	f.WaitText("Following test-key-0", "Telemedicine")
 	quitClean(t, p)
 	f.WaitFor("the no-presenter banner over the presenter's last screen", func(screen string) bool {
 		return testkit.ContainsAll(screen, "No presenter connected", "Telemedicine")
@@ -555,7 +555,7 @@ func TestFollowersToldPresenterLeft(t *testing.T) {
 	back := ts.openTerm("presenter again", 100, 30, asPresenter)
 	back.WaitText("Presenting")
 	f.WaitFor("following the presenter who came back, on the Component tab", func(screen string) bool {
-		return testkit.ContainsAll(screen, "Following the presenter", "Medical Dev")
+		return testkit.ContainsAll(screen, "Following test-key-0", "Medical Dev")
 	})
 	quitClean(t, f)
 	quitClean(t, back)

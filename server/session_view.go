@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -143,10 +144,10 @@ type sessionModel struct {
 	ui.Model
 	v    *sessionView
 	w, h int
-	// onFollow is called when the presenter's change reaches a viewer
-	// that follows it: the presenter's keys keep the viewer's session
-	// from being idled out during a talk.
-	onFollow func()
+	// following says, after each message, whether the session follows
+	// a presenter: the presenter's keys then count as its own for the
+	// idle timeout (see watchdog).
+	following *atomic.Bool
 }
 
 func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -155,8 +156,8 @@ func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	next, cmd := m.Model.Update(msg)
 	m.Model = next.(ui.Model)
-	if f, ok := msg.(ui.FollowMsg); ok && !f.Away && m.onFollow != nil && m.Model.Following() {
-		m.onFollow()
+	if m.following != nil {
+		m.following.Store(m.Model.Following())
 	}
 	return m, cmd
 }

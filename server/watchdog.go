@@ -9,11 +9,16 @@ import (
 
 // watchdog ends a session that presses no key for the idle timeout, or
 // that lasts the max timeout, and warns it a while before either. Only
-// the user's keys count as activity: the library's idle timeout counts
-// the server's own screen updates, so a live chart would never idle out.
+// keys count as activity: the library's idle timeout counts the server's
+// own screen updates, so a live chart would never idle out. While a
+// viewer follows a presenter, the presenter's keys count as the
+// viewer's: an audience that watches a talk is not closed in the middle.
 type watchdog struct {
 	idle, max time.Duration
 	lastKey   atomic.Int64 // unix nanoseconds of the last keypress
+	// presenterKey, when set, is when the presenter last pressed a key
+	// while this session follows it, else zero.
+	presenterKey func() time.Time
 	// warn puts a notice on the session's screen; end closes the session
 	// with a reason.
 	warn func(text string)
@@ -58,6 +63,11 @@ func (w *watchdog) run(ctx context.Context) {
 			return
 		case now := <-tick.C:
 			last := w.lastKey.Load()
+			if w.presenterKey != nil {
+				if t := w.presenterKey(); !t.IsZero() {
+					last = max(last, t.UnixNano())
+				}
+			}
 			quiet := now.Sub(time.Unix(0, last))
 			switch {
 			case quiet >= w.idle:

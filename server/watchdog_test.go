@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -150,6 +151,61 @@ func TestWatchdogOff(t *testing.T) {
 		cancel()
 		if ev := w.log(); len(ev) != 0 {
 			t.Fatalf("with no timeouts:\n%s", w)
+		}
+	})
+}
+
+// TestIdleFollowerCountsPresenterKeys: while a viewer follows, the
+// presenter's keys keep it (a talk is not cut off); a quiet presenter
+// lets it close as a quiet viewer would; once it forks, only its own keys
+// count, however busy the presenter.
+func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hub := NewHub()
+		turn, _, _ := hub.Present("Ana", nil)
+		var forked atomic.Bool
+		w := newWatch(15*time.Minute, 0)
+		w.dog.presenterKey = func() time.Time {
+			if forked.Load() {
+				return time.Time{}
+			}
+			return hub.LastKey()
+		}
+		go w.dog.run(t.Context())
+
+		time.Sleep(10 * time.Minute)
+		hub.Keyed(turn)
+		time.Sleep(10 * time.Minute)
+		hub.Keyed(turn)
+		synctest.Wait()
+		if ev := w.log(); len(ev) != 0 {
+			t.Fatalf("a viewer following a presenter who pressed keys at 10 and 20 minutes was warned or closed:\n%s", w)
+		}
+		time.Sleep(5 * time.Minute)
+		forked.Store(true) // 25:00, the viewer forks with a key of its own
+		w.dog.key()
+		for range 2 {
+			time.Sleep(5 * time.Minute) // the presenter types on at 30 and 35
+			hub.Keyed(turn)
+		}
+		<-w.ended
+		ev := w.log()
+		if len(ev) != 2 || ev[0].at != 39*time.Minute || ev[1].at != 40*time.Minute {
+			t.Fatalf("a viewer that forked at 25:00: want a warning at 39:00 and the end at 40:00, its own keys only:\n%s", w)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) {
+		hub := NewHub()
+		turn, _, _ := hub.Present("Ana", nil)
+		w := newWatch(15*time.Minute, 0)
+		w.dog.presenterKey = hub.LastKey
+		go w.dog.run(t.Context())
+		time.Sleep(5 * time.Minute)
+		hub.Keyed(turn) // then the presenter falls quiet
+		<-w.ended
+		ev := w.log()
+		if len(ev) != 2 || ev[0].at != 19*time.Minute || ev[1].at != 20*time.Minute {
+			t.Fatalf("a presenter quiet after 5:00: want the viewer warned at 19:00 and closed at 20:00:\n%s", w)
 		}
 	})
 }

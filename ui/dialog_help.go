@@ -22,10 +22,10 @@ type helpDialog struct {
 
 // newHelpDialog lists paneKeys, the keys of the focused pane, where the
 // navigation keys go.
-func newHelpDialog(c *common, paneKeys []key.Binding, viewer bool) *helpDialog {
+func newHelpDialog(c *common, paneKeys []key.Binding, viewer, canPresent bool) *helpDialog {
 	h := help.New()
 	h.Styles = c.styles.help()
-	return &helpDialog{c: c, help: h, groups: c.keys.FullHelp(paneKeys, viewer)}
+	return &helpDialog{c: c, help: h, groups: c.keys.FullHelp(paneKeys, viewer, canPresent)}
 }
 
 func (d *helpDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {

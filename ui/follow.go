@@ -3,6 +3,10 @@ package ui
 import (
 	"slices"
 
+	tea "charm.land/bubbletea/v2"
+
+	"iomt/internal/safetext"
+
 	"iomt/forecast"
 	"iomt/model"
 )
@@ -121,15 +125,25 @@ func (m *Model) follow(s Snapshot) {
 // followMsg handles a FollowMsg: a following viewer mirrors it, a forked
 // one keeps it for when it follows again.
 func (m *Model) followMsg(msg FollowMsg) {
+	if m.opts.Role == RolePresenter {
+		// Its own state, or already the state of a session taking over,
+		// which it follows once told of the take-over.
+		if !msg.Away {
+			m.latest = &msg.Snapshot
+		}
+		return
+	}
 	if m.following && msg.Away && !m.presenterAway {
 		// Replaces a hint such as "Following the presenter (read-only)",
 		// which would contradict the banner.
 		m.c.info("The presenter has left; this is their last screen. f gives you a private copy.")
 	}
-	if m.following && !msg.Away && (m.presenterAway || !m.notice) {
+	if m.following && !msg.Away && (m.presenterAway || !m.notice && m.opts.TakeOver == nil) {
 		// The presenter's change replaces a viewer's own message (the
 		// presenter had left, a refused key), so that every follower's
-		// screen is the presenter's again.
+		// screen is the presenter's again. A session that may present
+		// is drawn on its own, and keeps its message until its next key
+		// ("Ben took over").
 		m.c.clearStatus()
 	}
 	m.presenterAway = msg.Away
@@ -176,9 +190,87 @@ func (m *Model) followAgain() {
 	m.c.info("Following " + m.presenterName() + " again.")
 }
 
-// presenterName is how banners name the presenter: keys are all a server
-// knows of people, and a fingerprint means nothing to an audience.
-func (m *Model) presenterName() string { return "the presenter" }
+// presenterName is how banners name the presenter: by the name the
+// server gives it (the comment of its key's line), else as "the
+// presenter", since a key's fingerprint means nothing to an audience.
+func (m *Model) presenterName() string {
+	if m.latest != nil {
+		if name := clean(m.latest.Presenter); name != "" {
+			return name
+		}
+	}
+	return "the presenter"
+}
+
+// shortName is the presenter's name for a narrow header.
+func (m *Model) shortName() string { return safetext.Truncate(m.presenterName(), 16) }
+
+// RoleMsg tells a session with a presenter key that its part changed: it
+// presents now (Turn is its turn), or the session that took over (By)
+// ended its turn Turn and it follows. The end of a turn the session no
+// longer has (it took over again since) changes nothing.
+type RoleMsg struct {
+	Role Role
+	Turn uint64
+	By   string
+}
+
+// takeOverMsg asks to present in place of the presenter.
+type takeOverMsg struct{}
+
+// present answers p: a session with a presenter key that follows takes
+// over, asked first when someone presents (their screen then follows).
+func (m *Model) present() tea.Cmd {
+	switch {
+	case m.opts.Role == RolePresenter:
+		m.c.info("You present: the audience follows your screen.")
+		return nil
+	case m.presenterAway:
+		return m.takeOverCmd()
+	}
+	who := m.presenterName()
+	if who == "the presenter" {
+		who = "Another session"
+	}
+	m.push(newConfirm(m.c, who+" presents now. Take over? They will follow your screen.", takeOverMsg{}))
+	return nil
+}
+
+// takeOverCmd takes the presenter's turn, in a command: the server tells
+// the presenter to follow.
+func (m *Model) takeOverCmd() tea.Cmd {
+	take := m.opts.TakeOver
+	return func() tea.Msg { return take() }
+}
+
+// roleMsg changes the session's part: presenting, its screen (a private
+// copy's too) becomes the audience's at once; taken over from, it follows
+// the new presenter, dialogs closed as a follower has none of them.
+func (m *Model) roleMsg(msg RoleMsg) {
+	switch msg.Role {
+	case RolePresenter:
+		m.opts.Role = RolePresenter
+		m.turn = msg.Turn
+		m.following, m.presenterAway = false, false
+		m.published = nil // share() publishes this screen
+		m.c.info("You present now: the audience follows your screen.")
+	case RoleFollower:
+		if m.opts.Role != RolePresenter || msg.Turn != m.turn {
+			return
+		}
+		m.opts.Role = RoleFollower
+		m.following = true
+		m.closeAll()
+		if m.latest != nil {
+			m.follow(*m.latest)
+		}
+		by := clean(msg.By)
+		if by == "" {
+			by = "Another session"
+		}
+		m.c.info(by + " took over; you follow them now (p takes it back).")
+	}
+}
 
 // Following reports whether the dashboard mirrors a presenter now (a
 // follower that has not forked).
@@ -188,7 +280,7 @@ func (m Model) Following() bool { return m.opts.Role == RoleFollower && m.follow
 // same size and palette shows: following, with no dialog, notice or
 // message of its own. A server draws such followers once for all of them.
 func (m Model) Grouped() bool {
-	return m.Following() && len(m.dialogs) == 0 && !m.notice && m.c.status.msg == "" &&
+	return m.Following() && m.opts.TakeOver == nil && len(m.dialogs) == 0 && !m.notice && m.c.status.msg == "" &&
 		!m.quitting && m.width > 0
 }
 

@@ -34,7 +34,7 @@ func (h *testHub) message() (FollowMsg, bool) {
 
 func newRoleModel(t *testing.T, role Role, hub *testHub) Model {
 	t.Helper()
-	opts := Options{Dark: true, Role: role, Who: "presenter"}
+	opts := Options{Dark: true, Role: role, Who: "Ana"}
 	if role == RolePresenter {
 		opts.Publish = hub.publish
 	}
@@ -72,7 +72,7 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 	if f.c.dim != 1 || f.c.selected() != tele || f.c.metric != MetricShare {
 		t.Errorf("follower shows tab %d, row %d, metric %v; presenter tab 1, Telemedicine, share", f.c.dim, f.c.selected(), f.c.metric)
 	}
-	if !strings.Contains(headLine(f), "Following the presenter") {
+	if !strings.Contains(headLine(f), "Following Ana") {
 		t.Errorf("no following banner: %q", headLine(f))
 	}
 	if strings.Contains(headLine(f), "unsaved") {
@@ -193,7 +193,7 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	p := newRoleModel(t, RolePresenter, hub)
 	p = send(t, p, runeKey('j'), runeKey('+'))
 	f = deliver(t, f, hub)
-	if h := headLine(f); !strings.Contains(h, "Following the presenter") {
+	if h := headLine(f); !strings.Contains(h, "Following Ana") {
 		t.Errorf("with a presenter: %q", h)
 	}
 	grown := f.Scenario()
@@ -217,7 +217,7 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	defer hub.join()()
 	p = send(t, p, runeKey('-'))
 	f = deliver(t, f, hub)
-	if h := headLine(f); !strings.Contains(h, "Following the presenter") {
+	if h := headLine(f); !strings.Contains(h, "Following Ana") {
 		t.Errorf("with the presenter back: %q", h)
 	}
 	if f.Scenario().Equal(grown) {
@@ -253,5 +253,83 @@ func TestFollowerHelpLine(t *testing.T) {
 	f = send(t, f, runeKey('f'))
 	if l := lastLine(f); !strings.Contains(l, "dimension tab") || strings.Contains(l, "private copy to change") {
 		t.Errorf("a private copy's help line: %q", l)
+	}
+}
+
+// TestTakeOverRoles: a session with a presenter key that follows takes
+// over with p (asked while someone presents, not when nobody does), then
+// presents its screen at once; told its turn ended, it follows, dialogs
+// closed; the end of a turn it no longer has changes nothing. It is never
+// drawn with an audience group, whose screen has no p.
+func TestTakeOverRoles(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	ana := newRoleModel(t, RolePresenter, hub) // publishes as "Ana"
+	ana = send(t, ana, runeKey('2'))
+
+	takes := 0
+	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben",
+		Publish: hub.publish,
+		TakeOver: func() RoleMsg {
+			takes++
+			return RoleMsg{Role: RolePresenter, Turn: uint64(10 + takes)}
+		}})
+	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
+	ben = deliver(t, ben, hub)
+	if h := headLine(ben); !strings.Contains(h, "Following Ana (p: take over, f: private copy)") {
+		t.Fatalf("a session that may present, following: %q", h)
+	}
+	if ben.Grouped() {
+		t.Error("a session that may present is drawn with the audience's group")
+	}
+
+	ben = send(t, ben, runeKey('p'))
+	if !topIs[*confirmDialog](ben) || !strings.Contains(lastLine(ben), "Ana presents now. Take over?") {
+		t.Fatalf("p while Ana presents: want a question, got %q", lastLine(ben))
+	}
+	ben = send(t, ben, runeKey('n'))
+	if takes != 0 || ben.opts.Role != RoleFollower {
+		t.Fatalf("n took over (takes %d, role %v)", takes, ben.opts.Role)
+	}
+	published := hub.published
+	ben = send(t, ben, runeKey('p'), runeKey('y'))
+	if takes != 1 || ben.opts.Role != RolePresenter || ben.Following() {
+		t.Fatalf("y: takes %d, role %v, following %v; want presenting", takes, ben.opts.Role, ben.Following())
+	}
+	if hub.published != published+1 || hub.latest.Presenter != "Ben" || hub.latest.Dim != 1 {
+		t.Errorf("the new presenter did not publish its screen at once: %d publishes, latest %+v", hub.published-published, hub.latest)
+	}
+	if h := headLine(ben); !strings.HasPrefix(h, "Presenting") || !strings.Contains(lastLine(ben), "You present now") {
+		t.Errorf("after taking over: %q / %q", h, lastLine(ben))
+	}
+
+	// Ben's turn (11) ends: an older turn's end first, which is stale.
+	ben = send(t, ben, runeKey('?'))
+	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: 10, By: "Cy"})
+	if ben.opts.Role != RolePresenter {
+		t.Fatal("the end of a turn Ben no longer has made him follow")
+	}
+	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: ben.Scenario(), Dim: 3,
+		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))})
+	ben = deliver(t, ben, hub) // Cy's state may come before the news
+	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: 11, By: "Cy"})
+	if !ben.Following() || len(ben.dialogs) != 0 || ben.c.dim != 3 {
+		t.Fatalf("taken over from: following %v, dialogs %d, tab %d; want following Cy's tab 4, no dialogs",
+			ben.Following(), len(ben.dialogs), ben.c.dim)
+	}
+	if l := lastLine(ben); !strings.Contains(l, "Cy took over; you follow them now (p takes it back)") {
+		t.Errorf("taken over from: %q", l)
+	}
+
+	// With nobody presenting, p takes over without asking.
+	leave()
+	msg, _ := hub.message()
+	ben = send(t, ben, msg)
+	if h := headLine(ben); !strings.Contains(h, "No presenter connected (p: present") {
+		t.Errorf("nobody presenting: %q", h)
+	}
+	ben = send(t, ben, runeKey('p'))
+	if takes != 2 || ben.opts.Role != RolePresenter {
+		t.Errorf("p with nobody presenting: takes %d, role %v; want presenting at once", takes, ben.opts.Role)
 	}
 }

@@ -34,6 +34,7 @@ type KeyMap struct {
 	GoalSeek, Tornado     key.Binding
 	MonteCarlo, Levers    key.Binding
 	Fork                  key.Binding
+	Present               key.Binding
 	Help                  key.Binding
 	Quit                  key.Binding
 	// ForceQuit answers the quit question too: a second ctrl+c quits.
@@ -104,6 +105,7 @@ func DefaultKeyMap() KeyMap {
 		MonteCarlo: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Monte Carlo")),
 		Levers:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "levers")),
 		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
+		Present:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "present / take over")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c")),
@@ -128,20 +130,27 @@ func (k KeyMap) ShortHelp(paneKey key.Binding) []key.Binding {
 
 // FollowingHelp is the one-line help of a viewer following a presenter:
 // only the keys that do something there.
-func (k KeyMap) FollowingHelp() []key.Binding {
+func (k KeyMap) FollowingHelp(canPresent bool) []key.Binding {
 	fork := k.Fork
 	fork.SetHelp("f", "private copy to change")
+	if canPresent {
+		return []key.Binding{k.Present, fork, k.Help, k.Info, k.Quit}
+	}
 	return []key.Binding{fork, k.Help, k.Info, k.Quit}
 }
 
 // FullHelp is the `?` screen, grouped by what the keys are for; paneKeys
 // are the focused pane's own, among the navigation keys. viewer adds the
-// key of a viewer following a presenter, which does nothing elsewhere.
-func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer bool) [][]key.Binding {
+// key of a viewer following a presenter, and canPresent that of a session
+// with a presenter key, which do nothing elsewhere.
+func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer, canPresent bool) [][]key.Binding {
 	nav := append([]key.Binding{k.Tabs, k.PrevTab}, paneKeys...)
 	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Messages}
 	if viewer {
 		files = append(files, k.Fork)
+	}
+	if canPresent {
+		files = append(files, k.Present)
 	}
 	return [][]key.Binding{
 		append(nav, k.Focus),

@@ -104,7 +104,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	m := newTestModel(t, 80, 24)
 	listed := map[string]bool{}
 	for _, pane := range [][]key.Binding{m.tree.Bindings(), m.table.Bindings()} {
-		for _, g := range k.FullHelp(pane, true) {
+		for _, g := range k.FullHelp(pane, true, true) {
 			for _, b := range g {
 				listed[b.Help().Key] = true
 			}

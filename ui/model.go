@@ -27,10 +27,18 @@ type Options struct {
 	Workspace *model.Workspace
 	// Role serves presented demos over SSH: a presenter gives its state
 	// to Publish whenever it changes; a follower mirrors the states it is
-	// sent (FollowMsg) until it forks. Who names the session's user.
+	// sent (FollowMsg) until it forks. Who names the presenter to its
+	// audience ("" : "the presenter").
 	Role    Role
 	Publish func(Snapshot)
 	Who     string
+	// TakeOver, when set, lets the session present (p): one with a
+	// presenter key that follows because another session presents. It
+	// makes this session the presenter, telling the other one to follow,
+	// and is called from a command. Turn is the turn a session that
+	// starts presenting has (see RoleMsg).
+	TakeOver func() RoleMsg
+	Turn     uint64
 	// FetchCommand, when set, says how the user fetches a file written
 	// into the workspace to their own machine (over SSH, an scp command
 	// line for the file's name); the export menu and its message show it.
@@ -81,6 +89,7 @@ type Model struct {
 	presenterAway bool
 	latest        *Snapshot // the presenter's latest state, for following again
 	published     *Snapshot // a presenter's state as last shared
+	turn          uint64    // the presenting turn this session has or last had
 }
 
 // New builds a dashboard over ds, starting at scenario sc. Every SSH
@@ -93,6 +102,7 @@ func New(ds *model.Dataset, sc *model.Scenario, opts Options) Model {
 	}
 	m.tree.focused = true
 	m.following = opts.Role == RoleFollower
+	m.turn = opts.Turn
 	c.fetch = opts.FetchCommand
 	return m
 }
@@ -115,6 +125,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notify(msg.Text)
 	case FollowMsg:
 		m.followMsg(msg)
+	case RoleMsg:
+		m.roleMsg(msg)
 	case tea.KeyPressMsg:
 		cmd = m.key(msg)
 	case tea.MouseClickMsg:
@@ -165,6 +177,9 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 // globalKey handles a key when no dialog is open.
 func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 	keys, c := m.c.keys, m.c
+	if m.opts.TakeOver != nil && key.Matches(k, keys.Present) {
+		return m.present()
+	}
 	if m.opts.Role == RoleFollower {
 		if key.Matches(k, keys.Fork) {
 			m.toggleFork()
@@ -179,7 +194,7 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Quit):
 		return m.quit()
 	case key.Matches(k, keys.Help):
-		m.push(newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower))
+		m.push(newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower, m.opts.TakeOver != nil))
 	case key.Matches(k, keys.Tabs):
 		c.selectTab(tabIndex(k))
 	case key.Matches(k, keys.PrevTab):
@@ -281,7 +296,7 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 	}
 	if m.opts.Role == RoleFollower && m.following {
-		return m.c.keys.FollowingHelp()
+		return m.c.keys.FollowingHelp(m.opts.TakeOver != nil)
 	}
 	return m.c.keys.ShortHelp(m.paneKeys()[2])
 }
@@ -420,10 +435,14 @@ func (m Model) render() string {
 // banner is the demo role's banner and its short form.
 func (m *Model) banner() (string, string) {
 	switch {
+	case m.opts.Role == RoleFollower && m.following && m.presenterAway && m.opts.TakeOver != nil:
+		return "No presenter connected (p: present, f: private copy)", "No presenter (p: present)"
 	case m.opts.Role == RoleFollower && m.following && m.presenterAway:
 		return "No presenter connected (read-only, f: private copy)", "No presenter (f: own copy)"
+	case m.opts.Role == RoleFollower && m.following && m.opts.TakeOver != nil:
+		return "Following " + m.presenterName() + " (p: take over, f: private copy)", "Following " + m.shortName() + " (p: take over)"
 	case m.opts.Role == RoleFollower && m.following:
-		return "Following the presenter (read-only, f: private copy)", "Following (f: own copy)"
+		return "Following " + m.presenterName() + " (read-only, f: private copy)", "Following " + m.shortName() + " (f: own copy)"
 	case m.opts.Role == RoleFollower:
 		return "Private copy (f: follow again)", "Private copy (f: follow)"
 	case m.opts.Role == RolePresenter:

@@ -120,6 +120,8 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		return false, writeCmd(c.ws, c.ds, msg.sc, msg.loads)
 	case followAgainMsg:
 		m.followAgain()
+	case takeOverMsg:
+		return false, m.takeOverCmd()
 	case editMsg:
 		return !c.apply(msg.edit, msg.said), nil
 	case selectMsg:
