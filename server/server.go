@@ -467,6 +467,7 @@ func (s *Server) handle(sess ssh.Session) {
 	var aud *audience
 	if s.presenters != nil {
 		aud = s.audience // a session draws with its group while it follows
+		opts.GroupDrawn = true
 	}
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}

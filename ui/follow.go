@@ -152,8 +152,18 @@ func (m *Model) followMsg(msg FollowMsg) {
 	}
 	s := msg.Snapshot
 	m.latest = &s
-	if m.following {
-		m.follow(s)
+	m.behind = m.following // mirrored by catchUp, when needed
+}
+
+// catchUp mirrors the presenter's latest state if the dashboard has not
+// yet.
+func (m *Model) catchUp() {
+	if !m.behind {
+		return
+	}
+	m.behind = false
+	if m.following && m.latest != nil {
+		m.follow(*m.latest)
 		m.table.refresh()
 	}
 }

@@ -333,3 +333,43 @@ func TestTakeOverRoles(t *testing.T) {
 		t.Errorf("p with nobody presenting: takes %d, role %v; want presenting at once", takes, ben.opts.Role)
 	}
 }
+
+// TestGroupDrawnFollowerCatchesUp: a follower whose screen a server draws
+// from its audience group mirrors the presenter only when it needs to:
+// not on each change while grouped, but before any key (f forks the
+// presenter's latest state, not an older one) and as soon as it shows a
+// screen of its own.
+func TestGroupDrawnFollowerCatchesUp(t *testing.T) {
+	hub := &testHub{}
+	defer hub.join()()
+	p := newRoleModel(t, RolePresenter, hub)
+	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, GroupDrawn: true})
+	f = send(t, f, tea.WindowSizeMsg{Width: 120, Height: 40})
+	base := f.Scenario()
+
+	p = send(t, p, runeKey('+'))
+	f = deliver(t, f, hub)
+	if !f.Grouped() {
+		t.Fatal("a plain follower is not grouped")
+	}
+	if !f.Scenario().Equal(base) {
+		t.Error("a grouped follower mirrored a change no screen of its own shows")
+	}
+	f = send(t, f, runeKey('f'))
+	if f.Following() || !f.Scenario().Equal(p.Scenario()) {
+		t.Fatal("f after a change: the private copy is not the presenter's latest state")
+	}
+	if row := treeRow(t, f, "Total"); row.cagr != treeRow(t, p, "Total").cagr {
+		t.Errorf("the private copy shows Total at %s, the presenter at %s", row.cagr, treeRow(t, p, "Total").cagr)
+	}
+
+	// Following again, a change reaches it while a dialog of its own is
+	// open: mirrored at once, since that screen is its own.
+	f = send(t, f, runeKey('f'))
+	f = send(t, f, runeKey('?'))
+	p = send(t, p, runeKey('+'))
+	f = deliver(t, f, hub)
+	if !f.Scenario().Equal(p.Scenario()) {
+		t.Error("a follower showing its own screen (help) did not mirror the change")
+	}
+}

@@ -39,6 +39,13 @@ type Options struct {
 	// starts presenting has (see RoleMsg).
 	TakeOver func() RoleMsg
 	Turn     uint64
+	// GroupDrawn says a server draws this follower's screen from its
+	// audience group while Grouped(): the dashboard then brings its own
+	// state up to the presenter's only when it is needed (a key, a
+	// screen of its own), not on every presenter change. With 200
+	// followers, mirroring each change in every session was most of the
+	// server's work (its table alone a third of the CPU).
+	GroupDrawn bool
 	// FetchCommand, when set, says how the user fetches a file written
 	// into the workspace to their own machine (over SSH, an scp command
 	// line for the file's name); the export menu and its message show it.
@@ -90,6 +97,7 @@ type Model struct {
 	latest        *Snapshot // the presenter's latest state, for following again
 	published     *Snapshot // a presenter's state as last shared
 	turn          uint64    // the presenting turn this session has or last had
+	behind        bool      // following, latest not yet mirrored (GroupDrawn)
 }
 
 // New builds a dashboard over ds, starting at scenario sc. Every SSH
@@ -116,6 +124,9 @@ func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 // handlers; anything else → the top dialog.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	if _, ok := msg.(FollowMsg); !ok {
+		m.catchUp() // a key acts on what the presenter shows now
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -137,6 +148,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.toTop(msg)
 	}
 	m.share()
+	if !m.opts.GroupDrawn || !m.Grouped() {
+		m.catchUp() // this screen is drawn from this dashboard
+	}
 	return m, cmd
 }
 
