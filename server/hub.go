@@ -21,6 +21,7 @@ type Hub struct {
 	next   int
 	active *presenting // the session presenting now, or nil
 	ids    uint64
+	seq    uint64 // counts the news: publishes, presenters coming and going
 	// lastKey is when the presenter last pressed a key; a new presenter
 	// counts from when it took over.
 	lastKey time.Time
@@ -74,6 +75,7 @@ func (h *Hub) LastKey() time.Time {
 }
 
 func (h *Hub) wakeLocked() {
+	h.seq++
 	for _, ch := range h.subs {
 		select {
 		case ch <- struct{}{}:
@@ -143,12 +145,12 @@ func (h *Hub) Message() (ui.FollowMsg, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.active == nil {
-		return ui.FollowMsg{Away: true}, true
+		return ui.FollowMsg{Away: true, Seq: h.seq}, true
 	}
 	if h.latest == nil {
 		return ui.FollowMsg{}, false
 	}
-	return ui.FollowMsg{Snapshot: *h.latest}, true
+	return ui.FollowMsg{Snapshot: *h.latest, Seq: h.seq}, true
 }
 
 // Latest returns the latest published state.

@@ -467,7 +467,7 @@ func (s *Server) handle(sess ssh.Session) {
 	var aud *audience
 	if s.presenters != nil {
 		aud = s.audience // a session draws with its group while it follows
-		opts.GroupDrawn = true
+		opts.Latest = s.hub.Message
 	}
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}
@@ -479,7 +479,7 @@ func (s *Server) handle(sess ssh.Session) {
 		func(reason string) { me.reason.Store(reason); me.p.Quit() })
 	// Window sizes come from our channel wrapper (see sessionChannel).
 	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)
-	m.following = new(atomic.Bool)
+	m.following, m.grouped = new(atomic.Bool), new(atomic.Bool)
 	dog.presenterKey = func() time.Time {
 		if m.following.Load() {
 			return s.hub.LastKey()
@@ -546,6 +546,11 @@ func (s *Server) handle(sess ssh.Session) {
 				case <-ctx.Done():
 					return
 				case <-notify:
+					if m.grouped.Load() {
+						// Its group draws it; the dashboard asks for
+						// the latest when it needs it (ui.Options.Latest).
+						continue
+					}
 					if msg, ok := s.hub.Message(); ok {
 						p.Send(msg)
 					}

@@ -148,6 +148,9 @@ type sessionModel struct {
 	// a presenter: the presenter's keys then count as its own for the
 	// idle timeout (see watchdog).
 	following *atomic.Bool
+	// grouped says whether its group draws the session's screen: the
+	// presenter's news then need not reach its dashboard.
+	grouped *atomic.Bool
 }
 
 func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -158,6 +161,16 @@ func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.Model = next.(ui.Model)
 	if m.following != nil {
 		m.following.Store(m.Model.Following())
+	}
+	if m.grouped != nil {
+		grouped := m.v.aud != nil && m.Model.Grouped()
+		if !grouped && m.grouped.Load() {
+			// Stop skipping news first, then catch up: news after the
+			// store is sent, news before it is what CatchUp reads.
+			m.grouped.Store(false)
+			m.Model.CatchUp()
+		}
+		m.grouped.Store(grouped)
 	}
 	return m, cmd
 }

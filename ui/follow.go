@@ -65,6 +65,9 @@ func (s *Snapshot) Equal(o *Snapshot) bool {
 type FollowMsg struct {
 	Snapshot Snapshot
 	Away     bool
+	// Seq numbers the server's news; a dashboard that asks for the
+	// latest (Options.Latest) acts on a message only once.
+	Seq uint64
 }
 
 // Shared returns the dashboard's shareable state: what a follower of it
@@ -125,6 +128,7 @@ func (m *Model) follow(s Snapshot) {
 // followMsg handles a FollowMsg: a following viewer mirrors it, a forked
 // one keeps it for when it follows again.
 func (m *Model) followMsg(msg FollowMsg) {
+	m.seen = msg.Seq
 	if m.opts.Role == RolePresenter {
 		// Its own state, or already the state of a session taking over,
 		// which it follows once told of the take-over.
@@ -155,9 +159,20 @@ func (m *Model) followMsg(msg FollowMsg) {
 	m.behind = m.following // mirrored by catchUp, when needed
 }
 
+// CatchUp brings a follower up to the presenter's latest state, asking
+// Options.Latest for news it was not sent. A server calls it once it
+// stops drawing the follower from its group, so that news sent while it
+// still did is not missed.
+func (m *Model) CatchUp() { m.catchUp() }
+
 // catchUp mirrors the presenter's latest state if the dashboard has not
 // yet.
 func (m *Model) catchUp() {
+	if m.opts.Latest != nil && m.opts.Role == RoleFollower {
+		if msg, ok := m.opts.Latest(); ok && msg.Seq != m.seen {
+			m.followMsg(msg)
+		}
+	}
 	if !m.behind {
 		return
 	}

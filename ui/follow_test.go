@@ -15,21 +15,26 @@ import (
 type testHub struct {
 	latest     *Snapshot
 	presenters int
-	published  int // how many states the presenter shared
+	published  int    // how many states the presenter shared
+	seq        uint64 // counts the news, as the server's hub does
 }
 
-func (h *testHub) publish(s Snapshot) { h.latest = &s; h.published++ }
-func (h *testHub) join() func()       { h.presenters++; return func() { h.presenters-- } }
+func (h *testHub) publish(s Snapshot) { h.latest = &s; h.published++; h.seq++ }
+func (h *testHub) join() func() {
+	h.presenters++
+	h.seq++
+	return func() { h.presenters--; h.seq++ }
+}
 
 // message is what the server sends a follower when woken.
 func (h *testHub) message() (FollowMsg, bool) {
 	if h.presenters == 0 {
-		return FollowMsg{Away: true}, true
+		return FollowMsg{Away: true, Seq: h.seq}, true
 	}
 	if h.latest == nil {
 		return FollowMsg{}, false
 	}
-	return FollowMsg{Snapshot: *h.latest}, true
+	return FollowMsg{Snapshot: *h.latest, Seq: h.seq}, true
 }
 
 func newRoleModel(t *testing.T, role Role, hub *testHub) Model {
@@ -54,7 +59,7 @@ func deliver(t *testing.T, m Model, hub *testHub) Model {
 	if hub.latest == nil {
 		t.Fatal("the presenter published nothing")
 	}
-	return send(t, m, FollowMsg{Snapshot: *hub.latest})
+	return send(t, m, FollowMsg{Snapshot: *hub.latest, Seq: hub.seq})
 }
 
 func TestFollowerMirrorsPresenter(t *testing.T) {
@@ -335,41 +340,53 @@ func TestTakeOverRoles(t *testing.T) {
 }
 
 // TestGroupDrawnFollowerCatchesUp: a follower whose screen a server draws
-// from its audience group mirrors the presenter only when it needs to:
-// not on each change while grouped, but before any key (f forks the
-// presenter's latest state, not an older one) and as soon as it shows a
-// screen of its own.
+// from its audience group (Options.Latest) mirrors the presenter only
+// when it needs to: not on each change while grouped, whether the change
+// was sent or not, but before any key (f forks the presenter's latest
+// state, not an older one) and as soon as it shows a screen of its own.
 func TestGroupDrawnFollowerCatchesUp(t *testing.T) {
 	hub := &testHub{}
 	defer hub.join()()
 	p := newRoleModel(t, RolePresenter, hub)
-	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, GroupDrawn: true})
+	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Latest: hub.message})
 	f = send(t, f, tea.WindowSizeMsg{Width: 120, Height: 40})
 	base := f.Scenario()
 
 	p = send(t, p, runeKey('+'))
-	f = deliver(t, f, hub)
+	f = deliver(t, f, hub) // sent before the server knew it was grouped
 	if !f.Grouped() {
 		t.Fatal("a plain follower is not grouped")
 	}
+	p = send(t, p, runeKey('j'), runeKey('+')) // not sent: it is grouped
 	if !f.Scenario().Equal(base) {
 		t.Error("a grouped follower mirrored a change no screen of its own shows")
 	}
 	f = send(t, f, runeKey('f'))
 	if f.Following() || !f.Scenario().Equal(p.Scenario()) {
-		t.Fatal("f after a change: the private copy is not the presenter's latest state")
+		t.Fatal("f after changes: the private copy is not the presenter's latest state")
 	}
-	if row := treeRow(t, f, "Total"); row.cagr != treeRow(t, p, "Total").cagr {
-		t.Errorf("the private copy shows Total at %s, the presenter at %s", row.cagr, treeRow(t, p, "Total").cagr)
+	for _, name := range []string{"Total", "Medical Devices"} {
+		if got, want := treeRow(t, f, name).cagr, treeRow(t, p, name).cagr; got != want {
+			t.Errorf("the private copy shows %s at %s, the presenter at %s", name, got, want)
+		}
 	}
 
-	// Following again, a change reaches it while a dialog of its own is
-	// open: mirrored at once, since that screen is its own.
+	// Following again, with a dialog of its own open: a change sent to it
+	// is mirrored at once, since that screen is its own.
 	f = send(t, f, runeKey('f'))
 	f = send(t, f, runeKey('?'))
 	p = send(t, p, runeKey('+'))
 	f = deliver(t, f, hub)
 	if !f.Scenario().Equal(p.Scenario()) {
 		t.Error("a follower showing its own screen (help) did not mirror the change")
+	}
+
+	// The presenter leaves while the follower is grouped and not told:
+	// its next key learns it, and f gives a private copy of the last state.
+	f = send(t, f, runeKey('x')) // closes help
+	hub.presenters, hub.seq = 0, hub.seq+1
+	f = send(t, f, runeKey('?'))
+	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
+		t.Errorf("after the presenter left, a key: %q", h)
 	}
 }

@@ -39,13 +39,13 @@ type Options struct {
 	// starts presenting has (see RoleMsg).
 	TakeOver func() RoleMsg
 	Turn     uint64
-	// GroupDrawn says a server draws this follower's screen from its
-	// audience group while Grouped(): the dashboard then brings its own
-	// state up to the presenter's only when it is needed (a key, a
-	// screen of its own), not on every presenter change. With 200
-	// followers, mirroring each change in every session was most of the
-	// server's work (its table alone a third of the CPU).
-	GroupDrawn bool
+	// Latest, when set, says a server draws this follower's screen from
+	// its audience group while Grouped(), and need not send it the
+	// presenter's changes meanwhile: the dashboard asks Latest for the
+	// presenter's state when it needs it (a key, a screen of its own).
+	// With 200 followers, mirroring each change in every session was
+	// most of the server's work (its year table alone a third).
+	Latest func() (FollowMsg, bool)
 	// FetchCommand, when set, says how the user fetches a file written
 	// into the workspace to their own machine (over SSH, an scp command
 	// line for the file's name); the export menu and its message show it.
@@ -97,7 +97,8 @@ type Model struct {
 	latest        *Snapshot // the presenter's latest state, for following again
 	published     *Snapshot // a presenter's state as last shared
 	turn          uint64    // the presenting turn this session has or last had
-	behind        bool      // following, latest not yet mirrored (GroupDrawn)
+	behind        bool      // following, latest not yet mirrored
+	seen          uint64    // the Seq of the last FollowMsg handled
 }
 
 // New builds a dashboard over ds, starting at scenario sc. Every SSH
@@ -148,7 +149,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.toTop(msg)
 	}
 	m.share()
-	if !m.opts.GroupDrawn || !m.Grouped() {
+	if m.opts.Latest == nil || !m.Grouped() {
 		m.catchUp() // this screen is drawn from this dashboard
 	}
 	return m, cmd
