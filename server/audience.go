@@ -125,7 +125,7 @@ func (a *audience) leave(mb *member) {
 // run draws the group's screen whenever the presenter's state changes,
 // and gives every member the bytes it needs.
 func (g *group) run() {
-	notify, stop := g.aud.hub.Subscribe()
+	notify, stop := g.aud.hub.Subscribe(nil)
 	defer stop()
 	k := g.key
 	m := ui.New(g.aud.ds, g.aud.base, ui.Options{Dark: k.dark, NoColor: k.noColor, Role: ui.RoleFollower})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"iomt/ui"
@@ -17,7 +18,7 @@ import (
 type Hub struct {
 	mu     sync.Mutex
 	latest *ui.Snapshot
-	subs   map[int]chan struct{}
+	subs   map[int]subscriber
 	next   int
 	active *presenting // the session presenting now, or nil
 	ids    uint64
@@ -35,8 +36,14 @@ type presenting struct {
 	stepDown func(ended uint64, by string)
 }
 
+// subscriber is a channel to wake on news, unless skip says not now.
+type subscriber struct {
+	ch   chan struct{}
+	skip *atomic.Bool
+}
+
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[int]chan struct{}{}} }
+func NewHub() *Hub { return &Hub{subs: map[int]subscriber{}} }
 
 // Publish makes s the latest state and wakes every follower, when turn
 // is the presenting session's: a session that was just taken over from
@@ -76,9 +83,12 @@ func (h *Hub) LastKey() time.Time {
 
 func (h *Hub) wakeLocked() {
 	h.seq++
-	for _, ch := range h.subs {
+	for _, s := range h.subs {
+		if s.skip != nil && s.skip.Load() {
+			continue
+		}
 		select {
-		case ch <- struct{}{}:
+		case s.ch <- struct{}{}:
 		default: // already woken; it will read the latest anyway
 		}
 	}
@@ -165,15 +175,18 @@ func (h *Hub) Latest() (ui.Snapshot, bool) {
 
 // Subscribe returns a channel woken on every publish (coalesced), and
 // once at once so that a new follower learns the state (or that nobody
-// presents) without waiting; and a function to stop.
-func (h *Hub) Subscribe() (<-chan struct{}, func()) {
+// presents) without waiting; and a function to stop. While skip (if not
+// nil) is true, news does not wake the channel: a follower its audience
+// group draws asks for the latest itself (see ui.Options.Latest), and
+// 200 wake-ups that find nothing to do cost a presenter's key time.
+func (h *Hub) Subscribe(skip *atomic.Bool) (<-chan struct{}, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	id := h.next
 	h.next++
 	ch := make(chan struct{}, 1)
 	ch <- struct{}{}
-	h.subs[id] = ch
+	h.subs[id] = subscriber{ch, skip}
 	return ch, func() {
 		h.mu.Lock()
 		delete(h.subs, id)

@@ -16,7 +16,7 @@ func TestHubLatestWins(t *testing.T) {
 	if !ok {
 		t.Fatal("nobody presents, yet Present refused")
 	}
-	notify, stop := hub.Subscribe()
+	notify, stop := hub.Subscribe(nil)
 	defer stop()
 	<-notify // the wake of a new subscriber
 	for i := range 1000 {
@@ -39,7 +39,7 @@ func TestHubLatestWins(t *testing.T) {
 // so; with a presenter, it gets the latest state.
 func TestHubNewFollower(t *testing.T) {
 	hub := NewHub()
-	notify, stop := hub.Subscribe()
+	notify, stop := hub.Subscribe(nil)
 	<-notify
 	if msg, ok := hub.Message(); !ok || !msg.Away {
 		t.Fatalf("with nobody presenting: %+v, %v; want away", msg, ok)
@@ -48,7 +48,7 @@ func TestHubNewFollower(t *testing.T) {
 	turn, _, _ := hub.Present("Ana", nil)
 	defer hub.Leave(turn)
 	hub.Publish(turn, ui.Snapshot{Scenario: "Base", Dim: 2})
-	notify, stop = hub.Subscribe()
+	notify, stop = hub.Subscribe(nil)
 	defer stop()
 	<-notify
 	if msg, ok := hub.Message(); !ok || msg.Away || msg.Snapshot.Dim != 2 {

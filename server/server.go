@@ -538,7 +538,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// presenter's latest state; a slow one only ever skips states, it
 	// never holds up the presenter (see Hub).
 	if s.presenters != nil {
-		notify, stop := s.hub.Subscribe()
+		notify, stop := s.hub.Subscribe(m.grouped)
 		defer stop()
 		go func() {
 			for {
@@ -546,11 +546,6 @@ func (s *Server) handle(sess ssh.Session) {
 				case <-ctx.Done():
 					return
 				case <-notify:
-					if m.grouped.Load() {
-						// Its group draws it; the dashboard asks for
-						// the latest when it needs it (ui.Options.Latest).
-						continue
-					}
 					if msg, ok := s.hub.Message(); ok {
 						p.Send(msg)
 					}
