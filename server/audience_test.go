@@ -112,3 +112,57 @@ func TestAudience(t *testing.T) {
 		t.Errorf("the next change: %d group frames for seven followers back in one group, want 1", drawn)
 	}
 }
+
+// TestStalledFollower: a follower whose client stops reading (its SSH
+// window full, every write to it blocked) holds up neither the presenter
+// nor the other members of its group: they see every change, long after
+// the stalled one stopped taking bytes.
+func TestStalledFollower(t *testing.T) {
+	t.Parallel()
+	presenterKey := newKey(t)
+	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
+	const w, h = 400, 120
+	p := ts.openTerm("presenter", w, h, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
+	p.WaitDashboard()
+	f := ts.openTerm("follower", w, h, termOpts{})
+	f.WaitText("Following")
+
+	// The stalled one: a terminal of the same size whose output nobody
+	// reads, so the server can send it only its SSH window (2 MiB).
+	client, err := ts.dial(keyboardInteractive())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	stalled, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stalled.StdoutPipe(); err != nil { // never read
+		t.Fatal(err)
+	}
+	if err := stalled.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := stalled.Shell(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Keys that redraw much of the screen, until the reading follower has
+	// been sent well over the stalled one's window.
+	const window = 2 << 20
+	start := f.RawLen()
+	keys := []string{"v", "+", "v", "-", "j", "k", "2", "1"}
+	i := 0
+	for ; f.RawLen()-start < window+window/4; i++ {
+		if i > 5000 {
+			t.Fatalf("5000 keys sent the follower only %d bytes", f.RawLen()-start)
+		}
+		press(t, p, keys[i%len(keys)])
+		if i%25 == 0 {
+			sameAsPresenter(t, fmt.Sprintf("key %d (%q), %d bytes sent", i, keys[i%len(keys)], f.RawLen()-start), p, f)
+		}
+	}
+	sameAsPresenter(t, fmt.Sprintf("after %d keys, %d bytes sent", i, f.RawLen()-start), p, f)
+	t.Logf("%d keys, %d bytes sent to the follower", i, f.RawLen()-start)
+}
