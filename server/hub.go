@@ -109,10 +109,11 @@ func (h *Hub) Present(name string, stepDown func(ended uint64, by string)) (id u
 	return h.ids, true, ""
 }
 
-// TakeOver makes a session the presenter in place of whoever presents;
-// that session is told to step down (it then follows). stepDown is called
-// without the hub's lock, and must not block.
-func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) uint64 {
+// TakeOver makes a session the presenter in place of whoever presents
+// (named in the result, "" when nobody did); that session is told to step
+// down (it then follows). stepDown is called without the hub's lock, and
+// must not block.
+func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (turn uint64, from string) {
 	h.mu.Lock()
 	prev := h.active
 	h.ids++
@@ -121,10 +122,13 @@ func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) uint
 	id := h.ids
 	h.wakeLocked()
 	h.mu.Unlock()
-	if prev != nil && prev.stepDown != nil {
+	if prev == nil {
+		return id, ""
+	}
+	if prev.stepDown != nil {
 		prev.stepDown(prev.id, name)
 	}
-	return id
+	return id, prev.name
 }
 
 // Leave ends a presenter's turn if it still has it (a session that was

@@ -78,7 +78,10 @@ func TestHubOnePresenter(t *testing.T) {
 	}
 	hub.Publish(ana, ui.Snapshot{Scenario: "Ana's"})
 
-	ben := hub.TakeOver("Ben", nil)
+	ben, from := hub.TakeOver("Ben", nil)
+	if from != "Ana" {
+		t.Errorf("TakeOver says it took over from %q, want Ana", from)
+	}
 	select {
 	case e := <-anaDown:
 		if e.turn != ana || e.by != "Ben" {

@@ -457,9 +457,9 @@ func (s *Server) handle(sess ssh.Session) {
 		opts.Who = entry.name
 		opts.Publish = func(snap ui.Snapshot) { s.hub.Publish(turn.Load(), snap) }
 		opts.TakeOver = func() ui.RoleMsg {
-			id := s.hub.TakeOver(entry.name, stepDown)
+			id, from := s.hub.TakeOver(entry.name, stepDown)
 			turn.Store(id)
-			logger.Info("took over presenting", "from", cmp.Or(current, "-"))
+			logger.Info("took over presenting", "from", cmp.Or(from, "-"))
 			return ui.RoleMsg{Role: ui.RolePresenter, Turn: id}
 		}
 	}

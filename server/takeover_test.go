@@ -86,6 +86,7 @@ func TestTakeOver(t *testing.T) {
 	ana.Press("y")
 	ana.WaitText("Presenting", "You present now")
 	ben.WaitText("Ana Lopez took over")
+	ts.waitLog("took over presenting", `from="Ben Okafor of the Strategy and Analysis…"`)
 	ana.Press("+")
 	ana.WaitFor("Ana: Telemedicine at 20.0", rowCAGR("Telemedicine", "20.0"))
 	for _, tm := range []*term{viewer, ben} {
