@@ -475,7 +475,7 @@ func (s *Server) handle(sess ssh.Session) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	dog := newWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout,
-		func(text string) { me.p.Send(ui.NoticeMsg{Text: text}) },
+		func(topic, text string) { me.p.Send(ui.NoticeMsg{Topic: topic, Text: text}) },
 		func(reason string) { me.reason.Store(reason); me.p.Quit() })
 	// Window sizes come from our channel wrapper (see sessionChannel).
 	sizes, _ := sess.Context().Value(winSizesKey).(*winSizes)

@@ -19,13 +19,20 @@ type watchdog struct {
 	// presenterKey, when set, is when the presenter last pressed a key
 	// while this session follows it, else zero.
 	presenterKey func() time.Time
-	// warn puts a notice on the session's screen; end closes the session
-	// with a reason.
-	warn func(text string)
+	// warn puts a notice of a topic (noticeIdle, noticeMax) on the
+	// session's screen, or with no text withdraws it; end closes the
+	// session with a reason.
+	warn func(topic, text string)
 	end  func(reason string)
 }
 
-func newWatchdog(idle, max time.Duration, warn, end func(string)) *watchdog {
+// The topics of a watchdog's notices.
+const (
+	noticeIdle = "idle"
+	noticeMax  = "max"
+)
+
+func newWatchdog(idle, max time.Duration, warn func(topic, text string), end func(string)) *watchdog {
 	w := &watchdog{idle: idle, max: max, warn: warn, end: end}
 	w.lastKey.Store(time.Now().UnixNano())
 	return w
@@ -42,7 +49,7 @@ func lead(d time.Duration) time.Duration { return min(time.Minute, d/4) }
 func (w *watchdog) run(ctx context.Context) {
 	if w.max > 0 {
 		warn := time.AfterFunc(w.max-lead(w.max), func() {
-			w.warn(fmt.Sprintf("Sessions last at most %s: this one ends in %s.", w.max, roughly(lead(w.max))))
+			w.warn(noticeMax, fmt.Sprintf("Sessions last at most %s: this one ends in %s.", w.max, roughly(lead(w.max))))
 		})
 		defer warn.Stop()
 		end := time.AfterFunc(w.max, func() {
@@ -56,13 +63,15 @@ func (w *watchdog) run(ctx context.Context) {
 	}
 	tick := time.NewTicker(min(w.idle/8, time.Second))
 	defer tick.Stop()
-	warnedFor := int64(0) // the keypress time warned about
+	warnedFor := int64(0)  // the keypress time warned about
+	ownAtWarn := int64(-1) // the session's own last key when warned; -1: no warning shows
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			last := w.lastKey.Load()
+			own := w.lastKey.Load()
+			last := own
 			if w.presenterKey != nil {
 				if t := w.presenterKey(); !t.IsZero() {
 					last = max(last, t.UnixNano())
@@ -76,8 +85,17 @@ func (w *watchdog) run(ctx context.Context) {
 			case quiet >= w.idle-lead(w.idle) && warnedFor != last:
 				// An audience that only watches presses no keys, and one
 				// key keeps the session: say so once per quiet spell.
-				warnedFor = last
-				w.warn(fmt.Sprintf("No key pressed for a while: this session closes in %s unless you press a key.", roughly(w.idle-quiet)))
+				warnedFor, ownAtWarn = last, own
+				w.warn(noticeIdle, fmt.Sprintf("No key pressed for a while: this session closes in %s unless you press a key.", roughly(w.idle-quiet)))
+			case ownAtWarn >= 0 && warnedFor != last:
+				// Activity since the warning. The session's own key
+				// cleared it on screen; a presenter's key kept a follower
+				// open without its screen knowing, and a stale "closes in
+				// 1m" would stay there for the rest of the talk.
+				if own == ownAtWarn {
+					w.warn(noticeIdle, "")
+				}
+				ownAtWarn = -1
 			}
 		}
 	}

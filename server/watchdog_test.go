@@ -36,7 +36,13 @@ func newWatch(idle, max time.Duration) *watch {
 		w.events = append(w.events, event{time.Since(w.start), what})
 	}
 	var once sync.Once
-	w.dog = newWatchdog(idle, max, func(text string) { record("warn: " + text) },
+	w.dog = newWatchdog(idle, max, func(topic, text string) {
+		if text == "" {
+			record("withdraw: " + topic)
+			return
+		}
+		record("warn: " + text)
+	},
 		func(reason string) { record("end: " + reason); once.Do(func() { close(w.ended) }) })
 	return w
 }
@@ -206,6 +212,24 @@ func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
 		ev := w.log()
 		if len(ev) != 2 || ev[0].at != 19*time.Minute || ev[1].at != 20*time.Minute {
 			t.Fatalf("a presenter quiet after 5:00: want the viewer warned at 19:00 and closed at 20:00:\n%s", w)
+		}
+	})
+	// Warned at 14:00, the viewer is kept by the presenter's key at
+	// 14:30: the warning, which no key of its own cleared, is withdrawn
+	// at the next tick.
+	synctest.Test(t, func(t *testing.T) {
+		hub := NewHub()
+		turn, _, _ := hub.Present("Ana", nil)
+		w := newWatch(15*time.Minute, 0)
+		w.dog.presenterKey = hub.LastKey
+		go w.dog.run(t.Context())
+		time.Sleep(14*time.Minute + 30*time.Second)
+		hub.Keyed(turn)
+		<-w.ended
+		ev := w.log()
+		if len(ev) != 4 || ev[1].at != 14*time.Minute+31*time.Second || ev[1].what != "withdraw: idle" ||
+			ev[3].at != 29*time.Minute+30*time.Second {
+			t.Fatalf("a presenter's key at 14:30 after the viewer's warning: want it withdrawn at 14:31 and the end at 29:30:\n%s", w)
 		}
 	})
 }

@@ -243,6 +243,17 @@ func TestNoticeUntilKey(t *testing.T) {
 	if strings.Contains(lastLine(m), "unless you press a key") {
 		t.Errorf("the notice outlived the key that answered it: %q", lastLine(m))
 	}
+
+	// Withdrawn: only by its own topic (a presenter's key kept a
+	// follower open), never another notice.
+	m = send(t, m, NoticeMsg{Topic: "idle", Text: text}, NoticeMsg{Topic: "max"})
+	if !strings.Contains(lastLine(m), text) {
+		t.Errorf("another topic's withdrawal cleared the notice: %q", lastLine(m))
+	}
+	m = send(t, m, NoticeMsg{Topic: "idle"})
+	if strings.Contains(lastLine(m), "unless you press a key") || m.notice {
+		t.Errorf("the withdrawn notice stays: %q", lastLine(m))
+	}
 }
 
 // TestFollowerHelpLine: a following viewer's help line offers the keys

@@ -53,8 +53,11 @@ type Options struct {
 }
 
 // NoticeMsg puts a message from outside the dashboard (the SSH server's
-// warnings before it closes a session) on the status line.
-type NoticeMsg struct{ Text string }
+// warnings before it closes a session) on the status line until the next
+// key. One with no Text withdraws the notice of its Topic if it still
+// shows: the warning that a follower would close, once the presenter's
+// keys keep it open.
+type NoticeMsg struct{ Topic, Text string }
 
 // focus is which pane receives navigation keys.
 type focus int
@@ -88,17 +91,19 @@ type Model struct {
 	// dropped.
 	gen      int
 	quitting bool
-	notice   bool // the status line shows a NoticeMsg
+	notice   bool   // the status line shows a NoticeMsg
+	topic    string // the shown notice's topic
 
 	following bool // a follower mirroring the presenter (not forked)
 	// presenterAway: no presenter is connected; a follower keeps the last
 	// state it was shown.
 	presenterAway bool
-	latest        *Snapshot // the presenter's latest state, for following again
-	published     *Snapshot // a presenter's state as last shared
-	turn          uint64    // the presenting turn this session has or last had
-	behind        bool      // following, latest not yet mirrored
-	seen          uint64    // the Seq of the last FollowMsg handled
+	latest        *Snapshot         // the presenter's latest state, for following again
+	forkedFrom    model.Assumptions // the state a private copy was made of
+	published     *Snapshot         // a presenter's state as last shared
+	turn          uint64            // the presenting turn this session has or last had
+	behind        bool              // following, latest not yet mirrored
+	seen          uint64            // the Seq of the last FollowMsg handled
 }
 
 // New builds a dashboard over ds, starting at scenario sc. Every SSH
@@ -134,7 +139,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(newStyles(msg.IsDark(), m.opts.NoColor))
 	case NoticeMsg:
-		m.notify(msg.Text)
+		m.notify(msg)
 	case FollowMsg:
 		m.followMsg(msg)
 	case RoleMsg:
@@ -155,10 +160,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// notify shows a notice from the server until the next key.
-func (m *Model) notify(text string) {
-	m.c.error(text)
-	m.notice = true
+// notify shows a notice from the server until the next key, or
+// withdraws one.
+func (m *Model) notify(msg NoticeMsg) {
+	if msg.Text == "" {
+		if m.notice && m.topic == msg.Topic {
+			m.c.clearStatus()
+			m.notice = false
+		}
+		return
+	}
+	m.c.error(msg.Text)
+	m.notice, m.topic = true, msg.Topic
 }
 
 // key handles a keypress: the top dialog's, else a global key, else the
