@@ -107,7 +107,13 @@ func TestTakeOver(t *testing.T) {
 
 	// Ana leaves: the audience is told; she comes back presenting, and
 	// the line goes.
-	quitClean(t, ana) // back at the state she took over: nothing to ask
+	// Her screen holds Ben's unsaved edit (Telemedicine 19.5): q asks.
+	ana.Press("q")
+	ana.WaitText("Unsaved changes to Base (report) will be lost. Quit?")
+	ana.Press("y")
+	if status := ana.WaitExit(); status != 0 {
+		t.Errorf("Ana: exit status after q, y: %d, want 0", status)
+	}
 	viewer.WaitText("No presenter connected", "The presenter has left")
 	again := ts.openTerm("Ana again", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(anaKey)}})
 	again.WaitText("Presenting")

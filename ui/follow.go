@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -37,6 +38,10 @@ type Snapshot struct {
 	Presenter   string
 	Scenario    string
 	Assumptions model.Assumptions // immutable: histories never modify a state in place
+	// Saved is the presenter's scenario as last opened or saved, when
+	// that differs from Assumptions: a session that takes over keeps the
+	// "unsaved" mark, so that quitting still asks before losing the edits.
+	Saved       *model.Assumptions
 	Dim         int
 	Parent      []int
 	Cursor      []int
@@ -53,10 +58,18 @@ func (s *Snapshot) Equal(o *Snapshot) bool {
 	}
 	if s.Presenter != o.Presenter || s.Scenario != o.Scenario || s.Dim != o.Dim || s.Metric != o.Metric ||
 		s.CompareName != o.CompareName || !slices.Equal(s.Parent, o.Parent) || !slices.Equal(s.Cursor, o.Cursor) ||
-		!s.Assumptions.Equal(o.Assumptions) || (s.Compare == nil) != (o.Compare == nil) {
+		!s.Assumptions.Equal(o.Assumptions) || !s.saved().Equal(o.saved()) || (s.Compare == nil) != (o.Compare == nil) {
 		return false
 	}
 	return s.Compare == nil || s.Compare.Equal(*o.Compare)
+}
+
+// saved is the presenter's saved state: Saved, else what it shows.
+func (s *Snapshot) saved() model.Assumptions {
+	if s.Saved != nil {
+		return *s.Saved
+	}
+	return s.Assumptions
 }
 
 // FollowMsg delivers the presenter's latest state to a follower, or, with
@@ -77,6 +90,10 @@ func (m *Model) Shared() Snapshot {
 	s := Snapshot{
 		Presenter: m.opts.Who, Scenario: c.scenario, Assumptions: c.assumptions(),
 		Dim: c.dim, Parent: slices.Clone(c.parent), Cursor: slices.Clone(c.cursor), Metric: c.metric,
+	}
+	if c.dirty() {
+		saved := c.saved
+		s.Saved = &saved
 	}
 	if c.compare != nil {
 		s.CompareName = c.compare.name
@@ -109,8 +126,12 @@ func (m *Model) follow(s Snapshot) {
 	if len(s.Parent) != len(c.parent) || s.Dim < 0 || s.Dim >= len(c.ds.Dims) {
 		return // another dataset; cannot happen with one server
 	}
-	if c.scenario != s.Scenario || !c.assumptions().Equal(s.Assumptions) || c.dirty() {
+	// A history of the follower's own (a private copy's edits) is
+	// dropped too: following, there is nothing to undo.
+	if c.scenario != s.Scenario || !c.assumptions().Equal(s.Assumptions) || !c.saved.Equal(s.saved()) ||
+		c.hist.CanUndo() || c.hist.CanRedo() {
 		c.load(&model.Scenario{Name: s.Scenario, Assumptions: s.Assumptions}, "")
+		c.saved = s.saved().Clone()
 	}
 	c.dim, c.metric = s.Dim, s.Metric
 	copy(c.parent, s.Parent)
@@ -137,10 +158,19 @@ func (m *Model) followMsg(msg FollowMsg) {
 		}
 		return
 	}
-	if m.following && msg.Away && !m.presenterAway {
+	switch {
+	case msg.Away && !m.presenterAway && m.latest == nil:
+		// Nobody has presented yet: the banner says no presenter is
+		// connected, and there is no one who "left".
+	case m.following && msg.Away && !m.presenterAway:
 		// Replaces a hint such as "Following the presenter (read-only)",
 		// which would contradict the banner.
 		m.c.info("The presenter has left; this is their last screen. f gives you a private copy.")
+	case !m.following && msg.Away && !m.presenterAway:
+		// A private copy's banner does not show who presents: say it.
+		m.c.info(m.presenterName() + " has left; your private copy stays yours.")
+	case !m.following && !msg.Away && m.presenterAway && m.latest != nil:
+		m.c.info(clean(cmp.Or(msg.Snapshot.Presenter, "The presenter")) + " presents again; f follows them.")
 	}
 	if m.following && !msg.Away && (m.presenterAway || !m.notice && m.opts.TakeOver == nil) {
 		// The presenter's change replaces a viewer's own message (the
@@ -188,14 +218,26 @@ func (m *Model) catchUp() {
 func (m *Model) toggleFork() {
 	if m.following {
 		m.following = false
+		m.forkedFrom = m.c.assumptions()
 		m.c.info("Private copy: change anything; f returns to following " + m.presenterName() + ".")
 		return
 	}
-	if m.c.dirty() {
+	if m.privateChanges() {
 		m.push(newConfirm(m.c, "Your private changes will be lost. Follow the presenter again?", followAgainMsg{}))
 		return
 	}
 	m.followAgain()
+}
+
+// privateChanges reports whether a viewer's private copy has changes of
+// its own, made since it stopped following and not saved since. The
+// presenter's unsaved edits are not the viewer's to lose: it is not asked
+// about them. Nor is the unsaved mark the test: a private edit back to
+// the presenter's saved state is a change of the viewer's all the same.
+func (m *Model) privateChanges() bool {
+	c := m.c
+	return m.opts.Role == RoleFollower && !m.following && !c.assumptions().Equal(m.forkedFrom) &&
+		(c.savedPath == "" || c.dirty())
 }
 
 // followAgainMsg asks to follow the presenter again, private changes
@@ -208,7 +250,11 @@ func (m *Model) followAgain() {
 	if m.latest != nil {
 		m.follow(*m.latest)
 	}
-	if m.presenterAway {
+	switch {
+	case m.presenterAway && m.latest == nil:
+		m.c.info("Following again; nobody has presented yet.")
+		return
+	case m.presenterAway:
 		m.c.info("Following again; no presenter is connected, so this is their last screen.")
 		return
 	}

@@ -80,11 +80,56 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 	if !strings.Contains(headLine(f), "Following Ana") {
 		t.Errorf("no following banner: %q", headLine(f))
 	}
-	if strings.Contains(headLine(f), "unsaved") {
-		t.Errorf("a follower mirroring the presenter is marked unsaved: %q", headLine(f))
+	// The follower's screen is the presenter's, the unsaved mark too.
+	if !strings.Contains(headLine(p), "● unsaved") || !strings.Contains(headLine(f), "● unsaved") {
+		t.Errorf("the presenter's unsaved edit is not marked on both screens:\n%q\n%q", headLine(p), headLine(f))
 	}
 	if !strings.Contains(headLine(p), "Presenting") {
 		t.Errorf("no presenting banner: %q", headLine(p))
+	}
+	// The presenter undoes its edit: neither is marked any more.
+	p = send(t, p, runeKey('u'))
+	f = deliver(t, f, hub)
+	if strings.Contains(headLine(p), "unsaved") || strings.Contains(headLine(f), "unsaved") {
+		t.Errorf("after undo, still marked unsaved:\n%q\n%q", headLine(p), headLine(f))
+	}
+	// A follower's q never asks: the edits are the presenter's.
+	p = send(t, p, runeKey('+'))
+	f = deliver(t, f, hub)
+	f, cmd := sendCmd(t, f, runeKey('q'))
+	if cmd == nil || len(f.dialogs) != 0 {
+		t.Errorf("a follower's q asked about the presenter's unsaved edit: %q", lastLine(f))
+	}
+}
+
+// A session that takes over from the follow view presents the former
+// presenter's unsaved edits as unsaved: quitting asks, as the former
+// presenter's would have, and the edits are not lost unasked.
+func TestTakeOverKeepsUnsavedMark(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	ana := newRoleModel(t, RolePresenter, hub)
+	ana = send(t, ana, runeKey('j'), runeKey('+'))
+	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben", Publish: hub.publish,
+		TakeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }})
+	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
+	ben = deliver(t, ben, hub)
+	leave()
+	ben = send(t, ben, FollowMsg{Away: true, Seq: hub.seq + 1})
+	ben = send(t, ben, runeKey('p')) // nobody presents: at once
+
+	if ben.opts.Role != RolePresenter || !ben.Scenario().Equal(ana.Scenario()) {
+		t.Fatalf("p: role %v, scenario equal to Ana's %v", ben.opts.Role, ben.Scenario().Equal(ana.Scenario()))
+	}
+	if h := headLine(ben); !strings.Contains(h, "● unsaved") {
+		t.Errorf("Ana's unsaved edit is not marked unsaved once Ben presents it: %q", h)
+	}
+	if hub.latest.Saved == nil || !hub.latest.Saved.Equal(baseScenario().Assumptions) {
+		t.Errorf("Ben does not share the saved state it presents edits of: %+v", hub.latest.Saved)
+	}
+	ben, cmd := sendCmd(t, ben, runeKey('q'))
+	if cmd != nil || !topIs[*quitDialog](ben) {
+		t.Errorf("q after taking over unsaved edits quit without asking: %q", lastLine(ben))
 	}
 }
 
@@ -194,6 +239,12 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
 		t.Errorf("before any presenter: %q", h)
 	}
+	if l := lastLine(f); strings.Contains(l, "has left") {
+		t.Errorf("before any presenter, the status line says one has left: %q", l)
+	}
+	if l := lastLine(send(t, f, runeKey('f'), runeKey('f'))); !strings.Contains(l, "nobody has presented yet") {
+		t.Errorf("following again before any presenter: %q", l)
+	}
 	leave := hub.join()
 	p := newRoleModel(t, RolePresenter, hub)
 	p = send(t, p, runeKey('j'), runeKey('+'))
@@ -219,7 +270,7 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 		t.Error("the follower lost the presenter's last state when the presenter left")
 	}
 
-	defer hub.join()()
+	back := hub.join()
 	p = send(t, p, runeKey('-'))
 	f = deliver(t, f, hub)
 	if h := headLine(f); !strings.Contains(h, "Following Ana") {
@@ -227,6 +278,22 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	}
 	if f.Scenario().Equal(grown) {
 		t.Error("the follower does not follow the presenter who came back")
+	}
+
+	// A private copy's banner does not show who presents: the status
+	// line says when the presenter leaves and comes back.
+	f = send(t, f, runeKey('f'))
+	back()
+	msg, _ = hub.message()
+	f = send(t, f, msg)
+	if l := lastLine(f); !strings.Contains(l, "Ana has left; your private copy stays yours") {
+		t.Errorf("a private copy is not told the presenter left: %q", l)
+	}
+	defer hub.join()()
+	p = send(t, p, runeKey('-'))
+	f = deliver(t, f, hub)
+	if l := lastLine(f); !strings.Contains(l, "Ana presents again; f follows them") {
+		t.Errorf("a private copy is not told the presenter is back: %q", l)
 	}
 }
 
@@ -399,5 +466,35 @@ func TestGroupDrawnFollowerCatchesUp(t *testing.T) {
 	f = send(t, f, runeKey('?'))
 	if h := headLine(f); !strings.Contains(h, "No presenter connected") {
 		t.Errorf("after the presenter left, a key: %q", h)
+	}
+}
+
+// A private copy of a presenter's unsaved edits has no changes of the
+// viewer's own: f follows again and q quits without asking; once the
+// viewer changes something, even back to the presenter's saved state,
+// both ask.
+func TestPrivateCopyOfUnsavedEdits(t *testing.T) {
+	hub := &testHub{}
+	p := newRoleModel(t, RolePresenter, hub)
+	p = send(t, p, runeKey('j'), runeKey('+'))
+	f := newRoleModel(t, RoleFollower, hub)
+	f = deliver(t, f, hub)
+
+	f = send(t, f, runeKey('f'), runeKey('f'))
+	if len(f.dialogs) != 0 || !f.Following() {
+		t.Fatalf("f, f on an unchanged private copy: following %v, asked %q", f.Following(), lastLine(f))
+	}
+	f = send(t, f, runeKey('f'))
+	if _, cmd := sendCmd(t, f, runeKey('q')); cmd == nil {
+		t.Errorf("q on an unchanged private copy asked: %q", lastLine(f))
+	}
+	// - takes Telemedicine back to the presenter's saved state: still a
+	// change of the viewer's own.
+	f = send(t, f, runeKey('-'))
+	if f2 := send(t, f, runeKey('f')); !topIs[*confirmDialog](f2) {
+		t.Errorf("f after a private change did not ask: %q", lastLine(f2))
+	}
+	if f2, cmd := sendCmd(t, f, runeKey('q')); cmd != nil || !topIs[*quitDialog](f2) {
+		t.Errorf("q after a private change did not ask: %q", lastLine(f2))
 	}
 }

@@ -350,10 +350,11 @@ func (m *Model) toggleFocus() {
 	m.table.focused = m.focus == focusTable
 }
 
-// quit ends the program, asking first when there are unsaved changes
-// (never for a follower: it has nothing of its own to lose).
+// quit ends the program, asking first when there are unsaved changes: a
+// viewer's private ones; a presenter's (or a session's that took over)
+// unsaved edits, as in any dashboard.
 func (m *Model) quit() tea.Cmd {
-	if m.c.dirty() && !m.following {
+	if m.opts.Role == RoleFollower && m.privateChanges() || m.opts.Role != RoleFollower && m.c.dirty() {
 		m.push(newQuitDialog(m.c))
 		return nil
 	}
