@@ -18,6 +18,9 @@ type helpDialog struct {
 	help          help.Model
 	groups        [][]key.Binding
 	width, height int
+	// following, for a viewer following a presenter, says first that
+	// most keys listed work only in a private copy.
+	following string
 }
 
 // newHelpDialog lists paneKeys, the keys of the focused pane, where the
@@ -61,7 +64,11 @@ func (d *helpDialog) View() string {
 	for i, n := range notes {
 		notes[i] = ansi.Wrap(n, inner, "") // the pane would cut long lines
 	}
-	body := s.Title.Render("Keys") + "\n" + full + "\n" + strings.Join(notes, "\n")
+	keys := s.Title.Render("Keys")
+	if d.following != "" {
+		keys += "\n" + ansi.Wrap(s.Error.Render(d.following), inner, "")
+	}
+	body := keys + "\n" + full + "\n" + strings.Join(notes, "\n")
 	// The closing hint is in the title, where 80×24 cannot cut it off.
 	return pane(s, true, "Help · any key closes · q quits", body, d.width, d.height)
 }

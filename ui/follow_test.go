@@ -333,9 +333,20 @@ func TestFollowerHelpLine(t *testing.T) {
 	if l := lastLine(f); !strings.Contains(l, "f private copy to change") || strings.Contains(l, "dimension tab") {
 		t.Errorf("a following viewer's help line: %q", l)
 	}
+	// ? lists every key, but says first which work while following.
+	if v := view(send(t, f, runeKey('?'))); !containsWords(v, "Following the presenter: you see their screen, and only f, i, M, ? and q work here.") {
+		t.Errorf("a following viewer's ? does not say which keys work:\n%s", v)
+	}
+	// p, which a viewer may take for "join in", says what it needs.
+	if l := lastLine(send(t, f, runeKey('p'))); !strings.Contains(l, "Only a presenter's key can present here") {
+		t.Errorf("a viewer's p: %q", l)
+	}
 	f = send(t, f, runeKey('f'))
 	if l := lastLine(f); !strings.Contains(l, "dimension tab") || strings.Contains(l, "private copy to change") {
 		t.Errorf("a private copy's help line: %q", l)
+	}
+	if v := view(send(t, f, runeKey('?'))); strings.Contains(v, "work here") {
+		t.Errorf("a private copy's ? says keys do not work:\n%s", v)
 	}
 }
 

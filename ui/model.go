@@ -213,6 +213,11 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 			m.toggleFork()
 			return nil
 		}
+		if m.following && key.Matches(k, keys.Present) {
+			// A viewer may think p is how to join in: say what it needs.
+			c.error("Only a presenter's key can present here; f gives you a private copy to change.")
+			return nil
+		}
 		if m.following && !key.Matches(k, keys.Quit, keys.Help, keys.Info, keys.Messages) {
 			c.error("Following " + m.presenterName() + " (read-only): press f for a private copy you can change.")
 			return nil
@@ -222,7 +227,16 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Quit):
 		return m.quit()
 	case key.Matches(k, keys.Help):
-		m.push(newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower, m.opts.TakeOver != nil))
+		d := newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower, m.opts.TakeOver != nil)
+		if m.following {
+			only := "f, i, M, ? and q"
+			if m.opts.TakeOver != nil {
+				only = "p, " + only
+			}
+			d.following = "Following " + m.presenterName() + ": you see their screen, and only " + only +
+				" work here. f gives you a private copy where every key below works."
+		}
+		m.push(d)
 	case key.Matches(k, keys.Tabs):
 		c.selectTab(tabIndex(k))
 	case key.Matches(k, keys.PrevTab):
