@@ -30,6 +30,10 @@ type Workspace struct {
 	// SSH the server's folder layout means nothing to a viewer, and is
 	// not theirs to see. Empty: the path itself.
 	Label string
+	// Why says, when Dir is empty, why this workspace has no folder
+	// ("an open demo keeps no files"), for the messages that refuse to
+	// save or export. Empty: no reason is known.
+	Why string
 }
 
 // Show is how a file of the workspace is named to the user: its path, or

@@ -705,7 +705,7 @@ func TestExportSaysHowToFetch(t *testing.T) {
 	tm = open.openTerm("open", 140, 34, termOpts{})
 	tm.WaitDashboard()
 	tm.Press("x")
-	screen := tm.WaitText("this session cannot write files", "Copy table for a spreadsheet")
+	screen := tm.WaitText("cannot write files: an open demo keeps no files", "Copy table for a spreadsheet")
 	if strings.Contains(screen, "scp") || strings.Contains(screen, "CSV file") {
 		t.Errorf("the open-mode export menu offers files:\n%s", tm.showing(screen))
 	}

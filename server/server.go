@@ -414,7 +414,12 @@ func (s *Server) handle(sess ssh.Session) {
 	s.active.Add(1)
 	defer s.active.Add(-1)
 	ws := &model.Workspace{Builtin: s.cfg.Builtin} // read-only unless the user is known
-	if s.authorized != nil && key != nil && s.cfg.DataDir != "" {
+	switch {
+	case s.authorized == nil:
+		ws.Why = "an open demo keeps no files"
+	case s.cfg.DataDir == "":
+		ws.Why = "the server runs without --data"
+	case key != nil:
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
 		ws.Label = "your folder on this server"
 	}

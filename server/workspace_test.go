@@ -82,9 +82,9 @@ func TestOpenModeCannotSave(t *testing.T) {
 		tm.Press("+")
 		tm.WaitText("unsaved")
 		tm.Press("s")
-		tm.WaitText("saving is off")
+		tm.WaitText("Read-only session (an open demo keeps no files): saving is off")
 		tm.Press("x")
-		tm.WaitText("this session cannot write files", "Copy table for a spreadsheet")
+		tm.WaitText("cannot write files: an open demo keeps no files", "Copy table for a spreadsheet")
 		tm.Press("\x1b")
 		tm.WaitText("Closed.")
 		tm.Press("q")
@@ -97,4 +97,17 @@ func TestOpenModeCannotSave(t *testing.T) {
 	if entries, err := os.ReadDir(data); err != nil || len(entries) != 0 {
 		t.Errorf("open demo mode wrote into --data: %v, %v", entries, err)
 	}
+
+	// Key mode without --data: the reason is that flag.
+	key := newKey(t)
+	noData := startServer(t, Config{AuthorizedKeys: writeKeys(t, "authorized_keys", key)})
+	tm := noData.openTerm("key mode, no --data", 120, 34, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(key)}})
+	tm.WaitDashboard()
+	tm.Press("s")
+	tm.WaitText("Read-only session (the server runs without --data): saving is off")
+	tm.Press("x")
+	tm.WaitText("cannot write files: the server runs without --data")
+	tm.Press("\x1b")
+	tm.WaitText("Closed.")
+	quitClean(t, tm)
 }

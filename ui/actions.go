@@ -160,7 +160,7 @@ func (m *Model) startedText(name string) string {
 func (m *Model) export(action int) tea.Cmd {
 	c := m.c
 	if c.ws.Dir == "" {
-		c.error("This session cannot write files; copy the table with x instead.")
+		c.error("This session cannot write files" + c.whyNoFiles() + "; copy the table with x instead.")
 		return nil
 	}
 	name := exportName(c)
@@ -186,7 +186,7 @@ func (m *Model) save() tea.Cmd {
 	if c.ws.Dir == "" {
 		// Only a session served without a place for its files (open demo
 		// mode, or no --data) has no workspace folder.
-		c.error("Read-only session: saving is off here. x copies the table to your clipboard.")
+		c.error("Read-only session" + c.whyNoFiles() + ": saving is off here. x copies the table to your clipboard.")
 		return nil
 	}
 	if c.savedPath == "" {

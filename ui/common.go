@@ -171,6 +171,15 @@ func (c *common) reproject() {
 
 func (c *common) assumptions() model.Assumptions { return c.hist.Current() }
 
+// whyNoFiles is the reason a session without a folder has none, in
+// parentheses after a space, or "" when none is known.
+func (c *common) whyNoFiles() string {
+	if c.ws.Why == "" {
+		return ""
+	}
+	return " (" + c.ws.Why + ")"
+}
+
 func (c *common) dirty() bool { return !c.hist.Current().Equal(c.saved) }
 
 // rows returns the listed nodes: the parent first, then its children.

@@ -59,7 +59,11 @@ func newExportMenu(c *common) *menu {
 	if c.ws.Dir == "" {
 		// Offering files that cannot be written would only lead to a
 		// refusal: say so once, in the title.
-		title += " · this session cannot write files"
+		if c.ws.Why != "" {
+			title += " · cannot write files: " + c.ws.Why // short enough for 80 columns
+		} else {
+			title += " · this session cannot write files"
+		}
 	} else {
 		where := " into " + c.ws.ShowDir()
 		slug := model.Slug(exportName(c))
