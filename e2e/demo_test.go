@@ -319,11 +319,16 @@ func dashboardBody(screen string) string {
 }
 
 // waitFollows waits until a viewer shows the follower's banner over
-// exactly the presenter's dashboard body want (what describes it).
+// exactly the presenter's dashboard body want (what describes it). Once
+// the presenter has unsaved edits, the title line also carries "●
+// unsaved", as the presenter's does, and at 100 columns the banner takes
+// its short form ("Following presenter@iomt-… (f: own copy)").
 func waitFollows(v *tmuxSession, want, what string) {
 	v.t.Helper()
 	v.WaitFor("the follower's banner over the presenter's dashboard ("+what+")", func(screen string) bool {
-		return strings.HasPrefix(screen, followingBanner) && dashboardBody(screen) == want
+		title, _, _ := strings.Cut(screen, "\n")
+		banner := strings.HasPrefix(title, followingBanner) || strings.HasPrefix(title, "Following presenter@iomt-… (f: own copy)")
+		return banner && dashboardBody(screen) == want
 	})
 }
 
