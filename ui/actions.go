@@ -47,7 +47,7 @@ func (m *Model) load(msg loadMsg) {
 // changes.
 func (m *Model) loadOrAsk(msg loadMsg, question string) {
 	if m.c.dirty() {
-		m.push(newConfirm(m.c, question, msg))
+		m.push(newConfirm(m.c, question, msg, m.c.scenario, msg.sc.Name))
 		return
 	}
 	m.load(msg)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -12,12 +14,19 @@ import (
 type confirmDialog struct {
 	c        *common
 	question string
+	names    []string // parts of question that may be shortened to fit
 	yes      tea.Msg
 	width    int
 }
 
-func newConfirm(c *common, question string, yes tea.Msg) *confirmDialog {
-	return &confirmDialog{c: c, question: clean(question), yes: yes}
+// newConfirm asks question; names are the scenario names in it, which
+// give way first when the line is too narrow.
+func newConfirm(c *common, question string, yes tea.Msg, names ...string) *confirmDialog {
+	cleaned := make([]string, len(names))
+	for i, n := range names {
+		cleaned[i] = clean(n)
+	}
+	return &confirmDialog{c: c, question: clean(question), names: cleaned, yes: yes}
 }
 
 func (d *confirmDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
@@ -41,10 +50,35 @@ func (d *confirmDialog) Bindings() []key.Binding {
 	return []key.Binding{yes, no}
 }
 
-// View cuts the question rather than the " y/n" after it, which the
-// status line would cut at 80 columns ("Unsaved changes to Accelerated
-// adoption will be lost. Open Security headwinds?").
+// View shortens the names in the question, then the question, rather
+// than the " y/n" after it, which the status line would cut at 80
+// columns ("Unsaved changes to Accelerated adoption will be lost. Open
+// Security headwinds?").
 func (d *confirmDialog) View() string {
-	q := ansi.Truncate(d.question, max(d.width-len(" y/n"), 1), "…")
-	return ansi.Truncate(d.c.styles.Error.Render(q+" y/n"), d.width, "…")
+	return askLine(d.c.styles, d.question, d.width, d.names...)
+}
+
+// askLine renders a yes/no question in width columns: the longest of
+// names in it is shortened first (to no less than minName), then the
+// question's tail, so that what is asked and " y/n" stay in sight.
+func askLine(s *Styles, question string, width int, names ...string) string {
+	const minName = 12
+	room := max(width-len(" y/n"), 1)
+	for over := ansi.StringWidth(question) - room; over > 0; over = ansi.StringWidth(question) - room {
+		longest := -1
+		for i, n := range names {
+			if ansi.StringWidth(n) > minName && (longest < 0 || ansi.StringWidth(n) > ansi.StringWidth(names[longest])) {
+				longest = i
+			}
+		}
+		if longest < 0 {
+			break
+		}
+		n := names[longest]
+		short := ansi.Truncate(n, max(ansi.StringWidth(n)-over, minName), "…")
+		question = strings.Replace(question, n, short, 1)
+		names[longest] = short
+	}
+	q := ansi.Truncate(question, room, "…")
+	return ansi.Truncate(s.Error.Render(q+" y/n"), width, "…")
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // quitDialog asks before quitting with unsaved changes; y (or ctrl+c
@@ -32,5 +31,6 @@ func (d *quitDialog) Placement() placement    { return placeLine }
 func (d *quitDialog) Bindings() []key.Binding { return []key.Binding{d.c.keys.Yes, d.c.keys.No} }
 
 func (d *quitDialog) View() string {
-	return ansi.Truncate(d.c.styles.Error.Render("Unsaved changes to "+clean(d.c.scenario)+" will be lost. Quit? y/n"), d.width, "…")
+	name := clean(d.c.scenario)
+	return askLine(d.c.styles, "Unsaved changes to "+name+" will be lost. Quit?", d.width, name)
 }

@@ -36,10 +36,12 @@ func (h *header) View() string {
 		mode += " (driver: " + c.ds.Dims[a.Driver].Name + ")"
 	}
 	sep := s.Muted.Render(" · ")
-	scen := "Scenario: " + clean(c.scenario)
+	name := "Scenario: " + clean(c.scenario)
+	unsaved := ""
 	if c.dirty() {
-		scen += s.Bad.Render(" ● unsaved")
+		unsaved = s.Bad.Render(" ● unsaved")
 	}
+	scen := name + unsaved
 	vs := ""
 	if c.compare != nil {
 		vs = "vs " + clean(c.compare.name)
@@ -73,13 +75,14 @@ func (h *header) View() string {
 		}
 		if l.banner == short {
 			// Still too long: the scenario's name gives way, never the
-			// mode, which says how every number on screen is computed.
+			// mode, which says how every number on screen is computed,
+			// nor the unsaved mark, which says what quitting would lose.
 			lead := ""
 			if l.banner != "" {
 				lead = s.Error.Render(l.banner) + sep
 			}
-			room := h.width - lipgloss.Width(lead) - lipgloss.Width(right) - 1
-			line1 = lead + ansi.Truncate(scen, max(room, 1), "…") + " " + right
+			room := h.width - lipgloss.Width(lead) - lipgloss.Width(unsaved) - lipgloss.Width(right) - 1
+			line1 = lead + ansi.Truncate(name, max(room, 1), "…") + unsaved + " " + right
 		}
 	}
 

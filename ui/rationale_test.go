@@ -81,6 +81,24 @@ func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
 	if first := viewLines(m)[0]; !strings.HasSuffix(strings.TrimRight(first, " "), "top-down") || !strings.Contains(first, "…") {
 		t.Errorf("the title line with a long scenario name: %q", first)
 	}
+	// An edit: the unsaved mark stays, the name gives way to it too.
+	m = send(t, m, runeKey('+'))
+	if first := viewLines(m)[0]; !strings.Contains(first, "… ● unsaved") || !strings.HasSuffix(strings.TrimRight(first, " "), "top-down") {
+		t.Errorf("the title line with a long scenario name, edited: %q", first)
+	}
+	// q asks, the name shortened so that the question and y/n show.
+	if l := lastLine(send(t, m, runeKey('q'))); !strings.Contains(l, "Unsaved changes to A very long") ||
+		!strings.HasSuffix(strings.TrimRight(l, " "), "will be lost. Quit? y/n") {
+		t.Errorf("the quit question with a long scenario name: %q", l)
+	}
+	// With a follower's banner too.
+	f := send(t, New(testDS, sc, Options{Dark: true, Role: RoleFollower}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	f = send(t, f, FollowMsg{Snapshot: Snapshot{Scenario: sc.Name, Assumptions: m.Scenario(), Saved: &sc.Assumptions,
+		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))}})
+	if first := viewLines(f)[0]; !strings.HasPrefix(first, "Following") || !strings.Contains(first, "… ● unsaved") ||
+		!strings.HasSuffix(strings.TrimRight(first, " "), "top-down") {
+		t.Errorf("a follower's title line with a long scenario name, edited: %q", first)
+	}
 
 	var doc strings.Builder
 	doc.WriteString("market: Wide\nbase_year: 2020\nend_year: 2022\ntotal: {value: 10, cagr_pct: 5}\ndimensions:\n")

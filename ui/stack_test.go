@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"iomt/model"
 )
@@ -168,5 +169,23 @@ func TestListingReachesPickerUnderQuestion(t *testing.T) {
 	m = send(t, m, runeKey('n'))
 	if got := choiceTitles(t, m); len(got) < 3 {
 		t.Fatalf("the picker under the question was not filled: %q", got)
+	}
+}
+
+// TestAskLineKeepsTheQuestion: two long scenario names in a question give
+// way, the longer first, so that what is asked and y/n fit 80 columns.
+func TestAskLineKeepsTheQuestion(t *testing.T) {
+	a := "Accelerated adoption with a very long descriptive name"
+	b := "Security headwinds for the board meeting in Q3 2026, draft 7"
+	line := ansi.Strip(askLine(newStyles(true, true), "Unsaved changes to "+a+" will be lost. Open "+b+"?", 80, a, b))
+	if w := ansi.StringWidth(line); w > 80 {
+		t.Errorf("%d columns, want at most 80: %q", w, line)
+	}
+	if !strings.HasPrefix(line, "Unsaved changes to Accelerated") || !strings.Contains(line, "will be lost. Open Security") ||
+		!strings.HasSuffix(line, "? y/n") {
+		t.Errorf("the question lost its point: %q", line)
+	}
+	if short := "Quit? y/n"; ansi.Strip(askLine(newStyles(true, true), "Quit?", 80)) != short {
+		t.Errorf("a short question changed: %q", askLine(newStyles(true, true), "Quit?", 80))
 	}
 }
