@@ -144,7 +144,7 @@ func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
 // unit), then realised_cagr_pct and share_change_pp over the scenario's
 // CAGR window; one row per node, in the long layout's order. With a
 // comparison, the compared scenario's rows follow, then the differences
-// (this minus it), their scenario column saying which is which.
+// ("A minus B"), their scenario column saying which is which.
 func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
 	ds, r, cmp := in.Dataset, in.Result, in.Compare
 	header := []string{"scenario", "dimension", "segment", "parent"}
@@ -191,10 +191,12 @@ func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
 			func(n int) float64 { return b.ShareChange(n, from, to) }); err != nil {
 			return err
 		}
-		if err := block(in.Scenario+" − "+cmp.Scenario,
+		// ASCII: the default dialect has no byte order mark, and an
+		// Excel that guesses the file's encoding garbles "−" (U+2212).
+		if err := block(in.Scenario+" minus "+cmp.Scenario,
 			func(n, yi int) float64 { return r.Value(n, yi) - b.Value(n, yi) },
 			func(n int) float64 { return r.CAGR(n, from, to) - b.CAGR(n, from, to) },
-			func(n int) float64 { return r.Share(n, to) - b.Share(n, to) }); err != nil {
+			func(n int) float64 { return r.ShareChange(n, from, to) - b.ShareChange(n, from, to) }); err != nil {
 			return err
 		}
 	}

@@ -406,7 +406,10 @@ func BenchmarkCSV(b *testing.B) {
 func TestCSVWide(t *testing.T) {
 	ds := loadSmall(t)
 	a := baseInput(ds, "A")
-	b := edited(t, ds, "B", model.Edit{Kind: model.SetGrowth, Node: 0, Value: 20})
+	// B starts Alpha, Beta at another share: its share change is not the
+	// gap between the two at the end.
+	b := edited(t, ds, "B", model.Edit{Kind: model.SetGrowth, Node: 0, Value: 20},
+		model.Edit{Kind: model.SetShare, Node: node(t, ds, "Kind/Alpha, Beta"), Value: 70})
 	a.Compare = &Comparison{Scenario: "B", Result: b.Result}
 	var out bytes.Buffer
 	if err := CSVWith(&out, a, CSVOptions{Wide: true}); err != nil {
@@ -430,7 +433,7 @@ func TestCSVWide(t *testing.T) {
 	}{
 		{1, "A", []float64{100, 110, 121, 10}},
 		{1 + len(ds.Nodes), "B", []float64{100, 120, 144, 20}},
-		{1 + 2*len(ds.Nodes), "A − B", []float64{0, -10, -23, -10}},
+		{1 + 2*len(ds.Nodes), "A minus B", []float64{0, -10, -23, -10}},
 	} {
 		rec := recs[c.row]
 		if rec[0] != c.name || rec[2] != "Total" {
@@ -440,6 +443,16 @@ func TestCSVWide(t *testing.T) {
 		for i, w := range c.want {
 			if got := field(t, rec[4+i]); !approx(got, w, 1e-9) && math.Abs(got-w) > 1e-9 {
 				t.Errorf("%s Total column %s: %v, want %v", c.name, recs[0][4+i], got, w)
+			}
+		}
+	}
+	// Every number of the difference block is A's row minus B's, the
+	// share change too.
+	for r := 1; r <= len(ds.Nodes); r++ {
+		ra, rb, rd := recs[r], recs[r+len(ds.Nodes)], recs[r+2*len(ds.Nodes)]
+		for col := 4; col < len(rd); col++ {
+			if d := field(t, ra[col]) - field(t, rb[col]); math.Abs(field(t, rd[col])-d) > 1e-9 {
+				t.Errorf("%s %s: difference %s, want %v − %v", rd[2], recs[0][col], rd[col], ra[col], rb[col])
 			}
 		}
 	}

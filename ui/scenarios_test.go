@@ -785,6 +785,17 @@ func TestCompareEveryMetric(t *testing.T) {
 	if row := tableRow(t, m, "Total"); row[0] != "0.00" {
 		t.Errorf("share: the Total's 2019 cell %q, want 0.00 pp", row[:2])
 	}
+	// Δshare is Base's change in share over 2019–2027 minus Other's:
+	// the 2027 gap less the 2019 gap (-3.80), not the 2027 gap alone.
+	if row := tableRow(t, m, "Telemedicine"); len(row) == 20 {
+		gap27, _ := strconv.ParseFloat(row[16], 64)
+		got, _ := strconv.ParseFloat(row[19], 64)
+		if want := gap27 - (-3.8); math.Abs(got-want) > 0.06 { // shown to 0.1
+			t.Errorf("share: Telemedicine's Δshare %v, want the 2027 gap %v less the 2019 gap -3.80 = %.2f", got, gap27, want)
+		}
+	} else {
+		t.Errorf("share: Telemedicine's row %q, want 9 years in pp, ΔReal, Δshare", row)
+	}
 	m = send(t, m, runeKey('v')) // growth
 	if row := tableRow(t, m, "Total"); row[len(row)-4] != "-2.50" {
 		t.Errorf("growth: the Total's 2027 cell %q, want -2.50 pp (18.5 %% against 21 %%)", row)

@@ -32,12 +32,15 @@ func (c *common) yearCellOf(n, yi int) yearCell {
 
 // trailing are the two columns after the years: the realised CAGR and the
 // change in share over the window; in compare mode, A's minus B's of each
-// (pp), since the scenario's own change is not the difference.
+// (pp), since the scenario's own change is not the difference. (Not the
+// gap between the shares at the window's end: a scenario that sets a
+// base-year share starts elsewhere, and the gap would not be the
+// difference of the changes the column is headed with.)
 func (c *common) trailing(n int) (real, share float64) {
 	from, to, _ := c.window()
 	if cmp := c.compare; cmp != nil {
 		return c.res.CAGR(n, from, to) - cmp.res.CAGR(n, from, to),
-			c.res.Share(n, to) - cmp.res.Share(n, to)
+			c.res.ShareChange(n, from, to) - cmp.res.ShareChange(n, from, to)
 	}
 	return c.res.CAGR(n, from, to), c.res.ShareChange(n, from, to)
 }
@@ -102,8 +105,7 @@ func (c *common) tableTSV() string {
 		}
 	}
 	if c.compare != nil {
-		_, to, _ := c.window()
-		head = append(head, "Δ realised CAGR "+span+" (pp)", "Δ share "+strconv.Itoa(c.res.Year(to))+" (pp)")
+		head = append(head, "Δ realised CAGR "+span+" (pp)", "Δ share change "+span+" (pp)")
 	} else {
 		head = append(head, "Realised CAGR "+span+" (%)", "Share change "+span+" (pp)")
 	}
