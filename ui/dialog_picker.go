@@ -40,7 +40,9 @@ func newScenarioPicker(c *common, p purpose, gen int) *scenarioPicker {
 	if p == chooseCompare {
 		title = "Compare " + clean(c.scenario) + " with"
 	}
-	return &scenarioPicker{chooser: newChooser(c, title, nil, true), purpose: p, gen: gen}
+	ch := newChooser(c, title, nil, true)
+	ch.list.SetStatusBarItemName("scenario", "scenarios")
+	return &scenarioPicker{chooser: ch, purpose: p, gen: gen}
 }
 
 func (d *scenarioPicker) Update(msg tea.Msg) (Dialog, tea.Cmd) {

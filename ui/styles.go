@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/textinput"
@@ -158,7 +160,14 @@ func (s *Styles) list() list.Styles {
 	l.StatusBar = s.Muted.Padding(0, 0, 1, 2)
 	l.NoItems = s.Muted.Padding(0, 0, 0, 2)
 	l.StatusEmpty = s.Muted
-	l.StatusBarFilterCount = s.Muted
+	// The list says "2 filtered" of the items a filter hides, which reads
+	// as if two matched: say what it means.
+	l.StatusBarFilterCount = s.Muted.Transform(func(t string) string {
+		if n, ok := strings.CutSuffix(t, " filtered"); ok {
+			return n + " not matching"
+		}
+		return t
+	})
 	// The list writes DividerDot with String(), so the dot must be the
 	// style's own text: a bare style printed "3 items2 filtered".
 	l.DividerDot = s.Muted.SetString(" • ")
