@@ -247,7 +247,7 @@ func (m *Model) saved(msg savedMsg) {
 func (m *Model) openPicker(p purpose) tea.Cmd {
 	m.gen++
 	m.push(newScenarioPicker(m.c, p, m.gen))
-	return listCmd(m.c.ws, m.gen)
+	return listCmd(m.c.ws, m.c.ds, m.gen)
 }
 
 func (m *Model) toggleCompare() tea.Cmd {

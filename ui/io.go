@@ -20,10 +20,23 @@ import (
 // the screen. Each command works on copies (a scenario, a clone of the
 // assumptions) and reports with a message that the root acts on.
 
-// listCmd lists the workspace for the picker of generation gen.
-func listCmd(ws *model.Workspace, gen int) tea.Cmd {
+// listCmd lists the workspace for the picker of generation gen. Each
+// file made for this market (or for none) is opened with ds, here rather
+// than when chosen, so that the picker marks a file that would not open
+// (an unknown segment, a share out of range) before the user picks it,
+// as iomt scenarios does.
+func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 	return func() tea.Msg {
 		entries, err := ws.List()
+		for i := range entries {
+			e := &entries[i]
+			if e.Err != nil || e.Builtin || e.Dataset != "" && e.Dataset != ds.Market {
+				continue
+			}
+			if _, oerr := e.Open(ds); oerr != nil {
+				e.Err = oerr
+			}
+		}
 		return listedMsg{gen: gen, entries: entries, err: err}
 	}
 }

@@ -412,6 +412,8 @@ func TestOpenRefusesForeign(t *testing.T) {
 	broken := filepath.Join(ws.Dir, "broken.yaml")
 	writeFile(t, foreign, "scenario: Smart homes\ndescription: heat pumps\ndataset: Smart Home Energy\n")
 	writeFile(t, broken, "scenario: [unclosed\n")
+	// Well-formed, but naming a segment the dataset does not have.
+	writeFile(t, filepath.Join(ws.Dir, "typo.yaml"), "scenario: Typo\nsegments:\n  Component/Medical Devicez: {cagr_pct: 20}\n")
 	m := newWSModel(t, ws, 160, 48)
 	m = send(t, m, runeKey('+'))
 	edited := m.Scenario()
@@ -424,6 +426,9 @@ func TestOpenRefusesForeign(t *testing.T) {
 		}
 		if !containsWords(v, "broken.yaml") || !strings.Contains(v, "cannot open: this [ is never closed") {
 			t.Errorf("%c: the picker does not list broken.yaml with its reason:\n%s", verb, v)
+		}
+		if !containsWords(v, "✗ Typo") || !strings.Contains(v, `cannot open: unknown segment path "Component/Medical Devicez" (did you mean "Component/Medical Devices"?), line 3`) {
+			t.Errorf("%c: the picker does not mark typo.yaml invalid with its reason:\n%s", verb, v)
 		}
 		m = pickPath(t, m, broken)
 		m = send(t, m, keyEnter)
