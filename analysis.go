@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/progress"
 	"github.com/charmbracelet/x/term"
@@ -239,23 +240,35 @@ side is an empty cell.`,
 				cw.Flush()
 				return cw.Error()
 			}
-			fmt.Fprintf(w, "%s in %d: %s; each assumption moved by ±%g pp, largest swing first.\n\n",
-				nodeName(ds, n), f.year, ds.Amount(numtext.Format(t.Base, 2)), float64(delta))
-			nameW := len("parameter")
+			largest := math.Abs(t.Base)
 			for _, b := range t.Bars {
-				nameW = max(nameW, len(b.Name))
+				largest = max(largest, math.Abs(b.Low), math.Abs(b.High))
 			}
-			fmt.Fprintf(w, "%-*s  %10s  %10s  %10s\n", nameW, "parameter", "low", "high", "swing")
+			// Every number at the precision its size needs, in columns as
+			// wide as the widest: past a million, fixed widths misaligned.
+			prec := numtext.Prec(largest, 2)
+			fmt.Fprintf(w, "%s in %d: %s; each assumption moved by ±%g pp, largest swing first.\n\n",
+				nodeName(ds, n), f.year, ds.Amount(numtext.Format(t.Base, prec)), float64(delta))
 			refused := ""
 			side := func(v float64, why string) string {
 				if why != "" {
 					refused = cmp.Or(refused, why)
 					return "n/a"
 				}
-				return numtext.Format(v, 2)
+				return numtext.Format(v, prec)
 			}
+			rows := [][]string{{"parameter", "low", "high", "swing"}}
 			for _, b := range t.Bars {
-				fmt.Fprintf(w, "%-*s  %10s  %10s  %10s\n", nameW, b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), numtext.Format(b.Swing, 2))
+				rows = append(rows, []string{b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), numtext.Format(b.Swing, prec)})
+			}
+			widths := make([]int, 4)
+			for _, r := range rows {
+				for i, cell := range r {
+					widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+				}
+			}
+			for _, r := range rows {
+				fmt.Fprintf(w, "%-*s  %*s  %*s  %*s\n", widths[0], r[0], widths[1], r[1], widths[2], r[2], widths[3], r[3])
 			}
 			if refused != "" {
 				fmt.Fprintf(w, "\nn/a: the model refuses that move (%s).\n", refused)

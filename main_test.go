@@ -418,3 +418,47 @@ func TestAmbiguousScenarioName(t *testing.T) {
 		t.Errorf("an ambiguous name: exit %d, %q", code, stderr)
 	}
 }
+
+// TestSensitivityTextAligns: on a market in the hundreds of thousands
+// each number column of the text table ends in one place, whole; on a
+// market below one the values keep three significant digits.
+func TestSensitivityTextAligns(t *testing.T) {
+	code, out, stderr := runCLI(t, "sensitivity", "--dataset", "testdata/uk-veterinary-telehealth.yaml", "--node", "Region/England")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var table []string
+	for _, l := range lines[2:] {
+		if l == "" {
+			break
+		}
+		table = append(table, l)
+	}
+	if len(table) < 3 || !strings.HasPrefix(table[0], "parameter") {
+		t.Fatalf("no table:\n%s", out)
+	}
+	// The end of each column: the header's "low", "high", "swing".
+	for _, head := range []string{"low", "high", "swing"} {
+		end := strings.Index(table[0], head) + len(head)
+		for _, row := range table[1:] {
+			if end > len(row) || row[end-1] == ' ' || (end < len(row) && row[end] != ' ') {
+				t.Errorf("column %s does not end at byte %d in %q", head, end, row)
+			}
+		}
+	}
+	if !strings.Contains(out, "1,247,011.88") || strings.Contains(out, "…") {
+		t.Errorf("a number is cut or missing:\n%s", out)
+	}
+
+	tiny := writeFile(t, "tiny.yaml", "market: Tiny\ncurrency: CHF\nunit: million\nbase_year: 2020\nend_year: 2023\n"+
+		"total: {value: 0.001, cagr_pct: 5}\ndimensions:\n  - name: Kind\n    segments:\n"+
+		"      - {name: A, share_pct: 60, cagr_pct: 6}\n      - {name: B, share_pct: 40, cagr_pct: 4}\n")
+	code, out, stderr = runCLI(t, "sensitivity", "--dataset", tiny, "--node", "Kind/A")
+	if code != 0 {
+		t.Fatalf("tiny market: exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, " 0.00 ") || !regexpMatch(`0\.000[0-9]{3}`, out) {
+		t.Errorf("a value below one reads 0.00, or without three significant digits:\n%s", out)
+	}
+}

@@ -295,12 +295,10 @@ func (c *common) window() (from, to int, span string) {
 // valuePrec is how many decimals values up to largest need: prec for a
 // market of 1 or more, and enough for three significant digits below it,
 // so a market of US$ 0.00123 bn reads 0.00123, not 0.00.
-func valuePrec(largest float64, prec int) int {
-	if largest >= 1 || largest <= 0 || math.IsNaN(largest) || math.IsInf(largest, 0) {
-		return prec
-	}
-	return min(max(prec, int(math.Ceil(-math.Log10(largest)))+2), 8)
-}
+func valuePrec(largest float64, prec int) int { return numtext.Prec(largest, prec) }
+
+// fmtAmount writes an amount of money at the precision its size needs.
+func fmtAmount(v float64) string { return fmtNum(v, valuePrec(math.Abs(v), 2)) }
 
 // fmtNum writes x with prec decimals and its thousands grouped
 // (21,791.03), so a large value reads at a glance; "–" when undefined.

@@ -81,7 +81,11 @@ func infoText(c *common, w int) string {
 	if ds.Source != "" {
 		para("Source: " + ds.Source)
 	}
-	para(fmt.Sprintf("Base year %d, forecast to %d; values in %s (%s %s).", ds.BaseYear, ds.EndYear, c.unitLabel(), clean(ds.Currency), clean(ds.Unit)))
+	units := c.unitLabel()
+	if full := clean(ds.Currency) + " " + clean(ds.Unit); full != units {
+		units += " (" + full + ")" // "US$ bn (USD billion)", not "JPY thousand (JPY thousand)"
+	}
+	para(fmt.Sprintf("Base year %d, forecast to %d; values in %s.", ds.BaseYear, ds.EndYear, units))
 	if ds.Context.Summary != "" {
 		para(ds.Context.Summary)
 	}
@@ -115,7 +119,7 @@ func infoText(c *common, w int) string {
 			var v string
 			switch f {
 			case model.FieldValue:
-				v = fmt.Sprintf("%s in %d", clean(ds.Amount(fmtNum(node.InputValueBn, 2))), ds.BaseYear)
+				v = fmt.Sprintf("%s in %d", clean(ds.Amount(fmtAmount(node.InputValueBn))), ds.BaseYear)
 			case model.FieldShare:
 				v = fmt.Sprintf("%g %% share in %d", base.Share[n], ds.BaseYear)
 			case model.FieldCAGR:

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -142,18 +143,27 @@ func (d *tornadoDialog) View() string {
 		return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
 	}
 	t := d.t
-	lines = append(lines, fmt.Sprintf("%s in %d: %s %s", name, d.year, fmtNum(t.Base, 2), c.unitLabel()),
-		s.Muted.Render("bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it"))
 	bars := t.Bars
+	// Numbers at the precision their size needs (0.000837, not 0.00),
+	// in columns as wide as the widest of them: a number is never cut,
+	// a label is (DESIGN: every number whole).
+	largest := math.Abs(t.Base)
+	for _, b := range bars {
+		largest = max(largest, math.Abs(b.Low), math.Abs(b.High))
+	}
+	prec := valuePrec(largest, 2)
+	lines = append(lines, fmt.Sprintf("%s in %d: %s %s", name, d.year, fmtNum(t.Base, prec), c.unitLabel()),
+		s.Muted.Render("bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it"))
 	maxSwing := 0.0
-	labelW := 0
+	labelW, numW := 0, len("n/a")
 	for _, b := range bars {
 		maxSwing = max(maxSwing, max(b.Low, b.High)-t.Base, t.Base-min(b.Low, b.High))
 		labelW = max(labelW, ansi.StringWidth(clean(d.label(b.Param)))+2) // room for ◂
+		numW = max(numW, len(fmtNum(b.Low, prec)), len(fmtNum(b.High, prec)))
 	}
-	labelW = min(labelW, inner/3)
-	const numW = 9
-	barW := max(inner-labelW-2*numW-4, 10)
+	const minBar = 10
+	labelW = max(min(labelW, inner/3, inner-2*numW-4-minBar), 6)
+	barW := max(inner-labelW-2*numW-4, minBar)
 	half := barW / 2
 	refused := "" // the first reason a move was refused
 	for i := d.top; i < len(bars) && i < d.top+d.rows(); i++ {
@@ -172,7 +182,7 @@ func (d *tornadoDialog) View() string {
 		cells[half] = '│'
 		// Low to high, whichever side of the move gives which; a side
 		// the model refused reads n/a.
-		loText, hiText := fmtNum(b.Low, 2), fmtNum(b.High, 2)
+		loText, hiText := fmtNum(b.Low, prec), fmtNum(b.High, prec)
 		if b.LowRefused != "" {
 			loText = "n/a"
 			refused = cmp.Or(refused, b.LowRefused)

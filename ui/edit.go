@@ -150,17 +150,17 @@ func (c *common) setBaseValue(n int, v float64) bool {
 	pv := c.res.Value(parent, 0)
 	switch {
 	case v < 0:
-		c.error(fmt.Sprintf("A value of %s: give 0 or more.", fmtNum(v, 2)))
+		c.error(fmt.Sprintf("A value of %s: give 0 or more.", fmtAmount(v)))
 		return false
 	case v > pv:
-		c.error(fmt.Sprintf("%s is more than %s's whole %s in %d.", clean(c.ds.Amount(fmtNum(v, 2))), c.nodeName(parent), clean(c.ds.Amount(fmtNum(pv, 2))), c.res.BaseYear))
+		c.error(fmt.Sprintf("%s is more than %s's whole %s in %d.", clean(c.ds.Amount(fmtAmount(v))), c.nodeName(parent), clean(c.ds.Amount(fmtAmount(pv))), c.res.BaseYear))
 		return false
 	}
 	share := v / pv * 100
 	if !c.apply(model.Edit{Kind: model.SetShare, Node: n, Value: share}, "") {
 		return false
 	}
-	c.info(fmt.Sprintf("%s %s in %d: %s %% of %s; unlocked siblings rebalanced.", c.nodeName(n), clean(c.ds.Amount(fmtNum(v, 2))), c.res.BaseYear, fmtNum(share, 2), c.nodeName(parent)))
+	c.info(fmt.Sprintf("%s %s in %d: %s %% of %s; unlocked siblings rebalanced.", c.nodeName(n), clean(c.ds.Amount(fmtAmount(v))), c.res.BaseYear, fmtNum(share, 2), c.nodeName(parent)))
 	return true
 }
 

@@ -71,6 +71,7 @@ func TestMarketGolden(t *testing.T) {
 			"payer":   {runeKey('6')},
 			"england": {runeKey('5'), runeKey('j'), keyEnter},
 			"help":    {runeKey('?')},
+			"tornado": {runeKey('5'), runeKey('j'), runeKey('t')},
 		}},
 	}
 	for _, mk := range markets {

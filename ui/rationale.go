@@ -24,7 +24,7 @@ func (c *common) figures(n int) []figure {
 	ds, a := c.ds, c.assumptions()
 	base := ds.Base()
 	node := &ds.Nodes[n]
-	amount := func(v float64) string { return clean(ds.Amount(fmtNum(v, 2))) }
+	amount := func(v float64) string { return clean(ds.Amount(fmtAmount(v))) }
 	var out []figure
 	add := func(label, value, field string, changed bool) {
 		f := figure{label: label, value: value, source: "estimate", note: clean(node.Notes[field])}

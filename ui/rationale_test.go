@@ -381,3 +381,26 @@ func TestPromptRefusalKeepsItsPoint(t *testing.T) {
 		t.Errorf("the refusal stays after typing: %q", l)
 	}
 }
+
+// TestSmallAmountsInWords: on a market below one unit, the figures of i
+// and the messages of an edit give amounts with three significant digits,
+// as the table does, never "0.00".
+func TestSmallAmountsInWords(t *testing.T) {
+	ds, err := model.LoadDataset("tiny.yaml", []byte("market: Tiny\ncurrency: CHF\nunit: million\nbase_year: 2020\nend_year: 2023\n"+
+		"total: {value: 0.001, cagr_pct: 5}\ndimensions:\n  - name: Kind\n    segments:\n"+
+		"      - {name: A, share_pct: 60, cagr_pct: 6}\n      - {name: B, share_pct: 40, cagr_pct: 4}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 120, Height: 36})
+	if v := view(send(t, m, runeKey('i'))); !strings.Contains(v, "0.00100") || strings.Contains(v, " 0.00 ") {
+		t.Errorf("i on a market of CHF 0.001 m:\n%s", v)
+	}
+	// j, e, tab, tab: A's base value in money, 0.0007.
+	m = send(t, m, runeKey('j'), runeKey('e'), keyTab, keyTab)
+	m = typeText(t, m, "0.0007")
+	m = send(t, m, keyEnter)
+	if l := lastLine(m); !strings.Contains(l, "0.000700") || !strings.Contains(l, "70.00 %") {
+		t.Errorf("the message after setting A to 0.0007: %q", l)
+	}
+}

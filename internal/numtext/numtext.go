@@ -77,3 +77,13 @@ func Group(s string) string {
 	}
 	return b.String()
 }
+
+// Prec is how many decimals values up to largest need to read: prec for
+// a largest of 1 or more, and enough for three significant digits below
+// it (at most 8), so that 0.00123 does not read 0.00.
+func Prec(largest float64, prec int) int {
+	if largest >= 1 || largest <= 0 || math.IsNaN(largest) || math.IsInf(largest, 0) {
+		return prec
+	}
+	return min(max(prec, int(math.Ceil(-math.Log10(largest)))+2), 8)
+}
