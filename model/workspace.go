@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -180,12 +181,40 @@ func (w *Workspace) PathFor(name string) string {
 	return filepath.Join(w.Dir, Slug(name)+".yaml")
 }
 
+// FilesOf returns the workspace files that hold a scenario of that name
+// (its spelling aside): saving under the name of a scenario whose file is
+// named otherwise (a copy made by hand) must replace that file, not write
+// a second scenario of the same name beside it.
+func (w *Workspace) FilesOf(name string) []string {
+	if w.Dir == "" {
+		return nil
+	}
+	entries, _ := w.List()
+	var out []string
+	for _, e := range entries {
+		if !e.Builtin && strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(name)) {
+			out = append(out, e.Path)
+		}
+	}
+	return out
+}
+
 // Save writes sc as <Dir>/<slug>.yaml, creating the folder on first use,
 // atomically and keeping <slug>.yaml.bak of the previous version. It
 // returns the path written.
 func (w *Workspace) Save(ds *Dataset, sc *Scenario) (string, error) {
+	return w.SaveAt(ds, sc, "")
+}
+
+// SaveAt is Save into path, a YAML file of the workspace's own folder
+// (one of FilesOf's); "" is <slug>.yaml.
+func (w *Workspace) SaveAt(ds *Dataset, sc *Scenario, path string) (string, error) {
 	if w.Dir == "" {
 		return "", ErrReadOnly
+	}
+	if path != "" && (filepath.Dir(path) != filepath.Clean(w.Dir) ||
+		!(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml"))) {
+		return "", fmt.Errorf("saving %s: not a scenario file of the workspace %s", path, w.Dir)
 	}
 	if msg, ok := checkName(strings.ReplaceAll(sc.Name, "/", "-")); !ok || strings.TrimSpace(sc.Name) == "" {
 		return "", fmt.Errorf("scenario name: %s", msg)
@@ -193,7 +222,7 @@ func (w *Workspace) Save(ds *Dataset, sc *Scenario) (string, error) {
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating workspace %s: %w", w.Dir, unwrapPath(err))
 	}
-	p := w.PathFor(sc.Name)
+	p := cmp.Or(path, w.PathFor(sc.Name))
 	data := ds.MarshalScenario(sc)
 	err := WriteFileAtomic(p, true, func(out io.Writer) error {
 		_, err := out.Write(data)

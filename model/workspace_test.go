@@ -502,3 +502,23 @@ func textPos(text, sub string) (line, col int) {
 	before := text[:i]
 	return strings.Count(before, "\n") + 1, i - strings.LastIndex(before, "\n")
 }
+
+// TestSaveAtStaysInTheWorkspace: SaveAt writes only a YAML file of the
+// workspace's own folder.
+func TestSaveAtStaysInTheWorkspace(t *testing.T) {
+	ws := &Workspace{Dir: t.TempDir()}
+	ds := embedded(t)
+	sc := &Scenario{Name: "Mine", Assumptions: ds.Base()}
+	for _, bad := range []string{filepath.Join(t.TempDir(), "x.yaml"), filepath.Join(ws.Dir, "sub", "x.yaml"), filepath.Join(ws.Dir, "x.txt")} {
+		if _, err := ws.SaveAt(ds, sc, bad); err == nil {
+			t.Errorf("SaveAt %s: no error", bad)
+		}
+	}
+	p, err := ws.SaveAt(ds, sc, filepath.Join(ws.Dir, "hand-made.yml"))
+	if err != nil || filepath.Base(p) != "hand-made.yml" {
+		t.Fatalf("SaveAt hand-made.yml: %s, %v", p, err)
+	}
+	if got := ws.FilesOf(" mINE "); len(got) != 1 || got[0] != p {
+		t.Errorf("FilesOf mINE: %q, want [%s]", got, p)
+	}
+}

@@ -80,11 +80,15 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.replaces {
-			m.push(newConfirm(c, "Replace "+filepath.Base(msg.path)+"? (the old one is kept as .bak)",
-				writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}))
+			q := "Replace " + filepath.Base(msg.path) + "? (the old one is kept as .bak)"
+			if msg.path != c.ws.PathFor(msg.sc.Name) {
+				// Found by the scenario's name, in a file named otherwise.
+				q = "Replace " + filepath.Base(msg.path) + ", which holds " + msg.sc.Name + "? (the old one is kept as .bak)"
+			}
+			m.push(newConfirm(c, q, writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}, msg.sc.Name))
 			return nil
 		}
-		return writeCmd(c.ws, c.ds, msg.sc, msg.loads)
+		return writeCmd(c.ws, c.ds, msg.sc, msg.path, msg.loads)
 	case savedMsg:
 		m.saved(msg)
 	case exportedMsg:
@@ -194,9 +198,9 @@ func (m *Model) save() tea.Cmd {
 		m.push(d)
 		return cmd
 	}
-	// Save writes <slug>.yaml: a scenario opened from a file of another
-	// name (a copy made by hand) would replace the file named after it.
-	return checkSaveCmd(c.current(), c.ws.PathFor(c.scenario), c.savedPath, c.loads)
+	// Into the file it was opened from, even one named otherwise (a copy
+	// made by hand): <slug>.yaml would be a second scenario of its name.
+	return checkSaveCmd(c.ws, c.current(), c.savedPath, c.loads)
 }
 
 // saveAs saves under the name typed in the name prompt; saving over
@@ -223,7 +227,7 @@ func (m *Model) saveAs(name string) (keep bool, cmd tea.Cmd) {
 		sc.Description = ""
 	}
 	sc.Name = name
-	return false, checkSaveCmd(sc, c.ws.PathFor(name), c.savedPath, c.loads)
+	return false, checkSaveCmd(c.ws, sc, c.savedPath, c.loads)
 }
 
 // saved acts on a finished save: the scenario on screen takes the name

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -75,8 +76,16 @@ type saveCheckedMsg struct {
 
 // checkSaveCmd looks whether path exists; saving over the file of the
 // scenario being saved (savedPath) replaces nothing.
-func checkSaveCmd(sc *model.Scenario, path, savedPath string, loads int) tea.Cmd {
+func checkSaveCmd(ws *model.Workspace, sc *model.Scenario, savedPath string, loads int) tea.Cmd {
 	return func() tea.Msg {
+		// The file that holds a scenario of this name, the one it was
+		// opened from first, else <slug>.yaml.
+		path := ws.PathFor(sc.Name)
+		if files := ws.FilesOf(sc.Name); slices.Contains(files, savedPath) {
+			path = savedPath
+		} else if len(files) > 0 {
+			path = files[0]
+		}
 		st, err := os.Stat(path)
 		msg := saveCheckedMsg{sc: sc, path: path, loads: loads, replaces: err == nil && path != savedPath}
 		if err == nil && !st.Mode().IsRegular() {
@@ -95,9 +104,9 @@ type savedMsg struct {
 }
 
 // writeCmd saves sc into the workspace, atomically, keeping a backup.
-func writeCmd(ws *model.Workspace, ds *model.Dataset, sc *model.Scenario, loads int) tea.Cmd {
+func writeCmd(ws *model.Workspace, ds *model.Dataset, sc *model.Scenario, path string, loads int) tea.Cmd {
 	return func() tea.Msg {
-		path, err := ws.Save(ds, sc)
+		path, err := ws.SaveAt(ds, sc, path)
 		return savedMsg{sc: sc, path: path, loads: loads, err: err}
 	}
 }

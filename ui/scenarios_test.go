@@ -1027,3 +1027,43 @@ func TestPickerEscapesFileNames(t *testing.T) {
 		t.Errorf("the picker sends the file name's control characters raw")
 	}
 }
+
+// TestSaveIntoTheFileOfItsName: a scenario's file may be named otherwise
+// than its name (a copy made by hand). Saving under that name replaces
+// that file, asked first, and saving the scenario opened from it writes it
+// again: never a second file of the same scenario name beside it, which
+// --scenario would then refuse as ambiguous.
+func TestSaveIntoTheFileOfItsName(t *testing.T) {
+	ws := newWorkspace(t)
+	good := filepath.Join(ws.Dir, "good.yaml")
+	writeFile(t, good, "scenario: Good one\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 20}\n")
+	m := newWSModel(t, ws, 120, 36)
+
+	m = send(t, m, runeKey('+'), runeKey('s'))
+	m = typeText(t, m, "good ONE")
+	m = send(t, m, keyEnter)
+	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "Replace good.yaml, which holds good ONE?") {
+		t.Fatalf("saving under the name good.yaml holds: %q", lastLine(m))
+	}
+	m = send(t, m, runeKey('y'))
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"good.yaml", "good.yaml.bak"}) {
+		t.Errorf("the workspace holds %q, want good.yaml and its backup", names)
+	}
+	if sc := loadFile(t, good); sc.Name != "good ONE" || !sc.Assumptions.Equal(m.Scenario()) {
+		t.Errorf("good.yaml holds %q, state equal to the screen's: %v", sc.Name, sc.Assumptions.Equal(m.Scenario()))
+	}
+
+	// Opened from good.yaml, edited, s: good.yaml again, without asking.
+	m = send(t, m, runeKey('o'))
+	m = pickTitle(t, m, "good ONE")
+	m = send(t, m, keyEnter, runeKey('-'), runeKey('s'))
+	if m.top() != nil {
+		t.Fatalf("s on a scenario opened from good.yaml asked: %q", lastLine(m))
+	}
+	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"good.yaml", "good.yaml.bak"}) {
+		t.Errorf("the workspace holds %q, want good.yaml and its backup only", names)
+	}
+	if sc := loadFile(t, good); !sc.Assumptions.Equal(m.Scenario()) {
+		t.Error("s did not write the scenario's own file")
+	}
+}

@@ -117,7 +117,7 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 	case loadMsg:
 		m.load(msg)
 	case writeMsg:
-		return false, writeCmd(c.ws, c.ds, msg.sc, msg.loads)
+		return false, writeCmd(c.ws, c.ds, msg.sc, msg.path, msg.loads)
 	case followAgainMsg:
 		m.followAgain()
 	case takeOverMsg:
