@@ -48,18 +48,23 @@ type KeyMap struct {
 }
 
 // tabKeys is the binding of the number keys for n dimension tabs: 1 to n,
-// at most 9, with help that gives the real count ("1-6").
+// at most 9, with help that gives the real count ("1-6"; past nine,
+// "1-9 tabs 1-9 of 12").
 func tabKeys(n int) key.Binding {
-	n = min(max(n, 1), 9)
-	keys := make([]string, n)
+	n = max(n, 1)
+	keys := make([]string, min(n, 9))
 	for i := range keys {
 		keys[i] = strconv.Itoa(i + 1)
 	}
 	h := "1"
-	if n > 1 {
-		h = "1-" + keys[n-1]
+	if len(keys) > 1 {
+		h = "1-" + keys[len(keys)-1]
 	}
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(h, "dimension tab"))
+	desc := "dimension tab"
+	if n > 9 {
+		desc = "tabs 1-9 of " + strconv.Itoa(n)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(h, desc))
 }
 
 // keyMapFor is the key map for a dataset: its number of tabs.

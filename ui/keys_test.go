@@ -2,6 +2,7 @@ package ui
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -188,6 +189,10 @@ func TestTabKeysFollowTheDataset(t *testing.T) {
 		b := keyMapFor(c.dims).Tabs
 		if h := b.Help().Key; h != c.help || !reflect.DeepEqual(b.Keys(), c.keys) {
 			t.Errorf("%d dimensions: help %q keys %v, want %q %v", c.dims, h, b.Keys(), c.help, c.keys)
+		}
+		// Past nine the help says how many tabs there are in all.
+		if d := b.Help().Desc; (c.dims > 9) != strings.Contains(d, "of "+strconv.Itoa(c.dims)) {
+			t.Errorf("%d dimensions: help %q", c.dims, d)
 		}
 	}
 }
