@@ -54,6 +54,10 @@ func newScenarioMenu(c *common) *menu {
 // the table to the clipboard, which works everywhere.
 func newExportMenu(c *common) *menu {
 	title := "Export " + clean(c.scenario)
+	if c.compare != nil {
+		// Files and the copy carry the comparison's columns too.
+		title += " vs " + clean(c.compare.name)
+	}
 	copyTable := choice{title: "Copy table for a spreadsheet", desc: "the table on screen, every year, tab-separated: pastes into cells in Excel, Sheets, Numbers (OSC 52: works over SSH)", action: actCopyTable}
 	items := []choice{copyTable}
 	if c.ws.Dir == "" {

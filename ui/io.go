@@ -145,6 +145,10 @@ func exportCmd(j exportJob) tea.Cmd {
 		}
 		path := filepath.Join(j.ws.Dir, model.Slug(j.name)+j.ext)
 		err := model.WriteFileAtomic(path, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
-		return exportedMsg{name: j.name, path: path, err: err}
+		name := j.name
+		if j.compare != nil {
+			name += " vs " + j.compareName // its columns are in the file
+		}
+		return exportedMsg{name: name, path: path, err: err}
 	}
 }

@@ -690,7 +690,7 @@ func TestCopyTable(t *testing.T) {
 	recs := copiedTable(t, m)
 	base := builtinScenario(t, nameBase).Assumptions
 	res := forecast.Project(testDS, &base)
-	head := []string{"Segment"}
+	head := []string{"Segment · value, US$ bn"} // what the years hold
 	for y := testDS.BaseYear; y <= testDS.EndYear; y++ {
 		head = append(head, strconv.Itoa(y))
 	}
@@ -815,6 +815,13 @@ func TestCompareEveryMetric(t *testing.T) {
 	}
 	if got, _ := strconv.ParseFloat(recs[1][len(recs[1])-3], 64); math.Abs(got-(-2.5)) > 1e-9 {
 		t.Errorf("the copied Total's 2027 growth difference %v, want -2.5", got)
+	}
+	if recs[0][0] != "Segment · growth, % y/y · vs Other" {
+		t.Errorf("the copied header does not say what it holds: %q", recs[0][0])
+	}
+	// x says that files carry the comparison too.
+	if v := view(send(t, m, runeKey('x'))); !strings.Contains(v, "Export "+nameBase+" vs Other") {
+		t.Errorf("the export menu does not say it exports the comparison:\n%s", v)
 	}
 }
 

@@ -60,6 +60,9 @@ func (c *common) formatYearCell(cell yearCell, prec int) string {
 		return fmtNum(cell.v, prec)
 	}
 	if c.metric != MetricValue {
+		if math.IsNaN(cell.v) {
+			return "–" // no growth in the base year: no unit either
+		}
 		return fmtSigned(cell.v, 2) + " pp"
 	}
 	if math.IsNaN(cell.pct) {
@@ -92,7 +95,12 @@ func (c *common) tableTitle() string {
 func (c *common) tableTSV() string {
 	_, _, span := c.window()
 	unit := c.unitLabel()
-	head := []string{"Segment"}
+	// The first cell names what the year columns hold ("Segment ·
+	// share of parent, %"): pasted, the numbers alone would not say.
+	head := []string{"Segment · " + c.metricLabel()}
+	if c.compare != nil {
+		head[0] += " · vs " + clean(c.compare.name)
+	}
 	for yi := range c.res.Years {
 		y := strconv.Itoa(c.res.Year(yi))
 		switch {
