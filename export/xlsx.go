@@ -397,7 +397,7 @@ func (b *xlsxBook) writeInputs() error {
 		}
 		s.path(r, fmt.Sprintf("Total/%s/%d", model.FieldGrowthByYear, y))
 		if !math.IsNaN(g) {
-			s.num(r, inColValue, g, style)
+			s.num(r, inColValue, inputValue(g), style)
 		} else {
 			s.style(r, inColValue, style)
 		}
@@ -965,10 +965,22 @@ func (s *sheetWriter) row(row, style int, values ...string) {
 
 func (s *sheetWriter) path(row int, p string) { s.cell(row, inColPath, p, 0) }
 
+// inputValue is an input as a partner reads it: 12 significant digits,
+// so that a share rebalanced to 6.44531249999999 reads 6.4453125. The
+// difference (below 1e-12 relative) is far inside what the workbook is
+// checked to (1e-9 relative to the engine).
+func inputValue(x float64) float64 {
+	if !finite(x) {
+		return x
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return r
+}
+
 // input writes one Inputs row.
 func (s *sheetWriter) input(row int, path string, value float64, style int, unit, source, note string) {
 	s.path(row, path)
-	s.num(row, inColValue, value, style)
+	s.num(row, inColValue, inputValue(value), style)
 	s.text(row, inColUnit, unit)
 	s.text(row, inColSource, source)
 	s.text(row, inColNote, note)

@@ -534,3 +534,27 @@ func TestColName(t *testing.T) {
 		}
 	}
 }
+
+// TestXLSXInputsReadShort: an input rebalanced by the model carries float
+// noise (6.44531249999999); the Inputs sheet gives it in 12 significant
+// digits at most, which a partner reads as the number it is.
+func TestXLSXInputsReadShort(t *testing.T) {
+	ds := loadEmbedded(t)
+	// A share set to a third leaves its siblings with long fractions.
+	in := edited(t, ds, "Thirds", model.Edit{Kind: model.SetShare, Node: node(t, ds, "Region/Europe"), Value: 100 / 3.0})
+	f, _ := writeXLSX(t, in)
+	_, _, value := inputRows(t, f)
+	for p, v := range value {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			continue // a unit or an empty rate
+		}
+		digits := strings.TrimLeft(strings.ReplaceAll(strings.TrimPrefix(strconv.FormatFloat(x, 'e', -1, 64), "-"), ".", ""), "0")
+		if mant, _, _ := strings.Cut(digits, "e"); len(mant) > 12 {
+			t.Errorf("%s = %s: more than 12 significant digits", p, v)
+		}
+	}
+	if len(value) == 0 {
+		t.Fatal("no inputs read")
+	}
+}
