@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/model"
@@ -329,6 +331,17 @@ func fmtSigned(x float64, prec int) string {
 }
 
 // maxRows is the most rows any level of any dimension lists.
+// treeWidth is the width of the tree pane that shows every segment's
+// name whole: the longest name, indented, with its drill marker, then the
+// number columns and the borders.
+func (c *common) treeWidth() int {
+	longest := len("Segment")
+	for _, node := range c.ds.Nodes {
+		longest = max(longest, ansi.StringWidth(clean(node.Name)))
+	}
+	return 2 + 1 + longest + 4 + treeShareW + 2*treeRateW + treeMarkW + 1
+}
+
 func (c *common) maxRows() int {
 	n := 0
 	for _, d := range c.ds.Dims {

@@ -20,8 +20,11 @@ type layout struct {
 // computeLayout places the panes: header on top, tree and chart side by
 // side, the year table below them, the status line at the bottom.
 // maxRows is the longest list of rows (parent included) of the dataset, so
-// the table is never taller than it needs to be and the chart gets the rest.
-func computeLayout(w, h, maxRows int) layout {
+// the table is never taller than it needs to be and the chart gets the rest;
+// treeNeeds is the width the tree needs for its longest name, so that on a
+// wide screen the numbers stay next to their labels and the chart gets
+// the rest.
+func computeLayout(w, h, maxRows, treeNeeds int) layout {
 	if w < minWidth || h < minHeight {
 		return layout{tooSmall: true}
 	}
@@ -31,7 +34,7 @@ func computeLayout(w, h, maxRows int) layout {
 	// that leaves 11 lines for tree and chart, seven rows in each half.
 	tblH := min(max(maxRows+3, 6), bodyH-11)
 	topH := bodyH - tblH
-	treeW := min(max(w*45/100, 44), 72)
+	treeW := max(min(w*45/100, 72, treeNeeds), 44)
 	return layout{
 		header: rect{0, 0, w, headerH},
 		tree:   rect{0, headerH, treeW, topH},

@@ -414,7 +414,7 @@ func (m *Model) setStyles(s *Styles) {
 
 func (m *Model) resize(w, h int) {
 	m.width, m.height = w, h
-	m.lay = computeLayout(w, h, m.c.maxRows())
+	m.lay = computeLayout(w, h, m.c.maxRows(), m.c.treeWidth())
 	if m.lay.tooSmall {
 		return
 	}

@@ -61,7 +61,7 @@ dimensions:
 	}
 	b := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 160, Height: 48})
 	b = send(t, b, keyDown)
-	if !strings.Contains(view(b), "share: estimate, no rationale given · CAGR: estimate, no rationale") {
+	if v := view(b); !strings.Contains(v, "share: estimate, no rationale given") || !strings.Contains(v, "CAGR: estimate, no rationale given") {
 		t.Errorf("a dataset without notes does not say so:\n%s", view(b))
 	}
 	b = send(t, b, runeKey('i'))
