@@ -369,8 +369,13 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			} else {
 				fmt.Fprintln(tw, "year\tP10\tP50\tP90\t")
 			}
+			largest := 0.0
+			for _, v := range p90 {
+				largest = max(largest, math.Abs(v))
+			}
+			prec := numtext.Prec(largest, 2) // a market below 1 keeps three significant digits
 			for yi := range p10 {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t", ds.BaseYear+yi, numtext.Format(p10[yi], 2), numtext.Format(p50[yi], 2), numtext.Format(p90[yi], 2))
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t", ds.BaseYear+yi, numtext.Format(p10[yi], prec), numtext.Format(p50[yi], prec), numtext.Format(p90[yi], prec))
 				if withAbove {
 					fmt.Fprintf(tw, "%.1f %%\t", sim.ProbAbove(yi, float64(above))*100)
 				}

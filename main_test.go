@@ -451,14 +451,29 @@ func TestSensitivityTextAligns(t *testing.T) {
 		t.Errorf("a number is cut or missing:\n%s", out)
 	}
 
+}
+
+// TestTinyMarketReadsWhole: on a market of CHF 0.001 m, every command's
+// amounts keep three significant digits, never "0.00".
+func TestTinyMarketReadsWhole(t *testing.T) {
 	tiny := writeFile(t, "tiny.yaml", "market: Tiny\ncurrency: CHF\nunit: million\nbase_year: 2020\nend_year: 2023\n"+
 		"total: {value: 0.001, cagr_pct: 5}\ndimensions:\n  - name: Kind\n    segments:\n"+
 		"      - {name: A, share_pct: 60, cagr_pct: 6}\n      - {name: B, share_pct: 40, cagr_pct: 4}\n")
-	code, out, stderr = runCLI(t, "sensitivity", "--dataset", tiny, "--node", "Kind/A")
-	if code != 0 {
-		t.Fatalf("tiny market: exit %d: %s", code, stderr)
-	}
-	if strings.Contains(out, " 0.00 ") || !regexpMatch(`0\.000[0-9]{3}`, out) {
-		t.Errorf("a value below one reads 0.00, or without three significant digits:\n%s", out)
+	for _, c := range []struct {
+		args []string
+		want string // a value as it must read
+	}{
+		// By hand: 0.001 × 1.05³ × 0.6·1.06³ / (0.6·1.06³ + 0.4·1.04³) = 0.000710.
+		{[]string{"sensitivity", "--node", "Kind/A"}, `Kind/A in 2023: CHF 0.000710 m`},
+		{[]string{"montecarlo", "--node", "Kind/A", "--paths", "200"}, `2020  0.000600  0.000600  0.000600`},
+		{[]string{"export", "--format", "md"}, `| Total | 100.00 | 0.00100 | 0.00105 |`},
+	} {
+		code, out, stderr := runCLI(t, append(c.args, "--dataset", tiny)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.args[0], code, stderr)
+		}
+		if !strings.Contains(out, c.want) || regexpMatch(`(?m)(^|\s)0\.00(\s|$)`, out) && c.args[0] != "export" {
+			t.Errorf("%s: want %q, and no value reading 0.00:\n%s", c.args[0], c.want, out)
+		}
 	}
 }

@@ -3,10 +3,12 @@ package export
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -81,6 +83,24 @@ func Markdown(w io.Writer, in Input) error {
 		align = append(align, "---:", "---:", "---:")
 	}
 
+	// Values at the precision a market below 1 needs (three significant
+	// digits: 0.00100, not 0.00); two decimals otherwise.
+	largest := 0.0
+	for n := range ds.Nodes {
+		for yi := range r.Years {
+			largest = max(largest, math.Abs(r.Value(n, yi)))
+		}
+	}
+	prec := numtext.Prec(largest, 2)
+	money := func(x float64) string { return fixedPrec(x, prec) }
+	signedMoney := func(x float64) string {
+		s := money(x)
+		if x > 0 && s != money(0) {
+			s = "+" + s
+		}
+		return s
+	}
+
 	marked := false
 	cell := func(text string, n int, field string) string {
 		if mk.is(n, field) {
@@ -92,7 +112,7 @@ func Markdown(w io.Writer, in Input) error {
 	line := func(name string, n int) {
 		cells := []string{name, cell(fixed(r.Share(n, 0)), n, model.FieldShare)}
 		for yi := range r.Years {
-			v := fixed(r.Value(n, yi))
+			v := money(r.Value(n, yi))
 			if yi == 0 {
 				v = cell(v, n, model.FieldValue)
 			}
@@ -106,7 +126,7 @@ func Markdown(w io.Writer, in Input) error {
 		if cmp != nil {
 			last := r.Years - 1
 			av, bv := r.Value(n, last), cmp.Result.Value(n, last)
-			cells = append(cells, fixed(bv), signed(av-bv), signed(diffPct(av, bv)))
+			cells = append(cells, money(bv), signedMoney(av-bv), signed(diffPct(av, bv)))
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
@@ -148,13 +168,16 @@ func Markdown(w io.Writer, in Input) error {
 
 // fixed formats x with two decimals, "–" when it is undefined, and never
 // as "-0.00".
-func fixed(x float64) string {
+func fixed(x float64) string { return fixedPrec(x, 2) }
+
+// fixedPrec is fixed with prec decimals.
+func fixedPrec(x float64, prec int) string {
 	if !finite(x) {
 		return "–"
 	}
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	if s == "-0.00" {
-		return "0.00"
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		return strings.TrimPrefix(s, "-")
 	}
 	return s
 }

@@ -185,15 +185,15 @@ func (w *Workspace) PathFor(name string) string {
 // (its spelling aside): saving under the name of a scenario whose file is
 // named otherwise (a copy made by hand) must replace that file, not write
 // a second scenario of the same name beside it.
-func (w *Workspace) FilesOf(name string) []string {
+func (w *Workspace) FilesOf(name string) []Entry {
 	if w.Dir == "" {
 		return nil
 	}
 	entries, _ := w.List()
-	var out []string
+	var out []Entry
 	for _, e := range entries {
 		if !e.Builtin && strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(name)) {
-			out = append(out, e.Path)
+			out = append(out, e)
 		}
 	}
 	return out

@@ -518,7 +518,7 @@ func TestSaveAtStaysInTheWorkspace(t *testing.T) {
 	if err != nil || filepath.Base(p) != "hand-made.yml" {
 		t.Fatalf("SaveAt hand-made.yml: %s, %v", p, err)
 	}
-	if got := ws.FilesOf(" mINE "); len(got) != 1 || got[0] != p {
-		t.Errorf("FilesOf mINE: %q, want [%s]", got, p)
+	if got := ws.FilesOf(" mINE "); len(got) != 1 || got[0].Path != p || got[0].Name != "Mine" {
+		t.Errorf("FilesOf mINE: %+v, want Mine in %s", got, p)
 	}
 }

@@ -81,11 +81,12 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 		}
 		if msg.replaces {
 			q := "Replace " + filepath.Base(msg.path) + "? (the old one is kept as .bak)"
-			if msg.path != c.ws.PathFor(msg.sc.Name) {
-				// Found by the scenario's name, in a file named otherwise.
-				q = "Replace " + filepath.Base(msg.path) + ", which holds " + msg.sc.Name + "? (the old one is kept as .bak)"
+			if msg.path != c.ws.PathFor(msg.sc.Name) && msg.holds != "" {
+				// Found by the scenario's name, in a file named otherwise:
+				// named as the file spells it.
+				q = "Replace " + filepath.Base(msg.path) + ", which holds " + msg.holds + "? (the old one is kept as .bak)"
 			}
-			m.push(newConfirm(c, q, writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}, msg.sc.Name))
+			m.push(newConfirm(c, q, writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}, msg.holds))
 			return nil
 		}
 		return writeCmd(c.ws, c.ds, msg.sc, msg.path, msg.loads)

@@ -54,7 +54,8 @@ func newGoalSeekDialog(c *common) (*goalSeekDialog, tea.Cmd) {
 // an empty field asks for what is there now.
 func (d *goalSeekDialog) setPlaceholder() {
 	v := d.c.res.Value(d.node, d.year-d.c.ds.BaseYear)
-	d.input.Placeholder = strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	// At the screen's precision: 0.00122 on a market below one, not 0.
+	d.input.Placeholder = strconv.FormatFloat(v, 'f', valuePrec(math.Abs(v), 2), 64)
 }
 
 func (d *goalSeekDialog) lever() int {

@@ -160,7 +160,7 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 // offer puts the scenario's own value in the chosen year in the
 // threshold field, for enter on an empty field.
 func (d *monteCarloDialog) offer() {
-	d.threshold.Placeholder = fmtNum(d.c.res.Value(d.node, d.year-d.c.ds.BaseYear), 2)
+	d.threshold.Placeholder = fmtAmount(d.c.res.Value(d.node, d.year-d.c.ds.BaseYear))
 }
 
 // probability is the share of paths above the threshold typed (or, with
@@ -220,19 +220,27 @@ func (d *monteCarloDialog) View() string {
 	}
 	years := c.ds.Years()
 	// The table: a row per percentile, a column per year that fits.
-	colW := max(len(fmtNum(d.p90[years-1], 2))+1, 8)
+	largest := 0.0
+	for _, v := range d.p90 {
+		largest = max(largest, math.Abs(v))
+	}
+	prec := valuePrec(largest, 2) // a market below 1 keeps three significant digits
+	colW := 8
+	for _, v := range d.p90 {
+		colW = max(colW, len(fmtNum(v, prec))+1)
+	}
 	fit := max((inner-6)/colW, 1)
 	first := max(years-fit, 0)
 	head, r10, r50, r90 := "year ", "P10  ", "P50  ", "P90  "
 	for yi := first; yi < years; yi++ {
 		head += fmt.Sprintf("%*d", colW, c.ds.BaseYear+yi)
-		r10 += fmt.Sprintf("%*s", colW, fmtNum(d.p10[yi], 2))
-		r50 += fmt.Sprintf("%*s", colW, fmtNum(d.p50[yi], 2))
-		r90 += fmt.Sprintf("%*s", colW, fmtNum(d.p90[yi], 2))
+		r10 += fmt.Sprintf("%*s", colW, fmtNum(d.p10[yi], prec))
+		r50 += fmt.Sprintf("%*s", colW, fmtNum(d.p50[yi], prec))
+		r90 += fmt.Sprintf("%*s", colW, fmtNum(d.p90[yi], prec))
 	}
 	prob := s.Muted.Render("enter computes it")
 	if !math.IsNaN(d.prob) {
-		prob = s.Title.Render(fmt.Sprintf("%.1f %%", d.prob*100)) + fmt.Sprintf(" of paths above %s", fmtNum(d.probOf, 2))
+		prob = s.Title.Render(fmt.Sprintf("%.1f %%", d.prob*100)) + fmt.Sprintf(" of paths above %s", fmtAmount(d.probOf))
 	}
 	below := []string{
 		s.Header.Render(head), r10, r50, r90, "",

@@ -152,7 +152,7 @@ func (d *tornadoDialog) View() string {
 		largest = max(largest, math.Abs(b.Low), math.Abs(b.High))
 	}
 	prec := valuePrec(largest, 2)
-	lines = append(lines, fmt.Sprintf("%s in %d: %s %s", name, d.year, fmtNum(t.Base, prec), c.unitLabel()),
+	lines = append(lines, fmt.Sprintf("%s in %d: %s", name, d.year, clean(c.ds.Amount(fmtNum(t.Base, prec)))),
 		s.Muted.Render("bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it"))
 	maxSwing := 0.0
 	labelW, numW := 0, len("n/a")

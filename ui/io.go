@@ -67,6 +67,7 @@ func openCmd(ds *model.Dataset, e model.Entry, p purpose) tea.Cmd {
 type saveCheckedMsg struct {
 	sc       *model.Scenario
 	path     string
+	holds    string // the name of the scenario in path, when it holds one
 	loads    int
 	replaces bool
 	// notFile is what is at path when it is not a file (a folder): a
@@ -80,14 +81,15 @@ func checkSaveCmd(ws *model.Workspace, sc *model.Scenario, savedPath string, loa
 	return func() tea.Msg {
 		// The file that holds a scenario of this name, the one it was
 		// opened from first, else <slug>.yaml.
-		path := ws.PathFor(sc.Name)
-		if files := ws.FilesOf(sc.Name); slices.Contains(files, savedPath) {
-			path = savedPath
+		path, holds := ws.PathFor(sc.Name), ""
+		files := ws.FilesOf(sc.Name)
+		if i := slices.IndexFunc(files, func(e model.Entry) bool { return e.Path == savedPath }); i >= 0 {
+			path, holds = savedPath, files[i].Name
 		} else if len(files) > 0 {
-			path = files[0]
+			path, holds = files[0].Path, files[0].Name
 		}
 		st, err := os.Stat(path)
-		msg := saveCheckedMsg{sc: sc, path: path, loads: loads, replaces: err == nil && path != savedPath}
+		msg := saveCheckedMsg{sc: sc, path: path, holds: holds, loads: loads, replaces: err == nil && path != savedPath}
 		if err == nil && !st.Mode().IsRegular() {
 			msg.notFile = safefile.Kind(st.Mode())
 		}

@@ -396,6 +396,15 @@ func TestSmallAmountsInWords(t *testing.T) {
 	if v := view(send(t, m, runeKey('i'))); !strings.Contains(v, "0.00100") || strings.Contains(v, " 0.00 ") {
 		t.Errorf("i on a market of CHF 0.001 m:\n%s", v)
 	}
+	// Goal seek offers the value there is now; Monte Carlo's percentiles
+	// and threshold read to three significant digits.
+	// By hand: 0.001 × 1.05³ = 0.00115763.
+	if v := view(send(t, m, runeKey('g'))); !strings.Contains(v, "Make Total reach 0.00116") {
+		t.Errorf("goal seek on a market of CHF 0.001 m does not offer 0.00116:\n%s", v)
+	}
+	if v := view(send(t, m, runeKey('m'))); !regexp.MustCompile(`P50 +0\.00100 +0\.00105 +0\.00110 +0\.00116`).MatchString(v) {
+		t.Errorf("Monte Carlo on a market of CHF 0.001 m:\n%s", v)
+	}
 	// j, e, tab, tab: A's base value in money, 0.0007.
 	m = send(t, m, runeKey('j'), runeKey('e'), keyTab, keyTab)
 	m = typeText(t, m, "0.0007")

@@ -1049,7 +1049,7 @@ func TestSaveIntoTheFileOfItsName(t *testing.T) {
 	m = send(t, m, runeKey('+'), runeKey('s'))
 	m = typeText(t, m, "good ONE")
 	m = send(t, m, keyEnter)
-	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "Replace good.yaml, which holds good ONE?") {
+	if !topIs[*confirmDialog](m) || !strings.Contains(lastLine(m), "Replace good.yaml, which holds Good one?") {
 		t.Fatalf("saving under the name good.yaml holds: %q", lastLine(m))
 	}
 	m = send(t, m, runeKey('y'))
