@@ -18,11 +18,14 @@ import (
 type Hub struct {
 	mu     sync.Mutex
 	latest *ui.Snapshot
-	subs   map[int]subscriber
-	next   int
-	active *presenting // the session presenting now, or nil
-	ids    uint64
-	seq    uint64 // counts the news: publishes, presenters coming and going
+	// latestTurn is the turn that published latest: a new presenter's
+	// followers must not be sent the former one's last screen as theirs.
+	latestTurn uint64
+	subs       map[int]subscriber
+	next       int
+	active     *presenting // the session presenting now, or nil
+	ids        uint64
+	seq        uint64 // counts the news: publishes, presenters coming and going
 	// lastKey is when the presenter last pressed a key; a new presenter
 	// counts from when it took over.
 	lastKey time.Time
@@ -55,7 +58,7 @@ func (h *Hub) Publish(turn uint64, s ui.Snapshot) {
 	if h.active == nil || h.active.id != turn {
 		return
 	}
-	h.latest = &s
+	h.latest, h.latestTurn = &s, turn
 	h.wakeLocked()
 }
 
@@ -110,10 +113,10 @@ func (h *Hub) Present(name string, stepDown func(ended uint64, by string)) (id u
 }
 
 // TakeOver makes a session the presenter in place of whoever presents
-// (named in the result, "" when nobody did); that session is told to step
+// (took: someone did, from: its name); that session is told to step
 // down (it then follows). stepDown is called without the hub's lock, and
 // must not block.
-func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (turn uint64, from string) {
+func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (turn uint64, from string, took bool) {
 	h.mu.Lock()
 	prev := h.active
 	h.ids++
@@ -123,12 +126,12 @@ func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (tur
 	h.wakeLocked()
 	h.mu.Unlock()
 	if prev == nil {
-		return id, ""
+		return id, "", false
 	}
 	if prev.stepDown != nil {
 		prev.stepDown(prev.id, name)
 	}
-	return id, prev.name
+	return id, prev.name, true
 }
 
 // Leave ends a presenter's turn if it still has it (a session that was
@@ -161,7 +164,9 @@ func (h *Hub) Message() (ui.FollowMsg, bool) {
 	if h.active == nil {
 		return ui.FollowMsg{Away: true, Seq: h.seq}, true
 	}
-	if h.latest == nil {
+	if h.latest == nil || h.latestTurn != h.active.id {
+		// The presenter has not shared its screen yet (it does on its
+		// first message): nothing to show, rather than its predecessor's.
 		return ui.FollowMsg{}, false
 	}
 	return ui.FollowMsg{Snapshot: *h.latest, Seq: h.seq}, true

@@ -78,8 +78,8 @@ func TestHubOnePresenter(t *testing.T) {
 	}
 	hub.Publish(ana, ui.Snapshot{Scenario: "Ana's"})
 
-	ben, from := hub.TakeOver("Ben", nil)
-	if from != "Ana" {
+	ben, from, took := hub.TakeOver("Ben", nil)
+	if from != "Ana" || !took {
 		t.Errorf("TakeOver says it took over from %q, want Ana", from)
 	}
 	select {
@@ -106,8 +106,18 @@ func TestHubOnePresenter(t *testing.T) {
 	if msg, _ := hub.Message(); !msg.Away {
 		t.Errorf("after the presenter left: %+v; want away", msg)
 	}
-	if _, ok, _ := hub.Present("Ana", nil); !ok {
-		t.Error("with nobody presenting, a presenter was refused")
+	cy, ok, _ := hub.Present("Cy", nil)
+	if !ok {
+		t.Fatal("with nobody presenting, a presenter was refused")
+	}
+	// Cy has not shared a screen yet: followers are not sent Ben's last
+	// one as Cy's.
+	if msg, ok := hub.Message(); ok {
+		t.Errorf("a new presenter's followers were sent %+v before it published", msg)
+	}
+	hub.Publish(cy, ui.Snapshot{Presenter: "Cy", Scenario: "Cy's"})
+	if msg, ok := hub.Message(); !ok || msg.Away || msg.Snapshot.Presenter != "Cy" {
+		t.Errorf("after the new presenter published: %+v, %v; want Cy's state", msg, ok)
 	}
 }
 

@@ -141,6 +141,14 @@ func wildcard(p, s string) bool {
 	return i == len(p)
 }
 
+// keyName is how a key's comment names its session to an audience: any
+// run of white space (a tab too, which must not glue two words together)
+// one space, other control characters dropped, cut at maxName.
+func keyName(comment string) string {
+	spaced := strings.Join(strings.Fields(comment), " ")
+	return safetext.Truncate(strings.Join(strings.Fields(safetext.Strip(spaced)), " "), maxName)
+}
+
 // maxKeysFile bounds a keys file: 16 MiB is about 150,000 keys.
 const maxKeysFile = 16 << 20
 
@@ -171,7 +179,7 @@ func loadKeys(path string) (keySet, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.name = safetext.Truncate(strings.Join(strings.Fields(safetext.Strip(comment)), " "), maxName)
+		e.name = keyName(comment)
 		keys[string(k.Marshal())] = append(keys[string(k.Marshal())], e)
 	}
 	if err := sc.Err(); err != nil {

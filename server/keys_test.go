@@ -187,3 +187,18 @@ func TestBadKeysFileLeavesNoHostKey(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyName: a key's comment names its session whole, white space of
+// any kind one space, control characters dropped.
+func TestKeyName(t *testing.T) {
+	for _, c := range []struct{ comment, want string }{
+		{"Ana Lopez", "Ana Lopez"},
+		{"Dr. Maria\tCastellanos\t de la Vega", "Dr. Maria Castellanos de la Vega"},
+		{"Ben\x07 Okafor\u202e", "Ben Okafor"},
+		{"  \t ", ""},
+	} {
+		if got := keyName(c.comment); got != c.want {
+			t.Errorf("keyName(%q) = %q, want %q", c.comment, got, c.want)
+		}
+	}
+}

@@ -462,9 +462,13 @@ func (s *Server) handle(sess ssh.Session) {
 		opts.Who = entry.name
 		opts.Publish = func(snap ui.Snapshot) { s.hub.Publish(turn.Load(), snap) }
 		opts.TakeOver = func() ui.RoleMsg {
-			id, from := s.hub.TakeOver(entry.name, stepDown)
+			id, from, took := s.hub.TakeOver(entry.name, stepDown)
 			turn.Store(id)
-			logger.Info("took over presenting", "from", cmp.Or(from, "-"))
+			if took {
+				logger.Info("took over presenting", "from", cmp.Or(from, "(a key with no name)"))
+			} else {
+				logger.Info("presenting: nobody was")
+			}
 			return ui.RoleMsg{Role: ui.RolePresenter, Turn: id}
 		}
 	}

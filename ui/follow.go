@@ -162,6 +162,8 @@ func (m *Model) followMsg(msg FollowMsg) {
 	case msg.Away && !m.presenterAway && m.latest == nil:
 		// Nobody has presented yet: the banner says no presenter is
 		// connected, and there is no one who "left".
+	case m.following && msg.Away && !m.presenterAway && m.opts.TakeOver != nil:
+		m.c.info("The presenter has left; this is their last screen. p presents, f gives you a private copy.")
 	case m.following && msg.Away && !m.presenterAway:
 		// Replaces a hint such as "Following the presenter (read-only)",
 		// which would contradict the banner.
@@ -170,7 +172,12 @@ func (m *Model) followMsg(msg FollowMsg) {
 		// A private copy's banner does not show who presents: say it.
 		m.c.info(m.presenterName() + " has left; your private copy stays yours.")
 	case !m.following && !msg.Away && m.presenterAway && m.latest != nil:
-		m.c.info(clean(cmp.Or(msg.Snapshot.Presenter, "The presenter")) + " presents again; f follows them.")
+		who := clean(cmp.Or(msg.Snapshot.Presenter, "The presenter"))
+		if msg.Snapshot.Presenter != m.latest.Presenter {
+			m.c.info(who + " presents now; f follows them.") // not the one who left
+		} else {
+			m.c.info(who + " presents again; f follows them.")
+		}
 	}
 	if m.following && !msg.Away && (m.presenterAway || !m.notice && m.opts.TakeOver == nil) {
 		// The presenter's change replaces a viewer's own message (the

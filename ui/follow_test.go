@@ -289,11 +289,23 @@ func TestFollowerToldPresenterLeft(t *testing.T) {
 	if l := lastLine(f); !strings.Contains(l, "Ana has left; your private copy stays yours") {
 		t.Errorf("a private copy is not told the presenter left: %q", l)
 	}
-	defer hub.join()()
+	again := hub.join()
 	p = send(t, p, runeKey('-'))
 	f = deliver(t, f, hub)
 	if l := lastLine(f); !strings.Contains(l, "Ana presents again; f follows them") {
 		t.Errorf("a private copy is not told the presenter is back: %q", l)
+	}
+	// Another presenter after Ana left: not "again", and named.
+	again()
+	msg, _ = hub.message()
+	f = send(t, f, msg)
+	cy := hub.join()
+	defer cy()
+	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: p.Scenario(),
+		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))})
+	f = deliver(t, f, hub)
+	if l := lastLine(f); !strings.Contains(l, "Cy presents now; f follows them") {
+		t.Errorf("a private copy told of a new presenter: %q", l)
 	}
 }
 
@@ -421,6 +433,9 @@ func TestTakeOverRoles(t *testing.T) {
 	ben = send(t, ben, msg)
 	if h := headLine(ben); !strings.Contains(h, "No presenter connected (p: present") {
 		t.Errorf("nobody presenting: %q", h)
+	}
+	if l := lastLine(ben); !strings.Contains(l, "The presenter has left; this is their last screen. p presents") {
+		t.Errorf("nobody presenting, the status line does not offer p: %q", l)
 	}
 	ben = send(t, ben, runeKey('p'))
 	if takes != 2 || ben.opts.Role != RolePresenter {
