@@ -224,6 +224,7 @@ func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
 		w.dog.presenterKey = hub.LastKey
 		go w.dog.run(t.Context())
 		time.Sleep(14*time.Minute + 30*time.Second)
+		synctest.Wait() // the watchdog's tick at 14:30 first, then the key
 		hub.Keyed(turn)
 		<-w.ended
 		ev := w.log()
