@@ -189,3 +189,17 @@ func TestAskLineKeepsTheQuestion(t *testing.T) {
 		t.Errorf("a short question changed: %q", askLine(newStyles(true, true), "Quit?", 80))
 	}
 }
+
+// TestStatusLineNoLoneEllipsis: a message that leaves room for no key of
+// the short help shows alone, not followed by a lone "…".
+func TestStatusLineNoLoneEllipsis(t *testing.T) {
+	// A follower's help starts with a long key ("f private copy to change").
+	m := send(t, New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower}), tea.WindowSizeMsg{Width: 100, Height: 30})
+	for n := 60; n <= 80; n++ {
+		msg := strings.Repeat("x", n)
+		m.c.info(msg)
+		if rest := strings.TrimSpace(strings.TrimPrefix(lastLine(m), msg)); rest == "…" {
+			t.Errorf("a message of %d columns: %q", n, lastLine(m))
+		}
+	}
+}

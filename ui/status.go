@@ -83,6 +83,9 @@ func (s *status) View(keys []key.Binding) string {
 		*hl = helpLine{room: room, styles: st, keys: sig.String(), out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
 	}
 	hv := s.shortHelp.out
+	if strings.TrimSpace(ansi.Strip(hv)) == "…" {
+		hv = "" // not one key fits: a lone ellipsis only looks cut
+	}
 	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
 	if msg == "" {
 		return hv
