@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -249,17 +248,20 @@ side is an empty cell.`,
 			prec := numtext.Prec(largest, 2)
 			fmt.Fprintf(w, "%s in %d: %s; each assumption moved by ±%g pp, largest swing first.\n\n",
 				nodeName(ds, n), f.year, ds.Amount(numtext.Format(t.Base, prec)), float64(delta))
-			refused := ""
-			side := func(v float64, why string) string {
+			// Each refused move with its own reason: one share pushed past
+			// 100 % and its siblings below 0 are refused for different
+			// reasons.
+			var refused []string
+			side := func(v float64, name, dir, why string) string {
 				if why != "" {
-					refused = cmp.Or(refused, why)
+					refused = append(refused, fmt.Sprintf("  %s %s%g pp: %s", name, dir, float64(delta), why))
 					return "n/a"
 				}
 				return numtext.Format(v, prec)
 			}
 			rows := [][]string{{"parameter", "low", "high", "swing"}}
 			for _, b := range t.Bars {
-				rows = append(rows, []string{b.Name, side(b.Low, b.LowRefused), side(b.High, b.HighRefused), numtext.Format(b.Swing, prec)})
+				rows = append(rows, []string{b.Name, side(b.Low, b.Name, "−", b.LowRefused), side(b.High, b.Name, "+", b.HighRefused), numtext.Format(b.Swing, prec)})
 			}
 			widths := make([]int, 4)
 			for _, r := range rows {
@@ -270,8 +272,8 @@ side is an empty cell.`,
 			for _, r := range rows {
 				fmt.Fprintf(w, "%-*s  %*s  %*s  %*s\n", widths[0], r[0], widths[1], r[1], widths[2], r[2], widths[3], r[3])
 			}
-			if refused != "" {
-				fmt.Fprintf(w, "\nn/a: the model refuses that move (%s).\n", refused)
+			if len(refused) > 0 {
+				fmt.Fprintf(w, "\nn/a: the model refuses these moves:\n%s\n", strings.Join(refused, "\n"))
 			}
 			if len(t.Unranked) > 0 {
 				fmt.Fprintln(w, "\nNot ranked, as they cannot move it here:")

@@ -329,7 +329,9 @@ func TestAnalysisCommandsSayTheTruth(t *testing.T) {
 	// ±30 pp cannot take Asia-Pacific's share (about 25 %) below 0: that
 	// side is n/a in text and empty in CSV, never the base value.
 	_, text, _ = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "30")
-	if !regexpMatch(`Region/Asia-Pacific/share_pct\s+n/a\s+\d`, text) || !strings.Contains(text, "n/a: the model refuses that move") {
+	// Each refused move says its own reason.
+	if !regexpMatch(`Region/Asia-Pacific/share_pct\s+n/a\s+\d`, text) || !strings.Contains(text, "n/a: the model refuses these moves:") ||
+		!regexpMatch(`\n  Region/Asia-Pacific/share_pct −30 pp: share -[0-9.]+ % is out of range`, text) {
 		t.Errorf("sensitivity ±30 pp:\n%s", text)
 	}
 	_, out, _ = runCLI(t, "sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "30", "--format", "csv")

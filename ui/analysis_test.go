@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -259,5 +260,31 @@ func TestGoalSeekSaysTheLevers(t *testing.T) {
 	m = send(t, m, runeKey('0'), keyEnter)
 	if s := lastLine(m); !strings.Contains(s, `"0": type a value above 0`) {
 		t.Errorf("target 0: status %q", s)
+	}
+}
+
+// TestTornadoSaysWhyEachMoveIsRefused: at ±30 pp Asia-Pacific's share
+// (about 25 %) cannot go below 0: that side reads n/a, and the line
+// below gives the reason of the selected row's refused move.
+func TestTornadoSaysWhyEachMoveIsRefused(t *testing.T) {
+	m := newTestModel(t, 160, 48)
+	m = send(t, m, runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('t'))
+	for range 56 { // 2 pp + 56 × 0.5 = 30 pp
+		m = send(t, m, runeKey('+'))
+	}
+	v := view(m)
+	if !strings.Contains(v, "±30.0 pp each") || !strings.Contains(v, "n/a") {
+		t.Fatalf("no refused move at ±30 pp:\n%s", v)
+	}
+	d := m.top().(*tornadoDialog)
+	for i, b := range d.t.Bars {
+		if b.LowRefused == "" && b.HighRefused == "" {
+			continue
+		}
+		d.cursor = i
+		want := "n/a: the model refuses the move (" + clean(d.label(b.Param)) + ": " + cmp.Or(b.LowRefused, b.HighRefused)
+		if !strings.Contains(view(m), want) {
+			t.Errorf("row %d selected, the reason line does not read %q:\n%s", i, want, view(m))
+		}
 	}
 }

@@ -165,7 +165,9 @@ func (d *tornadoDialog) View() string {
 	labelW = max(min(labelW, inner/3, inner-2*numW-4-minBar), 6)
 	barW := max(inner-labelW-2*numW-4, minBar)
 	half := barW / 2
-	refused := "" // the first reason a move was refused
+	// The reason a move was refused: the selected row's, else the first
+	// shown (reasons differ: a share past 100 %, its siblings below 0).
+	refused := ""
 	for i := d.top; i < len(bars) && i < d.top+d.rows(); i++ {
 		b := bars[i]
 		cells := []rune(strings.Repeat(" ", barW))
@@ -185,11 +187,12 @@ func (d *tornadoDialog) View() string {
 		loText, hiText := fmtNum(b.Low, prec), fmtNum(b.High, prec)
 		if b.LowRefused != "" {
 			loText = "n/a"
-			refused = cmp.Or(refused, b.LowRefused)
 		}
 		if b.HighRefused != "" {
 			hiText = "n/a"
-			refused = cmp.Or(refused, b.HighRefused)
+		}
+		if why := cmp.Or(b.LowRefused, b.HighRefused); why != "" && (refused == "" || i == d.cursor) {
+			refused = clean(d.label(b.Param)) + ": " + why
 		}
 		label := clean(d.label(b.Param))
 		if b.High < b.Low {
@@ -212,7 +215,7 @@ func (d *tornadoDialog) View() string {
 		why = append(why, note)
 	}
 	if refused != "" {
-		why = append(why, "n/a: the model refuses that move ("+refused+")")
+		why = append(why, "n/a: the model refuses the move ("+refused+")")
 	}
 	if n := len(t.Unranked); n > 0 {
 		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
