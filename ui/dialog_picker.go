@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -99,7 +100,11 @@ func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
 	if len(here) == 0 {
 		return done(statusMsg{text: fmt.Sprintf("No scenarios for %s yet (%d for other markets): save one with s.", clean(d.c.ds.Market), others), err: true}), nil
 	}
-	d.setItems(scenarioChoices(d.c, here))
+	items := scenarioChoices(d.c, here)
+	if d.purpose == chooseCompare {
+		markOnScreen(d.c, items)
+	}
+	d.setItems(items)
 	return d, nil
 }
 
@@ -145,4 +150,22 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// markOnScreen says, in the compare picker, which entry is the scenario
+// on screen: compared with itself every difference is 0, and with unsaved
+// edits it compares them with the scenario as saved.
+func markOnScreen(c *common, items []choice) {
+	for i := range items {
+		e := items[i].entry
+		if e == nil || e.Err != nil || !strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(c.scenario)) ||
+			!e.Builtin && e.Path != c.savedPath {
+			continue
+		}
+		note := "on screen: every difference would be 0"
+		if c.dirty() {
+			note = "as saved: compares your unsaved edits with it"
+		}
+		items[i].desc = note + " · " + items[i].desc
+	}
 }

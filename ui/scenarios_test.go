@@ -1074,3 +1074,20 @@ func TestSaveIntoTheFileOfItsName(t *testing.T) {
 		t.Error("s did not write the scenario's own file")
 	}
 }
+
+// TestComparePickerMarksTheScenarioOnScreen: comparing the scenario on
+// screen with itself shows zeros; the picker says so, and once it has
+// unsaved edits, that it compares them with the scenario as saved.
+func TestComparePickerMarksTheScenarioOnScreen(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 160, 48)
+	if v := view(send(t, m, runeKey('c'))); !containsWords(v, "on screen: every difference would be 0 · built in") {
+		t.Errorf("the compare picker does not mark the scenario on screen:\n%s", v)
+	}
+	if v := view(send(t, m, runeKey('o'))); strings.Contains(v, "on screen:") {
+		t.Errorf("the open picker marks the scenario on screen as if comparing:\n%s", v)
+	}
+	m = send(t, m, runeKey('+'), runeKey('c'))
+	if v := view(m); !containsWords(v, "as saved: compares your unsaved edits with it") {
+		t.Errorf("with unsaved edits, the compare picker does not say it compares them:\n%s", v)
+	}
+}
