@@ -272,18 +272,9 @@ func (m *Model) toggleCompare() tea.Cmd {
 // A file is named as the workspace shows it: an SSH viewer never sees
 // the server's paths.
 func (c *common) reason(err error, path string) string {
-	var list model.ErrorList
-	var one *model.Error
-	if errors.As(err, &list) && len(list) > 0 {
-		one = list[0]
-	} else {
-		errors.As(err, &one)
-	}
+	one, list := firstProblem(err)
 	if one != nil {
-		s := safetext.Escape(one.Msg)
-		if one.Hint != "" {
-			s += " (" + safetext.Escape(one.Hint) + ")"
-		}
+		s := problemText(one)
 		where := safetext.Escape(c.ws.Show(one.File))
 		if one.Line > 0 {
 			where += fmt.Sprintf(":%d:%d", one.Line, max(one.Col, 1))
@@ -306,23 +297,33 @@ func (c *common) reason(err error, path string) string {
 // reasonIn is reason for a list that already names the file: the problem
 // and its line only.
 func (c *common) reasonIn(err error) string {
-	var list model.ErrorList
-	var one *model.Error
-	if errors.As(err, &list) && len(list) > 0 {
-		one = list[0]
-	} else {
-		errors.As(err, &one)
-	}
+	one, _ := firstProblem(err)
 	if one == nil {
 		s, _, _ := strings.Cut(err.Error(), "\n")
 		return s
 	}
+	s := problemText(one)
+	if one.Line > 0 {
+		s += fmt.Sprintf(", line %d", one.Line)
+	}
+	return s
+}
+
+// firstProblem is the first problem a file's error names (list holds
+// them all when there are several), or nil for an error of another kind.
+func firstProblem(err error) (one *model.Error, list model.ErrorList) {
+	if errors.As(err, &list) && len(list) > 0 {
+		return list[0], list
+	}
+	errors.As(err, &one)
+	return one, nil
+}
+
+// problemText is a problem and its hint, escaped for the screen.
+func problemText(one *model.Error) string {
 	s := safetext.Escape(one.Msg)
 	if one.Hint != "" {
 		s += " (" + safetext.Escape(one.Hint) + ")"
-	}
-	if one.Line > 0 {
-		s += fmt.Sprintf(", line %d", one.Line)
 	}
 	return s
 }
