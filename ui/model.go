@@ -229,12 +229,17 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Help):
 		d := newHelpDialog(c, m.paneKeys(), m.opts.Role == RoleFollower, m.opts.TakeOver != nil)
 		if m.following {
-			only := "f, i, M, ? and q"
+			// Named from the bindings globalKey lets through while
+			// following, so that the sentence follows the key map.
+			var names []string
 			if m.opts.TakeOver != nil {
-				only = "p, " + only
+				names = append(names, keys.Present.Help().Key)
 			}
-			d.following = "Following " + m.presenterName() + ": you see their screen, and only " + only +
-				" work here. f gives you a private copy where every key below works."
+			for _, b := range []key.Binding{keys.Fork, keys.Info, keys.Messages, keys.Help} {
+				names = append(names, b.Help().Key)
+			}
+			d.following = "Following " + m.presenterName() + ": you see their screen, and only " + strings.Join(names, ", ") +
+				" and " + keys.Quit.Help().Key + " work here. " + keys.Fork.Help().Key + " gives you a private copy where every key below works."
 		}
 		m.push(d)
 	case key.Matches(k, keys.Tabs):
