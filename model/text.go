@@ -18,7 +18,8 @@ const MaxNameLen = 120
 // shows as a label (market, currency, unit, dimension, segment and
 // scenario names): valid UTF-8, no control character, nothing invisible
 // (bidirectional controls reorder what the screen shows; zero-width
-// characters make two names look alike), at most MaxNameLen characters.
+// characters make two names look alike), no noncharacter, at most
+// MaxNameLen characters.
 // Segment and dimension names also may not contain '/', which separates
 // the parts of a path.
 func checkLabel(what, s string, slashOK bool) (string, bool) {
@@ -36,6 +37,10 @@ func checkLabel(what, s string, slashOK bool) (string, bool) {
 	}
 	if r, ok := invisibleInName(s); ok {
 		return fmt.Sprintf("%s %s contains an invisible character (%U)", what, quoteName(s), r), false
+	}
+	if i := strings.IndexFunc(s, isNoncharacter); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Sprintf("%s %s contains a noncharacter (%U), which is not text", what, quoteName(s), r), false
 	}
 	if strings.TrimFunc(s, unicode.IsSpace) != s {
 		return fmt.Sprintf("%s %s starts or ends with a space", what, quoteName(s)), false
@@ -65,6 +70,13 @@ func invisibleInName(s string) (rune, bool) {
 	}
 	return 0, false
 }
+
+// isNoncharacter reports whether r is one of Unicode's 66 noncharacters
+// (U+FDD0–U+FDEF, and the last two code points of every plane, U+FFFE,
+// U+FFFF … U+10FFFF): code points set aside for a program's own use,
+// never for text. Spreadsheets, fonts and converters drop or replace
+// them, so "North\uFFFE" and "North\uFFFF" become one name in an XLSX.
+func isNoncharacter(r rune) bool { return unicode.Is(unicode.Noncharacter_Code_Point, r) }
 
 // checkName applies the naming rules of dimensions and segments.
 func checkName(name string) (string, bool) { return checkLabel("name", name, false) }
