@@ -17,6 +17,11 @@ const (
 	ShareEpsilon = 0.05   // sibling shares must add up to 100 within this
 )
 
+// TotalName names the whole market: its node's name and path, and the
+// dimension and segment of its rows in exports. No dimension may take it,
+// in any case.
+const TotalName = "Total"
+
 // Field names a figure can carry; used in `reported` and `notes`.
 const (
 	FieldShare        = "share_pct"
@@ -283,7 +288,7 @@ func (v *datasetValidator) build() *Dataset {
 	}
 
 	// Node 0 is the total.
-	total := Node{Name: "Total", Path: "Total", Dim: -1, Parent: -1, Group: -1, InputValueBn: math.NaN()}
+	total := Node{Name: TotalName, Path: TotalName, Dim: -1, Parent: -1, Group: -1, InputValueBn: math.NaN()}
 	base := Assumptions{Mode: TopDown}
 	var totalValue float64
 	ds.ValueKey = "value"
@@ -350,6 +355,13 @@ func (v *datasetValidator) build() *Dataset {
 	for di, dim := range f.Dimensions {
 		dp := []any{"dimensions", di}
 		if v.checkName(append(dp, "name"), dim.Name) {
+			if strings.EqualFold(dim.Name, TotalName) {
+				// CSV rows key on dimension and segment, and a segment
+				// "Total" of a dimension "Total" would repeat the market's
+				// own Total rows; spreadsheet lookups ignore case.
+				v.errAt(append(dp, "name"), "exports and --node name the whole market Total: call the dimension something else, such as Overall",
+					"dimension %q has the name of the market's Total", dim.Name)
+			}
 			if prev, dup := dimNames[dim.Name]; dup {
 				v.errAt(append(dp, "name"), "", "dimension %q is already defined (dimension %d)", dim.Name, prev+1)
 			}

@@ -310,7 +310,7 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 // Dimension/Segment/Sub-segment; an unknown path is an error with a
 // suggestion.
 func (d *Dataset) Resolve(path string) (int, error) {
-	if strings.EqualFold(path, "Total") {
+	if strings.EqualFold(path, TotalName) {
 		return 0, nil
 	}
 	if n, ok := d.Lookup(path); ok {
