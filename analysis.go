@@ -201,7 +201,8 @@ percentage points, and ranks them by the swing of that value: the market's
 CAGR and its years with a rate of their own; the rates and shares of the
 node, its ancestors and their siblings; in bottom-up, the driver segments'.
 Those that cannot move the node in the scenario's mode are listed apart,
-with the reason. --delta-pp is above 0 and at most 50.
+with the reason. --delta-pp is from 0.001 (a far smaller move is lost to
+rounding) to 50.
 
 low is the node's value with the parameter moved down by the delta, high
 with it moved up: a parameter that takes from the node (a sibling's share)
@@ -291,7 +292,7 @@ side is an empty cell.`,
 	f.register(cmd, formats)
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year whose value is analysed (default: the end year)")
 	delta = 2
-	cmd.Flags().Var(&delta, "delta-pp", fmt.Sprintf("how far each assumption moves either way, in percentage points (above 0, at most %d)", forecast.MaxDelta))
+	cmd.Flags().Var(&delta, "delta-pp", fmt.Sprintf("how far each assumption moves either way, in percentage points (%g to %d)", forecast.MinDelta, forecast.MaxDelta))
 	return cmd
 }
 

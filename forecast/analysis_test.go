@@ -353,3 +353,69 @@ func TestTornadoSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestTornadoStepMovesEveryRate: a step too small to move a rate (5e-324
+// pp, lost to rounding: 18.5 + 5e-324 is 18.5) used to be accepted and
+// list every parameter as unable to move the node, a false reason. Such
+// steps are refused, naming the smallest allowed; at that smallest step,
+// on rates at both ends of their range and on tiny and large shares,
+// every parameter that moves the node at 2 pp still moves it.
+func TestTornadoStepMovesEveryRate(t *testing.T) {
+	ds := loadIoMT(t)
+	a := ds.Base()
+	ap := lookup(t, ds, "Region/Asia-Pacific")
+	for _, d := range []float64{5e-324, 1e-15, 1e-9, forecast.MinDelta / 2} {
+		_, err := forecast.Sensitivity(ds, a, ap, 2027, d)
+		if err == nil || !strings.Contains(err.Error(), "at least 0.001") {
+			t.Errorf("delta %v: %v; want a refusal naming the smallest step", d, err)
+		}
+	}
+	edge := loadYAML(t, "edge.yaml", `market: Edge
+base_year: 2019
+end_year: 2069
+total: {value: 1000000000, cagr_pct: 999.99}
+dimensions:
+  - name: Region
+    segments:
+      - {name: Fast, share_pct: 99.998, cagr_pct: 999.99}
+      - {name: Tiny, share_pct: 0.001, cagr_pct: -99.99}
+      - {name: Mid, share_pct: 0.001, cagr_pct: 0.0001,
+         segments: [{name: A, share_pct: 99.999, cagr_pct: 500}, {name: B, share_pct: 0.001, cagr_pct: -99.999}]}
+`)
+	for _, c := range []struct {
+		ds   *model.Dataset
+		path string
+		year int
+	}{
+		{ds, "Region/Asia-Pacific", 2027},
+		{ds, "Total", 2020},
+		{edge, "Region/Tiny", 2020},
+		{edge, "Region/Mid/B", 2021},
+		{edge, "Region/Fast", 2021},
+	} {
+		n := 0
+		if c.path != "Total" {
+			n = lookup(t, c.ds, c.path)
+		}
+		ranked := func(delta float64) map[string]bool {
+			tor, err := forecast.Sensitivity(c.ds, c.ds.Base(), n, c.year, delta)
+			if err != nil {
+				t.Fatalf("%s, delta %v: %v", c.path, delta, err)
+			}
+			out := map[string]bool{}
+			for _, b := range tor.Bars {
+				out[b.Name] = true
+			}
+			return out
+		}
+		coarse, fine := ranked(2), ranked(forecast.MinDelta)
+		if len(coarse) == 0 {
+			t.Errorf("%s in %d: nothing moves it at 2 pp", c.path, c.year)
+		}
+		for name := range coarse {
+			if !fine[name] {
+				t.Errorf("%s in %d: %s moves it at 2 pp but not at %v pp", c.path, c.year, name, forecast.MinDelta)
+			}
+		}
+	}
+}

@@ -49,6 +49,16 @@ type Bar struct {
 // says more about the limits than about the market.
 const MaxDelta = 50
 
+// MinDelta is the smallest move a tornado makes, in percentage points. A
+// move must change every rate and share it touches, and every step of
+// the projection after it: 18.5 + 5e-324 is 18.5, and even a rate that
+// did change by a few units in the last place was lost again in
+// 1 + rate/100, so every parameter read as unable to move the node, a
+// false reason. A thousandth of a point changes 1 + rate/100 by 1e-5,
+// ten orders of magnitude above its rounding for any rate allowed, and is
+// finer than any figure a market report gives.
+const MinDelta = 0.001
+
 // Unranked is a parameter that cannot move the node in this mode, and why.
 type Unranked struct {
 	Param
@@ -81,8 +91,8 @@ func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta f
 	if yi < 0 || yi >= ds.Years() {
 		return nil, fmt.Errorf("sensitivity: year %d is outside %d–%d", year, ds.BaseYear, ds.EndYear)
 	}
-	if math.IsNaN(delta) || delta <= 0 || delta > MaxDelta {
-		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one above 0 and at most %d", delta, MaxDelta)
+	if math.IsNaN(delta) || delta < MinDelta || delta > MaxDelta {
+		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one of at least %g and at most %d (a far smaller one was lost to rounding)", delta, MinDelta, MaxDelta)
 	}
 	var r Result
 	value := func(b *model.Assumptions) float64 {
