@@ -13,7 +13,7 @@ const (
 	MinRate      = -100.0 // rates must be strictly greater
 	MaxRate      = 1000.0 // rates must be strictly smaller
 	MaxYears     = 50     // end_year - base_year
-	MaxValueBn   = 1e9    // keeps every projected value finite
+	MaxValueBn   = 1e9    // a base-year value, in the dataset's unit: keeps every projected value finite
 	ShareEpsilon = 0.05   // sibling shares must add up to 100 within this
 )
 
@@ -598,7 +598,7 @@ func (v *datasetValidator) checkValue(path []any, x float64) bool {
 	case x < 0:
 		v.errAt(path, "market values cannot be negative", "value %g is negative", x)
 	case x > MaxValueBn:
-		v.errAt(path, "values are in billions", "value %g is implausibly large (limit %g)", x, MaxValueBn)
+		v.errAt(path, "values are at most 1e9 in the dataset's unit: give them in a larger unit, such as billion for million", "value %g is implausibly large (limit %g)", x, MaxValueBn)
 	default:
 		return true
 	}
