@@ -84,15 +84,21 @@ func Markdown(w io.Writer, in Input) error {
 	}
 
 	// Values at the precision a market below 1 needs (three significant
-	// digits: 0.00100, not 0.00); two decimals otherwise.
+	// digits: 0.00100, not 0.00); two decimals otherwise, and never more
+	// than twelve significant digits (fewer decimals, then 7.9e+28).
 	largest := 0.0
 	for n := range ds.Nodes {
 		for yi := range r.Years {
 			largest = max(largest, math.Abs(r.Value(n, yi)))
 		}
 	}
-	prec := numtext.Prec(largest, 2)
-	money := func(x float64) string { return fixedPrec(x, prec) }
+	prec := numtext.SigPrec(largest, 2)
+	money := func(x float64) string {
+		if !finite(x) {
+			return "–"
+		}
+		return numtext.Sig(x, prec)
+	}
 	signedMoney := func(x float64) string {
 		s := money(x)
 		if x > 0 && s != money(0) {

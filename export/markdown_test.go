@@ -380,3 +380,48 @@ func TestMarkdownEscapesNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownHugeValuesNoFalsePrecision: a market of 1e9 growing 150 %
+// a year for 50 years reaches 1e9 × 2.5⁵⁰ ≈ 7.9e28, which used to print
+// with 29 digits and two decimals, all but the first 15 or so noise. No
+// figure carries more than 12 significant digits, the CSV's precision:
+// the decimals go first, then the figure is written as 7.88860905221e+28.
+// The expected figures are 1e9 × 2.5ⁿ worked out by hand.
+func TestMarkdownHugeValuesNoFalsePrecision(t *testing.T) {
+	ds, err := model.LoadDataset("huge.yaml", []byte(`market: Huge
+base_year: 2019
+end_year: 2069
+total: {value: 1000000000, cagr_pct: 150}
+dimensions:
+  - name: Region
+    segments:
+      - {name: North, share_pct: 60, cagr_pct: 150}
+      - {name: South, share_pct: 40, cagr_pct: 120}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := baseInput(ds, "Base")
+	_, doc := writeMarkdown(t, in)
+	tb := doc.tables[0]
+	for col, want := range map[string]string{
+		"2019": "1000000000",        // 1e9
+		"2024": "97656250000",       // 1e9 × 2.5⁵
+		"2025": "244140625000",      // 1e9 × 2.5⁶, twelve digits
+		"2027": "1.52587890625e+12", // 1e9 × 2.5⁸, thirteen
+		"2069": "7.88860905221e+28", // 1e9 × 2.5⁵⁰
+	} {
+		if got := tb.cell(t, "Total", col); got != want {
+			t.Errorf("Total %s = %q, want %q", col, got, want)
+		}
+	}
+	for _, row := range tb.rows {
+		for i, c := range row[1:] {
+			mant, _, _ := strings.Cut(strings.TrimLeft(c, "+-"), "e")
+			digits := strings.TrimLeft(strings.ReplaceAll(mant, ".", ""), "0")
+			if len(digits) > 12 {
+				t.Errorf("%s %s = %q: %d significant digits, want at most 12", row[0], tb.header[i+1], c, len(digits))
+			}
+		}
+	}
+}

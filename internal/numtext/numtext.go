@@ -87,3 +87,52 @@ func Prec(largest float64, prec int) int {
 	}
 	return min(max(prec, int(math.Ceil(-math.Log10(largest)))+2), 8)
 }
+
+// MaxDigits is the most significant digits a figure is written with for
+// people and spreadsheets (Markdown, CSV): a float64 carries 15 to 17, the
+// last of them noise from the arithmetic (16.599999999999998), and no
+// market figure is known to more than a few. Two decimals on a value of
+// 1e28 printed 29 digits, 14 of them made up.
+const MaxDigits = 12
+
+// SigPrec is Prec, with fewer decimals (down to none) where values up to
+// largest have so many whole digits that prec decimals would pass
+// MaxDigits significant digits, so one table keeps one number of
+// decimals.
+func SigPrec(largest float64, prec int) int {
+	prec = Prec(largest, prec)
+	if e := exponent(largest); e >= 0 {
+		prec = max(min(prec, MaxDigits-1-e), 0)
+	}
+	return prec
+}
+
+// Sig writes x with prec decimals and no grouping, or, when its whole
+// part alone has more than MaxDigits digits, with MaxDigits significant
+// digits in scientific notation (7.88860905221e+28); never "-0". NaN
+// and infinities are the caller's to handle.
+func Sig(x float64, prec int) string {
+	if e := exponent(x); e >= MaxDigits {
+		return strconv.FormatFloat(x, 'g', MaxDigits, 64)
+	}
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		return strings.TrimPrefix(s, "-")
+	}
+	return s
+}
+
+// exponent is the power of ten of x's leading digit once x is rounded to
+// MaxDigits significant digits (999999999999.9 rounds up to 1e12: 12),
+// or -1 for 0 and numbers that are not finite.
+func exponent(x float64) int {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return -1
+	}
+	s := strconv.FormatFloat(x, 'e', MaxDigits-1, 64)
+	e, err := strconv.Atoi(s[strings.IndexByte(s, 'e')+1:])
+	if err != nil {
+		return -1
+	}
+	return e
+}

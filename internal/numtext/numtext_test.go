@@ -66,3 +66,27 @@ func TestFormatReadsBack(t *testing.T) {
 		t.Errorf("Format(21791.0349, 2) = %q", got)
 	}
 }
+
+func TestSig(t *testing.T) {
+	for _, c := range []struct {
+		largest float64
+		prec    int
+		x       float64
+		want    string
+	}{
+		{199.08, 2, 199.076, "199.08"},
+		{0.00123, 2, 0.00123, "0.00123"}, // Prec's three significant digits
+		{12345678901.23, 2, 12345678901.23, "12345678901.2"},
+		{123456789012.3, 2, 123456789012.3, "123456789012"},
+		{7.9e28, 2, 1e9, "1000000000"},
+		{7.9e28, 2, 1.52587890625e12, "1.52587890625e+12"},
+		{7.9e28, 2, 7.888609052210118e28, "7.88860905221e+28"},
+		{7.9e28, 2, -1.52587890625e12, "-1.52587890625e+12"},
+		{999999999999.9, 2, 999999999999.9, "1e+12"}, // rounds up to thirteen digits
+		{100, 2, -0.001, "0.00"},
+	} {
+		if got := Sig(c.x, SigPrec(c.largest, c.prec)); got != c.want {
+			t.Errorf("Sig(%v, SigPrec(%v, %d)) = %q, want %q", c.x, c.largest, c.prec, got, c.want)
+		}
+	}
+}
