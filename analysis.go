@@ -21,6 +21,7 @@ import (
 
 	"iomt/forecast"
 	"iomt/internal/numtext"
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -235,7 +236,7 @@ side is an empty cell.`,
 					if b.HighRefused != "" {
 						hi = ""
 					}
-					_ = cw.Write([]string{b.Name, lo, hi, num(b.Swing)})
+					_ = cw.Write([]string{safetext.Cell(b.Name), lo, hi, num(b.Swing)})
 				}
 				cw.Flush()
 				return cw.Error()

@@ -480,3 +480,39 @@ func TestTinyMarketReadsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitivityCSVNamesNeverFormulas: a parameter is named after its
+// dimension, so a dimension named "=1+1" started a formula in the
+// sensitivity CSV; it starts with "'" as in the export.
+func TestSensitivityCSVNamesNeverFormulas(t *testing.T) {
+	ds := writeFile(t, "ds.yaml", `market: M
+base_year: 2020
+end_year: 2023
+total: {value: 100, cagr_pct: 10}
+dimensions:
+  - name: "=1+1"
+    segments:
+      - {name: "+SUM(A1:A9)", share_pct: 50, cagr_pct: 5}
+      - {name: B, share_pct: 50, cagr_pct: 8}
+`)
+	code, out, stderr := runCLI(t, "sensitivity", "--dataset", ds, "--node", "=1+1/B", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) < 3 {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	quoted := 0
+	for _, r := range recs[1:] {
+		switch {
+		case strings.HasPrefix(r[0], "'=1+1/"):
+			quoted++
+		case strings.ContainsAny(r[0][:1], "=+-@"):
+			t.Errorf("parameter %q starts a formula", r[0])
+		}
+	}
+	if quoted == 0 {
+		t.Errorf("no parameter of dimension =1+1 written as '=1+1/…:\n%s", out)
+	}
+}

@@ -481,6 +481,15 @@ func editInputs(t *testing.T, book string, edits []inputEdit) []inputEdit {
 // that says "recalculation on file load: always" for Excel files.
 func recalculate(t *testing.T, soffice, dir, out string, books []string) {
 	t.Helper()
+	toXLSX(t, soffice, dir, out, "", books)
+}
+
+// toXLSX has LibreOffice open every file (with the import filter options
+// infilter, when not empty, such as "CSV:44,34,76,1" for comma-separated
+// UTF-8), as a user's double click would, and save it as a workbook of
+// the same name into out, in one run with a profile of its own.
+func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
+	t.Helper()
 	profile := filepath.Join(dir, "lo-profile")
 	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
 		t.Fatal(err)
@@ -498,8 +507,12 @@ func recalculate(t *testing.T, soffice, dir, out string, books []string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
 	defer cancel()
-	args := append([]string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
-		"--headless", "--norestore", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}, books...)
+	args := []string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--norestore", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}
+	if infilter != "" {
+		args = append(args, "--infilter="+infilter)
+	}
+	args = append(args, books...)
 	cmd := exec.CommandContext(ctx, soffice, args...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
 	// soffice starts soffice.bin: on timeout, kill the whole group.
@@ -516,7 +529,7 @@ func recalculate(t *testing.T, soffice, dir, out string, books []string) {
 		t.Fatalf("soffice: %v\n%s", err, outBuf.String())
 	}
 	for _, b := range books {
-		if _, err := os.Stat(filepath.Join(out, filepath.Base(b))); err != nil {
+		if _, err := os.Stat(filepath.Join(out, strings.TrimSuffix(filepath.Base(b), filepath.Ext(b))+".xlsx")); err != nil {
 			t.Fatalf("soffice did not write %s: %v\n%s", filepath.Base(b), err, outBuf.String())
 		}
 	}

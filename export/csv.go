@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -56,7 +57,9 @@ type CSVOptions struct {
 // parent is empty for top-level segments; share_pct is the share of the
 // parent; growth_pct is year-on-year growth, empty in the base year.
 // Numbers carry twelve significant digits and are not rounded for display.
-// Fields are quoted per RFC 4180, since names contain commas.
+// Fields are quoted per RFC 4180, since names contain commas. A name that
+// a spreadsheet would run as a formula (=HYPERLINK(…), +SUM(…), -2+3,
+// @SUM(…)) is written after a "'", in every layout and dialect.
 //
 // With in.Compare set, four columns follow: the compared scenario's name
 // and value, this value minus it, and that difference in percent of it
@@ -112,10 +115,10 @@ func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
 	for _, rw := range order(ds) {
 		n := rw.node
 		node := &ds.Nodes[n]
-		rec[0], rec[1], rec[3] = in.Scenario, rw.dim, parentName(ds, n)
-		rec[2] = node.Name
+		rec[0], rec[1], rec[3] = safetext.Cell(in.Scenario), safetext.Cell(rw.dim), safetext.Cell(parentName(ds, n))
+		rec[2] = safetext.Cell(node.Name)
 		if n == 0 {
-			rec[2] = "Total"
+			rec[2] = model.TotalName
 		}
 		for yi := range r.Years {
 			a := r.Value(n, yi)
@@ -125,7 +128,7 @@ func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
 			rec[7] = num(r.Growth(n, yi))
 			if cmp != nil {
 				b := cmp.Result.Value(n, yi)
-				rec[8] = cmp.Scenario
+				rec[8] = safetext.Cell(cmp.Scenario)
 				rec[9] = num(b)
 				rec[10] = num(a - b)
 				rec[11] = num(diffPct(a, b))
@@ -166,9 +169,9 @@ func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
 			n := rw.node
 			seg := ds.Nodes[n].Name
 			if n == 0 {
-				seg = "Total"
+				seg = model.TotalName
 			}
-			rec := []string{name, rw.dim, seg, parentName(ds, n)}
+			rec := []string{safetext.Cell(name), safetext.Cell(rw.dim), safetext.Cell(seg), safetext.Cell(parentName(ds, n))}
 			for yi := range r.Years {
 				rec = append(rec, num(value(n, yi)))
 			}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"iomt/internal/numtext"
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -30,7 +31,9 @@ const footnote = "Figures marked * are reported in the source; all other figures
 // the source reports, and that the scenario has left as they are, carry a
 // "*", explained in a footnote. With in.Compare set, three columns add the
 // compared scenario's end-year value and the difference to it. Names are
-// escaped so that "|" and other Markdown syntax print as written. When
+// escaped so that "|" and other Markdown syntax print as written, and a
+// title, heading or cell that a spreadsheet would run as a formula when
+// the rendered report is pasted into one starts with "'". When
 // the scenario gives the report's levers an impact, a last section says
 // how the market's growth is made up.
 func Markdown(w io.Writer, in Input) error {
@@ -47,7 +50,7 @@ func Markdown(w io.Writer, in Input) error {
 	unit := ds.UnitLabel()
 
 	var b strings.Builder
-	b.WriteString("# " + mdText(ds.Market))
+	b.WriteString("# " + mdText(safetext.Cell(ds.Market)))
 	if s := strings.TrimSpace(in.Scenario); s != "" {
 		b.WriteString(" — " + mdText(s))
 	}
@@ -75,7 +78,7 @@ func Markdown(w io.Writer, in Input) error {
 	header = append(header, "Entered CAGR (%)", "CAGR "+span+" (%)", "Share change "+span+" (pp)")
 	align = append(align, "---:", "---:", "---:")
 	if cmp != nil {
-		name := mdText(cmp.Scenario)
+		name := mdText(safetext.Cell(cmp.Scenario))
 		header = append(header,
 			fmt.Sprintf("%s %d (%s)", name, ds.EndYear, mdText(unit)),
 			fmt.Sprintf("Δ %d (%s)", ds.EndYear, mdText(unit)),
@@ -116,7 +119,7 @@ func Markdown(w io.Writer, in Input) error {
 		return text
 	}
 	line := func(name string, n int) {
-		cells := []string{name, cell(fixed(r.Share(n, 0)), n, model.FieldShare)}
+		cells := []string{mdText(safetext.Cell(name)), cell(fixed(r.Share(n, 0)), n, model.FieldShare)}
 		for yi := range r.Years {
 			v := money(r.Value(n, yi))
 			if yi == 0 {
@@ -138,12 +141,12 @@ func Markdown(w io.Writer, in Input) error {
 	}
 
 	for _, d := range ds.Dims {
-		b.WriteString("\n## " + mdText(d.Name) + "\n\n")
+		b.WriteString("\n## " + mdText(safetext.Cell(d.Name)) + "\n\n")
 		b.WriteString("| " + strings.Join(header, " | ") + " |\n")
 		b.WriteString("|" + strings.Join(align, "|") + "|\n")
 		var walk func(n int, prefix string)
 		walk = func(n int, prefix string) {
-			line(prefix+mdText(ds.Nodes[n].Name), n)
+			line(prefix+ds.Nodes[n].Name, n)
 			for _, c := range ds.Nodes[n].Children {
 				walk(c, "↳ "+prefix)
 			}

@@ -7,6 +7,11 @@
 // escapes (for command output and messages, where the user may need to
 // find them in the file); Strip drops them (for the dashboard, where a
 // name is only read).
+//
+// A spreadsheet obeys formulas the same way: a cell that starts with "="
+// (or "+", "-", "@") runs when a CSV file is opened or a table is pasted,
+// so a segment named =HYPERLINK("http://…","x") becomes a live link. Cell
+// keeps such text as text.
 package safetext
 
 import (
@@ -124,4 +129,20 @@ func Truncate(s string, n int) string {
 		count++
 	}
 	return s[:i] + "…"
+}
+
+// Cell returns text bound for a spreadsheet cell (CSV, tab-separated
+// copies, Markdown tables pasted into a sheet) so that no spreadsheet
+// reads it as a formula: text that starts with "=", "+", "-", "@", a tab
+// or a carriage return, or with the full-width "＝", "＋", "－", "＠" that
+// some spreadsheets take for them, gets a leading "'", as OWASP's advice
+// on CSV injection says. Only text cells go through it: a number such as
+// -2.5 must stay a number.
+func Cell(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return "'" + s
+	}
+	return s
 }

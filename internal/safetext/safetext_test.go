@@ -83,3 +83,27 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestCell: text a spreadsheet would run as a formula gets a leading
+// apostrophe; other text, and the empty cell, are as they were.
+func TestCell(t *testing.T) {
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://example.com","x")`: `'=HYPERLINK("http://example.com","x")`,
+		"+SUM(A1:A9)":                          "'+SUM(A1:A9)",
+		"-2+3":                                 "'-2+3",
+		"@SUM(1)":                              "'@SUM(1)",
+		`=cmd|' /C calc'!A0`:                   `'=cmd|' /C calc'!A0`,
+		"\t=1+1":                               "'\t=1+1",
+		"\r=1+1":                               "'\r=1+1",
+		"＝1+1":                                 "'＝1+1",
+		"Asia-Pacific":                         "Asia-Pacific",
+		"Base (report)":                        "Base (report)",
+		"'quoted":                              "'quoted",
+		"":                                     "",
+		"é=1":                                  "é=1",
+	} {
+		if got := Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
