@@ -3,6 +3,8 @@ package ui
 import (
 	"math"
 	"strconv"
+
+	"iomt/internal/safetext"
 )
 
 // The year table's content, one definition for the screen and for the
@@ -129,7 +131,9 @@ func (c *common) tableTSV() string {
 	}
 	line(head)
 	for _, n := range c.rows() {
-		rec := []string{clean(c.nodeName(n))}
+		// A name a spreadsheet would run as a formula (=HYPERLINK(…),
+		// -2+3) is pasted as text, after a "'", as the CSV writes it.
+		rec := []string{safetext.Cell(clean(c.nodeName(n)))}
 		for yi := range c.res.Years {
 			cell := c.yearCellOf(n, yi)
 			rec = append(rec, rawNum(cell.v))
