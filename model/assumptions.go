@@ -49,6 +49,12 @@ type Assumptions struct {
 	Growth []float64
 	Share  []float64
 	Locked []bool
+	// ShareSet[n] says node n's share is as the user set it (an edit, or
+	// the scenario file naming it), so a saved file names that share: of
+	// two siblings, either one's share gives the other's, and only this
+	// says which the user typed. A sibling rebalanced since is no longer
+	// as set. It is not part of Equal: it changes no figure.
+	ShareSet []bool
 	// YearGrowth[i] is the total's growth in year BaseYear+1+i, or NaN to
 	// use Growth[0].
 	YearGrowth []float64
@@ -118,6 +124,7 @@ func (a *Assumptions) growthTotal(r float64) {
 	a.Growth = append(a.Growth[:0], r)
 	a.Share = append(a.Share[:0], 100)
 	a.Locked = append(a.Locked[:0], false)
+	a.ShareSet = append(a.ShareSet[:0], false)
 	a.Ranges = append(a.Ranges[:0], unsetRange)
 }
 
@@ -129,6 +136,7 @@ func (a Assumptions) Clone() Assumptions {
 	a.Growth = slices.Clone(a.Growth)
 	a.Share = slices.Clone(a.Share)
 	a.Locked = slices.Clone(a.Locked)
+	a.ShareSet = slices.Clone(a.ShareSet)
 	a.YearGrowth = slices.Clone(a.YearGrowth)
 	a.Drivers = slices.Clone(a.Drivers)
 	a.Ranges = slices.Clone(a.Ranges)
@@ -145,7 +153,8 @@ func (a *Assumptions) TotalGrowth(yi int) float64 {
 	return a.MarketGrowth()
 }
 
-// Equal reports whether a and b are bit-identical (NaN equals NaN).
+// Equal reports whether a and b are bit-identical (NaN equals NaN), in
+// every figure and lock (ShareSet, which changes no figure, aside).
 func (a Assumptions) Equal(b Assumptions) bool {
 	return a.Mode == b.Mode && a.Driver == b.Driver &&
 		bitsEqual(a.Growth, b.Growth) && bitsEqual(a.Share, b.Share) &&
@@ -283,6 +292,7 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 			return cur, err
 		}
 		next.Locked[n] = origin.Locked[n]
+		next.ShareSet[n] = origin.ShareSet[n]
 	case ResetAll:
 		return origin.Clone(), nil
 	default:
@@ -367,8 +377,10 @@ func (d *Dataset) setShare(a *Assumptions, n int, s float64, force bool) error {
 			// Every unlocked sibling is at zero: share the rest equally.
 			a.Share[m] = need / float64(len(free))
 		}
+		a.ShareSet[m] = false
 	}
 	a.Share[n] = s
+	a.ShareSet[n] = true
 	d.snapToBase(a, node.Group)
 	return nil
 }
@@ -386,5 +398,6 @@ func (d *Dataset) snapToBase(a *Assumptions, group int) {
 	}
 	for _, m := range members {
 		a.Share[m] = d.base.Share[m]
+		a.ShareSet[m] = false
 	}
 }

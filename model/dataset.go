@@ -453,6 +453,7 @@ func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []se
 		base.Growth = append(base.Growth, cagr)
 		base.Share = append(base.Share, share)
 		base.Locked = append(base.Locked, false)
+		base.ShareSet = append(base.ShareSet, false)
 		base.Ranges = append(base.Ranges, unsetRange)
 		ds.Groups[group].Members = append(ds.Groups[group].Members, id)
 		ids = append(ids, id)

@@ -275,6 +275,7 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 		for m, s := range named {
 			if ds.Nodes[m].Group == gi {
 				a.Share[m] = s
+				a.ShareSet[m] = !lockedOnly[m]
 			}
 		}
 		rest := max(100-sumNamed, 0)
@@ -505,10 +506,11 @@ const SaveTolerance = 1e-11
 // the loader to restore a's shares. The loader keeps named shares, keeps
 // a locked share it is not given at the dataset's, and spreads what is
 // left over the others in proportion to the dataset's shares. So the
-// largest set of unlocked siblings whose shares are the dataset's scaled
-// by one factor goes unnamed (after one share edit: every sibling but
-// the one edited), and the rest is named. Nothing is named when no share
-// changed.
+// shares the user set (a.ShareSet) are named, as the user reads the file
+// for them; of the others, the largest set of unlocked siblings whose
+// shares are the dataset's scaled by one factor goes unnamed (after one
+// share edit: every sibling but the one edited), and the rest is named.
+// Nothing is named when no share changed.
 func (d *Dataset) namedShares(a *Assumptions, g Group, named []bool) {
 	base := d.base
 	changed := false
@@ -530,6 +532,10 @@ func (d *Dataset) namedShares(a *Assumptions, g Group, named []bool) {
 		switch {
 		case a.Locked[m] && near(a.Share[m], base.Share[m]):
 			// Restored at the dataset's share without being named.
+		case a.ShareSet[m]:
+			// Of two siblings, either share gives the other; the file
+			// names the one the user set.
+			named[m] = true
 		case a.Locked[m], base.Share[m] <= 0:
 			named[m] = a.Share[m] != 0 || a.Locked[m]
 		default:
