@@ -79,8 +79,18 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	// Help, --version and error messages go through trimWriter, which
+	// drops the blanks fang pads their lines with; a command that runs
+	// writes its output (a CSV, a workbook, a progress bar) as it is.
+	tout, flushOut := trimmed(stdout)
+	terr, flushErr := trimmed(stderr)
+	defer func() { _, _ = flushOut(), flushErr() }()
+	root.SetOut(tout)
+	root.SetErr(terr)
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		cmd.SetOut(stdout)
+		cmd.SetErr(stderr)
+	}
 	// After SetOut: cobra's scripts are bound to the writer it has then.
 	initCompletionCmd(root)
 	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion()), fang.WithErrorHandler(errorHandler))

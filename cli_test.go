@@ -1,0 +1,64 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// usageCases are calls with a usage mistake of every kind: cobra's own
+// (unknown flag or command, missing argument or required flag), the flag
+// checks iomt makes itself, and the analysis commands' bad values.
+var usageCases = [][]string{
+	{"export", "--nope"},
+	{"export", "--format", "pdf"},
+	{"export", "--format", "json", "--wide"},
+	{"export", "extra"},
+	{"bogus"},
+	{"export", "--format"},
+	{"validate"},
+	{"goalseek", "--node", "Total"},
+	{"goalseek", "--target", "60"},
+	{"goalseek", "--node", "Region/Nowhere", "--target", "60"},
+	{"sensitivity", "--node", "Total", "--delta-pp", "0"},
+	{"montecarlo", "--node", "Total", "--paths", "0"},
+	{"completion"},
+	{"completion", "tcsh"},
+	{"serve"},
+	{"serve", "--host-key", "k", "--max-sessions", "-1"},
+}
+
+// TestNoTrailingSpaces: help and error messages were padded with spaces to
+// the terminal's width (fang lays text out in boxes that wide), so a copy
+// into an e-mail or a diff of the help carried a block of blanks. No line
+// of any command's help, or of a usage error, ends in a space.
+func TestNoTrailingSpaces(t *testing.T) {
+	var calls [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		calls = append(calls, append(append([]string{}, path...), "--help"))
+		for _, s := range c.Commands() {
+			walk(s, append(append([]string{}, path...), s.Name()))
+		}
+	}
+	root := newRootCmd()
+	initCompletionCmd(root)
+	walk(root, nil)
+	calls = append(calls, []string{"--version"}, []string{"help", "export"})
+	calls = append(calls, usageCases...)
+	for _, args := range calls {
+		_, stdout, stderr := runCLI(t, args...)
+		for _, out := range []string{stdout, stderr} {
+			for i, line := range strings.Split(out, "\n") {
+				if strings.TrimRight(line, " \t") != line {
+					t.Errorf("%v: line %d ends in spaces: %q", args, i+1, line)
+					break
+				}
+			}
+		}
+	}
+	if len(calls) < 20 {
+		t.Errorf("only %d calls tried", len(calls))
+	}
+}
