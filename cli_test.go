@@ -29,6 +29,25 @@ var usageCases = [][]string{
 	{"serve", "--host-key", "k", "--max-sessions", "-1"},
 }
 
+// TestEveryUsageErrorSaysTryHelp: every usage error exits 2 and says
+// "Try --help for usage." once; it used to follow cobra's flag errors
+// only, not a missing required flag, a bad --node or a missing argument.
+func TestEveryUsageErrorSaysTryHelp(t *testing.T) {
+	for _, args := range usageCases {
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, exitUsage, stderr)
+		}
+		if n := strings.Count(stderr, "Try --help for usage."); n != 1 {
+			t.Errorf("%v: %q says \"Try --help for usage.\" %d times, want once", args, stderr, n)
+		}
+	}
+	// Invalid input is no usage error: no "Try --help".
+	if code, _, stderr := runCLI(t, "export", "--dataset", "no-such.yaml"); code != exitInvalid || strings.Contains(stderr, "--help") {
+		t.Errorf("a missing file: exit %d, %q", code, stderr)
+	}
+}
+
 // TestNoTrailingSpaces: help and error messages were padded with spaces to
 // the terminal's width (fang lays text out in boxes that wide), so a copy
 // into an e-mail or a diff of the help carried a block of blanks. No line

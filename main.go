@@ -20,6 +20,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/fang/v2"
+	"charm.land/lipgloss/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -105,10 +106,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // errorHandler prints input errors as plain FILE:LINE:COL lines that
-// editors and CI logs can jump to, and leaves usage errors to fang.
+// editors and CI logs can jump to, and usage errors in fang's style, each
+// followed by "Try --help for usage.": fang's own handler adds that line
+// only after the errors whose text starts as cobra's flag errors do, not
+// after a missing argument or required flag, or iomt's own checks.
 func errorHandler(w io.Writer, styles fang.Styles, err error) {
 	if isUsage(err) {
-		fang.DefaultErrorHandler(w, styles, err)
+		fmt.Fprintln(w, styles.ErrorHeader.String())
+		fmt.Fprintln(w, styles.ErrorText.Render(err.Error()+"."))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, lipgloss.JoinHorizontal(lipgloss.Left,
+			styles.ErrorText.UnsetWidth().Render("Try"),
+			styles.Program.Flag.Render(" --help "),
+			styles.ErrorText.UnsetWidth().UnsetMargins().UnsetTransform().Render("for usage.")))
+		fmt.Fprintln(w)
 		return
 	}
 	for line := range strings.SplitSeq(err.Error(), "\n") {
