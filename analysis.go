@@ -39,7 +39,7 @@ type analysisFlags struct {
 func (f *analysisFlags) register(cmd *cobra.Command, formats []string) {
 	f.in.register(cmd, true)
 	f.in.wf.register(cmd)
-	cmd.Flags().StringVar(&f.node, "node", "", "the segment: Total, or Dimension/Segment[/Sub-segment] (required)")
+	cmd.Flags().StringVar(&f.node, "node", "", "the segment: Total, or Dimension/Segment[/Sub-segment], in any case (required)")
 	cmd.Flags().StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, ", "))
 	_ = cmd.MarkFlagRequired("node")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))

@@ -81,3 +81,28 @@ func TestNoTrailingSpaces(t *testing.T) {
 		t.Errorf("only %d calls tried", len(calls))
 	}
 }
+
+// TestNodeIgnoresCase: --node takes a path in any case, as --scenario
+// takes a name; a path two segments share but for case is a usage error
+// naming both.
+func TestNodeIgnoresCase(t *testing.T) {
+	code, exact, _ := runCLI(t, "goalseek", "--node", "Region/Asia-Pacific", "--target", "60")
+	code2, lower, stderr := runCLI(t, "goalseek", "--node", "region/asia-pacific", "--target", "60")
+	if code != 0 || code2 != 0 || lower != exact {
+		t.Errorf("--node region/asia-pacific: exit %d, %q %s; want what Region/Asia-Pacific gives:\n%s", code2, lower, stderr, exact)
+	}
+	ds := writeFile(t, "twins.yaml", `market: Twins
+base_year: 2020
+end_year: 2022
+total: {value: 10, cagr_pct: 5}
+dimensions:
+  - name: Region
+    segments:
+      - {name: North, share_pct: 50, cagr_pct: 5}
+      - {name: NORTH, share_pct: 50, cagr_pct: 5}
+`)
+	code, _, stderr = runCLI(t, "sensitivity", "--dataset", ds, "--node", "region/north")
+	if code != exitUsage || !strings.Contains(stderr, `"Region/North"`) || !strings.Contains(stderr, `"Region/NORTH"`) {
+		t.Errorf("an ambiguous --node: exit %d, %q; want 2 naming both", code, stderr)
+	}
+}

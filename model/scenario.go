@@ -307,9 +307,11 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	return sc, nil
 }
 
-// Resolve returns the node of a path: "Total", or Dimension/Segment or
-// Dimension/Segment/Sub-segment; an unknown path is an error with a
-// suggestion.
+// Resolve returns the node of a path typed by a person: "Total", or
+// Dimension/Segment or Dimension/Segment/Sub-segment, in any case
+// ("region/asia-pacific"), as scenario names are. A path in its exact
+// case always wins; one that matches two segments but for case is an
+// error naming both; an unknown path is an error with a suggestion.
 func (d *Dataset) Resolve(path string) (int, error) {
 	if strings.EqualFold(path, TotalName) {
 		return 0, nil
@@ -317,7 +319,23 @@ func (d *Dataset) Resolve(path string) (int, error) {
 	if n, ok := d.Lookup(path); ok {
 		return n, nil
 	}
-	return 0, fmt.Errorf("no segment %q (%s)", path, pathHint(d, path))
+	var found []int
+	for n := 1; n < len(d.Nodes); n++ {
+		if strings.EqualFold(d.Nodes[n].Path, path) {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return 0, fmt.Errorf("no segment %q (%s)", path, pathHint(d, path))
+	case 1:
+		return found[0], nil
+	}
+	names := make([]string, len(found))
+	for i, n := range found {
+		names[i] = strconv.Quote(d.Nodes[n].Path)
+	}
+	return 0, fmt.Errorf("%q is %s but for case: give it in its exact case", path, joinSome(names, " and "))
 }
 
 // pathHint helps with an unknown path. When the path's parent exists,
