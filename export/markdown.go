@@ -22,8 +22,9 @@ const footnote = "Figures marked * are reported in the source; all other figures
 
 // Markdown writes a report-ready summary: a title with the market and
 // scenario, a line with the source, mode, years and unit, then one table
-// per dimension. Rows are the dimension's segments in dataset order, each
-// followed by its children (prefixed "↳ "), and a closing Total row;
+// per dimension. Rows are the Total, then the dimension's segments in
+// dataset order, each followed by its children (prefixed "↳ "), as on
+// screen and in the CSV;
 // columns are the base-year share of the parent, each year's value (two
 // decimals), the entered CAGR, the realised CAGR over the scenario's CAGR
 // window (the base year to the end year unless it sets one) and the change
@@ -151,10 +152,10 @@ func Markdown(w io.Writer, in Input) error {
 				walk(c, "↳ "+prefix)
 			}
 		}
+		line(model.TotalName, 0) // first, as on screen and in the CSV
 		for _, n := range d.Top {
 			walk(n, "")
 		}
-		line("Total", 0)
 	}
 	if sum := a.DriverSum(); sum != 0 {
 		b.WriteString("\n## Levers\n\n")

@@ -126,13 +126,14 @@ func TestMarkdownTables(t *testing.T) {
 		if !slices.Equal(tb.header, wantHeader) {
 			t.Errorf("%s header = %q", tb.heading, tb.header)
 		}
-		if last := tb.rows[len(tb.rows)-1][0]; last != "Total" {
-			t.Errorf("%s: last row %q, want Total", tb.heading, last)
+		// The Total first, as on screen and in the CSV.
+		if first := tb.rows[0][0]; first != "Total" {
+			t.Errorf("%s: first row %q, want Total", tb.heading, first)
 		}
 	}
 	region := doc.tables[3]
 	names := []string{}
-	for _, r := range region.rows[:5] {
+	for _, r := range region.rows[1:6] {
 		names = append(names, r[0])
 	}
 	if w := []string{"North America", "↳ United States", "↳ Canada", "↳ Rest of North America", "Europe"}; !slices.Equal(names, w) {
@@ -299,11 +300,11 @@ func TestMarkdownSmallByHand(t *testing.T) {
 	for _, r := range kind.rows {
 		names = append(names, r[0])
 	}
-	if w := []string{"Alpha, Beta", "↳ A1", `↳ A\|2`, `Gamma "G"`, "Total"}; !slices.Equal(names, w) {
+	if w := []string{"Total", "Alpha, Beta", "↳ A1", `↳ A\|2`, `Gamma "G"`}; !slices.Equal(names, w) {
 		t.Errorf("Kind rows %q, want %q", names, w)
 	}
 	if len(place.rows) != 3 {
-		t.Errorf("Place: %d rows, want North, South, Total", len(place.rows))
+		t.Errorf("Place: %d rows, want Total, North, South", len(place.rows))
 	}
 	northCAGR := (math.Sqrt(24.2/50) - 1) * 100 // ≈ -30.43
 	southCAGR := (math.Sqrt(96.8/50) - 1) * 100 // ≈ 39.14
