@@ -47,9 +47,29 @@ func notDecimal(file string, n ast.Node, v string) *Error {
 // reports every value of the wrong kind: a number in quotes, a fraction
 // where a whole number (a year) is expected, a number where text is
 // expected. The decoder alone converts between them silently (it reads
-// "60" as 60 and truncates 2020.5 to 2020). Unknown keys and the shape of
-// lists and mappings are left to the decoder, which reports them.
+// "60" as 60 and truncates 2020.5 to 2020). Unknown keys are reported here
+// too, so a file's problems come in one pass rather than one kind per run;
+// the shape of lists and mappings is left to the decoder.
 func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	w := typeWalk{file: file, root: t, errs: errs}
+	w.check(n, t, "")
+}
+
+// typeWalk is one run of checkTypes: the file's top-level type, to tell a
+// top-level key written under another key ("currency" under "total:").
+type typeWalk struct {
+	file string
+	root reflect.Type
+	errs *ErrorList
+}
+
+// check checks node n against type t; top is the top-level key n is
+// under ("" for the document itself).
+func (w typeWalk) check(n ast.Node, t reflect.Type, top string) {
+	file, errs := w.file, w.errs
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -60,26 +80,32 @@ func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) {
 	case reflect.Struct:
 		for _, mv := range mappingValues(n) {
 			key := keyText(mv.Key)
+			under := top
+			if top == "" {
+				under = key
+			}
 			if f, ok := fieldByKey(t, key); ok {
-				checkTypes(file, mv.Value, f.Type, errs)
+				w.check(mv.Value, f.Type, under)
 				continue
 			}
-			// Reported here, with the type errors, so a file's problems
-			// come in one pass rather than one kind per run.
 			m, _ := n.(*ast.MappingNode)
-			*errs = append(*errs, unknownKey(file, mv.Key, key, fieldNames(t), m != nil && m.IsFlowStyle))
+			e := unknownKey(file, mv.Key, key, fieldNames(t), m != nil && m.IsFlowStyle)
+			if _, atTop := fieldByKey(w.root, key); atTop && top != "" {
+				e.Hint = fmt.Sprintf("%s belongs at the top level, not under %s:", safetext.Truncate(key, 60), safetext.Truncate(top, 60))
+			}
+			*errs = append(*errs, e)
 		}
 	case reflect.Map:
 		for _, mv := range mappingValues(n) {
 			if e := checkKey(file, mv.Key, t.Key()); e != nil {
 				*errs = append(*errs, e)
 			}
-			checkTypes(file, mv.Value, t.Elem(), errs)
+			w.check(mv.Value, t.Elem(), top)
 		}
 	case reflect.Slice:
 		if sq, ok := n.(*ast.SequenceNode); ok {
 			for _, v := range sq.Values {
-				checkTypes(file, v, t.Elem(), errs)
+				w.check(v, t.Elem(), top)
 			}
 		}
 	default:
