@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -43,4 +44,34 @@ func TestTrimWriter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzTrimWriter: whatever is written, in two writes, only blanks go; text
+// without escape sequences comes out as its lines trimmed at the right.
+func FuzzTrimWriter(f *testing.F) {
+	f.Add("a  b   \n", 3)
+	f.Add("\x1b[41m   ERROR  \x1b[m  \n", 5)
+	f.Add("\x1b]11;?\x07 x \r\n\x1b[", 9)
+	f.Add("50%   \r100% \t\n end ", 2)
+	f.Fuzz(func(t *testing.T, in string, split int) {
+		split = min(max(split, 0), len(in))
+		var buf bytes.Buffer
+		w := newTrimWriter(&buf)
+		_, _ = w.Write([]byte(in[:split]))
+		_, _ = w.Write([]byte(in[split:]))
+		_ = w.Flush()
+		noBlanks := func(s string) string { return strings.NewReplacer(" ", "", "\t", "").Replace(s) }
+		if noBlanks(buf.String()) != noBlanks(in) {
+			t.Fatalf("%q came out as %q: more than blanks changed", in, buf.String())
+		}
+		if !strings.Contains(in, "\x1b") {
+			lines := strings.Split(in, "\n")
+			for i, l := range lines {
+				lines[i] = strings.TrimRight(l, " \t")
+			}
+			if want := strings.Join(lines, "\n"); buf.String() != want {
+				t.Fatalf("%q came out as %q, want %q", in, buf.String(), want)
+			}
+		}
+	})
 }
