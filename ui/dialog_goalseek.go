@@ -77,12 +77,14 @@ func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Cancel):
 		return done(statusMsg{text: "Goal seek closed; nothing changed."}), nil
-	case key.Matches(k, keys.Up):
-		d.year = min(d.year+1, d.c.ds.EndYear)
-		d.solved = nil
-		d.setPlaceholder()
-	case key.Matches(k, keys.Down):
-		d.year = max(d.year-1, d.c.ds.BaseYear+1)
+	case key.Matches(k, keys.YearEarlier, keys.YearLater):
+		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear+1)
+		if note != "" {
+			d.c.info(note)
+			return d, nil
+		}
+		d.c.clearStatus()
+		d.year = year
 		d.solved = nil
 		d.setPlaceholder()
 	case key.Matches(k, keys.Field):
@@ -152,9 +154,9 @@ func (d *goalSeekDialog) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
 
 func (d *goalSeekDialog) Bindings() []key.Binding {
 	k := d.c.keys
-	solve, year, lever, closeIt := k.Confirm, k.Up, k.Field, k.Cancel
+	solve, year, lever, closeIt := k.Confirm, k.YearLater, k.Field, k.Cancel
 	solve.SetHelp("enter", "solve, then apply")
-	year.SetHelp("↑/↓", "year")
+	year.SetHelp("↑↓←→", "year")
 	lever.SetHelp("tab", "which rate")
 	closeIt.SetHelp("esc", "close")
 	if d.node == 0 {
@@ -198,7 +200,7 @@ func (d *goalSeekDialog) View() string {
 	// The target's field keeps its padding, so it is not wrapped with
 	// the words: the name goes on a line of its own when all of it does
 	// not fit.
-	reach := fmt.Sprintf("reach %s %s in %d (↑/↓ year)", d.input.View(), c.unitLabel(), d.year)
+	reach := fmt.Sprintf("reach %s %s in %d (%s)", d.input.View(), c.unitLabel(), d.year, yearHint)
 	if first := "Make " + name + " " + reach; ansi.StringWidth(first) <= inner {
 		lines = append(lines, first)
 	} else {

@@ -138,12 +138,13 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 		return done(nil), nil
 	case !d.finish:
 		return d, nil
-	case key.Matches(k, keys.Up):
-		d.year = min(d.year+1, d.c.ds.EndYear)
-		d.offer()
-		d.probability()
-	case key.Matches(k, keys.Down):
-		d.year = max(d.year-1, d.c.ds.BaseYear)
+	case key.Matches(k, keys.YearEarlier, keys.YearLater):
+		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear)
+		if note != "" {
+			d.c.info(note)
+			return d, nil
+		}
+		d.year = year
 		d.offer()
 		d.probability()
 	case key.Matches(k, keys.Confirm):
@@ -196,8 +197,8 @@ func (d *monteCarloDialog) Bindings() []key.Binding {
 		closeIt.SetHelp("esc", "cancel")
 		return []key.Binding{closeIt}
 	}
-	year, ask := k.Up, k.Confirm
-	year.SetHelp("↑/↓", "year")
+	year, ask := k.YearLater, k.Confirm
+	year.SetHelp("↑↓←→", "year")
 	ask.SetHelp("enter", "probability above")
 	closeIt.SetHelp("esc", "close")
 	return []key.Binding{ask, year, closeIt}
@@ -240,7 +241,7 @@ func (d *monteCarloDialog) View() string {
 	}
 	// The question on one line, the answer on its own below it, wrapped:
 	// at 80 columns the two together cut the answer's numbers.
-	ask := fmt.Sprintf("Probability above %s %s in %d (↑/↓ year):", d.threshold.View(), c.unitLabel(), d.year)
+	ask := fmt.Sprintf("Probability above %s %s in %d (%s):", d.threshold.View(), c.unitLabel(), d.year, yearHint)
 	if ansi.StringWidth(ask) > inner {
 		ask = fmt.Sprintf("Probability above %s %s in %d:", d.threshold.View(), c.unitLabel(), d.year)
 	}

@@ -113,7 +113,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	}
 	// Keys of the prompts and questions, and second keys of a pair whose
 	// first carries the help ("1-4", "[/]", "+/-", "←/→", q for ctrl+c).
-	dialogs := map[string]bool{"Confirm": true, "Cancel": true, "Field": true, "Yes": true, "No": true}
+	dialogs := map[string]bool{"Confirm": true, "Cancel": true, "Field": true, "Yes": true, "No": true, "YearEarlier": true, "YearLater": true}
 	v := reflect.ValueOf(k)
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
