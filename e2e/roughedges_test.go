@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"iomt/internal/testkit"
+)
+
+// TestYearPickerSaysItsWay: as a new user at 80×24 on the built binary,
+// setting the market's growth in one year (e, tab on the Total row): the
+// prompt says which way the years go; ↓ on the first year says it is
+// the first rather than doing nothing; → goes a year later; and the rate
+// typed lands in the year picked.
+func TestYearPickerSaysItsWay(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	s := startDashboard(t, 80, 24)
+	s.Type("e")
+	s.Keys("Tab")
+	s.WaitForText("Market growth in 2020 %", "↓/← earlier · ↑/→ later year")
+	s.Keys("Down")
+	s.WaitForText("Market growth in 2020 %", "2020 is the first year: ↑/→ later")
+	s.Keys("Right")
+	s.WaitFor("2021 picked", func(screen string) bool {
+		return strings.Contains(screen, "Market growth in 2021 %") && !strings.Contains(screen, "first year")
+	})
+	s.Type("9.5")
+	s.Keys("Enter")
+	s.WaitForText("The market grows 9.5 % in 2021")
+	s.Type("q")
+	s.WaitForText("Quit? y/n")
+	s.Type("y")
+	if code := s.WaitExit(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestOpenDemoQuitSaysWhatIsTrue: a viewer of an open demo over the real
+// ssh client changes a rate and presses q: nothing can be saved there, so
+// the question says the changes end with the session and that x copies
+// the table, not that they are unsaved.
+func TestOpenDemoQuitSaysWhatIsTrue(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	ssh := requireTool(t, "ssh")
+	keygen := requireTool(t, "ssh-keygen")
+	dir := t.TempDir()
+	key := sshKey(t, keygen, dir, "viewer")
+	port := freePort(t)
+	startServe(t, "--listen", "127.0.0.1:"+port, "--host-key", filepath.Join(dir, "host_ed25519"))
+
+	s := startTmux(t, 100, 30, sshArgs(ssh, key, port)...)
+	s.WaitFor("the dashboard over ssh", func(screen string) bool {
+		return testkit.ContainsAll(screen, "Scenario: Base", "1 Component")
+	})
+	s.Type("+")
+	waitRowCAGR(s, "Total", "19.0", true)
+	s.Type("q")
+	screen := s.WaitForText("Changes to Base (report) end with this session (x copies the table). Quit? y/n")
+	if strings.Contains(screen, "Unsaved changes") {
+		t.Errorf("the open demo's quit question speaks of unsaved changes:\n%s", screen)
+	}
+	s.Type("y")
+	if status := s.WaitExit(); status != 0 {
+		t.Errorf("ssh exit status after q, y: %d, want 0", status)
+	}
+}
