@@ -230,10 +230,14 @@ func (c *common) cycleMetric() {
 	c.info("Chart and table show " + c.metricLabel() + ".")
 }
 
+// selectTab shows dimension tab i. It says nothing: the tab line shows
+// the tab (always the current one, however many there are), and a bare
+// "Region." on the status line only pushed the keys aside; the last
+// message, about the tab left, goes with it.
 func (c *common) selectTab(i int) {
 	if i < 0 || i >= len(c.ds.Dims) {
 		return
 	}
 	c.dim = i
-	c.info(c.ds.Dims[i].Name + ".")
+	c.clearStatus()
 }

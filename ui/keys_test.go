@@ -196,3 +196,39 @@ func TestTabKeysFollowTheDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestTabSwitchLeavesNoBareName: switching tabs by number key, [ or ] or
+// a click leaves no bare "Region." on the status line (the tab line shows
+// which tab is current); the line gives the keys again.
+func TestTabSwitchLeavesNoBareName(t *testing.T) {
+	m := newTestModel(t, 120, 30)
+	tabLine := viewLines(m)[1]
+	at := strings.Index(tabLine, "4 Region")
+	if at < 0 {
+		t.Fatalf("the tab line %q has no Region tab", tabLine)
+	}
+	paths := []struct {
+		name string
+		msg  tea.Msg
+		dim  int
+	}{
+		{"2", runeKey('2'), 1},
+		{"]", runeKey(']'), 2},
+		{"[", runeKey('['), 1},
+		{"click", tea.MouseClickMsg{X: at + 1, Y: 1, Button: tea.MouseLeft}, 3},
+	}
+	for _, p := range paths {
+		m = send(t, m, runeKey('+')) // a message to replace
+		m = send(t, m, p.msg)
+		if m.c.dim != p.dim {
+			t.Fatalf("%s: tab %d, want %d", p.name, m.c.dim, p.dim)
+		}
+		l := strings.TrimSpace(lastLine(m))
+		if name := testDS.Dims[p.dim].Name; strings.HasPrefix(l, name) || m.c.status.msg != "" {
+			t.Errorf("%s to %s: the status line reads %q", p.name, name, l)
+		}
+		if !strings.HasPrefix(l, "? help") {
+			t.Errorf("%s: the status line does not give the keys: %q", p.name, l)
+		}
+	}
+}
