@@ -67,3 +67,27 @@ func TestOpenDemoQuitSaysWhatIsTrue(t *testing.T) {
 		t.Errorf("ssh exit status after q, y: %d, want 0", status)
 	}
 }
+
+// TestMalformedMouseReportsLocal: malformed mouse reports typed into the
+// dashboard's terminal (a negative coordinate or button) do nothing; the
+// + after them is the only key. Before the input filter they were the
+// keys their bytes spell: "-" lowered the market's growth, "m" opened
+// Monte Carlo, "1" switched tabs.
+func TestMalformedMouseReportsLocal(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	s := startDashboard(t, 100, 30)
+	s.Type("4")
+	s.WaitForText("North America")
+	s.Type("\x1b[<0;-5;-5M" + "\x1b[<-1;10;10M" + "\x1b[<0;-5;-5m" + "+")
+	screen := waitRowCAGR(s, "Total", "19.0", true)
+	if strings.Contains(screen, "Monte Carlo") || strings.Contains(screen, "Messages") || !strings.Contains(screen, "North America") {
+		t.Errorf("the malformed reports did more than nothing:\n%s", screen)
+	}
+	s.Type("q")
+	s.WaitForText("Quit? y/n")
+	s.Type("y")
+	if code := s.WaitExit(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
