@@ -29,12 +29,20 @@ func TestYearPickerSaysItsWay(t *testing.T) {
 	s.Type("9.5")
 	s.Keys("Enter")
 	s.WaitForText("The market grows 9.5 % in 2021")
+	quitAnswering(t, s, "Quit? y/n")
+}
+
+// quitAnswering presses q on a dashboard with changes, waits for the
+// question holding asked, answers y and checks the exit status is 0.
+func quitAnswering(t *testing.T, s *tmuxSession, asked string) string {
+	t.Helper()
 	s.Type("q")
-	s.WaitForText("Quit? y/n")
+	screen := s.WaitForText(asked)
 	s.Type("y")
 	if code := s.WaitExit(); code != 0 {
-		t.Errorf("exit %d", code)
+		t.Errorf("exit status after q, y: %d, want 0", code)
 	}
+	return screen
 }
 
 // TestOpenDemoQuitSaysWhatIsTrue: a viewer of an open demo over the real
@@ -57,14 +65,9 @@ func TestOpenDemoQuitSaysWhatIsTrue(t *testing.T) {
 	})
 	s.Type("+")
 	waitRowCAGR(s, "Total", "19.0", true)
-	s.Type("q")
-	screen := s.WaitForText("Changes to Base (report) end with this session (x copies the table). Quit? y/n")
+	screen := quitAnswering(t, s, "Changes to Base (report) end with this session (x copies the table). Quit? y/n")
 	if strings.Contains(screen, "Unsaved changes") {
 		t.Errorf("the open demo's quit question speaks of unsaved changes:\n%s", screen)
-	}
-	s.Type("y")
-	if status := s.WaitExit(); status != 0 {
-		t.Errorf("ssh exit status after q, y: %d, want 0", status)
 	}
 }
 
@@ -84,10 +87,5 @@ func TestMalformedMouseReportsLocal(t *testing.T) {
 	if strings.Contains(screen, "Monte Carlo") || strings.Contains(screen, "Messages") || !strings.Contains(screen, "North America") {
 		t.Errorf("the malformed reports did more than nothing:\n%s", screen)
 	}
-	s.Type("q")
-	s.WaitForText("Quit? y/n")
-	s.Type("y")
-	if code := s.WaitExit(); code != 0 {
-		t.Errorf("exit %d", code)
-	}
+	quitAnswering(t, s, "Quit? y/n")
 }
