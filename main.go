@@ -262,7 +262,9 @@ its base year, on its Base scenario.`,
 				return err
 			}
 			opts := ui.Options{Dark: true, NoColor: os.Getenv("NO_COLOR") != "", Workspace: ws}
-			p := tea.NewProgram(ui.New(ds, sc, opts), tea.WithContext(cmd.Context()))
+			// Input through the filter that drops malformed sequences, as
+			// over SSH: os.Stdin stays a terminal to Bubble Tea.
+			p := tea.NewProgram(ui.New(ds, sc, opts), tea.WithContext(cmd.Context()), tea.WithInput(ui.FilterInput(os.Stdin)))
 			if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 				return fmt.Errorf("dashboard: %w", err)
 			}

@@ -502,7 +502,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// once), once a second: 200 idle sessions cost 0.01 CPU.
 	p := tea.NewProgram(m,
 		tea.WithoutRenderer(), tea.WithFPS(1),
-		tea.WithInput(newInputGuard(sess)), tea.WithOutput(out), tea.WithEnvironment(env),
+		tea.WithInput(ui.FilterInput(newInputGuard(sess))), tea.WithOutput(out), tea.WithEnvironment(env),
 		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
 		tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {

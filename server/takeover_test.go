@@ -109,7 +109,7 @@ func TestTakeOver(t *testing.T) {
 	// the line goes.
 	// Her screen holds Ben's unsaved edit (Telemedicine 19.5): q asks.
 	ana.Press("q")
-	ana.WaitText("Unsaved changes to Base (report) will be lost. Quit?")
+	ana.WaitText("Changes to Base (report) end with this session (x copies the table). Quit?")
 	ana.Press("y")
 	if status := ana.WaitExit(); status != 0 {
 		t.Errorf("Ana: exit status after q, y: %d, want 0", status)

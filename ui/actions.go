@@ -117,7 +117,7 @@ func (m *Model) opened(msg openedMsg) {
 			return
 		}
 		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."},
-			"Unsaved changes to "+c.scenario+" will be lost. Open "+msg.sc.Name+"?")
+			c.losing("Open "+msg.sc.Name+"?", false))
 	case chooseCompare:
 		if msg.err != nil {
 			c.error("Cannot compare: " + c.reason(msg.err, msg.path))
@@ -134,7 +134,7 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 	switch msg.action {
 	case actNewFromBase:
 		sc := &model.Scenario{Name: "New scenario", Dataset: c.ds.Market, Assumptions: c.ds.Base()}
-		m.loadOrAsk(loadMsg{sc: sc, said: m.startedText(sc.Name)}, "Unsaved changes to "+c.scenario+" will be lost. Start a new scenario?")
+		m.loadOrAsk(loadMsg{sc: sc, said: m.startedText(sc.Name)}, c.losing("Start a new scenario?", false))
 	case actNewCopy:
 		// A copy carries the current assumptions, unsaved edits
 		// included: nothing is lost, so do not ask; but those edits are

@@ -203,7 +203,7 @@ func TestGrowthExplained(t *testing.T) {
 	m := newTestModel(t, 160, 40)
 	m = regionRow(t, m, "Region/Asia-Pacific")
 	m = send(t, m, runeKey('e'), runeKey('2'), runeKey('5'), runeKey('.'), runeKey('5'), keyEnter)
-	want := "Asia-Pacific 25.5 % entered, 24.3 % realised 2019–2027: the market keeps 18.5 % and the other regions give up share; b lets segments drive the total."
+	want := "Asia-Pacific 25.5 % entered, 24.3 % realised 2019–2027: the market keeps 18.5 % and its siblings give up share; b lets segments drive the total."
 	if l := lastLine(m); !strings.Contains(l, want) {
 		t.Errorf("top-down: %q\nwant %q", l, want)
 	}
@@ -214,6 +214,66 @@ func TestGrowthExplained(t *testing.T) {
 	m = send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('+'))
 	if l := lastLine(m); !strings.Contains(l, "In bottom-up mode the total is the sum of Region") {
 		t.Errorf("bottom-up total: %q", l)
+	}
+}
+
+// TestGrowthSaysSiblings: the sentence after a rate is entered speaks of
+// "its siblings", never of "the rest of Europe" or "the other
+// applications", which read as the segments named "Rest of Europe" and
+// "Other Applications"; and the verb agrees with how many siblings move.
+func TestGrowthSaysSiblings(t *testing.T) {
+	m := newTestModel(t, 160, 40)
+	m = regionRow(t, m, "Region/Europe")
+	m = send(t, m, keyEnter)
+	m = selectRow(t, m, node(t, "Region/Europe/Rest of Europe"))
+	m = send(t, m, runeKey('e'), ctrlU)
+	m = send(t, typeText(t, m, "17.5"), keyEnter)
+	l := lastLine(m)
+	if !strings.Contains(l, "Rest of Europe 17.5 % entered") || !strings.Contains(l, ": the market keeps 18.5 % and its siblings gain share.") {
+		t.Errorf("a lower rate on Rest of Europe: %q", l)
+	}
+	if strings.Contains(strings.ToLower(l), "the rest of") {
+		t.Errorf("the sentence still says \"the rest of\": %q", l)
+	}
+	m = send(t, m, runeKey('2'))
+	m = selectRow(t, m, node(t, "Application/Telemedicine"))
+	m = send(t, m, runeKey('+'))
+	if l := lastLine(m); !strings.Contains(l, "and its siblings give up share;") || strings.Contains(strings.ToLower(l), "other applications") {
+		t.Errorf("a higher rate on Telemedicine: %q", l)
+	}
+
+	// One sibling: the verb is singular; an only child's share stays 100 %.
+	ds, err := model.LoadDataset("two.yaml", []byte(`market: Two
+base_year: 2020
+end_year: 2025
+total: {value: 10, cagr_pct: 5}
+dimensions:
+  - name: Country
+    segments:
+      - name: Sweden
+        share_pct: 100
+        cagr_pct: 5
+        segments:
+          - {name: Stockholm, share_pct: 60, cagr_pct: 5}
+          - {name: Rest of Sweden, share_pct: 40, cagr_pct: 5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 160, Height: 40})
+	two = send(t, two, keyDown)
+	if l := lastLine(send(t, two, runeKey('+'))); !strings.Contains(l, "and its share stays 100 % of Total") {
+		t.Errorf("a higher rate on the only segment: %q", l)
+	}
+	two = send(t, two, keyEnter)
+	if sthlm, _ := ds.Lookup("Country/Sweden/Stockholm"); two.c.selected() != sthlm {
+		t.Fatalf("enter on Sweden selects %s, want Stockholm", ds.Nodes[two.c.selected()].Path)
+	}
+	if l := lastLine(send(t, two, runeKey('+'))); !strings.Contains(l, "and its sibling gives up share.") {
+		t.Errorf("a higher rate on Stockholm: %q", l)
+	}
+	if l := lastLine(send(t, two, runeKey('-'))); !strings.Contains(l, "and its sibling gains share.") {
+		t.Errorf("a lower rate on Stockholm: %q", l)
 	}
 }
 

@@ -184,6 +184,28 @@ func (c *common) whyNoFiles() string {
 
 func (c *common) dirty() bool { return !c.hist.Current().Equal(c.saved) }
 
+// readOnly reports whether this session can save nothing: an open demo,
+// a server without --data. Its questions must not speak of unsaved
+// changes, as if saving were a way out.
+func (c *common) readOnly() bool { return c.ws.Dir == "" }
+
+// losing is the question asked before the scenario's changes go:
+// quitting (ask "Quit?") or loading another. A session that can save
+// says they are unsaved; one that cannot says only that they go, and on
+// quitting that they end with the session and the one way to keep them,
+// copying the table.
+func (c *common) losing(ask string, quit bool) string {
+	switch {
+	case !c.readOnly():
+		return "Unsaved changes to " + c.scenario + " will be lost. " + ask
+	case quit:
+		return "Changes to " + c.scenario + " end with this session (x copies the table). " + ask
+	}
+	// No room for the way to keep them: at 80 columns two names of 12
+	// and " y/n" must fit.
+	return "Changes to " + c.scenario + " will be lost. " + ask
+}
+
 // rows returns the listed nodes: the parent first, then its children.
 func (c *common) rows() []int {
 	p := c.parent[c.dim]

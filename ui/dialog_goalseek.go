@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
@@ -76,12 +77,14 @@ func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Cancel):
 		return done(statusMsg{text: "Goal seek closed; nothing changed."}), nil
-	case key.Matches(k, keys.Up):
-		d.year = min(d.year+1, d.c.ds.EndYear)
-		d.solved = nil
-		d.setPlaceholder()
-	case key.Matches(k, keys.Down):
-		d.year = max(d.year-1, d.c.ds.BaseYear+1)
+	case key.Matches(k, keys.YearEarlier, keys.YearLater):
+		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear+1)
+		if note != "" {
+			d.c.info(note)
+			return d, nil
+		}
+		d.c.clearStatus()
+		d.year = year
 		d.solved = nil
 		d.setPlaceholder()
 	case key.Matches(k, keys.Field):
@@ -151,9 +154,9 @@ func (d *goalSeekDialog) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
 
 func (d *goalSeekDialog) Bindings() []key.Binding {
 	k := d.c.keys
-	solve, year, lever, closeIt := k.Confirm, k.Up, k.Field, k.Cancel
+	solve, year, lever, closeIt := k.Confirm, k.YearLater, k.Field, k.Cancel
 	solve.SetHelp("enter", "solve, then apply")
-	year.SetHelp("↑/↓", "year")
+	year.SetHelp("↑↓←→", "year")
 	lever.SetHelp("tab", "which rate")
 	closeIt.SetHelp("esc", "close")
 	if d.node == 0 {
@@ -168,7 +171,6 @@ func (d *goalSeekDialog) View() string {
 	if d.node != 0 {
 		name = clean(c.ds.Nodes[d.node].Path)
 	}
-	w := max(d.width-4, 20)
 	lever := "its own CAGR"
 	other := "tab: the market's CAGR instead"
 	if d.market {
@@ -183,39 +185,61 @@ func (d *goalSeekDialog) View() string {
 	if d.lever() == 0 {
 		levers = a.DriverSum()
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Make %s reach %s %s in %d (↑/↓ year)\n", name, d.input.View(), c.unitLabel(), d.year)
+	// Every sentence is wrapped at the pane's width, never cut: at 80
+	// columns a long path or the levers' sum would cut the year or the
+	// rate (DESIGN: every number whole).
+	inner := d.width - 2
+	var lines []string
+	add := func(style lipgloss.Style, text string) {
+		indent := text[:len(text)-len(strings.TrimLeft(text, " "))]
+		for _, l := range strings.Split(wrap(text, inner-len(indent), "  "), "\n") {
+			lines = append(lines, style.Render(indent+l))
+		}
+	}
+	plain := lipgloss.NewStyle()
+	// The target's field keeps its padding, so it is not wrapped with
+	// the words: the name goes on a line of its own when all of it does
+	// not fit.
+	reach := fmt.Sprintf("reach %s %s in %d (%s)", d.input.View(), c.unitLabel(), d.year, yearHint)
+	if first := "Make " + name + " " + reach; ansi.StringWidth(first) <= inner {
+		lines = append(lines, first)
+	} else {
+		add(plain, "Make "+name)
+		lines = append(lines, reach)
+	}
 	line := fmt.Sprintf("by changing %s, now %s %% a year", lever, fmtNum(now, 2))
 	if levers != 0 {
 		line = fmt.Sprintf("by changing %s, now %s %% entered %s pp levers = %s %% a year", lever, fmtNum(now, 2), signedWord(levers), fmtNum(now+levers, 2))
 	}
+	add(plain, line)
 	if other != "" {
-		line += s.Muted.Render("  (" + other + ")")
+		hint := "  (" + other + ")"
+		if last := lines[len(lines)-1]; ansi.StringWidth(last+hint) <= inner {
+			lines[len(lines)-1] += s.Muted.Render(hint)
+		} else {
+			add(s.Muted, "("+other+")")
+		}
 	}
-	b.WriteString(line + "\n\n")
+	lines = append(lines, "")
 	switch a := d.solved; {
 	case a == nil:
-		b.WriteString(s.Muted.Render("Type the value and press enter to solve."))
+		add(s.Muted, "Type the value and press enter to solve.")
 	case !a.sol.Reached:
-		b.WriteString(s.Error.Render(wrap("Out of reach: "+a.unreachErr+".", w, "  ")))
+		add(s.Error, "Out of reach: "+a.unreachErr+".")
 	default:
 		answer := fmt.Sprintf("Answer: %s %% a year", fmtNum(a.sol.Rate, 2))
 		if levers != 0 {
 			answer = fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(a.sol.Rate, 2), fmtNum(a.sol.Rate+levers, 2))
 		}
-		b.WriteString(s.Title.Render(answer) + "\n")
+		add(s.Title, answer)
 		_, _, span := c.window()
-		fmt.Fprintf(&b, "  realised CAGR %s: %s %% (now %s %%)\n", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2))
+		add(plain, fmt.Sprintf("  realised CAGR %s: %s %% (now %s %%)", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2)))
 		if d.node != 0 {
-			fmt.Fprintf(&b, "  share of %s in %d: %s %% (now %s %%)\n", clean(parentLabel(c, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2))
+			add(plain, fmt.Sprintf("  share of %s in %d: %s %% (now %s %%)", clean(parentLabel(c, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2)))
 		}
-		fmt.Fprintf(&b, "  found in %d projections\n\n", a.sol.Evals)
-		b.WriteString(s.Accent.Render("enter applies it (one undoable edit) · esc leaves everything as it is"))
-	}
-	body := b.String()
-	lines := strings.Split(body, "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, d.width-2, "…")
+		add(plain, fmt.Sprintf("  found in %d projections", a.sol.Evals))
+		lines = append(lines, "")
+		add(s.Accent, "enter applies it (one undoable edit) · esc leaves everything as it is")
 	}
 	return pane(s, true, "Goal seek · "+name, strings.Join(lines, "\n"), d.width, d.height)
 }

@@ -138,12 +138,13 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 		return done(nil), nil
 	case !d.finish:
 		return d, nil
-	case key.Matches(k, keys.Up):
-		d.year = min(d.year+1, d.c.ds.EndYear)
-		d.offer()
-		d.probability()
-	case key.Matches(k, keys.Down):
-		d.year = max(d.year-1, d.c.ds.BaseYear)
+	case key.Matches(k, keys.YearEarlier, keys.YearLater):
+		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear)
+		if note != "" {
+			d.c.info(note)
+			return d, nil
+		}
+		d.year = year
 		d.offer()
 		d.probability()
 	case key.Matches(k, keys.Confirm):
@@ -196,8 +197,8 @@ func (d *monteCarloDialog) Bindings() []key.Binding {
 		closeIt.SetHelp("esc", "cancel")
 		return []key.Binding{closeIt}
 	}
-	year, ask := k.Up, k.Confirm
-	year.SetHelp("↑/↓", "year")
+	year, ask := k.YearLater, k.Confirm
+	year.SetHelp("↑↓←→", "year")
 	ask.SetHelp("enter", "probability above")
 	closeIt.SetHelp("esc", "close")
 	return []key.Binding{ask, year, closeIt}
@@ -207,11 +208,11 @@ func (d *monteCarloDialog) View() string {
 	c, s := d.c, d.c.styles
 	inner, innerH := d.width-2, d.height-2
 	name := clean(c.nodeName(d.node))
-	title := fmt.Sprintf("Monte Carlo · %s · %s paths, seed %d", name, grouped(d.sim.Paths), mcSeed)
+	title := paneTitle(d.width, "Monte Carlo · %s · "+fmt.Sprintf("%s paths, seed %d", grouped(d.sim.Paths), mcSeed), name)
 	var lines []string
 	if !d.finish {
 		lines = append(lines,
-			fmt.Sprintf("Every growth rate drawn ±%g pp around the rate entered (triangular), unless the scenario gives its range.", model.DefaultSpread),
+			wrap(fmt.Sprintf("Every growth rate drawn ±%g pp around the rate entered (triangular), unless the scenario gives its range.", model.DefaultSpread), inner, ""),
 			"",
 			d.bar.ViewAs(float64(d.done)/float64(d.sim.Paths))+fmt.Sprintf("  %s of %s paths", grouped(d.done), grouped(d.sim.Paths)),
 			"",
@@ -238,13 +239,20 @@ func (d *monteCarloDialog) View() string {
 		r50 += fmt.Sprintf("%*s", colW, fmtNum(d.p50[yi], prec))
 		r90 += fmt.Sprintf("%*s", colW, fmtNum(d.p90[yi], prec))
 	}
-	prob := s.Muted.Render("enter computes it")
-	if !math.IsNaN(d.prob) {
-		prob = s.Title.Render(fmt.Sprintf("%.1f %%", d.prob*100)) + fmt.Sprintf(" of paths above %s", fmtAmount(d.probOf))
+	// The question on one line, the answer on its own below it, wrapped:
+	// at 80 columns the two together cut the answer's numbers.
+	ask := fmt.Sprintf("Probability above %s %s in %d (%s):", d.threshold.View(), c.unitLabel(), d.year, yearHint)
+	if ansi.StringWidth(ask) > inner {
+		ask = fmt.Sprintf("Probability above %s %s in %d:", d.threshold.View(), c.unitLabel(), d.year)
 	}
-	below := []string{
-		s.Header.Render(head), r10, r50, r90, "",
-		fmt.Sprintf("Probability above %s %s in %d (↑/↓ year): %s", d.threshold.View(), c.unitLabel(), d.year, prob),
+	below := []string{s.Header.Render(head), r10, r50, r90, "", ask}
+	if math.IsNaN(d.prob) {
+		below = append(below, s.Muted.Render("enter computes it"))
+	} else {
+		pct := fmt.Sprintf("%.1f %%", d.prob*100)
+		answer := wrap(fmt.Sprintf("%s of paths are above %s in %d.", pct, clean(c.ds.Amount(fmtAmount(d.probOf))), d.year), inner, "")
+		// The share in the title's style, the rest plain.
+		below = append(below, strings.Split(s.Title.Render(pct)+strings.TrimPrefix(answer, pct), "\n")...)
 	}
 	plotH := innerH - len(below) - 1
 	var plot string

@@ -5,7 +5,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// quitDialog asks before quitting with unsaved changes; y (or ctrl+c
+// quitDialog asks before quitting with changes (unsaved, or in a session
+// that saves nothing: they end with it); y (or ctrl+c
 // again) quits, n keeps working.
 type quitDialog struct {
 	c     *common
@@ -32,5 +33,5 @@ func (d *quitDialog) Bindings() []key.Binding { return []key.Binding{d.c.keys.Ye
 
 func (d *quitDialog) View() string {
 	name := clean(d.c.scenario)
-	return askLine(d.c.styles, "Unsaved changes to "+name+" will be lost. Quit?", d.width, name)
+	return askLine(d.c.styles, clean(d.c.losing("Quit?", true)), d.width, name)
 }

@@ -92,9 +92,80 @@ func (d *tornadoDialog) SetSize(w, h int) {
 	d.scroll()
 }
 
-// rows is how many bars fit: the pane less its border, the line above
-// the bars and the two below.
-func (d *tornadoDialog) rows() int { return max(d.height-2-2-2, 1) } // borders, two header lines, the note
+// rows is how many bars fit: the pane less its border, the lines above
+// the bars and those below.
+func (d *tornadoDialog) rows() int {
+	head, notes := d.frame()
+	return max(d.height-2-len(head)-len(notes), 1)
+}
+
+// minNoteLines is the room the notes under the bars have at least; they
+// have more where the bars leave it.
+const minNoteLines = 3
+
+// frame is what is written above the bars and under them, wrapped at the
+// pane's width: a long name or reason moves to the next line rather
+// than cutting the value or a number of the reason.
+func (d *tornadoDialog) frame() (head, notes []string) {
+	c, inner := d.c, d.width-2
+	if d.t == nil || inner < 1 {
+		return nil, nil
+	}
+	t := d.t
+	name := clean(c.nodeName(d.node))
+	head = append(strings.Split(wrap(fmt.Sprintf("%s in %d: %s", name, d.year, clean(c.ds.Amount(fmtNum(t.Base, d.prec())))), inner, "  "), "\n"),
+		"bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it")
+	var why []string
+	a := c.assumptions()
+	if note := t.Note(c.ds, &a); note != "" {
+		why = append(why, note)
+	}
+	if refused := d.refused(len(head)); refused != "" {
+		why = append(why, "n/a: the model refuses the move ("+refused+")")
+	}
+	if n := len(t.Unranked); n > 0 {
+		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
+	}
+	if len(why) == 0 {
+		return head, nil
+	}
+	notes = strings.Split(wrap(clean(strings.Join(why, "; ")), inner, "  "), "\n")
+	if room := max(minNoteLines, d.height-2-len(head)-1-len(t.Bars)); len(notes) > room {
+		// Whole words to the end of the last line kept, then "…".
+		notes = notes[:room]
+		last := notes[room-1]
+		for ansi.StringWidth(last)+2 > inner && strings.Contains(last, " ") {
+			last = last[:strings.LastIndex(last, " ")]
+		}
+		notes[room-1] = last + " …"
+	}
+	return head, append([]string{""}, notes...)
+}
+
+// prec is the precision the values need (0.000837, not 0.00).
+func (d *tornadoDialog) prec() int {
+	largest := math.Abs(d.t.Base)
+	for _, b := range d.t.Bars {
+		largest = max(largest, math.Abs(b.Low), math.Abs(b.High))
+	}
+	return valuePrec(largest, 2)
+}
+
+// refused is the reason a move was refused: the selected bar's, else
+// the first shown one's (reasons differ: a share past 100 %, its
+// siblings below 0). The bars shown are counted as if the notes took one
+// line: the notes are what this decides.
+func (d *tornadoDialog) refused(head int) string {
+	bars := d.bars()
+	refused := ""
+	for i := d.top; i < len(bars) && i < d.top+d.height-2-head-2; i++ {
+		b := bars[i]
+		if why := cmp.Or(b.LowRefused, b.HighRefused); why != "" && (refused == "" || i == d.cursor) {
+			refused = clean(d.label(b.Param)) + ": " + why
+		}
+	}
+	return refused
+}
 
 // scroll keeps the selected bar in view.
 func (d *tornadoDialog) scroll() {
@@ -136,24 +207,18 @@ func (d *tornadoDialog) View() string {
 	c, s := d.c, d.c.styles
 	inner := d.width - 2
 	name := clean(c.nodeName(d.node))
-	title := fmt.Sprintf("Sensitivity of %s in %d · ±%s pp each", name, d.year, fmtNum(d.delta, 1))
-	var lines []string
+	title := paneTitle(d.width, "Sensitivity of %s"+fmt.Sprintf(" in %d · ±%s pp each", d.year, fmtNum(d.delta, 1)), name)
 	if d.err != "" {
-		lines = append(lines, s.Error.Render(d.err))
-		return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
+		return pane(s, true, title, s.Error.Render(wrap(d.err, inner, "")), d.width, d.height)
 	}
 	t := d.t
 	bars := t.Bars
 	// Numbers at the precision their size needs (0.000837, not 0.00),
 	// in columns as wide as the widest of them: a number is never cut,
-	// a label is (DESIGN: every number whole).
-	largest := math.Abs(t.Base)
-	for _, b := range bars {
-		largest = max(largest, math.Abs(b.Low), math.Abs(b.High))
-	}
-	prec := valuePrec(largest, 2)
-	lines = append(lines, fmt.Sprintf("%s in %d: %s", name, d.year, clean(c.ds.Amount(fmtNum(t.Base, prec)))),
-		s.Muted.Render("bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it"))
+	// a label is shortened (DESIGN: every number whole).
+	prec := d.prec()
+	head, notes := d.frame()
+	lines := append(head[:len(head)-1:len(head)-1], s.Muted.Render(head[len(head)-1]))
 	maxSwing := 0.0
 	labelW, numW := 0, len("n/a")
 	for _, b := range bars {
@@ -161,13 +226,10 @@ func (d *tornadoDialog) View() string {
 		labelW = max(labelW, ansi.StringWidth(clean(d.label(b.Param)))+2) // room for ◂
 		numW = max(numW, len(fmtNum(b.Low, prec)), len(fmtNum(b.High, prec)))
 	}
-	const minBar = 10
-	labelW = max(min(labelW, inner/3, inner-2*numW-4-minBar), 6)
+	const minBar, minLabel = 10, 14
+	labelW = max(min(labelW, inner/3, inner-2*numW-4-minBar), minLabel)
 	barW := max(inner-labelW-2*numW-4, minBar)
 	half := barW / 2
-	// The reason a move was refused: the selected row's, else the first
-	// shown (reasons differ: a share past 100 %, its siblings below 0).
-	refused := ""
 	for i := d.top; i < len(bars) && i < d.top+d.rows(); i++ {
 		b := bars[i]
 		cells := []rune(strings.Repeat(" ", barW))
@@ -191,16 +253,13 @@ func (d *tornadoDialog) View() string {
 		if b.HighRefused != "" {
 			hiText = "n/a"
 		}
-		if why := cmp.Or(b.LowRefused, b.HighRefused); why != "" && (refused == "" || i == d.cursor) {
-			refused = clean(d.label(b.Param)) + ": " + why
-		}
-		label := clean(d.label(b.Param))
+		mark := ""
 		if b.High < b.Low {
 			loText, hiText = hiText, loText
-			label = "◂ " + label
+			mark = "◂ "
 		}
-		line := fmt.Sprintf("%s %*s %s %-*s", padRight(ansi.Truncate(label, labelW, "…"), labelW),
-			numW, loText, string(cells), numW, hiText)
+		label := mark + d.shortLabel(b.Param, labelW-ansi.StringWidth(mark))
+		line := fmt.Sprintf("%s %*s %s %-*s", padRight(label, labelW), numW, loText, string(cells), numW, hiText)
 		if i == d.cursor {
 			line = s.Selected.Render(padRight(line, inner))
 		}
@@ -209,24 +268,31 @@ func (d *tornadoDialog) View() string {
 	if len(bars) == 0 {
 		lines = append(lines, s.Muted.Render("Nothing this scenario holds moves it."))
 	}
-	var why []string
-	a := c.assumptions()
-	if note := t.Note(c.ds, &a); note != "" {
-		why = append(why, note)
-	}
-	if refused != "" {
-		why = append(why, "n/a: the model refuses the move ("+refused+")")
-	}
-	if n := len(t.Unranked); n > 0 {
-		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
-	}
-	if len(why) > 0 {
-		lines = append(lines, "", s.Muted.Render(ansi.Truncate(clean(strings.Join(why, "; ")), inner, "…")))
-	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, inner, "…")
+	for _, n := range notes {
+		lines = append(lines, s.Muted.Render(n))
 	}
 	return pane(s, true, title, strings.Join(lines, "\n"), d.width, d.height)
+}
+
+// shortLabel is label(p) in at most w columns: the segment's name is
+// shortened, never the kind of figure after it ("share", "CAGR") or a
+// year, which tell two bars of one segment apart.
+func (d *tornadoDialog) shortLabel(p forecast.Param, w int) string {
+	full := clean(d.label(p))
+	switch {
+	case ansi.StringWidth(full) <= w:
+		return full
+	case p.Kind == forecast.ParamYearGrowth:
+		return fmt.Sprintf("growth %d", p.Year)
+	case p.Node == 0:
+		return ansi.Truncate(full, w, "…")
+	}
+	kind := " CAGR"
+	if p.Kind == forecast.ParamShare {
+		kind = " share"
+	}
+	short := ansi.Truncate(strings.TrimSuffix(full, kind), max(w-len(kind)-1, 1), "")
+	return strings.TrimRight(short, " ,&-") + "…" + kind
 }
 
 func sign(x float64) float64 {

@@ -47,7 +47,8 @@ type valuePrompt struct {
 	input textinput.Model
 	node  int
 	field valueField
-	year  int // for fieldYear, chosen with ↑/↓
+	year  int    // for fieldYear, chosen with ↑/↓ or ←/→
+	note  string // why the year did not move, until the next key
 	width int
 }
 
@@ -122,6 +123,7 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	}
 	keys := d.c.keys
 	ds := d.c.ds
+	d.note = ""
 	switch {
 	case key.Matches(k, keys.Cancel):
 		return done(statusMsg{text: "Cancelled."}), nil
@@ -130,13 +132,13 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		d.field = fs[(slices.Index(fs, d.field)+1)%len(fs)]
 		d.fill()
 		return d, nil
-	case d.field == fieldYear && key.Matches(k, keys.Up, keys.Down):
-		if key.Matches(k, keys.Up) {
-			d.year = min(d.year+1, ds.EndYear)
-		} else {
-			d.year = max(d.year-1, ds.BaseYear+1)
-		}
+	case d.field == fieldYear && key.Matches(k, keys.YearEarlier, keys.YearLater):
+		// What is typed stays: it is for the year now chosen.
+		typed := d.input.Value()
+		d.year, _, d.note = d.c.stepYear(k, d.year, ds.BaseYear+1)
 		d.fill()
+		d.input.SetValue(typed)
+		d.c.clearStatus()
 		return d, nil
 	case key.Matches(k, keys.Confirm):
 		text := strings.TrimSpace(d.input.Value())
@@ -195,6 +197,8 @@ func (d *valuePrompt) View() string {
 			line = d.input.View() + "  " + msg
 			d.input.Prompt = label
 		}
+	} else if d.note != "" {
+		line += "  " + s.Accent.Render(d.note)
 	} else {
 		next := map[valueField]string{fieldGrowth: "growth", fieldShare: "share", fieldValue: "value", fieldYear: "one year's growth"}
 		fs := d.fields()
@@ -203,7 +207,7 @@ func (d *valuePrompt) View() string {
 			hint += " · tab: " + next[fs[(slices.Index(fs, d.field)+1)%len(fs)]]
 		}
 		if d.field == fieldYear {
-			hint = "↑/↓ year · cagr: the market's CAGR · " + hint
+			hint = yearHint + " · cagr: the market's CAGR · " + hint
 		}
 		line += "  " + s.Muted.Render(hint)
 	}

@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"strings"
 
 	"iomt/model"
 )
@@ -105,10 +105,6 @@ func (c *common) growthSaid(n int, v, old float64) string {
 		return fmt.Sprintf("%s %s %% a year: in bottom-up it drives the total, now %s %% a year realised %s.",
 			name, fmtNum(v, 1), fmtNum(c.res.CAGR(0, from, last), 1), span)
 	}
-	others := "the other " + strings.ToLower(c.ds.Dims[node.Dim].Name) + "s"
-	if node.Depth > 1 {
-		others = "the rest of " + c.ds.Nodes[node.Parent].Name
-	}
 	keeps := fmt.Sprintf("the market keeps %s %%", fmtNum(a.MarketGrowth(), 1))
 	if a.Mode == model.BottomUp {
 		keeps = "the total stays the sum of " + c.ds.Dims[a.Driver].Name
@@ -117,12 +113,34 @@ func (c *common) growthSaid(n int, v, old float64) string {
 	if a.Mode == model.BottomUp || node.Depth > 1 {
 		hint = ""
 	}
-	moves := "give up share"
-	if v < old {
-		moves = "gain share"
+	return fmt.Sprintf("%s %s %% entered, %s %% realised %s: %s and %s%s.",
+		name, fmtNum(v, 1), realised, span, keeps, c.siblingsMove(n, cmp.Compare(v, old)), hint)
+}
+
+// siblingsMove says what a segment's new growth rate does to the shares
+// of its siblings. It speaks of "its siblings", never of "the rest of
+// Europe" or "the other applications": segments are often named "Rest of
+// Europe" or "Other Applications", and such a phrase would read as that
+// one segment. The verb agrees with the count.
+// by is the new rate compared with the old one (cmp.Compare).
+func (c *common) siblingsMove(n int, by int) string {
+	node := &c.ds.Nodes[n]
+	one := len(c.ds.Groups[node.Group].Members) == 2
+	switch {
+	case len(c.ds.Groups[node.Group].Members) < 2:
+		return "its share stays 100 % of " + c.nodeName(node.Parent)
+	case by == 0 && one:
+		return "its sibling's share is as it was"
+	case by == 0:
+		return "its siblings' shares are as they were"
+	case by < 0 && one:
+		return "its sibling gains share"
+	case by < 0:
+		return "its siblings gain share"
+	case one:
+		return "its sibling gives up share"
 	}
-	return fmt.Sprintf("%s %s %% entered, %s %% realised %s: %s and %s %s%s.",
-		name, fmtNum(v, 1), realised, span, keeps, others, moves, hint)
+	return "its siblings give up share"
 }
 
 func (c *common) nudgeShare(d float64) {
@@ -212,10 +230,14 @@ func (c *common) cycleMetric() {
 	c.info("Chart and table show " + c.metricLabel() + ".")
 }
 
+// selectTab shows dimension tab i. It says nothing: the tab line shows
+// the tab (always the current one, however many there are), and a bare
+// "Region." on the status line only pushed the keys aside; the last
+// message, about the tab left, goes with it.
 func (c *common) selectTab(i int) {
 	if i < 0 || i >= len(c.ds.Dims) {
 		return
 	}
 	c.dim = i
-	c.info(c.ds.Dims[i].Name + ".")
+	c.clearStatus()
 }

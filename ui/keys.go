@@ -45,6 +45,11 @@ type KeyMap struct {
 
 	// Keys of the prompts and questions.
 	Confirm, Cancel, Field, Yes, No key.Binding
+
+	// Keys of the year a prompt or an analysis is about: the arrows
+	// only, so that letters are typed. ←/→ change the year too, rather
+	// than move in the few characters of a number (ctrl+b, ctrl+f do).
+	YearEarlier, YearLater key.Binding
 }
 
 // tabKeys is the binding of the number keys for n dimension tabs: 1 to n,
@@ -123,6 +128,9 @@ func DefaultKeyMap() KeyMap {
 		Field:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "growth ↔ share")),
 		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit")),
 		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "stay")),
+
+		YearEarlier: key.NewBinding(key.WithKeys("down", "left"), key.WithHelp("↓/←", "earlier year")),
+		YearLater:   key.NewBinding(key.WithKeys("up", "right"), key.WithHelp("↑/→", "later year")),
 	}
 }
 

@@ -113,7 +113,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	}
 	// Keys of the prompts and questions, and second keys of a pair whose
 	// first carries the help ("1-4", "[/]", "+/-", "←/→", q for ctrl+c).
-	dialogs := map[string]bool{"Confirm": true, "Cancel": true, "Field": true, "Yes": true, "No": true}
+	dialogs := map[string]bool{"Confirm": true, "Cancel": true, "Field": true, "Yes": true, "No": true, "YearEarlier": true, "YearLater": true}
 	v := reflect.ValueOf(k)
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
@@ -193,6 +193,42 @@ func TestTabKeysFollowTheDataset(t *testing.T) {
 		// Past nine the help says how many tabs there are in all.
 		if d := b.Help().Desc; (c.dims > 9) != strings.Contains(d, "of "+strconv.Itoa(c.dims)) {
 			t.Errorf("%d dimensions: help %q", c.dims, d)
+		}
+	}
+}
+
+// TestTabSwitchLeavesNoBareName: switching tabs by number key, [ or ] or
+// a click leaves no bare "Region." on the status line (the tab line shows
+// which tab is current); the line gives the keys again.
+func TestTabSwitchLeavesNoBareName(t *testing.T) {
+	m := newTestModel(t, 120, 30)
+	tabLine := viewLines(m)[1]
+	at := strings.Index(tabLine, "4 Region")
+	if at < 0 {
+		t.Fatalf("the tab line %q has no Region tab", tabLine)
+	}
+	paths := []struct {
+		name string
+		msg  tea.Msg
+		dim  int
+	}{
+		{"2", runeKey('2'), 1},
+		{"]", runeKey(']'), 2},
+		{"[", runeKey('['), 1},
+		{"click", tea.MouseClickMsg{X: at + 1, Y: 1, Button: tea.MouseLeft}, 3},
+	}
+	for _, p := range paths {
+		m = send(t, m, runeKey('+')) // a message to replace
+		m = send(t, m, p.msg)
+		if m.c.dim != p.dim {
+			t.Fatalf("%s: tab %d, want %d", p.name, m.c.dim, p.dim)
+		}
+		l := strings.TrimSpace(lastLine(m))
+		if name := testDS.Dims[p.dim].Name; strings.HasPrefix(l, name) || m.c.status.msg != "" {
+			t.Errorf("%s to %s: the status line reads %q", p.name, name, l)
+		}
+		if !strings.HasPrefix(l, "? help") {
+			t.Errorf("%s: the status line does not give the keys: %q", p.name, l)
 		}
 	}
 }

@@ -700,8 +700,45 @@ func TestModeBottomUp(t *testing.T) {
 	}
 }
 
+// TestQuitReadOnly: in a session whose workspace saves nothing (an open
+// demo over SSH, a server without --data) the questions before changes
+// go do not speak of unsaved changes, as if saving could keep them: they
+// say the changes end with the session, and that x copies the table.
+func TestQuitReadOnly(t *testing.T) {
+	ws := &model.Workspace{Builtin: testBuiltins(), Why: "an open demo keeps no files"}
+	m := send(t, New(testDS, builtinScenario(t, nameBase), Options{Dark: true, Workspace: ws}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = send(t, m, runeKey('+'))
+	m, cmd := sendCmd(t, m, runeKey('q'))
+	l := lastLine(m)
+	if quits(cmd) || !strings.HasSuffix(strings.TrimRight(l, " "), "Quit? y/n") {
+		t.Fatalf("q with edits in an open demo: %q", l)
+	}
+	if strings.Contains(strings.ToLower(l), "unsaved") || !strings.Contains(l, "Changes to "+nameBase+" end with this session (x copies the table).") {
+		t.Errorf("the quit question in an open demo: %q", l)
+	}
+	m = send(t, m, runeKey('n')) // stay
+
+	m = send(t, m, runeKey('n'), keyEnter) // the menu's first entry: a new scenario from Base
+	if l := lastLine(m); strings.Contains(strings.ToLower(l), "unsaved") || !strings.Contains(l, "Changes to "+nameBase+" will be lost. Start a new scenario? y/n") {
+		t.Errorf("a new scenario over edits in an open demo: %q", l)
+	}
+	m = send(t, m, runeKey('n'), runeKey('o'))
+	m = pickTitle(t, m, nameHeadwd)
+	m = send(t, m, keyEnter)
+	if l := lastLine(m); strings.Contains(strings.ToLower(l), "unsaved") || !strings.Contains(l, "will be lost. Open") {
+		t.Errorf("opening over edits in an open demo: %q", l)
+	}
+	m = send(t, m, runeKey('n'), runeKey('q'))
+	if _, cmd := sendCmd(t, m, runeKey('y')); !quits(cmd) {
+		t.Error("y to the quit question does not quit")
+	}
+}
+
+// TestQuit: in a session that saves (a workspace folder), q with edits
+// asks first, speaking of unsaved changes; see TestQuitReadOnly for one
+// that cannot save.
 func TestQuit(t *testing.T) {
-	m := newTestModel(t, 80, 24)
+	m := send(t, New(testDS, baseScenario(), Options{Dark: true, Workspace: newWorkspace(t)}), tea.WindowSizeMsg{Width: 80, Height: 24})
 	if _, cmd := sendCmd(t, m, runeKey('q')); !quits(cmd) {
 		t.Fatal("q without edits does not quit")
 	}

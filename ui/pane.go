@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -77,4 +78,13 @@ func sideBySide(a, b string) string {
 		}
 	}
 	return out.String()
+}
+
+// paneTitle writes a pane's title from format and a name, shortening the
+// name, never the rest, so that the title fits a pane w wide: the rest
+// carries the numbers (a year, a count of paths, a Δ), and pane would cut
+// a title from its end.
+func paneTitle(w int, format, name string) string {
+	room := w - 6 - ansi.StringWidth(fmt.Sprintf(format, ""))
+	return fmt.Sprintf(format, ansi.Truncate(name, max(room, 1), "…"))
 }

@@ -77,7 +77,7 @@ dimensions:
 func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
 	sc := baseScenario()
 	sc.Name = strings.Repeat("A very long scenario name ", 8)
-	m := send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	m := send(t, New(testDS, sc, Options{Dark: true, Workspace: newWorkspace(t)}), tea.WindowSizeMsg{Width: 80, Height: 24})
 	if first := viewLines(m)[0]; !strings.HasSuffix(strings.TrimRight(first, " "), "top-down") || !strings.Contains(first, "…") {
 		t.Errorf("the title line with a long scenario name: %q", first)
 	}
