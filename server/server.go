@@ -502,7 +502,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// once), once a second: 200 idle sessions cost 0.01 CPU.
 	p := tea.NewProgram(m,
 		tea.WithoutRenderer(), tea.WithFPS(1),
-		tea.WithInput(newInputGuard(sess)), tea.WithOutput(out), tea.WithEnvironment(env),
+		tea.WithInput(nil), tea.WithOutput(out), tea.WithEnvironment(env), // input: see runInput
 		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
 		tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -582,7 +582,10 @@ func (s *Server) handle(sess ssh.Session) {
 	viewCtx, stopView := context.WithCancel(context.Background())
 	viewDone := make(chan struct{})
 	go view.run(viewCtx, viewDone)
+	inputCtx, stopInput := context.WithCancel(ctx)
+	runInput(inputCtx, sess, pty.Term, p)
 	_, err = p.Run()
+	stopInput()
 	p.Kill()
 	stopView()
 	<-viewDone // the terminal is back to its normal screen before the last words
