@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"iomt/internal/safefile"
+	"iomt/internal/safetext"
 )
 
 // A viewer fetches the files of their own folder (DIR/users/<key>/) with
@@ -188,3 +189,13 @@ func quoteName(s string) string {
 	}
 	return s
 }
+
+// maxLoggedText bounds, in characters, the text a client sent that one
+// log value quotes: enough to recognise a name or a message.
+const maxLoggedText = 200
+
+// clientText is text a client sent, made fit for the log: cut to
+// maxLoggedText characters, and on one line with its control, invisible
+// and bidirectional characters escaped (\x1b, \u202e), so an operator
+// reading the log in a terminal sees them rather than obeys them.
+func clientText(s string) string { return safetext.Escape(safetext.Truncate(s, maxLoggedText)) }
