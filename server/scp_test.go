@@ -809,6 +809,44 @@ func TestReadLine(t *testing.T) {
 	}
 }
 
+// TestRefusalsEscapeNames: a refusal quotes the name the client sent with
+// its bidirectional and invisible characters escaped, as the log shows
+// them, over scp and sftp: a name cannot make the viewer's terminal show
+// the message in another order than it is written.
+func TestRefusalsEscapeNames(t *testing.T) {
+	t.Parallel()
+	ts, alice, _, _, _ := keyModeServer(t, Config{})
+	in, out, wait := ts.scpSession(alice, "scp -f '/etc/\u202egpj.csv' 'missing\u2066\u200b.csv'")
+	in.Write([]byte{0})
+	got, _ := io.ReadAll(out)
+	in.Close()
+	wait()
+	want := "\x01iomt: \"/etc/\\u202egpj.csv\": absolute paths are refused: name a file of your folder, like base.csv\n" +
+		"\x01iomt: \"missing\\u2066\\u200b.csv\": no such file in your folder\n"
+	if string(got) != want {
+		t.Errorf("scp -f answered\n%q\nwant\n%q", got, want)
+	}
+
+	c := ts.openSFTP(alice)
+	c.init()
+	typ, p := c.call(fxpStat, "/\u202eetc/passwd")
+	if code(typ, p) != fxPermissionDenied {
+		t.Fatalf("stat: type %d status %d, want permission denied", typ, code(typ, p))
+	}
+	r := &sftpReader{b: p[4:]}
+	if msg := r.str(); strings.ContainsRune(msg, '\u202e') || !strings.Contains(msg, `"/\u202eetc/passwd"`) {
+		t.Errorf("the status message is %q; want the name escaped", msg)
+	}
+	_ = c.in.Close()
+	c.waitEnd()
+	if stderr := c.stderr.String(); !strings.Contains(stderr, `iomt: "/\u202eetc/passwd": absolute paths are refused`) {
+		t.Errorf("sftp told %q; want the name escaped", stderr)
+	}
+	if logs := ts.logs.String(); strings.ContainsAny(logs, "\u202e\u2066\u200b") {
+		t.Errorf("the log holds raw bidirectional or invisible characters: %q", logs)
+	}
+}
+
 // TestTransferLogBounded: a client decides how many refusals a transfer
 // has and how long the names it asks for are; the log keeps the first
 // maxTransferLog events of a transfer and quotes at most maxLoggedText
