@@ -52,6 +52,11 @@ type Config struct {
 	RateBurst int
 	RateEvery time.Duration
 	DataDir   string // users' saved scenarios, under DataDir/users/<key>/
+	// UserMaxFiles and UserMaxBytes bound what one user's folder under
+	// DataDir may hold: a save or export past them is refused, with the
+	// reason (0: no bound).
+	UserMaxFiles int
+	UserMaxBytes int64
 
 	Dataset *model.Dataset
 	Base    *model.Scenario
@@ -422,6 +427,7 @@ func (s *Server) handle(sess ssh.Session) {
 	case key != nil:
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
 		ws.Label = "your folder on this server"
+		ws.Quota = model.Quota{MaxFiles: s.cfg.UserMaxFiles, MaxBytes: s.cfg.UserMaxBytes}
 	}
 
 	env := append(sess.Environ(), "TERM="+pty.Term)
