@@ -880,3 +880,35 @@ func TestTransferLogBounded(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadLine: whatever a client sends and however the reader's buffer
+// cuts it, readLine returns at most max bytes and no line end, the line
+// the input starts with when it ends within max bytes, and says so when
+// it does not.
+func FuzzReadLine(f *testing.F) {
+	f.Add([]byte("iomt: no such file\n"), uint8(8), uint8(16))
+	f.Add([]byte("\x01\x02\n\n"), uint8(1), uint8(0))
+	f.Add([]byte(strings.Repeat("A", 300)), uint8(40), uint8(200))
+	f.Fuzz(func(t *testing.T, data []byte, max, size uint8) {
+		r := bufio.NewReaderSize(bytes.NewReader(data), int(size)+16) // bufio's least is 16
+		line, err := readLine(r, int(max))
+		if len(line) > int(max) || strings.Contains(line, "\n") {
+			t.Fatalf("readLine(%q, %d) = %q", data, max, line)
+		}
+		want, _, ended := bytes.Cut(data, []byte("\n"))
+		switch {
+		case len(want) <= int(max) && ended:
+			if line != string(want) || err != nil {
+				t.Fatalf("readLine(%q, %d) = %q, %v; want %q", data, max, line, err, want)
+			}
+		case len(want) > int(max):
+			if !errors.Is(err, errLongLine) || line != string(want[:max]) {
+				t.Fatalf("readLine(%q, %d) = %q, %v; want the first %d bytes and errLongLine", data, max, line, err, max)
+			}
+		default: // no line end within the input
+			if err == nil {
+				t.Fatalf("readLine(%q, %d) = %q, no error at the end of the input", data, max, line)
+			}
+		}
+	})
+}
