@@ -130,3 +130,28 @@ func leakedStacks(dump string) string {
 	}
 	return strings.Join(keep, "\n\n")
 }
+
+// TestFloodEndedByServer: a session the server ends (here at its max
+// timeout) while its viewer is still flooding keys leaves nothing behind
+// either: its input stops with it, although the client never stops.
+func TestFloodEndedByServer(t *testing.T) {
+	ts := startServer(t, Config{MaxTimeout: 1500 * time.Millisecond})
+	baseG := runtime.NumGoroutine()
+	c := ts.openRaw(t, 80, 24, nil)
+	c.waitOutput(t, "the dashboard", 0, dashboardIn)
+	go func() {
+		chunk := bytes.Repeat([]byte("m\x1b"), 16<<10)
+		for {
+			if _, err := c.stdin.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	ts.waitLog("session end", "sessions last at most 1.5s")
+	waitConnections(t, ts, 0)
+	if n := goroutinesBack(baseG); n > baseG {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("%d goroutines run after the server ended a flooding session, %d before; stacks:\n%s", n, baseG, leakedStacks(string(buf)))
+	}
+}
