@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -422,7 +423,7 @@ func validateFile(path string, ds *model.Dataset) error {
 // allow everything), and timeouts too short to see a dashboard (a 1 ns
 // idle timeout also made the idle check tick without pause). Messages
 // start with a word: fang capitalises the first letter ("--Max-Timeout").
-func checkServeFlags(cfg *server.Config, rateEvery time.Duration) error {
+func checkServeFlags(cfg *server.Config, rateEvery time.Duration, userMB int64) error {
 	switch {
 	case cfg.MaxSessions < 0:
 		return fmt.Errorf("invalid --max-sessions %d: must be 0 (no limit) or more", cfg.MaxSessions)
@@ -434,6 +435,10 @@ func checkServeFlags(cfg *server.Config, rateEvery time.Duration) error {
 		return errors.New("invalid --rate-every 0: it would let every connection through; give an interval such as 1s, or --rate-burst 0 to turn the rate limit off")
 	case cfg.RateBurst > 0 && rateEvery < time.Millisecond:
 		return fmt.Errorf("invalid --rate-every %s: under 1ms is no limit at all; give an interval such as 1s, or --rate-burst 0 to turn the rate limit off", rateEvery)
+	case cfg.UserMaxFiles < 0:
+		return fmt.Errorf("invalid --user-max-files %d: must be 0 (no limit) or more", cfg.UserMaxFiles)
+	case userMB < 0 || userMB > math.MaxInt64>>20:
+		return fmt.Errorf("invalid --user-max-mb %d: must be 0 (no limit) or more, in MiB", userMB)
 	case cfg.HandshakeTimeout < time.Second:
 		return fmt.Errorf("invalid --login-timeout %s: must be at least 1s (a viewer reads ssh's host-key question inside it)", cfg.HandshakeTimeout)
 	}
@@ -450,9 +455,10 @@ func checkServeFlags(cfg *server.Config, rateEvery time.Duration) error {
 
 func newServeCmd() *cobra.Command {
 	var (
-		in   inputFlags
-		cfg  server.Config
-		rate time.Duration
+		in     inputFlags
+		cfg    server.Config
+		rate   time.Duration
+		userMB int64
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -478,9 +484,10 @@ again returns to following.`,
 			cfg.RateEvery = rate
 			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
 			cfg.Logger = logger
-			if err := checkServeFlags(&cfg, rate); err != nil {
+			if err := checkServeFlags(&cfg, rate, userMB); err != nil {
 				return usageError{err}
 			}
+			cfg.UserMaxBytes = userMB << 20
 			// Listen first: a server that cannot listen must not leave a
 			// new host key behind.
 			ln, err := net.Listen("tcp", cfg.Listen)
@@ -525,6 +532,8 @@ again returns to following.`,
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never; else at least 1s)")
 	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never; else at least 1s)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")
+	f.IntVar(&cfg.UserMaxFiles, "user-max-files", 100, "most files one user's folder under --data may hold, backups and exports included; past it a save or export is refused (0: no limit)")
+	f.Int64Var(&userMB, "user-max-mb", 100, "most MiB one user's folder under --data may hold; past it a save or export is refused (0: no limit)")
 	f.IntVar(&cfg.RateBurst, "rate-burst", 50, "connections one address may open at once before the rate limit applies (0: no limit); a room behind one NAT is one address")
 	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval (above 0)")
 	_ = cmd.MarkFlagRequired("host-key")

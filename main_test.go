@@ -172,6 +172,7 @@ func TestServeBadStart(t *testing.T) {
 		{"--max-sessions", "-1"}, {"--idle-timeout", "-5s"}, {"--max-timeout", "-5s"},
 		{"--rate-every", "0"}, {"--rate-every", "-1s"}, {"--rate-burst", "-1"},
 		{"--idle-timeout", "1ns"}, {"--max-timeout", "500ms"},
+		{"--user-max-files", "-1"}, {"--user-max-mb", "-1"}, {"--user-max-mb", "9000000000000000"},
 	} {
 		code, _, stderr = runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", hk, c.flag, c.value)
 		if code != 2 || !strings.Contains(stderr, c.flag) {

@@ -35,6 +35,9 @@ type Workspace struct {
 	// ("an open demo keeps no files"), for the messages that refuse to
 	// save or export. Empty: no reason is known.
 	Why string
+	// Quota bounds what Dir may hold: saves and exports past it are
+	// refused (see WriteFile). Zero: no bound.
+	Quota Quota
 }
 
 // Show is how a file of the workspace is named to the user: its path, or
@@ -224,11 +227,10 @@ func (w *Workspace) SaveAt(ds *Dataset, sc *Scenario, path string) (string, erro
 	}
 	p := cmp.Or(path, w.PathFor(sc.Name))
 	data := ds.MarshalScenario(sc)
-	err := WriteFileAtomic(p, true, func(out io.Writer) error {
+	return w.WriteFile(filepath.Base(p), true, func(out io.Writer) error {
 		_, err := out.Write(data)
 		return err
 	})
-	return p, err
 }
 
 // Names returns the entries' names, for "did you mean" and duplicates.

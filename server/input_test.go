@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -126,5 +127,43 @@ func BenchmarkInputGuard(b *testing.B) {
 	out := make([]byte, 0, len(in)+64)
 	for b.Loop() {
 		out = g.filter(out[:0], in)
+	}
+}
+
+// TestInputPacerEndsWithSession: once the session is over the pacer reads
+// as the end of input, so the decoder's loop ends, even while the client
+// still sends.
+func TestInputPacerEndsWithSession(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := newInputPacer(ctx, strings.NewReader(strings.Repeat("m", 1<<20)))
+	buf := make([]byte, 4096)
+	if n, err := p.Read(buf); n == 0 || err != nil {
+		t.Fatalf("a live session read %d bytes, err %v", n, err)
+	}
+	cancel()
+	if n, err := p.Read(buf); n != 0 || err != io.EOF {
+		t.Fatalf("after the session ended: read %d bytes, err %v; want 0 and io.EOF", n, err)
+	}
+}
+
+// TestInputPacerBound: no more than maxUndecoded bytes pass with no
+// event decoded in between, however large the reads asked for.
+func TestInputPacerBound(t *testing.T) {
+	p := newInputPacer(context.Background(), strings.NewReader(strings.Repeat("\x1bm", 1<<20)))
+	buf := make([]byte, 1<<20)
+	total := 0
+	for total < maxUndecoded {
+		n, err := p.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += n
+	}
+	if total != maxUndecoded {
+		t.Fatalf("%d bytes passed with no event; the bound is %d", total, maxUndecoded)
+	}
+	p.event()
+	if n, _ := p.Read(buf); n == 0 || n > maxUndecoded {
+		t.Fatalf("after an event a read passed %d bytes", n)
 	}
 }

@@ -47,8 +47,12 @@ func (s *Server) scpMiddleware(next ssh.Handler) ssh.Handler {
 // sftpSubsystem serves the "sftp" subsystem.
 func (s *Server) sftpSubsystem(sess ssh.Session) { s.transfer(sess, "sftp") }
 
-// maxTold bounds the refusals a session is told in words.
-const maxTold = 50
+// maxTold bounds the refusals a session is told in words, and
+// maxTransferLog the events of one transfer that are logged.
+const (
+	maxTold        = 50
+	maxTransferLog = 100
+)
 
 // transfer serves one scp or sftp session: it checks, as the dashboard
 // does, the key the client proved, holds the connection's place under
@@ -145,7 +149,18 @@ func (s *Server) transfer(sess ssh.Session, protocol string) {
 		}
 	}
 	go s.watchTransfer(ctx, activity, end)
-	logf := func(msg string, kv ...any) { logger.Info(msg, kv...) }
+	// A client decides how many events a transfer has (a refusal per
+	// name it asks for): only so many are logged.
+	events := 0
+	logf := func(msg string, kv ...any) {
+		events++
+		switch {
+		case events <= maxTransferLog:
+			logger.Info(msg, kv...)
+		case events == maxTransferLog+1:
+			logger.Info("further events of this transfer are not logged", "logged", maxTransferLog)
+		}
+	}
 
 	code := 0
 	if legacy {
@@ -177,7 +192,7 @@ func (s *Server) transfer(sess ssh.Session, protocol string) {
 	}
 	cancel()
 	why.Do(func() {})
-	logger.Info("transfer end", "duration", time.Since(start).Round(time.Millisecond), "reason", reason)
+	logger.Info("transfer end", "duration", time.Since(start).Round(time.Millisecond), "events", events, "reason", reason)
 	_ = sess.Exit(code)
 }
 

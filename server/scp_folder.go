@@ -2,15 +2,17 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"iomt/internal/safefile"
+	"iomt/internal/safetext"
 )
 
 // A viewer fetches the files of their own folder (DIR/users/<key>/) with
@@ -178,13 +180,23 @@ func notRegular(m fs.FileMode) string {
 }
 
 // quoteName shows a name the client sent: as is when it is plain, quoted
-// (control characters escaped) otherwise, so that a name cannot draw on
-// the viewer's terminal.
+// otherwise, with its control, invisible and bidirectional characters
+// and bytes that are not UTF-8 escaped (\x1b, \u202e, \xff), as the log
+// shows them: a name can then neither draw on the viewer's terminal nor
+// read in another order than it is written.
 func quoteName(s string) string {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '"' || (r >= 0x80 && r < 0xa0) {
-			return fmt.Sprintf("%q", s)
-		}
+	if strings.ContainsRune(s, '"') || strings.IndexFunc(s, safetext.IsUnsafe) >= 0 || !utf8.ValidString(s) {
+		return strconv.Quote(s)
 	}
 	return s
 }
+
+// maxLoggedText bounds, in characters, the text a client sent that one
+// log value quotes: enough to recognise a name or a message.
+const maxLoggedText = 200
+
+// clientText is text a client sent, made fit for the log: cut to
+// maxLoggedText characters, and on one line with its control, invisible
+// and bidirectional characters escaped (\x1b, \u202e), so an operator
+// reading the log in a terminal sees them rather than obeys them.
+func clientText(s string) string { return safetext.Escape(safetext.Truncate(s, maxLoggedText)) }

@@ -187,7 +187,7 @@ func (s *scpSource) send(name string, preserve bool) error {
 		if _, werr := io.CopyN(s.out, zeros{}, size-n); werr != nil {
 			return werr
 		}
-		s.log("transfer failed", "file", name, "reason", err.Error())
+		s.log("transfer failed", "file", clientText(name), "reason", err.Error())
 		s.errs++
 		if _, err := fmt.Fprintf(s.out, "\x01iomt: %s: read error\n", quoteName(name)); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (s *scpSource) send(name string, preserve bool) error {
 	if _, err := s.out.Write([]byte{0}); err != nil {
 		return err
 	}
-	s.log("file fetched", "file", name, "bytes", size)
+	s.log("file fetched", "file", clientText(name), "bytes", size)
 	return s.ack()
 }
 
@@ -210,7 +210,7 @@ func (s *scpSource) fail(p string, err error) error {
 			err = &refusal{p, "cannot be read"}
 		}
 	}
-	s.log("transfer refused", "path", p, "reason", err.Error())
+	s.log("transfer refused", "path", clientText(p), "reason", clientText(err.Error()))
 	if _, werr := fmt.Fprintf(s.out, "\x01iomt: %s\n", err.Error()); werr != nil {
 		return werr
 	}
@@ -228,10 +228,39 @@ func (s *scpSource) ack() error {
 	case 0:
 		return nil
 	case 1, 2:
-		line, _ := s.in.ReadString('\n')
-		return fmt.Errorf("the client reported: %s", strings.TrimSpace(line))
+		line, err := readLine(s.in, maxProtocolLine)
+		if errors.Is(err, errLongLine) {
+			return fmt.Errorf("the client reported more than %d bytes on one line, cut: %s", maxProtocolLine, clientText(line))
+		}
+		return fmt.Errorf("the client reported: %s", clientText(strings.TrimSpace(line)))
 	}
 	return fmt.Errorf("unexpected answer %q from the client", b)
+}
+
+// maxProtocolLine bounds a line a client sends in the legacy protocol
+// (the message after an error byte): scp's own are one short sentence.
+const maxProtocolLine = 4 << 10
+
+// errLongLine is readLine's answer to a line over its bound.
+var errLongLine = errors.New("line too long")
+
+// readLine reads a line of at most max bytes and returns it without its
+// end; a longer one is an error, with its first max bytes. bufio's
+// ReadString would keep a line of any length in memory: a client that
+// sent an error byte and then 400 MB without a line end took the server
+// to 2.8 GB.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var line []byte
+	for {
+		frag, err := r.ReadSlice('\n') // at most the reader's buffer
+		line = append(line, frag...)
+		if n := len(line); n > max && (n > max+1 || line[max] != '\n') {
+			return string(line[:max]), errLongLine
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return strings.TrimSuffix(string(line), "\n"), err
+		}
+	}
 }
 
 // zeros reads as endless zero bytes.

@@ -155,7 +155,7 @@ func (s *sftpServer) closeAll() {
 func (s *sftpServer) release(h *sftpHandle) {
 	_ = h.file.Close()
 	if !h.dir {
-		s.log("file fetched", "file", h.name, "bytes", h.sent)
+		s.log("file fetched", "file", clientText(h.name), "bytes", h.sent)
 	}
 }
 
@@ -341,7 +341,7 @@ func (s *sftpServer) newHandle(id uint32, h *sftpHandle) error {
 	key := string(binary.BigEndian.AppendUint32(nil, s.next))
 	s.handles[key] = h
 	if !h.dir {
-		s.log("file opened", "file", h.name)
+		s.log("file opened", "file", clientText(h.name))
 	}
 	return s.send(fxpHandle, appendString(binary.BigEndian.AppendUint32(nil, id), key))
 }
@@ -353,7 +353,7 @@ func (s *sftpServer) refuse(id uint32, op, name string, err error) error {
 	if errors.As(err, &nf) {
 		return s.status(id, fxNoSuchFile, err.Error())
 	}
-	s.log("transfer refused", "op", op, "path", name, "reason", err.Error())
+	s.log("transfer refused", "op", op, "path", clientText(name), "reason", clientText(err.Error()))
 	s.tell(err.Error())
 	return s.status(id, fxPermissionDenied, err.Error())
 }

@@ -731,3 +731,184 @@ func TestTransferEndsAtShutdown(t *testing.T) {
 	c.waitEnd()
 	ts.waitLog("transfer end", `reason="the server is shutting down"`)
 }
+
+// TestSCPErrorLineBounded: a legacy scp client that reports an error and
+// then sends megabytes without a line end does not grow the server (a
+// client sending 400 MB took it to 2.8 GB) and does not write them to the
+// log: the line is cut at maxProtocolLine, and what the log quotes of it
+// is cut at maxLoggedText characters, its control and bidirectional
+// characters escaped.
+func TestSCPErrorLineBounded(t *testing.T) {
+	ts, alice, _, _, _ := keyModeServer(t, Config{})
+	base := heapInUse()
+	in, out, wait := ts.scpSession(alice, "scp -f base-report.csv")
+	const flood = 64 << 20
+	sent := make(chan int, 1)
+	go func() {
+		n, _ := in.Write([]byte("\x01\x1b]0;owned\a\u202eevil "))
+		chunk := bytes.Repeat([]byte("A"), 64<<10)
+		for n < flood {
+			k, err := in.Write(chunk)
+			n += k
+			if err != nil {
+				break
+			}
+		}
+		sent <- n
+	}()
+	var n int
+	select {
+	case n = <-sent:
+	case <-time.After(waitTimeout):
+		t.Fatal("the client's writes neither finished nor failed")
+	}
+	if used := heapInUse(); used > base+8<<20 {
+		t.Errorf("after the client sent %d MiB of one error line the server holds %d MiB more", n>>20, (used-base)>>20)
+	}
+	in.Close()
+	_, _ = io.Copy(io.Discard, out)
+	if st := wait(); st != 1 {
+		t.Errorf("exit status %d, want 1", st)
+	}
+	ts.waitLog("transfer broken", "cut")
+	for _, line := range strings.Split(ts.logs.String(), "\n") {
+		if strings.Contains(line, "transfer broken") {
+			if len(line) > 1024 {
+				t.Errorf("the log line quoting the client is %d bytes long; it should quote at most %d characters", len(line), maxLoggedText)
+			}
+			if !strings.Contains(line, `\x1b]0;owned\a\u202eevil AAA`) {
+				t.Errorf("the log line does not quote the client, escaped: %.300q", line)
+			}
+		}
+	}
+	if logs := ts.logs.String(); strings.ContainsAny(logs, "\x1b\a\u202e") {
+		t.Errorf("the log holds raw control characters: %.500q", logs)
+	}
+}
+
+// TestReadLine: a line of up to max bytes is read whole, a longer one is
+// cut at max, whatever the reader's buffer.
+func TestReadLine(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+		long bool
+	}{
+		{"ok\nnext", 8, "ok", false},
+		{"12345678\n", 8, "12345678", false},
+		{"123456789\n", 8, "12345678", true},
+		{strings.Repeat("x", 100) + "\n", 40, strings.Repeat("x", 40), true},
+		{strings.Repeat("y", 40) + "\n", 40, strings.Repeat("y", 40), false},
+		{"no end", 40, "no end", false},
+	} {
+		got, err := readLine(bufio.NewReaderSize(strings.NewReader(c.in), 16), c.max)
+		if got != c.want || errors.Is(err, errLongLine) != c.long {
+			t.Errorf("readLine(%q, %d) = %q, %v; want %q, long %v", c.in, c.max, got, err, c.want, c.long)
+		}
+	}
+}
+
+// TestRefusalsEscapeNames: a refusal quotes the name the client sent with
+// its bidirectional and invisible characters escaped, as the log shows
+// them, over scp and sftp: a name cannot make the viewer's terminal show
+// the message in another order than it is written.
+func TestRefusalsEscapeNames(t *testing.T) {
+	t.Parallel()
+	ts, alice, _, _, _ := keyModeServer(t, Config{})
+	in, out, wait := ts.scpSession(alice, "scp -f '/etc/\u202egpj.csv' 'missing\u2066\u200b.csv'")
+	in.Write([]byte{0})
+	got, _ := io.ReadAll(out)
+	in.Close()
+	wait()
+	want := "\x01iomt: \"/etc/\\u202egpj.csv\": absolute paths are refused: name a file of your folder, like base.csv\n" +
+		"\x01iomt: \"missing\\u2066\\u200b.csv\": no such file in your folder\n"
+	if string(got) != want {
+		t.Errorf("scp -f answered\n%q\nwant\n%q", got, want)
+	}
+
+	c := ts.openSFTP(alice)
+	c.init()
+	typ, p := c.call(fxpStat, "/\u202eetc/passwd")
+	if code(typ, p) != fxPermissionDenied {
+		t.Fatalf("stat: type %d status %d, want permission denied", typ, code(typ, p))
+	}
+	r := &sftpReader{b: p[4:]}
+	if msg := r.str(); strings.ContainsRune(msg, '\u202e') || !strings.Contains(msg, `"/\u202eetc/passwd"`) {
+		t.Errorf("the status message is %q; want the name escaped", msg)
+	}
+	_ = c.in.Close()
+	c.waitEnd()
+	if stderr := c.stderr.String(); !strings.Contains(stderr, `iomt: "/\u202eetc/passwd": absolute paths are refused`) {
+		t.Errorf("sftp told %q; want the name escaped", stderr)
+	}
+	if logs := ts.logs.String(); strings.ContainsAny(logs, "\u202e\u2066\u200b") {
+		t.Errorf("the log holds raw bidirectional or invisible characters: %q", logs)
+	}
+}
+
+// TestTransferLogBounded: a client decides how many refusals a transfer
+// has and how long the names it asks for are; the log keeps the first
+// maxTransferLog events of a transfer and quotes at most maxLoggedText
+// characters of a name.
+func TestTransferLogBounded(t *testing.T) {
+	t.Parallel()
+	ts, alice, _, _, _ := keyModeServer(t, Config{})
+	c := ts.openSFTP(alice)
+	c.init()
+	const asked = maxTransferLog + 50
+	for i := range asked {
+		name := fmt.Sprintf("/etc/%d", i)
+		if i == 0 {
+			name = "/" + strings.Repeat("n", 200<<10) // a packet under sftpMaxPacket
+		}
+		if typ, p := c.call(fxpStat, name); code(typ, p) != fxPermissionDenied {
+			t.Fatalf("stat %d: status %d, want permission denied", i, code(typ, p))
+		}
+	}
+	_ = c.in.Close()
+	c.waitEnd()
+	ts.waitLog("transfer end", fmt.Sprintf("events=%d", asked))
+	logs := ts.logs.String()
+	if n := strings.Count(logs, "transfer refused"); n != maxTransferLog {
+		t.Errorf("%d refusals logged of %d; want the first %d", n, asked, maxTransferLog)
+	}
+	ts.waitLog("further events of this transfer are not logged")
+	for _, line := range strings.Split(logs, "\n") {
+		if len(line) > 2*maxLoggedText+300 {
+			t.Errorf("a log line of %d bytes: %.200q…", len(line), line)
+		}
+	}
+}
+
+// FuzzReadLine: whatever a client sends and however the reader's buffer
+// cuts it, readLine returns at most max bytes and no line end, the line
+// the input starts with when it ends within max bytes, and says so when
+// it does not.
+func FuzzReadLine(f *testing.F) {
+	f.Add([]byte("iomt: no such file\n"), uint8(8), uint8(16))
+	f.Add([]byte("\x01\x02\n\n"), uint8(1), uint8(0))
+	f.Add([]byte(strings.Repeat("A", 300)), uint8(40), uint8(200))
+	f.Fuzz(func(t *testing.T, data []byte, max, size uint8) {
+		r := bufio.NewReaderSize(bytes.NewReader(data), int(size)+16) // bufio's least is 16
+		line, err := readLine(r, int(max))
+		if len(line) > int(max) || strings.Contains(line, "\n") {
+			t.Fatalf("readLine(%q, %d) = %q", data, max, line)
+		}
+		want, _, ended := bytes.Cut(data, []byte("\n"))
+		switch {
+		case len(want) <= int(max) && ended:
+			if line != string(want) || err != nil {
+				t.Fatalf("readLine(%q, %d) = %q, %v; want %q", data, max, line, err, want)
+			}
+		case len(want) > int(max):
+			if !errors.Is(err, errLongLine) || line != string(want[:max]) {
+				t.Fatalf("readLine(%q, %d) = %q, %v; want the first %d bytes and errLongLine", data, max, line, err, max)
+			}
+		default: // no line end within the input
+			if err == nil {
+				t.Fatalf("readLine(%q, %d) = %q, no error at the end of the input", data, max, line)
+			}
+		}
+	})
+}

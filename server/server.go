@@ -52,6 +52,11 @@ type Config struct {
 	RateBurst int
 	RateEvery time.Duration
 	DataDir   string // users' saved scenarios, under DataDir/users/<key>/
+	// UserMaxFiles and UserMaxBytes bound what one user's folder under
+	// DataDir may hold: a save or export past them is refused, with the
+	// reason (0: no bound).
+	UserMaxFiles int
+	UserMaxBytes int64
 
 	Dataset *model.Dataset
 	Base    *model.Scenario
@@ -422,6 +427,7 @@ func (s *Server) handle(sess ssh.Session) {
 	case key != nil:
 		ws.Dir = filepath.Join(s.cfg.DataDir, "users", fingerprint(key))
 		ws.Label = "your folder on this server"
+		ws.Quota = model.Quota{MaxFiles: s.cfg.UserMaxFiles, MaxBytes: s.cfg.UserMaxBytes}
 	}
 
 	env := append(sess.Environ(), "TERM="+pty.Term)
@@ -502,7 +508,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// once), once a second: 200 idle sessions cost 0.01 CPU.
 	p := tea.NewProgram(m,
 		tea.WithoutRenderer(), tea.WithFPS(1),
-		tea.WithInput(ui.FilterInput(newInputGuard(sess))), tea.WithOutput(out), tea.WithEnvironment(env),
+		tea.WithInput(nil), tea.WithOutput(out), tea.WithEnvironment(env), // input: see runInput
 		tea.WithColorProfile(profile), tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
 		tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -582,7 +588,10 @@ func (s *Server) handle(sess ssh.Session) {
 	viewCtx, stopView := context.WithCancel(context.Background())
 	viewDone := make(chan struct{})
 	go view.run(viewCtx, viewDone)
+	inputCtx, stopInput := context.WithCancel(ctx)
+	runInput(inputCtx, sess, pty.Term, p)
 	_, err = p.Run()
+	stopInput()
 	p.Kill()
 	stopView()
 	<-viewDone // the terminal is back to its normal screen before the last words

@@ -111,3 +111,40 @@ func TestOpenModeCannotSave(t *testing.T) {
 	tm.WaitText("Closed.")
 	quitClean(t, tm)
 }
+
+// TestUserFolderQuota: a key user's folder holds at most UserMaxFiles
+// files and UserMaxBytes bytes; an export past them is refused on screen
+// with the reason, and nothing is written. One that replaces a file the
+// folder holds goes through.
+func TestUserFolderQuota(t *testing.T) {
+	t.Parallel()
+	// alice's folder holds two regular files: base-report.csv and
+	// exports/sub.md.
+	ts, alice, _, a, _ := keyModeServer(t, Config{UserMaxFiles: 2, UserMaxBytes: 64 << 10})
+	tm := ts.openTerm("alice", 160, 40, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(alice)}})
+	tm.WaitDashboard()
+	tm.Press("x")
+	tm.WaitText("CSV file")
+	tm.Press("\r") // base-report.csv: replaces the one there
+	tm.WaitText("Exported Base (report)")
+	tm.Press("x")
+	tm.WaitText("JSON file")
+	tm.Press("\x1b[B\r") // base-report.json: a third file
+	tm.WaitText("Not exported: your folder on this server is full: it holds 2 files")
+	if _, err := os.Stat(filepath.Join(a, "base-report.json")); err == nil {
+		t.Error("the refused export was written")
+	}
+	quitClean(t, tm)
+
+	ts, alice, _, a, _ = keyModeServer(t, Config{UserMaxBytes: 1 << 10})
+	tm = ts.openTerm("alice", 160, 40, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(alice)}})
+	tm.WaitDashboard()
+	tm.Press("x")
+	tm.WaitText("CSV file")
+	tm.Press("\r")
+	tm.WaitText("Not exported: your folder on this server is full: this file would take it past 1024 bytes")
+	if body, _ := os.ReadFile(filepath.Join(a, "base-report.csv")); string(body) != "scenario,value\nBase,51.2\n" {
+		t.Errorf("a refused export replaced base-report.csv with %d bytes", len(body))
+	}
+	quitClean(t, tm)
+}

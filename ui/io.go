@@ -5,7 +5,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -145,8 +144,7 @@ func exportCmd(j exportJob) tea.Cmd {
 			}
 			return exportedMsg{name: j.name, err: err}
 		}
-		path := filepath.Join(j.ws.Dir, model.Slug(j.name)+j.ext)
-		err := model.WriteFileAtomic(path, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
+		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
 		name := j.name
 		if j.compare != nil {
 			name += " vs " + j.compareName // its columns are in the file
