@@ -284,9 +284,16 @@ func (m *Model) presenterName() string {
 func (m *Model) shortName() string { return safetext.Truncate(m.presenterName(), 16) }
 
 // RoleMsg tells a session with a presenter key that its part changed: it
-// presents now (Turn is its turn), or the session that took over (By)
-// ended its turn Turn and it follows. The end of a turn the session no
-// longer has (it took over again since) changes nothing.
+// presents now, in turn Turn, or the session that took over (By), in turn
+// Turn, ended its turn and it follows.
+//
+// The server's turns are the one source of truth: they only grow, and a
+// session acts on a RoleMsg only when its turn is newer than any it has
+// heard of. News of two sessions taking over at once may arrive in either
+// order (a session's own news comes back from its command, its step-down
+// from the other session's), and the newest turn always wins: a step-down
+// that arrives before the session heard it presents leaves the older news
+// stale, rather than being ignored itself.
 type RoleMsg struct {
 	Role Role
 	Turn uint64
@@ -325,17 +332,17 @@ func (m *Model) takeOverCmd() tea.Cmd {
 // copy's too) becomes the audience's at once; taken over from, it follows
 // the new presenter, dialogs closed as a follower has none of them.
 func (m *Model) roleMsg(msg RoleMsg) {
+	if msg.Turn <= m.turn {
+		return // stale: the session knows of a newer turn
+	}
+	m.turn = msg.Turn
 	switch msg.Role {
 	case RolePresenter:
 		m.opts.Role = RolePresenter
-		m.turn = msg.Turn
 		m.following, m.presenterAway = false, false
 		m.published = nil // share() publishes this screen
 		m.c.info("You present now: the audience follows your screen.")
 	case RoleFollower:
-		if m.opts.Role != RolePresenter || msg.Turn != m.turn {
-			return
-		}
 		m.opts.Role = RoleFollower
 		m.following = true
 		m.closeAll()

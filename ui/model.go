@@ -101,7 +101,7 @@ type Model struct {
 	latest        *Snapshot         // the presenter's latest state, for following again
 	forkedFrom    model.Assumptions // the state a private copy was made of
 	published     *Snapshot         // a presenter's state as last shared
-	turn          uint64            // the presenting turn this session has or last had
+	turn          uint64            // the newest presenting turn this session heard of (see RoleMsg)
 	behind        bool              // following, latest not yet mirrored
 	seen          uint64            // the Seq of the last FollowMsg handled
 }
