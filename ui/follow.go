@@ -188,12 +188,12 @@ func (m *Model) followMsg(msg FollowMsg) {
 		m.c.clearStatus()
 	}
 	m.presenterAway = msg.Away
-	if msg.Away {
-		return
+	if !msg.Away {
+		s := msg.Snapshot
+		m.latest = &s
+		m.behind = m.following // mirrored by catchUp, when needed
 	}
-	s := msg.Snapshot
-	m.latest = &s
-	m.behind = m.following // mirrored by catchUp, when needed
+	m.refreshTakeOver()
 }
 
 // CatchUp brings a follower up to the presenter's latest state, asking
@@ -313,12 +313,42 @@ func (m *Model) present() tea.Cmd {
 	case m.presenterAway:
 		return m.takeOverCmd()
 	}
+	m.push(newConfirm(m.c, m.takeOverQuestion(), takeOverMsg{}))
+	return nil
+}
+
+// takeOverQuestion is what p asks: whether to take over from whoever
+// presents now, or, once nobody does, whether to present.
+func (m *Model) takeOverQuestion() string {
+	if m.presenterAway {
+		return "Nobody presents now. Present? The audience will follow your screen."
+	}
 	who := m.presenterName()
 	if who == "the presenter" {
 		who = "Another session"
 	}
-	m.push(newConfirm(m.c, who+" presents now. Take over? They will follow your screen.", takeOverMsg{}))
-	return nil
+	return who + " presents now. Take over? They will follow your screen."
+}
+
+// refreshTakeOver keeps an open "Take over?" true when the presenter
+// changes or leaves while it is asked: y then does what the question
+// says now, not what it said when p was pressed.
+func (m *Model) refreshTakeOver() {
+	for i, d := range m.dialogs {
+		cd, ok := d.(*confirmDialog)
+		if !ok {
+			continue
+		}
+		if _, take := cd.yes.(takeOverMsg); !take {
+			continue
+		}
+		if q := m.takeOverQuestion(); cd.question != clean(q) {
+			nd := newConfirm(m.c, q, takeOverMsg{})
+			m.size(nd)
+			m.dialogs = slices.Clone(m.dialogs) // an older copy of the model keeps its own
+			m.dialogs[i] = nd
+		}
+	}
 }
 
 // takeOverCmd takes the presenter's turn, in a command: the server tells

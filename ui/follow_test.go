@@ -568,3 +568,42 @@ func TestPrivateCopyOfUnsavedEdits(t *testing.T) {
 		t.Errorf("q after a private change did not ask: %q", lastLine(f2))
 	}
 }
+
+// TestTakeOverQuestionFollowsPresenter: "Ana presents now. Take over?"
+// stays true while it is asked: when Cy takes over it names Cy, when
+// the presenter leaves it asks whether to present, and y then presents.
+func TestTakeOverQuestionFollowsPresenter(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	newRoleModel(t, RolePresenter, hub) // Ana, presenting
+	takes := 0
+	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben", Publish: hub.publish,
+		TakeOver: func() RoleMsg { takes++; return RoleMsg{Role: RolePresenter, Turn: 5} }})
+	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
+	ben = deliver(t, ben, hub)
+	ben = send(t, ben, runeKey('p'))
+	if l := lastLine(ben); !strings.Contains(l, "Ana presents now. Take over?") {
+		t.Fatalf("p: %q", l)
+	}
+
+	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: ben.Scenario(),
+		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))})
+	ben = deliver(t, ben, hub)
+	if l := lastLine(ben); !strings.Contains(l, "Cy presents now. Take over?") || strings.Contains(l, "Ana") {
+		t.Errorf("Cy took over while Ben was asked: %q", l)
+	}
+
+	leave()
+	msg, _ := hub.message()
+	ben = send(t, ben, msg)
+	if l := lastLine(ben); !strings.Contains(l, "Nobody presents now. Present?") || strings.Contains(l, "Cy") {
+		t.Errorf("the presenter left while Ben was asked: %q", l)
+	}
+	if !topIs[*confirmDialog](ben) {
+		t.Fatal("the question closed")
+	}
+	ben = send(t, ben, runeKey('y'))
+	if takes != 1 || ben.opts.Role != RolePresenter {
+		t.Errorf("y: takes %d, role %v; want presenting", takes, ben.opts.Role)
+	}
+}
