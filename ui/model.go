@@ -50,6 +50,9 @@ type Options struct {
 	// into the workspace to their own machine (over SSH, an scp command
 	// line for the file's name); the export menu and its message show it.
 	FetchCommand func(file string) string
+	// Analysis runs the analysis screens' work; nil: at once, on every
+	// core (see Analysis).
+	Analysis Analysis
 }
 
 // NoticeMsg puts a message from outside the dashboard (the SSH server's
@@ -148,7 +151,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
-	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg, mcProgressMsg:
+	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg, analysisMsg:
 		cmd = m.result(msg)
 	default:
 		cmd = m.toTop(msg)
@@ -295,14 +298,18 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 		m.push(d)
 		return cmd
 	case key.Matches(k, keys.GoalSeek):
-		d, cmd := newGoalSeekDialog(c)
+		m.gen++
+		d, cmd := newGoalSeekDialog(c, m.gen, m.analysis())
 		m.push(d)
 		return cmd
 	case key.Matches(k, keys.Tornado):
-		m.push(newTornadoDialog(c))
+		m.gen++
+		d, cmd := newTornadoDialog(c, m.gen, m.analysis())
+		m.push(d)
+		return cmd
 	case key.Matches(k, keys.MonteCarlo):
 		m.gen++
-		if d, cmd := newMonteCarloDialog(c, m.gen); d != nil {
+		if d, cmd := newMonteCarloDialog(c, m.gen, m.analysis()); d != nil {
 			m.push(d)
 			return cmd
 		}
