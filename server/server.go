@@ -69,6 +69,7 @@ type Server struct {
 	limiter    *ipLimiter
 	hub        *Hub
 	audience   *audience // draws followers' screens once per group
+	analyses   *pool     // every session's analysis work (see pool)
 
 	active atomic.Int64
 
@@ -108,7 +109,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.OverflowGrace = 2 * time.Second
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Logger, hub: NewHub(),
+		cfg: cfg, log: cfg.Logger, hub: NewHub(), analyses: newPool(0, mcBudget),
 		sessions: map[*session]struct{}{}, conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
 	}
 	s.audience = newAudience(s.hub, cfg.Dataset, cfg.Base)
@@ -458,7 +459,10 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	logger.Info("session start", "auth", authKind(key), "role", role, "presenter_key", presenter, "presenting", cmp.Or(current, "-"),
 		"term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height, "scenarios", cmp.Or(ws.Dir, "read-only"))
-	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load()}
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load(),
+		Analysis: s.analyses.analyst(ctx)}
 	opts.FetchCommand = s.fetchCommand(sess, ws) // see scp.go
 	if presenter && s.presenters != nil {
 		opts.Who = entry.name
@@ -483,8 +487,6 @@ func (s *Server) handle(sess ssh.Session) {
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}
 
-	ctx, cancel := context.WithCancel(sess.Context())
-	defer cancel()
 	dog := newWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout,
 		func(topic, text string) { me.p.Send(ui.NoticeMsg{Topic: topic, Text: text}) },
 		func(reason string) { me.reason.Store(reason); me.p.Quit() })
