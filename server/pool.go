@@ -142,8 +142,12 @@ func (p *pool) startLocked() {
 	}
 }
 
-// work runs tasks until none waits.
+// work runs tasks until none waits, on a thread of its own at a low
+// priority; the thread ends with it (locked, never unlocked), so the
+// priority never reaches the server's other work.
 func (p *pool) work() {
+	runtime.LockOSThread()
+	lowerPriority()
 	p.mu.Lock()
 	for {
 		r, task := p.takeLocked()
