@@ -5,8 +5,10 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"iomt/forecast"
@@ -415,6 +417,36 @@ dimensions:
 		for name := range coarse {
 			if !fine[name] {
 				t.Errorf("%s in %d: %s moves it at 2 pp but not at %v pp", c.path, c.year, name, forecast.MinDelta)
+			}
+		}
+	}
+}
+
+// TestSensitivityPlanInSteps: a plan run in steps of any size, in any
+// order and at once, ranks exactly as Sensitivity does, in every mode.
+func TestSensitivityPlanInSteps(t *testing.T) {
+	ds := loadIoMT(t)
+	india := lookup(t, ds, "Region/Asia-Pacific/India")
+	for _, a := range []model.Assumptions{
+		ds.Base(),
+		apply(t, ds, ds.Base(), model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3}),
+	} {
+		want, err := forecast.Sensitivity(ds, a, india, 2027, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []int{1, 3, 7, 1000} {
+			p, err := forecast.PlanSensitivity(ds, a, india, 2027, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for from := p.Len() - 1 - (p.Len()-1)%step; from >= 0; from -= step { // last step first
+				wg.Go(func() { p.Run(from, min(from+step, p.Len())) })
+			}
+			wg.Wait()
+			if got := p.Tornado(); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, steps of %d: the plan's tornado differs from Sensitivity's", a.Mode, step)
 			}
 		}
 	}

@@ -84,6 +84,34 @@ type Tornado struct {
 // Parameters that do not move the node at all in this mode are listed in
 // Unranked with the reason.
 func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta float64) (*Tornado, error) {
+	p, err := PlanSensitivity(ds, a, node, year, delta)
+	if err != nil {
+		return nil, err
+	}
+	p.Run(0, p.Len())
+	return p.Tornado(), nil
+}
+
+// SensitivityPlan is a sensitivity analysis cut into steps, one per
+// parameter, for a caller that schedules the work itself: the dashboard
+// runs them in bounded tasks through its analysis pool, so that a tornado
+// of a large dataset (1,000 projections of 15,151 nodes × 51 years, 5 s)
+// neither holds a core for seconds nor keeps others waiting. Steps write
+// only their own results: Run calls over disjoint ranges may go at once.
+type SensitivityPlan struct {
+	ds     *model.Dataset
+	a      model.Assumptions
+	node   int
+	yi     int
+	delta  float64
+	base   float64
+	params []Param
+	bars   []Bar // one per parameter, written by Run
+}
+
+// PlanSensitivity checks the question and projects the assumptions as
+// they stand, once; Sensitivity says what the analysis does.
+func PlanSensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta float64) (*SensitivityPlan, error) {
 	if node < 0 || node >= len(ds.Nodes) {
 		return nil, fmt.Errorf("sensitivity: no such segment")
 	}
@@ -94,40 +122,62 @@ func Sensitivity(ds *model.Dataset, a model.Assumptions, node, year int, delta f
 	if math.IsNaN(delta) || delta < MinDelta || delta > MaxDelta {
 		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one of at least %g and at most %d (a far smaller one was lost to rounding)", delta, MinDelta, MaxDelta)
 	}
+	p := &SensitivityPlan{ds: ds, a: a, node: node, yi: yi, delta: delta, params: params(ds, &a, node)}
+	var r Result
+	ProjectInto(&r, ds, &a)
+	p.base = r.Value(node, yi)
+	p.bars = make([]Bar, len(p.params))
+	return p, nil
+}
+
+// Len is the number of steps: two projections each.
+func (p *SensitivityPlan) Len() int { return len(p.params) }
+
+// Run moves the parameters from (inclusive) to to (exclusive).
+func (p *SensitivityPlan) Run(from, to int) {
 	var r Result
 	value := func(b *model.Assumptions) float64 {
-		ProjectInto(&r, ds, b)
-		return r.Value(node, yi)
+		ProjectInto(&r, p.ds, b)
+		return r.Value(p.node, p.yi)
 	}
-	t := &Tornado{Node: node, Year: year, Delta: delta, Base: value(&a)}
-	for _, p := range params(ds, &a, node) {
-		bar := Bar{Param: p, Low: t.Base, High: t.Base}
-		for i, d := range []float64{-delta, delta} {
-			b, err := ds.Apply(a, a, p.edit(ds, &a, d))
+	for i := from; i < to; i++ {
+		par := p.params[i]
+		bar := Bar{Param: par, Low: p.base, High: p.base}
+		for side, d := range []float64{-p.delta, p.delta} {
+			b, err := p.ds.Apply(p.a, p.a, par.edit(p.ds, &p.a, d))
 			switch {
-			case err != nil && i == 0:
+			case err != nil && side == 0:
 				bar.LowRefused = err.Error()
 			case err != nil:
 				bar.HighRefused = err.Error()
-			case i == 0:
+			case side == 0:
 				bar.Low = value(&b)
 			default:
 				bar.High = value(&b)
 			}
 		}
+		p.bars[i] = bar
+	}
+}
+
+// Tornado ranks the moves, once every step has run.
+func (p *SensitivityPlan) Tornado() *Tornado {
+	ds, year := p.ds, p.ds.BaseYear+p.yi
+	t := &Tornado{Node: p.node, Year: year, Delta: p.delta, Base: p.base}
+	for _, bar := range p.bars {
 		if bar.Low == t.Base && bar.High == t.Base {
-			w := why(ds, &a, node, year, p)
+			w := why(ds, &p.a, p.node, year, bar.Param)
 			if bar.LowRefused != "" && bar.HighRefused != "" {
-				w = "cannot move ±" + strconv.FormatFloat(delta, 'g', -1, 64) + " pp: " + bar.LowRefused
+				w = "cannot move ±" + strconv.FormatFloat(p.delta, 'g', -1, 64) + " pp: " + bar.LowRefused
 			}
-			t.Unranked = append(t.Unranked, Unranked{Param: p, Why: w})
+			t.Unranked = append(t.Unranked, Unranked{Param: bar.Param, Why: w})
 			continue
 		}
 		bar.Swing = math.Abs(bar.High - bar.Low)
 		t.Bars = append(t.Bars, bar)
 	}
 	slices.SortStableFunc(t.Bars, func(x, y Bar) int { return cmp.Compare(y.Swing, x.Swing) })
-	return t, nil
+	return t
 }
 
 // edit is the change that moves p by d from the assumptions a.

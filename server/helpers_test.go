@@ -77,6 +77,14 @@ type testServer struct {
 // ends. The log is shown when the test fails.
 func startServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
+	return startServerLogging(t, cfg, 0)
+}
+
+// startServerLogging is startServer with a log writer that takes delay
+// for every line: a slow disk or terminal widens the windows between
+// what the server does and what it logs, where races hide.
+func startServerLogging(t *testing.T, cfg Config, delay time.Duration) *testServer {
+	t.Helper()
 	if cfg.HostKey == "" {
 		cfg.HostKey = filepath.Join(t.TempDir(), "host_ed25519")
 	}
@@ -85,7 +93,11 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	}
 	logs := &testkit.Buffer{}
 	if cfg.Logger == nil {
-		cfg.Logger = log.NewWithOptions(logs, log.Options{Level: log.DebugLevel, ReportTimestamp: true, TimeFormat: "15:04:05.000"})
+		var w io.Writer = logs
+		if delay > 0 {
+			w = slowWriter{w, delay}
+		}
+		cfg.Logger = log.NewWithOptions(w, log.Options{Level: log.DebugLevel, ReportTimestamp: true, TimeFormat: "15:04:05.000"})
 	}
 	srv, err := New(cfg)
 	if err != nil {
@@ -119,6 +131,17 @@ func startServer(t *testing.T, cfg Config) *testServer {
 		}
 	})
 	return ts
+}
+
+// slowWriter writes to w after a delay.
+type slowWriter struct {
+	w     io.Writer
+	delay time.Duration
+}
+
+func (s slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(s.delay)
+	return s.w.Write(p)
 }
 
 // waitServing waits until Serve accepts connections: the server's SSH

@@ -31,12 +31,20 @@ type Hub struct {
 	lastKey time.Time
 }
 
-// presenting is the session presenting now: its turn, its name for the
-// audience, and how to tell it that its turn ended and who took over.
+// presenting is the session presenting now: its turn and its seat.
 type presenting struct {
-	id       uint64
-	name     string
-	stepDown func(ended uint64, by string)
+	id uint64
+	*Seat
+}
+
+// Seat is a session with a presenter key, as the hub knows it: its name
+// for the audience, and how to tell it that another session took over.
+// StepDown is given the turn that ended the session's own (the hub's turn
+// now, which is newer than any the session was told of) and who took it:
+// the turn, not the order in which messages arrive, says what is true.
+type Seat struct {
+	Name     string
+	StepDown func(turn uint64, by string)
 }
 
 // subscriber is a channel to wake on news, unless skip says not now.
@@ -99,28 +107,34 @@ func (h *Hub) wakeLocked() {
 
 // Present makes a session the presenter when nobody presents; ok is false
 // (and current names who presents) when another session does.
-func (h *Hub) Present(name string, stepDown func(ended uint64, by string)) (id uint64, ok bool, current string) {
+func (h *Hub) Present(s *Seat) (id uint64, ok bool, current string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.active != nil {
-		return 0, false, h.active.name
+		return 0, false, h.active.Name
 	}
 	h.ids++
-	h.active = &presenting{id: h.ids, name: name, stepDown: stepDown}
+	h.active = &presenting{id: h.ids, Seat: s}
 	h.lastKey = time.Now()
 	h.wakeLocked()
 	return h.ids, true, ""
 }
 
-// TakeOver makes a session the presenter in place of whoever presents
-// (took: someone did, from: its name); that session is told to step
-// down (it then follows). stepDown is called without the hub's lock, and
-// must not block.
-func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (turn uint64, from string, took bool) {
+// TakeOver makes a session the presenter, in a new turn, in place of
+// whoever presents (took: someone did, from: its name); that session is
+// told to step down (it then follows), unless it is s itself. StepDown is
+// called without the hub's lock, and must not block.
+//
+// Two sessions that take over at once each get a turn, and the later
+// turn wins: the earlier session is told so with the later turn, which it
+// may hear of before it hears of its own (its own news comes back from a
+// command, the step-down from another session's), so the dashboard orders
+// them by turn (see ui.RoleMsg).
+func (h *Hub) TakeOver(s *Seat) (turn uint64, from string, took bool) {
 	h.mu.Lock()
 	prev := h.active
 	h.ids++
-	h.active = &presenting{id: h.ids, name: name, stepDown: stepDown}
+	h.active = &presenting{id: h.ids, Seat: s}
 	h.lastKey = time.Now()
 	id := h.ids
 	h.wakeLocked()
@@ -128,10 +142,10 @@ func (h *Hub) TakeOver(name string, stepDown func(ended uint64, by string)) (tur
 	if prev == nil {
 		return id, "", false
 	}
-	if prev.stepDown != nil {
-		prev.stepDown(prev.id, name)
+	if prev.Seat != s && prev.StepDown != nil {
+		prev.StepDown(id, s.Name)
 	}
-	return id, prev.name, true
+	return id, prev.Name, true
 }
 
 // Leave ends a presenter's turn if it still has it (a session that was
@@ -153,7 +167,7 @@ func (h *Hub) Presenting() (string, bool) {
 	if h.active == nil {
 		return "", false
 	}
-	return h.active.name, true
+	return h.active.Name, true
 }
 
 // Message is what a follower is sent when woken: the latest state, or

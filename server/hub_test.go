@@ -12,7 +12,7 @@ import (
 // state, however many publishes it missed.
 func TestHubLatestWins(t *testing.T) {
 	hub := NewHub()
-	turn, ok, _ := hub.Present("Ana", nil)
+	turn, ok, _ := hub.Present(&Seat{Name: "Ana"})
 	if !ok {
 		t.Fatal("nobody presents, yet Present refused")
 	}
@@ -45,7 +45,7 @@ func TestHubNewFollower(t *testing.T) {
 		t.Fatalf("with nobody presenting: %+v, %v; want away", msg, ok)
 	}
 	stop()
-	turn, _, _ := hub.Present("Ana", nil)
+	turn, _, _ := hub.Present(&Seat{Name: "Ana"})
 	defer hub.Leave(turn)
 	hub.Publish(turn, ui.Snapshot{Scenario: "Base", Dim: 2})
 	notify, stop = hub.Subscribe(nil)
@@ -57,7 +57,7 @@ func TestHubNewFollower(t *testing.T) {
 }
 
 // One session presents at a time: a second is told who presents; taking
-// over tells the first one which turn ended and who took it; the first
+// over tells the first one the new turn and who took it; the first
 // one's late publishes and its leaving change nothing for the audience.
 func TestHubOnePresenter(t *testing.T) {
 	hub := NewHub()
@@ -66,11 +66,11 @@ func TestHubOnePresenter(t *testing.T) {
 		by   string
 	}
 	anaDown := make(chan ended, 1)
-	ana, ok, _ := hub.Present("Ana", func(turn uint64, by string) { anaDown <- ended{turn, by} })
+	ana, ok, _ := hub.Present(&Seat{Name: "Ana", StepDown: func(turn uint64, by string) { anaDown <- ended{turn, by} }})
 	if !ok {
 		t.Fatal("the first presenter was refused")
 	}
-	if _, ok, who := hub.Present("Ben", nil); ok || who != "Ana" {
+	if _, ok, who := hub.Present(&Seat{Name: "Ben"}); ok || who != "Ana" {
 		t.Fatalf("a second presenter: ok %v, told %q presents; want refused, told Ana", ok, who)
 	}
 	if name, on := hub.Presenting(); !on || name != "Ana" {
@@ -78,14 +78,14 @@ func TestHubOnePresenter(t *testing.T) {
 	}
 	hub.Publish(ana, ui.Snapshot{Scenario: "Ana's"})
 
-	ben, from, took := hub.TakeOver("Ben", nil)
+	ben, from, took := hub.TakeOver(&Seat{Name: "Ben"})
 	if from != "Ana" || !took {
 		t.Errorf("TakeOver says it took over from %q, want Ana", from)
 	}
 	select {
 	case e := <-anaDown:
-		if e.turn != ana || e.by != "Ben" {
-			t.Errorf("Ana was told turn %d ended by %q; want turn %d by Ben", e.turn, e.by, ana)
+		if e.turn != ben || e.by != "Ben" {
+			t.Errorf("Ana was told Ben's turn is %d, by %q; want turn %d by Ben", e.turn, e.by, ben)
 		}
 	default:
 		t.Fatal("Ana was not told to step down")
@@ -106,7 +106,7 @@ func TestHubOnePresenter(t *testing.T) {
 	if msg, _ := hub.Message(); !msg.Away {
 		t.Errorf("after the presenter left: %+v; want away", msg)
 	}
-	cy, ok, _ := hub.Present("Cy", nil)
+	cy, ok, _ := hub.Present(&Seat{Name: "Cy"})
 	if !ok {
 		t.Fatal("with nobody presenting, a presenter was refused")
 	}
@@ -129,7 +129,7 @@ func TestHubLastKey(t *testing.T) {
 		if !hub.LastKey().IsZero() {
 			t.Fatal("with nobody presenting, LastKey is not zero")
 		}
-		ana, _, _ := hub.Present("Ana", nil)
+		ana, _, _ := hub.Present(&Seat{Name: "Ana"})
 		time.Sleep(time.Minute)
 		hub.Keyed(ana)
 		at := time.Now()
@@ -143,4 +143,21 @@ func TestHubLastKey(t *testing.T) {
 			t.Error("after the presenter left, LastKey is not zero")
 		}
 	})
+}
+
+// TestHubTakeOverFromItself: a session that takes over while the hub
+// already has it presenting (two of its commands at once) gets a new
+// turn and is not told to step down in its own favour.
+func TestHubTakeOverFromItself(t *testing.T) {
+	hub := NewHub()
+	downs := 0
+	ana := &Seat{Name: "Ana", StepDown: func(uint64, string) { downs++ }}
+	first, _, _ := hub.Present(ana)
+	second, from, took := hub.TakeOver(ana)
+	if second <= first || from != "Ana" || !took {
+		t.Errorf("TakeOver by the presenter itself: turn %d after %d, from %q, took %v", second, first, from, took)
+	}
+	if downs != 0 {
+		t.Errorf("the presenter was told %d times to step down in its own favour", downs)
+	}
 }

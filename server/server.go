@@ -74,6 +74,7 @@ type Server struct {
 	limiter    *ipLimiter
 	hub        *Hub
 	audience   *audience // draws followers' screens once per group
+	analyses   *pool     // every session's analysis work (see pool)
 
 	active atomic.Int64
 
@@ -113,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.OverflowGrace = 2 * time.Second
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Logger, hub: NewHub(),
+		cfg: cfg, log: cfg.Logger, hub: NewHub(), analyses: newPool(0, mcBudget),
 		sessions: map[*session]struct{}{}, conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
 	}
 	s.audience = newAudience(s.hub, cfg.Dataset, cfg.Base)
@@ -435,16 +436,18 @@ func (s *Server) handle(sess ssh.Session) {
 	// One session presents at a time: another with a presenter key
 	// follows, and may take over (p). me is set before the program runs;
 	// a step-down reaches it through a goroutine, since Send blocks until
-	// the program reads it.
+	// the program reads it. The hub's turns decide who presents: turn is
+	// the newest this session was given, and a step-down carries the turn
+	// that ended it (see ui.RoleMsg).
 	var me *session
 	ready := make(chan struct{}) // closed once me is set
 	var turn atomic.Uint64
-	stepDown := func(ended uint64, by string) {
+	seat := &Seat{Name: entry.name, StepDown: func(newer uint64, by string) {
 		go func() {
 			<-ready
-			me.p.Send(ui.RoleMsg{Role: ui.RoleFollower, Turn: ended, By: by})
+			me.p.Send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer, By: by})
 		}()
-	}
+	}}
 	// Followers are told when no presenter is connected any more.
 	defer func() { s.hub.Leave(turn.Load()) }()
 	role := ui.RoleSolo
@@ -452,7 +455,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if s.presenters != nil {
 		role = ui.RoleFollower
 		if presenter {
-			id, ok, who := s.hub.Present(entry.name, stepDown)
+			id, ok, who := s.hub.Present(seat)
 			if ok {
 				role = ui.RolePresenter
 				turn.Store(id)
@@ -462,14 +465,17 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	logger.Info("session start", "auth", authKind(key), "role", role, "presenter_key", presenter, "presenting", cmp.Or(current, "-"),
 		"term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height, "scenarios", cmp.Or(ws.Dir, "read-only"))
-	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load()}
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load(),
+		Analysis: s.analyses.analyst(ctx)}
 	opts.FetchCommand = s.fetchCommand(sess, ws) // see scp.go
 	if presenter && s.presenters != nil {
 		opts.Who = entry.name
 		opts.Publish = func(snap ui.Snapshot) { s.hub.Publish(turn.Load(), snap) }
 		opts.TakeOver = func() ui.RoleMsg {
-			id, from, took := s.hub.TakeOver(entry.name, stepDown)
-			turn.Store(id)
+			id, from, took := s.hub.TakeOver(seat)
+			storeMax(&turn, id) // two commands of this session may race
 			if took {
 				logger.Info("took over presenting", "from", cmp.Or(from, "(a key with no name)"))
 			} else {
@@ -487,8 +493,6 @@ func (s *Server) handle(sess ssh.Session) {
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}
 
-	ctx, cancel := context.WithCancel(sess.Context())
-	defer cancel()
 	dog := newWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout,
 		func(topic, text string) { me.p.Send(ui.NoticeMsg{Topic: topic, Text: text}) },
 		func(reason string) { me.reason.Store(reason); me.p.Quit() })
@@ -604,6 +608,16 @@ func (s *Server) handle(sess ssh.Session) {
 	reason, _ := me.reason.Load().(string)
 	logger.Info("session end", "duration", time.Since(start).Round(time.Millisecond), "reason", cmp.Or(reason, "the user quit or disconnected"))
 	_ = sess.Exit(0)
+}
+
+// storeMax stores v in a unless a holds a larger value.
+func storeMax(a *atomic.Uint64, v uint64) {
+	for {
+		old := a.Load()
+		if old >= v || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
 }
 
 func authKind(key ssh.PublicKey) string {

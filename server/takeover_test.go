@@ -2,10 +2,13 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -120,4 +123,94 @@ func TestTakeOver(t *testing.T) {
 	viewer.WaitFor("the viewer following Ana again, the left line gone", func(s string) bool {
 		return strings.Contains(s, "Following Ana Lopez") && !strings.Contains(s, "has left")
 	})
+}
+
+// TestTakeOverRace: two sessions with presenter keys answer y to "Take
+// over?" at the same instant, round after round, with a log writer slow
+// enough that one session's step-down regularly reaches it before its
+// own news that it presents. Whatever the order, the hub's turn decides:
+// exactly one session presents, the one the hub names, and every other
+// one follows it. Before turns decided, the one taken over from kept
+// "Presenting" on its screen while its keys reached nobody.
+func TestTakeOverRace(t *testing.T) {
+	t.Parallel()
+	names := []string{"Ana", "Ben", "Cy"}
+	signers := []gossh.Signer{newKey(t), newKey(t), newKey(t)}
+	keys := presenterKeys(t, names, signers...)
+	ts := startServerLogging(t, Config{PresenterKeys: keys}, 20*time.Millisecond)
+	terms := make([]*term, len(names))
+	for i, name := range names {
+		terms[i] = ts.openTerm(name, 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(signers[i])}})
+		if i == 0 {
+			terms[i].WaitText("Presenting")
+		} else {
+			terms[i].WaitText("Following Ana (p: take over")
+		}
+	}
+	rounds := 12
+	if testing.Short() {
+		rounds = 3
+	}
+	for round := range rounds {
+		who, ok := ts.srv.hub.Presenting()
+		if !ok {
+			t.Fatalf("round %d: nobody presents", round)
+		}
+		var takers []*term
+		for i, tm := range terms {
+			if names[i] != who {
+				takers = append(takers, tm)
+			}
+		}
+		for _, tm := range takers {
+			tm.Press("p")
+			tm.WaitText(who + " presents now. Take over?")
+		}
+		// Both answer at once.
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, tm := range takers {
+			wg.Go(func() {
+				<-start
+				_, _ = io.WriteString(tm.stdin, "y")
+			})
+		}
+		close(start)
+		wg.Wait()
+		// Both took over, in some order (the log says so after the hub
+		// did), before the screens are asked to agree with the hub.
+		waitLogCount(t, ts, "took over presenting", 2*(round+1))
+		settled(t, ts, terms, names, round)
+	}
+}
+
+// waitLogCount waits until the log has n lines with text.
+func waitLogCount(t *testing.T, ts *testServer, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for strings.Count(ts.logs.String(), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d log lines with %q within %v", n, text, waitTimeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// settled waits until the screens agree with the hub: the session the
+// hub names presents, every other one follows it.
+func settled(t *testing.T, ts *testServer, terms []*term, names []string, round int) {
+	t.Helper()
+	for i, tm := range terms {
+		tm.WaitFor(fmt.Sprintf("round %d: the screen of the hub's presenter", round), func(s string) bool {
+			who, ok := ts.srv.hub.Presenting()
+			if !ok {
+				return false
+			}
+			head, _, _ := strings.Cut(s, "\n")
+			if names[i] == who {
+				return strings.Contains(head, "Presenting")
+			}
+			return strings.Contains(head, "Following "+who+" (p: take over") && !strings.Contains(head, "Presenting")
+		})
+	}
 }

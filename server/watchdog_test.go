@@ -168,7 +168,7 @@ func TestWatchdogOff(t *testing.T) {
 func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		hub := NewHub()
-		turn, _, _ := hub.Present("Ana", nil)
+		turn, _, _ := hub.Present(&Seat{Name: "Ana"})
 		var forked atomic.Bool
 		w := newWatch(15*time.Minute, 0)
 		w.dog.presenterKey = func() time.Time {
@@ -202,7 +202,7 @@ func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
 	})
 	synctest.Test(t, func(t *testing.T) {
 		hub := NewHub()
-		turn, _, _ := hub.Present("Ana", nil)
+		turn, _, _ := hub.Present(&Seat{Name: "Ana"})
 		w := newWatch(15*time.Minute, 0)
 		w.dog.presenterKey = hub.LastKey
 		go w.dog.run(t.Context())
@@ -219,7 +219,7 @@ func TestIdleFollowerCountsPresenterKeys(t *testing.T) {
 	// at the next tick.
 	synctest.Test(t, func(t *testing.T) {
 		hub := NewHub()
-		turn, _, _ := hub.Present("Ana", nil)
+		turn, _, _ := hub.Present(&Seat{Name: "Ana"})
 		w := newWatch(15*time.Minute, 0)
 		w.dog.presenterKey = hub.LastKey
 		go w.dog.run(t.Context())

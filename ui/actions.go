@@ -65,10 +65,11 @@ func (m *Model) result(msg tea.Msg) tea.Cmd {
 				return m.toDialog(d, msg)
 			}
 		}
-	case mcProgressMsg:
-		// To its run; a run cancelled (its dialog closed) is dropped.
+	case analysisMsg:
+		// To the analysis screen that asked; one closed meanwhile drops
+		// it (its work was stopped).
 		for _, d := range m.dialogs {
-			if r, ok := d.(*monteCarloDialog); ok && r.gen == msg.gen {
+			if r, ok := d.(interface{ runs() int }); ok && r.runs() == msg.runOf() {
 				return m.toDialog(d, msg)
 			}
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -20,16 +21,30 @@ import (
 
 // goalSeekDialog answers "what growth makes <node> reach <value> in
 // <year>?": the target is typed, ↑/↓ change the year, tab switches the
-// lever between the node's own CAGR and the market's; enter solves, and
-// enter again applies the rate as one undoable edit.
+// lever between the node's own CAGR and the market's; enter solves (in a
+// command, through the dashboard's Analysis: a few dozen projections),
+// and enter again applies the rate as one undoable edit.
 type goalSeekDialog struct {
-	c             *common
+	c   *common
+	run Analysis
+	pending
+	gen           int
+	seq           int // the question asked last
+	solving       bool
 	node          int
 	year          int
 	market        bool // the lever is the market's CAGR
 	input         textinput.Model
 	solved        *goalAnswer // for the inputs as they are, or nil
 	width, height int
+}
+
+// goalSolvedMsg is the answer to the question seq of the dialog gen, or
+// why there is none.
+type goalSolvedMsg struct {
+	gen, seq int
+	ans      *goalAnswer
+	err      error
 }
 
 // goalAnswer is a solved goal, and what the rate changes.
@@ -42,8 +57,8 @@ type goalAnswer struct {
 	unreachErr string
 }
 
-func newGoalSeekDialog(c *common) (*goalSeekDialog, tea.Cmd) {
-	d := &goalSeekDialog{c: c, node: c.selected(), year: c.ds.EndYear, input: newInput(c, 20)}
+func newGoalSeekDialog(c *common, gen int, run Analysis) (*goalSeekDialog, tea.Cmd) {
+	d := &goalSeekDialog{c: c, run: run, gen: gen, node: c.selected(), year: c.ds.EndYear, input: newInput(c, 20)}
 	d.market = d.node == 0
 	d.input.Prompt = ""
 	d.input.SetWidth(14)
@@ -66,7 +81,29 @@ func (d *goalSeekDialog) lever() int {
 	return d.node
 }
 
+func (d *goalSeekDialog) runs() int { return d.gen }
+
+// changed forgets the answer: the question changed.
+func (d *goalSeekDialog) changed() {
+	d.solved, d.solving = nil, false
+	d.seq++
+	d.pending.stop()
+}
+
 func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+	if msg, ok := msg.(goalSolvedMsg); ok {
+		if msg.seq == d.seq && d.solving {
+			d.solving = false
+			d.pending.stop()
+			if msg.err != nil {
+				d.c.error(msg.err.Error())
+			} else {
+				d.solved = msg.ans
+				d.c.clearStatus()
+			}
+		}
+		return d, nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -85,31 +122,34 @@ func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		}
 		d.c.clearStatus()
 		d.year = year
-		d.solved = nil
+		d.changed()
 		d.setPlaceholder()
 	case key.Matches(k, keys.Field):
 		if d.node != 0 {
 			d.market = !d.market
-			d.solved = nil
+			d.changed()
 		}
 	case key.Matches(k, keys.Confirm):
 		if a := d.solved; a != nil && a.sol.Reached {
 			// The rate exactly: the point is to reach the target.
 			return done(setValueMsg{node: a.lever, value: a.sol.Rate, exact: true}), nil
 		}
-		d.solve()
+		if !d.solving {
+			return d, d.solve()
+		}
 	default:
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(k)
-		d.solved = nil
+		d.changed()
 		return d, cmd
 	}
 	return d, nil
 }
 
-// solve runs the goal seek: a few dozen projections, light enough for
-// Update.
-func (d *goalSeekDialog) solve() {
+// solve reads the target and returns the command that runs the goal
+// seek: a few dozen projections, light on the IoMT dataset but over 0.1
+// s on one at the limits, so not in Update.
+func (d *goalSeekDialog) solve() tea.Cmd {
 	c := d.c
 	text := strings.TrimSpace(d.input.Value())
 	if text == "" {
@@ -119,33 +159,45 @@ func (d *goalSeekDialog) solve() {
 	switch {
 	case errors.Is(err, numtext.ErrDecimalComma):
 		c.error(fmt.Sprintf("%q: %v", text, err))
-		return
+		return nil
 	case err != nil || target <= 0:
 		c.error(fmt.Sprintf("%q: type a value above 0, e.g. 60", text))
-		return
+		return nil
 	}
+	d.changed()
+	d.solving = true
 	a := c.assumptions()
 	g := forecast.Goal{Node: d.node, Year: d.year, Target: target, Lever: d.lever()}
-	sol, err := forecast.Seek(c.ds, a, g)
-	if err != nil {
-		c.error(err.Error())
-		return
-	}
-	ans := &goalAnswer{target: target, sol: sol, lever: g.Lever}
+	ans := &goalAnswer{target: target, lever: g.Lever}
 	yi := d.year - c.ds.BaseYear
 	from, last, _ := c.window()
 	ans.realised[0], ans.share[0] = c.res.CAGR(d.node, from, last), c.res.Share(d.node, yi)
-	// What the answer changes, applied as it will be.
-	if b, err := c.ds.Apply(a, a, model.Edit{Kind: model.SetGrowth, Node: g.Lever, Value: sol.Rate}); err == nil {
-		r := forecast.Project(c.ds, &b)
-		ans.realised[1], ans.share[1] = r.CAGR(d.node, from, last), r.Share(d.node, yi)
+	ctx, run, gen, seq, ds := d.restart(), d.run, d.gen, d.seq, c.ds
+	return func() tea.Msg {
+		var serr error
+		err := run.Run(ctx, []func(){func() { serr = seek(ds, a, g, ans, from, last) }})
+		return goalSolvedMsg{gen: gen, seq: seq, ans: ans, err: cmp.Or(err, serr)}
+	}
+}
+
+// seek solves g and fills in ans: the rate, and what it changes, applied
+// as it will be.
+func seek(ds *model.Dataset, a model.Assumptions, g forecast.Goal, ans *goalAnswer, from, last int) error {
+	sol, err := forecast.Seek(ds, a, g)
+	if err != nil {
+		return err
+	}
+	ans.sol = sol
+	yi := g.Year - ds.BaseYear
+	if b, err := ds.Apply(a, a, model.Edit{Kind: model.SetGrowth, Node: g.Lever, Value: sol.Rate}); err == nil {
+		r := forecast.Project(ds, &b)
+		ans.realised[1], ans.share[1] = r.CAGR(g.Node, from, last), r.Share(g.Node, yi)
 	}
 	if !sol.Reached {
-		_, uerr := forecast.GoalSeek(c.ds, a, g)
+		_, uerr := forecast.GoalSeek(ds, a, g)
 		ans.unreachErr = uerr.Error()
 	}
-	d.solved = ans
-	c.clearStatus()
+	return nil
 }
 
 func (d *goalSeekDialog) SetSize(w, h int)     { d.width, d.height = w, h }
@@ -222,6 +274,8 @@ func (d *goalSeekDialog) View() string {
 	}
 	lines = append(lines, "")
 	switch a := d.solved; {
+	case d.solving:
+		add(s.Muted, "Solving…")
 	case a == nil:
 		add(s.Muted, "Type the value and press enter to solve.")
 	case !a.sol.Reached:

@@ -1,13 +1,12 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
@@ -26,14 +25,29 @@ import (
 const (
 	mcPaths = 10000
 	mcSeed  = 1
-	// mcChunk paths are computed per command: a progress step, and how
-	// long an esc waits at most for the computing to stop.
+	// mcChunk paths at most are computed per command: a progress step.
 	mcChunk = 500
+	// mcChunkCells bounds a command's paths by their work too, in
+	// node-years (about 0.3 s of one core), so that the bar moves on a
+	// large dataset: 500 paths of 15,151 nodes × 51 years are 3 s.
+	mcChunkCells = 40_000_000
 )
+
+// mcPathsFor is how many paths a run makes when each projects cells
+// node-years, under a budget of node-years per run (0: none): the
+// dashboard's 10,000, or as many hundreds as the budget pays for (at
+// least 100; at the dataset limits a budget of 250 million pays for
+// 300).
+func mcPathsFor(budget, cells int) int {
+	if budget <= 0 {
+		return mcPaths
+	}
+	return min(max(budget/max(cells, 1)/100*100, 100), mcPaths)
+}
 
 // mcProgressMsg reports a chunk of a Monte Carlo run: how many paths are
 // done, and when all are, the percentiles. gen tells it from a run that
-// was cancelled.
+// was cancelled; err says why the run stopped early.
 type mcProgressMsg struct {
 	gen    int
 	done   int
@@ -41,18 +55,23 @@ type mcProgressMsg struct {
 	p50    []float64
 	p90    []float64
 	finish bool
+	err    error
 }
 
 // monteCarloDialog runs a Monte Carlo simulation of the selected row
-// off the UI loop, a chunk of paths per command, with a progress bar;
-// esc cancels. When done it shows the P10, P50 and P90 of every year as a
-// fan and a table, and the probability of beating a value typed in.
+// off the UI loop, a chunk of paths per command, through the dashboard's
+// Analysis, with a progress bar; esc cancels. When done it shows the
+// P10, P50 and P90 of every year as a fan and a table, and the
+// probability of beating a value typed in.
 type monteCarloDialog struct {
-	c      *common
+	c   *common
+	run Analysis
+	pending
 	node   int
 	gen    int
 	sim    *forecast.Simulation // written by the commands until done
 	a      model.Assumptions
+	budget bool // fewer paths than the dashboard's, for the server's budget
 	done   int
 	finish bool
 	p10    []float64
@@ -68,38 +87,38 @@ type monteCarloDialog struct {
 	width, height int
 }
 
-func newMonteCarloDialog(c *common, gen int) (*monteCarloDialog, tea.Cmd) {
+func newMonteCarloDialog(c *common, gen int, run Analysis) (*monteCarloDialog, tea.Cmd) {
 	node := c.selected()
-	sim, err := forecast.NewSimulation(c.ds, node, mcPaths)
+	paths := mcPathsFor(run.Budget(), len(c.ds.Nodes)*c.ds.Years())
+	sim, err := forecast.NewSimulation(c.ds, node, paths)
 	if err != nil {
 		// NewSimulation refuses only a node or path count out of range.
 		c.error("Monte Carlo: " + err.Error())
 		return nil, nil
 	}
-	d := &monteCarloDialog{c: c, node: node, gen: gen, sim: sim, a: c.assumptions().Clone(),
+	d := &monteCarloDialog{c: c, run: run, node: node, gen: gen, sim: sim, a: c.assumptions().Clone(), budget: paths < mcPaths,
 		bar: progress.New(progress.WithWidth(40)), threshold: newInput(c, 20), year: c.ds.EndYear, prob: math.NaN()}
 	d.threshold.Prompt = ""
 	d.threshold.SetWidth(12)
 	d.offer()
-	return d, tea.Batch(d.threshold.Focus(), mcChunkCmd(gen, sim, c.ds, d.a, 0))
+	return d, tea.Batch(d.threshold.Focus(), d.next(0))
 }
 
-// mcChunkCmd computes the next chunk of paths, on every core, and the
+// next is the command of the chunk of paths from from.
+func (d *monteCarloDialog) next(from int) tea.Cmd {
+	return mcChunkCmd(d.restart(), d.run, d.gen, d.sim, d.c.ds, d.a, from)
+}
+
+// mcChunkCmd computes the next chunk of paths through run, and the
 // percentiles after the last one. It writes only its own paths of sim.
-func mcChunkCmd(gen int, sim *forecast.Simulation, ds *model.Dataset, a model.Assumptions, from int) tea.Cmd {
+func mcChunkCmd(ctx context.Context, run Analysis, gen int, sim *forecast.Simulation, ds *model.Dataset, a model.Assumptions, from int) tea.Cmd {
 	return func() tea.Msg {
-		to := min(from+mcChunk, sim.Paths)
-		workers := max(min(runtime.GOMAXPROCS(0), (to-from)/64), 1)
-		var wg sync.WaitGroup
-		step := (to - from + workers - 1) / workers
-		for lo := from; lo < to; lo += step {
-			wg.Add(1)
-			go func(lo, hi int) {
-				defer wg.Done()
-				sim.Run(ds, a, mcSeed, lo, hi)
-			}(lo, min(lo+step, to))
+		cells := len(ds.Nodes) * ds.Years()
+		to := min(from+min(mcChunk, max(mcChunkCells/cells, 1)), sim.Paths)
+		err := run.Run(ctx, tasks(to-from, cells, func(lo, hi int) { sim.Run(ds, a, mcSeed, from+lo, from+hi) }))
+		if err != nil {
+			return mcProgressMsg{gen: gen, done: from, err: err}
 		}
-		wg.Wait()
 		msg := mcProgressMsg{gen: gen, done: to}
 		if to == sim.Paths {
 			msg.p10, msg.p50, msg.p90 = sim.Percentiles()
@@ -109,18 +128,26 @@ func mcChunkCmd(gen int, sim *forecast.Simulation, ds *model.Dataset, a model.As
 	}
 }
 
+func (d *monteCarloDialog) runs() int { return d.gen }
+
 func (d *monteCarloDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	switch msg := msg.(type) {
 	case mcProgressMsg:
 		if msg.gen != d.gen {
 			return d, nil
 		}
+		if msg.err != nil {
+			// Not the user's esc (that closed the dialog): the server
+			// stopped the run.
+			return done(statusMsg{text: fmt.Sprintf("Monte Carlo stopped after %s of %s paths: %v.", grouped(msg.done), grouped(d.sim.Paths), msg.err), err: true}), nil
+		}
 		d.done = msg.done
 		if msg.finish {
+			d.pending.stop()
 			d.finish, d.p10, d.p50, d.p90 = true, msg.p10, msg.p50, msg.p90
 			return d, nil
 		}
-		return d, mcChunkCmd(d.gen, d.sim, d.c.ds, d.a, d.done)
+		return d, d.next(d.done)
 	case tea.KeyPressMsg:
 		return d.key(msg)
 	}
@@ -208,7 +235,11 @@ func (d *monteCarloDialog) View() string {
 	c, s := d.c, d.c.styles
 	inner, innerH := d.width-2, d.height-2
 	name := clean(c.nodeName(d.node))
-	title := paneTitle(d.width, "Monte Carlo · %s · "+fmt.Sprintf("%s paths, seed %d", grouped(d.sim.Paths), mcSeed), name)
+	paths := grouped(d.sim.Paths) + " paths"
+	if d.budget {
+		paths += " (server budget)"
+	}
+	title := paneTitle(d.width, "Monte Carlo · %s · "+fmt.Sprintf("%s, seed %d", paths, mcSeed), name)
 	var lines []string
 	if !d.finish {
 		lines = append(lines,

@@ -33,7 +33,7 @@
 //   - the results of commands go to their handlers in actions.go
 //     (openedMsg, saveCheckedMsg, savedMsg, exportedMsg), a listing
 //     (listedMsg) to the picker of its generation wherever it is on the
-//     stack;
+//     stack, an analysis's result (analysisMsg) likewise to its screen;
 //   - anything else goes to the top dialog (a list's filter results, a
 //     paste).
 //
@@ -42,6 +42,9 @@
 //
 // Update does no IO: saving, exporting, listing and opening scenarios
 // run in commands (io.go) that work on copies and report with a message.
+// Nor heavy work: goal seek, sensitivity and Monte Carlo hand their work
+// to Options.Analysis from commands (analysis.go), and a screen taken
+// off the stack stops the work it waits for.
 //
 // The Model is a value, as Bubble Tea wants, but its state is shared
 // with its copies (common, the dialogs): always go on with the Model

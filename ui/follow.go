@@ -188,12 +188,12 @@ func (m *Model) followMsg(msg FollowMsg) {
 		m.c.clearStatus()
 	}
 	m.presenterAway = msg.Away
-	if msg.Away {
-		return
+	if !msg.Away {
+		s := msg.Snapshot
+		m.latest = &s
+		m.behind = m.following // mirrored by catchUp, when needed
 	}
-	s := msg.Snapshot
-	m.latest = &s
-	m.behind = m.following // mirrored by catchUp, when needed
+	m.refreshTakeOver()
 }
 
 // CatchUp brings a follower up to the presenter's latest state, asking
@@ -284,9 +284,16 @@ func (m *Model) presenterName() string {
 func (m *Model) shortName() string { return safetext.Truncate(m.presenterName(), 16) }
 
 // RoleMsg tells a session with a presenter key that its part changed: it
-// presents now (Turn is its turn), or the session that took over (By)
-// ended its turn Turn and it follows. The end of a turn the session no
-// longer has (it took over again since) changes nothing.
+// presents now, in turn Turn, or the session that took over (By), in turn
+// Turn, ended its turn and it follows.
+//
+// The server's turns are the one source of truth: they only grow, and a
+// session acts on a RoleMsg only when its turn is newer than any it has
+// heard of. News of two sessions taking over at once may arrive in either
+// order (a session's own news comes back from its command, its step-down
+// from the other session's), and the newest turn always wins: a step-down
+// that arrives before the session heard it presents leaves the older news
+// stale, rather than being ignored itself.
 type RoleMsg struct {
 	Role Role
 	Turn uint64
@@ -306,12 +313,42 @@ func (m *Model) present() tea.Cmd {
 	case m.presenterAway:
 		return m.takeOverCmd()
 	}
+	m.push(newConfirm(m.c, m.takeOverQuestion(), takeOverMsg{}))
+	return nil
+}
+
+// takeOverQuestion is what p asks: whether to take over from whoever
+// presents now, or, once nobody does, whether to present.
+func (m *Model) takeOverQuestion() string {
+	if m.presenterAway {
+		return "Nobody presents now. Present? The audience will follow your screen."
+	}
 	who := m.presenterName()
 	if who == "the presenter" {
 		who = "Another session"
 	}
-	m.push(newConfirm(m.c, who+" presents now. Take over? They will follow your screen.", takeOverMsg{}))
-	return nil
+	return who + " presents now. Take over? They will follow your screen."
+}
+
+// refreshTakeOver keeps an open "Take over?" true when the presenter
+// changes or leaves while it is asked: y then does what the question
+// says now, not what it said when p was pressed.
+func (m *Model) refreshTakeOver() {
+	for i, d := range m.dialogs {
+		cd, ok := d.(*confirmDialog)
+		if !ok {
+			continue
+		}
+		if _, take := cd.yes.(takeOverMsg); !take {
+			continue
+		}
+		if q := m.takeOverQuestion(); cd.question != clean(q) {
+			nd := newConfirm(m.c, q, takeOverMsg{})
+			m.size(nd)
+			m.dialogs = slices.Clone(m.dialogs) // an older copy of the model keeps its own
+			m.dialogs[i] = nd
+		}
+	}
 }
 
 // takeOverCmd takes the presenter's turn, in a command: the server tells
@@ -325,17 +362,17 @@ func (m *Model) takeOverCmd() tea.Cmd {
 // copy's too) becomes the audience's at once; taken over from, it follows
 // the new presenter, dialogs closed as a follower has none of them.
 func (m *Model) roleMsg(msg RoleMsg) {
+	if msg.Turn <= m.turn {
+		return // stale: the session knows of a newer turn
+	}
+	m.turn = msg.Turn
 	switch msg.Role {
 	case RolePresenter:
 		m.opts.Role = RolePresenter
-		m.turn = msg.Turn
 		m.following, m.presenterAway = false, false
 		m.published = nil // share() publishes this screen
 		m.c.info("You present now: the audience follows your screen.")
 	case RoleFollower:
-		if m.opts.Role != RolePresenter || msg.Turn != m.turn {
-			return
-		}
 		m.opts.Role = RoleFollower
 		m.following = true
 		m.closeAll()

@@ -374,11 +374,13 @@ func TestTakeOverRoles(t *testing.T) {
 	ana = send(t, ana, runeKey('2'))
 
 	takes := 0
+	turn := uint64(10) // the server's newest turn
 	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben",
 		Publish: hub.publish,
 		TakeOver: func() RoleMsg {
 			takes++
-			return RoleMsg{Role: RolePresenter, Turn: uint64(10 + takes)}
+			turn++
+			return RoleMsg{Role: RolePresenter, Turn: turn}
 		}})
 	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
 	ben = deliver(t, ben, hub)
@@ -409,7 +411,7 @@ func TestTakeOverRoles(t *testing.T) {
 		t.Errorf("after taking over: %q / %q", h, lastLine(ben))
 	}
 
-	// Ben's turn (11) ends: an older turn's end first, which is stale.
+	// Ben's turn (11) ends: news of an older turn first, which is stale.
 	ben = send(t, ben, runeKey('?'))
 	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: 10, By: "Cy"})
 	if ben.opts.Role != RolePresenter {
@@ -418,7 +420,8 @@ func TestTakeOverRoles(t *testing.T) {
 	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: ben.Scenario(), Dim: 3,
 		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))})
 	ben = deliver(t, ben, hub) // Cy's state may come before the news
-	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: 11, By: "Cy"})
+	turn++                     // Cy takes over
+	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: turn, By: "Cy"})
 	if !ben.Following() || len(ben.dialogs) != 0 || ben.c.dim != 3 {
 		t.Fatalf("taken over from: following %v, dialogs %d, tab %d; want following Cy's tab 4, no dialogs",
 			ben.Following(), len(ben.dialogs), ben.c.dim)
@@ -440,6 +443,47 @@ func TestTakeOverRoles(t *testing.T) {
 	ben = send(t, ben, runeKey('p'))
 	if takes != 2 || ben.opts.Role != RolePresenter {
 		t.Errorf("p with nobody presenting: takes %d, role %v; want presenting at once", takes, ben.opts.Role)
+	}
+}
+
+// TestStepDownBeforeOwnTurn: Ben and Cy take over at once; the hub gives
+// Cy turn 2 and Ben turn 3, so Ben presents. Cy's step-down (turn 3)
+// may reach Cy before the news of its own turn 2, which comes back from
+// its command: whatever the order, the newest turn wins and Cy follows
+// Ben. Before, the step-down was ignored while Cy did not yet present,
+// and Cy then presented, its keys reaching nobody.
+func TestStepDownBeforeOwnTurn(t *testing.T) {
+	for _, stepDownFirst := range []bool{true, false} {
+		hub := &testHub{}
+		hub.join()
+		newRoleModel(t, RolePresenter, hub) // Ana, presenting
+		cy := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Cy", Publish: hub.publish,
+			TakeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }})
+		cy = send(t, cy, tea.WindowSizeMsg{Width: 120, Height: 40})
+		cy = deliver(t, cy, hub)
+		cy = send(t, cy, runeKey('p'))
+		nm, cmd := cy.Update(runeKey('y')) // the take-over, not yet run
+		cy = nm.(Model)
+		own := runCmd(t, cmd)
+		if len(own) != 1 {
+			t.Fatalf("y: want one message from the take-over, got %v", own)
+		}
+		stepDown := RoleMsg{Role: RoleFollower, Turn: 3, By: "Ben"}
+		if stepDownFirst {
+			cy = send(t, cy, stepDown, own[0])
+		} else {
+			cy = send(t, cy, own[0], stepDown)
+		}
+		if cy.opts.Role != RoleFollower || !cy.Following() {
+			t.Errorf("step-down first %v: Cy's role %v, following %v; want following Ben, who has the newer turn",
+				stepDownFirst, cy.opts.Role, cy.Following())
+		}
+		if h := headLine(cy); strings.Contains(h, "Presenting") {
+			t.Errorf("step-down first %v: Cy's banner says %q", stepDownFirst, h)
+		}
+		if l := lastLine(cy); !strings.Contains(l, "Ben took over; you follow them now") {
+			t.Errorf("step-down first %v: Cy's status line %q", stepDownFirst, l)
+		}
 	}
 }
 
@@ -522,5 +566,44 @@ func TestPrivateCopyOfUnsavedEdits(t *testing.T) {
 	}
 	if f2, cmd := sendCmd(t, f, runeKey('q')); cmd != nil || !topIs[*quitDialog](f2) {
 		t.Errorf("q after a private change did not ask: %q", lastLine(f2))
+	}
+}
+
+// TestTakeOverQuestionFollowsPresenter: "Ana presents now. Take over?"
+// stays true while it is asked: when Cy takes over it names Cy, when
+// the presenter leaves it asks whether to present, and y then presents.
+func TestTakeOverQuestionFollowsPresenter(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	newRoleModel(t, RolePresenter, hub) // Ana, presenting
+	takes := 0
+	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben", Publish: hub.publish,
+		TakeOver: func() RoleMsg { takes++; return RoleMsg{Role: RolePresenter, Turn: 5} }})
+	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
+	ben = deliver(t, ben, hub)
+	ben = send(t, ben, runeKey('p'))
+	if l := lastLine(ben); !strings.Contains(l, "Ana presents now. Take over?") {
+		t.Fatalf("p: %q", l)
+	}
+
+	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: ben.Scenario(),
+		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))})
+	ben = deliver(t, ben, hub)
+	if l := lastLine(ben); !strings.Contains(l, "Cy presents now. Take over?") || strings.Contains(l, "Ana") {
+		t.Errorf("Cy took over while Ben was asked: %q", l)
+	}
+
+	leave()
+	msg, _ := hub.message()
+	ben = send(t, ben, msg)
+	if l := lastLine(ben); !strings.Contains(l, "Nobody presents now. Present?") || strings.Contains(l, "Cy") {
+		t.Errorf("the presenter left while Ben was asked: %q", l)
+	}
+	if !topIs[*confirmDialog](ben) {
+		t.Fatal("the question closed")
+	}
+	ben = send(t, ben, runeKey('y'))
+	if takes != 1 || ben.opts.Role != RolePresenter {
+		t.Errorf("y: takes %d, role %v; want presenting", takes, ben.opts.Role)
 	}
 }

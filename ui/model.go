@@ -50,6 +50,9 @@ type Options struct {
 	// into the workspace to their own machine (over SSH, an scp command
 	// line for the file's name); the export menu and its message show it.
 	FetchCommand func(file string) string
+	// Analysis runs the analysis screens' work; nil: at once, on every
+	// core (see Analysis).
+	Analysis Analysis
 }
 
 // NoticeMsg puts a message from outside the dashboard (the SSH server's
@@ -101,7 +104,7 @@ type Model struct {
 	latest        *Snapshot         // the presenter's latest state, for following again
 	forkedFrom    model.Assumptions // the state a private copy was made of
 	published     *Snapshot         // a presenter's state as last shared
-	turn          uint64            // the presenting turn this session has or last had
+	turn          uint64            // the newest presenting turn this session heard of (see RoleMsg)
 	behind        bool              // following, latest not yet mirrored
 	seen          uint64            // the Seq of the last FollowMsg handled
 }
@@ -148,7 +151,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
-	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg, mcProgressMsg:
+	case listedMsg, openedMsg, saveCheckedMsg, savedMsg, exportedMsg, analysisMsg:
 		cmd = m.result(msg)
 	default:
 		cmd = m.toTop(msg)
@@ -295,14 +298,18 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 		m.push(d)
 		return cmd
 	case key.Matches(k, keys.GoalSeek):
-		d, cmd := newGoalSeekDialog(c)
+		m.gen++
+		d, cmd := newGoalSeekDialog(c, m.gen, m.analysis())
 		m.push(d)
 		return cmd
 	case key.Matches(k, keys.Tornado):
-		m.push(newTornadoDialog(c))
+		m.gen++
+		d, cmd := newTornadoDialog(c, m.gen, m.analysis())
+		m.push(d)
+		return cmd
 	case key.Matches(k, keys.MonteCarlo):
 		m.gen++
-		if d, cmd := newMonteCarloDialog(c, m.gen); d != nil {
+		if d, cmd := newMonteCarloDialog(c, m.gen, m.analysis()); d != nil {
 			m.push(d)
 			return cmd
 		}

@@ -67,11 +67,25 @@ func (m *Model) toDialog(d Dialog, msg tea.Msg) tea.Cmd {
 func (m *Model) remove(d Dialog) {
 	if i := slices.Index(m.dialogs, d); i >= 0 {
 		m.dialogs = slices.Delete(slices.Clone(m.dialogs), i, i+1)
+		stop(d)
 	}
 }
 
 // closeAll takes every dialog off the stack.
-func (m *Model) closeAll() { m.dialogs = nil }
+func (m *Model) closeAll() {
+	for _, d := range m.dialogs {
+		stop(d)
+	}
+	m.dialogs = nil
+}
+
+// stop ends the work a dialog taken off the stack waits for (see
+// pending).
+func stop(d Dialog) {
+	if s, ok := d.(interface{ stop() }); ok {
+		s.stop()
+	}
+}
 
 // act does what a dialog reported. keep is true when the dialog stays
 // open: the action was refused, and the dialog shows why.

@@ -11,10 +11,16 @@
 //
 // With -follow it measures a demo instead: the first session presents and
 // the others follow; only the presenter types, and every keypress is
-// timed to the first output on each follower's screen.
+// timed to the first output on each follower's screen. With -analysts K,
+// K of the followers fork a private copy and press m, esc, t, esc in a
+// loop meanwhile (on a deep segment, where t moves 500 assumptions), and
+// are not timed: what their analyses cost the audience shows in the
+// others' latency. -limits serves a dataset at the documented limits
+// (15,151 nodes × 51 years) in place of the IoMT dataset.
 //
 //	go run ./cmd/iomt-load -n 200 -keys 20
 //	go run ./cmd/iomt-load -n 200 -keys 20 -follow
+//	go run ./cmd/iomt-load -n 41 -keys 20 -follow -analysts 20 -limits
 //	iomt serve --listen 127.0.0.1:2222 --host-key /tmp/hk --max-sessions 300 --rate-burst 0 &
 //	go run ./cmd/iomt-load -addr 127.0.0.1:2222 -server-pid $!
 //
@@ -74,6 +80,9 @@ type options struct {
 	memProfile  string
 	verbose     bool
 	follow      bool
+	analysts    int
+	analysis    time.Duration
+	limits      bool
 }
 
 func main() {
@@ -94,6 +103,9 @@ func main() {
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile with every session open to this file (in process)")
 	flag.BoolVar(&o.verbose, "v", false, "log the in-process server to stderr")
 	flag.BoolVar(&o.follow, "follow", false, "a demo: the first session presents and types, the others follow; times each key to every follower's first output")
+	flag.IntVar(&o.analysts, "analysts", 0, "with -follow: this many followers fork and press m, esc, t, esc in a loop while the presenter types (not timed)")
+	flag.DurationVar(&o.analysis, "analysis-think", time.Second, "with -analysts: how long an analyst leaves m and t running before esc")
+	flag.BoolVar(&o.limits, "limits", false, "serve a dataset at the documented limits (15,151 nodes × 51 years) instead of the IoMT dataset")
 	flag.Parse()
 	if o.n < 1 || o.keys < 0 || o.width < 1 || o.height < 1 || o.dials < 1 {
 		fmt.Fprintln(os.Stderr, "iomt-load: -n, -dials, -width and -height must be positive, -keys not negative")
@@ -105,6 +117,14 @@ func main() {
 	}
 	if o.follow && (o.addr != "" || o.n < 2) {
 		fmt.Fprintln(os.Stderr, "iomt-load: -follow needs -n 2 or more and a server it starts itself (not -addr): it holds the presenter's key")
+		os.Exit(2)
+	}
+	if o.analysts < 0 || o.analysts > 0 && (!o.follow || o.analysts > o.n-2) {
+		fmt.Fprintln(os.Stderr, "iomt-load: -analysts needs -follow, and at least one follower left to time (-n above analysts + 1)")
+		os.Exit(2)
+	}
+	if o.limits && o.addr != "" {
+		fmt.Fprintln(os.Stderr, "iomt-load: -limits needs a server it starts itself (not -addr)")
 		os.Exit(2)
 	}
 	if o.addr != "" {
@@ -138,22 +158,9 @@ type target struct {
 }
 
 func startInProcess(o options, dir, presenterKeys string) (*target, error) {
-	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
+	ds, base, builtin, err := dataset(o)
 	if err != nil {
 		return nil, err
-	}
-	var base *model.Scenario
-	var builtin []model.Builtin
-	for _, s := range assets.Scenarios() {
-		builtin = append(builtin, model.Builtin{File: s.Name, Data: s.Data})
-		if s.Name == "base.yaml" {
-			if base, err = model.LoadScenario(s.Name, s.Data, ds); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if base == nil {
-		return nil, errors.New("no base.yaml among the embedded scenarios")
 	}
 	var logOut io.Writer = io.Discard
 	if o.verbose {
@@ -184,6 +191,36 @@ func startInProcess(o options, dir, presenterKeys string) (*target, error) {
 	return t, nil
 }
 
+// dataset is what the server serves: the IoMT dataset and its built-in
+// scenarios, or with -limits one at the documented limits.
+func dataset(o options) (*model.Dataset, *model.Scenario, []model.Builtin, error) {
+	if o.limits {
+		ds, err := model.LoadDataset("limits.yaml", testkit.LimitsDataset())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return ds, &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}, nil, nil
+	}
+	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var base *model.Scenario
+	var builtin []model.Builtin
+	for _, s := range assets.Scenarios() {
+		builtin = append(builtin, model.Builtin{File: s.Name, Data: s.Data})
+		if s.Name == "base.yaml" {
+			if base, err = model.LoadScenario(s.Name, s.Data, ds); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	if base == nil {
+		return nil, nil, nil, errors.New("no base.yaml among the embedded scenarios")
+	}
+	return ds, base, builtin, nil
+}
+
 // startChild runs `bin serve` on a free 127.0.0.1 port with a fresh host
 // key and waits until it serves.
 func startChild(o options, dir, presenterKeys string) (*target, error) {
@@ -198,6 +235,13 @@ func startChild(o options, dir, presenterKeys string) (*target, error) {
 		"--max-sessions", strconv.Itoa(o.n+10), "--rate-burst", "0", "--idle-timeout", "0", "--max-timeout", "0")
 	if presenterKeys != "" {
 		cmd.Args = append(cmd.Args, "--presenter-keys", presenterKeys)
+	}
+	if o.limits {
+		path := filepath.Join(dir, "limits.yaml")
+		if err := os.WriteFile(path, testkit.LimitsDataset(), 0o600); err != nil {
+			return nil, err
+		}
+		cmd.Args = append(cmd.Args, "--dataset", path)
 	}
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
@@ -363,18 +407,38 @@ func (r *results) followed(lat time.Duration, n int) {
 func (s *session) follow(start time.Time, o options) (time.Duration, int, error) {
 	timer := time.NewTimer(o.waitTimeout)
 	defer timer.Stop()
-	select {
-	case c, ok := <-s.chunks:
-		if !ok {
-			return 0, 0, errors.New("the session ended")
-		}
-		rest, ok := s.drain(o.quiet)
-		if !ok {
-			return 0, 0, errors.New("the session ended")
-		}
-		return c.at.Sub(start), c.n + rest, nil
-	case <-timer.C:
+	c, ok, timedOut := s.firstSince(start, timer.C)
+	switch {
+	case timedOut:
 		return 0, 0, fmt.Errorf("no output within %v of the presenter's key", o.waitTimeout)
+	case !ok:
+		return 0, 0, errors.New("the session ended")
+	}
+	rest, ok := s.drain(o.quiet)
+	if !ok {
+		return 0, 0, errors.New("the session ended")
+	}
+	return c.at.Sub(start), c.n + rest, nil
+}
+
+// firstSince returns the first output that arrived after start: a
+// frame's last bytes may come after the quiet time that ended the wait
+// for it, when the machine is busy, and must not count as the next key's
+// (they made latencies negative). ok is false when the output ended.
+func (s *session) firstSince(start time.Time, timeout <-chan time.Time) (c chunk, ok, timedOut bool) {
+	for {
+		select {
+		case c, ok := <-s.chunks:
+			if !ok {
+				return chunk{}, false, false
+			}
+			if c.at.Before(start) {
+				continue
+			}
+			return c, true, false
+		case <-timeout:
+			return chunk{}, false, true
+		}
 	}
 }
 
@@ -476,20 +540,18 @@ func (s *session) press(key byte, o options) (time.Duration, int, error) {
 	}
 	timer := time.NewTimer(o.waitTimeout)
 	defer timer.Stop()
-	select {
-	case c, ok := <-s.chunks:
-		if !ok {
-			return 0, 0, fmt.Errorf("the session ended after %q", key)
-		}
-		lat := c.at.Sub(start)
-		rest, ok := s.drain(o.quiet)
-		if !ok {
-			return 0, 0, fmt.Errorf("the session ended after %q", key)
-		}
-		return lat, c.n + rest, nil
-	case <-timer.C:
+	c, ok, timedOut := s.firstSince(start, timer.C)
+	switch {
+	case timedOut:
 		return 0, 0, fmt.Errorf("no output within %v of %q", o.waitTimeout, key)
+	case !ok:
+		return 0, 0, fmt.Errorf("the session ended after %q", key)
 	}
+	rest, ok := s.drain(o.quiet)
+	if !ok {
+		return 0, 0, fmt.Errorf("the session ended after %q", key)
+	}
+	return c.at.Sub(start), c.n + rest, nil
 }
 
 func (s *session) close() {
@@ -536,6 +598,83 @@ func presentAndFollow(ctx context.Context, presenter *session, followers []*sess
 		wg.Wait()
 		if k > 0 {
 			res.key(lat, n)
+		}
+	}
+}
+
+// analysis counts what the analysts pressed.
+type analysis struct{ m, t int }
+
+// analyse has each analyst fork a private copy, go down to a segment's
+// first sub-segment (where t moves the most assumptions: its siblings',
+// its parent's and the parent's siblings'), then press m, wait, esc, t,
+// wait, esc in a loop, until the returned stop is called; stop waits for
+// them and returns how many m and t they pressed.
+func analyse(ctx context.Context, analysts []*session, o options, res *results) (stop func() analysis) {
+	done := make(chan struct{})
+	var m, t atomic.Int64
+	var wg sync.WaitGroup
+	for i, s := range analysts {
+		// Set up before the presenter's first key.
+		ready := true
+		for _, key := range []byte{'f', 'j', '\r', 'j'} {
+			if _, _, err := s.press(key, o); err != nil {
+				res.fail("analyst %d, setting up: %v", i+1, err)
+				ready = false
+				break
+			}
+		}
+		if !ready {
+			continue
+		}
+		wg.Go(func() {
+			for {
+				for _, step := range []struct {
+					key   byte
+					count *atomic.Int64
+				}{{'m', &m}, {0x1b, nil}, {'t', &t}, {0x1b, nil}} {
+					select {
+					case <-done:
+						return
+					case <-ctx.Done():
+						return
+					default:
+					}
+					if _, _, err := s.press(step.key, o); err != nil {
+						res.fail("analyst %d, %q: %v", i+1, step.key, err)
+						return
+					}
+					if step.count != nil {
+						step.count.Add(1)
+						if !s.idle(o.analysis) {
+							res.fail("analyst %d: the session ended", i+1)
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	return func() analysis {
+		close(done)
+		wg.Wait()
+		return analysis{m: int(m.Load()), t: int(t.Load())}
+	}
+}
+
+// idle reads (and drops) the output for d; it reports false when the
+// output ended.
+func (s *session) idle(d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case _, ok := <-s.chunks:
+			if !ok {
+				return false
+			}
+		case <-timer.C:
+			return true
 		}
 	}
 }
@@ -745,12 +884,15 @@ func run(o options, w io.Writer) (summary, error) {
 	}
 	var pressed atomic.Int64
 	keysStart := time.Now()
+	var analysed analysis
 	if o.follow {
-		if len(live) < 2 || sessions[0] == nil {
-			return summary{}, errors.New("-follow: the presenter or every follower failed to open")
+		if len(live) < 2+o.analysts || sessions[0] == nil {
+			return summary{}, errors.New("-follow: the presenter or too many followers failed to open")
 		}
-		presentAndFollow(ctx, live[0], live[1:], o, res)
+		stop := analyse(ctx, live[1:1+o.analysts], o, res)
+		presentAndFollow(ctx, live[0], live[1+o.analysts:], o, res)
 		pressed.Store(int64(o.keys))
+		analysed = stop()
 	}
 	for i, s := range live {
 		if o.follow {
@@ -844,6 +986,13 @@ func run(o options, w io.Writer) (summary, error) {
 	}
 	fmt.Fprintf(w, "iomt-load: %d sessions at %d×%d, %d keys each (j, then +/- alternating), think %v, %s\n",
 		o.n, o.width, o.height, o.keys, o.think, where(o))
+	if o.limits {
+		fmt.Fprintf(w, "dataset: at the limits, %d nodes × %d years\n", testkit.LimitsNodes, testkit.LimitsYears)
+	}
+	if o.analysts > 0 {
+		fmt.Fprintf(w, "analysts: %d forked followers pressed m %d times and t %d times, each left running %v before esc (not timed)\n",
+			o.analysts, analysed.m, analysed.t, o.analysis)
+	}
 	fmt.Fprintf(w, "machine: %d CPUs (%s), GOMAXPROCS %d, %s, %s/%s\n",
 		runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "sessions: %d open with dashboards in %v (server counted %s)\n", len(live), openTime.Round(time.Millisecond), countOrNA(serverSessions, t.srv != nil))
@@ -887,7 +1036,7 @@ func run(o options, w io.Writer) (summary, error) {
 		slices.Sort(by)
 		p99 := pct(lat, 99)
 		fmt.Fprintf(w, "latency, presenter's keypress to a follower's first output (%d followers × %d keys): p50 %v, p90 %v, p99 %v, max %v (target p99 < 50ms: %s)\n",
-			len(live)-1, len(res.latencies), pct(lat, 50).Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond),
+			len(live)-1-o.analysts, len(res.latencies), pct(lat, 50).Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond),
 			p99.Round(10*time.Microsecond), lat[n-1].Round(10*time.Microsecond), verdict(p99 < 50*time.Millisecond))
 		fmt.Fprintf(w, "output per follower and keypress: p50 %d B, p99 %d B\n", pctInt(by, 50), pctInt(by, 99))
 		ok = ok && p99 < 50*time.Millisecond

@@ -55,3 +55,30 @@ func TestRunFollow(t *testing.T) {
 		t.Errorf("the report lacks %q:\n%s", want, out)
 	}
 }
+
+// TestRunFollowAnalysts: a demo run where two followers fork and press
+// m, esc, t, esc in a loop while the presenter types; the others are
+// timed, and the report says what the analysts pressed.
+func TestRunFollowAnalysts(t *testing.T) {
+	o := options{
+		n: 5, keys: 3, think: 0, quiet: 30 * time.Millisecond, width: 100, height: 30,
+		dials: 2, waitTimeout: 10 * time.Second, deadline: time.Minute, follow: true,
+		analysts: 2, analysis: 20 * time.Millisecond,
+	}
+	var out bytes.Buffer
+	sum, err := run(o, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if len(sum.errors) != 0 || !sum.goroutinesBack {
+		t.Errorf("errors %q, goroutines back %v\n%s", sum.errors, sum.goroutinesBack, out.String())
+	}
+	for _, want := range []string{"analysts: 2 forked followers pressed m", "(2 followers × 3 keys)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "pressed m 0 times") {
+		t.Errorf("the analysts pressed nothing:\n%s", out.String())
+	}
+}

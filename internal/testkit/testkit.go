@@ -1,10 +1,11 @@
 // Package testkit holds what the tests and the load harness share: a
-// buffer that one goroutine writes while another reads, and readers of
-// the dashboard's screen.
+// buffer that one goroutine writes while another reads, readers of the
+// dashboard's screen, and a dataset as large as the file limits admit.
 package testkit
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -58,4 +59,33 @@ func FindTreeRow(screen, name string) (TreeRow, bool) {
 		return TreeRow{}, false
 	}
 	return TreeRow{Share: m[1], CAGR: m[2], Real: m[3]}, true
+}
+
+// The shape of LimitsDataset: 150 top-level segments of 100 sub-segments
+// each, over 51 years.
+const (
+	LimitsTop   = 150
+	LimitsSub   = 100
+	LimitsNodes = 1 + LimitsTop + LimitsTop*LimitsSub // 15,151 with the total
+	LimitsYears = 51
+)
+
+// LimitsDataset is a valid dataset at the documented limits: 15,150
+// segments (150 of 100 sub-segments each, every share and rate its own)
+// over 51 years (2000–2050, the most allowed), about 0.8 MB and 150,000
+// items, under the 1 MiB and 250,000-item limits. Analysis on it costs
+// the most a file can make it cost: one projection is 15,151 nodes × 51
+// years.
+func LimitsDataset() []byte {
+	var b strings.Builder
+	b.WriteString("market: Limits\ncurrency: USD\nunit: billion\nbase_year: 2000\nend_year: 2050\n" +
+		"total: {value: 1000, cagr_pct: 6}\ndimensions:\n  - name: Region\n    segments:\n")
+	for i := range LimitsTop {
+		fmt.Fprintf(&b, "      - name: r%d\n        share_pct: %.6f\n        cagr_pct: %g\n        segments:\n",
+			i, 100.0/LimitsTop, 3+float64(i%7))
+		for j := range LimitsSub {
+			fmt.Fprintf(&b, "          - {name: s%d, share_pct: %g, cagr_pct: %g}\n", j, 100.0/LimitsSub, 2+float64((i+j)%9))
+		}
+	}
+	return []byte(b.String())
 }
