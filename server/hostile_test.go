@@ -202,6 +202,7 @@ func stripANSI(s string) string {
 // gone, so has their memory (2000×2000 used to leave 900 MB behind).
 func TestHugeTerminalMemoryReturned(t *testing.T) {
 	ts := startServer(t, Config{})
+	goroutines := runtime.NumGoroutine()
 	base := heapInUse()
 	for range 3 {
 		c := ts.openRaw(t, 10000, 10000, nil)
@@ -209,6 +210,8 @@ func TestHugeTerminalMemoryReturned(t *testing.T) {
 		_ = c.client.Close()
 	}
 	waitConnections(t, ts, 0)
+	waitSessions(t, ts, 0)
+	waitGoroutines(t, goroutines, 0)
 	if used := heapInUse(); used > base+16<<20 {
 		t.Errorf("after three 10000×10000 clients left, the server holds %d MiB; it started with %d MiB", used>>20, base>>20)
 	}
