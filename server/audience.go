@@ -128,9 +128,9 @@ func (g *group) run() {
 	notify, stop := g.aud.hub.Subscribe(nil)
 	defer stop()
 	k := g.key
-	m := ui.New(g.aud.ds, g.aud.base, ui.Options{Dark: k.dark, NoColor: k.noColor, Role: ui.RoleFollower})
+	m := ui.New(g.aud.ds, g.aud.base, ui.Options{Dark: k.dark, NoColor: k.noColor, Demo: &ui.Demo{Role: ui.RoleFollower}})
 	next, _ := m.Update(tea.WindowSizeMsg{Width: k.w, Height: k.h})
-	m = next.(ui.Model)
+	m = next.(*ui.Model)
 	env := []string{"TERM=" + k.term}
 	f := newFrames(k.w, k.h, k.profile, env)
 	for {
@@ -140,7 +140,7 @@ func (g *group) run() {
 		case <-notify:
 			if msg, ok := g.aud.hub.Message(); ok {
 				next, _ := m.Update(msg)
-				m = next.(ui.Model)
+				m = next.(*ui.Model)
 			}
 		case <-g.kick:
 		}

@@ -200,7 +200,7 @@ func (h *Hub) Latest() (ui.Snapshot, bool) {
 // once at once so that a new follower learns the state (or that nobody
 // presents) without waiting; and a function to stop. While skip (if not
 // nil) is true, news does not wake the channel: a follower its audience
-// group draws asks for the latest itself (see ui.Options.Latest), and
+// group draws asks for the latest itself (see ui.DemoLink.Latest), and
 // 200 wake-ups that find nothing to do cost a presenter's key time.
 func (h *Hub) Subscribe(skip *atomic.Bool) (<-chan struct{}, func()) {
 	h.mu.Lock()

@@ -19,14 +19,14 @@ func TestFramesDrawTheView(t *testing.T) {
 	const w, h = 100, 30
 	m := ui.New(testDS, testBase, ui.Options{Dark: true})
 	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m = next.(ui.Model)
+	m = next.(*ui.Model)
 	f := newFrames(w, h, colorprofile.TrueColor, []string{"TERM=xterm-256color"})
 	term := newVT(w, h)
 	_, _ = term.Write([]byte(modesOn + kittyOn))
 	for i, k := range []string{"", "2", "+", "j", "+", "v", "j", "j", "j", ">", "3", "v", "4", "j", "enter", "k", "+", "esc", "1", "+", "v", "-", "tab", "left", "left"} {
 		if k != "" {
 			next, _ = m.Update(keyMsg(k))
-			m = next.(ui.Model)
+			m = next.(*ui.Model)
 		}
 		content := m.View().Content
 		b := synced(append([]byte(ansi.SetWindowTitle("iomt — x")), f.next(content)...))

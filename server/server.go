@@ -467,28 +467,17 @@ func (s *Server) handle(sess ssh.Session) {
 		"term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height, "scenarios", cmp.Or(ws.Dir, "read-only"))
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws, Role: role, Turn: turn.Load(),
+	opts := ui.Options{Dark: true, NoColor: profile <= colorprofile.Ascii, Workspace: ws,
 		Analysis: s.analyses.analyst(ctx)}
 	opts.FetchCommand = s.fetchCommand(sess, ws) // see scp.go
-	if presenter && s.presenters != nil {
-		opts.Who = entry.name
-		opts.Publish = func(snap ui.Snapshot) { s.hub.Publish(turn.Load(), snap) }
-		opts.TakeOver = func() ui.RoleMsg {
-			id, from, took := s.hub.TakeOver(seat)
-			storeMax(&turn, id) // two commands of this session may race
-			if took {
-				logger.Info("took over presenting", "from", cmp.Or(from, "(a key with no name)"))
-			} else {
-				logger.Info("presenting: nobody was")
-			}
-			return ui.RoleMsg{Role: ui.RolePresenter, Turn: id}
-		}
-	}
 	out := &syncWriter{w: sess}
 	var aud *audience
 	if s.presenters != nil {
 		aud = s.audience // a session draws with its group while it follows
-		opts.Latest = s.hub.Message
+		opts.Demo = &ui.Demo{Role: role, Turn: turn.Load(), Link: &demoLink{hub: s.hub, turn: &turn, seat: seat, log: logger}}
+		if presenter {
+			opts.Demo.Who, opts.Demo.MayPresent = entry.name, true
+		}
 	}
 	view := newSessionView(out, profile, pty.Term, aud)
 	m := sessionModel{Model: ui.New(s.cfg.Dataset, s.cfg.Base, opts), v: view}

@@ -141,7 +141,7 @@ func (v *sessionView) leaveGroup() {
 // sessionModel is the dashboard as a served session runs it: its views go
 // to the session's sessionView rather than to Bubble Tea's renderer.
 type sessionModel struct {
-	ui.Model
+	*ui.Model
 	v    *sessionView
 	w, h int
 	// following says, after each message, whether the session follows
@@ -158,7 +158,7 @@ func (m sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = s.Width, s.Height
 	}
 	next, cmd := m.Model.Update(msg)
-	m.Model = next.(ui.Model)
+	m.Model = next.(*ui.Model)
 	if m.following != nil {
 		m.following.Store(m.Model.Following())
 	}

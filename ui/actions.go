@@ -1,20 +1,98 @@
 package ui
 
 import (
-	"errors"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
-	"iomt/internal/safetext"
 	"iomt/model"
 )
 
-// What the root does for the scenario actions that dialogs and commands
-// report: loading, saving, opening, comparing, the menus and exports.
+// What the root does with what dialogs report and commands return:
+// edits, loading, saving, opening, comparing, the menus and exports.
+
+// toTop gives a message to the top dialog.
+func (m *Model) toTop(msg tea.Msg) tea.Cmd {
+	d := m.dialogs.top()
+	if d == nil {
+		return nil
+	}
+	return m.toDialog(d, msg)
+}
+
+// toDialog gives a message to a dialog on the stack and acts on what the
+// user chose; the dialog closes unless it asked to stay or the action
+// was refused (it then shows why).
+func (m *Model) toDialog(d Dialog, msg tea.Msg) tea.Cmd {
+	st, cmd := d.Update(msg)
+	if st.chose == nil && st.keep != nil {
+		m.dialogs.replace(d, st.keep)
+		return cmd
+	}
+	keep, act := m.act(st.chose)
+	if st.keep != nil {
+		keep = true
+		m.dialogs.replace(d, st.keep)
+	}
+	if !keep {
+		// The dialog may have opened another on top of itself by now
+		// (act pushes a question): take off this one, wherever it is.
+		m.dialogs.remove(d)
+	}
+	return tea.Batch(cmd, act)
+}
+
+// act does what a dialog reported. keep is true when the dialog stays
+// open: the action was refused, and the dialog shows why.
+func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
+	var t statusText // an edit's outcome
+	switch msg := msg.(type) {
+	case nil:
+		return false, nil
+	case statusText:
+		m.status.say(msg)
+		return false, nil
+	case requestQuitMsg:
+		return false, m.quit()
+	case quitMsg:
+		m.quitting = true
+		return false, tea.Quit
+	case setValueMsg:
+		t = m.edits.set(msg)
+	case windowMsg:
+		t = m.edits.setWindow(msg.w)
+	case editMsg:
+		t = m.edits.do(msg.edit, msg.said)
+	case saveAsMsg:
+		return m.saveAs(msg.name)
+	case pickedMsg:
+		return false, openCmd(m.scen.ds, msg.entry, msg.purpose)
+	case menuMsg:
+		return false, m.menu(msg)
+	case loadMsg:
+		m.load(msg)
+		return false, nil
+	case writeMsg:
+		return false, writeCmd(m.files.ws, m.scen.ds, msg.sc, msg.path, msg.loads)
+	case followAgainMsg:
+		m.status.info(m.demo.followAgain(m.mirror))
+		return false, nil
+	case takeOverMsg:
+		return false, m.demo.takeOver()
+	case selectMsg:
+		m.sel.show(msg.node)
+		m.status.info(nodeName(m.scen.ds, msg.node) + " selected.")
+		return false, nil
+	default:
+		return false, nil
+	}
+	// An edit's outcome replaces the status line, even with nothing to
+	// say; a refused one keeps its prompt open.
+	m.status.say(t)
+	return t.err, nil
+}
 
 // writeMsg asks the root to write a scenario (after the user agreed to
 // replace a file).
@@ -35,19 +113,15 @@ type loadMsg struct {
 }
 
 func (m *Model) load(msg loadMsg) {
-	saved := m.c.saved
-	m.c.load(msg.sc, msg.path)
-	if msg.keepSaved {
-		m.c.saved = saved
-	}
-	m.c.info(msg.said)
+	m.scen.load(msg.sc, msg.path, msg.keepSaved)
+	m.status.info(msg.said)
 }
 
 // loadOrAsk loads a scenario, asking first when that would lose unsaved
 // changes.
-func (m *Model) loadOrAsk(msg loadMsg, question string) {
-	if m.c.dirty() {
-		m.push(newConfirm(m.c, question, msg, m.c.scenario, msg.sc.Name))
+func (m *Model) loadOrAsk(msg loadMsg, ask string) {
+	if m.scen.Dirty() {
+		m.dialogs.push(newConfirm(m.env(), m.files.losing(m.scen.name, ask, false), msg, m.scen.name, msg.sc.Name))
 		return
 	}
 	m.load(msg)
@@ -55,284 +129,155 @@ func (m *Model) loadOrAsk(msg loadMsg, question string) {
 
 // result handles what a command reports.
 func (m *Model) result(msg tea.Msg) tea.Cmd {
-	c := m.c
+	ws, st := m.files.ws, m.status
 	switch msg := msg.(type) {
 	case listedMsg:
 		// To the picker that asked for it, wherever it is on the stack: a
 		// question may have opened over it meanwhile.
-		for _, d := range m.dialogs {
-			if p, ok := d.(*scenarioPicker); ok && p.gen == msg.gen {
-				return m.toDialog(d, msg)
-			}
+		if d := m.dialogs.find(func(d Dialog) bool { p, ok := d.(*scenarioPicker); return ok && p.gen == msg.gen }); d != nil {
+			return m.toDialog(d, msg)
 		}
 	case analysisMsg:
 		// To the analysis screen that asked; one closed meanwhile drops
 		// it (its work was stopped).
-		for _, d := range m.dialogs {
-			if r, ok := d.(interface{ runs() int }); ok && r.runs() == msg.runOf() {
-				return m.toDialog(d, msg)
-			}
+		if d := m.dialogs.find(func(d Dialog) bool { r, ok := d.(interface{ runs() int }); return ok && r.runs() == msg.runOf() }); d != nil {
+			return m.toDialog(d, msg)
 		}
 	case openedMsg:
 		m.opened(msg)
 	case saveCheckedMsg:
 		if msg.notFile != "" {
-			c.error("Not saved: " + filepath.Base(msg.path) + " is " + msg.notFile + ", not a file; save under another name, or move it away — " + c.ws.Show(msg.path))
+			st.error("Not saved: " + filepath.Base(msg.path) + " is " + msg.notFile + ", not a file; save under another name, or move it away — " + ws.Show(msg.path))
 			return nil
 		}
 		if msg.replaces {
 			q := "Replace " + filepath.Base(msg.path) + "? (the old one is kept as .bak)"
-			if msg.path != c.ws.PathFor(msg.sc.Name) && msg.holds != "" {
+			if msg.path != ws.PathFor(msg.sc.Name) && msg.holds != "" {
 				// Found by the scenario's name, in a file named otherwise:
 				// named as the file spells it.
 				q = "Replace " + filepath.Base(msg.path) + ", which holds " + msg.holds + "? (the old one is kept as .bak)"
 			}
-			m.push(newConfirm(c, q, writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}, msg.holds))
+			m.dialogs.push(newConfirm(m.env(), q, writeMsg{sc: msg.sc, path: msg.path, loads: msg.loads}, msg.holds))
 			return nil
 		}
-		return writeCmd(c.ws, c.ds, msg.sc, msg.path, msg.loads)
+		return writeCmd(ws, m.scen.ds, msg.sc, msg.path, msg.loads)
 	case savedMsg:
-		m.saved(msg)
-	case exportedMsg:
 		if msg.err != nil {
-			c.error("Not exported: " + c.reason(msg.err, msg.path))
+			st.error("Not saved: " + m.files.reason(msg.err, msg.path))
 			return nil
 		}
-		if c.fetch != nil {
-			// The command first: a narrow status line cuts the end.
-			c.info("Exported " + msg.name + ". Fetch it: " + c.fetch(filepath.Base(msg.path)) + " (" + c.ws.Show(msg.path) + ")")
-			return nil
-		}
-		c.info("Exported " + msg.name + " to " + c.ws.Show(msg.path) + ".")
+		m.scen.markSaved(msg.sc, msg.path, msg.loads)
+		st.info("Saved " + msg.sc.Name + " to " + ws.Show(msg.path) + ".")
+	case exportedMsg:
+		st.say(m.files.exported(msg))
 	}
 	return nil
 }
 
 // opened acts on a scenario read for opening or comparing.
 func (m *Model) opened(msg openedMsg) {
-	c := m.c
-	switch msg.purpose {
-	case chooseOpen:
-		if msg.err != nil {
-			c.error("Not opened, kept " + c.scenario + ": " + c.reason(msg.err, msg.path))
-			return
-		}
-		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."},
-			c.losing("Open "+msg.sc.Name+"?", false))
-	case chooseCompare:
-		if msg.err != nil {
-			c.error("Cannot compare: " + c.reason(msg.err, msg.path))
-			return
-		}
-		c.compareWith(msg.sc)
+	switch {
+	case msg.err != nil && msg.purpose == chooseOpen:
+		m.status.error("Not opened, kept " + m.scen.name + ": " + m.files.reason(msg.err, msg.path))
+		return
+	case msg.err != nil:
+		m.status.error("Cannot compare: " + m.files.reason(msg.err, msg.path))
+		return
+	case msg.purpose == chooseOpen:
+		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."}, "Open "+msg.sc.Name+"?")
+	default:
+		m.scen.compareWith(msg.sc)
+		m.status.info("Comparing with " + msg.sc.Name + ": dotted in the chart, differences in the table (v: metric). c stops.")
 	}
-	m.table.refresh()
+	m.panes.table.refresh()
 }
 
 // menu acts on a menu's choice.
 func (m *Model) menu(msg menuMsg) tea.Cmd {
-	c := m.c
+	s := m.scen
 	switch msg.action {
 	case actNewFromBase:
-		sc := &model.Scenario{Name: "New scenario", Dataset: c.ds.Market, Assumptions: c.ds.Base()}
-		m.loadOrAsk(loadMsg{sc: sc, said: m.startedText(sc.Name)}, c.losing("Start a new scenario?", false))
+		sc := &model.Scenario{Name: "New scenario", Dataset: s.ds.Market, Assumptions: s.ds.Base()}
+		m.loadOrAsk(loadMsg{sc: sc, said: m.files.started(sc.Name)}, "Start a new scenario?")
 	case actNewCopy:
 		// A copy carries the current assumptions, unsaved edits
 		// included: nothing is lost, so do not ask; but those edits are
 		// saved nowhere, so the copy stays marked unsaved (and quitting
 		// asks) until it is saved.
-		sc := c.current()
-		sc.Name = "Copy of " + c.scenario
-		m.load(loadMsg{sc: sc, said: m.startedText(sc.Name), keepSaved: true})
+		sc := s.Current()
+		sc.Name = "Copy of " + s.name
+		m.load(loadMsg{sc: sc, said: m.files.started(sc.Name), keepSaved: true})
 	case actCopyTable:
-		c.info("Copied the table (" + strconv.Itoa(len(c.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
-		return tea.SetClipboard(c.tableTSV())
+		m.status.info("Copied the table (" + strconv.Itoa(len(m.sel.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
+		return tea.SetClipboard(m.panes.table.tsv())
 	case actExportCSV, actExportJSON, actExportMD, actExportXLSX:
-		return m.export(msg.action)
+		if m.files.readOnly() {
+			m.status.error("This session cannot write files" + m.files.whyNoFiles() + "; copy the table with x instead.")
+			return nil
+		}
+		return exportCmd(newExportJob(m.files.ws, m.scen, msg.action))
 	}
-	m.table.refresh()
+	m.panes.table.refresh()
 	return nil
-}
-
-// startedText says a new scenario started, and how it can be kept.
-func (m *Model) startedText(name string) string {
-	if m.c.ws.Dir == "" {
-		return "Started " + name + "; this session cannot save it, x copies its table."
-	}
-	return "Started " + name + "; s saves it under a name of your choice."
-}
-
-// export writes the current scenario into the workspace, in a command.
-func (m *Model) export(action int) tea.Cmd {
-	c := m.c
-	if c.ws.Dir == "" {
-		c.error("This session cannot write files" + c.whyNoFiles() + "; copy the table with x instead.")
-		return nil
-	}
-	name := exportName(c)
-	j := exportJob{ds: c.ds, ws: c.ws, name: name, a: c.assumptions(), format: "csv", ext: ".csv"}
-	switch action {
-	case actExportJSON:
-		j.format, j.ext = "json", ".json"
-	case actExportMD:
-		j.format, j.ext = "md", ".md"
-	case actExportXLSX:
-		j.format, j.ext = "xlsx", ".xlsx"
-	}
-	if c.compare != nil {
-		a := c.compare.a
-		j.compareName, j.compare = c.compare.name, &a
-	}
-	return exportCmd(j)
 }
 
 // save writes the scenario to its file, asking for a name the first time.
 func (m *Model) save() tea.Cmd {
-	c := m.c
-	if c.ws.Dir == "" {
+	if m.files.readOnly() {
 		// Only a session served without a place for its files (open demo
 		// mode, or no --data) has no workspace folder.
-		c.error("Read-only session" + c.whyNoFiles() + ": saving is off here. x copies the table to your clipboard.")
+		m.status.error("Read-only session" + m.files.whyNoFiles() + ": saving is off here. x copies the table to your clipboard.")
 		return nil
 	}
-	if c.savedPath == "" {
-		d, cmd := newNamePrompt(c, m.width)
-		m.push(d)
+	if m.scen.savedPath == "" {
+		d, cmd := newNamePrompt(m.env(), m.lay.w)
+		m.dialogs.push(d)
 		return cmd
 	}
 	// Into the file it was opened from, even one named otherwise (a copy
 	// made by hand): <slug>.yaml would be a second scenario of its name.
-	return checkSaveCmd(c.ws, c.current(), c.savedPath, c.loads)
+	return checkSaveCmd(m.files.ws, m.scen.Current(), m.scen.savedPath, m.scen.loads)
 }
 
 // saveAs saves under the name typed in the name prompt; saving over
 // another scenario's file asks first. keep is true when the name is
 // refused, and the prompt stays open to fix it.
 func (m *Model) saveAs(name string) (keep bool, cmd tea.Cmd) {
-	c := m.c
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		c.error("Type a name for the scenario.")
+		m.status.error("Type a name for the scenario.")
 		return true, nil
 	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		c.error("A name cannot contain control characters.")
+		m.status.error("A name cannot contain control characters.")
 		return true, nil
-	case c.isBuiltinName(name):
-		c.error("That name is built in; choose another.")
+	case m.files.isBuiltinName(name):
+		m.status.error("That name is built in; choose another.")
 		return true, nil
 	}
-	sc := c.current()
+	sc := m.scen.Current()
 	if name != sc.Name {
 		// The description told the story of the scenario it came from;
 		// under a new name it would no longer be true.
 		sc.Description = ""
 	}
 	sc.Name = name
-	return false, checkSaveCmd(c.ws, sc, c.savedPath, c.loads)
-}
-
-// saved acts on a finished save: the scenario on screen takes the name
-// and file it was saved under, unless another has been opened since.
-func (m *Model) saved(msg savedMsg) {
-	c := m.c
-	if msg.err != nil {
-		c.error("Not saved: " + c.reason(msg.err, msg.path))
-		return
-	}
-	if msg.loads == c.loads {
-		c.scenario, c.description = msg.sc.Name, msg.sc.Description
-		c.savedPath = msg.path
-		c.saved = msg.sc.Assumptions.Clone()
-	}
-	c.info("Saved " + msg.sc.Name + " to " + c.ws.Show(msg.path) + ".")
+	return false, checkSaveCmd(m.files.ws, sc, m.scen.savedPath, m.scen.loads)
 }
 
 // openPicker opens a scenario picker at once; the listing is read in a
 // command and fills it in.
 func (m *Model) openPicker(p purpose) tea.Cmd {
-	m.gen++
-	m.push(newScenarioPicker(m.c, p, m.gen))
-	return listCmd(m.c.ws, m.c.ds, m.gen)
+	gen := m.dialogs.next()
+	m.dialogs.push(newScenarioPicker(m.env(), p, gen))
+	return listCmd(m.files.ws, m.scen.ds, gen)
 }
 
 func (m *Model) toggleCompare() tea.Cmd {
-	if c := m.c; c.compare != nil {
-		c.info("Stopped comparing with " + c.compare.name + ".")
-		c.compare = nil
+	if cs := m.scen.compare; cs != nil {
+		m.status.info("Stopped comparing with " + cs.name + ".")
+		m.scen.stopCompare()
 		return nil
 	}
 	return m.openPicker(chooseCompare)
-}
-
-// firstLine keeps the first problem of a multi-line error for the one-line
-// status bar; the rest is one `iomt validate` away.
-// reason words a failure for the status line: the reason first, where
-// it happened last, so that a line cut at 80 columns keeps "no space left
-// on device" or the "did you mean" and loses the path (M shows it all).
-// A file is named as the workspace shows it: an SSH viewer never sees
-// the server's paths.
-func (c *common) reason(err error, path string) string {
-	one, list := firstProblem(err)
-	if one != nil {
-		s := problemText(one)
-		where := safetext.Escape(c.ws.Show(one.File))
-		if one.Line > 0 {
-			where += fmt.Sprintf(":%d:%d", one.Line, max(one.Col, 1))
-		}
-		s += " — " + where
-		if len(list) > 1 {
-			s += fmt.Sprintf("; %s (iomt validate lists them)", plural(len(list)-1, "more problem", "more problems"))
-		}
-		return s
-	}
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	if path != "" && strings.Contains(s, path) {
-		// "cannot write /a/b.yaml: no space left on device"
-		s = strings.Replace(strings.Replace(s, " "+path, "", 1), path, "", 1)
-		s += " — " + safetext.Escape(c.ws.Show(path))
-	}
-	return s
-}
-
-// reasonIn is reason for a list that already names the file: the problem
-// and its line only.
-func (c *common) reasonIn(err error) string {
-	one, _ := firstProblem(err)
-	if one == nil {
-		s, _, _ := strings.Cut(err.Error(), "\n")
-		return s
-	}
-	s := problemText(one)
-	if one.Line > 0 {
-		s += fmt.Sprintf(", line %d", one.Line)
-	}
-	return s
-}
-
-// firstProblem is the first problem a file's error names (list holds
-// them all when there are several), or nil for an error of another kind.
-func firstProblem(err error) (one *model.Error, list model.ErrorList) {
-	if errors.As(err, &list) && len(list) > 0 {
-		return list[0], list
-	}
-	errors.As(err, &one)
-	return one, nil
-}
-
-// problemText is a problem and its hint, escaped for the screen.
-func problemText(one *model.Error) string {
-	s := safetext.Escape(one.Msg)
-	if one.Hint != "" {
-		s += " (" + safetext.Escape(one.Hint) + ")"
-	}
-	return s
-}
-
-// plural writes n with the singular or the plural noun.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -55,14 +55,6 @@ func (direct) Run(ctx context.Context, tasks []func()) error {
 	return ctx.Err()
 }
 
-// analysis is the dashboard's Analysis: Options.Analysis, else direct.
-func (m *Model) analysis() Analysis {
-	if m.opts.Analysis != nil {
-		return m.opts.Analysis
-	}
-	return direct{}
-}
-
 // taskCells is the work of one task, in node-years projected: about 30
 // ms here. Small enough that a pool switches between sessions and drops
 // a cancelled run within tens of milliseconds, large enough that a task

@@ -11,7 +11,7 @@ import (
 
 // showNode selects the row of the node at path: its tab, and its
 // parent's level for a sub-segment.
-func showNode(t *testing.T, m Model, path string) Model {
+func showNode(t *testing.T, m *Model, path string) *Model {
 	t.Helper()
 	if path == "Total" {
 		return selectRow(t, send(t, m, runeKey('1')), 0)
@@ -33,7 +33,7 @@ var cutNumber = regexp.MustCompile(`[0-9][.,]?…`)
 // wholeNumbers fails the test unless the view shows each of want as
 // whole words (line breaks allowed between words, never inside one), and
 // no number on it is cut short.
-func wholeNumbers(t *testing.T, what string, m Model, want ...string) {
+func wholeNumbers(t *testing.T, what string, m *Model, want ...string) {
 	t.Helper()
 	v := view(m)
 	checkFits(t, v, 80, 24)
@@ -60,7 +60,7 @@ func TestAnalysisNumbersWhole(t *testing.T) {
 		t.Run("montecarlo/"+path, func(t *testing.T) {
 			m := showNode(t, newTestModel(t, 80, 24), path)
 			m = send(t, m, runeKey('m'))
-			d, ok := m.top().(*monteCarloDialog)
+			d, ok := m.dialogs.top().(*monteCarloDialog)
 			if !ok || !d.finish {
 				t.Fatalf("m did not finish a run:\n%s", view(m))
 			}
@@ -74,7 +74,7 @@ func TestAnalysisNumbersWhole(t *testing.T) {
 		t.Run("tornado/"+path, func(t *testing.T) {
 			m := showNode(t, newTestModel(t, 80, 24), path)
 			m = send(t, m, runeKey('t'))
-			d, ok := m.top().(*tornadoDialog)
+			d, ok := m.dialogs.top().(*tornadoDialog)
 			if !ok {
 				t.Fatalf("t did not open the tornado:\n%s", view(m))
 			}
@@ -98,7 +98,7 @@ func TestAnalysisNumbersWhole(t *testing.T) {
 			m = showNode(t, m, path)
 			m = send(t, m, runeKey('g'), keyTab)
 			m = send(t, typeText(t, m, "60"), keyEnter)
-			d, ok := m.top().(*goalSeekDialog)
+			d, ok := m.dialogs.top().(*goalSeekDialog)
 			if !ok || d.solved == nil || !d.solved.sol.Reached {
 				t.Fatalf("g 60 enter did not solve:\n%s", view(m))
 			}
@@ -120,7 +120,7 @@ func TestAnalysisNumbersWhole(t *testing.T) {
 		}
 		a := m.Scenario()
 		want := []string{"= " + fmtNum(a.MarketGrowth(), 2) + " %"}
-		d := m.top().(*leversDialog)
+		d := m.dialogs.top().(*leversDialog)
 		for i := range testDS.Levers {
 			if l := d.lineOf(i); l >= d.top && l < d.top+d.rows() {
 				want = append(want, fmtSigned(a.Drivers[i], 1)+" pp")

@@ -58,9 +58,9 @@ func TestAnalysisThroughOptions(t *testing.T) {
 	ap := node(t, "Region/Asia-Pacific")
 
 	m = send(t, m, runeKey('m'))
-	d, ok := m.top().(*monteCarloDialog)
+	d, ok := m.dialogs.top().(*monteCarloDialog)
 	if !ok || !d.finish || pool.count() == 0 {
-		t.Fatalf("m through the pool: %T, %d runs", m.top(), pool.count())
+		t.Fatalf("m through the pool: %T, %d runs", m.dialogs.top(), pool.count())
 	}
 	if !strings.Contains(view(m), "Monte Carlo · Asia-Pacific · 2,000 paths (server budget), seed 1") {
 		t.Errorf("the screen does not say the run has the budget's paths:\n%s", view(m))
@@ -75,10 +75,10 @@ func TestAnalysisThroughOptions(t *testing.T) {
 
 	runs := pool.count()
 	m = send(t, m, keyEsc, runeKey('t'))
-	tor, ok := m.top().(*tornadoDialog)
+	tor, ok := m.dialogs.top().(*tornadoDialog)
 	want, _ := forecast.Sensitivity(testDS, m.Scenario(), ap, 2027, 2)
 	if !ok || pool.count() == runs || tor.t == nil || len(tor.t.Bars) != len(want.Bars) || tor.t.Bars[0] != want.Bars[0] {
-		t.Fatalf("t through the pool: %T, %d runs more; screen:\n%s", m.top(), pool.count()-runs, view(m))
+		t.Fatalf("t through the pool: %T, %d runs more; screen:\n%s", m.dialogs.top(), pool.count()-runs, view(m))
 	}
 
 	runs = pool.count()

@@ -15,7 +15,7 @@ import (
 )
 
 // regionRow selects the Region tab's row for path.
-func regionRow(t *testing.T, m Model, path string) Model {
+func regionRow(t *testing.T, m *Model, path string) *Model {
 	t.Helper()
 	m = send(t, m, runeKey('4'))
 	return selectRow(t, m, node(t, path))
@@ -38,10 +38,10 @@ func TestGoalSeekScreen(t *testing.T) {
 		t.Fatal("solving changed the scenario before enter applied it")
 	}
 	m = send(t, m, keyEnter)
-	if m.top() != nil {
-		t.Fatalf("enter did not apply and close: %T", m.top())
+	if m.dialogs.top() != nil {
+		t.Fatalf("enter did not apply and close: %T", m.dialogs.top())
 	}
-	if got := m.c.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
+	if got := m.scen.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
 		t.Errorf("Asia-Pacific 2027 after applying: %v, want 60", got)
 	}
 	m = send(t, m, runeKey('u'))
@@ -56,7 +56,7 @@ func TestGoalSeekScreen(t *testing.T) {
 	}
 	// tab: the market's CAGR reaches it instead... not 600 either; esc.
 	m = send(t, m, keyEsc)
-	if m.top() != nil || !m.Scenario().Equal(before) {
+	if m.dialogs.top() != nil || !m.Scenario().Equal(before) {
 		t.Fatal("esc left the dialog open or changed the scenario")
 	}
 
@@ -66,7 +66,7 @@ func TestGoalSeekScreen(t *testing.T) {
 	if a.Growth[ap] != before.Growth[ap] || a.Growth[0] == before.Growth[0] {
 		t.Fatalf("with tab the market's CAGR should change: market %v→%v, Asia-Pacific %v→%v", before.Growth[0], a.Growth[0], before.Growth[ap], a.Growth[ap])
 	}
-	if got := m.c.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
+	if got := m.scen.res.Value(ap, 8); math.Abs(got-60) > 60e-9 {
 		t.Errorf("Asia-Pacific 2027 with the market's CAGR moved: %v, want 60", got)
 	}
 }
@@ -77,9 +77,9 @@ func TestTornadoScreen(t *testing.T) {
 	m := newTestModel(t, 100, 30)
 	m = regionRow(t, m, "Region/Asia-Pacific")
 	m = send(t, m, runeKey('t'))
-	d, ok := m.top().(*tornadoDialog)
+	d, ok := m.dialogs.top().(*tornadoDialog)
 	if !ok {
-		t.Fatalf("t opened %T", m.top())
+		t.Fatalf("t opened %T", m.dialogs.top())
 	}
 	want, _ := forecast.Sensitivity(testDS, m.Scenario(), node(t, "Region/Asia-Pacific"), 2027, 2)
 	if len(d.t.Bars) != len(want.Bars) || d.t.Bars[0].Name != want.Bars[0].Name {
@@ -89,8 +89,8 @@ func TestTornadoScreen(t *testing.T) {
 	m = send(t, m, runeKey('j'), runeKey('j'), runeKey('j'))
 	name := d.t.Bars[3].Name
 	m = send(t, m, keyEnter)
-	if m.top() != nil || m.c.nodeName(m.c.selected()) != "North America" || name != "Region/North America/cagr_pct" {
-		t.Fatalf("enter on %s selected %s", name, m.c.nodeName(m.c.selected()))
+	if m.dialogs.top() != nil || nodeName(m.scen.ds, m.sel.selected()) != "North America" || name != "Region/North America/cagr_pct" {
+		t.Fatalf("enter on %s selected %s", name, nodeName(m.scen.ds, m.sel.selected()))
 	}
 	// On the total, in top-down, it says why the segments do not count.
 	m = send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('k'), runeKey('t'))
@@ -103,34 +103,33 @@ func TestTornadoScreen(t *testing.T) {
 // percentiles of the command line's run (same seed, same paths); esc
 // during a run cancels it, and its late results land nowhere.
 func TestMonteCarloScreen(t *testing.T) {
-	m := newTestModel(t, 100, 30)
-	m = regionRow(t, m, "Region/Asia-Pacific")
+	fresh := func() *Model { return regionRow(t, newTestModel(t, 100, 30), "Region/Asia-Pacific") }
 	ap := node(t, "Region/Asia-Pacific")
 
 	// Cancelled: the first chunk's result arrives after esc.
-	m2, first := update(t, m, runeKey('m'))
+	m2, first := update(t, fresh(), runeKey('m'))
 	if !strings.Contains(view(m2), "0 of 10,000 paths") {
 		t.Fatalf("no progress shown:\n%s", view(m2))
 	}
 	m2 = send(t, m2, keyEsc)
-	if m2.top() != nil || !strings.Contains(lastLine(m2), "Monte Carlo cancelled after 0 of 10,000 paths") {
-		t.Fatalf("esc during the run: top %T, %q", m2.top(), lastLine(m2))
+	if m2.dialogs.top() != nil || !strings.Contains(lastLine(m2), "Monte Carlo cancelled after 0 of 10,000 paths") {
+		t.Fatalf("esc during the run: top %T, %q", m2.dialogs.top(), lastLine(m2))
 	}
 	m2, second := update(t, m2, runeKey('m'))
 	m2 = send(t, m2, runCmd(t, first)...)
-	if d := m2.top().(*monteCarloDialog); d.done != 0 {
+	if d := m2.dialogs.top().(*monteCarloDialog); d.done != 0 {
 		t.Fatalf("the cancelled run's chunk landed in the new run (%d paths done)", d.done)
 	}
 	m2 = send(t, m2, runCmd(t, second)...)
-	if d := m2.top().(*monteCarloDialog); !d.finish {
+	if d := m2.dialogs.top().(*monteCarloDialog); !d.finish {
 		t.Fatal("the new run did not finish")
 	}
 
 	// The whole run, as the command line gives it.
-	m = send(t, m, runeKey('m'))
-	d, ok := m.top().(*monteCarloDialog)
+	m := send(t, fresh(), runeKey('m'))
+	d, ok := m.dialogs.top().(*monteCarloDialog)
 	if !ok || !d.finish {
-		t.Fatalf("m did not finish: %T", m.top())
+		t.Fatalf("m did not finish: %T", m.dialogs.top())
 	}
 	sim, err := forecast.MonteCarlo(t.Context(), testDS, m.Scenario(), ap, mcPaths, mcSeed, 2, nil)
 	if err != nil {
@@ -148,12 +147,12 @@ func TestMonteCarloScreen(t *testing.T) {
 	// The probability of beating the median is about a half.
 	m = typeText(t, m, fmtNum(p50[8], 2))
 	m = send(t, m, keyEnter)
-	if d := m.top().(*monteCarloDialog); math.Abs(d.prob-0.5) > 0.01 {
+	if d := m.dialogs.top().(*monteCarloDialog); math.Abs(d.prob-0.5) > 0.01 {
 		t.Errorf("P(above the median) = %v", d.prob)
 	}
 	// ↓ to 2026 offers 2026's value; a negative threshold is refused.
 	m = send(t, m, keyDown)
-	if d := m.top().(*monteCarloDialog); d.threshold.Placeholder != fmtNum(m.c.res.Value(ap, 7), 2) {
+	if d := m.dialogs.top().(*monteCarloDialog); d.threshold.Placeholder != fmtNum(m.scen.res.Value(ap, 7), 2) {
 		t.Errorf("offered %q for 2026", d.threshold.Placeholder)
 	}
 	m = send(t, m, keyEsc, runeKey('m'))
@@ -266,8 +265,8 @@ dimensions:
 		t.Errorf("a higher rate on the only segment: %q", l)
 	}
 	two = send(t, two, keyEnter)
-	if sthlm, _ := ds.Lookup("Country/Sweden/Stockholm"); two.c.selected() != sthlm {
-		t.Fatalf("enter on Sweden selects %s, want Stockholm", ds.Nodes[two.c.selected()].Path)
+	if sthlm, _ := ds.Lookup("Country/Sweden/Stockholm"); two.sel.selected() != sthlm {
+		t.Fatalf("enter on Sweden selects %s, want Stockholm", ds.Nodes[two.sel.selected()].Path)
 	}
 	if l := lastLine(send(t, two, runeKey('+'))); !strings.Contains(l, "and its sibling gives up share.") {
 		t.Errorf("a higher rate on Stockholm: %q", l)
@@ -290,20 +289,20 @@ func TestGoalSeekSaysTheLevers(t *testing.T) {
 	if v := view(m); !strings.Contains(v, "now 18.50 % entered + 0.50 pp levers = 19.00 % a year") {
 		t.Fatalf("the goal seek does not say the levers:\n%s", v)
 	}
-	typed := strconv.FormatFloat(m.c.res.Value(0, 8)*0.98, 'f', 4, 64)
+	typed := strconv.FormatFloat(m.scen.res.Value(0, 8)*0.98, 'f', 4, 64)
 	target, _ := strconv.ParseFloat(typed, 64)
 	for _, r := range typed {
 		m = send(t, m, runeKey(r))
 	}
 	m = send(t, m, keyEnter)
-	d := m.top().(*goalSeekDialog)
+	d := m.dialogs.top().(*goalSeekDialog)
 	rate := d.solved.sol.Rate
 	want := fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(rate, 2), fmtNum(rate+0.5, 2))
 	if !strings.Contains(view(m), want) {
 		t.Fatalf("want %q on screen:\n%s", want, view(m))
 	}
 	m = send(t, m, keyEnter)
-	if got := m.c.res.Value(0, 8); math.Abs(got-target) > 1e-9*target {
+	if got := m.scen.res.Value(0, 8); math.Abs(got-target) > 1e-9*target {
 		t.Errorf("the total in 2027 after applying: %v, want %v", got, target)
 	}
 	if s := lastLine(m); !strings.Contains(s, "entered, "+fmtNum(rate+0.5, 1)+" % with the levers") {
@@ -312,8 +311,8 @@ func TestGoalSeekSaysTheLevers(t *testing.T) {
 
 	// ↓ picks 2026: the value offered is 2026's.
 	m = send(t, m, runeKey('g'), keyDown)
-	d = m.top().(*goalSeekDialog)
-	if want := strconv.FormatFloat(math.Round(m.c.res.Value(0, 7)*100)/100, 'f', -1, 64); d.input.Placeholder != want {
+	d = m.dialogs.top().(*goalSeekDialog)
+	if want := strconv.FormatFloat(math.Round(m.scen.res.Value(0, 7)*100)/100, 'f', -1, 64); d.input.Placeholder != want {
 		t.Errorf("offered %q for 2026, want %q", d.input.Placeholder, want)
 	}
 	// A target of 0 or below is refused with what to type.
@@ -336,7 +335,7 @@ func TestTornadoSaysWhyEachMoveIsRefused(t *testing.T) {
 	if !strings.Contains(v, "±30.0 pp each") || !strings.Contains(v, "n/a") {
 		t.Fatalf("no refused move at ±30 pp:\n%s", v)
 	}
-	d := m.top().(*tornadoDialog)
+	d := m.dialogs.top().(*tornadoDialog)
 	for i, b := range d.t.Bars {
 		if b.LowRefused == "" && b.HighRefused == "" {
 			continue

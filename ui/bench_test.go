@@ -18,7 +18,7 @@ func benchKeypress(b *testing.B, w, h int) {
 	var n int
 	for i := 0; b.Loop(); i++ {
 		nm, _ := m.Update(keys[i%2])
-		m = nm.(Model)
+		m = nm.(*Model)
 		n += len(m.View().Content)
 	}
 	if n == 0 {

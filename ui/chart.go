@@ -11,38 +11,38 @@ import (
 
 // chart plots the listed segments over the years with asciigraph.
 type chart struct {
-	c             *common
+	e             env
 	width, height int
 }
 
-func newChart(c *common) chart { return chart{c: c} }
+func newChart(e env) chart { return chart{e: e} }
 
 // SetSize sets the outer size of the pane.
 func (ch *chart) SetSize(w, h int) { ch.width, ch.height = w, h }
 
 // View renders the pane with its border.
 func (ch *chart) View() string {
-	c := ch.c
+	e := ch.e
 	// The longest title that fits: the compared scenario's name before
 	// the key hint.
-	base := "Chart: " + c.metricLabel()
+	base := "Chart: " + e.sel.metricLabel()
 	title := base + " (v)"
-	if c.compare != nil {
-		vs := base + " · vs " + clean(c.compare.name)
+	if e.scen.Compare() != nil {
+		vs := base + " · vs " + clean(e.scen.Compare().name)
 		title = vs
 		if ansi.StringWidth(vs+" (v)") <= ch.width-4 {
 			title = vs + " (v)"
 		}
 	}
 	inner, innerH := ch.width-2, ch.height-2
-	return pane(c.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
+	return pane(e.look.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }
 
 func (ch *chart) body(w, h int) string {
-	c, s := ch.c, ch.c.styles
-	kids := c.children()
+	e, s := ch.e, ch.e.look.styles
+	kids := e.sel.children()
 	first := 0
-	if c.metric == MetricGrowth {
+	if e.sel.metric == MetricGrowth {
 		first = 1 // no growth in the base year
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -50,8 +50,8 @@ func (ch *chart) body(w, h int) string {
 	seriesOf := func(value func(n, yi int) float64) [][]float64 {
 		out := make([][]float64, 0, len(kids))
 		for _, n := range kids {
-			ys := make([]float64, 0, c.res.Years-first)
-			for yi := first; yi < c.res.Years; yi++ {
+			ys := make([]float64, 0, e.scen.Result().Years-first)
+			for yi := first; yi < e.scen.Result().Years; yi++ {
 				v := value(n, yi)
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					// asciigraph panics on ±Inf and draws garbage for NaN runs.
@@ -64,30 +64,30 @@ func (ch *chart) body(w, h int) string {
 		}
 		return out
 	}
-	series := seriesOf(c.metricValue)
+	series := seriesOf(func(n, yi int) float64 { return metricOf(e.scen.Result(), e.sel.metric, n, yi) })
 	names := make([]string, 0, len(kids))
 	for _, n := range kids {
-		names = append(names, clean(c.ds.Nodes[n].Name))
+		names = append(names, clean(e.ds.Nodes[n].Name))
 	}
 	// In compare mode the other scenario's curves come first, one per
 	// segment in the same colour, drawn with dots, so that the current
 	// scenario's lines are drawn over them where they cross.
 	nCmp := 0
-	if c.compare != nil {
-		cs := seriesOf(c.compareValue)
+	if e.scen.Compare() != nil {
+		cs := seriesOf(func(n, yi int) float64 { return metricOf(&e.scen.Compare().res, e.sel.metric, n, yi) })
 		nCmp = len(cs)
 		series = append(cs, series...)
 	}
 	legend := ch.legend(names, w)
-	if c.compare != nil {
-		legend = append(legend, s.Muted.Render(ansi.Truncate("··· "+clean(c.compare.name)+" (compared)", w, "…")))
+	if e.scen.Compare() != nil {
+		legend = append(legend, s.Muted.Render(ansi.Truncate("··· "+clean(e.scen.Compare().name)+" (compared)", w, "…")))
 	}
 	plotH := h - 2 - len(legend) // x-axis line and labels
 	if plotH < 2 {
 		legend = nil
 		plotH = h - 2
 	}
-	prec, label := axisLabels(hi, c.metric == MetricValue)
+	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
 	labelW := max(len(label(hi)), len(label(lo))) + 2
 	plotW := max(w-labelW-2, 10)
 	opts := []asciigraph.Option{
@@ -95,8 +95,8 @@ func (ch *chart) body(w, h int) string {
 		asciigraph.Width(plotW),
 		asciigraph.Precision(prec),
 		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
-		asciigraph.XAxisRange(float64(c.res.BaseYear+first), float64(c.res.BaseYear+c.res.Years-1)),
-		asciigraph.XAxisTickCount(tickCount(c.res.Years-first, plotW)),
+		asciigraph.XAxisRange(float64(e.scen.Result().BaseYear+first), float64(e.scen.Result().BaseYear+e.scen.Result().Years-1)),
+		asciigraph.XAxisTickCount(tickCount(e.scen.Result().Years-first, plotW)),
 		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
 	}
 	if hi == lo {
@@ -132,7 +132,7 @@ func (ch *chart) body(w, h int) string {
 // asciigraph's own legend is a single line that cannot wrap, which does
 // not fit six application names into an 80-column terminal.
 func (ch *chart) legend(names []string, w int) []string {
-	s := ch.c.styles
+	s := ch.e.look.styles
 	maxName := max(w/2-3, 8)
 	var lines []string
 	line, lineW := "", 0

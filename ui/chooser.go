@@ -59,15 +59,15 @@ func (c choice) FilterValue() string { return c.title + "\n" + c.desc }
 // menu action, drawn in a bordered pane; the pickers and menus are built
 // on it.
 type chooser struct {
-	c             *common
+	e             env
 	list          list.Model
 	title         string
 	width, height int
 }
 
-func newChooser(c *common, title string, items []choice, filter bool) chooser {
+func newChooser(e env, title string, items []choice, filter bool) chooser {
 	d := list.NewDefaultDelegate()
-	d.Styles = c.styles.listItems()
+	d.Styles = e.look.styles.listItems()
 	l := list.New(nil, d, 0, 0)
 	l.SetShowTitle(false)
 	l.SetShowHelp(false)
@@ -77,9 +77,9 @@ func newChooser(c *common, title string, items []choice, filter bool) chooser {
 	// esc closes the picker instead.
 	l.KeyMap.Quit.SetEnabled(false)
 	l.KeyMap.ForceQuit.SetEnabled(false)
-	l.Styles = c.styles.list()
+	l.Styles = e.look.styles.list()
 	l.Filter = titleFirst
-	ch := chooser{c: c, list: l, title: title}
+	ch := chooser{e: e, list: l, title: title}
 	ch.setItems(items)
 	return ch
 }
@@ -112,7 +112,7 @@ func (ch *chooser) filtering() bool { return ch.list.SettingFilter() }
 // closesOn reports whether k should close the chooser rather than go to
 // the list: esc when no filter is applied.
 func (ch *chooser) closesOn(k tea.KeyPressMsg) bool {
-	return key.Matches(k, ch.c.keys.Cancel) && !ch.list.IsFiltered() && !ch.list.SettingFilter()
+	return key.Matches(k, ch.e.look.keys.Cancel) && !ch.list.IsFiltered() && !ch.list.SettingFilter()
 }
 
 func (ch *chooser) selected() (choice, bool) {
@@ -122,7 +122,7 @@ func (ch *chooser) selected() (choice, bool) {
 
 // Bindings are the keys of a chooser.
 func (ch *chooser) Bindings() []key.Binding {
-	k := ch.c.keys
+	k := ch.e.look.keys
 	choose, closeIt := k.Confirm, k.Cancel
 	choose.SetHelp("enter", "choose")
 	closeIt.SetHelp("esc", "close")
@@ -147,7 +147,7 @@ func (ch *chooser) View() string {
 	if ch.list.FilteringEnabled() {
 		hint = " · / filter" + hint
 	}
-	return pane(ch.c.styles, true, ch.title+hint, ch.list.View(), ch.width, ch.height)
+	return pane(ch.e.look.styles, true, ch.title+hint, ch.list.View(), ch.width, ch.height)
 }
 
 // choose handles a key for a chooser: the list's while a filter is typed,
@@ -161,7 +161,7 @@ func (ch *chooser) key(k tea.KeyPressMsg) (picked *choice, closed bool, cmd tea.
 	switch {
 	case ch.closesOn(k):
 		return nil, true, nil
-	case key.Matches(k, ch.c.keys.Confirm):
+	case key.Matches(k, ch.e.look.keys.Confirm):
 		if it, ok := ch.selected(); ok {
 			return &it, false, nil
 		}

@@ -9,14 +9,14 @@ import (
 
 // Dialog is a modal screen: help, report information, a prompt, a
 // question, a picker or a menu. The root keeps them on a stack and gives
-// keys to the top one only. A dialog never changes the scenario itself:
-// it reports what the user chose as a message, by returning done(msg)
-// from Update, and the root acts on it (so every edit still goes through
-// one function, and undo stays exact).
+// keys to the top one only. A dialog cannot change the scenario: it reads
+// it through env.scen (a scenarioView), and reports what the user chose
+// as a message in the step its Update returns; the root acts on it (so
+// every edit still goes through one function, and undo stays exact).
 type Dialog interface {
-	// Update handles a message. It returns the dialog to keep (itself,
-	// usually), or done(result) when the user has chosen.
-	Update(tea.Msg) (Dialog, tea.Cmd)
+	// Update handles a message and says what happens next: the dialog to
+	// keep open (itself, usually), and what the user chose.
+	Update(tea.Msg) (step, tea.Cmd)
 	// View draws the dialog: the body of the screen, or its bottom line.
 	View() string
 	// SetSize gives the dialog the room of its placement.
@@ -35,31 +35,29 @@ const (
 	placeLine                  // on the status line, over the panes
 )
 
-// result is what Update returns when the user has chosen: the root acts
-// on msg (nil: nothing to do) and takes the dialog off the stack unless
-// the action is refused (a prompt then stays open with the reason) or the
-// dialog asked to stay (a panel of levers, adjusted one key at a time).
+// step is what a dialog's Update returns: keep is the dialog to keep
+// open (itself, or one in its place), nil to close it; chose is what the
+// user chose, for the root to act on (nil: nothing). When the user has
+// chosen and the root refuses the action (a prompt with a bad value),
+// the dialog stays open and shows why.
 //
-// It is returned in place of the dialog, not sent as a tea.Cmd, so that
-// the root acts before the next key is read: a key typed right after
-// enter goes to what is under the dialog, as it did before the dialog
-// closed, not to a dialog waiting for its own message.
-type result struct {
-	msg  tea.Msg
-	stay Dialog // the dialog to keep open after the root acts, or nil
+// The root acts at once, not through a command, so that a key typed
+// right after enter goes to what is under the dialog, as it did before
+// the dialog closed, not to a dialog waiting for its own message.
+type step struct {
+	keep  Dialog
+	chose tea.Msg
 }
 
-func (result) Update(tea.Msg) (Dialog, tea.Cmd) { return nil, nil }
-func (result) View() string                     { return "" }
-func (result) SetSize(int, int)                 {}
-func (result) Placement() placement             { return placeLine }
-func (result) Bindings() []key.Binding          { return nil }
+// stay keeps d open, with nothing chosen.
+func stay(d Dialog) step { return step{keep: d} }
 
-// done closes a dialog with what the user chose.
-func done(msg tea.Msg) Dialog { return result{msg: msg} }
+// done closes the dialog with what the user chose.
+func done(msg tea.Msg) step { return step{chose: msg} }
 
-// report hands the root what the user chose and keeps d open.
-func report(d Dialog, msg tea.Msg) Dialog { return result{msg: msg, stay: d} }
+// report hands the root what the user chose and keeps d open (a panel
+// of levers, adjusted one key at a time).
+func report(d Dialog, msg tea.Msg) step { return step{keep: d, chose: msg} }
 
 // editMsg asks the root to make one edit of the assumptions, through the
 // history, and to say said when it is done.
@@ -71,12 +69,6 @@ type editMsg struct {
 // selectMsg asks the root to show node's row: its tab, its level, the
 // row selected.
 type selectMsg struct{ node int }
-
-// statusMsg is a result that only puts a message on the status line.
-type statusMsg struct {
-	text string
-	err  bool
-}
 
 // requestQuitMsg asks the root to quit, as q does (asking first when
 // there are unsaved changes).

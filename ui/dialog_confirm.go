@@ -12,7 +12,7 @@ import (
 // action that would lose edits. yes is the message the root acts on when
 // the answer is y.
 type confirmDialog struct {
-	c        *common
+	e        env
 	question string
 	names    []string // parts of question that may be shortened to fit
 	yes      tea.Msg
@@ -21,30 +21,30 @@ type confirmDialog struct {
 
 // newConfirm asks question; names are the scenario names in it, which
 // give way first when the line is too narrow.
-func newConfirm(c *common, question string, yes tea.Msg, names ...string) *confirmDialog {
+func newConfirm(e env, question string, yes tea.Msg, names ...string) *confirmDialog {
 	cleaned := make([]string, len(names))
 	for i, n := range names {
 		cleaned[i] = clean(n)
 	}
-	return &confirmDialog{c: c, question: clean(question), names: cleaned, yes: yes}
+	return &confirmDialog{e: e, question: clean(question), names: cleaned, yes: yes}
 }
 
-func (d *confirmDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *confirmDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	switch {
 	case !ok:
-	case key.Matches(k, d.c.keys.Yes):
+	case key.Matches(k, d.e.look.keys.Yes):
 		return done(d.yes), nil
-	case key.Matches(k, d.c.keys.No):
-		return done(statusMsg{text: "Nothing changed."}), nil
+	case key.Matches(k, d.e.look.keys.No):
+		return done(said("Nothing changed.")), nil
 	}
-	return d, nil
+	return stay(d), nil
 }
 
 func (d *confirmDialog) SetSize(w, _ int)     { d.width = w }
 func (d *confirmDialog) Placement() placement { return placeLine }
 func (d *confirmDialog) Bindings() []key.Binding {
-	yes, no := d.c.keys.Yes, d.c.keys.No
+	yes, no := d.e.look.keys.Yes, d.e.look.keys.No
 	yes.SetHelp("y", "yes")
 	no.SetHelp("n", "no")
 	return []key.Binding{yes, no}
@@ -55,7 +55,7 @@ func (d *confirmDialog) Bindings() []key.Binding {
 // columns ("Unsaved changes to Accelerated adoption will be lost. Open
 // Security headwinds?").
 func (d *confirmDialog) View() string {
-	return askLine(d.c.styles, d.question, d.width, d.names...)
+	return askLine(d.e.look.styles, d.question, d.width, d.names...)
 }
 
 // askLine renders a yes/no question in width columns: the longest of

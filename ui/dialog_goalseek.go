@@ -25,7 +25,7 @@ import (
 // command, through the dashboard's Analysis: a few dozen projections),
 // and enter again applies the rate as one undoable edit.
 type goalSeekDialog struct {
-	c   *common
+	e   env
 	run Analysis
 	pending
 	gen           int
@@ -57,8 +57,8 @@ type goalAnswer struct {
 	unreachErr string
 }
 
-func newGoalSeekDialog(c *common, gen int, run Analysis) (*goalSeekDialog, tea.Cmd) {
-	d := &goalSeekDialog{c: c, run: run, gen: gen, node: c.selected(), year: c.ds.EndYear, input: newInput(c, 20)}
+func newGoalSeekDialog(e env, gen int, run Analysis) (*goalSeekDialog, tea.Cmd) {
+	d := &goalSeekDialog{e: e, run: run, gen: gen, node: e.sel.selected(), year: e.ds.EndYear, input: newInput(e, 20)}
 	d.market = d.node == 0
 	d.input.Prompt = ""
 	d.input.SetWidth(14)
@@ -69,7 +69,7 @@ func newGoalSeekDialog(c *common, gen int, run Analysis) (*goalSeekDialog, tea.C
 // setPlaceholder offers the node's value in the chosen year, so enter on
 // an empty field asks for what is there now.
 func (d *goalSeekDialog) setPlaceholder() {
-	v := d.c.res.Value(d.node, d.year-d.c.ds.BaseYear)
+	v := d.e.scen.Result().Value(d.node, d.year-d.e.ds.BaseYear)
 	// At the screen's precision: 0.00122 on a market below one, not 0.
 	d.input.Placeholder = strconv.FormatFloat(v, 'f', valuePrec(math.Abs(v), 2), 64)
 }
@@ -90,37 +90,37 @@ func (d *goalSeekDialog) changed() {
 	d.pending.stop()
 }
 
-func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *goalSeekDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	if msg, ok := msg.(goalSolvedMsg); ok {
 		if msg.seq == d.seq && d.solving {
 			d.solving = false
 			d.pending.stop()
 			if msg.err != nil {
-				d.c.error(msg.err.Error())
+				d.e.status.error(msg.err.Error())
 			} else {
 				d.solved = msg.ans
-				d.c.clearStatus()
+				d.e.status.clear()
 			}
 		}
-		return d, nil
+		return stay(d), nil
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(msg)
-		return d, cmd
+		return stay(d), cmd
 	}
-	keys := d.c.keys
+	keys := d.e.look.keys
 	switch {
 	case key.Matches(k, keys.Cancel):
-		return done(statusMsg{text: "Goal seek closed; nothing changed."}), nil
+		return done(said("Goal seek closed; nothing changed.")), nil
 	case key.Matches(k, keys.YearEarlier, keys.YearLater):
-		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear+1)
+		year, _, note := stepYear(d.e, k, d.year, d.e.ds.BaseYear+1)
 		if note != "" {
-			d.c.info(note)
-			return d, nil
+			d.e.status.info(note)
+			return stay(d), nil
 		}
-		d.c.clearStatus()
+		d.e.status.clear()
 		d.year = year
 		d.changed()
 		d.setPlaceholder()
@@ -135,22 +135,22 @@ func (d *goalSeekDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 			return done(setValueMsg{node: a.lever, value: a.sol.Rate, exact: true}), nil
 		}
 		if !d.solving {
-			return d, d.solve()
+			return stay(d), d.solve()
 		}
 	default:
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(k)
 		d.changed()
-		return d, cmd
+		return stay(d), cmd
 	}
-	return d, nil
+	return stay(d), nil
 }
 
 // solve reads the target and returns the command that runs the goal
 // seek: a few dozen projections, light on the IoMT dataset but over 0.1
 // s on one at the limits, so not in Update.
 func (d *goalSeekDialog) solve() tea.Cmd {
-	c := d.c
+	e := d.e
 	text := strings.TrimSpace(d.input.Value())
 	if text == "" {
 		text = d.input.Placeholder
@@ -158,21 +158,21 @@ func (d *goalSeekDialog) solve() tea.Cmd {
 	target, err := numtext.Parse(text)
 	switch {
 	case errors.Is(err, numtext.ErrDecimalComma):
-		c.error(fmt.Sprintf("%q: %v", text, err))
+		e.status.error(fmt.Sprintf("%q: %v", text, err))
 		return nil
 	case err != nil || target <= 0:
-		c.error(fmt.Sprintf("%q: type a value above 0, e.g. 60", text))
+		e.status.error(fmt.Sprintf("%q: type a value above 0, e.g. 60", text))
 		return nil
 	}
 	d.changed()
 	d.solving = true
-	a := c.assumptions()
+	a := e.scen.Assumptions()
 	g := forecast.Goal{Node: d.node, Year: d.year, Target: target, Lever: d.lever()}
 	ans := &goalAnswer{target: target, lever: g.Lever}
-	yi := d.year - c.ds.BaseYear
-	from, last, _ := c.window()
-	ans.realised[0], ans.share[0] = c.res.CAGR(d.node, from, last), c.res.Share(d.node, yi)
-	ctx, run, gen, seq, ds := d.restart(), d.run, d.gen, d.seq, c.ds
+	yi := d.year - e.ds.BaseYear
+	from, last, _ := e.scen.Window()
+	ans.realised[0], ans.share[0] = e.scen.Result().CAGR(d.node, from, last), e.scen.Result().Share(d.node, yi)
+	ctx, run, gen, seq, ds := d.restart(), d.run, d.gen, d.seq, e.ds
 	return func() tea.Msg {
 		var serr error
 		err := run.Run(ctx, []func(){func() { serr = seek(ds, a, g, ans, from, last) }})
@@ -205,7 +205,7 @@ func (d *goalSeekDialog) Placement() placement { return placeBody }
 func (d *goalSeekDialog) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
 
 func (d *goalSeekDialog) Bindings() []key.Binding {
-	k := d.c.keys
+	k := d.e.look.keys
 	solve, year, lever, closeIt := k.Confirm, k.YearLater, k.Field, k.Cancel
 	solve.SetHelp("enter", "solve, then apply")
 	year.SetHelp("↑↓←→", "year")
@@ -218,10 +218,10 @@ func (d *goalSeekDialog) Bindings() []key.Binding {
 }
 
 func (d *goalSeekDialog) View() string {
-	c, s := d.c, d.c.styles
-	name := clean(c.nodeName(d.node))
+	e, s := d.e, d.e.look.styles
+	name := clean(nodeName(e.ds, d.node))
 	if d.node != 0 {
-		name = clean(c.ds.Nodes[d.node].Path)
+		name = clean(e.ds.Nodes[d.node].Path)
 	}
 	lever := "its own CAGR"
 	other := "tab: the market's CAGR instead"
@@ -231,7 +231,7 @@ func (d *goalSeekDialog) View() string {
 			other = ""
 		}
 	}
-	a := c.assumptions()
+	a := e.scen.Assumptions()
 	now := a.Growth[d.lever()]
 	levers := 0.0 // the levers' impact on the market's rate, when it is the one varied
 	if d.lever() == 0 {
@@ -252,7 +252,7 @@ func (d *goalSeekDialog) View() string {
 	// The target's field keeps its padding, so it is not wrapped with
 	// the words: the name goes on a line of its own when all of it does
 	// not fit.
-	reach := fmt.Sprintf("reach %s %s in %d (%s)", d.input.View(), c.unitLabel(), d.year, yearHint)
+	reach := fmt.Sprintf("reach %s %s in %d (%s)", d.input.View(), unitLabel(e.ds), d.year, yearHint)
 	if first := "Make " + name + " " + reach; ansi.StringWidth(first) <= inner {
 		lines = append(lines, first)
 	} else {
@@ -286,10 +286,10 @@ func (d *goalSeekDialog) View() string {
 			answer = fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(a.sol.Rate, 2), fmtNum(a.sol.Rate+levers, 2))
 		}
 		add(s.Title, answer)
-		_, _, span := c.window()
+		_, _, span := e.scen.Window()
 		add(plain, fmt.Sprintf("  realised CAGR %s: %s %% (now %s %%)", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2)))
 		if d.node != 0 {
-			add(plain, fmt.Sprintf("  share of %s in %d: %s %% (now %s %%)", clean(parentLabel(c, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2)))
+			add(plain, fmt.Sprintf("  share of %s in %d: %s %% (now %s %%)", clean(parentLabel(e, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2)))
 		}
 		add(plain, fmt.Sprintf("  found in %d projections", a.sol.Evals))
 		lines = append(lines, "")
@@ -299,9 +299,9 @@ func (d *goalSeekDialog) View() string {
 }
 
 // parentLabel names what a node's share is of.
-func parentLabel(c *common, n int) string {
-	if p := c.ds.Nodes[n].Parent; p > 0 {
-		return c.ds.Nodes[p].Name
+func parentLabel(e env, n int) string {
+	if p := e.ds.Nodes[n].Parent; p > 0 {
+		return e.ds.Nodes[p].Name
 	}
 	return "the total"
 }

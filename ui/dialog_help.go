@@ -14,7 +14,7 @@ import (
 // helpDialog is the `?` screen: every key, the focused pane's first, and
 // how to read the numbers. Any key closes it; q quits.
 type helpDialog struct {
-	c             *common
+	e             env
 	help          help.Model
 	groups        [][]key.Binding
 	width, height int
@@ -25,18 +25,18 @@ type helpDialog struct {
 
 // newHelpDialog lists paneKeys, the keys of the focused pane, where the
 // navigation keys go.
-func newHelpDialog(c *common, paneKeys []key.Binding, viewer, canPresent bool) *helpDialog {
+func newHelpDialog(e env, paneKeys []key.Binding, viewer, canPresent bool) *helpDialog {
 	h := help.New()
-	h.Styles = c.styles.help()
-	return &helpDialog{c: c, help: h, groups: c.keys.FullHelp(paneKeys, viewer, canPresent)}
+	h.Styles = e.look.styles.help()
+	return &helpDialog{e: e, help: h, groups: e.look.keys.FullHelp(paneKeys, viewer, canPresent)}
 }
 
-func (d *helpDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *helpDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return d, nil
+		return stay(d), nil
 	}
-	if key.Matches(k, d.c.keys.Quit) {
+	if key.Matches(k, d.e.look.keys.Quit) {
 		return done(requestQuitMsg{}), nil
 	}
 	return done(nil), nil
@@ -48,13 +48,13 @@ func (d *helpDialog) Bindings() []key.Binding { return nil }
 func (d *helpDialog) setStyles(s *Styles)     { d.help.Styles = s.help() }
 
 func (d *helpDialog) View() string {
-	c, s := d.c, d.c.styles
+	e, s := d.e, d.e.look.styles
 	inner := d.width - 2
 	full := helpKeys(d.help, d.groups, inner)
-	_, _, span := c.window()
+	_, _, span := e.scen.Window()
 	notes := []string{
 		s.Title.Render("Reading the numbers"),
-		"Share: % of parent in " + strconv.Itoa(c.res.BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
+		"Share: % of parent in " + strconv.Itoa(e.scen.Result().BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
 			span + " (w: another window)",
 		"* the source report states this figure; every other figure is an estimate (i: details).",
 		"L the share is locked: changing a sibling's share leaves it alone.",

@@ -17,22 +17,22 @@ import (
 // context and which numbers are estimates, in a scrolling viewport. The
 // text is wrapped to the width it has, again on every resize.
 type infoDialog struct {
-	c             *common
+	e             env
 	vp            viewport.Model
 	width, height int
 }
 
-func newInfoDialog(c *common) *infoDialog { return &infoDialog{c: c} }
+func newInfoDialog(e env) *infoDialog { return &infoDialog{e: e} }
 
-func (d *infoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *infoDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		if key.Matches(k, d.c.keys.Cancel, d.c.keys.Info, d.c.keys.Quit) {
+		if key.Matches(k, d.e.look.keys.Cancel, d.e.look.keys.Info, d.e.look.keys.Quit) {
 			return done(nil), nil
 		}
 	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
 // SetSize rewraps the text to the new width, keeping the scroll position
@@ -42,7 +42,7 @@ func (d *infoDialog) SetSize(w, h int) {
 	off := d.vp.YOffset()
 	d.vp.SetWidth(w - 2)
 	d.vp.SetHeight(h - 2)
-	d.vp.SetContent(infoText(d.c, w-4))
+	d.vp.SetContent(infoText(d.e, w-4))
 	d.vp.SetYOffset(off)
 }
 
@@ -52,20 +52,20 @@ func (d *infoDialog) Placement() placement { return placeBody }
 func (d *infoDialog) setStyles(*Styles) { d.SetSize(d.width, d.height) }
 
 func (d *infoDialog) Bindings() []key.Binding {
-	closeIt := d.c.keys.Cancel
+	closeIt := d.e.look.keys.Cancel
 	closeIt.SetHelp("esc", "close")
-	return []key.Binding{d.c.keys.Up, d.c.keys.Down, closeIt}
+	return []key.Binding{d.e.look.keys.Up, d.e.look.keys.Down, closeIt}
 }
 
 func (d *infoDialog) View() string {
-	return pane(d.c.styles, true, "Report information · ↑↓ scroll · esc close", d.vp.View(), d.width, d.height)
+	return pane(d.e.look.styles, true, "Report information · ↑↓ scroll · esc close", d.vp.View(), d.width, d.height)
 }
 
 // infoText is the report information wrapped at w columns; "" when the
 // dataset has none to give.
-func infoText(c *common, w int) string {
-	s := c.styles
-	ds := c.ds
+func infoText(e env, w int) string {
+	s := e.look.styles
+	ds := e.ds
 	var b strings.Builder
 	w = max(w, 20)
 	para := func(text string) {
@@ -81,7 +81,7 @@ func infoText(c *common, w int) string {
 	if ds.Source != "" {
 		para("Source: " + ds.Source)
 	}
-	units := c.unitLabel()
+	units := unitLabel(e.ds)
 	if full := clean(ds.Currency) + " " + clean(ds.Unit); full != units {
 		units += " (" + full + ")" // "US$ bn (USD billion)", not "JPY thousand (JPY thousand)"
 	}
@@ -91,9 +91,9 @@ func infoText(c *common, w int) string {
 	}
 	// The selected row first: where each of its figures comes from, and
 	// the dataset's reason for it, in full.
-	n := c.selected()
-	head("Selected: " + clean(c.nodeName(n)))
-	for _, f := range c.figures(n) {
+	n := e.sel.selected()
+	head("Selected: " + clean(nodeName(e.ds, n)))
+	for _, f := range figures(e.ds, e.scen.Assumptions(), n) {
 		line := f.label + " " + f.value + ": " + f.source
 		switch {
 		case f.note != "":
@@ -161,9 +161,9 @@ func infoText(c *common, w int) string {
 	list("Challenges", ds.Context.Challenges)
 	list("Opportunities", ds.Context.Opportunities)
 	list("Key players", ds.Context.KeyPlayers)
-	if c.description != "" {
-		head("This scenario: " + clean(c.scenario))
-		para(c.description)
+	if e.scen.Description() != "" {
+		head("This scenario: " + clean(e.scen.Name()))
+		para(e.scen.Description())
 	}
 	return b.String()
 }

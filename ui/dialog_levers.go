@@ -20,19 +20,19 @@ const leverStep = 0.5
 // one by half a point (each an undoable edit, made by the root), r sets
 // it back to 0. The first line shows how the market's CAGR is made up.
 type leversDialog struct {
-	c             *common
+	e             env
 	cursor, top   int
 	width, height int
 }
 
-func newLeversDialog(c *common) *leversDialog { return &leversDialog{c: c} }
+func newLeversDialog(e env) *leversDialog { return &leversDialog{e: e} }
 
-func (d *leversDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *leversDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return d, nil
+		return stay(d), nil
 	}
-	keys, levers := d.c.keys, d.c.ds.Levers
+	keys, levers := d.e.look.keys, d.e.ds.Levers
 	switch {
 	case key.Matches(k, keys.Cancel, keys.Levers):
 		return done(nil), nil
@@ -42,21 +42,21 @@ func (d *leversDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 	case key.Matches(k, keys.Down):
 		d.cursor = min(d.cursor+1, len(levers)-1)
 	case key.Matches(k, keys.GrowthUp):
-		return report(d, d.set(d.c.assumptions().Drivers[d.cursor]+leverStep)), nil
+		return report(d, d.set(d.e.scen.Assumptions().Drivers[d.cursor]+leverStep)), nil
 	case key.Matches(k, keys.GrowthDown):
-		return report(d, d.set(d.c.assumptions().Drivers[d.cursor]-leverStep)), nil
+		return report(d, d.set(d.e.scen.Assumptions().Drivers[d.cursor]-leverStep)), nil
 	case key.Matches(k, keys.ResetRow):
 		return report(d, d.set(0)), nil
 	}
 	d.scroll()
-	return d, nil
+	return stay(d), nil
 }
 
 // set is the edit that gives the selected lever impact v.
 func (d *leversDialog) set(v float64) editMsg {
-	l := d.c.ds.Levers[d.cursor]
+	l := d.e.ds.Levers[d.cursor]
 	v = math.Round(v*1e6) / 1e6 // whole half points stay whole
-	a := d.c.assumptions()
+	a := d.e.scen.Assumptions()
 	said := fmt.Sprintf("%s %s pp: market growth %s %%.", l.Name, fmtSigned(v, 1),
 		fmtNum(a.Growth[0]+a.DriverSum()-a.Drivers[d.cursor]+v, 2))
 	return editMsg{edit: model.Edit{Kind: model.SetLever, Node: d.cursor, Value: v}, said: said}
@@ -76,7 +76,7 @@ func (d *leversDialog) rows() int { return max(d.height-2-1-d.makeUpLines(), 1) 
 // makeUpLines is how many lines the make-up of the market's CAGR takes.
 func (d *leversDialog) makeUpLines() int {
 	n := 1
-	for _, v := range d.c.assumptions().Drivers {
+	for _, v := range d.e.scen.Assumptions().Drivers {
 		if v != 0 {
 			n++
 		}
@@ -101,7 +101,7 @@ func (d *leversDialog) scroll() {
 // lineOf is the line of lever i in the list, headings included.
 func (d *leversDialog) lineOf(i int) int {
 	line, kind := 0, ""
-	for j, l := range d.c.ds.Levers {
+	for j, l := range d.e.ds.Levers {
 		if l.Kind != kind {
 			kind = l.Kind
 			line++
@@ -117,7 +117,7 @@ func (d *leversDialog) lineOf(i int) int {
 func (d *leversDialog) Placement() placement { return placeBody }
 
 func (d *leversDialog) Bindings() []key.Binding {
-	k := d.c.keys
+	k := d.e.look.keys
 	move, reset, closeIt := k.GrowthUp, k.ResetRow, k.Cancel
 	move.SetHelp("+/-", "impact ±0.5 pp")
 	reset.SetHelp("r", "back to 0")
@@ -126,16 +126,16 @@ func (d *leversDialog) Bindings() []key.Binding {
 }
 
 func (d *leversDialog) View() string {
-	c, s := d.c, d.c.styles
+	e, s := d.e, d.e.look.styles
 	inner := d.width - 2
-	a := c.assumptions()
+	a := e.scen.Assumptions()
 	title := "Levers: the source's drivers, challenges and opportunities on the market's growth"
-	if len(c.ds.Levers) == 0 {
+	if len(e.ds.Levers) == 0 {
 		return pane(s, true, title, s.Muted.Render("This dataset lists no drivers, challenges or opportunities."), d.width, d.height)
 	}
 	// How the market's CAGR is made up.
 	parts := []string{fmtNum(a.Growth[0], 2) + " entered"}
-	for i, l := range c.ds.Levers {
+	for i, l := range e.ds.Levers {
 		if v := a.Drivers[i]; v != 0 {
 			op := "+ "
 			if v < 0 {
@@ -148,7 +148,7 @@ func (d *leversDialog) View() string {
 	var list []string
 	kind := ""
 	nameW := max(inner-12, 10)
-	for i, l := range c.ds.Levers {
+	for i, l := range e.ds.Levers {
 		if l.Kind != kind {
 			kind = l.Kind
 			list = append(list, s.Header.Render(kindTitle[kind]))

@@ -22,55 +22,55 @@ type menu struct {
 	purpose purpose
 }
 
-func (d *menu) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *menu) Update(msg tea.Msg) (step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		picked, closed, cmd := d.key(k)
 		switch {
 		case closed:
-			return done(statusMsg{text: "Closed."}), nil
+			return done(said("Closed.")), nil
 		case picked != nil:
 			return done(menuMsg{purpose: d.purpose, action: picked.action}), nil
 		}
-		return d, cmd
+		return stay(d), cmd
 	}
 	var cmd tea.Cmd
 	d.chooser, cmd = d.chooser.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
 func (d *menu) Placement() placement    { return placeBody }
 func (d *menu) Bindings() []key.Binding { return d.chooser.Bindings() }
 
 // newScenarioMenu offers a new scenario from the dataset or as a copy.
-func newScenarioMenu(c *common) *menu {
+func newScenarioMenu(e env) *menu {
 	items := []choice{
 		{title: "From the dataset's Base", desc: "every figure as the dataset has it", action: actNewFromBase},
-		{title: "Copy of " + clean(c.scenario), desc: "the current assumptions, under a new name", action: actNewCopy},
+		{title: "Copy of " + clean(e.scen.Name()), desc: "the current assumptions, under a new name", action: actNewCopy},
 	}
-	return &menu{chooser: newChooser(c, "New scenario", items, false), purpose: chooseNew}
+	return &menu{chooser: newChooser(e, "New scenario", items, false), purpose: chooseNew}
 }
 
 // newExportMenu offers the files the session can write, and the copy of
 // the table to the clipboard, which works everywhere.
-func newExportMenu(c *common) *menu {
-	title := "Export " + clean(c.scenario)
-	if c.compare != nil {
+func newExportMenu(e env) *menu {
+	title := "Export " + clean(e.scen.Name())
+	if e.scen.Compare() != nil {
 		// Files and the copy carry the comparison's columns too.
-		title += " vs " + clean(c.compare.name)
+		title += " vs " + clean(e.scen.Compare().name)
 	}
 	copyTable := choice{title: "Copy table for a spreadsheet", desc: "the table on screen, every year, tab-separated: pastes into cells in Excel, Sheets, Numbers (OSC 52: works over SSH)", action: actCopyTable}
 	items := []choice{copyTable}
-	if c.ws.Dir == "" {
+	if e.files.ws.Dir == "" {
 		// Offering files that cannot be written would only lead to a
 		// refusal: say so once, in the title.
-		if c.ws.Why != "" {
-			title += " · cannot write files: " + c.ws.Why // short enough for 80 columns
+		if e.files.ws.Why != "" {
+			title += " · cannot write files: " + e.files.ws.Why // short enough for 80 columns
 		} else {
 			title += " · this session cannot write files"
 		}
 	} else {
-		where := " into " + c.ws.ShowDir()
-		slug := model.Slug(exportName(c))
+		where := " into " + e.files.ws.ShowDir()
+		slug := model.Slug(exportName(e.scen))
 		items = []choice{
 			{title: "CSV file", desc: slug + ".csv" + where, action: actExportCSV},
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
@@ -79,24 +79,24 @@ func newExportMenu(c *common) *menu {
 			copyTable,
 		}
 	}
-	if c.fetch != nil && c.ws.Dir != "" {
+	if e.files.fetch != nil && e.files.ws.Dir != "" {
 		// Over SSH the folder is on the server: each file says how to
 		// take it home, the command first, as a narrow menu cuts the end.
 		for i, it := range items {
-			if file, ok := strings.CutSuffix(it.desc, " into "+c.ws.ShowDir()); ok && it.action != actCopyTable {
-				items[i].desc = c.fetch(file) + " on your machine fetches it from " + c.ws.ShowDir()
+			if file, ok := strings.CutSuffix(it.desc, " into "+e.files.ws.ShowDir()); ok && it.action != actCopyTable {
+				items[i].desc = e.files.fetch(file) + " on your machine fetches it from " + e.files.ws.ShowDir()
 			}
 		}
 	}
-	return &menu{chooser: newChooser(c, title, items, false), purpose: chooseExport}
+	return &menu{chooser: newChooser(e, title, items, false), purpose: chooseExport}
 }
 
 // exportName is the name an export of the current scenario carries, and
 // its file is named after: unsaved changes are not the named scenario,
 // and an export of an edited Base must not pass for the Base itself.
-func exportName(c *common) string {
-	if c.dirty() {
-		return c.scenario + " (edited)"
+func exportName(s scenarioView) string {
+	if s.Dirty() {
+		return s.Name() + " (edited)"
 	}
-	return c.scenario
+	return s.Name()
 }

@@ -13,20 +13,20 @@ import (
 // path, a "did you mean", the range a value must be in) is cut there and
 // read here.
 type messagesDialog struct {
-	c             *common
+	e             env
 	vp            viewport.Model
 	width, height int
 }
 
-func newMessagesDialog(c *common) *messagesDialog { return &messagesDialog{c: c} }
+func newMessagesDialog(e env) *messagesDialog { return &messagesDialog{e: e} }
 
-func (d *messagesDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, d.c.keys.Cancel, d.c.keys.Messages, d.c.keys.Quit) {
+func (d *messagesDialog) Update(msg tea.Msg) (step, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, d.e.look.keys.Cancel, d.e.look.keys.Messages, d.e.look.keys.Quit) {
 		return done(nil), nil
 	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
 // SetSize rewraps the messages to the width the dialog has.
@@ -38,8 +38,8 @@ func (d *messagesDialog) SetSize(w, h int) {
 }
 
 func (d *messagesDialog) text(w int) string {
-	s := d.c.styles
-	hist := d.c.history
+	s := d.e.look.styles
+	hist := d.e.status.history
 	if len(hist) == 0 {
 		return s.Muted.Render("No messages yet.")
 	}
@@ -62,11 +62,11 @@ func (d *messagesDialog) Placement() placement { return placeBody }
 func (d *messagesDialog) setStyles(*Styles) { d.SetSize(d.width, d.height) }
 
 func (d *messagesDialog) Bindings() []key.Binding {
-	closeIt := d.c.keys.Cancel
+	closeIt := d.e.look.keys.Cancel
 	closeIt.SetHelp("esc", "close")
-	return []key.Binding{d.c.keys.Up, d.c.keys.Down, closeIt}
+	return []key.Binding{d.e.look.keys.Up, d.e.look.keys.Down, closeIt}
 }
 
 func (d *messagesDialog) View() string {
-	return pane(d.c.styles, true, "Messages, newest first · ↑↓ scroll · esc close", d.vp.View(), d.width, d.height)
+	return pane(d.e.look.styles, true, "Messages, newest first · ↑↓ scroll · esc close", d.vp.View(), d.width, d.height)
 }

@@ -64,7 +64,7 @@ type mcProgressMsg struct {
 // P10, P50 and P90 of every year as a fan and a table, and the
 // probability of beating a value typed in.
 type monteCarloDialog struct {
-	c   *common
+	e   env
 	run Analysis
 	pending
 	node   int
@@ -87,17 +87,17 @@ type monteCarloDialog struct {
 	width, height int
 }
 
-func newMonteCarloDialog(c *common, gen int, run Analysis) (*monteCarloDialog, tea.Cmd) {
-	node := c.selected()
-	paths := mcPathsFor(run.Budget(), len(c.ds.Nodes)*c.ds.Years())
-	sim, err := forecast.NewSimulation(c.ds, node, paths)
+func newMonteCarloDialog(e env, gen int, run Analysis) (*monteCarloDialog, tea.Cmd) {
+	node := e.sel.selected()
+	paths := mcPathsFor(run.Budget(), len(e.ds.Nodes)*e.ds.Years())
+	sim, err := forecast.NewSimulation(e.ds, node, paths)
 	if err != nil {
 		// NewSimulation refuses only a node or path count out of range.
-		c.error("Monte Carlo: " + err.Error())
+		e.status.error("Monte Carlo: " + err.Error())
 		return nil, nil
 	}
-	d := &monteCarloDialog{c: c, run: run, node: node, gen: gen, sim: sim, a: c.assumptions().Clone(), budget: paths < mcPaths,
-		bar: progress.New(progress.WithWidth(40)), threshold: newInput(c, 20), year: c.ds.EndYear, prob: math.NaN()}
+	d := &monteCarloDialog{e: e, run: run, node: node, gen: gen, sim: sim, a: e.scen.Assumptions().Clone(), budget: paths < mcPaths,
+		bar: progress.New(progress.WithWidth(40)), threshold: newInput(e, 20), year: e.ds.EndYear, prob: math.NaN()}
 	d.threshold.Prompt = ""
 	d.threshold.SetWidth(12)
 	d.offer()
@@ -106,7 +106,7 @@ func newMonteCarloDialog(c *common, gen int, run Analysis) (*monteCarloDialog, t
 
 // next is the command of the chunk of paths from from.
 func (d *monteCarloDialog) next(from int) tea.Cmd {
-	return mcChunkCmd(d.restart(), d.run, d.gen, d.sim, d.c.ds, d.a, from)
+	return mcChunkCmd(d.restart(), d.run, d.gen, d.sim, d.e.ds, d.a, from)
 }
 
 // mcChunkCmd computes the next chunk of paths through run, and the
@@ -130,46 +130,46 @@ func mcChunkCmd(ctx context.Context, run Analysis, gen int, sim *forecast.Simula
 
 func (d *monteCarloDialog) runs() int { return d.gen }
 
-func (d *monteCarloDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *monteCarloDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	switch msg := msg.(type) {
 	case mcProgressMsg:
 		if msg.gen != d.gen {
-			return d, nil
+			return stay(d), nil
 		}
 		if msg.err != nil {
 			// Not the user's esc (that closed the dialog): the server
 			// stopped the run.
-			return done(statusMsg{text: fmt.Sprintf("Monte Carlo stopped after %s of %s paths: %v.", grouped(msg.done), grouped(d.sim.Paths), msg.err), err: true}), nil
+			return done(refused(fmt.Sprintf("Monte Carlo stopped after %s of %s paths: %v.", grouped(msg.done), grouped(d.sim.Paths), msg.err))), nil
 		}
 		d.done = msg.done
 		if msg.finish {
 			d.pending.stop()
 			d.finish, d.p10, d.p50, d.p90 = true, msg.p10, msg.p50, msg.p90
-			return d, nil
+			return stay(d), nil
 		}
-		return d, d.next(d.done)
+		return stay(d), d.next(d.done)
 	case tea.KeyPressMsg:
 		return d.key(msg)
 	}
 	var cmd tea.Cmd
 	d.threshold, cmd = d.threshold.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
-func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
-	keys := d.c.keys
+func (d *monteCarloDialog) key(k tea.KeyPressMsg) (step, tea.Cmd) {
+	keys := d.e.look.keys
 	switch {
 	case key.Matches(k, keys.Cancel) && !d.finish:
-		return done(statusMsg{text: fmt.Sprintf("Monte Carlo cancelled after %s of %s paths.", grouped(d.done), grouped(d.sim.Paths))}), nil
+		return done(said(fmt.Sprintf("Monte Carlo cancelled after %s of %s paths.", grouped(d.done), grouped(d.sim.Paths)))), nil
 	case key.Matches(k, keys.Cancel, keys.MonteCarlo):
 		return done(nil), nil
 	case !d.finish:
-		return d, nil
+		return stay(d), nil
 	case key.Matches(k, keys.YearEarlier, keys.YearLater):
-		year, _, note := d.c.stepYear(k, d.year, d.c.ds.BaseYear)
+		year, _, note := stepYear(d.e, k, d.year, d.e.ds.BaseYear)
 		if note != "" {
-			d.c.info(note)
-			return d, nil
+			d.e.status.info(note)
+			return stay(d), nil
 		}
 		d.year = year
 		d.offer()
@@ -180,15 +180,15 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (Dialog, tea.Cmd) {
 		var cmd tea.Cmd
 		d.threshold, cmd = d.threshold.Update(k)
 		d.prob = math.NaN()
-		return d, cmd
+		return stay(d), cmd
 	}
-	return d, nil
+	return stay(d), nil
 }
 
 // offer puts the scenario's own value in the chosen year in the
 // threshold field, for enter on an empty field.
 func (d *monteCarloDialog) offer() {
-	d.threshold.Placeholder = fmtAmount(d.c.res.Value(d.node, d.year-d.c.ds.BaseYear))
+	d.threshold.Placeholder = fmtAmount(d.e.scen.Result().Value(d.node, d.year-d.e.ds.BaseYear))
 }
 
 // probability is the share of paths above the threshold typed (or, with
@@ -201,16 +201,16 @@ func (d *monteCarloDialog) probability() {
 	v, err := numtext.Parse(text)
 	switch {
 	case errors.Is(err, numtext.ErrDecimalComma):
-		d.c.error(fmt.Sprintf("%q: %v", text, err))
+		d.e.status.error(fmt.Sprintf("%q: %v", text, err))
 		d.prob = math.NaN()
 		return
 	case err != nil || v < 0:
-		d.c.error(fmt.Sprintf("%q: type a value of 0 or more, e.g. 60", text))
+		d.e.status.error(fmt.Sprintf("%q: type a value of 0 or more, e.g. 60", text))
 		d.prob = math.NaN()
 		return
 	}
-	d.c.clearStatus()
-	d.prob, d.probOf = d.sim.ProbAbove(d.year-d.c.ds.BaseYear, v), v
+	d.e.status.clear()
+	d.prob, d.probOf = d.sim.ProbAbove(d.year-d.e.ds.BaseYear, v), v
 }
 
 func (d *monteCarloDialog) SetSize(w, h int)     { d.width, d.height = w, h }
@@ -218,7 +218,7 @@ func (d *monteCarloDialog) Placement() placement { return placeBody }
 func (d *monteCarloDialog) setStyles(s *Styles)  { d.threshold.SetStyles(s.input()) }
 
 func (d *monteCarloDialog) Bindings() []key.Binding {
-	k := d.c.keys
+	k := d.e.look.keys
 	closeIt := k.Cancel
 	if !d.finish {
 		closeIt.SetHelp("esc", "cancel")
@@ -232,9 +232,9 @@ func (d *monteCarloDialog) Bindings() []key.Binding {
 }
 
 func (d *monteCarloDialog) View() string {
-	c, s := d.c, d.c.styles
+	e, s := d.e, d.e.look.styles
 	inner, innerH := d.width-2, d.height-2
-	name := clean(c.nodeName(d.node))
+	name := clean(nodeName(e.ds, d.node))
 	paths := grouped(d.sim.Paths) + " paths"
 	if d.budget {
 		paths += " (server budget)"
@@ -250,7 +250,7 @@ func (d *monteCarloDialog) View() string {
 			s.Muted.Render("esc cancels"))
 		return pane(s, true, title, clip(lines, inner), d.width, d.height)
 	}
-	years := c.ds.Years()
+	years := e.ds.Years()
 	// The table: a row per percentile, a column per year that fits.
 	largest := 0.0
 	for _, v := range d.p90 {
@@ -265,31 +265,31 @@ func (d *monteCarloDialog) View() string {
 	first := max(years-fit, 0)
 	head, r10, r50, r90 := "year ", "P10  ", "P50  ", "P90  "
 	for yi := first; yi < years; yi++ {
-		head += fmt.Sprintf("%*d", colW, c.ds.BaseYear+yi)
+		head += fmt.Sprintf("%*d", colW, e.ds.BaseYear+yi)
 		r10 += fmt.Sprintf("%*s", colW, fmtNum(d.p10[yi], prec))
 		r50 += fmt.Sprintf("%*s", colW, fmtNum(d.p50[yi], prec))
 		r90 += fmt.Sprintf("%*s", colW, fmtNum(d.p90[yi], prec))
 	}
 	// The question on one line, the answer on its own below it, wrapped:
 	// at 80 columns the two together cut the answer's numbers.
-	ask := fmt.Sprintf("Probability above %s %s in %d (%s):", d.threshold.View(), c.unitLabel(), d.year, yearHint)
+	ask := fmt.Sprintf("Probability above %s %s in %d (%s):", d.threshold.View(), unitLabel(e.ds), d.year, yearHint)
 	if ansi.StringWidth(ask) > inner {
-		ask = fmt.Sprintf("Probability above %s %s in %d:", d.threshold.View(), c.unitLabel(), d.year)
+		ask = fmt.Sprintf("Probability above %s %s in %d:", d.threshold.View(), unitLabel(e.ds), d.year)
 	}
 	below := []string{s.Header.Render(head), r10, r50, r90, "", ask}
 	if math.IsNaN(d.prob) {
 		below = append(below, s.Muted.Render("enter computes it"))
 	} else {
 		pct := fmt.Sprintf("%.1f %%", d.prob*100)
-		answer := wrap(fmt.Sprintf("%s of paths are above %s in %d.", pct, clean(c.ds.Amount(fmtAmount(d.probOf))), d.year), inner, "")
+		answer := wrap(fmt.Sprintf("%s of paths are above %s in %d.", pct, clean(e.ds.Amount(fmtAmount(d.probOf))), d.year), inner, "")
 		// The share in the title's style, the rest plain.
 		below = append(below, strings.Split(s.Title.Render(pct)+strings.TrimPrefix(answer, pct), "\n")...)
 	}
 	plotH := innerH - len(below) - 1
 	var plot string
 	if plotH >= 4 {
-		plot = fanPlot(s, d.p10, d.p50, d.p90, c.ds.BaseYear, inner, plotH) + "\n" +
-			s.Muted.Render("P10 · P50 · P90 of "+name+", "+c.unitLabel())
+		plot = fanPlot(s, d.p10, d.p50, d.p90, e.ds.BaseYear, inner, plotH) + "\n" +
+			s.Muted.Render("P10 · P50 · P90 of "+name+", "+unitLabel(e.ds))
 	}
 	lines = append(lines, plot)
 	lines = append(lines, below...)

@@ -18,17 +18,17 @@ type saveAsMsg struct{ name string }
 // namePrompt asks for the scenario's name before its first save, on the
 // status line.
 type namePrompt struct {
-	c     *common
+	e     env
 	input textinput.Model
 	offer string // the name enter keeps when nothing is typed; "" for none
 	width int
 }
 
-func newNamePrompt(c *common, width int) (*namePrompt, tea.Cmd) {
+func newNamePrompt(e env, width int) (*namePrompt, tea.Cmd) {
 	// Names may be as long as the model allows, counted the same way
 	// (characters); a shorter limit would cut a longer name while it is
 	// typed, without a word.
-	d := &namePrompt{c: c, input: newInput(c, model.MaxNameLen), width: width}
+	d := &namePrompt{e: e, input: newInput(e, model.MaxNameLen), width: width}
 	d.input.Prompt = "Save scenario as: "
 	// Width first: SetValue scrolls the text to fit the width it has.
 	d.input.SetWidth(max(width/3, 24))
@@ -37,40 +37,40 @@ func newNamePrompt(c *common, width int) (*namePrompt, tea.Cmd) {
 	// The current name is offered, not typed in: typing replaces it
 	// (a name typed after "New scenario" became "New scenarioMy plan"),
 	// enter keeps it, and tab brings it into the field to edit.
-	d.offer = c.scenario
+	d.offer = e.scen.Name()
 	d.input.Placeholder = d.offer
-	if c.isBuiltinName(d.offer) {
+	if e.files.isBuiltinName(d.offer) {
 		d.offer = ""
 		d.input.Placeholder = "a name of your own" // fits the prompt at 80 columns
 	}
-	c.clearStatus()
+	e.status.clear()
 	return d, d.input.Focus()
 }
 
-func (d *namePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *namePrompt) Update(msg tea.Msg) (step, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, d.c.keys.Cancel):
-			return done(statusMsg{text: "Cancelled."}), nil
-		case key.Matches(k, d.c.keys.Confirm):
+		case key.Matches(k, d.e.look.keys.Cancel):
+			return done(said("Cancelled.")), nil
+		case key.Matches(k, d.e.look.keys.Confirm):
 			name := d.input.Value()
 			if strings.TrimSpace(name) == "" {
 				name = d.offer
 			}
 			return done(saveAsMsg{name: name}), nil
-		case key.Matches(k, d.c.keys.Field) && d.offer != "" && d.input.Value() == "":
+		case key.Matches(k, d.e.look.keys.Field) && d.offer != "" && d.input.Value() == "":
 			d.input.SetValue(d.offer)
 			d.input.CursorEnd()
-			return d, nil
+			return stay(d), nil
 		}
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(k)
-		d.c.clearStatus()
-		return d, cmd
+		d.e.status.clear()
+		return stay(d), cmd
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
 func (d *namePrompt) SetSize(w, _ int) {
@@ -80,14 +80,14 @@ func (d *namePrompt) SetSize(w, _ int) {
 
 func (d *namePrompt) Placement() placement { return placeLine }
 func (d *namePrompt) Bindings() []key.Binding {
-	return []key.Binding{d.c.keys.Confirm, d.c.keys.Cancel}
+	return []key.Binding{d.e.look.keys.Confirm, d.e.look.keys.Cancel}
 }
 func (d *namePrompt) setStyles(s *Styles) { d.input.SetStyles(s.input()) }
 
 func (d *namePrompt) View() string {
-	s := d.c.styles
+	s := d.e.look.styles
 	line := d.input.View()
-	if st := d.c.status; st.err && st.msg != "" {
+	if st := d.e.status.cur; st.err && st.msg != "" {
 		line += "  " + s.Error.Render(clean(st.msg))
 	} else {
 		hint := "enter saves · esc cancels"

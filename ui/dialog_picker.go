@@ -36,56 +36,56 @@ type scenarioPicker struct {
 	loaded  bool
 }
 
-func newScenarioPicker(c *common, p purpose, gen int) *scenarioPicker {
+func newScenarioPicker(e env, p purpose, gen int) *scenarioPicker {
 	title := "Open a scenario"
 	if p == chooseCompare {
-		title = "Compare " + clean(c.scenario) + " with"
+		title = "Compare " + clean(e.scen.Name()) + " with"
 	}
-	ch := newChooser(c, title, nil, true)
+	ch := newChooser(e, title, nil, true)
 	ch.list.SetStatusBarItemName("scenario", "scenarios")
 	return &scenarioPicker{chooser: ch, purpose: p, gen: gen}
 }
 
-func (d *scenarioPicker) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *scenarioPicker) Update(msg tea.Msg) (step, tea.Cmd) {
 	switch msg := msg.(type) {
 	case listedMsg:
 		if msg.gen != d.gen {
-			return d, nil // for an earlier picker
+			return stay(d), nil // for an earlier picker
 		}
 		return d.fill(msg)
 	case tea.KeyPressMsg:
 		picked, closed, cmd := d.key(msg)
 		switch {
 		case closed:
-			return done(statusMsg{text: "Closed."}), nil
+			return done(said("Closed.")), nil
 		case picked != nil:
 			return done(pickedMsg{purpose: d.purpose, entry: *picked.entry}), nil
 		}
-		return d, cmd
+		return stay(d), cmd
 	}
 	var cmd tea.Cmd
 	d.chooser, cmd = d.chooser.Update(msg)
-	return d, cmd
+	return stay(d), cmd
 }
 
 // fill shows the listing; with nothing to list, the picker closes and
 // says how to make a scenario.
-func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
+func (d *scenarioPicker) fill(msg listedMsg) (step, tea.Cmd) {
 	d.loaded = true
 	switch {
 	case len(msg.entries) == 0 && msg.err != nil:
-		return done(statusMsg{text: d.c.reason(msg.err, ""), err: true}), nil
+		return done(refused(d.e.files.reason(msg.err, ""))), nil
 	case len(msg.entries) == 0:
-		return done(statusMsg{text: "No scenarios yet: save one with s.", err: true}), nil
+		return done(refused("No scenarios yet: save one with s.")), nil
 	case msg.err != nil:
-		d.c.error(d.c.reason(msg.err, ""))
+		d.e.status.error(d.e.files.reason(msg.err, ""))
 	}
 	// Scenarios made for another market are not offered: they cannot
 	// open on this dataset. The title says how many there are.
 	var here []model.Entry
 	others := 0
 	for _, e := range msg.entries {
-		if e.Err == nil && e.Dataset != "" && e.Dataset != d.c.ds.Market {
+		if e.Err == nil && e.Dataset != "" && e.Dataset != d.e.ds.Market {
 			others++
 			continue
 		}
@@ -98,14 +98,14 @@ func (d *scenarioPicker) fill(msg listedMsg) (Dialog, tea.Cmd) {
 		d.title += fmt.Sprintf(" (%d for other markets not shown)", others)
 	}
 	if len(here) == 0 {
-		return done(statusMsg{text: fmt.Sprintf("No scenarios for %s yet (%d for other markets): save one with s.", clean(d.c.ds.Market), others), err: true}), nil
+		return done(refused(fmt.Sprintf("No scenarios for %s yet (%d for other markets): save one with s.", clean(d.e.ds.Market), others))), nil
 	}
-	items := scenarioChoices(d.c, here)
+	items := scenarioChoices(d.e, here)
 	if d.purpose == chooseCompare {
-		markOnScreen(d.c, items)
+		markOnScreen(d.e, items)
 	}
 	d.setItems(items)
-	return d, nil
+	return stay(d), nil
 }
 
 func (d *scenarioPicker) Placement() placement    { return placeBody }
@@ -113,14 +113,14 @@ func (d *scenarioPicker) Bindings() []key.Binding { return d.chooser.Bindings() 
 
 func (d *scenarioPicker) View() string {
 	if !d.loaded {
-		return pane(d.c.styles, true, d.title, "Reading the workspace…", d.width, d.height)
+		return pane(d.e.look.styles, true, d.title, "Reading the workspace…", d.width, d.height)
 	}
 	return d.chooser.View()
 }
 
 // scenarioChoices lists scenarios for a picker, each with where it comes
 // from and, when it cannot be used here, why.
-func scenarioChoices(c *common, entries []model.Entry) []choice {
+func scenarioChoices(env env, entries []model.Entry) []choice {
 	out := make([]choice, 0, len(entries))
 	for i := range entries {
 		e := &entries[i]
@@ -130,7 +130,7 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 			// A file name in a shared folder is not to be trusted either:
 			// shown with visible escapes (\x1b), so the user can find the
 			// file, as the command line shows it.
-			where = safetext.Escape(c.ws.Show(e.Path))
+			where = safetext.Escape(env.files.ws.Show(e.Path))
 		}
 		if desc == "" {
 			desc = where
@@ -142,9 +142,9 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 		ch := choice{title: safetext.Escape(e.Name), desc: desc, entry: e}
 		switch {
 		case e.Err != nil:
-			ch.refused = c.reasonIn(e.Err)
+			ch.refused = reasonIn(e.Err)
 			ch.title = "✗ " + ch.title // invalid: marked as iomt scenarios marks it
-		case e.Dataset != "" && e.Dataset != c.ds.Market:
+		case e.Dataset != "" && e.Dataset != env.ds.Market:
 			ch.refused = "made for the market " + strconv.Quote(e.Dataset)
 		}
 		out = append(out, ch)
@@ -155,15 +155,15 @@ func scenarioChoices(c *common, entries []model.Entry) []choice {
 // markOnScreen says, in the compare picker, which entry is the scenario
 // on screen: compared with itself every difference is 0, and with unsaved
 // edits it compares them with the scenario as saved.
-func markOnScreen(c *common, items []choice) {
+func markOnScreen(e env, items []choice) {
 	for i := range items {
-		e := items[i].entry
-		if e == nil || e.Err != nil || !strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(c.scenario)) ||
-			!e.Builtin && e.Path != c.savedPath {
+		en := items[i].entry
+		if en == nil || en.Err != nil || !strings.EqualFold(strings.TrimSpace(en.Name), strings.TrimSpace(e.scen.Name())) ||
+			!en.Builtin && en.Path != e.scen.SavedPath() {
 			continue
 		}
 		note := "on screen: every difference would be 0"
-		if c.dirty() {
+		if e.scen.Dirty() {
 			note = "as saved: compares your unsaved edits with it"
 		}
 		items[i].desc = note + " · " + items[i].desc

@@ -21,7 +21,7 @@ import (
 // per parameter, a fraction of a millisecond on the IoMT dataset but
 // seconds on one at the limits.
 type tornadoDialog struct {
-	c   *common
+	e   env
 	run Analysis
 	pending
 	gen           int // the dialog's, among those waiting for commands
@@ -43,8 +43,8 @@ type tornadoMsg struct {
 	err      error
 }
 
-func newTornadoDialog(c *common, gen int, run Analysis) (*tornadoDialog, tea.Cmd) {
-	d := &tornadoDialog{c: c, run: run, gen: gen, node: c.selected(), year: c.ds.EndYear, delta: 2}
+func newTornadoDialog(e env, gen int, run Analysis) (*tornadoDialog, tea.Cmd) {
+	d := &tornadoDialog{e: e, run: run, gen: gen, node: e.sel.selected(), year: e.ds.EndYear, delta: 2}
 	return d, d.compute()
 }
 
@@ -54,7 +54,7 @@ func (d *tornadoDialog) compute() tea.Cmd {
 	d.seq++
 	d.computing = true
 	ctx, run, gen, seq := d.restart(), d.run, d.gen, d.seq
-	ds, a, node, year, delta := d.c.ds, d.c.assumptions(), d.node, d.year, d.delta
+	ds, a, node, year, delta := d.e.ds, d.e.scen.Assumptions(), d.node, d.year, d.delta
 	return func() tea.Msg {
 		var plan *forecast.SensitivityPlan
 		var perr error
@@ -96,16 +96,16 @@ func (d *tornadoDialog) bars() []forecast.Bar {
 	return d.t.Bars
 }
 
-func (d *tornadoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *tornadoDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	if msg, ok := msg.(tornadoMsg); ok {
 		d.computed(msg)
-		return d, nil
+		return stay(d), nil
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return d, nil
+		return stay(d), nil
 	}
-	keys := d.c.keys
+	keys := d.e.look.keys
 	switch {
 	case key.Matches(k, keys.Cancel, keys.Tornado):
 		return done(nil), nil
@@ -116,23 +116,23 @@ func (d *tornadoDialog) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		d.cursor = min(d.cursor+1, max(len(d.bars())-1, 0))
 		d.scroll()
 	case key.Matches(k, keys.EarlierYears) && !key.Matches(k, keys.Cancel):
-		d.year = max(d.year-1, d.c.ds.BaseYear)
-		return d, d.compute()
+		d.year = max(d.year-1, d.e.ds.BaseYear)
+		return stay(d), d.compute()
 	case key.Matches(k, keys.LaterYears) && !key.Matches(k, keys.Confirm):
-		d.year = min(d.year+1, d.c.ds.EndYear)
-		return d, d.compute()
+		d.year = min(d.year+1, d.e.ds.EndYear)
+		return stay(d), d.compute()
 	case key.Matches(k, keys.GrowthUp):
 		d.delta = min(d.delta+0.5, forecast.MaxDelta)
-		return d, d.compute()
+		return stay(d), d.compute()
 	case key.Matches(k, keys.GrowthDown):
 		d.delta = max(d.delta-0.5, 0.5)
-		return d, d.compute()
+		return stay(d), d.compute()
 	case key.Matches(k, keys.Confirm):
 		if b := d.bars(); len(b) > 0 {
 			return done(selectMsg{node: b[d.cursor].Node}), nil
 		}
 	}
-	return d, nil
+	return stay(d), nil
 }
 
 func (d *tornadoDialog) SetSize(w, h int) {
@@ -155,17 +155,17 @@ const minNoteLines = 3
 // pane's width: a long name or reason moves to the next line rather
 // than cutting the value or a number of the reason.
 func (d *tornadoDialog) frame() (head, notes []string) {
-	c, inner := d.c, d.width-2
+	e, inner := d.e, d.width-2
 	if d.t == nil || inner < 1 {
 		return nil, nil
 	}
 	t := d.t
-	name := clean(c.nodeName(d.node))
-	head = append(strings.Split(wrap(fmt.Sprintf("%s in %d: %s", name, d.year, clean(c.ds.Amount(fmtNum(t.Base, d.prec())))), inner, "  "), "\n"),
+	name := clean(nodeName(e.ds, d.node))
+	head = append(strings.Split(wrap(fmt.Sprintf("%s in %d: %s", name, d.year, clean(e.ds.Amount(fmtNum(t.Base, d.prec())))), inner, "  "), "\n"),
 		"bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it")
 	var why []string
-	a := c.assumptions()
-	if note := t.Note(c.ds, &a); note != "" {
+	a := e.scen.Assumptions()
+	if note := t.Note(e.ds, &a); note != "" {
 		why = append(why, note)
 	}
 	if refused := d.refused(len(head)); refused != "" {
@@ -227,7 +227,7 @@ func (d *tornadoDialog) scroll() {
 func (d *tornadoDialog) Placement() placement { return placeBody }
 
 func (d *tornadoDialog) Bindings() []key.Binding {
-	k := d.c.keys
+	k := d.e.look.keys
 	pick, year, delta, closeIt := k.Confirm, k.EarlierYears, k.GrowthUp, k.Cancel
 	pick.SetHelp("enter", "go to its row")
 	year.SetHelp("←/→", "year")
@@ -238,23 +238,23 @@ func (d *tornadoDialog) Bindings() []key.Binding {
 
 // label names a parameter for the screen.
 func (d *tornadoDialog) label(p forecast.Param) string {
-	c := d.c
+	e := d.e
 	switch p.Kind {
 	case forecast.ParamYearGrowth:
 		return fmt.Sprintf("market growth %d", p.Year)
 	case forecast.ParamShare:
-		return c.nodeName(p.Node) + " share"
+		return nodeName(e.ds, p.Node) + " share"
 	}
 	if p.Node == 0 {
 		return "market CAGR"
 	}
-	return c.nodeName(p.Node) + " CAGR"
+	return nodeName(e.ds, p.Node) + " CAGR"
 }
 
 func (d *tornadoDialog) View() string {
-	c, s := d.c, d.c.styles
+	e, s := d.e, d.e.look.styles
 	inner := d.width - 2
-	name := clean(c.nodeName(d.node))
+	name := clean(nodeName(e.ds, d.node))
 	title := paneTitle(d.width, "Sensitivity of %s"+fmt.Sprintf(" in %d · ±%s pp each", d.year, fmtNum(d.delta, 1)), name)
 	var lines []string
 	switch {

@@ -43,7 +43,7 @@ const (
 // the market's growth in one year (the Total). Every input of the model
 // can be set here without a text editor.
 type valuePrompt struct {
-	c     *common
+	e     env
 	input textinput.Model
 	node  int
 	field valueField
@@ -52,12 +52,12 @@ type valuePrompt struct {
 	width int
 }
 
-func newValuePrompt(c *common, node int) (*valuePrompt, tea.Cmd) {
-	d := &valuePrompt{c: c, input: newInput(c, 32), node: node, year: c.ds.BaseYear + 1}
+func newValuePrompt(e env, node int) (*valuePrompt, tea.Cmd) {
+	d := &valuePrompt{e: e, input: newInput(e, 32), node: node, year: e.ds.BaseYear + 1}
 	// Numbers are short; leave the line for messages.
 	d.input.SetWidth(14)
 	d.fill()
-	c.clearStatus()
+	e.status.clear()
 	return d, d.input.Focus()
 }
 
@@ -67,20 +67,20 @@ func (d *valuePrompt) fields() []valueField {
 	switch {
 	case d.node == 0:
 		return []valueField{fieldGrowth, fieldYear}
-	case d.node == d.c.parent[d.c.dim]:
+	case d.node == d.e.sel.parent[d.e.sel.dim]:
 		return []valueField{fieldGrowth}
 	}
 	return []valueField{fieldGrowth, fieldShare, fieldValue}
 }
 
 // newInput is the text field of the prompts.
-func newInput(c *common, limit int) textinput.Model {
+func newInput(e env, limit int) textinput.Model {
 	in := textinput.New()
 	in.CharLimit = limit
 	// The prompts take what is typed; reading the clipboard of the machine
 	// iomt runs on (the server, over SSH) would be wrong.
 	in.KeyMap.Paste.SetEnabled(false)
-	in.SetStyles(c.styles.input())
+	in.SetStyles(e.look.styles.input())
 	return in
 }
 
@@ -88,9 +88,9 @@ func newInput(c *common, limit int) textinput.Model {
 // at the precision the screen shows it, the field itself empty so that
 // typing replaces the value rather than appending to it.
 func (d *valuePrompt) fill() {
-	c := d.c
-	a := c.assumptions()
-	name := ansi.Truncate(clean(c.nodeName(d.node)), 28, "…")
+	e := d.e
+	a := e.scen.Assumptions()
+	name := ansi.Truncate(clean(nodeName(e.ds, d.node)), 28, "…")
 	d.input.SetValue("")
 	two := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
 	switch d.field {
@@ -98,12 +98,12 @@ func (d *valuePrompt) fill() {
 		d.input.Prompt = name + " share %: "
 		d.input.Placeholder = two(a.Share[d.node])
 	case fieldValue:
-		d.input.Prompt = fmt.Sprintf("%s value in %d, %s: ", name, c.ds.BaseYear, c.unitLabel())
-		v := c.res.Value(d.node, 0)
+		d.input.Prompt = fmt.Sprintf("%s value in %d, %s: ", name, e.ds.BaseYear, unitLabel(e.ds))
+		v := e.scen.Result().Value(d.node, 0)
 		d.input.Placeholder = strconv.FormatFloat(v, 'f', valuePrec(v, 2), 64)
 	case fieldYear:
 		d.input.Prompt = fmt.Sprintf("Market growth in %d %%: ", d.year)
-		if g := a.YearGrowth[d.year-c.ds.BaseYear-1]; math.IsNaN(g) {
+		if g := a.YearGrowth[d.year-e.ds.BaseYear-1]; math.IsNaN(g) {
 			d.input.Placeholder = "CAGR"
 		} else {
 			d.input.Placeholder = two(g)
@@ -114,36 +114,36 @@ func (d *valuePrompt) fill() {
 	}
 }
 
-func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *valuePrompt) Update(msg tea.Msg) (step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(msg)
-		return d, cmd
+		return stay(d), cmd
 	}
-	keys := d.c.keys
-	ds := d.c.ds
+	keys := d.e.look.keys
+	ds := d.e.ds
 	d.note = ""
 	switch {
 	case key.Matches(k, keys.Cancel):
-		return done(statusMsg{text: "Cancelled."}), nil
+		return done(said("Cancelled.")), nil
 	case key.Matches(k, keys.Field):
 		fs := d.fields()
 		d.field = fs[(slices.Index(fs, d.field)+1)%len(fs)]
 		d.fill()
-		return d, nil
+		return stay(d), nil
 	case d.field == fieldYear && key.Matches(k, keys.YearEarlier, keys.YearLater):
 		// What is typed stays: it is for the year now chosen.
 		typed := d.input.Value()
-		d.year, _, d.note = d.c.stepYear(k, d.year, ds.BaseYear+1)
+		d.year, _, d.note = stepYear(d.e, k, d.year, ds.BaseYear+1)
 		d.fill()
 		d.input.SetValue(typed)
-		d.c.clearStatus()
-		return d, nil
+		d.e.status.clear()
+		return stay(d), nil
 	case key.Matches(k, keys.Confirm):
 		text := strings.TrimSpace(d.input.Value())
 		if text == "" {
-			return done(statusMsg{text: "Unchanged."}), nil
+			return done(said("Unchanged.")), nil
 		}
 		if d.field == fieldYear && strings.EqualFold(text, "cagr") {
 			// The year gives up its own rate and grows at the CAGR.
@@ -151,8 +151,8 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 		}
 		v, err := numtext.Parse(strings.TrimSuffix(text, "%"))
 		if errors.Is(err, numtext.ErrDecimalComma) {
-			d.c.error(fmt.Sprintf("%q: %v", d.input.Value(), err))
-			return d, nil
+			d.e.status.error(fmt.Sprintf("%q: %v", d.input.Value(), err))
+			return stay(d), nil
 		}
 		if err != nil {
 			example := "e.g. 18.5"
@@ -162,15 +162,15 @@ func (d *valuePrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
 			case fieldYear:
 				example = "e.g. 9.5, or cagr for the market's CAGR"
 			}
-			d.c.error(fmt.Sprintf("%q is not a number: type %s", d.input.Value(), example))
-			return d, nil
+			d.e.status.error(fmt.Sprintf("%q is not a number: type %s", d.input.Value(), example))
+			return stay(d), nil
 		}
 		return done(setValueMsg{node: d.node, field: d.field, year: d.year, value: v}), nil
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(k)
-	d.c.clearStatus() // the last refusal no longer applies to what is typed
-	return d, cmd
+	d.e.status.clear() // the last refusal no longer applies to what is typed
+	return stay(d), cmd
 }
 
 func (d *valuePrompt) SetSize(w, _ int)     { d.width = w }
@@ -178,15 +178,15 @@ func (d *valuePrompt) Placement() placement { return placeLine }
 func (d *valuePrompt) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
 
 func (d *valuePrompt) Bindings() []key.Binding {
-	return []key.Binding{d.c.keys.Confirm, d.c.keys.Cancel, d.c.keys.Field}
+	return []key.Binding{d.e.look.keys.Confirm, d.e.look.keys.Cancel, d.e.look.keys.Field}
 }
 
 // View is the field, then the reason the last value was refused, or what
 // the keys do.
 func (d *valuePrompt) View() string {
-	s := d.c.styles
+	s := d.e.look.styles
 	line := d.input.View()
-	if st := d.c.status; st.err && st.msg != "" {
+	if st := d.e.status.cur; st.err && st.msg != "" {
 		msg := s.Error.Render(clean(strings.TrimPrefix(st.msg, "Refused: ")))
 		line += "  " + msg
 		if ansi.StringWidth(line) > d.width {

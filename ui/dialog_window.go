@@ -19,7 +19,7 @@ import (
 // (the IoMT report's is 2021–2027), and this lets the Real column say the
 // same. The window is part of the scenario: undoable, and saved.
 type windowPrompt struct {
-	c     *common
+	e     env
 	input textinput.Model
 	width int
 }
@@ -27,49 +27,49 @@ type windowPrompt struct {
 // windowText reads "2021-2027", "2021–2027", "2021 2027" or "2021 to 2027".
 var windowText = regexp.MustCompile(`^\s*(\d{4})\s*(?:-|–|—|to|\s)\s*(\d{4})\s*$`)
 
-func newWindowPrompt(c *common) (*windowPrompt, tea.Cmd) {
-	d := &windowPrompt{c: c, input: newInput(c, 24)}
+func newWindowPrompt(e env) (*windowPrompt, tea.Cmd) {
+	d := &windowPrompt{e: e, input: newInput(e, 24)}
 	d.input.Prompt = "Real CAGR and Δshare over: "
 	d.input.SetWidth(10)
-	_, _, span := c.window()
+	_, _, span := e.scen.Window()
 	d.input.Placeholder = span
-	c.clearStatus()
+	e.status.clear()
 	return d, d.input.Focus()
 }
 
-func (d *windowPrompt) Update(msg tea.Msg) (Dialog, tea.Cmd) {
+func (d *windowPrompt) Update(msg tea.Msg) (step, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(msg)
-		return d, cmd
+		return stay(d), cmd
 	}
-	keys := d.c.keys
+	keys := d.e.look.keys
 	switch {
 	case key.Matches(k, keys.Cancel):
-		return done(statusMsg{text: "Cancelled."}), nil
+		return done(said("Cancelled.")), nil
 	case key.Matches(k, keys.Confirm):
 		text := strings.TrimSpace(d.input.Value())
-		ds := d.c.ds
+		ds := d.e.ds
 		var w model.Window
 		switch m := windowText.FindStringSubmatch(text); {
 		case text == "":
-			return done(statusMsg{text: "Unchanged."}), nil
+			return done(said("Unchanged.")), nil
 		case strings.EqualFold(text, "all"):
 			w = model.Window{From: ds.BaseYear, To: ds.EndYear}
 		case m != nil:
 			w.From, _ = strconv.Atoi(m[1])
 			w.To, _ = strconv.Atoi(m[2])
 		default:
-			d.c.error(fmt.Sprintf("%q: type two years, e.g. %d-%d, or all", text, ds.BaseYear+2, ds.EndYear))
-			return d, nil
+			d.e.status.error(fmt.Sprintf("%q: type two years, e.g. %d-%d, or all", text, ds.BaseYear+2, ds.EndYear))
+			return stay(d), nil
 		}
 		return done(windowMsg{w}), nil
 	}
 	var cmd tea.Cmd
 	d.input, cmd = d.input.Update(k)
-	d.c.clearStatus()
-	return d, cmd
+	d.e.status.clear()
+	return stay(d), cmd
 }
 
 // windowMsg asks the root to set the CAGR window, as one edit.
@@ -80,16 +80,16 @@ func (d *windowPrompt) Placement() placement { return placeLine }
 func (d *windowPrompt) setStyles(s *Styles)  { d.input.SetStyles(s.input()) }
 
 func (d *windowPrompt) Bindings() []key.Binding {
-	return []key.Binding{d.c.keys.Confirm, d.c.keys.Cancel}
+	return []key.Binding{d.e.look.keys.Confirm, d.e.look.keys.Cancel}
 }
 
 func (d *windowPrompt) View() string {
-	s := d.c.styles
+	s := d.e.look.styles
 	line := d.input.View()
-	if st := d.c.status; st.err && st.msg != "" {
+	if st := d.e.status.cur; st.err && st.msg != "" {
 		line += "  " + s.Error.Render(clean(strings.TrimPrefix(st.msg, "Refused: ")))
 	} else {
-		line += "  " + s.Muted.Render(fmt.Sprintf("years %d–%d, e.g. %d-%d; all for the whole forecast · enter · esc", d.c.ds.BaseYear, d.c.ds.EndYear, d.c.ds.BaseYear+2, d.c.ds.EndYear))
+		line += "  " + s.Muted.Render(fmt.Sprintf("years %d–%d, e.g. %d-%d; all for the whole forecast · enter · esc", d.e.ds.BaseYear, d.e.ds.EndYear, d.e.ds.BaseYear+2, d.e.ds.EndYear))
 	}
 	return ansi.Truncate(line, d.width, "…")
 }

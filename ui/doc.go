@@ -2,43 +2,56 @@
 // built by New from the same read-only dataset for the local program and
 // every SSH session.
 //
-// # Where state lives
+// # Where state lives, and who changes it
 //
-// common holds what every part reads: the dataset, the scenario's undo
-// history and its projection, the selection (tab, level, row), the chart
-// metric, the compared scenario and the status line's message. Panes and
-// dialogs hold a pointer to it. Every change of the assumptions goes
-// through common.apply (edit.go), so undo and redo stay exact.
+//   - scenario (scenario.go): the scenario on screen, its undo history
+//     and projection, the state it was last saved in and where, the
+//     compared scenario. Only the root changes it, through edits
+//     (edit.go: every change of the assumptions goes through
+//     scenario.apply, so undo and redo stay exact) or by loading, saving
+//     and mirroring a presenter. Panes and dialogs read it through
+//     scenarioView, whose methods change nothing.
+//   - selection (selection.go): the tab, each tab's level and row, the
+//     metric. The tree and the table move it with the navigation keys.
+//   - statusLine (statusline.go): the message, the session's messages
+//     for M, a notice from the server. Anything may report there.
+//   - files (files.go): the workspace, and how to word its failures.
+//   - demo (demo.go): a presented demo's part: presenting or following,
+//     mirroring or a private copy, the presenter's latest state, the
+//     turn. It decides which keys a follower may use and what the banner
+//     and help say; the root does what it decides. The server's side is
+//     Options.Demo.Link (publish, take over, latest).
+//   - dialogStack (stack.go): the open dialogs and the generation that
+//     tags their commands' results.
 //
-// The panes (header.go, tree.go, chart.go, table.go, status.go) draw from
-// common; the tree and the table take the navigation keys when focused,
-// in their own Update. The root keeps the layout, the focus, the dialog
-// stack and a presented demo's state (follow.go). What the user does to
-// the scenario is in edit.go (edits) and actions.go (open, save, export).
+// The root Model holds one of each (by pointer, as Bubble Tea is handed
+// the *Model and never copies it) and the panes; it gives panes and
+// dialogs an env (env.go) with the scenario read-only. Options are read
+// once, in New.
 //
 // # How a message flows
 //
-// Model.Update routes; the work is in the methods and components it
-// routes to:
+// Model.Update routes; the work is in the types it routes to:
 //
 //   - a window size lays the panes and dialogs out; a background colour
 //     picks the palette;
-//   - a NoticeMsg (the server's warning before it closes a session) goes
-//     to the status line until the next key; a FollowMsg (a presenter's
-//     state, or that nobody presents) to the follower (follow.go);
+//   - a NoticeMsg goes to the status line until the next key; a
+//     FollowMsg (a presenter's state, or that nobody presents) and a
+//     RoleMsg (this session presents, or follows) to the demo, and the
+//     root mirrors what it says to (follow.go);
 //   - a key goes to the top dialog if one is open (ctrl+c excepted: it
-//     quits from anywhere, asking first), else to a global key (tabs,
-//     edits, s, o, x, …), else to the focused pane;
+//     quits from anywhere, asking first), else through the demo's gate to
+//     a global key (tabs, edits, s, o, x, …) or a screen, else to the
+//     focused pane;
 //   - a click goes to the pane under it;
-//   - the results of commands go to their handlers in actions.go
-//     (openedMsg, saveCheckedMsg, savedMsg, exportedMsg), a listing
-//     (listedMsg) to the picker of its generation wherever it is on the
-//     stack, an analysis's result (analysisMsg) likewise to its screen;
+//   - the results of commands go to their handlers in actions.go, a
+//     listing (listedMsg) or an analysis's result (analysisMsg) to the
+//     dialog of its generation wherever it is on the stack;
 //   - anything else goes to the top dialog (a list's filter results, a
 //     paste).
 //
-// After every message a presenter gives its state to Options.Publish if
-// it changed (Model.share).
+// After every message a presenter gives its state to the server if it
+// changed (demo.publish).
 //
 // Update does no IO: saving, exporting, listing and opening scenarios
 // run in commands (io.go) that work on copies and report with a message.
@@ -46,29 +59,26 @@
 // to Options.Analysis from commands (analysis.go), and a screen taken
 // off the stack stops the work it waits for.
 //
-// The Model is a value, as Bubble Tea wants, but its state is shared
-// with its copies (common, the dialogs): always go on with the Model
-// that Update returned.
-//
 // # Dialogs
 //
-// A modal screen is a Dialog (dialog.go), on a stack the root keeps
-// (stack.go): help, report information, the value and name prompts, the
-// yes/no and quit questions, the scenario picker and the menus, each its
-// own type in its own file. Keys go to the top one only; its Bindings are
-// the status line's help while it is open over the panes. When the user
-// has chosen, a dialog returns done(msg) from Update instead of itself;
-// the root acts on msg at once (Model.act) and closes the dialog, unless
-// the action is refused, when the dialog stays open and shows why. Acting
-// at once, not through a command, keeps keys typed right after enter in
-// order.
+// A modal screen is a Dialog (dialog.go), on the stack: help, report
+// information, the value and name prompts, the yes/no and quit questions,
+// the scenario picker and the menus, each its own type in its own file.
+// Keys go to the top one only; its Bindings are the status line's help
+// while it is open over the panes. A dialog's Update returns a step: the
+// dialog to keep open, and what the user chose (done(msg) closes it with
+// a choice). The root acts on the choice at once (Model.act) and closes
+// the dialog, unless the action is refused, when the dialog stays open
+// and shows why. Acting at once, not through a command, keeps keys typed
+// right after enter in order.
 //
 // To add a screen:
 //
-//  1. write a type that implements Dialog in its own file;
+//  1. write a type that implements Dialog in its own file, built from an
+//     env;
 //  2. give it a key: a binding in KeyMap (keys.go) and in FullHelp, and
 //     its name in fuzzKeys (fuzz_test.go), which the tests check;
-//  3. push it from that key in Model.globalKey (and, if a following
-//     viewer may open it, allow the key there too);
+//  3. open it from that key in Model.openDialog (and, if a following
+//     viewer may open it, let the key through demo.gate);
 //  4. if it reports something new, handle that message in Model.act.
 package ui

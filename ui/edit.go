@@ -8,113 +8,118 @@ import (
 	"iomt/model"
 )
 
-// The edits a user makes, on the shared state. Every change of the
-// assumptions goes through apply, so undo and redo stay exact; each
-// reports on the status line what it did or why it was refused.
+// edits are the user's changes of the scenario, as the keys and the
+// prompts ask for them: each one goes through scenario.apply (so undo
+// and redo stay exact) and says what it did, or why it was refused, as a
+// status line message. Only the root makes edits.
+type edits struct {
+	s   *scenario
+	sel *selection
+}
 
-// apply performs one edit through the history; a refused edit leaves
-// everything as it was and says why.
-func (c *common) apply(e model.Edit, done string) bool {
-	if err := c.hist.Do(e); err != nil {
-		c.error("Refused: " + err.Error())
-		return false
+// do performs one edit; a refused one changes nothing and says why.
+func (ed edits) do(e model.Edit, done string) statusText {
+	if err := ed.s.apply(e); err != nil {
+		return refused("Refused: " + err.Error())
 	}
-	c.edited(done)
-	return true
+	return said(done)
 }
 
-// edited re-projects and reports after any change of assumptions.
-func (c *common) edited(msg string) {
-	c.reproject()
-	c.info(msg)
-}
-
-func (c *common) undo() {
-	if c.hist.Undo() {
-		c.edited("Undone.")
-	} else {
-		c.error("Nothing to undo.")
+func (ed edits) undo() statusText {
+	if ed.s.undo() {
+		return said("Undone.")
 	}
+	return refused("Nothing to undo.")
 }
 
-func (c *common) redo() {
-	if c.hist.Redo() {
-		c.edited("Redone.")
-	} else {
-		c.error("Nothing to redo.")
+func (ed edits) redo() statusText {
+	if ed.s.redo() {
+		return said("Redone.")
 	}
+	return refused("Nothing to redo.")
 }
 
-func (c *common) resetRow() {
-	n := c.selected()
-	c.apply(model.Edit{Kind: model.ResetNode, Node: n}, "Reset "+c.nodeName(n)+".")
+func (ed edits) resetRow() statusText {
+	n := ed.sel.selected()
+	return ed.do(model.Edit{Kind: model.ResetNode, Node: n}, "Reset "+nodeName(ed.s.ds, n)+".")
 }
 
-func (c *common) resetAll() {
-	c.apply(model.Edit{Kind: model.ResetAll}, "Reset the scenario to "+c.scenario+".")
+func (ed edits) resetAll() statusText {
+	return ed.do(model.Edit{Kind: model.ResetAll}, "Reset the scenario to "+ed.s.name+".")
 }
 
-func (c *common) nudgeGrowth(d float64) {
-	n := c.selected()
-	a := c.assumptions()
+// set makes the edit the value prompt asked for.
+func (ed edits) set(msg setValueMsg) statusText {
+	switch msg.field {
+	case fieldShare:
+		return ed.setShare(msg.node, msg.value)
+	case fieldValue:
+		return ed.setBaseValue(msg.node, msg.value)
+	case fieldYear:
+		return ed.setYearGrowth(msg.year, msg.value)
+	}
+	return ed.setGrowth(msg.node, msg.value, !msg.exact)
+}
+
+// nudgeGrowth moves the selected row's growth by d.
+func (ed edits) nudgeGrowth(d float64) statusText {
+	n := ed.sel.selected()
+	a := ed.s.Assumptions()
 	if n == 0 && a.Mode == model.BottomUp {
-		c.error("In bottom-up mode the total is the sum of " + c.ds.Dims[a.Driver].Name + "; change its segments instead.")
-		return
+		return refused("In bottom-up mode the total is the sum of " + ed.s.ds.Dims[a.Driver].Name + "; change its segments instead.")
 	}
-	c.setGrowth(n, a.Growth[n]+d)
+	return ed.setGrowth(n, a.Growth[n]+d, true)
 }
 
-func (c *common) setGrowth(n int, v float64) bool { return c.setGrowthAs(n, v, true) }
-
-// setGrowthAs sets node n's growth rate; round keeps a typed or nudged
+// setGrowth sets node n's growth rate; round keeps a typed or nudged
 // rate from drifting (18.5+0.5+0.5 to 19.499999…), a solved one is set
-// exactly. The status line says what the rate entered does: in top-down
-// a segment's rate moves its share, not the total, and the rate realised
+// exactly. The message says what the rate entered does: in top-down a
+// segment's rate moves its share, not the total, and the rate realised
 // is not the rate entered, which surprises.
-func (c *common) setGrowthAs(n int, v float64, round bool) bool {
+func (ed edits) setGrowth(n int, v float64, round bool) statusText {
 	if round {
 		v = math.Round(v*1e6) / 1e6
 	}
-	old := c.assumptions().Growth[n]
-	if !c.apply(model.Edit{Kind: model.SetGrowth, Node: n, Value: v}, "") {
-		return false
+	old := ed.s.Assumptions().Growth[n]
+	if t := ed.do(model.Edit{Kind: model.SetGrowth, Node: n, Value: v}, ""); t.err {
+		return t
 	}
-	c.info(c.growthSaid(n, v, old))
-	return true
+	return said(ed.growthSaid(n, v, old))
 }
 
 // growthSaid explains a growth rate just entered in place of old.
-func (c *common) growthSaid(n int, v, old float64) string {
-	a := c.assumptions()
-	from, last, span := c.window()
-	realised := fmtNum(c.res.CAGR(n, from, last), 1)
+func (ed edits) growthSaid(n int, v, old float64) string {
+	ds, res := ed.s.ds, &ed.s.res
+	a := ed.s.Assumptions()
+	from, last, span := ed.s.Window()
+	realised := fmtNum(res.CAGR(n, from, last), 1)
 	if n == 0 {
 		if a.Mode == model.BottomUp {
 			return fmt.Sprintf("Market CAGR %s %%: in bottom-up the total is the sum of %s, so it stays at %s %% realised; b for top-down.",
-				fmtNum(v, 1), c.ds.Dims[a.Driver].Name, realised)
+				fmtNum(v, 1), ds.Dims[a.Driver].Name, realised)
 		}
 		if l := a.DriverSum(); l != 0 {
 			return fmt.Sprintf("Market CAGR %s %% entered, %s %% with the levers (realised %s %% %s).", fmtNum(v, 1), fmtNum(v+l, 1), realised, span)
 		}
 		return fmt.Sprintf("Market CAGR %s %% a year (realised %s %% %s).", fmtNum(v, 1), realised, span)
 	}
-	name := c.nodeName(n)
-	node := &c.ds.Nodes[n]
+	name := nodeName(ds, n)
+	node := &ds.Nodes[n]
 	driving := a.Mode == model.BottomUp && node.Depth == 1 && node.Dim == a.Driver
 	if driving {
 		return fmt.Sprintf("%s %s %% a year: in bottom-up it drives the total, now %s %% a year realised %s.",
-			name, fmtNum(v, 1), fmtNum(c.res.CAGR(0, from, last), 1), span)
+			name, fmtNum(v, 1), fmtNum(res.CAGR(0, from, last), 1), span)
 	}
 	keeps := fmt.Sprintf("the market keeps %s %%", fmtNum(a.MarketGrowth(), 1))
 	if a.Mode == model.BottomUp {
-		keeps = "the total stays the sum of " + c.ds.Dims[a.Driver].Name
+		keeps = "the total stays the sum of " + ds.Dims[a.Driver].Name
 	}
 	hint := "; b lets segments drive the total"
 	if a.Mode == model.BottomUp || node.Depth > 1 {
 		hint = ""
 	}
 	return fmt.Sprintf("%s %s %% entered, %s %% realised %s: %s and %s%s.",
-		name, fmtNum(v, 1), realised, span, keeps, c.siblingsMove(n, cmp.Compare(v, old)), hint)
+		name, fmtNum(v, 1), realised, span, keeps, ed.siblingsMove(n, cmp.Compare(v, old)), hint)
 }
 
 // siblingsMove says what a segment's new growth rate does to the shares
@@ -123,12 +128,13 @@ func (c *common) growthSaid(n int, v, old float64) string {
 // Europe" or "Other Applications", and such a phrase would read as that
 // one segment. The verb agrees with the count.
 // by is the new rate compared with the old one (cmp.Compare).
-func (c *common) siblingsMove(n int, by int) string {
-	node := &c.ds.Nodes[n]
-	one := len(c.ds.Groups[node.Group].Members) == 2
+func (ed edits) siblingsMove(n int, by int) string {
+	ds := ed.s.ds
+	node := &ds.Nodes[n]
+	one := len(ds.Groups[node.Group].Members) == 2
 	switch {
-	case len(c.ds.Groups[node.Group].Members) < 2:
-		return "its share stays 100 % of " + c.nodeName(node.Parent)
+	case len(ds.Groups[node.Group].Members) < 2:
+		return "its share stays 100 % of " + nodeName(ds, node.Parent)
 	case by == 0 && one:
 		return "its sibling's share is as it was"
 	case by == 0:
@@ -143,101 +149,92 @@ func (c *common) siblingsMove(n int, by int) string {
 	return "its siblings give up share"
 }
 
-func (c *common) nudgeShare(d float64) {
-	n := c.selected()
-	if n == c.parent[c.dim] {
-		c.error("Select a segment: the " + c.nodeName(n) + " row is 100 % of itself here.")
-		return
+// nudgeShare moves the selected segment's share by d.
+func (ed edits) nudgeShare(d float64) statusText {
+	n := ed.sel.selected()
+	if ed.sel.onParentRow() {
+		return refused("Select a segment: the " + nodeName(ed.s.ds, n) + " row is 100 % of itself here.")
 	}
-	c.setShare(n, c.assumptions().Share[n]+d)
+	return ed.setShare(n, ed.s.Assumptions().Share[n]+d)
 }
 
-func (c *common) setShare(n int, v float64) bool {
+func (ed edits) setShare(n int, v float64) statusText {
 	v = math.Round(v*1e6) / 1e6
-	if !c.apply(model.Edit{Kind: model.SetShare, Node: n, Value: v}, "") {
-		return false
+	if t := ed.do(model.Edit{Kind: model.SetShare, Node: n, Value: v}, ""); t.err {
+		return t
 	}
-	c.info(fmt.Sprintf("%s share %s %% in %d; unlocked siblings rebalanced.", c.nodeName(n), fmtNum(v, 2), c.res.BaseYear))
-	return true
+	return said(fmt.Sprintf("%s share %s %% in %d; unlocked siblings rebalanced.", nodeName(ed.s.ds, n), fmtNum(v, 2), ed.s.res.BaseYear))
 }
 
 // setBaseValue sets a segment's base-year value, in money: its share of
 // its parent becomes that value over the parent's.
-func (c *common) setBaseValue(n int, v float64) bool {
-	parent := c.ds.Nodes[n].Parent
-	pv := c.res.Value(parent, 0)
+func (ed edits) setBaseValue(n int, v float64) statusText {
+	ds, res := ed.s.ds, &ed.s.res
+	parent := ds.Nodes[n].Parent
+	pv := res.Value(parent, 0)
 	switch {
 	case v < 0:
-		c.error(fmt.Sprintf("A value of %s: give 0 or more.", fmtAmount(v)))
-		return false
+		return refused(fmt.Sprintf("A value of %s: give 0 or more.", fmtAmount(v)))
 	case v > pv:
-		c.error(fmt.Sprintf("%s is more than %s's whole %s in %d.", clean(c.ds.Amount(fmtAmount(v))), c.nodeName(parent), clean(c.ds.Amount(fmtAmount(pv))), c.res.BaseYear))
-		return false
+		return refused(fmt.Sprintf("%s is more than %s's whole %s in %d.", clean(ds.Amount(fmtAmount(v))), nodeName(ds, parent), clean(ds.Amount(fmtAmount(pv))), res.BaseYear))
 	}
 	share := v / pv * 100
-	if !c.apply(model.Edit{Kind: model.SetShare, Node: n, Value: share}, "") {
-		return false
+	if t := ed.do(model.Edit{Kind: model.SetShare, Node: n, Value: share}, ""); t.err {
+		return t
 	}
-	c.info(fmt.Sprintf("%s %s in %d: %s %% of %s; unlocked siblings rebalanced.", c.nodeName(n), clean(c.ds.Amount(fmtAmount(v))), c.res.BaseYear, fmtNum(share, 2), c.nodeName(parent)))
-	return true
+	return said(fmt.Sprintf("%s %s in %d: %s %% of %s; unlocked siblings rebalanced.", nodeName(ds, n), clean(ds.Amount(fmtAmount(v))), res.BaseYear, fmtNum(share, 2), nodeName(ds, parent)))
 }
 
 // setYearGrowth gives the market's growth in year a rate of its own, or
 // (NaN) takes it away so the year grows at the CAGR.
-func (c *common) setYearGrowth(year int, v float64) bool {
+func (ed edits) setYearGrowth(year int, v float64) statusText {
 	if !math.IsNaN(v) {
 		v = math.Round(v*1e6) / 1e6
 	}
-	if !c.apply(model.Edit{Kind: model.SetYearGrowth, Year: year, Value: v}, "") {
-		return false
+	if t := ed.do(model.Edit{Kind: model.SetYearGrowth, Year: year, Value: v}, ""); t.err {
+		return t
 	}
-	a := c.assumptions()
+	a := ed.s.Assumptions()
+	g := fmtNum(a.MarketGrowth(), 1)
 	if math.IsNaN(v) {
-		c.info(fmt.Sprintf("%d now grows at the market's CAGR, %s %%.", year, fmtNum(a.MarketGrowth(), 1)))
-	} else {
-		c.info(fmt.Sprintf("The market grows %s %% in %d, a rate of its own; the years without one grow %s %%.", fmtNum(v, 1), year, fmtNum(a.MarketGrowth(), 1)))
+		return said(fmt.Sprintf("%d now grows at the market's CAGR, %s %%.", year, g))
 	}
-	return true
+	return said(fmt.Sprintf("The market grows %s %% in %d, a rate of its own; the years without one grow %s %%.", fmtNum(v, 1), year, g))
 }
 
-func (c *common) toggleLock() {
-	n := c.selected()
-	if n == c.parent[c.dim] {
-		c.error("Select a segment to lock its share.")
-		return
+func (ed edits) toggleLock() statusText {
+	n := ed.sel.selected()
+	if ed.sel.onParentRow() {
+		return refused("Select a segment to lock its share.")
 	}
-	lock := !c.assumptions().Locked[n]
-	msg := c.nodeName(n) + " share unlocked."
+	name := nodeName(ed.s.ds, n)
+	lock := !ed.s.Assumptions().Locked[n]
+	msg := name + " share unlocked."
 	if lock {
-		msg = c.nodeName(n) + " share locked: rebalancing leaves it alone."
+		msg = name + " share locked: rebalancing leaves it alone."
 	}
-	c.apply(model.Edit{Kind: model.SetLock, Node: n, Lock: lock}, msg)
+	return ed.do(model.Edit{Kind: model.SetLock, Node: n, Lock: lock}, msg)
 }
 
-func (c *common) toggleMode() {
-	a := c.assumptions()
-	e := model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: c.dim}
-	msg := "Bottom-up: " + c.ds.Dims[c.dim].Name + " segments grow at their own rates; the total is their sum."
-	if a.Mode == model.BottomUp && a.Driver == c.dim {
+// toggleMode goes bottom-up with the current tab as driver, or on the
+// driver's tab back to top-down.
+func (ed edits) toggleMode() statusText {
+	a, dim := ed.s.Assumptions(), ed.sel.dim
+	e := model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: dim}
+	msg := "Bottom-up: " + ed.s.ds.Dims[dim].Name + " segments grow at their own rates; the total is their sum."
+	if a.Mode == model.BottomUp && a.Driver == dim {
 		e = model.Edit{Kind: model.SetMode, Mode: model.TopDown, Driver: a.Driver}
 		msg = "Top-down: the total grows at the market CAGR and segments split it."
 	}
-	c.apply(e, msg)
+	return ed.do(e, msg)
 }
 
-func (c *common) cycleMetric() {
-	c.metric = (c.metric + 1) % metricCount
-	c.info("Chart and table show " + c.metricLabel() + ".")
-}
-
-// selectTab shows dimension tab i. It says nothing: the tab line shows
-// the tab (always the current one, however many there are), and a bare
-// "Region." on the status line only pushed the keys aside; the last
-// message, about the tab left, goes with it.
-func (c *common) selectTab(i int) {
-	if i < 0 || i >= len(c.ds.Dims) {
-		return
+// setWindow sets the span of the realised CAGR and Δshare columns.
+func (ed edits) setWindow(w model.Window) statusText {
+	_, _, before := ed.s.Window()
+	if t := ed.do(model.Edit{Kind: model.SetWindow, Window: w}, ""); t.err {
+		return t
 	}
-	c.dim = i
-	c.clearStatus()
+	_, _, span := ed.s.Window()
+	return said(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); saved with the scenario.", span, before))
 }

@@ -37,11 +37,34 @@ func (h *testHub) message() (FollowMsg, bool) {
 	return FollowMsg{Snapshot: *h.latest, Seq: h.seq}, true
 }
 
-func newRoleModel(t *testing.T, role Role, hub *testHub) Model {
+// testLink is the server's side of a demo session in these tests: each
+// of its functions may be left out.
+type testLink struct {
+	publish  func(Snapshot)
+	takeOver func() RoleMsg
+	latest   func() (FollowMsg, bool)
+}
+
+func (l *testLink) Publish(s Snapshot) {
+	if l.publish != nil {
+		l.publish(s)
+	}
+}
+
+func (l *testLink) TakeOver() RoleMsg { return l.takeOver() }
+
+func (l *testLink) Latest() (FollowMsg, bool) {
+	if l.latest == nil {
+		return FollowMsg{}, false
+	}
+	return l.latest()
+}
+
+func newRoleModel(t *testing.T, role Role, hub *testHub) *Model {
 	t.Helper()
-	opts := Options{Dark: true, Role: role, Who: "Ana"}
+	opts := Options{Dark: true, Demo: &Demo{Role: role, Who: "Ana"}}
 	if role == RolePresenter {
-		opts.Publish = hub.publish
+		opts.Demo.Link = &testLink{publish: hub.publish}
 	}
 	m := send(t, New(testDS, baseScenario(), opts), tea.WindowSizeMsg{Width: 120, Height: 40})
 	if role == RoleFollower {
@@ -54,7 +77,7 @@ func newRoleModel(t *testing.T, role Role, hub *testHub) Model {
 }
 
 // deliver gives the follower the hub's latest state, as the server does.
-func deliver(t *testing.T, m Model, hub *testHub) Model {
+func deliver(t *testing.T, m *Model, hub *testHub) *Model {
 	t.Helper()
 	if hub.latest == nil {
 		t.Fatal("the presenter published nothing")
@@ -74,8 +97,8 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 	if got, want := f.Scenario().Growth[tele], p.Scenario().Growth[tele]; got != want || want != 19.5 {
 		t.Fatalf("follower's Telemedicine growth %v, presenter's %v (want 19.5)", got, want)
 	}
-	if f.c.dim != 1 || f.c.selected() != tele || f.c.metric != MetricShare {
-		t.Errorf("follower shows tab %d, row %d, metric %v; presenter tab 1, Telemedicine, share", f.c.dim, f.c.selected(), f.c.metric)
+	if f.sel.dim != 1 || f.sel.selected() != tele || f.sel.metric != MetricShare {
+		t.Errorf("follower shows tab %d, row %d, metric %v; presenter tab 1, Telemedicine, share", f.sel.dim, f.sel.selected(), f.sel.metric)
 	}
 	if !strings.Contains(headLine(f), "Following Ana") {
 		t.Errorf("no following banner: %q", headLine(f))
@@ -97,7 +120,7 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 	p = send(t, p, runeKey('+'))
 	f = deliver(t, f, hub)
 	f, cmd := sendCmd(t, f, runeKey('q'))
-	if cmd == nil || len(f.dialogs) != 0 {
+	if cmd == nil || len(f.dialogs.open) != 0 {
 		t.Errorf("a follower's q asked about the presenter's unsaved edit: %q", lastLine(f))
 	}
 }
@@ -110,16 +133,15 @@ func TestTakeOverKeepsUnsavedMark(t *testing.T) {
 	leave := hub.join()
 	ana := newRoleModel(t, RolePresenter, hub)
 	ana = send(t, ana, runeKey('j'), runeKey('+'))
-	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben", Publish: hub.publish,
-		TakeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }})
+	ben := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower, Who: "Ben", MayPresent: true, Link: &testLink{publish: hub.publish, takeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }}}})
 	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
 	ben = deliver(t, ben, hub)
 	leave()
 	ben = send(t, ben, FollowMsg{Away: true, Seq: hub.seq + 1})
 	ben = send(t, ben, runeKey('p')) // nobody presents: at once
 
-	if ben.opts.Role != RolePresenter || !ben.Scenario().Equal(ana.Scenario()) {
-		t.Fatalf("p: role %v, scenario equal to Ana's %v", ben.opts.Role, ben.Scenario().Equal(ana.Scenario()))
+	if ben.demo.role != RolePresenter || !ben.Scenario().Equal(ana.Scenario()) {
+		t.Fatalf("p: role %v, scenario equal to Ana's %v", ben.demo.role, ben.Scenario().Equal(ana.Scenario()))
 	}
 	if h := headLine(ben); !strings.Contains(h, "● unsaved") {
 		t.Errorf("Ana's unsaved edit is not marked unsaved once Ben presents it: %q", h)
@@ -160,8 +182,8 @@ func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
 	}
 	p = send(t, p, runeKey('3'))
 	f = deliver(t, f, hub)
-	if f.c.dim != 0 {
-		t.Errorf("a forked viewer followed the presenter to tab %d", f.c.dim+1)
+	if f.sel.dim != 0 {
+		t.Errorf("a forked viewer followed the presenter to tab %d", f.sel.dim+1)
 	}
 
 	// f again asks first, the private copy having changes; n keeps it,
@@ -171,12 +193,12 @@ func TestFollowerIsReadOnlyUntilFork(t *testing.T) {
 		t.Fatalf("f with private changes does not ask: %q", lastLine(f))
 	}
 	f = send(t, f, runeKey('n'))
-	if f.following || f.Scenario().Growth[md] != before.Growth[md]+0.5 {
+	if f.demo.following || f.Scenario().Growth[md] != before.Growth[md]+0.5 {
 		t.Fatal("n at the question dropped the private copy")
 	}
 	f = send(t, f, runeKey('f'), runeKey('y'))
-	if f.c.dim != 2 || !f.Scenario().Equal(p.Scenario()) {
-		t.Errorf("after f again the viewer shows tab %d and its own assumptions, not the presenter's", f.c.dim+1)
+	if f.sel.dim != 2 || !f.Scenario().Equal(p.Scenario()) {
+		t.Errorf("after f again the viewer shows tab %d and its own assumptions, not the presenter's", f.sel.dim+1)
 	}
 	// Quitting a follower never asks: there is nothing of its own to lose.
 	if _, cmd := sendCmd(t, f, runeKey('q')); cmd == nil {
@@ -192,15 +214,15 @@ func TestFollowerSeesCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.c.compare = &compareState{name: "Fast", a: other}
-	forecast.ProjectInto(&p.c.compare.res, testDS, &other)
+	p.scen.compare = &compareState{name: "Fast", a: other}
+	forecast.ProjectInto(&p.scen.compare.res, testDS, &other)
 	p = send(t, p, runeKey('j')) // any message publishes
 	f = deliver(t, f, hub)
-	if f.c.compare == nil || f.c.compare.name != "Fast" {
+	if f.scen.compare == nil || f.scen.compare.name != "Fast" {
 		t.Fatal("the follower does not compare with the presenter's second scenario")
 	}
-	last := f.c.res.Years - 1
-	if got, want := f.c.compare.res.Value(0, last), forecast.Project(testDS, &other).Value(0, last); got != want {
+	last := f.scen.res.Years - 1
+	if got, want := f.scen.compare.res.Value(0, last), forecast.Project(testDS, &other).Value(0, last); got != want {
 		t.Errorf("follower's compared end-year total %v, want %v", got, want)
 	}
 }
@@ -213,10 +235,10 @@ func TestFollowerHeaderNamesScenario(t *testing.T) {
 	defer hub.join()()
 	sc := baseScenario()
 	sc.Name = "Security headwinds"
-	p := send(t, New(testDS, sc, Options{Dark: true, Role: RolePresenter, Publish: hub.publish}), tea.WindowSizeMsg{Width: 80, Height: 24}, runeKey('j'))
-	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower})
+	p := send(t, New(testDS, sc, Options{Dark: true, Demo: &Demo{Role: RolePresenter, Link: &testLink{publish: hub.publish}}}), tea.WindowSizeMsg{Width: 80, Height: 24}, runeKey('j'))
+	f := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower}})
 	f = deliver(t, send(t, f, tea.WindowSizeMsg{Width: 80, Height: 24}), hub)
-	for _, m := range []Model{p, f} {
+	for _, m := range []*Model{p, f} {
 		if h := headLine(m); !strings.Contains(h, "Scenario: Security headwinds") {
 			t.Errorf("the title line does not name the scenario: %q", h)
 		}
@@ -330,7 +352,7 @@ func TestNoticeUntilKey(t *testing.T) {
 		t.Errorf("another topic's withdrawal cleared the notice: %q", lastLine(m))
 	}
 	m = send(t, m, NoticeMsg{Topic: "idle"})
-	if strings.Contains(lastLine(m), "unless you press a key") || m.notice {
+	if strings.Contains(lastLine(m), "unless you press a key") || m.status.notice {
 		t.Errorf("the withdrawn notice stays: %q", lastLine(m))
 	}
 }
@@ -349,6 +371,7 @@ func TestFollowerHelpLine(t *testing.T) {
 	if v := view(send(t, f, runeKey('?'))); !containsWords(v, "Following the presenter: you see their screen, and only f, i, M, ? and q work here.") {
 		t.Errorf("a following viewer's ? does not say which keys work:\n%s", v)
 	}
+	f = send(t, f, keyEsc)
 	// p, which a viewer may take for "join in", says what it needs.
 	if l := lastLine(send(t, f, runeKey('p'))); !strings.Contains(l, "Only a presenter's key can present here") {
 		t.Errorf("a viewer's p: %q", l)
@@ -375,13 +398,11 @@ func TestTakeOverRoles(t *testing.T) {
 
 	takes := 0
 	turn := uint64(10) // the server's newest turn
-	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben",
-		Publish: hub.publish,
-		TakeOver: func() RoleMsg {
-			takes++
-			turn++
-			return RoleMsg{Role: RolePresenter, Turn: turn}
-		}})
+	ben := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower, Who: "Ben", MayPresent: true, Link: &testLink{publish: hub.publish, takeOver: func() RoleMsg {
+		takes++
+		turn++
+		return RoleMsg{Role: RolePresenter, Turn: turn}
+	}}}})
 	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
 	ben = deliver(t, ben, hub)
 	if h := headLine(ben); !strings.Contains(h, "Following Ana (p: take over, f: private copy)") {
@@ -396,13 +417,13 @@ func TestTakeOverRoles(t *testing.T) {
 		t.Fatalf("p while Ana presents: want a question, got %q", lastLine(ben))
 	}
 	ben = send(t, ben, runeKey('n'))
-	if takes != 0 || ben.opts.Role != RoleFollower {
-		t.Fatalf("n took over (takes %d, role %v)", takes, ben.opts.Role)
+	if takes != 0 || ben.demo.role != RoleFollower {
+		t.Fatalf("n took over (takes %d, role %v)", takes, ben.demo.role)
 	}
 	published := hub.published
 	ben = send(t, ben, runeKey('p'), runeKey('y'))
-	if takes != 1 || ben.opts.Role != RolePresenter || ben.Following() {
-		t.Fatalf("y: takes %d, role %v, following %v; want presenting", takes, ben.opts.Role, ben.Following())
+	if takes != 1 || ben.demo.role != RolePresenter || ben.Following() {
+		t.Fatalf("y: takes %d, role %v, following %v; want presenting", takes, ben.demo.role, ben.Following())
 	}
 	if hub.published != published+1 || hub.latest.Presenter != "Ben" || hub.latest.Dim != 1 {
 		t.Errorf("the new presenter did not publish its screen at once: %d publishes, latest %+v", hub.published-published, hub.latest)
@@ -414,7 +435,7 @@ func TestTakeOverRoles(t *testing.T) {
 	// Ben's turn (11) ends: news of an older turn first, which is stale.
 	ben = send(t, ben, runeKey('?'))
 	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: 10, By: "Cy"})
-	if ben.opts.Role != RolePresenter {
+	if ben.demo.role != RolePresenter {
 		t.Fatal("the end of a turn Ben no longer has made him follow")
 	}
 	hub.publish(Snapshot{Presenter: "Cy", Scenario: "Base", Assumptions: ben.Scenario(), Dim: 3,
@@ -422,9 +443,9 @@ func TestTakeOverRoles(t *testing.T) {
 	ben = deliver(t, ben, hub) // Cy's state may come before the news
 	turn++                     // Cy takes over
 	ben = send(t, ben, RoleMsg{Role: RoleFollower, Turn: turn, By: "Cy"})
-	if !ben.Following() || len(ben.dialogs) != 0 || ben.c.dim != 3 {
+	if !ben.Following() || len(ben.dialogs.open) != 0 || ben.sel.dim != 3 {
 		t.Fatalf("taken over from: following %v, dialogs %d, tab %d; want following Cy's tab 4, no dialogs",
-			ben.Following(), len(ben.dialogs), ben.c.dim)
+			ben.Following(), len(ben.dialogs.open), ben.sel.dim)
 	}
 	if l := lastLine(ben); !strings.Contains(l, "Cy took over; you follow them now (p takes it back)") {
 		t.Errorf("taken over from: %q", l)
@@ -441,8 +462,8 @@ func TestTakeOverRoles(t *testing.T) {
 		t.Errorf("nobody presenting, the status line does not offer p: %q", l)
 	}
 	ben = send(t, ben, runeKey('p'))
-	if takes != 2 || ben.opts.Role != RolePresenter {
-		t.Errorf("p with nobody presenting: takes %d, role %v; want presenting at once", takes, ben.opts.Role)
+	if takes != 2 || ben.demo.role != RolePresenter {
+		t.Errorf("p with nobody presenting: takes %d, role %v; want presenting at once", takes, ben.demo.role)
 	}
 }
 
@@ -457,13 +478,12 @@ func TestStepDownBeforeOwnTurn(t *testing.T) {
 		hub := &testHub{}
 		hub.join()
 		newRoleModel(t, RolePresenter, hub) // Ana, presenting
-		cy := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Cy", Publish: hub.publish,
-			TakeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }})
+		cy := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower, Who: "Cy", MayPresent: true, Link: &testLink{publish: hub.publish, takeOver: func() RoleMsg { return RoleMsg{Role: RolePresenter, Turn: 2} }}}})
 		cy = send(t, cy, tea.WindowSizeMsg{Width: 120, Height: 40})
 		cy = deliver(t, cy, hub)
 		cy = send(t, cy, runeKey('p'))
 		nm, cmd := cy.Update(runeKey('y')) // the take-over, not yet run
-		cy = nm.(Model)
+		cy = nm.(*Model)
 		own := runCmd(t, cmd)
 		if len(own) != 1 {
 			t.Fatalf("y: want one message from the take-over, got %v", own)
@@ -474,9 +494,9 @@ func TestStepDownBeforeOwnTurn(t *testing.T) {
 		} else {
 			cy = send(t, cy, own[0], stepDown)
 		}
-		if cy.opts.Role != RoleFollower || !cy.Following() {
+		if cy.demo.role != RoleFollower || !cy.Following() {
 			t.Errorf("step-down first %v: Cy's role %v, following %v; want following Ben, who has the newer turn",
-				stepDownFirst, cy.opts.Role, cy.Following())
+				stepDownFirst, cy.demo.role, cy.Following())
 		}
 		if h := headLine(cy); strings.Contains(h, "Presenting") {
 			t.Errorf("step-down first %v: Cy's banner says %q", stepDownFirst, h)
@@ -496,7 +516,7 @@ func TestGroupDrawnFollowerCatchesUp(t *testing.T) {
 	hub := &testHub{}
 	defer hub.join()()
 	p := newRoleModel(t, RolePresenter, hub)
-	f := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Latest: hub.message})
+	f := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower, Link: &testLink{latest: hub.message}}})
 	f = send(t, f, tea.WindowSizeMsg{Width: 120, Height: 40})
 	base := f.Scenario()
 
@@ -551,21 +571,23 @@ func TestPrivateCopyOfUnsavedEdits(t *testing.T) {
 	f = deliver(t, f, hub)
 
 	f = send(t, f, runeKey('f'), runeKey('f'))
-	if len(f.dialogs) != 0 || !f.Following() {
+	if len(f.dialogs.open) != 0 || !f.Following() {
 		t.Fatalf("f, f on an unchanged private copy: following %v, asked %q", f.Following(), lastLine(f))
 	}
 	f = send(t, f, runeKey('f'))
-	if _, cmd := sendCmd(t, f, runeKey('q')); cmd == nil {
-		t.Errorf("q on an unchanged private copy asked: %q", lastLine(f))
+	unchanged := send(t, deliver(t, newRoleModel(t, RoleFollower, hub), hub), runeKey('f'))
+	if _, cmd := sendCmd(t, unchanged, runeKey('q')); cmd == nil {
+		t.Errorf("q on an unchanged private copy asked: %q", lastLine(unchanged))
 	}
 	// - takes Telemedicine back to the presenter's saved state: still a
 	// change of the viewer's own.
 	f = send(t, f, runeKey('-'))
-	if f2 := send(t, f, runeKey('f')); !topIs[*confirmDialog](f2) {
-		t.Errorf("f after a private change did not ask: %q", lastLine(f2))
+	if f = send(t, f, runeKey('f')); !topIs[*confirmDialog](f) {
+		t.Errorf("f after a private change did not ask: %q", lastLine(f))
 	}
-	if f2, cmd := sendCmd(t, f, runeKey('q')); cmd != nil || !topIs[*quitDialog](f2) {
-		t.Errorf("q after a private change did not ask: %q", lastLine(f2))
+	f = send(t, f, runeKey('n'))
+	if f, cmd := sendCmd(t, f, runeKey('q')); cmd != nil || !topIs[*quitDialog](f) {
+		t.Errorf("q after a private change did not ask: %q", lastLine(f))
 	}
 }
 
@@ -577,8 +599,7 @@ func TestTakeOverQuestionFollowsPresenter(t *testing.T) {
 	leave := hub.join()
 	newRoleModel(t, RolePresenter, hub) // Ana, presenting
 	takes := 0
-	ben := New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower, Who: "Ben", Publish: hub.publish,
-		TakeOver: func() RoleMsg { takes++; return RoleMsg{Role: RolePresenter, Turn: 5} }})
+	ben := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower, Who: "Ben", MayPresent: true, Link: &testLink{publish: hub.publish, takeOver: func() RoleMsg { takes++; return RoleMsg{Role: RolePresenter, Turn: 5} }}}})
 	ben = send(t, ben, tea.WindowSizeMsg{Width: 120, Height: 40})
 	ben = deliver(t, ben, hub)
 	ben = send(t, ben, runeKey('p'))
@@ -603,7 +624,7 @@ func TestTakeOverQuestionFollowsPresenter(t *testing.T) {
 		t.Fatal("the question closed")
 	}
 	ben = send(t, ben, runeKey('y'))
-	if takes != 1 || ben.opts.Role != RolePresenter {
-		t.Errorf("y: takes %d, role %v; want presenting", takes, ben.opts.Role)
+	if takes != 1 || ben.demo.role != RolePresenter {
+		t.Errorf("y: takes %d, role %v; want presenting", takes, ben.demo.role)
 	}
 }

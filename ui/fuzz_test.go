@@ -149,7 +149,7 @@ func indexOf(list []string, s string) int {
 
 // stepError checks the model after one message: the view fits the
 // terminal and the scenario keeps its invariants.
-func stepError(m Model, w, h int) string {
+func stepError(m *Model, w, h int) string {
 	v := view(m)
 	if w > 0 {
 		lines := strings.Split(v, "\n")
@@ -171,8 +171,8 @@ func stepError(m Model, w, h int) string {
 			return fmt.Sprintf("growth of node %d is %v", n, g)
 		}
 	}
-	rows := m.c.rows()
-	if cur := m.c.cursor[m.c.dim]; cur < 0 || cur >= len(rows) {
+	rows := m.sel.rows()
+	if cur := m.sel.cursor[m.sel.dim]; cur < 0 || cur >= len(rows) {
 		return fmt.Sprintf("cursor %d outside the %d rows", cur, len(rows))
 	}
 	return ""

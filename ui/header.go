@@ -14,7 +14,7 @@ import (
 
 // header shows the market, the scenario and the dimension tabs.
 type header struct {
-	c      *common
+	e      env
 	width  int
 	banner string // demo role: whom this session follows
 	// shortBanner stands in for banner where the line is too narrow for
@@ -22,29 +22,29 @@ type header struct {
 	shortBanner string
 }
 
-func newHeader(c *common) header { return header{c: c} }
+func newHeader(e env) header { return header{e: e} }
 
 // SetSize sets the header's width; it is always two lines high.
 func (h *header) SetSize(w int) { h.width = w }
 
 // View renders the title line and the tab line.
 func (h *header) View() string {
-	c, s := h.c, h.c.styles
-	a := c.assumptions()
+	e, s := h.e, h.e.look.styles
+	a := e.scen.Assumptions()
 	mode := a.Mode.String()
 	if a.Mode == model.BottomUp {
-		mode += " (driver: " + c.ds.Dims[a.Driver].Name + ")"
+		mode += " (driver: " + e.ds.Dims[a.Driver].Name + ")"
 	}
 	sep := s.Muted.Render(" · ")
-	name := "Scenario: " + clean(c.scenario)
+	name := "Scenario: " + clean(e.scen.Name())
 	unsaved := ""
-	if c.dirty() {
+	if e.scen.Dirty() {
 		unsaved = s.Bad.Render(" ● unsaved")
 	}
 	scen := name + unsaved
 	vs := ""
-	if c.compare != nil {
-		vs = "vs " + clean(c.compare.name)
+	if e.scen.Compare() != nil {
+		vs = "vs " + clean(e.scen.Compare().name)
 		mode = vs + " · " + mode
 	}
 	// What the line must keep, most important first: the scenario (what
@@ -52,7 +52,7 @@ func (h *header) View() string {
 	// role, then the market's name and the mode. The first layout that
 	// fits wins.
 	banner, short := h.banner, cmp.Or(h.shortBanner, h.banner)
-	market := s.Title.Render(clean(c.ds.Market))
+	market := s.Title.Render(clean(e.ds.Market))
 	var line1 string
 	for _, l := range []struct {
 		banner, market, right string
@@ -94,7 +94,7 @@ func (h *header) View() string {
 	for i := first; i <= last; i++ {
 		line2.WriteString(h.tab(i))
 	}
-	if last < len(c.ds.Dims)-1 {
+	if last < len(e.ds.Dims)-1 {
 		line2.WriteString(s.Muted.Render(moreTabs))
 	}
 	return ansi.Truncate(line1, h.width, "…") + "\n" + ansi.Truncate(line2.String(), h.width, "…")
@@ -106,12 +106,12 @@ const moreTabs = "…"
 
 // tab renders the label of tab i: its number key when it has one (1-9).
 func (h *header) tab(i int) string {
-	s := h.c.styles
+	s := h.e.look.styles
 	st := s.Tab
-	if i == h.c.dim {
+	if i == h.e.sel.dim {
 		st = s.ActiveTab
 	}
-	label := clean(h.c.ds.Dims[i].Name)
+	label := clean(h.e.ds.Dims[i].Name)
 	if i < 9 {
 		label = fmt.Sprintf("%d %s", i+1, label)
 	}
@@ -122,7 +122,7 @@ func (h *header) tab(i int) string {
 // they fit, else as many as fit around the current one, so the tab in
 // use is always in sight however many dimensions the dataset has.
 func (h *header) tabWindow() (first, last int) {
-	n := len(h.c.ds.Dims)
+	n := len(h.e.ds.Dims)
 	widths := make([]int, n)
 	total := 0
 	for i := range widths {
@@ -134,8 +134,8 @@ func (h *header) tabWindow() (first, last int) {
 	}
 	mark := lipgloss.Width(moreTabs)
 	room := h.width - 2*mark
-	first, last = h.c.dim, h.c.dim
-	used := widths[h.c.dim]
+	first, last = h.e.sel.dim, h.e.sel.dim
+	used := widths[h.e.sel.dim]
 	for grew := true; grew; {
 		grew = false
 		if last+1 < n && used+widths[last+1] <= room {

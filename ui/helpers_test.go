@@ -31,7 +31,7 @@ func baseScenario() *model.Scenario {
 }
 
 // newTestModel returns a dashboard sized w×h over the Base scenario.
-func newTestModel(t testing.TB, w, h int) Model {
+func newTestModel(t testing.TB, w, h int) *Model {
 	t.Helper()
 	m := New(testDS, baseScenario(), Options{Dark: true})
 	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
@@ -39,7 +39,7 @@ func newTestModel(t testing.TB, w, h int) Model {
 
 // send folds msgs through Update, running the commands each returns
 // and feeding their messages back, as Bubble Tea does; see sendCmd.
-func send(t testing.TB, m Model, msgs ...tea.Msg) Model {
+func send(t testing.TB, m *Model, msgs ...tea.Msg) *Model {
 	t.Helper()
 	for _, msg := range msgs {
 		m, _ = sendCmd(t, m, msg)
@@ -53,7 +53,7 @@ func send(t testing.TB, m Model, msgs ...tea.Msg) Model {
 // the terminal rather than the dashboard (quit, the clipboard) are not
 // fed back: the returned command produces them, so a test can check what
 // a key asked the terminal to do.
-func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
+func sendCmd(t testing.TB, m *Model, msg tea.Msg) (*Model, tea.Cmd) {
 	t.Helper()
 	var out []tea.Msg
 	queue := []tea.Msg{msg}
@@ -64,7 +64,7 @@ func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
 		next := queue[0]
 		queue = queue[1:]
 		nm, cmd := m.Update(next)
-		mm, ok := nm.(Model)
+		mm, ok := nm.(*Model)
 		if !ok {
 			t.Fatalf("Update returned %T, want ui.Model", nm)
 		}
@@ -140,7 +140,7 @@ var (
 )
 
 // typeText presses one key per rune of s.
-func typeText(t testing.TB, m Model, s string) Model {
+func typeText(t testing.TB, m *Model, s string) *Model {
 	t.Helper()
 	for _, r := range s {
 		m = send(t, m, runeKey(r))
@@ -149,10 +149,10 @@ func typeText(t testing.TB, m Model, s string) Model {
 }
 
 // view returns the stripped screen.
-func view(m Model) string { return ansi.Strip(m.View().Content) }
+func view(m *Model) string { return ansi.Strip(m.View().Content) }
 
 // viewLines returns the stripped screen's lines.
-func viewLines(m Model) []string { return strings.Split(view(m), "\n") }
+func viewLines(m *Model) []string { return strings.Split(view(m), "\n") }
 
 // node looks up a node index by path, failing the test if it is missing.
 func node(t testing.TB, path string) int {
@@ -202,7 +202,7 @@ var treeRowRE = regexp.MustCompile(`^\s*(?:▾ )?(.+?)(?: ›)?\s+(\S+)\s+(\S+)\
 
 // treeRow returns the tree's row for the segment called name, failing the
 // test when the view does not show it.
-func treeRow(t testing.TB, m Model, name string) treeCells {
+func treeRow(t testing.TB, m *Model, name string) treeCells {
 	t.Helper()
 	c, ok := findTreeRow(m, name)
 	if !ok {
@@ -211,7 +211,7 @@ func treeRow(t testing.TB, m Model, name string) treeCells {
 	return c
 }
 
-func findTreeRow(m Model, name string) (treeCells, bool) {
+func findTreeRow(m *Model, name string) (treeCells, bool) {
 	lines := viewLines(m)
 	for _, l := range lines[min(2, len(lines)):] {
 		if strings.Contains(l, "Table:") {
@@ -230,7 +230,7 @@ func findTreeRow(m Model, name string) (treeCells, bool) {
 
 // tableRow returns the cells after the name in the year table's row for
 // name: the years shown, then CAGR and Δshare.
-func tableRow(t testing.TB, m Model, name string) []string {
+func tableRow(t testing.TB, m *Model, name string) []string {
 	t.Helper()
 	lines := viewLines(m)
 	in := false
@@ -252,7 +252,7 @@ func tableRow(t testing.TB, m Model, name string) []string {
 }
 
 // lineIndex returns the index of the first view line containing s, or -1.
-func lineIndex(m Model, s string) int {
+func lineIndex(m *Model, s string) int {
 	for i, l := range viewLines(m) {
 		if strings.Contains(l, s) {
 			return i
@@ -262,39 +262,39 @@ func lineIndex(m Model, s string) int {
 }
 
 // topIs reports whether the top dialog is of type T.
-func topIs[T Dialog](m Model) bool {
-	_, ok := m.top().(T)
+func topIs[T Dialog](m *Model) bool {
+	_, ok := m.dialogs.top().(T)
 	return ok
 }
 
 // topChooser returns the list of the open picker or menu.
-func topChooser(t testing.TB, m Model) *chooser {
+func topChooser(t testing.TB, m *Model) *chooser {
 	t.Helper()
-	switch d := m.top().(type) {
+	switch d := m.dialogs.top().(type) {
 	case *scenarioPicker:
 		return &d.chooser
 	case *menu:
 		return &d.chooser
 	}
-	t.Fatalf("no picker or menu is open (top: %T)", m.top())
+	t.Fatalf("no picker or menu is open (top: %T)", m.dialogs.top())
 	return nil
 }
 
 // promptValue is the text typed into the open prompt.
-func promptValue(t testing.TB, m Model) string {
+func promptValue(t testing.TB, m *Model) string {
 	t.Helper()
-	switch d := m.top().(type) {
+	switch d := m.dialogs.top().(type) {
 	case *valuePrompt:
 		return d.input.Value()
 	case *namePrompt:
 		return d.input.Value()
 	}
-	t.Fatalf("no prompt is open (top: %T)", m.top())
+	t.Fatalf("no prompt is open (top: %T)", m.dialogs.top())
 	return ""
 }
 
 // lastLine is the status line (or prompt, or quit question).
-func lastLine(m Model) string {
+func lastLine(m *Model) string {
 	l := viewLines(m)
 	return l[len(l)-1]
 }
@@ -309,10 +309,10 @@ func quits(cmd tea.Cmd) bool {
 }
 
 // selectRow moves the cursor to the listed row showing node n.
-func selectRow(t testing.TB, m Model, n int) Model {
+func selectRow(t testing.TB, m *Model, n int) *Model {
 	t.Helper()
 	for i := 0; i < 20; i++ {
-		if m.c.selected() == n {
+		if m.sel.selected() == n {
 			return m
 		}
 		m = send(t, m, runeKey('j'))

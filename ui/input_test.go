@@ -15,7 +15,7 @@ import (
 // keyRecorder runs the dashboard and notes every key and mouse message
 // that reaches it.
 type keyRecorder struct {
-	m     Model
+	m     *Model
 	keys  *[]string
 	mouse *[]tea.Mouse
 }
@@ -30,13 +30,13 @@ func (r keyRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		*r.mouse = append(*r.mouse, msg.Mouse())
 	}
 	m, cmd := r.m.Update(msg)
-	r.m = m.(Model)
+	r.m = m.(*Model)
 	return r, cmd
 }
 
 // runBytes runs the dashboard as a program reading input through in(),
 // the real decoder and all, until the program ends (the last key is q).
-func runBytes(t *testing.T, in io.Reader) (keys []string, mouse []tea.Mouse, final Model) {
+func runBytes(t *testing.T, in io.Reader) (keys []string, mouse []tea.Mouse, final *Model) {
 	t.Helper()
 	// A bound, not a measure: a run that does not end fails here.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

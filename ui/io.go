@@ -131,6 +131,26 @@ type exportJob struct {
 	format, ext string
 }
 
+// newExportJob is the export of scenario s as the export menu's action
+// asks: CSV, JSON, Markdown or XLSX, with the compared scenario's
+// columns when comparing.
+func newExportJob(ws *model.Workspace, s *scenario, action int) exportJob {
+	j := exportJob{ds: s.ds, ws: ws, name: exportName(s), a: s.Assumptions(), format: "csv", ext: ".csv"}
+	switch action {
+	case actExportJSON:
+		j.format, j.ext = "json", ".json"
+	case actExportMD:
+		j.format, j.ext = "md", ".md"
+	case actExportXLSX:
+		j.format, j.ext = "xlsx", ".xlsx"
+	}
+	if cs := s.compare; cs != nil {
+		a := cs.a
+		j.compareName, j.compare = cs.name, &a
+	}
+	return j
+}
+
 func exportCmd(j exportJob) tea.Cmd {
 	return func() tea.Msg {
 		in := export.Input{Dataset: j.ds, Scenario: j.name, Assumptions: &j.a, Result: forecast.Project(j.ds, &j.a)}

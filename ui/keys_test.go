@@ -104,7 +104,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	k := DefaultKeyMap()
 	m := newTestModel(t, 80, 24)
 	listed := map[string]bool{}
-	for _, pane := range [][]key.Binding{m.tree.Bindings(), m.table.Bindings()} {
+	for _, pane := range [][]key.Binding{m.panes.tree.Bindings(), m.panes.table.Bindings()} {
 		for _, g := range k.FullHelp(pane, true, true) {
 			for _, b := range g {
 				listed[b.Help().Key] = true
@@ -158,6 +158,7 @@ func TestHelpShowsFocusedPaneKeys(t *testing.T) {
 	if !strings.Contains(help, "drill into children") || strings.Contains(help, "scroll the years") {
 		t.Errorf("with the tree focused, help shows:\n%s", help)
 	}
+	m = send(t, m, keyEsc)
 	m = send(t, m, keyTab, runeKey('?'))
 	help = view(m)
 	if !strings.Contains(help, "←/→ scroll the years") || strings.Contains(help, "drill into children") {
@@ -166,10 +167,10 @@ func TestHelpShowsFocusedPaneKeys(t *testing.T) {
 	// The keys it names do what it says (at 80 columns, where not every
 	// year fits).
 	m = send(t, newTestModel(t, 80, 24), keyTab)
-	before := m.table.yearOffset
+	before := m.panes.table.yearOffset
 	m = send(t, m, keyLeft)
-	if m.table.yearOffset != before-1 {
-		t.Errorf("← moved the years from %d to %d", before, m.table.yearOffset)
+	if m.panes.table.yearOffset != before-1 {
+		t.Errorf("← moved the years from %d to %d", before, m.panes.table.yearOffset)
 	}
 }
 
@@ -220,11 +221,11 @@ func TestTabSwitchLeavesNoBareName(t *testing.T) {
 	for _, p := range paths {
 		m = send(t, m, runeKey('+')) // a message to replace
 		m = send(t, m, p.msg)
-		if m.c.dim != p.dim {
-			t.Fatalf("%s: tab %d, want %d", p.name, m.c.dim, p.dim)
+		if m.sel.dim != p.dim {
+			t.Fatalf("%s: tab %d, want %d", p.name, m.sel.dim, p.dim)
 		}
 		l := strings.TrimSpace(lastLine(m))
-		if name := testDS.Dims[p.dim].Name; strings.HasPrefix(l, name) || m.c.status.msg != "" {
+		if name := testDS.Dims[p.dim].Name; strings.HasPrefix(l, name) || m.status.cur.msg != "" {
 			t.Errorf("%s to %s: the status line reads %q", p.name, name, l)
 		}
 		if !strings.HasPrefix(l, "? help") {

@@ -12,6 +12,7 @@ type rect struct{ x, y, w, h int }
 
 // layout is every pane's rectangle for one terminal size.
 type layout struct {
+	w, h                     int // the terminal's size
 	tooSmall                 bool
 	header, tree, chart, tbl rect
 	status                   rect
@@ -26,7 +27,7 @@ type layout struct {
 // the rest.
 func computeLayout(w, h, maxRows, treeNeeds int) layout {
 	if w < minWidth || h < minHeight {
-		return layout{tooSmall: true}
+		return layout{w: w, h: h, tooSmall: true}
 	}
 	const headerH, statusH = 2, 1
 	bodyH := h - headerH - statusH
@@ -36,6 +37,7 @@ func computeLayout(w, h, maxRows, treeNeeds int) layout {
 	topH := bodyH - tblH
 	treeW := max(min(w*45/100, 72, treeNeeds), 44)
 	return layout{
+		w: w, h: h,
 		header: rect{0, 0, w, headerH},
 		tree:   rect{0, headerH, treeW, topH},
 		chart:  rect{treeW, headerH, w - treeW, topH},

@@ -41,8 +41,8 @@ func TestTabsSwitchDimension(t *testing.T) {
 	}
 	for i, tab := range tabs {
 		m = send(t, m, runeKey(tab.key))
-		if m.c.dim != i {
-			t.Fatalf("after %q the tab is %d, want %d", tab.key, m.c.dim, i)
+		if m.sel.dim != i {
+			t.Fatalf("after %q the tab is %d, want %d", tab.key, m.sel.dim, i)
 		}
 		if got := testDS.Dims[i].Name; got != tab.name {
 			t.Fatalf("dimension %d is %q, want %q", i, got, tab.name)
@@ -68,8 +68,8 @@ func TestTabsSwitchDimension(t *testing.T) {
 	}{{']', 1, "Telemedicine"}, {']', 2, "Other End-Users"}, {']', 3, "Asia-Pacific"}, {']', 0, "Services"},
 		{'[', 3, "Europe"}, {'[', 2, "Clinical Research Organizations"}} {
 		m = send(t, m, runeKey(step.key))
-		if m.c.dim != step.dim {
-			t.Fatalf("after %q the tab is %d, want %d", step.key, m.c.dim, step.dim)
+		if m.sel.dim != step.dim {
+			t.Fatalf("after %q the tab is %d, want %d", step.key, m.sel.dim, step.dim)
 		}
 		treeRow(t, m, step.show)
 	}
@@ -78,16 +78,16 @@ func TestTabsSwitchDimension(t *testing.T) {
 func TestSelectionMoves(t *testing.T) {
 	m := newTestModel(t, 160, 48)
 	top := testDS.Dims[0].Top
-	if m.c.selected() != 0 {
-		t.Fatalf("the Total row should be selected at start, got node %d", m.c.selected())
+	if m.sel.selected() != 0 {
+		t.Fatalf("the Total row should be selected at start, got node %d", m.sel.selected())
 	}
 	m = send(t, m, runeKey('j'))
-	if m.c.selected() != top[0] {
-		t.Fatalf("j selects node %d, want %d (first segment)", m.c.selected(), top[0])
+	if m.sel.selected() != top[0] {
+		t.Fatalf("j selects node %d, want %d (first segment)", m.sel.selected(), top[0])
 	}
 	m = send(t, m, keyDown)
-	if m.c.selected() != top[1] {
-		t.Fatalf("down selects node %d, want %d", m.c.selected(), top[1])
+	if m.sel.selected() != top[1] {
+		t.Fatalf("down selects node %d, want %d", m.sel.selected(), top[1])
 	}
 	// The selected row is the one an action applies to.
 	m = send(t, m, runeKey('e'))
@@ -95,27 +95,27 @@ func TestSelectionMoves(t *testing.T) {
 		t.Errorf("e on the second segment prompts %q", l)
 	}
 	m = send(t, m, keyEsc, runeKey('k'))
-	if m.c.selected() != top[0] {
-		t.Fatalf("k selects node %d, want %d", m.c.selected(), top[0])
+	if m.sel.selected() != top[0] {
+		t.Fatalf("k selects node %d, want %d", m.sel.selected(), top[0])
 	}
 	m = send(t, m, keyUp, keyUp, runeKey('k'))
-	if m.c.cursor[0] != 0 {
-		t.Fatalf("k above the top moves the cursor to %d", m.c.cursor[0])
+	if m.sel.cursor[0] != 0 {
+		t.Fatalf("k above the top moves the cursor to %d", m.sel.cursor[0])
 	}
 	for range 20 {
 		m = send(t, m, runeKey('j'))
 	}
-	if m.c.selected() != top[len(top)-1] {
-		t.Fatalf("j past the end selects node %d, want the last segment %d", m.c.selected(), top[len(top)-1])
+	if m.sel.selected() != top[len(top)-1] {
+		t.Fatalf("j past the end selects node %d, want the last segment %d", m.sel.selected(), top[len(top)-1])
 	}
 	// Each tab keeps its own selection.
 	m = send(t, m, runeKey('2'))
-	if m.c.selected() != 0 {
-		t.Fatalf("tab 2 starts at node %d, want the Total row", m.c.selected())
+	if m.sel.selected() != 0 {
+		t.Fatalf("tab 2 starts at node %d, want the Total row", m.sel.selected())
 	}
 	m = send(t, m, runeKey('1'))
-	if m.c.selected() != top[len(top)-1] {
-		t.Fatalf("back on tab 1 the selection is node %d, want %d", m.c.selected(), top[len(top)-1])
+	if m.sel.selected() != top[len(top)-1] {
+		t.Fatalf("back on tab 1 the selection is node %d, want %d", m.sel.selected(), top[len(top)-1])
 	}
 }
 
@@ -124,11 +124,11 @@ func TestDrillAndBack(t *testing.T) {
 	md := node(t, pathMD)
 	m = selectRow(t, m, md)
 	m = send(t, m, keyEnter)
-	if m.c.parent[0] != md {
-		t.Fatalf("enter on Medical Devices lists the children of node %d", m.c.parent[0])
+	if m.sel.parent[0] != md {
+		t.Fatalf("enter on Medical Devices lists the children of node %d", m.sel.parent[0])
 	}
-	if m.c.selected() != testDS.Nodes[md].Children[0] {
-		t.Fatalf("after drilling the first child should be selected, got node %d", m.c.selected())
+	if m.sel.selected() != testDS.Nodes[md].Children[0] {
+		t.Fatalf("after drilling the first child should be selected, got node %d", m.sel.selected())
 	}
 	for _, child := range []string{"Wearable External Medical Devices", "Implanted Medical Devices", "Stationary Medical Devices"} {
 		treeRow(t, m, child)
@@ -144,13 +144,13 @@ func TestDrillAndBack(t *testing.T) {
 
 	// A leaf has nothing to drill into: a message, no change.
 	m = send(t, m, keyEnter)
-	if m.c.parent[0] != md || !strings.Contains(lastLine(m), "has no sub-segments") {
-		t.Fatalf("enter on a leaf: parent %d, status %q", m.c.parent[0], lastLine(m))
+	if m.sel.parent[0] != md || !strings.Contains(lastLine(m), "has no sub-segments") {
+		t.Fatalf("enter on a leaf: parent %d, status %q", m.sel.parent[0], lastLine(m))
 	}
 
 	m = send(t, m, keyEsc)
-	if m.c.parent[0] != 0 || m.c.selected() != md {
-		t.Fatalf("esc: parent %d, selected %d; want the top level with Medical Devices selected", m.c.parent[0], m.c.selected())
+	if m.sel.parent[0] != 0 || m.sel.selected() != md {
+		t.Fatalf("esc: parent %d, selected %d; want the top level with Medical Devices selected", m.sel.parent[0], m.sel.selected())
 	}
 	treeRow(t, m, "Services")
 	if _, ok := findTreeRow(m, "Wearable External Medical Devices"); ok {
@@ -158,7 +158,7 @@ func TestDrillAndBack(t *testing.T) {
 	}
 	// esc at the top level changes nothing.
 	m = send(t, m, keyEsc)
-	if m.c.parent[0] != 0 || m.c.selected() != md {
+	if m.sel.parent[0] != 0 || m.sel.selected() != md {
 		t.Fatal("esc at the top level moved the selection")
 	}
 
@@ -167,8 +167,8 @@ func TestDrillAndBack(t *testing.T) {
 	m = send(t, m, runeKey('4'))
 	m = selectRow(t, m, na)
 	m = send(t, m, keyRight)
-	if m.c.parent[3] != na {
-		t.Fatalf("→ on North America lists the children of node %d", m.c.parent[3])
+	if m.sel.parent[3] != na {
+		t.Fatalf("→ on North America lists the children of node %d", m.sel.parent[3])
 	}
 	for _, child := range []string{"United States", "Canada", "Rest of North America"} {
 		treeRow(t, m, child)
@@ -179,21 +179,21 @@ func TestDrillAndBack(t *testing.T) {
 	}
 	// Drilling is per tab: Component is still at Medical Devices' level.
 	m = send(t, m, runeKey('1'))
-	if m.c.parent[0] != 0 {
+	if m.sel.parent[0] != 0 {
 		t.Fatal("drilling into a region changed the Component tab")
 	}
 	m = send(t, m, runeKey('4'), keyLeft)
-	if m.c.parent[3] != 0 || m.c.selected() != na {
-		t.Fatalf("←: parent %d, selected %d", m.c.parent[3], m.c.selected())
+	if m.sel.parent[3] != 0 || m.sel.selected() != na {
+		t.Fatalf("←: parent %d, selected %d", m.sel.parent[3], m.sel.selected())
 	}
 	treeRow(t, m, "Europe")
 	// l and h are the same keys.
 	m = send(t, m, runeKey('l'))
-	if m.c.parent[3] != na {
+	if m.sel.parent[3] != na {
 		t.Fatal("l does not drill down")
 	}
 	m = send(t, m, runeKey('h'))
-	if m.c.parent[3] != 0 {
+	if m.sel.parent[3] != 0 {
 		t.Fatal("h does not go back")
 	}
 }
@@ -281,7 +281,7 @@ func withGrowth(a model.Assumptions, n int, g float64) model.Assumptions {
 
 func TestGrowthNudgeTotalMovesMarketCAGR(t *testing.T) {
 	m := newTestModel(t, 160, 48)
-	if m.c.selected() != 0 {
+	if m.sel.selected() != 0 {
 		t.Fatal("the Total row should be selected at start")
 	}
 	if row := treeRow(t, m, "Total"); row.cagr != "18.5*" || row.real != "18.5" {
@@ -407,7 +407,7 @@ func TestLockRefusesShareEdit(t *testing.T) {
 	m = typeText(t, m, "30")
 	m = send(t, m, keyEnter)
 	if !m.Scenario().Equal(locked) || !topIs[*valuePrompt](m) || !strings.Contains(lastLine(m), "locked") {
-		t.Fatalf("typing a locked share: equal %v, top %T, line %q", m.Scenario().Equal(locked), m.top(), lastLine(m))
+		t.Fatalf("typing a locked share: equal %v, top %T, line %q", m.Scenario().Equal(locked), m.dialogs.top(), lastLine(m))
 	}
 	m = send(t, m, keyEsc)
 
@@ -452,7 +452,7 @@ func TestExactPrompt(t *testing.T) {
 		t.Fatal(`"abc" changed the scenario`)
 	}
 	if !topIs[*valuePrompt](m) || !strings.Contains(lastLine(m), `"abc" is not a number`) {
-		t.Fatalf(`after "abc": top %T, line %q`, m.top(), lastLine(m))
+		t.Fatalf(`after "abc": top %T, line %q`, m.dialogs.top(), lastLine(m))
 	}
 	// Out of range: refused too.
 	m = send(t, m, ctrlU)
@@ -474,7 +474,7 @@ func TestExactPrompt(t *testing.T) {
 	if !m.Scenario().Equal(withGrowth(before, md, 21.5)) {
 		t.Fatal("typing a growth rate changed something else")
 	}
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatal("the prompt stays open after a valid value")
 	}
 	if row := treeRow(t, m, "Medical Devices"); row.cagr != "21.5" {
@@ -507,7 +507,7 @@ func TestExactPrompt(t *testing.T) {
 	m = send(t, m, ctrlU)
 	m = typeText(t, m, "5")
 	m = send(t, m, keyEsc)
-	if m.top() != nil || !m.Scenario().Equal(before) {
+	if m.dialogs.top() != nil || !m.Scenario().Equal(before) {
 		t.Fatal("esc in the prompt did not cancel")
 	}
 
@@ -521,18 +521,18 @@ func TestExactPrompt(t *testing.T) {
 func TestUndoRedoExact(t *testing.T) {
 	m := newTestModel(t, 160, 48)
 	states := []model.Assumptions{m.Scenario().Clone()}
-	steps := []func(Model) Model{
-		func(m Model) Model { return send(t, selectRow(t, m, node(t, pathMD)), runeKey('+')) },
-		func(m Model) Model { return send(t, selectRow(t, m, node(t, pathServices)), runeKey('>')) },
-		func(m Model) Model { return send(t, m, keySpace) },
-		func(m Model) Model {
+	steps := []func(*Model) *Model{
+		func(m *Model) *Model { return send(t, selectRow(t, m, node(t, pathMD)), runeKey('+')) },
+		func(m *Model) *Model { return send(t, selectRow(t, m, node(t, pathServices)), runeKey('>')) },
+		func(m *Model) *Model { return send(t, m, keySpace) },
+		func(m *Model) *Model {
 			m = send(t, selectRow(t, m, node(t, pathConnTech)), runeKey('e'), ctrlU)
 			return send(t, typeText(t, m, "17.3"), keyEnter)
 		},
-		func(m Model) Model {
+		func(m *Model) *Model {
 			return send(t, m, runeKey('k'), runeKey('k'), runeKey('k'), runeKey('k'), runeKey('-'))
 		},
-		func(m Model) Model { return send(t, m, runeKey('b')) },
+		func(m *Model) *Model { return send(t, m, runeKey('b')) },
 	}
 	for i, step := range steps {
 		m = step(m)
@@ -641,8 +641,8 @@ func TestMetricCycles(t *testing.T) {
 	}
 	for _, w := range want {
 		m = send(t, m, runeKey('v'))
-		if m.c.metric != w.metric {
-			t.Fatalf("metric %v, want %v", m.c.metric, w.metric)
+		if m.sel.metric != w.metric {
+			t.Fatalf("metric %v, want %v", m.sel.metric, w.metric)
 		}
 		if lineIndex(m, w.title) < 0 {
 			t.Errorf("after v the chart title is not %q:\n%s", w.title, view(m))
@@ -738,18 +738,21 @@ func TestQuitReadOnly(t *testing.T) {
 // asks first, speaking of unsaved changes; see TestQuitReadOnly for one
 // that cannot save.
 func TestQuit(t *testing.T) {
-	m := send(t, New(testDS, baseScenario(), Options{Dark: true, Workspace: newWorkspace(t)}), tea.WindowSizeMsg{Width: 80, Height: 24})
-	if _, cmd := sendCmd(t, m, runeKey('q')); !quits(cmd) {
+	fresh := func() *Model {
+		return send(t, New(testDS, baseScenario(), Options{Dark: true, Workspace: newWorkspace(t)}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	}
+	if _, cmd := sendCmd(t, fresh(), runeKey('q')); !quits(cmd) {
 		t.Fatal("q without edits does not quit")
 	}
-	if _, cmd := sendCmd(t, m, keyCtrlC); !quits(cmd) {
+	if _, cmd := sendCmd(t, fresh(), keyCtrlC); !quits(cmd) {
 		t.Fatal("ctrl+c without edits does not quit")
 	}
 	// Looking around is not an edit.
-	m = send(t, m, runeKey('2'), runeKey('j'), runeKey('v'), keyEnter, keyEsc)
-	if _, cmd := sendCmd(t, m, runeKey('q')); !quits(cmd) {
+	look := []tea.Msg{runeKey('2'), runeKey('j'), runeKey('v'), keyEnter, keyEsc}
+	if _, cmd := sendCmd(t, send(t, fresh(), look...), runeKey('q')); !quits(cmd) {
 		t.Fatal("q after navigating only does not quit")
 	}
+	m := send(t, fresh(), look...)
 
 	m = send(t, m, runeKey('+'))
 	edited := m.Scenario()
@@ -766,7 +769,7 @@ func TestQuit(t *testing.T) {
 		t.Fatal("+ while asking to quit did something")
 	}
 	m, cmd = sendCmd(t, m, runeKey('n'))
-	if quits(cmd) || m.top() != nil || !m.Scenario().Equal(edited) {
+	if quits(cmd) || m.dialogs.top() != nil || !m.Scenario().Equal(edited) {
 		t.Fatal("n does not keep working")
 	}
 	if strings.Contains(lastLine(m), "Quit?") {
@@ -840,16 +843,16 @@ func TestMouseClicks(t *testing.T) {
 				// Click the label's last character, in cells.
 				x := ansi.StringWidth(tabLine[:at]) + ansi.StringWidth(label) - 1
 				m = send(t, m, tea.MouseClickMsg{X: x, Y: 1, Button: tea.MouseLeft})
-				if m.c.dim != i {
-					t.Fatalf("a click on %q at x=%d selects tab %d", label, x, m.c.dim)
+				if m.sel.dim != i {
+					t.Fatalf("a click on %q at x=%d selects tab %d", label, x, m.sel.dim)
 				}
 				treeRow(t, m, map[int]string{0: "Medical Devices", 1: "Telemedicine", 2: "Other End-Users", 3: "Europe"}[i])
 			}
 			// A click on the right of the tabs or with another button does nothing.
 			m = send(t, m, tea.MouseClickMsg{X: size[0] - 1, Y: 1, Button: tea.MouseLeft},
 				tea.MouseClickMsg{X: 1, Y: 1, Button: tea.MouseRight})
-			if m.c.dim != 3 {
-				t.Fatalf("a click beside the tabs switched to tab %d", m.c.dim)
+			if m.sel.dim != 3 {
+				t.Fatalf("a click beside the tabs switched to tab %d", m.sel.dim)
 			}
 
 			// Click the Europe row of the tree, found in the view.
@@ -858,7 +861,7 @@ func TestMouseClicks(t *testing.T) {
 				t.Fatalf("no Europe row:\n%s", view(m))
 			}
 			m = send(t, m, tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
-			if got, want := m.c.selected(), node(t, "Region/Europe"); got != want {
+			if got, want := m.sel.selected(), node(t, "Region/Europe"); got != want {
 				t.Fatalf("a click on the Europe row (y=%d) selects node %d, want %d", y, got, want)
 			}
 			// The click selected the row that actions apply to.
@@ -870,12 +873,12 @@ func TestMouseClicks(t *testing.T) {
 			// A click on the Total row and on the column header.
 			y = lineIndex(m, "┃ Total")
 			m = send(t, m, tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
-			if m.c.selected() != 0 {
-				t.Fatalf("a click on the Total row selects node %d", m.c.selected())
+			if m.sel.selected() != 0 {
+				t.Fatalf("a click on the Total row selects node %d", m.sel.selected())
 			}
 			m = send(t, m, tea.MouseClickMsg{X: 3, Y: y - 1, Button: tea.MouseLeft})
-			if m.c.selected() != 0 {
-				t.Fatalf("a click on the column header selects node %d", m.c.selected())
+			if m.sel.selected() != 0 {
+				t.Fatalf("a click on the column header selects node %d", m.sel.selected())
 			}
 			// A click in the table selects the row there too.
 			tbl := lineIndex(m, "Table:")
@@ -885,7 +888,7 @@ func TestMouseClicks(t *testing.T) {
 					break
 				}
 			}
-			if got, want := m.c.selected(), node(t, "Region/Middle East & Africa"); got != want {
+			if got, want := m.sel.selected(), node(t, "Region/Middle East & Africa"); got != want {
 				t.Fatalf("a click on the table's Middle East & Africa row selects node %d, want %d", got, want)
 			}
 		})
@@ -907,12 +910,11 @@ func TestTooSmall(t *testing.T) {
 		m = send(t, m, runeKey('j'), runeKey('+'), tea.MouseClickMsg{X: 1, Y: 1, Button: tea.MouseLeft})
 		checkFits(t, view(m), size[0], size[1])
 	}
-	m := newTestModel(t, 79, 24)
-	if _, cmd := sendCmd(t, m, runeKey('q')); !quits(cmd) {
+	if _, cmd := sendCmd(t, newTestModel(t, 79, 24), runeKey('q')); !quits(cmd) {
 		t.Error("q does not quit from the too-small view")
 	}
 	// Growing the terminal brings the dashboard back.
-	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m := send(t, newTestModel(t, 79, 24), tea.WindowSizeMsg{Width: 80, Height: 24})
 	if strings.Contains(view(m), "too small") {
 		t.Fatal("80×24 is still too small")
 	}
@@ -945,12 +947,12 @@ func TestLightBackground(t *testing.T) {
 	m := newTestModel(t, 80, 24)
 	m = send(t, m, runeKey('j'))
 	dark := m.View().Content
-	darkStyles := m.c.styles
+	darkStyles := m.look.styles
 	m = send(t, m, tea.BackgroundColorMsg{Color: color.White})
-	if m.c.styles == darkStyles || m.c.styles.pal.text == darkStyles.pal.text {
+	if m.look.styles == darkStyles || m.look.styles.pal.text == darkStyles.pal.text {
 		t.Fatal("a light background did not change the styles")
 	}
-	if m.c.styles.pal.text != lightPalette().text {
+	if m.look.styles.pal.text != lightPalette().text {
 		t.Error("a white background did not pick the light palette")
 	}
 	light := m.View().Content
@@ -962,7 +964,7 @@ func TestLightBackground(t *testing.T) {
 	}
 	checkFits(t, ansi.Strip(light), 80, 24)
 	m = send(t, m, tea.BackgroundColorMsg{Color: color.Black})
-	if m.c.styles.pal.text != darkPalette().text {
+	if m.look.styles.pal.text != darkPalette().text {
 		t.Error("a black background did not pick the dark palette")
 	}
 	// The table's selected row is drawn in the new palette too.

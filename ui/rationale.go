@@ -20,8 +20,7 @@ type figure struct {
 // figures lists node n's base figures under the current assumptions: the
 // total's value, CAGR and years with a rate of their own; a segment's
 // base value (when the dataset gives one) or share, and its CAGR.
-func (c *common) figures(n int) []figure {
-	ds, a := c.ds, c.assumptions()
+func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 	base := ds.Base()
 	node := &ds.Nodes[n]
 	amount := func(v float64) string { return clean(ds.Amount(fmtAmount(v))) }
@@ -67,9 +66,9 @@ func (c *common) figures(n int) []figure {
 // rationale is one line on where node n's figures come from, for the
 // detail line under the tree: "share: estimate, <why> · CAGR: reported".
 // A dataset that gives no reason says so rather than implying one.
-func (c *common) rationale(n int) string {
+func rationale(ds *model.Dataset, a model.Assumptions, n int) string {
 	var parts []string
-	for _, f := range c.figures(n) {
+	for _, f := range figures(ds, a, n) {
 		p := f.label + ": " + f.source
 		switch {
 		case f.note != "":

@@ -92,7 +92,7 @@ func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
 		t.Errorf("the quit question with a long scenario name: %q", l)
 	}
 	// With a follower's banner too.
-	f := send(t, New(testDS, sc, Options{Dark: true, Role: RoleFollower}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	f := send(t, New(testDS, sc, Options{Dark: true, Demo: &Demo{Role: RoleFollower}}), tea.WindowSizeMsg{Width: 80, Height: 24})
 	f = send(t, f, FollowMsg{Snapshot: Snapshot{Scenario: sc.Name, Assumptions: m.Scenario(), Saved: &sc.Assumptions,
 		Parent: make([]int, len(testDS.Dims)), Cursor: make([]int, len(testDS.Dims))}})
 	if first := viewLines(f)[0]; !strings.HasPrefix(first, "Following") || !strings.Contains(first, "… ● unsaved") ||
@@ -123,7 +123,7 @@ func TestHeaderKeepsModeAndCurrentTab(t *testing.T) {
 			t.Errorf("tab %d is numbered, but only 1-9 have a key: %q", i+1, tabs)
 		}
 		col := strings.Index(tabs, want)
-		if got := w.header.tabAt(ansi.StringWidth(tabs[:col]) + 2); got != i {
+		if got := w.panes.header.tabAt(ansi.StringWidth(tabs[:col]) + 2); got != i {
 			t.Errorf("tab %d: a click on it finds tab %d", i+1, got+1)
 		}
 		w = send(t, w, runeKey(']'))
@@ -161,7 +161,7 @@ func TestMessagesKeepTheirPoint(t *testing.T) {
 	m = send(t, m, runeKey('+'), runeKey('s'))
 	m = typeText(t, m, "My plan")
 	m = send(t, m, keyEnter) // a folder in the way: said before asking to replace it
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("saving onto a folder asks %q", lastLine(m))
 	}
 	status := lastLine(m)
@@ -174,7 +174,7 @@ func TestMessagesKeepTheirPoint(t *testing.T) {
 		t.Errorf("M does not show the message in full:\n%s", view(m))
 	}
 	m = send(t, m, keyEsc)
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Error("esc does not close the messages")
 	}
 }
@@ -229,7 +229,7 @@ func TestPickerFilterRanksTitles(t *testing.T) {
 	m = send(t, m, runeKey('o'), runeKey('/'))
 	m = typeText(t, m, "sec")
 	m = send(t, m, keyEnter)
-	d := m.top().(*scenarioPicker)
+	d := m.dialogs.top().(*scenarioPicker)
 	if it, _ := d.chooser.selected(); it.title != "Security headwinds" {
 		t.Errorf("after /sec the first choice is %q", it.title)
 	}
@@ -261,7 +261,7 @@ func TestEveryInputFromTheDashboard(t *testing.T) {
 	if want := 20.48 / 51.2 * 100; math.Abs(a.Share[md]-want) > 1e-6 {
 		t.Errorf("a value of 20.48 in 2019 gives a share of %v, want %v", a.Share[md], want)
 	}
-	if got := m.c.res.Value(md, 0); math.Abs(got-20.48) > 1e-6 {
+	if got := m.scen.res.Value(md, 0); math.Abs(got-20.48) > 1e-6 {
 		t.Errorf("Medical Devices 2019 value %v, want 20.48", got)
 	}
 	if s := lastLine(m); !strings.Contains(s, "Medical Devices US$ 20.48 bn in 2019: 40.00 % of Total") {
@@ -275,7 +275,7 @@ func TestEveryInputFromTheDashboard(t *testing.T) {
 	m = send(t, m, runeKey('e'), keyTab, keyTab)
 	m = typeText(t, m, "60")
 	m = send(t, m, keyEnter)
-	if m.top() == nil || !strings.Contains(lastLine(m), "is more than Total's whole US$ 51.20 bn in 2019") {
+	if m.dialogs.top() == nil || !strings.Contains(lastLine(m), "is more than Total's whole US$ 51.20 bn in 2019") {
 		t.Errorf("a value above the whole: %q", lastLine(m))
 	}
 	m = send(t, m, keyEsc)
@@ -295,7 +295,7 @@ func TestEveryInputFromTheDashboard(t *testing.T) {
 	if g := m.Scenario().YearGrowth[1]; g != 9.5 {
 		t.Errorf("2021's own rate %v, want 9.5", g)
 	}
-	if got, want := m.c.res.Value(0, 2)/m.c.res.Value(0, 1), 1.095; math.Abs(got-want) > 1e-12 {
+	if got, want := m.scen.res.Value(0, 2)/m.scen.res.Value(0, 1), 1.095; math.Abs(got-want) > 1e-12 {
 		t.Errorf("the total grows %v in 2021, want %v", got, want)
 	}
 	m = send(t, m, runeKey('e'), keyTab, keyUp)
@@ -321,7 +321,7 @@ func TestEveryInputFromTheDashboard(t *testing.T) {
 	m = send(t, m, runeKey('w'))
 	m = typeText(t, m, "2027-2021")
 	m = send(t, m, keyEnter)
-	if m.top() == nil || !strings.Contains(lastLine(m), "the first before the second") {
+	if m.dialogs.top() == nil || !strings.Contains(lastLine(m), "the first before the second") {
 		t.Errorf("a backwards window: %q", lastLine(m))
 	}
 	m = send(t, m, keyEsc, runeKey('u'))
@@ -373,7 +373,7 @@ func TestPromptRefusalKeepsItsPoint(t *testing.T) {
 	m = send(t, m, runeKey('2'), runeKey('j'), runeKey('e'))
 	m = typeText(t, m, "1200")
 	m = send(t, m, keyEnter)
-	if l := lastLine(m); m.top() == nil || !strings.Contains(l, "1200") || !strings.Contains(l, "above -100 and below 1000") {
+	if l := lastLine(m); m.dialogs.top() == nil || !strings.Contains(l, "1200") || !strings.Contains(l, "above -100 and below 1000") {
 		t.Errorf("the refusal reads %q", l)
 	}
 	m = send(t, m, runeKey('x'))
@@ -396,15 +396,18 @@ func TestSmallAmountsInWords(t *testing.T) {
 	if v := view(send(t, m, runeKey('i'))); !strings.Contains(v, "0.00100") || strings.Contains(v, " 0.00 ") {
 		t.Errorf("i on a market of CHF 0.001 m:\n%s", v)
 	}
+	m = send(t, m, keyEsc)
 	// Goal seek offers the value there is now; Monte Carlo's percentiles
 	// and threshold read to three significant digits.
 	// By hand: 0.001 × 1.05³ = 0.00115763.
 	if v := view(send(t, m, runeKey('g'))); !strings.Contains(v, "Make Total reach 0.00116") {
 		t.Errorf("goal seek on a market of CHF 0.001 m does not offer 0.00116:\n%s", v)
 	}
+	m = send(t, m, keyEsc)
 	if v := view(send(t, m, runeKey('m'))); !regexp.MustCompile(`P50 +0\.00100 +0\.00105 +0\.00110 +0\.00116`).MatchString(v) {
 		t.Errorf("Monte Carlo on a market of CHF 0.001 m:\n%s", v)
 	}
+	m = send(t, m, keyEsc)
 	// j, e, tab, tab: A's base value in money, 0.0007.
 	m = send(t, m, runeKey('j'), runeKey('e'), keyTab, keyTab)
 	m = typeText(t, m, "0.0007")

@@ -65,17 +65,17 @@ func newWorkspace(t testing.TB) *model.Workspace {
 
 // newWSModel opens the dashboard as main does: on the built-in Base
 // (report), over workspace ws, sized w×h.
-func newWSModel(t testing.TB, ws *model.Workspace, w, h int) Model {
+func newWSModel(t testing.TB, ws *model.Workspace, w, h int) *Model {
 	t.Helper()
 	m := New(testDS, builtinScenario(t, nameBase), Options{Dark: true, Workspace: ws})
 	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
 // header is the first line of the screen: market, scenario, marker, mode.
-func headLine(m Model) string { return viewLines(m)[0] }
+func headLine(m *Model) string { return viewLines(m)[0] }
 
 // choiceTitles lists the titles of the open chooser.
-func choiceTitles(t testing.TB, m Model) []string {
+func choiceTitles(t testing.TB, m *Model) []string {
 	t.Helper()
 	if !(topIs[*scenarioPicker](m) || topIs[*menu](m)) {
 		t.Fatalf("no chooser is open:\n%s", view(m))
@@ -89,7 +89,7 @@ func choiceTitles(t testing.TB, m Model) []string {
 
 // pick moves the open chooser's selection to the first item that ok
 // accepts, with j as a user would.
-func pick(t testing.TB, m Model, what string, ok func(choice) bool) Model {
+func pick(t testing.TB, m *Model, what string, ok func(choice) bool) *Model {
 	t.Helper()
 	n := len(choiceTitles(t, m))
 	for range n + 1 {
@@ -103,19 +103,19 @@ func pick(t testing.TB, m Model, what string, ok func(choice) bool) Model {
 }
 
 // pickTitle selects the chooser item titled title.
-func pickTitle(t testing.TB, m Model, title string) Model {
+func pickTitle(t testing.TB, m *Model, title string) *Model {
 	t.Helper()
 	return pick(t, m, strconv.Quote(title), func(c choice) bool { return c.title == title })
 }
 
 // pickPath selects the scenario stored at path.
-func pickPath(t testing.TB, m Model, path string) Model {
+func pickPath(t testing.TB, m *Model, path string) *Model {
 	t.Helper()
 	return pick(t, m, path, func(c choice) bool { return c.entry != nil && c.entry.Path == path })
 }
 
 // clearPrompt deletes what the prompt holds, with backspace.
-func clearPrompt(t testing.TB, m Model) Model {
+func clearPrompt(t testing.TB, m *Model) *Model {
 	t.Helper()
 	for range len([]rune(promptValue(t, m))) {
 		m = send(t, m, keyBksp)
@@ -127,7 +127,7 @@ func clearPrompt(t testing.TB, m Model) Model {
 }
 
 // saveAs presses s and saves under name through the prompt.
-func saveAs(t testing.TB, m Model, name string) Model {
+func saveAs(t testing.TB, m *Model, name string) *Model {
 	t.Helper()
 	m = send(t, m, runeKey('s'))
 	if !topIs[*namePrompt](m) {
@@ -215,7 +215,7 @@ func TestSaveScenario(t *testing.T) {
 	m = send(t, m, keyEnter)
 
 	path := filepath.Join(ws.Dir, "my-plan.yaml")
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("the prompt is still open after enter: %q", lastLine(m))
 	}
 	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"my-plan.yaml"}) {
@@ -242,7 +242,7 @@ func TestSaveScenario(t *testing.T) {
 	m = send(t, m, runeKey('+'))
 	edited = m.Scenario()
 	m = send(t, m, runeKey('s'))
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("the second s asked again: %q", lastLine(m))
 	}
 	if sc := loadFile(t, path); !sc.Assumptions.Equal(edited) || sc.Name != "My plan" {
@@ -348,7 +348,7 @@ func TestOpenScenario(t *testing.T) {
 	// Open a built-in.
 	m = pickTitle(t, m, nameAccel)
 	m = send(t, m, keyEnter)
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("enter did not open the scenario: %q", lastLine(m))
 	}
 	if h := headLine(m); !strings.Contains(h, "Scenario: "+nameAccel) || strings.Contains(h, "unsaved") {
@@ -371,7 +371,7 @@ func TestOpenScenario(t *testing.T) {
 	m = send(t, m, runeKey('+'))
 	edited := m.Scenario()
 	m = send(t, m, runeKey('s'))
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("s on an opened saved scenario asked: %q", lastLine(m))
 	}
 	if sc := loadFile(t, minePath); !sc.Assumptions.Equal(edited) {
@@ -432,7 +432,7 @@ func TestOpenRefusesForeign(t *testing.T) {
 		}
 		m = pickPath(t, m, broken)
 		m = send(t, m, keyEnter)
-		if m.top() != nil {
+		if m.dialogs.top() != nil {
 			t.Fatalf("%c on broken.yaml: %q", verb, lastLine(m))
 		}
 		status := lastLine(m)
@@ -519,7 +519,7 @@ func TestCopyKeepsUnsavedEdits(t *testing.T) {
 }
 
 // tableYears returns the years of the year table's header line.
-func tableYears(t testing.TB, m Model) []int {
+func tableYears(t testing.TB, m *Model) []int {
 	t.Helper()
 	i := lineIndex(m, "Table:")
 	if i < 0 {
@@ -733,7 +733,7 @@ func TestCopyTable(t *testing.T) {
 
 // copiedTable picks "Copy table for a spreadsheet" and returns the
 // clipboard's text as rows of cells.
-func copiedTable(t *testing.T, m Model) [][]string {
+func copiedTable(t *testing.T, m *Model) [][]string {
 	t.Helper()
 	m = send(t, m, runeKey('x'))
 	m = pickTitle(t, m, "Copy table for a spreadsheet")
@@ -768,7 +768,7 @@ func TestCompareEveryMetric(t *testing.T) {
 	m = send(t, m, runeKey('2'), runeKey('c'))
 	m = pickTitle(t, m, "Other")
 	m = send(t, m, keyEnter)
-	if m.c.compare == nil {
+	if m.scen.compare == nil {
 		t.Fatalf("not comparing: %q", lastLine(m))
 	}
 	// Other minus Base... the screen shows Base (A) minus Other (B).
@@ -855,7 +855,7 @@ func TestInfo(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyEsc)
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Error("esc does not close the report information")
 	}
 }
@@ -875,8 +875,8 @@ func TestReadOnlyWorkspace(t *testing.T) {
 			m = send(t, m, runeKey('+'))
 			edited := m.Scenario()
 			m = send(t, m, runeKey('s'))
-			if m.top() != nil || !strings.Contains(lastLine(m), "saving is off") {
-				t.Errorf("s in a read-only session: top %T, %q", m.top(), lastLine(m))
+			if m.dialogs.top() != nil || !strings.Contains(lastLine(m), "saving is off") {
+				t.Errorf("s in a read-only session: top %T, %q", m.dialogs.top(), lastLine(m))
 			}
 			// The export menu offers only what works here, and says why.
 			m = send(t, m, runeKey('x'))
@@ -934,31 +934,31 @@ func TestScenarioGolden(t *testing.T) {
 	ws := &model.Workspace{Dir: filepath.Join("testdata", "workspace"), Builtin: testBuiltins()}
 	views := []struct {
 		name  string
-		setup func(t *testing.T, m Model) Model
+		setup func(t *testing.T, m *Model) *Model
 	}{
-		{"open", func(t *testing.T, m Model) Model { return send(t, m, runeKey('o')) }},
-		{"compare", func(t *testing.T, m Model) Model {
+		{"open", func(t *testing.T, m *Model) *Model { return send(t, m, runeKey('o')) }},
+		{"compare", func(t *testing.T, m *Model) *Model {
 			m = send(t, m, runeKey('o'))
 			m = pickTitle(t, m, nameAccel)
 			m = send(t, m, keyEnter, runeKey('c'))
 			m = pickTitle(t, m, nameBase)
 			return send(t, m, keyEnter)
 		}},
-		{"compare-application", func(t *testing.T, m Model) Model {
+		{"compare-application", func(t *testing.T, m *Model) *Model {
 			m = send(t, m, runeKey('o'))
 			m = pickTitle(t, m, nameAccel)
 			m = send(t, m, keyEnter, runeKey('c'))
 			m = pickTitle(t, m, nameBase)
 			return send(t, m, keyEnter, runeKey('2'))
 		}},
-		{"compare-share", func(t *testing.T, m Model) Model {
+		{"compare-share", func(t *testing.T, m *Model) *Model {
 			m = send(t, m, runeKey('o'))
 			m = pickTitle(t, m, nameAccel)
 			m = send(t, m, keyEnter, runeKey('c'))
 			m = pickTitle(t, m, nameBase)
 			return send(t, m, keyEnter, runeKey('2'), runeKey('v'))
 		}},
-		{"compare-growth", func(t *testing.T, m Model) Model {
+		{"compare-growth", func(t *testing.T, m *Model) *Model {
 			m = send(t, m, runeKey('o'))
 			m = pickTitle(t, m, nameAccel)
 			m = send(t, m, keyEnter, runeKey('c'))
@@ -1064,7 +1064,7 @@ func TestSaveIntoTheFileOfItsName(t *testing.T) {
 	m = send(t, m, runeKey('o'))
 	m = pickTitle(t, m, "good ONE")
 	m = send(t, m, keyEnter, runeKey('-'), runeKey('s'))
-	if m.top() != nil {
+	if m.dialogs.top() != nil {
 		t.Fatalf("s on a scenario opened from good.yaml asked: %q", lastLine(m))
 	}
 	if names := folder(t, ws.Dir); !slices.Equal(names, []string{"good.yaml", "good.yaml.bak"}) {
@@ -1083,9 +1083,10 @@ func TestComparePickerMarksTheScenarioOnScreen(t *testing.T) {
 	if v := view(send(t, m, runeKey('c'))); !containsWords(v, "on screen: every difference would be 0 · built in") {
 		t.Errorf("the compare picker does not mark the scenario on screen:\n%s", v)
 	}
-	if v := view(send(t, m, runeKey('o'))); strings.Contains(v, "on screen:") {
+	if v := view(send(t, m, keyEsc, runeKey('o'))); strings.Contains(v, "on screen:") {
 		t.Errorf("the open picker marks the scenario on screen as if comparing:\n%s", v)
 	}
+	m = send(t, m, keyEsc)
 	m = send(t, m, runeKey('+'), runeKey('c'))
 	if v := view(m); !containsWords(v, "as saved: compares your unsaved edits with it") {
 		t.Errorf("with unsaved edits, the compare picker does not say it compares them:\n%s", v)

@@ -54,7 +54,7 @@ func TestClicksOnScrolledRows(t *testing.T) {
 	for range 15 {
 		m = send(t, m, runeKey('j'))
 	}
-	if got := m.c.selected(); ds.Nodes[got].Name != "Segment 15" {
+	if got := m.sel.selected(); ds.Nodes[got].Name != "Segment 15" {
 		t.Fatalf("selected %q", ds.Nodes[got].Name)
 	}
 	checkFits(t, view(m), 80, 24)
@@ -67,7 +67,7 @@ func TestClicksOnScrolledRows(t *testing.T) {
 	}
 	// The table shows the selected row too, ending with the end year.
 	row := tableRow(t, m, "Segment 15")
-	if want := fmt.Sprintf("%.2f", m.c.res.Value(m.c.selected(), m.c.res.Years-1)); row[len(row)-3] != want {
+	if want := fmt.Sprintf("%.2f", m.scen.res.Value(m.sel.selected(), m.scen.res.Years-1)); row[len(row)-3] != want {
 		t.Fatalf("the table's Segment 15 row: %v, want the end year's %s before Real and Δshare", row, want)
 	}
 	// Click the row drawn as Segment 12 in the tree.
@@ -82,7 +82,7 @@ func TestClicksOnScrolledRows(t *testing.T) {
 		t.Fatalf("Segment 12 is not in the scrolled tree:\n%s", view(m))
 	}
 	m = send(t, m, tea.MouseClickMsg{X: 4, Y: y, Button: tea.MouseLeft})
-	if got := ds.Nodes[m.c.selected()].Name; got != "Segment 12" {
+	if got := ds.Nodes[m.sel.selected()].Name; got != "Segment 12" {
 		t.Errorf("a click on the tree's Segment 12 row selects %q", got)
 	}
 	// And in the table, which scrolls on its own.
@@ -98,7 +98,7 @@ func TestClicksOnScrolledRows(t *testing.T) {
 		t.Fatalf("Segment 13 is not in the scrolled table:\n%s", view(m))
 	}
 	m = send(t, m, tea.MouseClickMsg{X: 40, Y: y, Button: tea.MouseLeft})
-	if got := ds.Nodes[m.c.selected()].Name; got != "Segment 13" {
+	if got := ds.Nodes[m.sel.selected()].Name; got != "Segment 13" {
 		t.Errorf("a click on the table's Segment 13 row selects %q:\n%s", got, view(m))
 	}
 }
@@ -109,13 +109,13 @@ func TestClicksOnScrolledRows(t *testing.T) {
 func TestTableHighlightsSelectedRow(t *testing.T) {
 	ds := manyDataset(t, 30)
 	for _, moves := range []int{0, 3, 25} {
-		// A new model each time: copies of a Model share its panes' state.
+		// A new model each time: copies of a *Model share its panes' state.
 		mm := New(ds, &model.Scenario{Name: "Many", Dataset: ds.Market, Assumptions: ds.Base()}, Options{NoColor: true})
 		mm = send(t, mm, tea.WindowSizeMsg{Width: 80, Height: 24})
 		for range moves {
 			mm = send(t, mm, runeKey('j'))
 		}
-		want := mm.c.nodeName(mm.c.rows()[moves])
+		want := nodeName(mm.scen.ds, mm.sel.rows()[moves])
 		if moves == 0 && want != "Total" {
 			t.Fatalf("the first row is %q, not the total", want)
 		}

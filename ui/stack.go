@@ -1,82 +1,71 @@
 package ui
 
-import (
-	"fmt"
-	"iomt/model"
-	"slices"
+import "slices"
 
-	tea "charm.land/bubbletea/v2"
-)
+// dialogStack is the root's stack of modal screens, the last on top,
+// and the generation counter that tags the work their commands do, so
+// that a result for a dialog the user has since closed is dropped. The
+// root holds it by pointer and changes it in place.
+type dialogStack struct {
+	open []Dialog
+	gen  int
+	w, h int // the screen's size, which dialogs are sized from
+}
 
-// The dialog stack, and what the root does with what dialogs report.
+// next numbers a dialog that waits for a command's result.
+func (s *dialogStack) next() int {
+	s.gen++
+	return s.gen
+}
 
 // push opens a dialog on top of the others, sized for its placement.
-// The stack is copied, not changed in place: an older copy of the Model
-// (Bubble Tea hands Update a value) must not see its stack change.
-func (m *Model) push(d Dialog) {
-	m.size(d)
-	m.dialogs = append(slices.Clip(m.dialogs), d)
+func (s *dialogStack) push(d Dialog) {
+	s.size(d)
+	s.open = append(s.open, d)
 }
 
 // top is the dialog that takes keys, or nil.
-func (m *Model) top() Dialog {
-	if n := len(m.dialogs); n > 0 {
-		return m.dialogs[n-1]
+func (s *dialogStack) top() Dialog {
+	if n := len(s.open); n > 0 {
+		return s.open[n-1]
 	}
 	return nil
 }
 
-// toTop gives a message to the top dialog.
-func (m *Model) toTop(msg tea.Msg) tea.Cmd {
-	d := m.top()
-	if d == nil {
-		return nil
+// empty reports whether no dialog is open.
+func (s *dialogStack) empty() bool { return len(s.open) == 0 }
+
+// find returns the first dialog on the stack, from the bottom, for which
+// is holds, or nil.
+func (s *dialogStack) find(is func(Dialog) bool) Dialog {
+	if i := slices.IndexFunc(s.open, is); i >= 0 {
+		return s.open[i]
 	}
-	return m.toDialog(d, msg)
+	return nil
 }
 
-// toDialog gives a message to a dialog on the stack and, when the dialog
-// is done, acts on what the user chose.
-func (m *Model) toDialog(d Dialog, msg tea.Msg) tea.Cmd {
-	next, cmd := d.Update(msg)
-	r, finished := next.(result)
-	if !finished {
-		if i := slices.Index(m.dialogs, d); i >= 0 && next != d {
-			m.dialogs = slices.Clone(m.dialogs)
-			m.dialogs[i] = next
-		}
-		return cmd
+// replace puts next in d's place, if d is still on the stack.
+func (s *dialogStack) replace(d, next Dialog) {
+	if i := slices.Index(s.open, d); i >= 0 && next != d {
+		s.size(next)
+		s.open[i] = next
 	}
-	keep, act := m.act(r.msg)
-	if r.stay != nil {
-		keep = true
-		if i := slices.Index(m.dialogs, d); i >= 0 && r.stay != d {
-			m.dialogs = slices.Clone(m.dialogs)
-			m.dialogs[i] = r.stay
-		}
-	}
-	if !keep {
-		// The dialog may have opened another on top of itself by now
-		// (act pushes a question): take off this one, wherever it is.
-		m.remove(d)
-	}
-	return tea.Batch(cmd, act)
 }
 
 // remove takes a dialog off the stack.
-func (m *Model) remove(d Dialog) {
-	if i := slices.Index(m.dialogs, d); i >= 0 {
-		m.dialogs = slices.Delete(slices.Clone(m.dialogs), i, i+1)
+func (s *dialogStack) remove(d Dialog) {
+	if i := slices.Index(s.open, d); i >= 0 {
+		s.open = slices.Delete(s.open, i, i+1)
 		stop(d)
 	}
 }
 
 // closeAll takes every dialog off the stack.
-func (m *Model) closeAll() {
-	for _, d := range m.dialogs {
+func (s *dialogStack) closeAll() {
+	for _, d := range s.open {
 		stop(d)
 	}
-	m.dialogs = nil
+	s.open = nil
 }
 
 // stop ends the work a dialog taken off the stack waits for (see
@@ -87,59 +76,46 @@ func stop(d Dialog) {
 	}
 }
 
-// act does what a dialog reported. keep is true when the dialog stays
-// open: the action was refused, and the dialog shows why.
-func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
-	c := m.c
-	switch msg := msg.(type) {
-	case nil:
-	case statusMsg:
-		if msg.err {
-			c.error(msg.text)
-		} else {
-			c.info(msg.text)
-		}
-	case requestQuitMsg:
-		return false, m.quit()
-	case quitMsg:
-		m.quitting = true
-		return false, tea.Quit
-	case setValueMsg:
-		switch msg.field {
-		case fieldShare:
-			return !c.setShare(msg.node, msg.value), nil
-		case fieldValue:
-			return !c.setBaseValue(msg.node, msg.value), nil
-		case fieldYear:
-			return !c.setYearGrowth(msg.year, msg.value), nil
-		}
-		return !c.setGrowthAs(msg.node, msg.value, !msg.exact), nil
-	case windowMsg:
-		_, _, before := c.window()
-		ok := c.apply(model.Edit{Kind: model.SetWindow, Window: msg.w}, "")
-		if ok {
-			_, _, span := c.window()
-			c.info(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); saved with the scenario.", span, before))
-		}
-		return !ok, nil
-	case saveAsMsg:
-		return m.saveAs(msg.name)
-	case pickedMsg:
-		return false, openCmd(c.ds, msg.entry, msg.purpose)
-	case menuMsg:
-		return false, m.menu(msg)
-	case loadMsg:
-		m.load(msg)
-	case writeMsg:
-		return false, writeCmd(c.ws, c.ds, msg.sc, msg.path, msg.loads)
-	case followAgainMsg:
-		m.followAgain()
-	case takeOverMsg:
-		return false, m.takeOverCmd()
-	case editMsg:
-		return !c.apply(msg.edit, msg.said), nil
-	case selectMsg:
-		c.show(msg.node)
+// resize gives every dialog the room of its placement on a screen of
+// w×h.
+func (s *dialogStack) resize(w, h int) {
+	s.w, s.h = w, h
+	for _, d := range s.open {
+		s.size(d)
 	}
-	return false, nil
+}
+
+// size gives a dialog the room of its placement.
+func (s *dialogStack) size(d Dialog) {
+	if d.Placement() == placeLine {
+		d.SetSize(s.w, 1)
+		return
+	}
+	d.SetSize(s.w, s.h-3)
+}
+
+// setStyles gives the dialogs whose look follows the palette the new
+// one.
+func (s *dialogStack) setStyles(st *Styles) {
+	for _, d := range s.open {
+		if x, ok := d.(styler); ok {
+			x.setStyles(st)
+		}
+	}
+}
+
+// styler is a dialog whose look follows the palette.
+type styler interface{ setStyles(*Styles) }
+
+// body is the view of the topmost dialog drawn in place of the panes,
+// or "".
+func (s *dialogStack) body() string {
+	for i := len(s.open) - 1; i >= 0; i-- {
+		if d := s.open[i]; d.Placement() == placeBody {
+			if v := d.View(); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }

@@ -13,10 +13,10 @@ import (
 
 // update sends one message through Update without running the commands
 // it returns: what the screen is before a command's result arrives.
-func update(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
+func update(t testing.TB, m *Model, msg tea.Msg) (*Model, tea.Cmd) {
 	t.Helper()
 	nm, cmd := m.Update(msg)
-	return nm.(Model), cmd
+	return nm.(*Model), cmd
 }
 
 // TestTypeAheadAfterEnter: keys typed right after enter go to what is
@@ -25,15 +25,15 @@ func update(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
 func TestTypeAheadAfterEnter(t *testing.T) {
 	m := newTestModel(t, 100, 30)
 	m = send(t, m, runeKey('j'))
-	n := m.c.selected()
+	n := m.sel.selected()
 	for _, k := range []tea.Msg{runeKey('e'), runeKey('1'), runeKey('2'), keyEnter, runeKey('+')} {
 		m, _ = update(t, m, k)
 	}
 	if got := m.Scenario().Growth[n]; got != 12.5 {
 		t.Fatalf("growth %v after e 12 enter +; want 12.5", got)
 	}
-	if m.top() != nil {
-		t.Fatalf("a dialog is still open: %T", m.top())
+	if m.dialogs.top() != nil {
+		t.Fatalf("a dialog is still open: %T", m.dialogs.top())
 	}
 	// Undo takes back the + and then the 12, one at a time.
 	m = send(t, m, runeKey('u'))
@@ -93,18 +93,18 @@ func TestFollowerKeepsHistoryOnSelection(t *testing.T) {
 	f := newRoleModel(t, RoleFollower, hub)
 	p = send(t, p, runeKey('+'))
 	f = deliver(t, f, hub)
-	hist := f.c.hist
+	hist := f.scen.hist
 	p = send(t, p, runeKey('j'), runeKey('2'))
 	f = deliver(t, f, hub)
-	if f.c.hist != hist {
+	if f.scen.hist != hist {
 		t.Error("the follower rebuilt its history for a change of selection")
 	}
-	if f.c.dim != 1 || f.c.cursor[0] != 1 {
-		t.Errorf("the follower shows tab %d, row %d; want the presenter's tab 2, row 1", f.c.dim+1, f.c.cursor[0])
+	if f.sel.dim != 1 || f.sel.cursor[0] != 1 {
+		t.Errorf("the follower shows tab %d, row %d; want the presenter's tab 2, row 1", f.sel.dim+1, f.sel.cursor[0])
 	}
 	p = send(t, p, runeKey('+'))
 	f = deliver(t, f, hub)
-	if f.c.hist == hist || !f.Scenario().Equal(p.Scenario()) {
+	if f.scen.hist == hist || !f.Scenario().Equal(p.Scenario()) {
 		t.Error("the follower did not take the presenter's new assumptions")
 	}
 }
@@ -128,16 +128,16 @@ func TestCtrlCQuitsFromAnyScreen(t *testing.T) {
 	for _, open := range []tea.Msg{runeKey('i'), runeKey('?'), runeKey('x'), runeKey('e')} {
 		m := newTestModel(t, 100, 30)
 		m = send(t, m, open)
-		if m.top() == nil {
+		if m.dialogs.top() == nil {
 			t.Fatalf("%v opened nothing", open)
 		}
 		if _, cmd := sendCmd(t, m, keyCtrlC); !quits(cmd) {
-			t.Errorf("ctrl+c over %T does not quit", m.top())
+			t.Errorf("ctrl+c over %T does not quit", m.dialogs.top())
 		}
 		m = send(t, m, keyEsc, runeKey('+'), open)
 		m, cmd := sendCmd(t, m, keyCtrlC)
 		if quits(cmd) || !topIs[*quitDialog](m) {
-			t.Errorf("ctrl+c over %v with unsaved changes: quits %v, top %T; want the question", open, quits(cmd), m.top())
+			t.Errorf("ctrl+c over %v with unsaved changes: quits %v, top %T; want the question", open, quits(cmd), m.dialogs.top())
 		}
 		if _, cmd := sendCmd(t, m, keyCtrlC); !quits(cmd) {
 			t.Error("a second ctrl+c does not answer the question with yes")
@@ -154,8 +154,8 @@ func TestPickerSaysWhyNothingIsListed(t *testing.T) {
 	}
 	m := newWSModel(t, &model.Workspace{Dir: file}, 100, 30)
 	m = send(t, m, runeKey('o'))
-	if m.top() != nil || !strings.Contains(lastLine(m), "not a directory") {
-		t.Errorf("top %T, status %q; want the workspace's error", m.top(), lastLine(m))
+	if m.dialogs.top() != nil || !strings.Contains(lastLine(m), "not a directory") {
+		t.Errorf("top %T, status %q; want the workspace's error", m.dialogs.top(), lastLine(m))
 	}
 }
 
@@ -164,7 +164,7 @@ func TestPickerSaysWhyNothingIsListed(t *testing.T) {
 func TestListingReachesPickerUnderQuestion(t *testing.T) {
 	m := newWSModel(t, newWorkspace(t), 100, 30)
 	m, list := update(t, m, runeKey('o'))
-	m.push(newConfirm(m.c, "Something else?", nil))
+	m.dialogs.push(newConfirm(m.env(), "Something else?", nil))
 	m = send(t, m, runCmd(t, list)...)
 	m = send(t, m, runeKey('n'))
 	if got := choiceTitles(t, m); len(got) < 3 {
@@ -194,10 +194,10 @@ func TestAskLineKeepsTheQuestion(t *testing.T) {
 // the short help shows alone, not followed by a lone "…".
 func TestStatusLineNoLoneEllipsis(t *testing.T) {
 	// A follower's help starts with a long key ("f private copy to change").
-	m := send(t, New(testDS, baseScenario(), Options{Dark: true, Role: RoleFollower}), tea.WindowSizeMsg{Width: 100, Height: 30})
+	m := send(t, New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower}}), tea.WindowSizeMsg{Width: 100, Height: 30})
 	for n := 60; n <= 80; n++ {
 		msg := strings.Repeat("x", n)
-		m.c.info(msg)
+		m.status.info(msg)
 		if rest := strings.TrimSpace(strings.TrimPrefix(lastLine(m), msg)); rest == "…" {
 			t.Errorf("a message of %d columns: %q", n, lastLine(m))
 		}

@@ -9,10 +9,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// status is the bottom line: the last message (common's status) on the
+// statusBar is the bottom line: the status line's message on the
 // left, short help on the right.
-type status struct {
-	c     *common
+type statusBar struct {
+	e     env
 	width int
 	help  help.Model
 	// shortHelp caches the help line: it styles every key through
@@ -30,23 +30,23 @@ type helpLine struct {
 	out    string
 }
 
-func newStatus(c *common) status {
+func newStatusBar(e env) statusBar {
 	h := help.New()
-	return status{c: c, help: h, shortHelp: &helpLine{}}
+	return statusBar{e: e, help: h, shortHelp: &helpLine{}}
 }
 
 // SetSize sets the line's width.
-func (s *status) SetSize(w int) {
+func (s *statusBar) SetSize(w int) {
 	s.width = w
 	s.help.SetWidth(w)
 }
 
 // View renders the message and as much short help (from keys) as fits
 // beside it.
-func (s *status) View(keys []key.Binding) string {
-	st := s.c.styles
+func (s *statusBar) View(keys []key.Binding) string {
+	st := s.e.look.styles
 	msg := ""
-	if cur := s.c.status; cur.msg != "" {
+	if cur := s.e.status.cur; cur.msg != "" {
 		style := st.Accent
 		if cur.err {
 			style = st.Error

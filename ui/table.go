@@ -22,7 +22,7 @@ import (
 // with 200 viewers. Here a row is plain padded text, and only the header
 // and the selected row are styled, once each.
 type yearTable struct {
-	c             *common
+	e             env
 	width, height int
 	focused       bool
 	yearOffset    int    // first year column shown when not all fit
@@ -39,7 +39,7 @@ const (
 	cellPad  = 2 // one space on each side of every cell
 )
 
-func newYearTable(c *common) yearTable { return yearTable{c: c} }
+func newYearTable(e env) yearTable { return yearTable{e: e} }
 
 // SetSize sets the outer size of the pane.
 func (y *yearTable) SetSize(w, h int) {
@@ -54,15 +54,15 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 	if !ok {
 		return y, nil
 	}
-	switch keys := y.c.keys; {
+	switch keys := y.e.look.keys; {
 	case key.Matches(k, keys.Up):
-		y.c.moveCursor(-1)
+		y.e.sel.moveCursor(-1)
 	case key.Matches(k, keys.Down):
-		y.c.moveCursor(1)
+		y.e.sel.moveCursor(1)
 	case key.Matches(k, keys.EarlierYears):
 		y.yearOffset = max(y.yearOffset-1, 0)
 	case key.Matches(k, keys.LaterYears):
-		y.yearOffset = min(y.yearOffset+1, max(y.c.res.Years-y.yearCols, 0))
+		y.yearOffset = min(y.yearOffset+1, max(y.e.scen.Result().Years-y.yearCols, 0))
 	}
 	y.refresh()
 	return y, nil
@@ -70,20 +70,20 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 
 // Bindings are the table's keys, for the help.
 func (y *yearTable) Bindings() []key.Binding {
-	k := y.c.keys
+	k := y.e.look.keys
 	return []key.Binding{k.Up, k.Down, k.EarlierYears}
 }
 
 // refresh rebuilds columns and rows from the current projection.
 func (y *yearTable) refresh() {
-	c := y.c
+	e := y.e
 	inner := y.width - 2
 	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
-	years := c.res.Years
-	all := c.rows()
+	years := e.scen.Result().Years
+	all := e.sel.rows()
 	prec := 1
-	if c.metric == MetricValue {
-		prec = valuePrec(c.res.Value(0, years-1), 2)
+	if e.sel.metric == MetricValue {
+		prec = valuePrec(e.scen.Result().Value(0, years-1), 2)
 	}
 	colW := y.columnWidth(all, prec)
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
@@ -101,7 +101,7 @@ func (y *yearTable) refresh() {
 	// stay next to their labels, and the room left is on the right.
 	longest := minNameW
 	for _, n := range all {
-		longest = max(longest, ansi.StringWidth(clean(c.nodeName(n)))+2)
+		longest = max(longest, ansi.StringWidth(clean(nodeName(e.ds, n)))+2)
 	}
 	nameW = min(nameW, longest)
 
@@ -109,50 +109,50 @@ func (y *yearTable) refresh() {
 	header := []string{"Segment"}
 	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
 		widths = append(widths, colW)
-		header = append(header, fmt.Sprintf("%*d", colW, c.res.Year(yi)))
+		header = append(header, fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi)))
 	}
 	widths = append(widths, cagrColW, dShareW)
-	realHead, shareHead := c.trailingHeads()
+	realHead, shareHead := y.trailingHeads()
 	header = append(header, fmt.Sprintf("%*s", cagrColW, realHead), fmt.Sprintf("%*s", dShareW, shareHead))
 
 	// Scroll so that the selected row is always shown and rowAt knows
 	// which row is drawn where.
 	vis := max(y.height-3, 1)
-	cur := c.cursor[c.dim]
+	cur := e.sel.cursor[e.sel.dim]
 	y.rowOffset = min(y.rowOffset, cur)
 	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
 	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
 
-	a := c.assumptions()
+	a := e.scen.Assumptions()
 	var out strings.Builder
-	out.WriteString(c.styles.Header.Render(gridLine(widths, header)))
+	out.WriteString(e.look.styles.Header.Render(gridLine(widths, header)))
 	cells := make([]string, 0, len(widths))
 	for i := y.rowOffset; i < min(len(all), y.rowOffset+vis); i++ {
 		n := all[i]
-		name := clean(c.nodeName(n))
+		name := clean(nodeName(e.ds, n))
 		if i > 0 {
 			name = "  " + name
 		}
 		cells = append(cells[:0], name)
 		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-			v := c.formatYearCell(c.yearCellOf(n, yi), prec)
-			if yi == 0 && c.compare == nil {
+			v := y.formatYearCell(y.yearCellOf(n, yi), prec)
+			if yi == 0 && e.scen.Compare() == nil {
 				// The base year holds the source's figures: mark the ones
 				// it states, as the tree marks its shares and rates.
-				v += reportMark(c, &a, n)
+				v += reportMark(e, &a, n)
 			}
 			cells = append(cells, fmt.Sprintf("%*s", colW, v))
 		}
-		real, share := c.trailing(n)
+		real, share := y.trailing(n)
 		realText := fmtNum(real, 1)
-		if c.compare != nil {
+		if e.scen.Compare() != nil {
 			realText = fmtSigned(real, 1)
 		}
 		cells = append(cells, fmt.Sprintf("%*s", cagrColW, realText),
 			fmt.Sprintf("%*s", dShareW, fmtSigned(share, 1)))
 		line := gridLine(widths, cells)
 		if i == cur {
-			line = c.styles.Selected.Render(line)
+			line = e.look.styles.Selected.Render(line)
 		}
 		out.WriteByte('\n')
 		out.WriteString(line)
@@ -165,11 +165,11 @@ func (y *yearTable) refresh() {
 // never less than a year's four digits and a little room. A number is
 // never cut: 21,791.03 widens the column rather than reading 21791.….
 func (y *yearTable) columnWidth(rows []int, prec int) int {
-	c := y.c
+	e := y.e
 	w := yearColW
 	for _, n := range rows {
-		for yi := range c.res.Years {
-			w = max(w, ansi.StringWidth(c.formatYearCell(c.yearCellOf(n, yi), prec))+1) // +1: the base year's mark
+		for yi := range e.scen.Result().Years {
+			w = max(w, ansi.StringWidth(y.formatYearCell(y.yearCellOf(n, yi), prec))+1) // +1: the base year's mark
 		}
 	}
 	return w
@@ -199,19 +199,19 @@ func gridLine(widths []int, cells []string) string {
 
 // View renders the pane with its border.
 func (y *yearTable) View() string {
-	c := y.c
-	title := c.tableTitle()
+	e := y.e
+	title := y.tableTitle()
 	span := ""
-	if y.yearCols < c.res.Years {
-		span = " · " + strconv.Itoa(c.res.Year(y.yearOffset)) + "–" + strconv.Itoa(c.res.Year(y.yearOffset+y.yearCols-1))
+	if y.yearCols < e.scen.Result().Years {
+		span = " · " + strconv.Itoa(e.scen.Result().Year(y.yearOffset)) + "–" + strconv.Itoa(e.scen.Result().Year(y.yearOffset+y.yearCols-1))
 	}
-	_, _, whole := c.window()
+	_, _, whole := e.scen.Window()
 	// The longest title that fits: a title cut at the border would lose
 	// the period the last two columns cover.
 	full := title
 	for _, t := range []string{
-		title + span + cond(span != "", " (tab ←→)") + " · " + trailingTitle(c, whole),
-		title + span + " · " + trailingShort(c, whole),
+		title + span + cond(span != "", " (tab ←→)") + " · " + trailingTitle(e, whole),
+		title + span + " · " + trailingShort(e, whole),
 		title + span,
 	} {
 		full = t
@@ -219,14 +219,14 @@ func (y *yearTable) View() string {
 			break
 		}
 	}
-	return pane(c.styles, y.focused, full, y.rendered, y.width, y.height)
+	return pane(e.look.styles, y.focused, full, y.rendered, y.width, y.height)
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top
 // border), or -1.
 func (y *yearTable) rowAt(line int) int {
 	i := line - 2 + y.rowOffset
-	if line < 2 || i >= len(y.c.rows()) || line >= y.height-1 {
+	if line < 2 || i >= len(y.e.sel.rows()) || line >= y.height-1 {
 		return -1
 	}
 	return i
@@ -234,15 +234,15 @@ func (y *yearTable) rowAt(line int) int {
 
 // reportMark is "*" when the base-year figure the table shows for node n
 // (its value, or its share) is one the source states, else a space.
-func reportMark(c *common, a *model.Assumptions, n int) string {
+func reportMark(e env, a *model.Assumptions, n int) string {
 	field := model.FieldValue
-	switch c.metric {
+	switch e.sel.metric {
 	case MetricShare:
 		field = model.FieldShare
 	case MetricGrowth:
 		return " " // there is no growth in the base year
 	}
-	if c.ds.StillReported(a, n, field) {
+	if e.ds.StillReported(a, n, field) {
 		return "*"
 	}
 	return " "
@@ -257,16 +257,16 @@ func cond(ok bool, s string) string {
 }
 
 // trailingTitle names the two trailing columns in the table's title.
-func trailingTitle(c *common, span string) string {
-	if c.compare != nil {
+func trailingTitle(e env, span string) string {
+	if e.scen.Compare() != nil {
 		return "ΔReal CAGR, Δshare pp " + span
 	}
 	return "Real CAGR, Δshare pp " + span
 }
 
 // trailingShort is trailingTitle for a narrow table.
-func trailingShort(c *common, span string) string {
-	if c.compare != nil {
+func trailingShort(e env, span string) string {
+	if e.scen.Compare() != nil {
 		return "ΔReal, Δshare " + span
 	}
 	return "Real, Δshare " + span

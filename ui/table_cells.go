@@ -19,14 +19,15 @@ type yearCell struct {
 }
 
 // yearCellOf is node n's cell in year index yi.
-func (c *common) yearCellOf(n, yi int) yearCell {
-	a := c.metricValue(n, yi)
-	if c.compare == nil {
+func (t *yearTable) yearCellOf(n, yi int) yearCell {
+	e := t.e
+	a := metricOf(e.scen.Result(), e.sel.metric, n, yi)
+	if e.scen.Compare() == nil {
 		return yearCell{v: a, pct: math.NaN()}
 	}
-	b := c.compareValue(n, yi)
+	b := t.compareValue(n, yi)
 	cell := yearCell{v: a - b, pct: math.NaN()}
-	if c.metric == MetricValue && b != 0 {
+	if e.sel.metric == MetricValue && b != 0 {
 		cell.pct = (a - b) / b * 100
 	}
 	return cell
@@ -38,18 +39,20 @@ func (c *common) yearCellOf(n, yi int) yearCell {
 // gap between the shares at the window's end: a scenario that sets a
 // base-year share starts elsewhere, and the gap would not be the
 // difference of the changes the column is headed with.)
-func (c *common) trailing(n int) (real, share float64) {
-	from, to, _ := c.window()
-	if cmp := c.compare; cmp != nil {
-		return c.res.CAGR(n, from, to) - cmp.res.CAGR(n, from, to),
-			c.res.ShareChange(n, from, to) - cmp.res.ShareChange(n, from, to)
+func (t *yearTable) trailing(n int) (real, share float64) {
+	e := t.e
+	from, to, _ := e.scen.Window()
+	if cmp := e.scen.Compare(); cmp != nil {
+		return e.scen.Result().CAGR(n, from, to) - cmp.res.CAGR(n, from, to),
+			e.scen.Result().ShareChange(n, from, to) - cmp.res.ShareChange(n, from, to)
 	}
-	return c.res.CAGR(n, from, to), c.res.ShareChange(n, from, to)
+	return e.scen.Result().CAGR(n, from, to), e.scen.Result().ShareChange(n, from, to)
 }
 
 // trailingHeads name the two trailing columns on screen.
-func (c *common) trailingHeads() (string, string) {
-	if c.compare != nil {
+func (t *yearTable) trailingHeads() (string, string) {
+	e := t.e
+	if e.scen.Compare() != nil {
 		return "ΔReal", "Δshare"
 	}
 	return "Real", "Δshare"
@@ -57,11 +60,12 @@ func (c *common) trailingHeads() (string, string) {
 
 // formatYearCell writes a cell as the screen shows it: in compare mode a
 // signed difference, "+22.42 +13.3%" for values and "+1.25 pp" otherwise.
-func (c *common) formatYearCell(cell yearCell, prec int) string {
-	if c.compare == nil {
+func (t *yearTable) formatYearCell(cell yearCell, prec int) string {
+	e := t.e
+	if e.scen.Compare() == nil {
 		return fmtNum(cell.v, prec)
 	}
-	if c.metric != MetricValue {
+	if e.sel.metric != MetricValue {
 		if math.IsNaN(cell.v) {
 			return "–" // no growth in the base year: no unit either
 		}
@@ -75,46 +79,48 @@ func (c *common) formatYearCell(cell yearCell, prec int) string {
 
 // tableTitle names what the table shows: the metric, and in compare mode
 // the differences to which scenario, in which unit.
-func (c *common) tableTitle() string {
-	if cmp := c.compare; cmp != nil {
-		switch c.metric {
+func (t *yearTable) tableTitle() string {
+	e := t.e
+	if cmp := e.scen.Compare(); cmp != nil {
+		switch e.sel.metric {
 		case MetricShare:
 			return "Table: Δ share vs " + clean(cmp.name) + ", pp"
 		case MetricGrowth:
 			return "Table: Δ growth vs " + clean(cmp.name) + ", pp"
 		}
-		return "Table: Δ vs " + clean(cmp.name) + ", " + c.unitLabel() + " and %"
+		return "Table: Δ vs " + clean(cmp.name) + ", " + unitLabel(e.ds) + " and %"
 	}
-	return "Table: " + c.metricLabel()
+	return "Table: " + e.sel.metricLabel()
 }
 
-// tableTSV is the table on screen as tab-separated text for the
+// tsv is the table on screen as tab-separated text for the
 // clipboard: every year of the current level (not only those that fit),
 // in the current metric, with the compare columns when comparing. Tabs,
 // not commas, because that is what Excel, Google Sheets and Numbers split
 // into cells on paste in every locale; numbers carry 12 significant
 // digits and a decimal point, never a thousands separator.
-func (c *common) tableTSV() string {
-	_, _, span := c.window()
-	unit := c.unitLabel()
+func (t *yearTable) tsv() string {
+	e := t.e
+	_, _, span := e.scen.Window()
+	unit := unitLabel(e.ds)
 	// The first cell names what the year columns hold ("Segment ·
 	// share of parent, %"): pasted, the numbers alone would not say.
-	head := []string{"Segment · " + c.metricLabel()}
-	if c.compare != nil {
-		head[0] += " · vs " + clean(c.compare.name)
+	head := []string{"Segment · " + e.sel.metricLabel()}
+	if e.scen.Compare() != nil {
+		head[0] += " · vs " + clean(e.scen.Compare().name)
 	}
-	for yi := range c.res.Years {
-		y := strconv.Itoa(c.res.Year(yi))
+	for yi := range e.scen.Result().Years {
+		y := strconv.Itoa(e.scen.Result().Year(yi))
 		switch {
-		case c.compare == nil:
+		case e.scen.Compare() == nil:
 			head = append(head, y)
-		case c.metric == MetricValue:
+		case e.sel.metric == MetricValue:
 			head = append(head, y+" Δ "+unit, y+" Δ %")
 		default:
 			head = append(head, y+" Δ pp")
 		}
 	}
-	if c.compare != nil {
+	if e.scen.Compare() != nil {
 		head = append(head, "Δ realised CAGR "+span+" (pp)", "Δ share change "+span+" (pp)")
 	} else {
 		head = append(head, "Realised CAGR "+span+" (%)", "Share change "+span+" (pp)")
@@ -130,18 +136,18 @@ func (c *common) tableTSV() string {
 		b = append(b, '\n')
 	}
 	line(head)
-	for _, n := range c.rows() {
+	for _, n := range e.sel.rows() {
 		// A name a spreadsheet would run as a formula (=HYPERLINK(…),
 		// -2+3) is pasted as text, after a "'", as the CSV writes it.
-		rec := []string{safetext.Cell(clean(c.nodeName(n)))}
-		for yi := range c.res.Years {
-			cell := c.yearCellOf(n, yi)
+		rec := []string{safetext.Cell(clean(nodeName(e.ds, n)))}
+		for yi := range e.scen.Result().Years {
+			cell := t.yearCellOf(n, yi)
 			rec = append(rec, rawNum(cell.v))
-			if c.compare != nil && c.metric == MetricValue {
+			if e.scen.Compare() != nil && e.sel.metric == MetricValue {
 				rec = append(rec, rawNum(cell.pct))
 			}
 		}
-		r, s := c.trailing(n)
+		r, s := t.trailing(n)
 		rec = append(rec, rawNum(r), rawNum(s))
 		line(rec)
 	}
@@ -167,4 +173,14 @@ func rawNum(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', 12, 64)
+}
+
+// compareValue returns node's figure in the compared scenario for the
+// current metric, or NaN when not comparing.
+func (t *yearTable) compareValue(n, yi int) float64 {
+	cs := t.e.scen.Compare()
+	if cs == nil {
+		return math.NaN()
+	}
+	return metricOf(&cs.res, t.e.sel.metric, n, yi)
 }

@@ -14,13 +14,13 @@ import (
 // tree lists the segments of the selected dimension at the current level,
 // with their base share, entered and realised CAGR, and marks.
 type tree struct {
-	c             *common
+	e             env
 	width, height int // outer size, border included
 	focused       bool
 	offset        int // first listed row, when the list scrolls
 }
 
-func newTree(c *common) tree { return tree{c: c} }
+func newTree(e env) tree { return tree{e: e} }
 
 // SetSize sets the outer size of the pane.
 func (t *tree) SetSize(w, h int) { t.width, t.height = w, h }
@@ -32,18 +32,18 @@ func (t tree) Update(msg tea.Msg) (tree, tea.Cmd) {
 	if !ok {
 		return t, nil
 	}
-	c := t.c
+	e := t.e
 	switch {
-	case key.Matches(k, c.keys.Up):
-		c.moveCursor(-1)
-	case key.Matches(k, c.keys.Down):
-		c.moveCursor(1)
-	case key.Matches(k, c.keys.Drill):
-		if !c.drill() {
-			c.info(c.nodeName(c.selected()) + " has no sub-segments.")
+	case key.Matches(k, e.look.keys.Up):
+		e.sel.moveCursor(-1)
+	case key.Matches(k, e.look.keys.Down):
+		e.sel.moveCursor(1)
+	case key.Matches(k, e.look.keys.Drill):
+		if !e.sel.drill() {
+			e.status.info(nodeName(e.ds, e.sel.selected()) + " has no sub-segments.")
 		}
-	case key.Matches(k, c.keys.Back):
-		c.back()
+	case key.Matches(k, e.look.keys.Back):
+		e.sel.back()
 	}
 	t.scroll()
 	return t, nil
@@ -51,7 +51,7 @@ func (t tree) Update(msg tea.Msg) (tree, tea.Cmd) {
 
 // Bindings are the tree's keys, for the help.
 func (t *tree) Bindings() []key.Binding {
-	k := t.c.keys
+	k := t.e.look.keys
 	return []key.Binding{k.Up, k.Down, k.Drill, k.Back}
 }
 
@@ -73,7 +73,7 @@ func (t *tree) detailLines() int {
 	switch {
 	case room < 4:
 		return 0
-	case len(t.c.rows())+2 <= room:
+	case len(t.e.sel.rows())+2 <= room:
 		return 2
 	}
 	return 1
@@ -81,14 +81,14 @@ func (t *tree) detailLines() int {
 
 func (t *tree) scroll() {
 	vis := t.visibleRows()
-	cur := t.c.cursor[t.c.dim]
+	cur := t.e.sel.cursor[t.e.sel.dim]
 	if cur < t.offset {
 		t.offset = cur
 	}
 	if cur >= t.offset+vis {
 		t.offset = cur - vis + 1
 	}
-	t.offset = max(0, min(t.offset, len(t.c.rows())-vis))
+	t.offset = max(0, min(t.offset, len(t.e.sel.rows())-vis))
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top
@@ -96,7 +96,7 @@ func (t *tree) scroll() {
 func (t *tree) rowAt(y int) int {
 	t.scroll() // View scrolls a copy of the model; find the same offset here
 	i := y - 2 + t.offset
-	if y < 2 || i >= len(t.c.rows()) || y >= t.height-1 {
+	if y < 2 || i >= len(t.e.sel.rows()) || y >= t.height-1 {
 		return -1
 	}
 	return i
@@ -104,21 +104,21 @@ func (t *tree) rowAt(y int) int {
 
 // View renders the pane with its border.
 func (t *tree) View() string {
-	c, s := t.c, t.c.styles
+	e, s := t.e, t.e.look.styles
 	inner := t.width - 2
 	nameW := max(inner-treeShareW-2*treeRateW-treeMarkW-1, 8)
-	a := c.assumptions()
+	a := e.scen.Assumptions()
 	t.scroll()
 
 	var b strings.Builder
 	hdr := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, "Segment", treeShareW, "Share", treeRateW, "CAGR", treeRateW, "Real", treeMarkW, "")
 	b.WriteString(s.Header.Render(ansi.Truncate(hdr, inner, "")))
-	rows := c.rows()
-	wFrom, wTo, _ := c.window()
+	rows := e.sel.rows()
+	wFrom, wTo, _ := e.scen.Window()
 	for i := t.offset; i < len(rows) && i < t.offset+t.visibleRows(); i++ {
 		n := rows[i]
-		node := &c.ds.Nodes[n]
-		name := clean(c.nodeName(n))
+		node := &e.ds.Nodes[n]
+		name := clean(nodeName(e.ds, n))
 		if i == 0 && n != 0 {
 			name = "▾ " + name
 		} else if i > 0 {
@@ -132,7 +132,7 @@ func (t *tree) View() string {
 		share := fmtNum(a.Share[n], 1)
 		// Only a share the source states is marked: one derived from a
 		// reported value is not (the value is marked where it is shown).
-		if n != 0 && c.ds.StillReported(&a, n, model.FieldShare) {
+		if n != 0 && e.ds.StillReported(&a, n, model.FieldShare) {
 			share += "*"
 		} else {
 			share += " "
@@ -146,7 +146,7 @@ func (t *tree) View() string {
 			// The rate the market grows at: the CAGR with the levers.
 			entered = fmtNum(a.MarketGrowth(), 1)
 		}
-		if !levers && c.ds.StillReported(&a, n, model.FieldCAGR) {
+		if !levers && e.ds.StillReported(&a, n, model.FieldCAGR) {
 			entered += "*"
 		} else {
 			entered += " "
@@ -156,13 +156,13 @@ func (t *tree) View() string {
 			mark = "L"
 		}
 		line := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, ansi.Truncate(name, nameW, "…"), treeShareW, share,
-			treeRateW, entered, treeRateW, fmtNum(c.res.CAGR(n, wFrom, wTo), 1), treeMarkW, mark)
+			treeRateW, entered, treeRateW, fmtNum(e.scen.Result().CAGR(n, wFrom, wTo), 1), treeMarkW, mark)
 		line = padRight(ansi.Truncate(line, inner, ""), inner)
 		style := s.Row
 		if i == 0 {
 			style = s.Total
 		}
-		if i == c.cursor[c.dim] {
+		if i == e.sel.cursor[e.sel.dim] {
 			style = s.Selected
 		}
 		b.WriteString("\n")
@@ -171,7 +171,7 @@ func (t *tree) View() string {
 	if dl := t.detailLines(); dl > 0 {
 		shown := min(len(rows)-t.offset, t.visibleRows())
 		b.WriteString(strings.Repeat("\n", t.visibleRows()-shown))
-		lines := strings.Split(wrap(c.rationale(c.selected()), inner, "  "), "\n")
+		lines := strings.Split(wrap(rationale(e.ds, e.scen.Assumptions(), e.sel.selected()), inner, "  "), "\n")
 		for i := range dl {
 			l := ""
 			if i < len(lines) {
@@ -184,8 +184,8 @@ func (t *tree) View() string {
 		}
 	}
 	title := "Segments"
-	if p := c.parent[c.dim]; p != 0 {
-		title = "‹ " + clean(c.ds.Nodes[p].Name)
+	if p := e.sel.parent[e.sel.dim]; p != 0 {
+		title = "‹ " + clean(e.ds.Nodes[p].Name)
 	}
 	return pane(s, t.focused, title, b.String(), t.width, t.height)
 }

@@ -13,16 +13,16 @@ import (
 // At either end the year stays and note says why and which way the years
 // go: a key that silently does nothing leaves the user typing a value
 // for a year they did not mean.
-func (c *common) stepYear(k tea.KeyPressMsg, year, first int) (next int, ok bool, note string) {
-	last := c.ds.EndYear
+func stepYear(e env, k tea.KeyPressMsg, year, first int) (next int, ok bool, note string) {
+	last := e.ds.EndYear
 	switch {
-	case key.Matches(k, c.keys.YearLater):
+	case key.Matches(k, e.look.keys.YearLater):
 		if year >= last {
 			// Short: the value prompt has 38 columns for it at 80.
 			return last, true, fmt.Sprintf("%d is the last year: ↓/← earlier", last)
 		}
 		return year + 1, true, ""
-	case key.Matches(k, c.keys.YearEarlier):
+	case key.Matches(k, e.look.keys.YearEarlier):
 		if year <= first {
 			return first, true, fmt.Sprintf("%d is the first year: ↑/→ later", first)
 		}

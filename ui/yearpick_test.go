@@ -13,7 +13,7 @@ import (
 func TestValuePromptYears(t *testing.T) {
 	m := newTestModel(t, 80, 24)
 	m = send(t, m, runeKey('e'), keyTab)
-	year := func() int { return m.top().(*valuePrompt).year }
+	year := func() int { return m.dialogs.top().(*valuePrompt).year }
 	if l := lastLine(m); !strings.Contains(l, "Market growth in 2020 %") || !strings.Contains(l, "↓/← earlier · ↑/→ later year") {
 		t.Fatalf("the year prompt does not say which way the years go at 80 columns: %q", l)
 	}
@@ -60,7 +60,7 @@ func TestValuePromptYears(t *testing.T) {
 func TestAnalysisYears(t *testing.T) {
 	m := regionRow(t, newTestModel(t, 80, 24), "Region/Asia-Pacific")
 	m = send(t, m, runeKey('g'))
-	gs := m.top().(*goalSeekDialog)
+	gs := m.dialogs.top().(*goalSeekDialog)
 	if !containsWords(view(m), "in 2027 ("+yearHint+")") {
 		t.Errorf("goal seek does not say which way the years go:\n%s", view(m))
 	}
@@ -85,7 +85,7 @@ func TestAnalysisYears(t *testing.T) {
 	}
 
 	m = send(t, m, keyEsc, runeKey('m'))
-	mc := m.top().(*monteCarloDialog)
+	mc := m.dialogs.top().(*monteCarloDialog)
 	m = send(t, m, keyLeft, keyLeft, keyDown, keyRight)
 	if mc.year != 2025 {
 		t.Errorf("← ← ↓ → from 2027: Monte Carlo's year %d, want 2025", mc.year)
