@@ -29,6 +29,7 @@ import (
 	"iomt/assets"
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/internal/safefile"
 	"iomt/internal/safetext"
 	"iomt/model"
 	"iomt/server"
@@ -547,8 +548,8 @@ again returns to following.`,
 func writeOutput(out string, write func(io.Writer) error) error {
 	st, err := os.Stat(out)
 	if err != nil || st.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) == 0 {
-		err := model.WriteFileAtomic(out, false, write)
-		if errors.Is(err, model.ErrNotRegular) {
+		err := safefile.WriteAtomic(out, false, write)
+		if errors.Is(err, safefile.ErrNotRegular) {
 			return fmt.Errorf("%w (for standard output, leave out -o)", err)
 		}
 		return err

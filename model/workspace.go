@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"iomt/internal/safefile"
 )
 
 // Builtin is a scenario file that ships inside the program.
@@ -84,7 +86,7 @@ func (w *Workspace) List() ([]Entry, error) {
 	}
 	// Leftovers of saves that were killed go first, so they are never
 	// mistaken for scenarios and never pile up.
-	CleanTemps(w.Dir)
+	safefile.CleanTemps(w.Dir)
 	files, err := os.ReadDir(w.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil // created on first save
