@@ -12,8 +12,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"iomt/internal/safefile"
 )
 
 // Builtin is a scenario file that ships inside the program.
@@ -84,9 +82,9 @@ func (w *Workspace) List() ([]Entry, error) {
 	if w.Dir == "" {
 		return out, nil
 	}
-	// Leftovers of saves that were killed go first, so they are never
-	// mistaken for scenarios and never pile up.
-	safefile.CleanTemps(w.Dir)
+	// Leftovers of saves that were killed are hidden files, skipped
+	// below; the next save removes them. Listing writes nothing: it runs
+	// during shell completion, and in folders a user may only read.
 	files, err := os.ReadDir(w.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil // created on first save

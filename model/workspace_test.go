@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -520,5 +522,53 @@ func TestSaveAtStaysInTheWorkspace(t *testing.T) {
 	}
 	if got := ws.FilesOf(" mINE "); len(got) != 1 || got[0].Path != p || got[0].Name != "Mine" {
 		t.Errorf("FilesOf mINE: %+v, want Mine in %s", got, p)
+	}
+}
+
+// goneProcess returns the id of a process that has exited: a child of
+// this test binary that runs no test.
+func goneProcess(t *testing.T) int {
+	t.Helper()
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return child.Process.Pid
+}
+
+// TestLeftoversGoOnSave: the temporary file of a save that was killed is
+// neither listed nor removed by looking at the workspace (listing runs
+// during shell completion, and in folders a user only reads); the next
+// save into the folder removes it.
+func TestLeftoversGoOnSave(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("whether a process is gone is known on unix only")
+	}
+	ds := embedded(t)
+	dir := t.TempDir()
+	ws := &Workspace{Dir: dir, Builtin: builtins()}
+	if _, err := ws.Save(ds, &Scenario{Name: "Plan", Assumptions: ds.Base()}); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(dir, fmt.Sprintf(".plan.yaml.iomt-%d-1x2.tmp", goneProcess(t)))
+	if err := os.WriteFile(leftover, []byte("scenario: Pl"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := dirNames(t, dir)
+	entries, err := ws.List()
+	if err != nil || len(entries) != 4 || entries[3].Name != "Plan" {
+		t.Fatalf("List: %v; want the three built-ins and Plan", err)
+	}
+	if len(ws.FilesOf("Plan")) != 1 {
+		t.Fatalf("FilesOf(Plan) = %v; want plan.yaml alone", ws.FilesOf("Plan"))
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, before) {
+		t.Fatalf("looking at the workspace changed the folder from %q to %q", before, got)
+	}
+	if _, err := ws.Save(ds, &Scenario{Name: "Plan", Assumptions: ds.Base()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"plan.yaml", "plan.yaml.bak"}) {
+		t.Errorf("after a save the folder holds %q; want the scenario and its backup alone", got)
 	}
 }

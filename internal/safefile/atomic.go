@@ -43,7 +43,7 @@ func WriteAtomic(path string, backup bool, write func(io.Writer) error) (err err
 		// (and /dev/stdout is a link to one): refuse rather than surprise.
 		return fmt.Errorf("cannot write %s: it is %s, %w", path, Kind(prev.Mode()), ErrNotRegular)
 	}
-	CleanTemps(dir)
+	cleanTemps(dir)
 
 	tmp, tmpName, err := createTemp(dir, base)
 	if err != nil {
@@ -127,7 +127,7 @@ func keepBackup(dir, base, path string) error {
 // writer's process ID so that a later write can tell the leftovers of a
 // killed process from the files of a write in progress.
 // tempName is the name of a temporary file of a save, with the writer's
-// process id. "iomt" in it keeps CleanTemps off other programs' files in
+// process id. "iomt" in it keeps cleanTemps off other programs' files in
 // a folder that -o writes into.
 var tempName = regexp.MustCompile(`^\..+\.iomt-([0-9]+)-[0-9a-z]+\.tmp$`)
 
@@ -165,10 +165,10 @@ func linkTemp(dir, base, path string) (string, error) {
 	return "", err
 }
 
-// CleanTemps removes from dir the temporary files of writes whose process
+// cleanTemps removes from dir the temporary files of writes whose process
 // is gone (killed mid-save). A file of a live process, this one included,
 // is left alone: it may be a save in progress.
-func CleanTemps(dir string) {
+func cleanTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return

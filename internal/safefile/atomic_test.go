@@ -365,7 +365,7 @@ func TestCleanTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 	files[folder] = false
-	CleanTemps(dir)
+	cleanTemps(dir)
 	for n, removed := range files {
 		_, err := os.Lstat(filepath.Join(dir, n))
 		if gone := errors.Is(err, fs.ErrNotExist); gone != removed {

@@ -7,9 +7,9 @@
 // an error that names the file and what it is.
 //
 // Writing is atomic (WriteAtomic): a crash or a kill at any moment leaves
-// the old file or the new one, and the temporary files of a killed write
-// are removed by the next write into that folder (CleanTemps), once the
-// process that made them is gone.
+// the old file or the new one. The temporary files of a killed write are
+// removed by the next write into that folder, and by nothing else: looking
+// at a folder (listing it, completing a name) never changes it.
 package safefile
 
 import (
