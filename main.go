@@ -190,10 +190,7 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 
 // open opens a --scenario or --compare argument against ds.
 func (f *inputFlags) open(arg string, ds *model.Dataset) (*model.Scenario, error) {
-	// Without a config folder there is no default workspace: names are
-	// then the built-in ones only.
-	ws, _ := f.wf.workspace(ds)
-	sc, err := readScenario(arg, ds, ws)
+	sc, err := f.wf.catalog(ds).Resolve(arg, ds)
 	if err != nil {
 		return nil, invalidInput{err}
 	}
@@ -232,6 +229,16 @@ func (f *workspaceFlag) workspace(ds *model.Dataset) (*model.Workspace, error) {
 		return nil, fmt.Errorf("workspace %s is a file, not a folder: give --workspace a folder (it is created on the first save)", dir)
 	}
 	return &model.Workspace{Dir: dir, Builtin: builtinScenarios(ds)}, nil
+}
+
+// catalog returns the scenarios --scenario and --compare may name: the
+// workspace's, or the built-in ones alone when there is no folder to look
+// in (no config folder, or a file in its place).
+func (f *workspaceFlag) catalog(ds *model.Dataset) *model.Workspace {
+	if ws, err := f.workspace(ds); err == nil {
+		return ws
+	}
+	return &model.Workspace{Builtin: builtinScenarios(ds)}
 }
 
 func newRootCmd() *cobra.Command {

@@ -20,9 +20,9 @@ import (
 // builtins returns the scenarios that ship with the program, as main
 // hands them to a Workspace.
 func builtins() []Builtin {
-	var out []Builtin
-	for _, s := range assets.Scenarios() {
-		out = append(out, Builtin{File: s.Name, Data: s.Data})
+	out, err := ReadBuiltins(assets.Scenarios())
+	if err != nil {
+		panic(err) // the embedded files: a broken build
 	}
 	return out
 }

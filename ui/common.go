@@ -132,8 +132,7 @@ func newCommon(ds *model.Dataset, sc *model.Scenario, styles *Styles, ws *model.
 		parent: make([]int, len(ds.Dims)), cursor: make([]int, len(ds.Dims)),
 	}
 	c.load(sc, "")
-	builtins, _ := (&model.Workspace{Builtin: ws.Builtin}).List()
-	for _, e := range builtins {
+	for _, e := range ws.Builtins() {
 		c.builtinNames = append(c.builtinNames, e.Name)
 	}
 	return c
