@@ -314,10 +314,7 @@ func leverHint(ds *Dataset, name string) string {
 	for i, l := range ds.Levers {
 		names[i] = l.Name
 	}
-	if s := suggest(name, names); s != "" {
-		return fmt.Sprintf("did you mean %q?", s)
-	}
-	return "levers are the dataset's drivers, challenges and opportunities: " + joinSome(names, ", ")
+	return hintAmong(name, names, "levers are the dataset's drivers, challenges and opportunities: ")
 }
 
 // checkWindow checks cagr_window: the whole forecast is no window.
@@ -574,23 +571,25 @@ func groupName(ds *Dataset, gi int) string {
 	return ds.Nodes[g.Parent].Path
 }
 
-func dimNames(ds *Dataset) string {
+func dimNames(ds *Dataset) string { return joinSome(dimList(ds), ", ") }
+
+func dimHint(ds *Dataset, s string) string { return hintAmong(s, dimList(ds), "dimensions are ") }
+
+func dimList(ds *Dataset) []string {
 	names := make([]string, len(ds.Dims))
 	for i, d := range ds.Dims {
 		names[i] = d.Name
 	}
-	return joinSome(names, ", ")
+	return names
 }
 
-func dimHint(ds *Dataset, s string) string {
-	names := make([]string, len(ds.Dims))
-	for i, d := range ds.Dims {
-		names[i] = d.Name
-	}
+// hintAmong helps with an unknown name: the one of names it is close
+// to, or else every one of them after intro.
+func hintAmong(s string, names []string, intro string) string {
 	if m := suggest(s, names); m != "" {
 		return fmt.Sprintf("did you mean %q?", m)
 	}
-	return "dimensions are " + joinSome(names, ", ")
+	return intro + joinSome(names, ", ")
 }
 
 func sortedKeys[V any](m map[int]V) []int {
