@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"iomt/assets"
+	"iomt/internal/testkit"
 )
 
 // builtins returns the scenarios that ship with the program, as main
@@ -41,30 +42,6 @@ func entryAt(t testing.TB, entries []Entry, path string) Entry {
 	}
 	t.Fatalf("List does not show %s; it shows %q", path, paths)
 	return Entry{}
-}
-
-// dirNames lists the names in dir, sorted.
-func dirNames(t testing.TB, dir string) []string {
-	t.Helper()
-	files, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, f := range files {
-		out = append(out, f.Name())
-	}
-	return out
-}
-
-// readBytes reads a file, failing the test if it cannot.
-func readBytes(t testing.TB, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestWorkspaceRoundTrip saves random edited states through the workspace
@@ -114,10 +91,10 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				}
 				back, err := e.Open(ds)
 				if err != nil {
-					t.Fatalf("run %d: the saved scenario does not open: %v\n%s", run, err, readBytes(t, path))
+					t.Fatalf("run %d: the saved scenario does not open: %v\n%s", run, err, testkit.ReadFile(t, path))
 				}
 				if !approxEqual(back.Assumptions, a, 1e-9) {
-					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), readBytes(t, path))
+					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), testkit.ReadFile(t, path))
 				}
 				if back.Name != sc.Name || back.Description != sc.Description || back.Dataset != ds.Market {
 					t.Fatalf("run %d: reopened as %q, %q, %q", run, back.Name, back.Description, back.Dataset)
@@ -136,13 +113,13 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				}
 			}
 			yamls := 0
-			for _, n := range dirNames(t, ws.Dir) {
+			for _, n := range testkit.DirNames(t, ws.Dir) {
 				if strings.HasSuffix(n, ".yaml") {
 					yamls++
 				}
 			}
 			if listed != yamls || listed == 0 {
-				t.Errorf("List shows %d saved scenarios; the folder holds %d .yaml files: %q", listed, yamls, dirNames(t, ws.Dir))
+				t.Errorf("List shows %d saved scenarios; the folder holds %d .yaml files: %q", listed, yamls, testkit.DirNames(t, ws.Dir))
 			}
 		})
 	}
@@ -244,7 +221,7 @@ func TestSaveBackup(t *testing.T) {
 		if err != nil {
 			t.Fatalf("save %d: %v", i, err)
 		}
-		got := readBytes(t, path)
+		got := testkit.ReadFile(t, path)
 		if want := ds.MarshalScenario(sc); !bytes.Equal(got, want) {
 			t.Fatalf("save %d wrote\n%s\nwant\n%s", i, got, want)
 		}
@@ -259,7 +236,7 @@ func TestSaveBackup(t *testing.T) {
 		}
 		versions = append(versions, got)
 	}
-	if names := dirNames(t, ws.Dir); !slices.Equal(names, []string{"telemedicine-push.yaml", "telemedicine-push.yaml.bak"}) {
+	if names := testkit.DirNames(t, ws.Dir); !slices.Equal(names, []string{"telemedicine-push.yaml", "telemedicine-push.yaml.bak"}) {
 		t.Errorf("the folder holds %q, want the scenario and its backup only", names)
 	}
 }
@@ -285,7 +262,7 @@ func TestSaveRefuses(t *testing.T) {
 			t.Errorf("Save(%q): %v; the error should be about the name", name, err)
 		}
 	}
-	if names := dirNames(t, dir); len(names) != 0 {
+	if names := testkit.DirNames(t, dir); len(names) != 0 {
 		t.Errorf("refused saves left %q behind", names)
 	}
 }
@@ -300,14 +277,14 @@ func TestSaveMode(t *testing.T) {
 	if err := os.WriteFile(ref, nil, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	want := statMode(t, ref)
+	want := testkit.FileMode(t, ref)
 	ws := &Workspace{Dir: dir}
 	sc := &Scenario{Name: "Mode test", Assumptions: ds.Base()}
 	path, err := ws.Save(ds, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := statMode(t, path); got != want {
+	if got := testkit.FileMode(t, path); got != want {
 		t.Errorf("a new scenario file has mode %v, want %v like any new file here", got, want)
 	}
 	for _, perm := range []os.FileMode{0o600, 0o640, 0o604} {
@@ -318,22 +295,13 @@ func TestSaveMode(t *testing.T) {
 		if _, err := ws.Save(ds, sc); err != nil {
 			t.Fatal(err)
 		}
-		if got := statMode(t, path); got != perm {
+		if got := testkit.FileMode(t, path); got != perm {
 			t.Errorf("saving over a %v file changed its mode to %v", perm, got)
 		}
-		if got := statMode(t, path+".bak"); got != perm {
+		if got := testkit.FileMode(t, path+".bak"); got != perm {
 			t.Errorf("the backup of a %v file has mode %v", perm, got)
 		}
 	}
-}
-
-func statMode(t testing.TB, path string) os.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
 
 // TestListFolder: built-ins first, then saved scenarios by file name;
@@ -554,7 +522,7 @@ func TestLeftoversGoOnSave(t *testing.T) {
 	if err := os.WriteFile(leftover, []byte("scenario: Pl"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := dirNames(t, dir)
+	before := testkit.DirNames(t, dir)
 	entries, err := ws.List()
 	if err != nil || len(entries) != 4 || entries[3].Name != "Plan" {
 		t.Fatalf("List: %v; want the three built-ins and Plan", err)
@@ -562,13 +530,13 @@ func TestLeftoversGoOnSave(t *testing.T) {
 	if len(ws.FilesOf("Plan")) != 1 {
 		t.Fatalf("FilesOf(Plan) = %v; want plan.yaml alone", ws.FilesOf("Plan"))
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, before) {
+	if got := testkit.DirNames(t, dir); !slices.Equal(got, before) {
 		t.Fatalf("looking at the workspace changed the folder from %q to %q", before, got)
 	}
 	if _, err := ws.Save(ds, &Scenario{Name: "Plan", Assumptions: ds.Base()}); err != nil {
 		t.Fatal(err)
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, []string{"plan.yaml", "plan.yaml.bak"}) {
+	if got := testkit.DirNames(t, dir); !slices.Equal(got, []string{"plan.yaml", "plan.yaml.bak"}) {
 		t.Errorf("after a save the folder holds %q; want the scenario and its backup alone", got)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"iomt/internal/testkit"
 )
 
 // writeChunks writes data in small pieces, as an encoder does, so that a
@@ -53,10 +55,10 @@ func TestWriteAtomicFailure(t *testing.T) {
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %v; want the write's error, naming %s", err, path)
 	}
-	if got := readBytes(t, path); !bytes.Equal(got, old) {
+	if got := testkit.ReadFile(t, path); !bytes.Equal(got, old) {
 		t.Errorf("a failed write changed the file to %q", got)
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"s.yaml"}) {
+	if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"s.yaml"}) {
 		t.Errorf("a failed write left %q", names)
 	}
 }
@@ -73,7 +75,7 @@ func TestWriteAtomicRefuses(t *testing.T) {
 	if err := WriteAtomic(filepath.Join(dir, "sub"), true, write); err == nil || !strings.Contains(err.Error(), "folder") {
 		t.Errorf("writing over a folder: %v", err)
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"sub"}) {
+	if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"sub"}) {
 		t.Errorf("refused writes left %q", names)
 	}
 }
@@ -87,13 +89,13 @@ func TestWriteAtomicBackup(t *testing.T) {
 	if err := os.WriteFile(ref, nil, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	umasked := statMode(t, ref)
+	umasked := testkit.FileMode(t, ref)
 
 	path := filepath.Join(dir, "out.csv")
 	if err := WriteAtomic(path, false, writeChunks([]byte("one"))); err != nil {
 		t.Fatal(err)
 	}
-	if got := statMode(t, path); got != umasked {
+	if got := testkit.FileMode(t, path); got != umasked {
 		t.Errorf("new file mode %v, want %v", got, umasked)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
@@ -102,7 +104,7 @@ func TestWriteAtomicBackup(t *testing.T) {
 	if err := WriteAtomic(path, false, writeChunks([]byte("two"))); err != nil {
 		t.Fatal(err)
 	}
-	if got := statMode(t, path); got != 0o600 {
+	if got := testkit.FileMode(t, path); got != 0o600 {
 		t.Errorf("replaced file mode %v, want its own 0600", got)
 	}
 	if _, err := os.Stat(path + ".bak"); !errors.Is(err, os.ErrNotExist) {
@@ -115,7 +117,7 @@ func TestWriteAtomicBackup(t *testing.T) {
 	if err := WriteAtomic(path, true, writeChunks([]byte("three"))); err != nil {
 		t.Fatal(err)
 	}
-	if got, bak := readBytes(t, path), readBytes(t, path+".bak"); string(got) != "three" || string(bak) != "two" {
+	if got, bak := testkit.ReadFile(t, path), testkit.ReadFile(t, path+".bak"); string(got) != "three" || string(bak) != "two" {
 		t.Errorf("file %q, backup %q; want three, two", got, bak)
 	}
 	// The backup is a version of its own: the next save does not change it
@@ -123,10 +125,10 @@ func TestWriteAtomicBackup(t *testing.T) {
 	if err := WriteAtomic(path, false, writeChunks([]byte("four"))); err != nil {
 		t.Fatal(err)
 	}
-	if bak := readBytes(t, path+".bak"); string(bak) != "two" {
+	if bak := testkit.ReadFile(t, path+".bak"); string(bak) != "two" {
 		t.Errorf("a save without backup changed the backup to %q", bak)
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"out.csv", "out.csv.bak", "reference"}) {
+	if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"out.csv", "out.csv.bak", "reference"}) {
 		t.Errorf("the folder holds %q", names)
 	}
 }
@@ -199,10 +201,10 @@ func TestWriteAtomicKilled(t *testing.T) {
 			killsWithLeftovers++
 		}
 		// The next save removes the leftovers of the killed one.
-		if err := WriteAtomic(target, true, writeChunks(readBytes(t, target))); err != nil {
+		if err := WriteAtomic(target, true, writeChunks(testkit.ReadFile(t, target))); err != nil {
 			t.Fatal(err)
 		}
-		if names := dirNames(t, dir); !slices.Equal(names, []string{"scenario.yaml", "scenario.yaml.bak"}) {
+		if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"scenario.yaml", "scenario.yaml.bak"}) {
 			t.Fatalf("kill %d: after the next save the folder holds %q; want the file and its backup alone", k, names)
 		}
 	}
@@ -269,7 +271,7 @@ func checkKilledSave(t *testing.T, k int, target string, verA, verB []byte) (isA
 	got, err := os.ReadFile(target)
 	switch {
 	case err != nil:
-		t.Fatalf("kill %d: the file is gone: %v (folder: %q)", k, err, dirNames(t, dir))
+		t.Fatalf("kill %d: the file is gone: %v (folder: %q)", k, err, testkit.DirNames(t, dir))
 	case !bytes.Equal(got, verA) && !bytes.Equal(got, verB):
 		t.Fatalf("kill %d: the file holds %d bytes that are neither version (%d or %d bytes): %.80q…",
 			k, len(got), len(verA), len(verB), got)
@@ -278,14 +280,14 @@ func checkKilledSave(t *testing.T, k int, target string, verA, verB []byte) (isA
 	// least twice (once here, once by the child before it said so).
 	bak, err := os.ReadFile(target + ".bak")
 	if err != nil {
-		t.Fatalf("kill %d: the backup is gone: %v (folder: %q)", k, err, dirNames(t, dir))
+		t.Fatalf("kill %d: the backup is gone: %v (folder: %q)", k, err, testkit.DirNames(t, dir))
 	}
 	if !bytes.Equal(bak, verA) && !bytes.Equal(bak, verB) {
 		t.Fatalf("kill %d: the backup holds %d bytes that are neither version: %.80q…", k, len(bak), bak)
 	}
 	tmpName := regexp.MustCompile(`^\.scenario\.yaml\.iomt-[0-9]+-[0-9a-z]+\.tmp$`)
 	temps := 0
-	for _, name := range dirNames(t, dir) {
+	for _, name := range testkit.DirNames(t, dir) {
 		if name == "scenario.yaml" || name == "scenario.yaml.bak" {
 			continue
 		}
@@ -293,46 +295,15 @@ func checkKilledSave(t *testing.T, k int, target string, verA, verB []byte) (isA
 			t.Fatalf("kill %d: unexpected file %s in the folder", k, name)
 		}
 		temps++
-		tmp := readBytes(t, filepath.Join(dir, name))
+		tmp := testkit.ReadFile(t, filepath.Join(dir, name))
 		if !bytes.HasPrefix(verA, tmp) && !bytes.HasPrefix(verB, tmp) {
 			t.Fatalf("kill %d: temporary file %s holds %d bytes that start neither version", k, name, len(tmp))
 		}
 	}
 	if temps > 2 {
-		t.Fatalf("kill %d: %d temporary files left by one kill; a save makes two at most: %q", k, temps, dirNames(t, dir))
+		t.Fatalf("kill %d: %d temporary files left by one kill; a save makes two at most: %q", k, temps, testkit.DirNames(t, dir))
 	}
 	return bytes.Equal(got, verA), temps > 0
-}
-
-func dirNames(t testing.TB, dir string) []string {
-	t.Helper()
-	files, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, f := range files {
-		out = append(out, f.Name())
-	}
-	return out
-}
-
-func readBytes(t testing.TB, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func statMode(t testing.TB, path string) os.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
 
 // TestCleanTemps: only iomt's own temporary files of a process that is
