@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -134,5 +136,36 @@ func TestScenarioCompletion(t *testing.T) {
 		if !slices.Equal(got, []string{"local.yaml", "other.yml"}) {
 			t.Errorf("unreadable dataset %s: %v", bad, got)
 		}
+	}
+}
+
+// TestLookingLeavesTheFolder: completing a name, listing and opening a
+// saved scenario only read the workspace: the temporary file of a save
+// that was killed stays until the next save.
+func TestLookingLeavesTheFolder(t *testing.T) {
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	files := map[string]string{
+		"my-plan.yaml": "scenario: My plan\ndataset: Internet of Medical Things\n",
+		fmt.Sprintf(".my-plan.yaml.iomt-%d-1x2.tmp", child.Process.Pid): "scenario: My pl",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(ws, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := complete(t, t.TempDir(), "export", "--workspace", ws, "--scenario", "my"); !slices.Equal(got, []string{"my-plan"}) {
+		t.Errorf("completion: %v, want my-plan", got)
+	}
+	for _, args := range [][]string{{"scenarios", "--workspace", ws}, {"export", "--workspace", ws, "--scenario", "my-plan"}} {
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(ws); len(entries) != len(files) {
+		t.Errorf("looking changed the workspace: it holds %d files, was %d", len(entries), len(files))
 	}
 }

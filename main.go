@@ -29,6 +29,7 @@ import (
 	"iomt/assets"
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/internal/safefile"
 	"iomt/internal/safetext"
 	"iomt/model"
 	"iomt/server"
@@ -189,10 +190,7 @@ func (f *inputFlags) load() (*model.Dataset, *model.Scenario, error) {
 
 // open opens a --scenario or --compare argument against ds.
 func (f *inputFlags) open(arg string, ds *model.Dataset) (*model.Scenario, error) {
-	// Without a config folder there is no default workspace: names are
-	// then the built-in ones only.
-	ws, _ := f.wf.workspace(ds)
-	sc, err := readScenario(arg, ds, ws)
+	sc, err := f.wf.catalog(ds).Resolve(arg, ds)
 	if err != nil {
 		return nil, invalidInput{err}
 	}
@@ -231,6 +229,16 @@ func (f *workspaceFlag) workspace(ds *model.Dataset) (*model.Workspace, error) {
 		return nil, fmt.Errorf("workspace %s is a file, not a folder: give --workspace a folder (it is created on the first save)", dir)
 	}
 	return &model.Workspace{Dir: dir, Builtin: builtinScenarios(ds)}, nil
+}
+
+// catalog returns the scenarios --scenario and --compare may name: the
+// workspace's, or the built-in ones alone when there is no folder to look
+// in (no config folder, or a file in its place).
+func (f *workspaceFlag) catalog(ds *model.Dataset) *model.Workspace {
+	if ws, err := f.workspace(ds); err == nil {
+		return ws
+	}
+	return &model.Workspace{Builtin: builtinScenarios(ds)}
 }
 
 func newRootCmd() *cobra.Command {
@@ -547,8 +555,8 @@ again returns to following.`,
 func writeOutput(out string, write func(io.Writer) error) error {
 	st, err := os.Stat(out)
 	if err != nil || st.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) == 0 {
-		err := model.WriteFileAtomic(out, false, write)
-		if errors.Is(err, model.ErrNotRegular) {
+		err := safefile.WriteAtomic(out, false, write)
+		if errors.Is(err, safefile.ErrNotRegular) {
 			return fmt.Errorf("%w (for standard output, leave out -o)", err)
 		}
 		return err

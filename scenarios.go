@@ -17,32 +17,19 @@ import (
 )
 
 // Scenarios by name: the built-in ones, which belong to the loaded
-// dataset's market, and those saved in the workspace.
+// dataset's market, and those saved in the workspace. The catalog itself
+// (listing, resolving a name) is model.Workspace's.
 
 // builtinScenarios returns the scenarios that ship for ds's market: the
 // embedded IoMT scenarios for the IoMT market (whatever file it was read
 // from), and for any other market a single "Base" holding the dataset's
 // own figures, so that "base" means the same thing on every market.
 func builtinScenarios(ds *model.Dataset) []model.Builtin {
-	var shipped []model.Builtin
-	for _, s := range assets.Scenarios() {
-		shipped = append(shipped, model.Builtin{File: s.Name, Data: s.Data})
-	}
-	// The shipped files name their market; reading only their headers is
-	// cheaper than loading the embedded dataset to learn its name.
-	entries, _ := (&model.Workspace{Builtin: shipped}).List()
-	var out []model.Builtin
-	for i, e := range entries {
-		if e.Dataset == ds.Market {
-			out = append(out, shipped[i])
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	base := &model.Scenario{Name: "Base", Description: "The dataset's own figures, nothing changed.",
-		Dataset: ds.Market, Assumptions: ds.Base()}
-	return []model.Builtin{{File: "base.yaml", Data: ds.MarshalScenario(base)}}
+	// The embedded files are fixed when iomt is built, and
+	// TestBuiltinList reads them all: an error is a broken build, and
+	// then the market's own Base still opens.
+	shipped, _ := model.ReadBuiltins(assets.Scenarios())
+	return model.BuiltinsFor(ds, shipped)
 }
 
 // baseScenario is what opens without --scenario: the built-in "Base
@@ -58,83 +45,6 @@ func baseScenario(ds *model.Dataset, embedded bool) *model.Scenario {
 		}
 	}
 	return &model.Scenario{Name: "Base", Dataset: ds.Market, Assumptions: ds.Base()}
-}
-
-// stem is the name a scenario file answers to on the command line: its
-// file name without the extension ("accelerated-adoption").
-func stem(path string) string {
-	base := filepath.Base(strings.TrimPrefix(path, "builtin:"))
-	return strings.TrimSuffix(base, filepath.Ext(base))
-}
-
-// forMarket reports whether a listed scenario can be offered for ds: it
-// reads, and it was made for ds's market (or names none).
-func forMarket(e *model.Entry, ds *model.Dataset) bool {
-	return e.Err == nil && (e.Dataset == "" || e.Dataset == ds.Market)
-}
-
-// matches reports whether arg names the entry: its stem, its file name or
-// its scenario name, in any case.
-func matches(e *model.Entry, arg string) bool {
-	base := filepath.Base(strings.TrimPrefix(e.Path, "builtin:"))
-	return strings.EqualFold(arg, stem(e.Path)) || strings.EqualFold(arg, base) || strings.EqualFold(arg, e.Name)
-}
-
-// readScenario opens what --scenario or --compare names: a file when one
-// exists by that name; else a built-in scenario of ds's market; else one
-// saved in the workspace ws (nil: none). Files come first so that a
-// scenario never shadows the user's own file.
-func readScenario(arg string, ds *model.Dataset, ws *model.Workspace) (*model.Scenario, error) {
-	if _, err := os.Stat(arg); err == nil {
-		return model.ReadScenario(arg, ds)
-	}
-	builtins, _ := (&model.Workspace{Builtin: builtinScenarios(ds)}).List()
-	for i := range builtins {
-		if matches(&builtins[i], arg) {
-			return builtins[i].Open(ds)
-		}
-	}
-	var saved []model.Entry
-	if ws != nil && ws.Dir != "" {
-		// A workspace that cannot be listed has no names to offer; the
-		// message below says where it looked.
-		entries, _ := (&model.Workspace{Dir: ws.Dir}).List()
-		var found []*model.Entry
-		for i := range entries {
-			if matches(&entries[i], arg) {
-				found = append(found, &entries[i])
-			}
-			if forMarket(&entries[i], ds) {
-				saved = append(saved, entries[i])
-			}
-		}
-		switch len(found) {
-		case 0:
-		case 1:
-			return found[0].Open(ds)
-		default:
-			// Two files may carry one name: taking either would be a
-			// guess, and the first might be the broken one.
-			files := make([]string, len(found))
-			for i, e := range found {
-				files[i] = e.Path
-			}
-			return nil, fmt.Errorf("%s: %d saved scenarios go by that name (%s); give the file instead", arg, len(found), strings.Join(files, ", "))
-		}
-	}
-	msg := fmt.Sprintf("%s: no such file, nor a scenario of that name for %s (built in: %s", arg, ds.Market, strings.Join(stems(builtins), ", "))
-	if len(saved) > 0 {
-		msg += fmt.Sprintf("; saved in %s: %s", ws.ShowDir(), strings.Join(stems(saved), ", "))
-	}
-	return nil, errors.New(msg + ")")
-}
-
-func stems(entries []model.Entry) []string {
-	out := make([]string, len(entries))
-	for i := range entries {
-		out[i] = stem(entries[i].Path)
-	}
-	return out
 }
 
 func newScenariosCmd() *cobra.Command {
@@ -271,16 +181,14 @@ func completeScenario(in *inputFlags) cobra.CompletionFunc {
 			}
 		}
 		if ds, err := in.loadDataset(); err == nil {
-			builtins, _ := (&model.Workspace{Builtin: builtinScenarios(ds)}).List()
-			for i := range builtins {
-				offer(stem(builtins[i].Path), builtins[i].Name)
+			cat := in.wf.catalog(ds)
+			for _, e := range cat.Builtins() {
+				offer(e.Stem(), e.Name)
 			}
-			if ws, err := in.wf.workspace(ds); err == nil {
-				saved, _ := (&model.Workspace{Dir: ws.Dir}).List()
-				for i := range saved {
-					if forMarket(&saved[i], ds) {
-						offer(stem(saved[i].Path), saved[i].Name+" (saved)")
-					}
+			saved, _ := cat.Saved()
+			for i := range saved {
+				if saved[i].ForMarket(ds) {
+					offer(saved[i].Stem(), saved[i].Name+" (saved)")
 				}
 			}
 		}

@@ -1,12 +1,11 @@
-// Package assets embeds the default IoMT dataset so that `iomt` works
-// with no files at hand.
+// Package assets embeds the default IoMT dataset and the scenarios that
+// ship with it, so that `iomt` works with no files at hand. It holds the
+// bytes only: model reads them (model.LoadDataset, model.ReadBuiltins).
 package assets
 
 import (
 	"embed"
 	"io/fs"
-	"path"
-	"slices"
 )
 
 // DatasetName is the name under which the embedded dataset appears in
@@ -28,31 +27,19 @@ func Dataset() []byte { return []byte(dataset) }
 //go:embed scenarios/*.yaml
 var scenarios embed.FS
 
-// Scenario is one embedded scenario file.
-type Scenario struct {
-	Name string // file name, e.g. "base.yaml"
-	Data []byte
+// Scenarios returns the embedded scenario files, at the top of the
+// returned file system: base.yaml and the others.
+func Scenarios() fs.FS {
+	sub, err := fs.Sub(scenarios, "scenarios")
+	if err != nil {
+		// Only a path that is not valid fails, and "scenarios" is; were
+		// it to, every read says why rather than finding nothing.
+		return failedFS{err}
+	}
+	return sub
 }
 
-// Scenarios returns the embedded scenario files, Base first, then by name.
-func Scenarios() []Scenario {
-	entries, _ := fs.ReadDir(scenarios, "scenarios")
-	var out []Scenario
-	for _, e := range entries {
-		data, err := fs.ReadFile(scenarios, path.Join("scenarios", e.Name()))
-		if err != nil {
-			continue
-		}
-		out = append(out, Scenario{Name: e.Name(), Data: data})
-	}
-	slices.SortStableFunc(out, func(a, b Scenario) int {
-		switch {
-		case a.Name == "base.yaml":
-			return -1
-		case b.Name == "base.yaml":
-			return 1
-		}
-		return 0
-	})
-	return out
-}
+// failedFS is a file system that could not be made: every open fails.
+type failedFS struct{ err error }
+
+func (f failedFS) Open(string) (fs.File, error) { return nil, f.err }

@@ -225,6 +225,9 @@ func (v *datasetValidator) errAt(path []any, hint, format string, args ...any) {
 	v.errs = append(v.errs, v.src.at(path, fmt.Sprintf(format, args...), hint))
 }
 
+// build checks the decoded file and builds the dataset from it: the
+// header, the context and its levers, the years, the total, then each
+// dimension's segments. Every problem goes to v.errs.
 func (v *datasetValidator) build() *Dataset {
 	f := v.f
 	ds := &Dataset{
@@ -241,61 +244,87 @@ func (v *datasetValidator) build() *Dataset {
 	v.checkFree([]any{"source"}, "source", f.Source)
 	v.checkText([]any{"currency"}, "currency", f.Currency, false)
 	v.checkText([]any{"unit"}, "unit", f.Unit, false)
-	if c := f.Context; c != nil {
-		v.checkFree([]any{"context", "summary"}, "summary", c.Summary)
-		seen := map[string]bool{}
-		for _, list := range []struct {
-			key, kind string
-			items     []string
-		}{{"drivers", "driver", c.Drivers}, {"challenges", "challenge", c.Challenges}, {"opportunities", "opportunity", c.Opportunities}, {"key_players", "", c.KeyPlayers}} {
-			for i, item := range list.items {
-				p := []any{"context", list.key, i}
-				v.checkFree(p, list.key+" entry", item)
-				if list.kind == "" {
-					continue
-				}
-				// A scenario gives a lever its impact by name.
-				if seen[item] {
-					v.errAt(p, "a scenario names a lever to give it an impact", "%q is listed twice among the drivers, challenges and opportunities", item)
-				}
-				seen[item] = true
-				ds.Levers = append(ds.Levers, Lever{Name: item, Kind: list.kind})
+	v.addContext(ds)
+	yearsOK := v.checkYears()
+	base := Assumptions{Mode: TopDown}
+	totalValue := v.addTotal(ds, &base)
+	if yearsOK {
+		v.addYearGrowth(&base)
+	}
+	if len(f.Dimensions) == 0 {
+		v.errAt(nil, "add at least one dimension with segments", "missing or empty key \"dimensions\"")
+	}
+	dimNames := map[string]int{}
+	for di := range f.Dimensions {
+		v.addDimension(ds, &base, di, dimNames, totalValue)
+	}
+	base.Drivers = make([]float64, len(ds.Levers))
+	ds.base = base
+	return ds
+}
+
+// addContext checks the report's context and makes its drivers,
+// challenges and opportunities the dataset's levers.
+func (v *datasetValidator) addContext(ds *Dataset) {
+	c := v.f.Context
+	if c == nil {
+		return
+	}
+	v.checkFree([]any{"context", "summary"}, "summary", c.Summary)
+	seen := map[string]bool{}
+	for _, list := range []struct {
+		key, kind string
+		items     []string
+	}{{"drivers", "driver", c.Drivers}, {"challenges", "challenge", c.Challenges}, {"opportunities", "opportunity", c.Opportunities}, {"key_players", "", c.KeyPlayers}} {
+		for i, item := range list.items {
+			p := []any{"context", list.key, i}
+			v.checkFree(p, list.key+" entry", item)
+			if list.kind == "" {
+				continue
 			}
+			// A scenario gives a lever its impact by name.
+			if seen[item] {
+				v.errAt(p, "a scenario names a lever to give it an impact", "%q is listed twice among the drivers, challenges and opportunities", item)
+			}
+			seen[item] = true
+			ds.Levers = append(ds.Levers, Lever{Name: item, Kind: list.kind})
 		}
 	}
-	if f.Context != nil {
-		ds.Context = Context{Summary: f.Context.Summary, Drivers: f.Context.Drivers,
-			Challenges: f.Context.Challenges, Opportunities: f.Context.Opportunities, KeyPlayers: f.Context.KeyPlayers}
-	}
+	ds.Context = Context{Summary: c.Summary, Drivers: c.Drivers,
+		Challenges: c.Challenges, Opportunities: c.Opportunities, KeyPlayers: c.KeyPlayers}
+}
 
-	yearsOK := true
+// checkYears checks base_year and end_year, and reports whether the
+// forecast years are usable.
+func (v *datasetValidator) checkYears() bool {
+	f := v.f
 	switch {
 	case !v.src.hasKey(nil, "base_year"):
 		v.errAt(nil, "add e.g. base_year: 2019", "missing key \"base_year\"")
-		yearsOK = false
 	case !v.src.hasKey(nil, "end_year"):
 		v.errAt(nil, "add e.g. end_year: 2027", "missing key \"end_year\"")
-		yearsOK = false
 	case f.BaseYear < 1900 || f.BaseYear > 2200:
 		v.errAt([]any{"base_year"}, "", "base_year %d is not a plausible year (1900–2200)", f.BaseYear)
-		yearsOK = false
 	case f.EndYear <= f.BaseYear:
 		v.errAt([]any{"end_year"}, "end_year must come after base_year", "end_year %d is not after base_year %d", f.EndYear, f.BaseYear)
-		yearsOK = false
 	case f.EndYear-f.BaseYear > MaxYears:
 		v.errAt([]any{"end_year"}, "", "forecast spans %d years; at most %d are allowed", f.EndYear-f.BaseYear, MaxYears)
-		yearsOK = false
+	default:
+		return true
 	}
+	return false
+}
 
-	// Node 0 is the total.
+// addTotal checks the total and adds it as node 0, with the market's
+// CAGR in base. It returns the total's base-year value (0 when it has
+// none that is valid).
+func (v *datasetValidator) addTotal(ds *Dataset, base *Assumptions) float64 {
 	total := Node{Name: TotalName, Path: TotalName, Dim: -1, Parent: -1, Group: -1, InputValueBn: math.NaN()}
-	base := Assumptions{Mode: TopDown}
 	var totalValue float64
 	ds.ValueKey = "value"
-	if f.Total == nil {
+	if t := v.f.Total; t == nil {
 		v.errAt(nil, "add a total: block with value and cagr_pct", "missing key \"total\"")
 	} else {
-		t := f.Total
 		tp := []any{"total"}
 		value, key := v.pickValue(tp, t.Value, t.ValueBn)
 		ds.ValueKey = key
@@ -317,199 +346,231 @@ func (v *datasetValidator) build() *Dataset {
 		total.Notes = v.checkNotes(tp, t.Notes, key, []string{FieldValue, FieldCAGR, FieldGrowthByYear})
 	}
 	ds.Nodes = append(ds.Nodes, total)
-	if f.Total != nil && f.Total.CAGRPct != nil {
-		base.growthTotal(*f.Total.CAGRPct)
+	if t := v.f.Total; t != nil && t.CAGRPct != nil {
+		base.growthTotal(*t.CAGRPct)
 	} else {
 		base.growthTotal(0)
 	}
-	if yearsOK {
-		base.YearGrowth = make([]float64, f.EndYear-f.BaseYear)
-		for i := range base.YearGrowth {
-			base.YearGrowth[i] = math.NaN()
-		}
-		if f.Total != nil {
-			years := make([]int, 0, len(f.Total.GrowthByYearPct))
-			for y := range f.Total.GrowthByYearPct {
-				years = append(years, y)
-			}
-			slices.Sort(years)
-			for _, y := range years {
-				p := []any{"total", FieldGrowthByYear, strconv.Itoa(y)}
-				if y <= f.BaseYear || y > f.EndYear {
-					v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("growth year %d is outside the forecast years %d–%d", y, f.BaseYear+1, f.EndYear),
-						"growth applies to the years after base_year"))
-					continue
-				}
-				r := f.Total.GrowthByYearPct[y]
-				if v.checkRate(p, r) {
-					base.YearGrowth[y-f.BaseYear-1] = r
-				}
-			}
-		}
-	}
+	return totalValue
+}
 
-	if len(f.Dimensions) == 0 {
-		v.errAt(nil, "add at least one dimension with segments", "missing or empty key \"dimensions\"")
+// addYearGrowth checks the total's year rates and sets them in base; a
+// year without one is NaN (it grows at the market's CAGR).
+func (v *datasetValidator) addYearGrowth(base *Assumptions) {
+	f := v.f
+	base.YearGrowth = make([]float64, f.EndYear-f.BaseYear)
+	for i := range base.YearGrowth {
+		base.YearGrowth[i] = math.NaN()
 	}
-	dimNames := map[string]int{}
-	for di, dim := range f.Dimensions {
-		dp := []any{"dimensions", di}
-		if v.checkName(append(dp, "name"), dim.Name) {
-			if strings.EqualFold(dim.Name, TotalName) {
-				// CSV rows key on dimension and segment, and a segment
-				// "Total" of a dimension "Total" would repeat the market's
-				// own Total rows; spreadsheet lookups ignore case.
-				v.errAt(append(dp, "name"), "exports and --node name the whole market Total: call the dimension something else, such as Overall",
-					"dimension %q has the name of the market's Total", dim.Name)
-			}
-			if prev, dup := dimNames[dim.Name]; dup {
-				v.errAt(append(dp, "name"), "", "dimension %q is already defined (dimension %d)", dim.Name, prev+1)
-			}
-			dimNames[dim.Name] = di
-		}
-		gi := len(ds.Groups)
-		ds.Groups = append(ds.Groups, Group{Parent: 0, Dim: di})
-		ds.Dims = append(ds.Dims, Dimension{Name: dim.Name, Group: gi})
-		if len(dim.Segments) == 0 {
-			v.errAt(dp, "", "dimension %q has no segments", dim.Name)
+	if f.Total == nil {
+		return
+	}
+	for _, y := range sortedKeys(f.Total.GrowthByYearPct) {
+		p := []any{"total", FieldGrowthByYear, strconv.Itoa(y)}
+		if y <= f.BaseYear || y > f.EndYear {
+			v.errs = append(v.errs, v.src.atKey(p, fmt.Sprintf("growth year %d is outside the forecast years %d–%d", y, f.BaseYear+1, f.EndYear),
+				"growth applies to the years after base_year"))
 			continue
 		}
-		top := v.addSegments(ds, &base, dim.Segments, append(dp, "segments"), 0, di, gi, dim.Name, totalValue)
-		ds.Dims[di].Top = top
+		r := f.Total.GrowthByYearPct[y]
+		if v.checkRate(p, r) {
+			base.YearGrowth[y-f.BaseYear-1] = r
+		}
 	}
-	base.Drivers = make([]float64, len(ds.Levers))
-	ds.base = base
-	return ds
+}
+
+// addDimension checks dimension di's name (dimNames holds those seen so
+// far) and adds it with its segments.
+func (v *datasetValidator) addDimension(ds *Dataset, base *Assumptions, di int, dimNames map[string]int, totalValue float64) {
+	dim := v.f.Dimensions[di]
+	dp := []any{"dimensions", di}
+	if v.checkName(append(dp, "name"), dim.Name) {
+		if strings.EqualFold(dim.Name, TotalName) {
+			// CSV rows key on dimension and segment, and a segment
+			// "Total" of a dimension "Total" would repeat the market's
+			// own Total rows; spreadsheet lookups ignore case.
+			v.errAt(append(dp, "name"), "exports and --node name the whole market Total: call the dimension something else, such as Overall",
+				"dimension %q has the name of the market's Total", dim.Name)
+		}
+		if prev, dup := dimNames[dim.Name]; dup {
+			v.errAt(append(dp, "name"), "", "dimension %q is already defined (dimension %d)", dim.Name, prev+1)
+		}
+		dimNames[dim.Name] = di
+	}
+	gi := len(ds.Groups)
+	ds.Groups = append(ds.Groups, Group{Parent: 0, Dim: di})
+	ds.Dims = append(ds.Dims, Dimension{Name: dim.Name, Group: gi})
+	if len(dim.Segments) == 0 {
+		v.errAt(dp, "", "dimension %q has no segments", dim.Name)
+		return
+	}
+	sib := siblings{path: append(dp, "segments"), parent: 0, dim: di, group: gi, parentPath: dim.Name, totalValue: totalValue}
+	ds.Dims[di].Top = v.addSegments(ds, base, dim.Segments, sib)
+}
+
+// siblings is where a set of sibling segments goes: its list in the
+// file, and its parent, dimension and group in the tree. totalValue is
+// the total's base-year value, which top-level values are shares of (0
+// below the top level).
+type siblings struct {
+	path               []any
+	parent, dim, group int
+	parentPath         string
+	totalValue         float64
 }
 
 // addSegments adds one set of siblings (and, recursively, their children)
 // and checks that their shares add up to 100.
-func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []segmentFile, path []any, parent, dim, group int, parentPath string, totalValue float64) []int {
+func (v *datasetValidator) addSegments(ds *Dataset, base *Assumptions, segs []segmentFile, sib siblings) []int {
 	ids := make([]int, 0, len(segs))
 	names := map[string]int{}
 	sum := 0.0
 	sharesOK := true
-	depth := ds.Nodes[parent].Depth + 1
-	for si, s := range segs {
-		sp := append(slices.Clone(path), si)
-		id := len(ds.Nodes)
-		n := Node{Name: s.Name, Dim: dim, Parent: parent, Group: group, Depth: depth, InputValueBn: math.NaN()}
-		if v.checkName(append(slices.Clone(sp), "name"), s.Name) {
-			if prev, dup := names[s.Name]; dup {
-				v.errAt(append(slices.Clone(sp), "name"), "names must be unique among siblings", "segment %q is already defined (segment %d of this list)", s.Name, prev+1)
-			}
-			names[s.Name] = si
-		}
-		n.Path = parentPath + "/" + s.Name
-		share := 0.0
-		value, key := v.pickValue(sp, s.Value, s.ValueBn)
-		switch {
-		case s.SharePct != nil && value != nil:
-			v.errAt(append(slices.Clone(sp), key), "keep one of them", "segment %q has both share_pct and %s", s.Name, key)
-			sharesOK = false
-		case value != nil && depth > 1:
-			v.errAt(append(slices.Clone(sp), key), "give sub-segments as share_pct of their parent", "%s is only allowed on top-level segments", key)
-			sharesOK = false
-		case value != nil:
-			if v.checkValue(append(slices.Clone(sp), key), *value) && totalValue > 0 {
-				n.InputValueBn = *value
-				share = *value / totalValue * 100
-				if share > 100+ShareEpsilon {
-					v.errAt(append(slices.Clone(sp), key), "", "segment %q %s %g exceeds the total's %g", s.Name, key, *value, totalValue)
-				}
-			} else {
-				sharesOK = false
-			}
-		case s.SharePct != nil:
-			if v.checkShare(append(slices.Clone(sp), "share_pct"), *s.SharePct) {
-				share = *s.SharePct
-			} else {
-				sharesOK = false
-			}
-		default:
-			hint := "add share_pct, its percent of the parent"
-			if depth == 1 {
-				hint = "add share_pct, its percent of the total, or value, in the dataset's currency and unit"
-			}
-			v.errAt(sp, hint, "segment %q has no share_pct", s.Name)
-			sharesOK = false
-		}
-		cagr := 0.0
-		if s.CAGRPct == nil {
-			v.errAt(sp, "add cagr_pct, the segment's yearly growth in percent", "segment %q has no cagr_pct", s.Name)
-		} else if v.checkRate(append(slices.Clone(sp), "cagr_pct"), *s.CAGRPct) {
-			cagr = *s.CAGRPct
-		}
-		n.Reported = v.checkReported(sp, s.Reported, key, map[string]bool{FieldShare: s.SharePct != nil, FieldValue: value != nil, FieldCAGR: s.CAGRPct != nil})
-		n.Notes = v.checkNotes(sp, s.Notes, key, []string{FieldShare, FieldValue, FieldCAGR})
-		if _, dup := ds.byPath[n.Path]; !dup {
-			ds.byPath[n.Path] = id
-		}
-		ds.Nodes = append(ds.Nodes, n)
-		if parent != 0 {
-			// The total's segments are listed per dimension (Dims[].Top).
-			ds.Nodes[parent].Children = append(ds.Nodes[parent].Children, id)
-		}
-		base.Growth = append(base.Growth, cagr)
-		base.Share = append(base.Share, share)
-		base.Locked = append(base.Locked, false)
-		base.ShareSet = append(base.ShareSet, false)
-		base.Ranges = append(base.Ranges, unsetRange)
-		ds.Groups[group].Members = append(ds.Groups[group].Members, id)
+	for si := range segs {
+		id, share, ok := v.addSegment(ds, base, segs, si, sib, names)
 		ids = append(ids, id)
 		sum += share
+		sharesOK = sharesOK && ok
 	}
 	if sharesOK && len(segs) > 0 && math.Abs(sum-100) > ShareEpsilon {
 		parts := make([]string, len(segs))
 		for i, id := range ids {
 			parts[i] = fmt.Sprintf("%s %s", ds.Nodes[id].Name, fmtPct(base.Share[id]))
 		}
-		owner := ds.Nodes[parent].Path
-		if parent == 0 {
-			owner = parentPath
+		owner := ds.Nodes[sib.parent].Path
+		if sib.parent == 0 {
+			owner = sib.parentPath
 		}
-		v.errAt(path, "shares of one set of siblings must add up to 100",
+		v.errAt(sib.path, "shares of one set of siblings must add up to 100",
 			"shares under %s add up to %s, not 100: %s", owner, fmtPct(sum), joinSome(parts, " + "))
 	}
 	if sharesOK && sum > 0 {
-		// Within the ±0.05 tolerance, normalise so every year adds up
-		// exactly: through the siblings given as shares, so that a value
-		// the file gives in money (and may mark reported) stays the
-		// value it gives; through all of them when that cannot work.
-		var fromValues, fromShares float64
-		for _, id := range ids {
-			if math.IsNaN(ds.Nodes[id].InputValueBn) {
-				fromShares += base.Share[id]
-			} else {
-				fromValues += base.Share[id]
-			}
-		}
-		if k := (100 - fromValues) / fromShares; fromShares > 0 && fromValues < 100 && k > 0 {
-			for _, id := range ids {
-				if math.IsNaN(ds.Nodes[id].InputValueBn) {
-					base.Share[id] *= k
-				}
-			}
-		} else {
-			for _, id := range ids {
-				base.Share[id] = base.Share[id] / sum * 100
-			}
-		}
+		normalizeShares(ds, base, ids, sum)
 	}
+	depth := ds.Nodes[sib.parent].Depth + 1
 	for si, s := range segs {
 		if len(s.Segments) == 0 {
 			continue
 		}
 		id := ids[si]
 		if depth >= 2 {
-			v.errAt(append(slices.Clone(path), si, "segments"), "", "segments nest at most two levels (segment and sub-segment)")
+			v.errAt(append(slices.Clone(sib.path), si, "segments"), "", "segments nest at most two levels (segment and sub-segment)")
 			continue
 		}
 		gi := len(ds.Groups)
-		ds.Groups = append(ds.Groups, Group{Parent: id, Dim: dim})
-		v.addSegments(ds, base, s.Segments, append(slices.Clone(path), si, "segments"), id, dim, gi, ds.Nodes[id].Path, 0)
+		ds.Groups = append(ds.Groups, Group{Parent: id, Dim: sib.dim})
+		v.addSegments(ds, base, s.Segments, siblings{path: append(slices.Clone(sib.path), si, "segments"),
+			parent: id, dim: sib.dim, group: gi, parentPath: ds.Nodes[id].Path})
 	}
 	return ids
+}
+
+// addSegment checks segment si of segs (names holds its siblings' names
+// so far) and adds it as a node. It returns the node, its share of its
+// parent, and whether that share is known.
+func (v *datasetValidator) addSegment(ds *Dataset, base *Assumptions, segs []segmentFile, si int, sib siblings, names map[string]int) (int, float64, bool) {
+	s := &segs[si]
+	sp := append(slices.Clone(sib.path), si)
+	id := len(ds.Nodes)
+	depth := ds.Nodes[sib.parent].Depth + 1
+	n := Node{Name: s.Name, Dim: sib.dim, Parent: sib.parent, Group: sib.group, Depth: depth, InputValueBn: math.NaN()}
+	if v.checkName(append(slices.Clone(sp), "name"), s.Name) {
+		if prev, dup := names[s.Name]; dup {
+			v.errAt(append(slices.Clone(sp), "name"), "names must be unique among siblings", "segment %q is already defined (segment %d of this list)", s.Name, prev+1)
+		}
+		names[s.Name] = si
+	}
+	n.Path = sib.parentPath + "/" + s.Name
+	share, value, key, sharesOK := v.segmentShare(s, sp, depth, sib.totalValue, &n)
+	cagr := 0.0
+	if s.CAGRPct == nil {
+		v.errAt(sp, "add cagr_pct, the segment's yearly growth in percent", "segment %q has no cagr_pct", s.Name)
+	} else if v.checkRate(append(slices.Clone(sp), "cagr_pct"), *s.CAGRPct) {
+		cagr = *s.CAGRPct
+	}
+	n.Reported = v.checkReported(sp, s.Reported, key, map[string]bool{FieldShare: s.SharePct != nil, FieldValue: value != nil, FieldCAGR: s.CAGRPct != nil})
+	n.Notes = v.checkNotes(sp, s.Notes, key, []string{FieldShare, FieldValue, FieldCAGR})
+	if _, dup := ds.byPath[n.Path]; !dup {
+		ds.byPath[n.Path] = id
+	}
+	ds.Nodes = append(ds.Nodes, n)
+	if sib.parent != 0 {
+		// The total's segments are listed per dimension (Dims[].Top).
+		ds.Nodes[sib.parent].Children = append(ds.Nodes[sib.parent].Children, id)
+	}
+	base.Growth = append(base.Growth, cagr)
+	base.Share = append(base.Share, share)
+	base.Locked = append(base.Locked, false)
+	base.ShareSet = append(base.ShareSet, false)
+	base.Ranges = append(base.Ranges, unsetRange)
+	ds.Groups[sib.group].Members = append(ds.Groups[sib.group].Members, id)
+	return id, share, sharesOK
+}
+
+// segmentShare checks how segment s gives its size: a share_pct of its
+// parent, or at the top level a value, which is a share of totalValue
+// (and is set as n's InputValueBn). It returns the share, the value and
+// the value's key, and whether the share is known.
+func (v *datasetValidator) segmentShare(s *segmentFile, sp []any, depth int, totalValue float64, n *Node) (float64, *float64, string, bool) {
+	share := 0.0
+	value, key := v.pickValue(sp, s.Value, s.ValueBn)
+	switch {
+	case s.SharePct != nil && value != nil:
+		v.errAt(append(slices.Clone(sp), key), "keep one of them", "segment %q has both share_pct and %s", s.Name, key)
+		return share, value, key, false
+	case value != nil && depth > 1:
+		v.errAt(append(slices.Clone(sp), key), "give sub-segments as share_pct of their parent", "%s is only allowed on top-level segments", key)
+		return share, value, key, false
+	case value != nil:
+		if !(v.checkValue(append(slices.Clone(sp), key), *value) && totalValue > 0) {
+			return share, value, key, false
+		}
+		n.InputValueBn = *value
+		share = *value / totalValue * 100
+		if share > 100+ShareEpsilon {
+			v.errAt(append(slices.Clone(sp), key), "", "segment %q %s %g exceeds the total's %g", s.Name, key, *value, totalValue)
+		}
+	case s.SharePct != nil:
+		if !v.checkShare(append(slices.Clone(sp), "share_pct"), *s.SharePct) {
+			return share, value, key, false
+		}
+		share = *s.SharePct
+	default:
+		hint := "add share_pct, its percent of the parent"
+		if depth == 1 {
+			hint = "add share_pct, its percent of the total, or value, in the dataset's currency and unit"
+		}
+		v.errAt(sp, hint, "segment %q has no share_pct", s.Name)
+		return share, value, key, false
+	}
+	return share, value, key, true
+}
+
+// normalizeShares scales the shares of siblings ids, which add up to sum
+// (within ±0.05 of 100), so every year adds up exactly: through the
+// siblings given as shares, so that a value the file gives in money (and
+// may mark reported) stays the value it gives; through all of them when
+// that cannot work.
+func normalizeShares(ds *Dataset, base *Assumptions, ids []int, sum float64) {
+	var fromValues, fromShares float64
+	for _, id := range ids {
+		if math.IsNaN(ds.Nodes[id].InputValueBn) {
+			fromShares += base.Share[id]
+		} else {
+			fromValues += base.Share[id]
+		}
+	}
+	if k := (100 - fromValues) / fromShares; fromShares > 0 && fromValues < 100 && k > 0 {
+		for _, id := range ids {
+			if math.IsNaN(ds.Nodes[id].InputValueBn) {
+				base.Share[id] *= k
+			}
+		}
+	} else {
+		for _, id := range ids {
+			base.Share[id] = base.Share[id] / sum * 100
+		}
+	}
 }
 
 // fmtPct writes a percentage for a message, rounded to six decimals so

@@ -106,8 +106,8 @@ func TestHostileFilesBounded(t *testing.T) {
 // and nesting up to the limit passes in every form.
 func TestPrescanAcceptsRealFiles(t *testing.T) {
 	files := map[string][]byte{"iomt.yaml": assets.Dataset(), "iomt.json": toJSON(t, assets.Dataset())}
-	for _, s := range assets.Scenarios() {
-		files[s.Name] = s.Data
+	for _, b := range builtins() {
+		files[b.File] = b.Data
 	}
 	paths, _ := filepath.Glob(filepath.Join("testdata", "good", "*"))
 	paths2, _ := filepath.Glob(filepath.Join("..", "testdata", "*.yaml"))

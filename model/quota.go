@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"iomt/internal/safefile"
 )
 
 // Quota bounds what a workspace's folder may hold, so that a user who
@@ -29,7 +31,7 @@ func (e *fullError) Error() string        { return e.msg }
 func (e *fullError) Is(target error) bool { return target == ErrFull }
 
 // WriteFile writes the file name of the workspace's folder (which must
-// exist) atomically, as WriteFileAtomic does, keeping a backup with
+// exist) atomically, as safefile.WriteAtomic does, keeping a backup with
 // backup, and returns its path. A write the Quota does not leave room for
 // is refused before anything is replaced, its temporary file removed; one
 // that does not grow the folder (it replaces a file at least as large) is
@@ -38,7 +40,7 @@ func (e *fullError) Is(target error) bool { return target == ErrFull }
 func (w *Workspace) WriteFile(name string, backup bool, write func(io.Writer) error) (string, error) {
 	path := filepath.Join(w.Dir, name)
 	if w.Quota == (Quota{}) {
-		return path, WriteFileAtomic(path, backup, write)
+		return path, safefile.WriteAtomic(path, backup, write)
 	}
 	files, used, err := folderUsage(w.Dir)
 	if err != nil {
@@ -71,7 +73,7 @@ func (w *Workspace) WriteFile(name string, backup bool, write func(io.Writer) er
 			}})
 		}
 	}
-	err = WriteFileAtomic(path, backup, write)
+	err = safefile.WriteAtomic(path, backup, write)
 	var full *fullError
 	if errors.As(err, &full) {
 		return path, full // the reason alone: where is the folder, and the user knows it

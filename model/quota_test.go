@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"iomt/internal/testkit"
 )
 
 // writeText writes text as the file name of ws.
@@ -40,10 +42,10 @@ func TestQuotaFiles(t *testing.T) {
 	if err := writeText(ws, "a.csv", false, "replaced"); err != nil {
 		t.Errorf("replacing a file: %v", err)
 	}
-	if names := dirNames(t, ws.Dir); !slices.Equal(names, []string{"a.csv", "b.csv", "c.yaml"}) {
+	if names := testkit.DirNames(t, ws.Dir); !slices.Equal(names, []string{"a.csv", "b.csv", "c.yaml"}) {
 		t.Errorf("the folder holds %q after the refusals", names)
 	}
-	if got := string(readBytes(t, filepath.Join(ws.Dir, "c.yaml"))); got != "x" {
+	if got := string(testkit.ReadFile(t, filepath.Join(ws.Dir, "c.yaml"))); got != "x" {
 		t.Errorf("a refused save changed c.yaml to %q", got)
 	}
 }
@@ -76,7 +78,7 @@ func TestQuotaBytes(t *testing.T) {
 	if err := writeText(ws, "a.csv", false, strings.Repeat("a", 50)); err != nil {
 		t.Errorf("a.csv shrunk in a folder over its quota: %v", err)
 	}
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"a.csv", "b.csv"}) {
+	if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"a.csv", "b.csv"}) {
 		t.Errorf("the folder holds %q: a refused write left something behind", names)
 	}
 }

@@ -66,245 +66,430 @@ type Scenario struct {
 
 // LoadScenario parses a scenario file and resolves it against ds. Unknown
 // paths, a scenario made for another market, and shares that cannot add up
-// are reported as FILE:LINE:COL errors.
+// are reported as FILE:LINE:COL errors, every one of them, in file order.
+//
+// It works in phases: parse the file; resolve the names it gives
+// (segment paths, levers, the driver dimension, years) to the dataset's
+// indexes; check every value, keeping those that pass; build the
+// assumptions from the dataset's own with them.
 func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
-	var sf scenarioFile
-	src, err := parseFile(file, data, &sf, scenarioKeys)
+	l, err := parseScenario(file, data, ds)
 	if err != nil {
 		return nil, err
 	}
-	var errs ErrorList
-	errAt := func(path []any, hint, format string, args ...any) {
-		errs = append(errs, src.at(path, fmt.Sprintf(format, args...), hint))
-	}
-	errAtKey := func(path []any, hint, format string, args ...any) {
-		errs = append(errs, src.atKey(path, fmt.Sprintf(format, args...), hint))
-	}
-	sc := &Scenario{Name: sf.Scenario, Description: sf.Description, Dataset: sf.Dataset}
-	if strings.TrimSpace(sf.Scenario) == "" {
-		errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
-	} else if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
-		errAt([]any{"scenario"}, "", "%s", msg)
-	}
-	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
-		errAt([]any{"description"}, "", "%s", msg)
-	}
-	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
-		errAt([]any{"dataset"}, "", "%s", msg)
-	} else if sf.Dataset != "" && sf.Dataset != ds.Market {
+	if !l.checkHeader() {
 		// Checked against another market, every path and lever would be
 		// an error of its own: this one says it all.
-		errAt([]any{"dataset"}, "open it with the dataset it was made for (--dataset)",
-			"scenario is for the market %q, but the dataset is %q", sf.Dataset, ds.Market)
-		return nil, errs
+		return nil, l.errs
 	}
-	a := ds.Base()
-	mode, ok := ParseMode(sf.Mode)
-	if !ok {
-		errAt([]any{"mode"}, "use top-down or bottom-up", "unknown mode %q", sf.Mode)
-	}
-	a.Mode = mode
-	if sf.Driver != "" {
-		di := slices.IndexFunc(ds.Dims, func(d Dimension) bool { return d.Name == sf.Driver })
-		if di < 0 {
-			errAt([]any{"driver"}, dimHint(ds, sf.Driver), "unknown dimension %q", sf.Driver)
-		}
-		a.Driver = max(di, 0)
-	} else if mode == BottomUp {
-		errAt([]any{"mode"}, "add driver: with one of "+dimNames(ds), "bottom-up needs a driver dimension")
-	}
-	if t := sf.Total; t != nil {
-		if t.CAGRRangePct != nil {
-			if r, msg, ok := checkRange(t.CAGRRangePct); ok {
-				a.Ranges[0] = r
-			} else {
-				errAt([]any{"total", "cagr_range_pct"}, "", "%s", msg)
-			}
-		}
-		if t.CAGRPct != nil {
-			if msg, ok := checkRate(*t.CAGRPct); ok {
-				a.Growth[0] = *t.CAGRPct
-			} else {
-				errAt([]any{"total", "cagr_pct"}, "", "%s", msg)
-			}
-		}
-		for _, y := range sortedKeys(t.GrowthByYearPct) {
-			p := []any{"total", FieldGrowthByYear, strconv.Itoa(y)}
-			yi := y - ds.BaseYear - 1
-			if yi < 0 || yi >= len(a.YearGrowth) {
-				errAtKey(p, "growth applies to the years after the base year",
-					"growth year %d is outside the forecast years %d–%d", y, ds.BaseYear+1, ds.EndYear)
-				continue
-			}
-			r := t.GrowthByYearPct[y]
-			if r == nil {
-				a.YearGrowth[yi] = math.NaN()
-			} else if msg, ok := checkRate(*r); ok {
-				a.YearGrowth[yi] = *r
-			} else {
-				errAt(p, "", "%s", msg)
-			}
+	refs := l.resolve()
+	vals := l.check(&refs)
+	a := l.build(&refs, &vals)
+	if len(l.errs) == 0 && len(l.sf.Drivers) > 0 {
+		if err := ds.checkLevers(&a); err != nil {
+			l.errAt([]any{"drivers"}, "", "%v", err)
 		}
 	}
+	if len(l.errs) > 0 {
+		sortErrors(l.errs)
+		return nil, l.errs
+	}
+	sf := &l.sf
+	return &Scenario{Name: sf.Scenario, Description: sf.Description, Dataset: sf.Dataset, Assumptions: a}, nil
+}
 
-	// The levers, by name.
-	leverNames := make([]string, len(ds.Levers))
-	for i, l := range ds.Levers {
-		leverNames[i] = l.Name
+// scenarioLoad is one scenario file on its way to a Scenario: what the
+// file says, the dataset it is read against, and the problems found so
+// far by every phase.
+type scenarioLoad struct {
+	ds   *Dataset
+	src  *source
+	sf   scenarioFile
+	errs ErrorList
+}
+
+// parseScenario is the first phase: the file's syntax, keys and types.
+func parseScenario(file string, data []byte, ds *Dataset) (*scenarioLoad, error) {
+	l := &scenarioLoad{ds: ds}
+	src, err := parseFile(file, data, &l.sf, scenarioKeys)
+	if err != nil {
+		return nil, err
+	}
+	l.src = src
+	return l, nil
+}
+
+func (l *scenarioLoad) errAt(path []any, hint, format string, args ...any) {
+	l.errs = append(l.errs, l.src.at(path, fmt.Sprintf(format, args...), hint))
+}
+
+func (l *scenarioLoad) errAtKey(path []any, hint, format string, args ...any) {
+	l.errs = append(l.errs, l.src.atKey(path, fmt.Sprintf(format, args...), hint))
+}
+
+// checkHeader checks the name, the description and the market, and
+// reports false for a scenario made for another market.
+func (l *scenarioLoad) checkHeader() bool {
+	sf := &l.sf
+	if strings.TrimSpace(sf.Scenario) == "" {
+		l.errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
+	} else if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
+		l.errAt([]any{"scenario"}, "", "%s", msg)
+	}
+	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
+		l.errAt([]any{"description"}, "", "%s", msg)
+	}
+	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
+		l.errAt([]any{"dataset"}, "", "%s", msg)
+	} else if sf.Dataset != "" && sf.Dataset != l.ds.Market {
+		l.errAt([]any{"dataset"}, "open it with the dataset it was made for (--dataset)",
+			"scenario is for the market %q, but the dataset is %q", sf.Dataset, l.ds.Market)
+		return false
+	}
+	return true
+}
+
+// scenarioRefs are the names a scenario file gives, resolved against the
+// dataset, in the order they are checked: -1 where the dataset has no
+// such thing.
+type scenarioRefs struct {
+	mode     Mode
+	modeOK   bool
+	driver   int       // index into Dims; -1 unknown or not given
+	years    []yearRef // total.growth_by_year_pct, by year
+	levers   []leverRef
+	segments []segmentRef
+}
+
+type yearRef struct {
+	year int
+	i    int // index into YearGrowth; -1 outside the forecast years
+}
+
+type leverRef struct {
+	name string
+	i    int // index into Levers; -1 unknown
+}
+
+type segmentRef struct {
+	path string
+	n    int // node; -1 unknown
+}
+
+// resolve is the second phase: every name the file gives, looked up in
+// the dataset. It reports nothing: check reports what is unknown with
+// the other problems of its section, so that two problems at one place
+// in the file keep the order they always had.
+func (l *scenarioLoad) resolve() scenarioRefs {
+	ds, sf := l.ds, &l.sf
+	r := scenarioRefs{driver: -1}
+	r.mode, r.modeOK = ParseMode(sf.Mode)
+	if sf.Driver != "" {
+		r.driver = slices.IndexFunc(ds.Dims, func(d Dimension) bool { return d.Name == sf.Driver })
+	}
+	if sf.Total != nil {
+		for _, y := range sortedKeys(sf.Total.GrowthByYearPct) {
+			i := y - ds.BaseYear - 1
+			if i < 0 || i >= ds.Years()-1 {
+				i = -1
+			}
+			r.years = append(r.years, yearRef{year: y, i: i})
+		}
 	}
 	for _, name := range sortedStrings(sf.Drivers) {
-		p := []any{"drivers", name}
-		i := slices.Index(leverNames, name)
-		switch v := sf.Drivers[name]; {
-		case i < 0:
-			hint := "the dataset has no drivers, challenges or opportunities"
-			if len(leverNames) > 0 {
-				hint = "levers are the dataset's drivers, challenges and opportunities: " + joinSome(leverNames, ", ")
-				if s := suggest(name, leverNames); s != "" {
-					hint = fmt.Sprintf("did you mean %q?", s)
-				}
-			}
-			errAtKey(p, hint, "unknown lever %q", name)
-		case math.IsNaN(v) || math.Abs(v) > MaxLeverImpact:
-			errAt(p, "", "lever impact %v pp is out of range (at most %g either way)", v, MaxLeverImpact)
-		default:
-			a.Drivers[i] = v
-		}
+		r.levers = append(r.levers, leverRef{name: name, i: slices.IndexFunc(ds.Levers, func(lv Lever) bool { return lv.Name == name })})
 	}
-
-	if w := sf.CAGRWindow; w != nil {
-		if len(w) != 2 {
-			errAt([]any{"cagr_window"}, "write it as [2021, 2027]", "cagr_window has %d years; it takes two, [from, to]", len(w))
-		} else if win := (Window{From: w[0], To: w[1]}); win.From == ds.BaseYear && win.To == ds.EndYear {
-			a.Window = Window{}
-		} else if msg, ok := ds.checkWindow(win); !ok {
-			errAt([]any{"cagr_window"}, "", "%s", msg)
-		} else {
-			a.Window = win
-		}
-	}
-
-	// Resolve segment overrides; named shares are gathered per group and
-	// applied together so unnamed siblings absorb the difference.
-	named := map[int]float64{}
-	lockedOnly := map[int]bool{} // locked without a share_pct of its own
-	pathOf := map[int]string{}
 	for _, path := range sortedStrings(sf.Segments) {
-		o := sf.Segments[path]
-		p := []any{"segments", path}
 		n, ok := ds.Lookup(path)
 		if !ok {
-			errAtKey(p, pathHint(ds, path), "unknown segment path %q", path)
+			n = -1
+		}
+		r.segments = append(r.segments, segmentRef{path: path, n: n})
+	}
+	return r
+}
+
+// scenarioValues are the values of a scenario file that passed the
+// checks: what build sets over the dataset's own.
+type scenarioValues struct {
+	growth map[int]float64 // cagr_pct by node (0: the total)
+	ranges map[int]Range   // cagr_range_pct by node
+	// years holds growth_by_year_pct by index into YearGrowth; NaN (a
+	// null) takes the dataset's rate away, so the year grows at the
+	// market's CAGR.
+	years  map[int]float64
+	levers map[int]float64 // impact by index into Levers
+	window *Window         // nil: the dataset's
+	// shares holds the share_pct named, by node; locked the locked
+	// given, and lockedOnly the nodes locked without a share_pct of
+	// their own; pathOf the path each node was named by.
+	shares     map[int]float64
+	locked     map[int]bool
+	lockedOnly map[int]bool
+	pathOf     map[int]string
+}
+
+// check is the third phase: every value, and every name resolve did not
+// find, reported in the order of the file's sections. A value that fails
+// is left out of what it returns.
+func (l *scenarioLoad) check(r *scenarioRefs) scenarioValues {
+	v := scenarioValues{growth: map[int]float64{}, ranges: map[int]Range{}, years: map[int]float64{},
+		levers: map[int]float64{}, shares: map[int]float64{}, locked: map[int]bool{},
+		lockedOnly: map[int]bool{}, pathOf: map[int]string{}}
+	sf := &l.sf
+	if !r.modeOK {
+		l.errAt([]any{"mode"}, "use top-down or bottom-up", "unknown mode %q", sf.Mode)
+	}
+	if sf.Driver != "" && r.driver < 0 {
+		l.errAt([]any{"driver"}, dimHint(l.ds, sf.Driver), "unknown dimension %q", sf.Driver)
+	} else if sf.Driver == "" && r.mode == BottomUp {
+		l.errAt([]any{"mode"}, "add driver: with one of "+dimNames(l.ds), "bottom-up needs a driver dimension")
+	}
+	l.checkTotal(r.years, &v)
+	l.checkLevers(r.levers, &v)
+	l.checkWindow(&v)
+	l.checkSegments(r.segments, &v)
+	return v
+}
+
+// checkTotal checks the total's range, rate and year rates.
+func (l *scenarioLoad) checkTotal(years []yearRef, v *scenarioValues) {
+	t := l.sf.Total
+	if t == nil {
+		return
+	}
+	if t.CAGRRangePct != nil {
+		if rg, msg, ok := checkRange(t.CAGRRangePct); ok {
+			v.ranges[0] = rg
+		} else {
+			l.errAt([]any{"total", "cagr_range_pct"}, "", "%s", msg)
+		}
+	}
+	if t.CAGRPct != nil {
+		if msg, ok := checkRate(*t.CAGRPct); ok {
+			v.growth[0] = *t.CAGRPct
+		} else {
+			l.errAt([]any{"total", "cagr_pct"}, "", "%s", msg)
+		}
+	}
+	for _, y := range years {
+		p := []any{"total", FieldGrowthByYear, strconv.Itoa(y.year)}
+		if y.i < 0 {
+			l.errAtKey(p, "growth applies to the years after the base year",
+				"growth year %d is outside the forecast years %d–%d", y.year, l.ds.BaseYear+1, l.ds.EndYear)
 			continue
 		}
-		pathOf[n] = path
+		rate := t.GrowthByYearPct[y.year]
+		if rate == nil {
+			v.years[y.i] = math.NaN()
+		} else if msg, ok := checkRate(*rate); ok {
+			v.years[y.i] = *rate
+		} else {
+			l.errAt(p, "", "%s", msg)
+		}
+	}
+}
+
+// checkLevers checks the levers' names and impacts.
+func (l *scenarioLoad) checkLevers(levers []leverRef, v *scenarioValues) {
+	for _, lv := range levers {
+		p := []any{"drivers", lv.name}
+		switch impact := l.sf.Drivers[lv.name]; {
+		case lv.i < 0:
+			l.errAtKey(p, leverHint(l.ds, lv.name), "unknown lever %q", lv.name)
+		case math.IsNaN(impact) || math.Abs(impact) > MaxLeverImpact:
+			l.errAt(p, "", "lever impact %v pp is out of range (at most %g either way)", impact, MaxLeverImpact)
+		default:
+			v.levers[lv.i] = impact
+		}
+	}
+}
+
+// leverHint helps with an unknown lever's name.
+func leverHint(ds *Dataset, name string) string {
+	if len(ds.Levers) == 0 {
+		return "the dataset has no drivers, challenges or opportunities"
+	}
+	names := make([]string, len(ds.Levers))
+	for i, l := range ds.Levers {
+		names[i] = l.Name
+	}
+	return hintAmong(name, names, "levers are the dataset's drivers, challenges and opportunities: ")
+}
+
+// checkWindow checks cagr_window: the whole forecast is no window.
+func (l *scenarioLoad) checkWindow(v *scenarioValues) {
+	w := l.sf.CAGRWindow
+	if w == nil {
+		return
+	}
+	if len(w) != 2 {
+		l.errAt([]any{"cagr_window"}, "write it as [2021, 2027]", "cagr_window has %d years; it takes two, [from, to]", len(w))
+	} else if win := (Window{From: w[0], To: w[1]}); win.From == l.ds.BaseYear && win.To == l.ds.EndYear {
+		v.window = &Window{}
+	} else if msg, ok := l.ds.checkWindow(win); !ok {
+		l.errAt([]any{"cagr_window"}, "", "%s", msg)
+	} else {
+		v.window = &win
+	}
+}
+
+// checkSegments checks each segment override: its path, rate, share and
+// range.
+func (l *scenarioLoad) checkSegments(segs []segmentRef, v *scenarioValues) {
+	for _, sr := range segs {
+		o := l.sf.Segments[sr.path]
+		p := []any{"segments", sr.path}
+		if sr.n < 0 {
+			l.errAtKey(p, pathHint(l.ds, sr.path), "unknown segment path %q", sr.path)
+			continue
+		}
+		n := sr.n
+		v.pathOf[n] = sr.path
 		if o.CAGRPct != nil {
 			if msg, ok := checkRate(*o.CAGRPct); ok {
-				a.Growth[n] = *o.CAGRPct
+				v.growth[n] = *o.CAGRPct
 			} else {
-				errAt(append(p, "cagr_pct"), "", "%s", msg)
+				l.errAt(append(p, "cagr_pct"), "", "%s", msg)
 			}
 		}
 		if o.SharePct != nil {
 			if msg, ok := checkShare(*o.SharePct); ok {
-				named[n] = *o.SharePct
+				v.shares[n] = *o.SharePct
 			} else {
-				errAt(append(p, "share_pct"), "", "%s", msg)
+				l.errAt(append(p, "share_pct"), "", "%s", msg)
 			}
 		}
 		if o.CAGRRangePct != nil {
-			if r, msg, ok := checkRange(o.CAGRRangePct); ok {
-				a.Ranges[n] = r
+			if rg, msg, ok := checkRange(o.CAGRRangePct); ok {
+				v.ranges[n] = rg
 			} else {
-				errAt(append(p, "cagr_range_pct"), "", "%s", msg)
+				l.errAt(append(p, "cagr_range_pct"), "", "%s", msg)
 			}
 		}
 		if o.Locked != nil {
-			a.Locked[n] = *o.Locked
-			if *o.Locked && o.SharePct == nil {
-				lockedOnly[n] = true
-			}
+			v.locked[n] = *o.Locked
+			v.lockedOnly[n] = *o.Locked && o.SharePct == nil
 		}
 	}
-	for gi, g := range ds.Groups {
-		var sumNamed, sumFree float64
-		var free []int
-		count := 0
+}
+
+// build is the last phase: the dataset's own assumptions with the values
+// that passed set over them, and named shares spread over their siblings.
+func (l *scenarioLoad) build(r *scenarioRefs, v *scenarioValues) Assumptions {
+	a := l.ds.Base()
+	a.Mode = r.mode
+	if l.sf.Driver != "" {
+		a.Driver = max(r.driver, 0)
+	}
+	for n, g := range v.growth {
+		a.Growth[n] = g
+	}
+	for n, rg := range v.ranges {
+		a.Ranges[n] = rg
+	}
+	for i, y := range v.years {
+		a.YearGrowth[i] = y
+	}
+	for i, impact := range v.levers {
+		a.Drivers[i] = impact
+	}
+	if v.window != nil {
+		a.Window = *v.window
+	}
+	for n, locked := range v.locked {
+		a.Locked[n] = locked
+	}
+	for gi := range l.ds.Groups {
+		l.spreadShares(&a, gi, v)
+	}
+	return a
+}
+
+// spreadShares sets the shares named in group gi, and spreads what is
+// left over the siblings not named in proportion to their shares; named
+// shares that add up past 100, or short of it with every sibling named,
+// are an error.
+func (l *scenarioLoad) spreadShares(a *Assumptions, gi int, v *scenarioValues) {
+	g := l.ds.Groups[gi]
+	named := v.shares
+	var sumNamed, sumFree float64
+	var free []int
+	count := 0
+	for _, m := range g.Members {
+		if s, ok := named[m]; ok {
+			sumNamed += s
+			count++
+		} else {
+			free = append(free, m)
+			sumFree += a.Share[m]
+		}
+	}
+	if count == 0 {
+		return
+	}
+	// A locked share keeps its value: it does not absorb the changes
+	// of the siblings the scenario names, exactly as in the dashboard.
+	for i := 0; i < len(free); {
+		if m := free[i]; v.lockedOnly[m] {
+			named[m] = a.Share[m]
+			sumNamed += a.Share[m]
+			sumFree -= a.Share[m]
+			free = slices.Delete(free, i, i+1)
+			continue
+		}
+		i++
+	}
+	if !l.checkShareSum(g, gi, sumNamed, len(free), v) {
+		return
+	}
+	for _, m := range g.Members {
+		if s, ok := named[m]; ok {
+			a.Share[m] = s
+			a.ShareSet[m] = !v.lockedOnly[m]
+		}
+	}
+	rest := max(100-sumNamed, 0)
+	for _, m := range free {
+		if sumFree > 0 {
+			a.Share[m] = a.Share[m] / sumFree * rest
+		} else {
+			a.Share[m] = rest / float64(len(free))
+		}
+	}
+	// Named shares within the tolerance of 100 (all siblings named, or
+	// over 100 so the unnamed get nothing) are scaled to add up exactly.
+	if math.Abs(sumNamed-100) > 1e-9 && (len(free) == 0 || sumNamed > 100) {
 		for _, m := range g.Members {
-			if s, ok := named[m]; ok {
-				sumNamed += s
-				count++
-			} else {
-				free = append(free, m)
-				sumFree += a.Share[m]
-			}
-		}
-		if count == 0 {
-			continue
-		}
-		// A locked share keeps its value: it does not absorb the changes
-		// of the siblings the scenario names, exactly as in the dashboard.
-		for i := 0; i < len(free); {
-			if m := free[i]; lockedOnly[m] {
-				named[m] = a.Share[m]
-				sumNamed += a.Share[m]
-				sumFree -= a.Share[m]
-				free = slices.Delete(free, i, i+1)
-				continue
-			}
-			i++
-		}
-		first := pathOf[g.Members[slices.IndexFunc(g.Members, func(m int) bool { _, ok := named[m]; return ok })]]
-		owner := groupName(ds, gi)
-		var parts []string
-		for _, m := range g.Members {
-			if s, ok := named[m]; ok {
-				parts = append(parts, ds.Nodes[m].Name+" "+fmtPct(s))
-			}
-		}
-		switch {
-		case sumNamed > 100+ShareEpsilon:
-			errAt([]any{"segments", first, "share_pct"}, "named shares of one set of siblings can add up to 100 at most",
-				"shares named under %s add up to %s: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
-			continue
-		case len(free) == 0 && math.Abs(sumNamed-100) > ShareEpsilon:
-			errAt([]any{"segments", first, "share_pct"}, "when every sibling is named, their shares must add up to 100",
-				"shares named under %s add up to %s, not 100: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
-			continue
-		}
-		for m, s := range named {
-			if ds.Nodes[m].Group == gi {
-				a.Share[m] = s
-				a.ShareSet[m] = !lockedOnly[m]
-			}
-		}
-		rest := max(100-sumNamed, 0)
-		for _, m := range free {
-			if sumFree > 0 {
-				a.Share[m] = a.Share[m] / sumFree * rest
-			} else {
-				a.Share[m] = rest / float64(len(free))
-			}
-		}
-		// Named shares within the tolerance of 100 (all siblings named, or
-		// over 100 so the unnamed get nothing) are scaled to add up exactly.
-		if math.Abs(sumNamed-100) > 1e-9 && (len(free) == 0 || sumNamed > 100) {
-			for _, m := range g.Members {
-				a.Share[m] = a.Share[m] / sumNamed * 100
-			}
+			a.Share[m] = a.Share[m] / sumNamed * 100
 		}
 	}
-	if len(errs) == 0 && len(sf.Drivers) > 0 {
-		if err := ds.checkLevers(&a); err != nil {
-			errAt([]any{"drivers"}, "", "%v", err)
+}
+
+// checkShareSum reports the named shares of group g that add up past
+// 100, or short of it when free (the siblings not named) is 0, at the
+// first share named.
+func (l *scenarioLoad) checkShareSum(g Group, gi int, sumNamed float64, free int, v *scenarioValues) bool {
+	ds := l.ds
+	first := v.pathOf[g.Members[slices.IndexFunc(g.Members, func(m int) bool { _, ok := v.shares[m]; return ok })]]
+	owner := groupName(ds, gi)
+	var parts []string
+	for _, m := range g.Members {
+		if s, ok := v.shares[m]; ok {
+			parts = append(parts, ds.Nodes[m].Name+" "+fmtPct(s))
 		}
 	}
-	if len(errs) > 0 {
-		sortErrors(errs)
-		return nil, errs
+	switch {
+	case sumNamed > 100+ShareEpsilon:
+		l.errAt([]any{"segments", first, "share_pct"}, "named shares of one set of siblings can add up to 100 at most",
+			"shares named under %s add up to %s: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
+		return false
+	case free == 0 && math.Abs(sumNamed-100) > ShareEpsilon:
+		l.errAt([]any{"segments", first, "share_pct"}, "when every sibling is named, their shares must add up to 100",
+			"shares named under %s add up to %s, not 100: %s", owner, fmtPct(sumNamed), joinSome(parts, " + "))
+		return false
 	}
-	sc.Assumptions = a
-	return sc, nil
+	return true
 }
 
 // Resolve returns the node of a path typed by a person: "Total", or
@@ -386,23 +571,25 @@ func groupName(ds *Dataset, gi int) string {
 	return ds.Nodes[g.Parent].Path
 }
 
-func dimNames(ds *Dataset) string {
+func dimNames(ds *Dataset) string { return joinSome(dimList(ds), ", ") }
+
+func dimHint(ds *Dataset, s string) string { return hintAmong(s, dimList(ds), "dimensions are ") }
+
+func dimList(ds *Dataset) []string {
 	names := make([]string, len(ds.Dims))
 	for i, d := range ds.Dims {
 		names[i] = d.Name
 	}
-	return joinSome(names, ", ")
+	return names
 }
 
-func dimHint(ds *Dataset, s string) string {
-	names := make([]string, len(ds.Dims))
-	for i, d := range ds.Dims {
-		names[i] = d.Name
-	}
+// hintAmong helps with an unknown name: the one of names it is close
+// to, or else every one of them after intro.
+func hintAmong(s string, names []string, intro string) string {
 	if m := suggest(s, names); m != "" {
 		return fmt.Sprintf("did you mean %q?", m)
 	}
-	return "dimensions are " + joinSome(names, ", ")
+	return intro + joinSome(names, ", ")
 }
 
 func sortedKeys[V any](m map[int]V) []int {

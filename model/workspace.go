@@ -5,25 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Builtin is a scenario file that ships inside the program.
-type Builtin struct {
-	File string // e.g. "base.yaml"
-	Data []byte
-}
-
 // Workspace is the folder where a user's scenarios are saved, plus the
-// scenarios that ship with the program. A Workspace with no Dir is
-// read-only (open demo sessions over SSH): it lists the built-in
-// scenarios and refuses to save.
+// scenarios that ship with the program for the dataset's market: the
+// catalog of what a session can open by name (see catalog.go), and where
+// it saves. A Workspace with no Dir is read-only (open demo sessions over
+// SSH): it lists the built-in scenarios and refuses to save.
 type Workspace struct {
 	Dir     string
 	Builtin []Builtin
@@ -57,96 +50,8 @@ func (w *Workspace) ShowDir() string {
 	return w.Label
 }
 
-// Entry is one scenario a user can open.
-type Entry struct {
-	Name        string // the scenario's name, or the file name when unreadable
-	Description string
-	Dataset     string // the market it was made for
-	Path        string // file path; "builtin:FILE" for a built-in one
-	Builtin     bool
-	Data        []byte
-	Err         error // why the file cannot be read, if it cannot
-}
-
 // ErrReadOnly is returned by Save in a workspace without a folder.
 var ErrReadOnly = errors.New("this session cannot save: the workspace is read-only")
-
-// List returns the built-in scenarios, then the saved ones by file name.
-// Files that cannot be read are listed with their error rather than
-// hidden, so a user sees why a scenario is missing.
-func (w *Workspace) List() ([]Entry, error) {
-	var out []Entry
-	for _, b := range w.Builtin {
-		out = append(out, entryOf("builtin:"+b.File, b.Data, true))
-	}
-	if w.Dir == "" {
-		return out, nil
-	}
-	// Leftovers of saves that were killed go first, so they are never
-	// mistaken for scenarios and never pile up.
-	CleanTemps(w.Dir)
-	files, err := os.ReadDir(w.Dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return out, nil // created on first save
-	}
-	if err != nil {
-		return out, fmt.Errorf("reading workspace %s: %w", w.Dir, unwrapPath(err))
-	}
-	for _, f := range files {
-		name := f.Name()
-		if f.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-			continue
-		}
-		p := filepath.Join(w.Dir, name)
-		data, err := ReadFile(p)
-		if err != nil {
-			out = append(out, Entry{Name: name, Path: p, Err: err})
-			continue
-		}
-		out = append(out, entryOf(p, data, false))
-	}
-	return out, nil
-}
-
-// entryOf reads a scenario's header fields without resolving it against a
-// dataset; opening it checks the rest.
-func entryOf(path string, data []byte, builtin bool) Entry {
-	e := Entry{Path: path, Builtin: builtin, Data: data, Name: filepath.Base(strings.TrimPrefix(path, "builtin:"))}
-	var sf scenarioFile
-	src, err := parseFile(path, data, &sf, scenarioKeys)
-	if err != nil {
-		e.Err = err
-		return e
-	}
-	// Names and descriptions are shown in lists: one that breaks the
-	// rules is an error of the entry, not text to print.
-	if sf.Scenario != "" {
-		if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
-			e.Err = ErrorList{src.at([]any{"scenario"}, msg, "")}
-			return e
-		}
-		e.Name = sf.Scenario
-	}
-	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
-		e.Err = ErrorList{src.at([]any{"description"}, msg, "")}
-		return e
-	}
-	if msg, ok := checkLabel("dataset", sf.Dataset, true); sf.Dataset != "" && !ok {
-		e.Err = ErrorList{src.at([]any{"dataset"}, msg, "")}
-		return e
-	}
-	e.Description, e.Dataset = sf.Description, sf.Dataset
-	return e
-}
-
-// Open resolves an entry against ds. A scenario for another market or
-// with unknown paths is refused with the reason and the place.
-func (e *Entry) Open(ds *Dataset) (*Scenario, error) {
-	if e.Err != nil {
-		return nil, e.Err
-	}
-	return LoadScenario(e.Path, e.Data, ds)
-}
 
 // Slug turns a scenario name into its file name stem: lower case, words
 // joined by dashes ("Accelerated adoption" → "accelerated-adoption").
@@ -192,10 +97,10 @@ func (w *Workspace) FilesOf(name string) []Entry {
 	if w.Dir == "" {
 		return nil
 	}
-	entries, _ := w.List()
+	entries, _ := w.Saved()
 	var out []Entry
 	for _, e := range entries {
-		if !e.Builtin && strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(name)) {
+		if strings.EqualFold(strings.TrimSpace(e.Name), strings.TrimSpace(name)) {
 			out = append(out, e)
 		}
 	}
@@ -231,14 +136,4 @@ func (w *Workspace) SaveAt(ds *Dataset, sc *Scenario, path string) (string, erro
 		_, err := out.Write(data)
 		return err
 	})
-}
-
-// Names returns the entries' names, for "did you mean" and duplicates.
-func Names(entries []Entry) []string {
-	out := make([]string, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, e.Name)
-	}
-	slices.Sort(out)
-	return out
 }

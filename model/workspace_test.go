@@ -6,21 +6,24 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"iomt/assets"
+	"iomt/internal/testkit"
 )
 
 // builtins returns the scenarios that ship with the program, as main
 // hands them to a Workspace.
 func builtins() []Builtin {
-	var out []Builtin
-	for _, s := range assets.Scenarios() {
-		out = append(out, Builtin{File: s.Name, Data: s.Data})
+	out, err := ReadBuiltins(assets.Scenarios())
+	if err != nil {
+		panic(err) // the embedded files: a broken build
 	}
 	return out
 }
@@ -39,30 +42,6 @@ func entryAt(t testing.TB, entries []Entry, path string) Entry {
 	}
 	t.Fatalf("List does not show %s; it shows %q", path, paths)
 	return Entry{}
-}
-
-// dirNames lists the names in dir, sorted.
-func dirNames(t testing.TB, dir string) []string {
-	t.Helper()
-	files, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, f := range files {
-		out = append(out, f.Name())
-	}
-	return out
-}
-
-// readBytes reads a file, failing the test if it cannot.
-func readBytes(t testing.TB, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestWorkspaceRoundTrip saves random edited states through the workspace
@@ -112,10 +91,10 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				}
 				back, err := e.Open(ds)
 				if err != nil {
-					t.Fatalf("run %d: the saved scenario does not open: %v\n%s", run, err, readBytes(t, path))
+					t.Fatalf("run %d: the saved scenario does not open: %v\n%s", run, err, testkit.ReadFile(t, path))
 				}
 				if !approxEqual(back.Assumptions, a, 1e-9) {
-					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), readBytes(t, path))
+					t.Fatalf("run %d: reopened state differs:\n%s\n%s", run, describeDiff(ds, a, back.Assumptions), testkit.ReadFile(t, path))
 				}
 				if back.Name != sc.Name || back.Description != sc.Description || back.Dataset != ds.Market {
 					t.Fatalf("run %d: reopened as %q, %q, %q", run, back.Name, back.Description, back.Dataset)
@@ -134,13 +113,13 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				}
 			}
 			yamls := 0
-			for _, n := range dirNames(t, ws.Dir) {
+			for _, n := range testkit.DirNames(t, ws.Dir) {
 				if strings.HasSuffix(n, ".yaml") {
 					yamls++
 				}
 			}
 			if listed != yamls || listed == 0 {
-				t.Errorf("List shows %d saved scenarios; the folder holds %d .yaml files: %q", listed, yamls, dirNames(t, ws.Dir))
+				t.Errorf("List shows %d saved scenarios; the folder holds %d .yaml files: %q", listed, yamls, testkit.DirNames(t, ws.Dir))
 			}
 		})
 	}
@@ -242,7 +221,7 @@ func TestSaveBackup(t *testing.T) {
 		if err != nil {
 			t.Fatalf("save %d: %v", i, err)
 		}
-		got := readBytes(t, path)
+		got := testkit.ReadFile(t, path)
 		if want := ds.MarshalScenario(sc); !bytes.Equal(got, want) {
 			t.Fatalf("save %d wrote\n%s\nwant\n%s", i, got, want)
 		}
@@ -257,7 +236,7 @@ func TestSaveBackup(t *testing.T) {
 		}
 		versions = append(versions, got)
 	}
-	if names := dirNames(t, ws.Dir); !slices.Equal(names, []string{"telemedicine-push.yaml", "telemedicine-push.yaml.bak"}) {
+	if names := testkit.DirNames(t, ws.Dir); !slices.Equal(names, []string{"telemedicine-push.yaml", "telemedicine-push.yaml.bak"}) {
 		t.Errorf("the folder holds %q, want the scenario and its backup only", names)
 	}
 }
@@ -283,7 +262,7 @@ func TestSaveRefuses(t *testing.T) {
 			t.Errorf("Save(%q): %v; the error should be about the name", name, err)
 		}
 	}
-	if names := dirNames(t, dir); len(names) != 0 {
+	if names := testkit.DirNames(t, dir); len(names) != 0 {
 		t.Errorf("refused saves left %q behind", names)
 	}
 }
@@ -298,14 +277,14 @@ func TestSaveMode(t *testing.T) {
 	if err := os.WriteFile(ref, nil, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	want := statMode(t, ref)
+	want := testkit.FileMode(t, ref)
 	ws := &Workspace{Dir: dir}
 	sc := &Scenario{Name: "Mode test", Assumptions: ds.Base()}
 	path, err := ws.Save(ds, sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := statMode(t, path); got != want {
+	if got := testkit.FileMode(t, path); got != want {
 		t.Errorf("a new scenario file has mode %v, want %v like any new file here", got, want)
 	}
 	for _, perm := range []os.FileMode{0o600, 0o640, 0o604} {
@@ -316,22 +295,13 @@ func TestSaveMode(t *testing.T) {
 		if _, err := ws.Save(ds, sc); err != nil {
 			t.Fatal(err)
 		}
-		if got := statMode(t, path); got != perm {
+		if got := testkit.FileMode(t, path); got != perm {
 			t.Errorf("saving over a %v file changed its mode to %v", perm, got)
 		}
-		if got := statMode(t, path+".bak"); got != perm {
+		if got := testkit.FileMode(t, path+".bak"); got != perm {
 			t.Errorf("the backup of a %v file has mode %v", perm, got)
 		}
 	}
-}
-
-func statMode(t testing.TB, path string) os.FileMode {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Mode().Perm()
 }
 
 // TestListFolder: built-ins first, then saved scenarios by file name;
@@ -520,5 +490,53 @@ func TestSaveAtStaysInTheWorkspace(t *testing.T) {
 	}
 	if got := ws.FilesOf(" mINE "); len(got) != 1 || got[0].Path != p || got[0].Name != "Mine" {
 		t.Errorf("FilesOf mINE: %+v, want Mine in %s", got, p)
+	}
+}
+
+// goneProcess returns the id of a process that has exited: a child of
+// this test binary that runs no test.
+func goneProcess(t *testing.T) int {
+	t.Helper()
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return child.Process.Pid
+}
+
+// TestLeftoversGoOnSave: the temporary file of a save that was killed is
+// neither listed nor removed by looking at the workspace (listing runs
+// during shell completion, and in folders a user only reads); the next
+// save into the folder removes it.
+func TestLeftoversGoOnSave(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("whether a process is gone is known on unix only")
+	}
+	ds := embedded(t)
+	dir := t.TempDir()
+	ws := &Workspace{Dir: dir, Builtin: builtins()}
+	if _, err := ws.Save(ds, &Scenario{Name: "Plan", Assumptions: ds.Base()}); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(dir, fmt.Sprintf(".plan.yaml.iomt-%d-1x2.tmp", goneProcess(t)))
+	if err := os.WriteFile(leftover, []byte("scenario: Pl"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := testkit.DirNames(t, dir)
+	entries, err := ws.List()
+	if err != nil || len(entries) != 4 || entries[3].Name != "Plan" {
+		t.Fatalf("List: %v; want the three built-ins and Plan", err)
+	}
+	if len(ws.FilesOf("Plan")) != 1 {
+		t.Fatalf("FilesOf(Plan) = %v; want plan.yaml alone", ws.FilesOf("Plan"))
+	}
+	if got := testkit.DirNames(t, dir); !slices.Equal(got, before) {
+		t.Fatalf("looking at the workspace changed the folder from %q to %q", before, got)
+	}
+	if _, err := ws.Save(ds, &Scenario{Name: "Plan", Assumptions: ds.Base()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := testkit.DirNames(t, dir); !slices.Equal(got, []string{"plan.yaml", "plan.yaml.bak"}) {
+		t.Errorf("after a save the folder holds %q; want the scenario and its backup alone", got)
 	}
 }

@@ -46,10 +46,12 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
-	for _, s := range assets.Scenarios() {
-		testBuiltin = append(testBuiltin, model.Builtin{File: s.Name, Data: s.Data})
-		if s.Name == "base.yaml" {
-			if testBase, err = model.LoadScenario(s.Name, s.Data, testDS); err != nil {
+	if testBuiltin, err = model.ReadBuiltins(assets.Scenarios()); err != nil {
+		panic(err)
+	}
+	for _, b := range testBuiltin {
+		if b.File == "base.yaml" {
+			if testBase, err = model.LoadScenario(b.File, b.Data, testDS); err != nil {
 				panic(err)
 			}
 		}

@@ -27,8 +27,7 @@ func newFiles(ws *model.Workspace, fetch func(string) string) *files {
 		ws = &model.Workspace{} // read-only, nothing built in
 	}
 	f := &files{ws: ws, fetch: fetch}
-	builtins, _ := (&model.Workspace{Builtin: ws.Builtin}).List()
-	for _, e := range builtins {
+	for _, e := range ws.Builtins() {
 		f.builtinNames = append(f.builtinNames, e.Name)
 	}
 	return f

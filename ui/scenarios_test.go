@@ -33,9 +33,9 @@ const (
 // testBuiltins are the scenarios that ship with the program, as main hands
 // them to the workspace.
 func testBuiltins() []model.Builtin {
-	var out []model.Builtin
-	for _, s := range assets.Scenarios() {
-		out = append(out, model.Builtin{File: s.Name, Data: s.Data})
+	out, err := model.ReadBuiltins(assets.Scenarios())
+	if err != nil {
+		panic(err) // the embedded files: a broken build
 	}
 	return out
 }

@@ -205,12 +205,14 @@ func dataset(o options) (*model.Dataset, *model.Scenario, []model.Builtin, error
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	builtin, err := model.ReadBuiltins(assets.Scenarios())
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	var base *model.Scenario
-	var builtin []model.Builtin
-	for _, s := range assets.Scenarios() {
-		builtin = append(builtin, model.Builtin{File: s.Name, Data: s.Data})
-		if s.Name == "base.yaml" {
-			if base, err = model.LoadScenario(s.Name, s.Data, ds); err != nil {
+	for _, b := range builtin {
+		if b.File == "base.yaml" {
+			if base, err = model.LoadScenario(b.File, b.Data, ds); err != nil {
 				return nil, nil, nil, err
 			}
 		}

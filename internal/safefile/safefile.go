@@ -1,8 +1,15 @@
-// Package safefile reads files that a user names or that sit in a shared
-// folder: regular files only, up to a size limit, and never blocking. A
-// FIFO opened for reading waits for a writer forever, a character device
-// may never end, and a folder is not a file; each is refused with an
-// error that names the file and what it is.
+// Package safefile is iomt's plumbing for files that a user names or that
+// sit in a shared folder.
+//
+// Reading takes regular files only, up to a size limit, and never blocks:
+// a FIFO opened for reading waits for a writer forever, a character
+// device may never end, and a folder is not a file; each is refused with
+// an error that names the file and what it is.
+//
+// Writing is atomic (WriteAtomic): a crash or a kill at any moment leaves
+// the old file or the new one. The temporary files of a killed write are
+// removed by the next write into that folder, and by nothing else: looking
+// at a folder (listing it, completing a name) never changes it.
 package safefile
 
 import (

@@ -1,6 +1,7 @@
 // Package testkit holds what the tests and the load harness share: a
 // buffer that one goroutine writes while another reads, readers of the
-// dashboard's screen, and a dataset as large as the file limits admit.
+// dashboard's screen, a dataset as large as the file limits admit, and
+// readers of what a save left in a folder.
 package testkit
 
 import (

@@ -1,4 +1,4 @@
-package model
+package safefile
 
 import (
 	"errors"
@@ -10,15 +10,13 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-
-	"iomt/internal/safefile"
 )
 
-// ErrNotRegular is wrapped by the error WriteFileAtomic returns for a
+// ErrNotRegular is wrapped by the error WriteAtomic returns for a
 // target that exists and is not a regular file (a FIFO, a device).
 var ErrNotRegular = errors.New("not a regular file")
 
-// WriteFileAtomic writes a file so that a crash or a kill at any moment
+// WriteAtomic writes a file so that a crash or a kill at any moment
 // leaves either the old file or the new one, never a mix: it writes a
 // temporary file in the same folder, fsyncs it, renames it over path and
 // fsyncs the folder. With backup, the previous version is kept as
@@ -27,7 +25,7 @@ var ErrNotRegular = errors.New("not a regular file")
 // and renamed over the old one, never deleted first. A new file gets the
 // usual 0666-less-umask mode; a replaced file keeps its mode. Temporary
 // files that a killed write left behind are removed on the way.
-func WriteFileAtomic(path string, backup bool, write func(io.Writer) error) (err error) {
+func WriteAtomic(path string, backup bool, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	base := filepath.Base(path)
 	if base == "." || base == string(filepath.Separator) {
@@ -43,9 +41,9 @@ func WriteFileAtomic(path string, backup bool, write func(io.Writer) error) (err
 	if statErr == nil && !prev.Mode().IsRegular() {
 		// Renaming over a FIFO or a device would replace it with a file
 		// (and /dev/stdout is a link to one): refuse rather than surprise.
-		return fmt.Errorf("cannot write %s: it is %s, %w", path, safefile.Kind(prev.Mode()), ErrNotRegular)
+		return fmt.Errorf("cannot write %s: it is %s, %w", path, Kind(prev.Mode()), ErrNotRegular)
 	}
-	CleanTemps(dir)
+	cleanTemps(dir)
 
 	tmp, tmpName, err := createTemp(dir, base)
 	if err != nil {
@@ -126,10 +124,10 @@ func keepBackup(dir, base, path string) error {
 }
 
 // Temporary files are named ".BASE.PID-N.tmp": hidden, and carrying the
-// writer's process ID so that a later write or listing can tell the
-// leftovers of a killed process from the files of a write in progress.
+// writer's process ID so that a later write can tell the leftovers of a
+// killed process from the files of a write in progress.
 // tempName is the name of a temporary file of a save, with the writer's
-// process id. "iomt" in it keeps CleanTemps off other programs' files in
+// process id. "iomt" in it keeps cleanTemps off other programs' files in
 // a folder that -o writes into.
 var tempName = regexp.MustCompile(`^\..+\.iomt-([0-9]+)-[0-9a-z]+\.tmp$`)
 
@@ -167,10 +165,10 @@ func linkTemp(dir, base, path string) (string, error) {
 	return "", err
 }
 
-// CleanTemps removes from dir the temporary files of writes whose process
+// cleanTemps removes from dir the temporary files of writes whose process
 // is gone (killed mid-save). A file of a live process, this one included,
 // is left alone: it may be a save in progress.
-func CleanTemps(dir string) {
+func cleanTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return

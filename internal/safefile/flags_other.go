@@ -1,9 +1,0 @@
-//go:build !unix
-
-package safefile
-
-import "os"
-
-// openFlags: without O_NONBLOCK the descriptor's check still refuses
-// whatever is not a regular file once it is open.
-const openFlags = os.O_RDONLY
