@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/creack/pty"
 	"github.com/spf13/cobra"
 )
 
@@ -104,5 +108,42 @@ dimensions:
 	code, _, stderr = runCLI(t, "sensitivity", "--dataset", ds, "--node", "region/north")
 	if code != exitUsage || !strings.Contains(stderr, `"Region/North"`) || !strings.Contains(stderr, `"Region/NORTH"`) {
 		t.Errorf("an ambiguous --node: exit %d, %q; want 2 naming both", code, stderr)
+	}
+}
+
+// TestNoTrailingSpacesOnTerminal: on a terminal fang draws the usage and
+// example blocks shaded, padded with blanks to their right edge, and the
+// ERROR badge with a shaded blank after it; copied out of the terminal,
+// each line carried them. On a terminal of 100 columns, no line of any
+// command's help or of a usage error ends in a blank, coloured or not.
+func TestNoTrailingSpacesOnTerminal(t *testing.T) {
+	calls := [][]string{{"--help"}, {"serve", "--help"}, {"export", "--help"}, {"montecarlo", "--help"}, {"export", "--format", "nope"}}
+	for _, args := range calls {
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pseudo-terminal here: %v", err)
+		}
+		if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 100}); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		read := make(chan struct{})
+		go func() { _, _ = io.Copy(&out, ptmx); close(read) }()
+		t.Setenv("TERM", "xterm-256color")
+		t.Setenv("COLORTERM", "truecolor")
+		run(t.Context(), args, tty, tty)
+		_ = tty.Close()
+		<-read
+		_ = ptmx.Close()
+		text := out.String()
+		if !strings.Contains(text, "\x1b[") {
+			t.Errorf("%v: no colour, so not drawn as on a terminal: %q", args, text)
+		}
+		for i, line := range strings.Split(strings.ReplaceAll(ansi.Strip(text), "\r", ""), "\n") {
+			if strings.TrimRight(line, " \t") != line {
+				t.Errorf("%v on a terminal: line %d ends in blanks: %q", args, i+1, line)
+				break
+			}
+		}
 	}
 }

@@ -79,6 +79,16 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// plainBlocks is fang's colour scheme with the usage and example blocks
+// unshaded: a shaded block is padded with blanks to its right edge, and
+// a command copied from it out of the terminal carried them (the
+// trimWriter can drop only blanks no colour shows).
+func plainBlocks(c lipgloss.LightDarkFunc) fang.ColorScheme {
+	cs := fang.DefaultColorScheme(c)
+	cs.Codeblock = nil
+	return cs
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
@@ -96,7 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// After SetOut: cobra's scripts are bound to the writer it has then.
 	initCompletionCmd(root)
-	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion()), fang.WithErrorHandler(errorHandler))
+	err := fang.Execute(ctx, root, fang.WithVersion(buildVersion()), fang.WithErrorHandler(errorHandler),
+		fang.WithColorSchemeFunc(plainBlocks))
 	switch {
 	case err == nil:
 		return exitOK
@@ -114,7 +125,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // after a missing argument or required flag, or iomt's own checks.
 func errorHandler(w io.Writer, styles fang.Styles, err error) {
 	if isUsage(err) {
-		fmt.Fprintln(w, styles.ErrorHeader.String())
+		// The badge's right padding would be a shaded blank at the end
+		// of the line, copied with it out of a terminal.
+		fmt.Fprintln(w, styles.ErrorHeader.PaddingRight(0).String())
 		fmt.Fprintln(w, styles.ErrorText.Render(err.Error()+"."))
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, lipgloss.JoinHorizontal(lipgloss.Left,
