@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"iomt/internal/safefile"
 )
@@ -16,8 +17,11 @@ import (
 // server) cannot fill the disk. A zero field is no bound; the zero Quota
 // (the local dashboard, the commands) checks nothing.
 type Quota struct {
-	MaxFiles int   // regular files in the folder and below, backups included
-	MaxBytes int64 // their bytes
+	// MaxFiles bounds the regular files in the folder and below, not
+	// counting backups (NAME.bak): a save keeps one of the file it
+	// replaces, so that at the cap a scenario can still be saved again.
+	MaxFiles int
+	MaxBytes int64 // the bytes of all of them, backups included
 }
 
 // ErrFull is wrapped by the error of a write that the workspace's Quota
@@ -46,16 +50,16 @@ func (w *Workspace) WriteFile(name string, backup bool, write func(io.Writer) er
 	if err != nil {
 		return path, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
 	}
-	// What the write adds: a file when path is new, or when it becomes
-	// the first backup; and what it frees: the file it replaces, or with
-	// a backup, the old backup the replaced file takes the place of.
+	// What the write adds: a file when path is new (a backup is not
+	// counted); and what it frees: the file it replaces, or with a
+	// backup, the old backup the replaced file takes the place of.
 	added, freed := 1, int64(0)
 	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() {
 		added, freed = 0, st.Size()
 		if backup {
-			added, freed = 1, 0
+			freed = 0
 			if bak, err := os.Lstat(path + ".bak"); err == nil && bak.Mode().IsRegular() {
-				added, freed = 0, bak.Size()
+				freed = bak.Size()
 			}
 		}
 	}
@@ -67,9 +71,12 @@ func (w *Workspace) WriteFile(name string, backup bool, write func(io.Writer) er
 		room := max(q-used+freed, freed)
 		inner := write
 		write = func(out io.Writer) error {
-			return inner(&quotaWriter{w: out, room: room, full: func() error {
-				return &fullError{fmt.Sprintf("%s is full: this file would take it past %s, the most it may hold; saving or exporting under a name it holds replaces that file",
-					w.ShowDir(), sizeText(q))}
+			return inner(&quotaWriter{w: out, room: room, full: func(size int64) error {
+				if size > q {
+					return &fullError{fmt.Sprintf("this file is more than %s, the most %s may hold", sizeText(q), w.ShowDir())}
+				}
+				return &fullError{fmt.Sprintf("%s is full: it holds %s, and this file would take it past %s, the most it may; saving or exporting under a name it holds replaces that file",
+					w.ShowDir(), sizeText(used), sizeText(q))}
 			}})
 		}
 	}
@@ -81,9 +88,9 @@ func (w *Workspace) WriteFile(name string, backup bool, write func(io.Writer) er
 	return path, err
 }
 
-// folderUsage counts the regular files under dir and their bytes. A
-// folder not made yet holds nothing; a subfolder that cannot be read is
-// left out (nothing is written there).
+// folderUsage counts the regular files under dir but backups (.bak), and
+// the bytes of all of them. A folder not made yet holds nothing; a
+// subfolder that cannot be read is left out (nothing is written there).
 func folderUsage(dir string) (files int, bytes int64, err error) {
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -99,7 +106,9 @@ func folderUsage(dir string) (files int, bytes int64, err error) {
 		if err != nil {
 			return nil // gone meanwhile
 		}
-		files++
+		if !strings.HasSuffix(d.Name(), ".bak") {
+			files++
+		}
 		bytes += fi.Size()
 		return nil
 	})
@@ -109,25 +118,36 @@ func folderUsage(dir string) (files int, bytes int64, err error) {
 	return files, bytes, err
 }
 
-// quotaWriter passes at most room bytes, then fails with full().
+// quotaWriter passes at most room bytes, then fails with full(size), size
+// what the file would have at least.
 type quotaWriter struct {
-	w    io.Writer
-	room int64
-	full func() error
+	w       io.Writer
+	room    int64
+	written int64
+	full    func(size int64) error
 }
 
 func (q *quotaWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) > q.room {
-		return 0, q.full()
+		return 0, q.full(q.written + int64(len(p)))
 	}
 	q.room -= int64(len(p))
+	q.written += int64(len(p))
 	return q.w.Write(p)
 }
 
-// sizeText is a quota's bytes as the user reads them.
+// sizeText is a number of bytes as the user reads them: whole MiB as
+// such, whole KiB too, else KiB or MiB to one decimal above 1 KiB.
 func sizeText(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

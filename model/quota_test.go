@@ -21,10 +21,11 @@ func writeText(ws *Workspace, name string, backup bool, text string) error {
 	return err
 }
 
-// TestQuotaFiles: past MaxFiles a new file, and a first backup, are
-// refused with a sentence naming the folder as the user knows it; saving
-// over a file the folder holds still works, and a refused write leaves
-// the folder as it was.
+// TestQuotaFiles: past MaxFiles a new file is refused with a sentence
+// naming the folder as the user knows it; saving over a file the folder
+// holds still works, its backup too (a backup is not counted: at the cap
+// a scenario could not be saved again), and a refused write leaves the
+// folder as it was.
 func TestQuotaFiles(t *testing.T) {
 	ws := &Workspace{Dir: t.TempDir(), Label: "your folder on this server", Quota: Quota{MaxFiles: 3}}
 	for _, name := range []string{"a.csv", "b.csv", "c.yaml"} {
@@ -36,17 +37,20 @@ func TestQuotaFiles(t *testing.T) {
 	if !errors.Is(err, ErrFull) || err.Error() != "your folder on this server is full: it holds 3 files, the most it may; saving or exporting under a name it holds replaces that file" {
 		t.Errorf("a fourth file: %v; want the folder is full", err)
 	}
-	if err := writeText(ws, "c.yaml", true, "y"); !errors.Is(err, ErrFull) {
-		t.Errorf("a save whose backup would be a fourth file: %v; want the folder is full", err)
+	if err := writeText(ws, "c.yaml", true, "y"); err != nil {
+		t.Errorf("saving c.yaml again, keeping its backup, at the cap: %v", err)
 	}
 	if err := writeText(ws, "a.csv", false, "replaced"); err != nil {
 		t.Errorf("replacing a file: %v", err)
 	}
-	if names := testkit.DirNames(t, ws.Dir); !slices.Equal(names, []string{"a.csv", "b.csv", "c.yaml"}) {
+	if err := writeText(ws, "e.csv", false, "x"); !errors.Is(err, ErrFull) {
+		t.Errorf("a fourth file beside a backup: %v; want the folder is full", err)
+	}
+	if names := testkit.DirNames(t, ws.Dir); !slices.Equal(names, []string{"a.csv", "b.csv", "c.yaml", "c.yaml.bak"}) {
 		t.Errorf("the folder holds %q after the refusals", names)
 	}
-	if got := string(testkit.ReadFile(t, filepath.Join(ws.Dir, "c.yaml"))); got != "x" {
-		t.Errorf("a refused save changed c.yaml to %q", got)
+	if got := string(testkit.ReadFile(t, filepath.Join(ws.Dir, "c.yaml"))); got != "y" {
+		t.Errorf("c.yaml saved again holds %q", got)
 	}
 }
 
@@ -60,7 +64,7 @@ func TestQuotaBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := writeText(ws, "b.csv", false, strings.Repeat("b", 41))
-	if !errors.Is(err, ErrFull) || !strings.Contains(err.Error(), dir+" is full: this file would take it past 100 bytes") {
+	if !errors.Is(err, ErrFull) || !strings.Contains(err.Error(), dir+" is full: it holds 60 bytes, and this file would take it past 100 bytes") {
 		t.Errorf("41 bytes more in a folder holding 60 of 100: %v; want the folder is full", err)
 	}
 	if err := writeText(ws, "b.csv", false, strings.Repeat("b", 40)); err != nil {
@@ -81,6 +85,12 @@ func TestQuotaBytes(t *testing.T) {
 	if names := testkit.DirNames(t, dir); !slices.Equal(names, []string{"a.csv", "b.csv"}) {
 		t.Errorf("the folder holds %q: a refused write left something behind", names)
 	}
+	// A file larger than the whole quota says so, not that the folder is
+	// full: it is not.
+	empty := &Workspace{Dir: t.TempDir(), Label: "your folder", Quota: Quota{MaxBytes: 1 << 20}}
+	if err := writeText(empty, "big.json", false, strings.Repeat("x", 1<<20+1)); !errors.Is(err, ErrFull) || err.Error() != "this file is more than 1 MiB, the most your folder may hold" {
+		t.Errorf("a file past the whole quota into an empty folder: %v", err)
+	}
 }
 
 // TestQuotaSave: Save goes through the quota, and a workspace without
@@ -92,8 +102,11 @@ func TestQuotaSave(t *testing.T) {
 	if _, err := ws.Save(ds, sc); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.Save(ds, sc); !errors.Is(err, ErrFull) {
-		t.Errorf("a second save, whose backup is a second file: %v; want the folder is full", err)
+	if _, err := ws.Save(ds, sc); err != nil {
+		t.Errorf("a second save, keeping a backup, at the cap of one file: %v", err)
+	}
+	if _, err := ws.Save(ds, &Scenario{Name: "Other", Assumptions: ds.Base()}); !errors.Is(err, ErrFull) {
+		t.Errorf("a second scenario at the cap of one file: %v; want the folder is full", err)
 	}
 	free := &Workspace{Dir: ws.Dir}
 	for range 3 {

@@ -142,7 +142,7 @@ func TestUserFolderQuota(t *testing.T) {
 	tm.Press("x")
 	tm.WaitText("CSV file")
 	tm.Press("\r")
-	tm.WaitText("Not exported: your folder on this server is full: this file would take it past 1024 bytes")
+	tm.WaitText("Not exported: this file is more than 1 KiB, the most your folder on this server may hold")
 	if body, _ := os.ReadFile(filepath.Join(a, "base-report.csv")); string(body) != "scenario,value\nBase,51.2\n" {
 		t.Errorf("a refused export replaced base-report.csv with %d bytes", len(body))
 	}
