@@ -40,11 +40,31 @@ func valuePrec(largest float64, prec int) int { return numtext.Prec(largest, pre
 // fmtAmount writes an amount of money at the precision its size needs.
 func fmtAmount(v float64) string { return fmtNum(v, valuePrec(math.Abs(v), 2)) }
 
+// hugeDigits is the number of whole digits (a trillion units and more)
+// from which the screen writes a number in scientific notation, to six
+// significant digits (1.12172e+61). A market at the limits (1e9 growing
+// 999 % a year for 50 years) reaches 1e59, and its 60 digits, most of
+// them made up by the arithmetic, squeezed the table to one year and were
+// cut on the chart's axis.
+const hugeDigits = 13
+
+// huge writes x in scientific notation if it has hugeDigits whole digits
+// or more.
+func huge(x float64) (string, bool) {
+	if math.Abs(x) < math.Pow10(hugeDigits-1) {
+		return "", false
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64), true
+}
+
 // fmtNum writes x with prec decimals and its thousands grouped
 // (21,791.03), so a large value reads at a glance; "–" when undefined.
 func fmtNum(x float64, prec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
+	}
+	if s, ok := huge(x); ok {
+		return s
 	}
 	s := strconv.FormatFloat(x, 'f', prec, 64)
 	if strings.Trim(s, "-0.") == "" {
@@ -57,6 +77,12 @@ func fmtNum(x float64, prec int) string {
 func fmtSigned(x float64, prec int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
+	}
+	if s, ok := huge(x); ok {
+		if x > 0 {
+			s = "+" + s
+		}
+		return s
 	}
 	s := strconv.FormatFloat(x, 'f', prec, 64)
 	if strings.Trim(s, "-0.") == "" {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -414,5 +415,41 @@ func TestSmallAmountsInWords(t *testing.T) {
 	m = send(t, m, keyEnter)
 	if l := lastLine(m); !strings.Contains(l, "0.000700") || !strings.Contains(l, "70.00 %") {
 		t.Errorf("the message after setting A to 0.0007: %q", l)
+	}
+}
+
+// TestHugeValuesWhole: a market at the limits (1e9 growing 999 % a year
+// for 50 years reaches 1e59) used to print 60-digit numbers: the chart's
+// axis labels were cut at the pane's edge and the table shrank to one
+// year, and a realised CAGR of 1,002.2 % was cut. Such values read in
+// scientific notation to six significant digits, whole, every number in
+// the table is whole, and it keeps more than one year.
+func TestHugeValuesWhole(t *testing.T) {
+	ds, err := model.LoadDataset("huge.yaml", []byte("market: Huge\nbase_year: 2000\nend_year: 2050\n"+
+		"total: {value: 1000000000, cagr_pct: 999}\ndimensions:\n  - name: Kind\n    segments:\n"+
+		"      - {name: A, share_pct: 60, cagr_pct: 999}\n      - {name: B, share_pct: 40, cagr_pct: 990}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		m = send(t, m, keyTab) // the table, scrolled to its last years
+		for range 60 {
+			m = send(t, m, keyRight)
+		}
+		v := view(m)
+		// By hand: 1e9 × 10.99^50 = 1.12172…e+61.
+		if !strings.Contains(v, "1.12172e+61") {
+			t.Errorf("%dx%d: the total of 2050 is not shown whole as 1.12172e+61:\n%s", size[0], size[1], v)
+		}
+		if regexp.MustCompile(`\d,\d{3},\d{3},\d{3},\d{3}`).MatchString(v) || regexp.MustCompile(`\d…`).MatchString(v) {
+			t.Errorf("%dx%d: a number of many digits, or one cut:\n%s", size[0], size[1], v)
+		}
+		if years := regexp.MustCompile(`^20[0-5]\d$`); len(slices.DeleteFunc(tableRow(t, m, "Segment"), func(c string) bool { return !years.MatchString(c) })) < 2 {
+			t.Errorf("%dx%d: the table shows one year:\n%s", size[0], size[1], v)
+		}
+		if real := tableRow(t, m, "A"); !slices.Contains(real, "1,002.2") {
+			t.Errorf("%dx%d: A's realised CAGR is not shown whole (1,002.2): %q", size[0], size[1], real)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -78,12 +79,26 @@ func (y *yearTable) Bindings() []key.Binding {
 func (y *yearTable) refresh() {
 	e := y.e
 	inner := y.width - 2
-	fixed := (cagrColW + cellPad) + (dShareW + cellPad)
 	years := e.scen.Result().Years
 	all := e.sel.rows()
+	// The trailing columns as wide as their widest text: a realised
+	// CAGR of 1,002.2 % must not read 1,002….
+	reals, shares := make([]string, len(all)), make([]string, len(all))
+	realW, shareW := cagrColW, dShareW
+	for i, n := range all {
+		real, share := y.trailing(n)
+		reals[i], shares[i] = fmtNum(real, 1), fmtSigned(share, 1)
+		if e.scen.Compare() != nil {
+			reals[i] = fmtSigned(real, 1)
+		}
+		realW, shareW = max(realW, ansi.StringWidth(reals[i])), max(shareW, ansi.StringWidth(shares[i]))
+	}
+	fixed := (realW + cellPad) + (shareW + cellPad)
 	prec := 1
 	if e.sel.metric == MetricValue {
-		prec = valuePrec(e.scen.Result().Value(0, years-1), 2)
+		// Decimals go first on a market of many digits: past twelve
+		// significant digits they are the arithmetic's noise.
+		prec = numtext.SigPrec(e.scen.Result().Value(0, years-1), 2)
 	}
 	colW := y.columnWidth(all, prec)
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
@@ -111,9 +126,9 @@ func (y *yearTable) refresh() {
 		widths = append(widths, colW)
 		header = append(header, fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi)))
 	}
-	widths = append(widths, cagrColW, dShareW)
+	widths = append(widths, realW, shareW)
 	realHead, shareHead := y.trailingHeads()
-	header = append(header, fmt.Sprintf("%*s", cagrColW, realHead), fmt.Sprintf("%*s", dShareW, shareHead))
+	header = append(header, fmt.Sprintf("%*s", realW, realHead), fmt.Sprintf("%*s", shareW, shareHead))
 
 	// Scroll so that the selected row is always shown and rowAt knows
 	// which row is drawn where.
@@ -143,13 +158,7 @@ func (y *yearTable) refresh() {
 			}
 			cells = append(cells, fmt.Sprintf("%*s", colW, v))
 		}
-		real, share := y.trailing(n)
-		realText := fmtNum(real, 1)
-		if e.scen.Compare() != nil {
-			realText = fmtSigned(real, 1)
-		}
-		cells = append(cells, fmt.Sprintf("%*s", cagrColW, realText),
-			fmt.Sprintf("%*s", dShareW, fmtSigned(share, 1)))
+		cells = append(cells, fmt.Sprintf("%*s", realW, reals[i]), fmt.Sprintf("%*s", shareW, shares[i]))
 		line := gridLine(widths, cells)
 		if i == cur {
 			line = e.look.styles.Selected.Render(line)
