@@ -278,8 +278,16 @@ func (v *datasetValidator) addContext(ds *Dataset) {
 	}{{"drivers", "driver", c.Drivers}, {"challenges", "challenge", c.Challenges}, {"opportunities", "opportunity", c.Opportunities}, {"key_players", "", c.KeyPlayers}} {
 		for i, item := range list.items {
 			p := []any{"context", list.key, i}
-			v.checkFree(p, list.key+" entry", item)
 			if list.kind == "" {
+				v.checkFree(p, list.key+" entry", item)
+				continue
+			}
+			// A lever is named in scenarios and workbooks and shown as a
+			// label: two that look alike ("Growth" and "Growth" with a
+			// zero-width space) would be two levers the user cannot tell
+			// apart, so it follows the rules of names.
+			if msg, ok := checkLabel(list.kind+" name", item, true); !ok {
+				v.errAt(p, "", "%s", msg)
 				continue
 			}
 			// A scenario gives a lever its impact by name.
