@@ -157,7 +157,7 @@ func (d *leversDialog) View() string {
 		if i == d.cursor {
 			mark = "▸ "
 		}
-		line := fmt.Sprintf("%s%-*s %7s pp", mark, nameW-2, ansi.Truncate(clean(l.Name), nameW-2, "…"), fmtSigned(a.Drivers[i], 1))
+		line := fmt.Sprintf("%s%s %7s pp", mark, padRight(ansi.Truncate(clean(l.Name), nameW-2, "…"), nameW-2), fmtSigned(a.Drivers[i], 1))
 		if i == d.cursor {
 			line = s.Selected.Render(padRight(line, inner))
 		}

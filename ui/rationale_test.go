@@ -453,3 +453,35 @@ func TestHugeValuesWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestWideNamesAlign: a name of full-width characters takes two cells a
+// character; the segments pane padded it by characters, and its row's
+// numbers and border stood a column to the right of the others.
+func TestWideNamesAlign(t *testing.T) {
+	ds, err := model.LoadDataset("wide.yaml", []byte("market: Wide\nbase_year: 2020\nend_year: 2023\n"+
+		"total: {value: 10, cagr_pct: 5}\ndimensions:\n  - name: Kind\n    segments:\n"+
+		"      - {name: ＡＢＣ, share_pct: 60, cagr_pct: 6}\n      - {name: Plain, share_pct: 40, cagr_pct: 4}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := send(t, New(ds, &model.Scenario{Name: "Base", Assumptions: ds.Base()}, Options{Dark: true}), tea.WindowSizeMsg{Width: 100, Height: 30})
+	var wide, plain string
+	for _, l := range viewLines(m) {
+		switch {
+		case strings.Contains(l, "ＡＢＣ") && strings.Contains(l, "60.0"):
+			wide = l
+		case strings.Contains(l, "Plain") && strings.Contains(l, "40.0"):
+			plain = l
+		}
+	}
+	if wide == "" || plain == "" {
+		t.Fatalf("the segments pane shows no rows for both:\n%s", view(m))
+	}
+	col := func(l, s string) int { return ansi.StringWidth(l[:strings.Index(l, s)]) }
+	if a, b := col(wide, "60.0"), col(plain, "40.0"); a != b {
+		t.Errorf("the shares stand in columns %d and %d:\n%s\n%s", a, b, wide, plain)
+	}
+	if a, b := ansi.StringWidth(wide), ansi.StringWidth(plain); a != b {
+		t.Errorf("the rows are %d and %d cells wide:\n%s\n%s", a, b, wide, plain)
+	}
+}

@@ -155,7 +155,9 @@ func (t *tree) View() string {
 		if a.Locked[n] {
 			mark = "L"
 		}
-		line := fmt.Sprintf(" %-*s%*s%*s%*s%*s", nameW, ansi.Truncate(name, nameW, "…"), treeShareW, share,
+		// Padded by the cells the name takes, not its characters: a
+		// full-width name (＝1+1) pushed its row's numbers a column over.
+		line := fmt.Sprintf(" %s%*s%*s%*s%*s", padRight(ansi.Truncate(name, nameW, "…"), nameW), treeShareW, share,
 			treeRateW, entered, treeRateW, fmtNum(e.scen.Result().CAGR(n, wFrom, wTo), 1), treeMarkW, mark)
 		line = padRight(ansi.Truncate(line, inner, ""), inner)
 		style := s.Row
