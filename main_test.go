@@ -370,8 +370,12 @@ func TestAnalysisCommandsSayTheTruth(t *testing.T) {
 	}{
 		{[]string{"montecarlo", "--node", "Total", "--seed", "-1"}, "a seed is a whole number from 0"},
 		{[]string{"montecarlo", "--node", "Total", "--above", "-5"}, "give a value of 0 or more"},
-		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "500"}, "at most 50"},
-		{[]string{"sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "5e-324"}, "at least 0.001"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "500"}, "is more than 50, the most an assumption moves"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "50.0001"}, "is more than 50, the most an assumption moves"},
+		{[]string{"sensitivity", "--node", "Region/Asia-Pacific", "--delta-pp", "5e-324"}, "too small to move a rate (below 0.001 pp it is lost to rounding)"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "0"}, "give a positive one, from 0.001 to 50"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "-1"}, "give a positive one, from 0.001 to 50"},
+		{[]string{"sensitivity", "--node", "Total", "--delta-pp", "1e400"}, "a number too large to hold"},
 		{[]string{"goalseek", "--node", "Total", "--target", "0"}, "must be a value above 0"},
 		{[]string{"goalseek", "--node", "Asia-Pacific", "--target", "60"}, `did you mean "Region/Asia-Pacific"?`},
 	} {

@@ -350,7 +350,7 @@ func TestTornadoSaysWhy(t *testing.T) {
 		t.Errorf("share ±30 pp: no bar for Asia-Pacific's share")
 	}
 	for _, d := range []float64{0, -1, forecast.MaxDelta + 0.01, math.NaN(), 500} {
-		if _, err := forecast.Sensitivity(ds, a, ap, 2027, d); err == nil || !strings.Contains(err.Error(), "at most 50") {
+		if _, err := forecast.Sensitivity(ds, a, ap, 2027, d); err == nil || !strings.Contains(err.Error(), "to 50") {
 			t.Errorf("delta %v: %v, want a refusal naming the limit", d, err)
 		}
 	}
@@ -368,7 +368,7 @@ func TestTornadoStepMovesEveryRate(t *testing.T) {
 	ap := lookup(t, ds, "Region/Asia-Pacific")
 	for _, d := range []float64{5e-324, 1e-15, 1e-9, forecast.MinDelta / 2} {
 		_, err := forecast.Sensitivity(ds, a, ap, 2027, d)
-		if err == nil || !strings.Contains(err.Error(), "at least 0.001") {
+		if err == nil || !strings.Contains(err.Error(), "too small to move a rate") {
 			t.Errorf("delta %v: %v; want a refusal naming the smallest step", d, err)
 		}
 	}

@@ -119,8 +119,13 @@ func PlanSensitivity(ds *model.Dataset, a model.Assumptions, node, year int, del
 	if yi < 0 || yi >= ds.Years() {
 		return nil, fmt.Errorf("sensitivity: year %d is outside %d–%d", year, ds.BaseYear, ds.EndYear)
 	}
-	if math.IsNaN(delta) || delta < MinDelta || delta > MaxDelta {
-		return nil, fmt.Errorf("sensitivity: a change of %v pp; give one of at least %g and at most %d (a far smaller one was lost to rounding)", delta, MinDelta, MaxDelta)
+	switch {
+	case math.IsNaN(delta) || delta <= 0:
+		return nil, fmt.Errorf("sensitivity: a change of %v pp; give a positive one, from %g to %d", delta, MinDelta, MaxDelta)
+	case delta < MinDelta:
+		return nil, fmt.Errorf("sensitivity: a change of %v pp is too small to move a rate (below %g pp it is lost to rounding); give one from %g to %d", delta, MinDelta, MinDelta, MaxDelta)
+	case delta > MaxDelta:
+		return nil, fmt.Errorf("sensitivity: a change of %v pp is more than %d, the most an assumption moves either way; give one from %g to %d", delta, MaxDelta, MinDelta, MaxDelta)
 	}
 	p := &SensitivityPlan{ds: ds, a: a, node: node, yi: yi, delta: delta, params: params(ds, &a, node)}
 	var r Result

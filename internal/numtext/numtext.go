@@ -21,6 +21,10 @@ var ErrDecimalComma = errors.New("use . for decimals; a comma only between thous
 // ErrNotNumber says the text is not a number at all.
 var ErrNotNumber = errors.New("not a number")
 
+// ErrOutOfRange says the text is a number too large (or too close to 0)
+// for a float64: 1e400.
+var ErrOutOfRange = errors.New("a number too large to hold")
+
 // Parse reads s (spaces around it ignored) as a finite number.
 func Parse(s string) (float64, error) {
 	s = strings.TrimSpace(s)
@@ -31,6 +35,9 @@ func Parse(s string) (float64, error) {
 		s = strings.ReplaceAll(s, ",", "")
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
+		return 0, ErrOutOfRange
+	}
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, ErrNotNumber
 	}
