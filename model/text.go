@@ -117,3 +117,14 @@ func charKind(r rune) string {
 
 // quoteName quotes a name for a message: escaped and cut.
 func quoteName(s string) string { return strconv.QuoteToASCII(safetext.Truncate(s, 60)) }
+
+// ScenarioNameProblem says what is wrong with a scenario name the user
+// typed, by the rules a scenario file's name is read by, or "" when
+// nothing is: the dashboard refuses such a name before it saves, with
+// its prompt still open.
+func ScenarioNameProblem(name string) string {
+	if msg, ok := checkLabel("scenario name", name, true); !ok {
+		return msg
+	}
+	return ""
+}

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -248,8 +249,11 @@ func (m *Model) saveAs(name string) (keep bool, cmd tea.Cmd) {
 	case name == "":
 		m.status.error("Type a name for the scenario.")
 		return true, nil
-	case strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		m.status.error("A name cannot contain control characters.")
+	case model.ScenarioNameProblem(name) != "":
+		// The rules a saved file is read back by: a name it would refuse
+		// (a noncharacter, an invisible character) is refused here, with
+		// the prompt and its text still open, not after it closed.
+		m.status.error("Not a name to save: " + safetext.Escape(model.ScenarioNameProblem(name)) + ".")
 		return true, nil
 	case m.files.isBuiltinName(name):
 		m.status.error("That name is built in; choose another.")

@@ -210,6 +210,18 @@ func TestSaveScenario(t *testing.T) {
 	if names := folder(t, ws.Dir); len(names) != 0 {
 		t.Fatalf("opening the prompt wrote %q", names)
 	}
+	// A name the saved file would be refused for (a noncharacter, an
+	// invisible character) is refused with the prompt and its text kept:
+	// it used to close the prompt, and the keys typed next acted on the
+	// dashboard.
+	for _, bad := range []string{"Plan\uFFFE", "Plan\u200b B"} {
+		m = clearPrompt(t, m)
+		m = typeText(t, m, bad)
+		m = send(t, m, keyEnter)
+		if !topIs[*namePrompt](m) || promptValue(t, m) != bad || !strings.Contains(lastLine(m), "Not a name to save") {
+			t.Errorf("saving under %q: prompt open %v, %q", bad, topIs[*namePrompt](m), lastLine(m))
+		}
+	}
 	m = clearPrompt(t, m)
 	m = typeText(t, m, "My plan")
 	m = send(t, m, keyEnter)
