@@ -31,6 +31,8 @@ var usageCases = [][]string{
 	{"completion", "tcsh"},
 	{"serve"},
 	{"serve", "--host-key", "k", "--max-sessions", "-1"},
+	{"serve", "--host-key", "k", "--listen", "bad"},
+	{"serve", "--host-key", "k", "--listen", "2222"},
 }
 
 // TestEveryUsageErrorSaysTryHelp: every usage error exits 2 and says

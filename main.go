@@ -445,6 +445,11 @@ func validateFile(path string, ds *model.Dataset) error {
 // idle timeout also made the idle check tick without pause). Messages
 // start with a word: fang capitalises the first letter ("--Max-Timeout").
 func checkServeFlags(cfg *server.Config, rateEvery time.Duration, userMB int64) error {
+	if _, port, err := net.SplitHostPort(cfg.Listen); err != nil || port == "" {
+		// A typo here is the flag's, not the network's: "bad" or
+		// "2222" (no colon) is a usage error; a port taken, exit 1.
+		return fmt.Errorf("invalid --listen %q: give host:port, such as 127.0.0.1:2222, or :2222 for every interface", cfg.Listen)
+	}
 	switch {
 	case cfg.MaxSessions < 0:
 		return fmt.Errorf("invalid --max-sessions %d: must be 0 (no limit) or more", cfg.MaxSessions)

@@ -158,12 +158,19 @@ func TestServeNeedsHostKey(t *testing.T) {
 // behind; a negative session cap is a usage error.
 func TestServeBadStart(t *testing.T) {
 	hk := filepath.Join(t.TempDir(), "hk")
-	code, _, stderr := runCLI(t, "serve", "--listen", "nonsense", "--host-key", hk)
-	if code != 1 || !strings.Contains(stderr, "nonsense") {
-		t.Errorf("serve --listen nonsense: exit %d, stderr %q; want 1 naming the address", code, stderr)
+	// An address of this machine's it cannot have (TEST-NET-1) fails to
+	// listen: exit 1. One that is no address at all is a mistake in the
+	// flag: exit 2.
+	code, _, stderr := runCLI(t, "serve", "--listen", "192.0.2.1:2222", "--host-key", hk)
+	if code != 1 || !strings.Contains(stderr, "192.0.2.1:2222") {
+		t.Errorf("serve --listen 192.0.2.1:2222: exit %d, stderr %q; want 1 naming the address", code, stderr)
 	}
 	if _, err := os.Stat(hk); err == nil {
 		t.Error("a server that could not listen created its host key")
+	}
+	code, _, stderr = runCLI(t, "serve", "--listen", "nonsense", "--host-key", hk)
+	if code != 2 || !strings.Contains(stderr, `--listen "nonsense": give host:port`) {
+		t.Errorf("serve --listen nonsense: exit %d, stderr %q; want 2 naming the flag", code, stderr)
 	}
 	// Degenerate values are usage errors that name the flag: --rate-every
 	// 0 made the token bucket NaN and removed the limit, and an idle

@@ -66,8 +66,8 @@ func TestBuiltinsBelongToMarket(t *testing.T) {
 		t.Errorf("iomt --dataset … --scenario base: exit %d, %q; want the terminal error", code, stderr)
 	}
 	hk := filepath.Join(t.TempDir(), "hk")
-	code, _, stderr = runCLI(t, "serve", "--dataset", smartHome, "--scenario", "base", "--listen", "nonsense", "--host-key", hk)
-	if code != 1 || !strings.Contains(stderr, "listening on nonsense") {
+	code, _, stderr = runCLI(t, "serve", "--dataset", smartHome, "--scenario", "base", "--listen", "192.0.2.1:2222", "--host-key", hk)
+	if code != 1 || !strings.Contains(stderr, "listening on 192.0.2.1:2222") {
 		t.Errorf("serve --dataset … --scenario base: exit %d, %q; want the listening error", code, stderr)
 	}
 }
