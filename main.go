@@ -36,7 +36,7 @@ import (
 	"iomt/ui"
 )
 
-// Exit codes of the command line contract (DESIGN.md §5).
+// Exit codes of the command line contract (docs/DESIGN.md §5).
 const (
 	exitOK      = 0
 	exitInvalid = 1

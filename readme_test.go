@@ -52,44 +52,46 @@ func fences(doc string) []fence {
 // one; the reader sees it as the block's first line.
 const excerptMarker = "# excerpt"
 
-// TestReadmeFilesValidate: every YAML and JSON block of README is a file
-// iomt accepts as printed (a dataset on its own, a scenario against the
-// embedded dataset), unless its first line says "# excerpt". The dataset
-// example used to fail validation as printed: a reader who copied it got
-// "shares under Component add up to 36.6 %".
+// TestReadmeFilesValidate: every YAML and JSON block of README and of
+// docs/DESIGN.md is a file iomt accepts as printed (a dataset on its own,
+// a scenario against the embedded dataset), unless its first line says
+// "# excerpt". The dataset example used to fail validation as printed: a
+// reader who copied it got "shares under Component add up to 36.6 %".
 func TestReadmeFilesValidate(t *testing.T) {
 	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[model.FileKind]int{}
-	for _, f := range fences(readme(t)) {
-		if f.info != "yaml" && f.info != "json" {
-			continue
+	for _, doc := range []string{"README.md", "docs/DESIGN.md"} {
+		kinds := map[model.FileKind]int{}
+		for _, f := range fences(string(mustRead(t, doc))) {
+			if f.info != "yaml" && f.info != "json" {
+				continue
+			}
+			if strings.HasPrefix(f.text, excerptMarker) {
+				continue
+			}
+			name := doc + ":" + strconv.Itoa(f.line) + "." + f.info
+			data := []byte(f.text)
+			kind, err := model.DetectKind(name, data)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			kinds[kind]++
+			switch kind {
+			case model.DatasetFile:
+				_, err = model.LoadDataset(name, data)
+			case model.ScenarioFile:
+				_, err = model.LoadScenario(name, data, ds)
+			}
+			if err != nil {
+				t.Errorf("the %s block at %s line %d does not validate as printed (mark it %q if it is part of a file):\n%v", f.info, doc, f.line, excerptMarker, err)
+			}
 		}
-		if strings.HasPrefix(f.text, excerptMarker) {
-			continue
+		if kinds[model.ScenarioFile] == 0 || doc == "README.md" && kinds[model.DatasetFile] == 0 {
+			t.Errorf("%s's files: %v; want a scenario (and in README a dataset)", doc, kinds)
 		}
-		name := "README.md:" + strconv.Itoa(f.line) + "." + f.info
-		data := []byte(f.text)
-		kind, err := model.DetectKind(name, data)
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		kinds[kind]++
-		switch kind {
-		case model.DatasetFile:
-			_, err = model.LoadDataset(name, data)
-		case model.ScenarioFile:
-			_, err = model.LoadScenario(name, data, ds)
-		}
-		if err != nil {
-			t.Errorf("the %s block at README.md line %d does not validate as printed (mark it %q if it is part of a file):\n%v", f.info, f.line, excerptMarker, err)
-		}
-	}
-	if kinds[model.DatasetFile] == 0 || kinds[model.ScenarioFile] == 0 {
-		t.Errorf("README's files: %v; want a dataset and a scenario", kinds)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"iomt/model"
 )
 
-// csvHeader is the column contract of DESIGN.md §5; spreadsheets and
+// csvHeader is the column contract of docs/DESIGN.md §5; spreadsheets and
 // scripts key on these names, so they never change. The value column is
 // named after the dataset's currency and unit: value_usd_bn for the IoMT
 // dataset, value_eur_million for a EUR-million market.

@@ -108,7 +108,7 @@ func TestMarkdownTables(t *testing.T) {
 	if l := doc.lines[2]; !strings.Contains(l, "Source: "+ds.Source) || !strings.Contains(l, "top-down") || !strings.Contains(l, "2019–2027") || !strings.Contains(l, "US$ bn") {
 		t.Errorf("facts line = %q, want source, mode, years and unit", l)
 	}
-	// DESIGN.md §1: Component has 4 segments and 11 sub-segments,
+	// docs/DESIGN.md §1: Component has 4 segments and 11 sub-segments,
 	// Application 6, End-User 3, Region 5 and 14 countries; plus Total.
 	want := map[string]int{"## Component": 16, "## Application": 7, "## End-User": 4, "## Region": 20}
 	if len(doc.tables) != 4 {

@@ -21,7 +21,7 @@ import (
 const (
 	sheetInputs   = "Inputs"
 	sheetForecast = "Forecast"
-	// sheetCalc holds the share arithmetic of DESIGN.md §4, one block per
+	// sheetCalc holds the share arithmetic of docs/DESIGN.md §4, one block per
 	// set of siblings, so that each sum over siblings is one contiguous
 	// range. It is hidden, not very hidden: a partner can unhide it to
 	// audit a number.

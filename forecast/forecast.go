@@ -118,7 +118,7 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 			}
 		}
 		for _, m := range ds.Groups[driverGroup].Members {
-			// The base year keeps the entered share exactly (DESIGN.md §4);
+			// The base year keeps the entered share exactly (docs/DESIGN.md §4);
 			// value/total would differ from it in the last bits.
 			r.share[m*years] = a.Share[m]
 			for yi := 1; yi < years; yi++ {

@@ -8,7 +8,7 @@ import (
 	"iomt/model"
 )
 
-// Expected values in this file are worked out by hand from DESIGN.md §4
+// Expected values in this file are worked out by hand from docs/DESIGN.md §4
 // and written as the arithmetic that gives them.
 
 func TestBaseTotal2027(t *testing.T) {

@@ -95,7 +95,7 @@ func wantClose(tb testing.TB, what string, got, want, rel float64) {
 // within 1e-9 relative.
 const sumTol = 1e-9
 
-// checkInvariants checks the projection invariants of DESIGN.md §4 on one
+// checkInvariants checks the projection invariants of docs/DESIGN.md §4 on one
 // result and returns the first few violations as strings (empty when all
 // hold), so a property test can report the scenario that broke them.
 func checkInvariants(ds *model.Dataset, a *model.Assumptions, r *forecast.Result) []string {
@@ -200,7 +200,7 @@ func checkInvariants(ds *model.Dataset, a *model.Assumptions, r *forecast.Result
 	return bad
 }
 
-// reference projects ds under a by the closed form of DESIGN.md §4,
+// reference projects ds under a by the closed form of docs/DESIGN.md §4,
 // written independently of forecast.go: momenta s_i·(1+g_i)^y with
 // math.Pow, no year-by-year renormalisation. It returns values[node][year].
 func reference(ds *model.Dataset, a *model.Assumptions) [][]float64 {

@@ -8,7 +8,7 @@ import (
 	"iomt/model"
 )
 
-// The report's six figures (DESIGN.md §1) come out of the projection of
+// The report's six figures (docs/DESIGN.md §1) come out of the projection of
 // the embedded dataset's Base scenario, and are marked as reported.
 func TestReportedFigures(t *testing.T) {
 	ds := loadIoMT(t)
@@ -85,7 +85,7 @@ func dimTop(t *testing.T, ds *model.Dataset, name string) []int {
 	return nil
 }
 
-// The report's claims (DESIGN.md §1) hold in the Base scenario in every
+// The report's claims (docs/DESIGN.md §1) hold in the Base scenario in every
 // year 2019–2027. CAGR claims are checked from 2019 to every later year,
 // so "highest CAGR" holds over any part of the period, not just its end.
 func TestReportClaimsEveryYear(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Limits of the dataset format (DESIGN.md §3).
+// Limits of the dataset format (docs/DESIGN.md §3).
 const (
 	MinRate      = -100.0 // rates must be strictly greater
 	MaxRate      = 1000.0 // rates must be strictly smaller

@@ -16,7 +16,7 @@ import (
 	"iomt/assets"
 )
 
-// designSegments is DESIGN.md §1's list of segments, in its order, with
+// designSegments is docs/DESIGN.md §1's list of segments, in its order, with
 // the report's exact names.
 var designSegments = []string{
 	"Component/Medical Devices",
@@ -75,7 +75,7 @@ func TestEmbeddedDataset(t *testing.T) {
 	}
 	got, want := slices.Sorted(slices.Values(ds.Paths())), slices.Sorted(slices.Values(designSegments))
 	if !slices.Equal(got, want) {
-		t.Errorf("segments differ from DESIGN.md §1:\ngot  %q\nwant %q", got, want)
+		t.Errorf("segments differ from docs/DESIGN.md §1:\ngot  %q\nwant %q", got, want)
 	}
 	// Siblings come in the design's (the report's) order.
 	for _, g := range ds.Groups {
@@ -117,7 +117,7 @@ func TestEmbeddedDataset(t *testing.T) {
 	}
 }
 
-// TestReportedFigures checks DESIGN.md §1: the six figures of the report
+// TestReportedFigures checks docs/DESIGN.md §1: the six figures of the report
 // are reproduced exactly and marked reported, and they are the only
 // figures marked so.
 func TestReportedFigures(t *testing.T) {
@@ -167,7 +167,7 @@ func TestReportedFigures(t *testing.T) {
 	}
 }
 
-// TestEstimatesHaveNotes checks DESIGN.md §1: every figure that is not the
+// TestEstimatesHaveNotes checks docs/DESIGN.md §1: every figure that is not the
 // report's is an estimate with a one-line rationale.
 func TestEstimatesHaveNotes(t *testing.T) {
 	ds := embedded(t)
@@ -250,7 +250,7 @@ func sameDataset(a, b *Dataset) error {
 }
 
 // TestJSONDataset checks that the JSON form of the embedded dataset loads
-// to the same dataset (DESIGN.md §3: YAML, or the same structure in JSON).
+// to the same dataset (docs/DESIGN.md §3: YAML, or the same structure in JSON).
 func TestJSONDataset(t *testing.T) {
 	ds := embedded(t)
 	j := toJSON(t, assets.Dataset())

@@ -49,7 +49,7 @@ func mustLookup(t testing.TB, ds *Dataset, path string) int {
 }
 
 // groupSumTolerance is how far a set of siblings may stray from 100 %
-// through float rounding (DESIGN.md §4: 1e-9).
+// through float rounding (docs/DESIGN.md §4: 1e-9).
 const groupSumTolerance = 1e-9
 
 // checkState returns the first broken invariant of a: slices sized to the

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// verdict is what DESIGN.md §4 says about an edit in a given state.
+// verdict is what docs/DESIGN.md §4 says about an edit in a given state.
 type verdict int
 
 const (
@@ -20,7 +20,7 @@ const (
 	either // a share within float rounding of the most the siblings allow
 )
 
-// judge decides from the rules of DESIGN.md §3–4, independently of Apply,
+// judge decides from the rules of docs/DESIGN.md §3–4, independently of Apply,
 // whether e must be accepted or refused in state cur.
 func judge(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
 	v := judgeEdit(ds, origin, cur, e)
@@ -142,7 +142,7 @@ func judgeShare(ds *Dataset, cur Assumptions, n int, s float64) verdict {
 	return either
 }
 
-// checkApplied checks the result of an accepted edit against DESIGN.md §4:
+// checkApplied checks the result of an accepted edit against docs/DESIGN.md §4:
 // the edit does what it names and nothing else; a share edit keeps locked
 // siblings exactly and rebalances the unlocked ones in proportion.
 func checkApplied(ds *Dataset, origin, before, after Assumptions, e Edit) error {
@@ -249,7 +249,7 @@ func checkRebalanced(ds *Dataset, before, after Assumptions, n int, s float64) e
 }
 
 // origins returns the states the property tests start from: the dataset's
-// own, and for the embedded dataset the scenario of DESIGN.md §3, which
+// own, and for the embedded dataset the scenario of docs/DESIGN.md §3, which
 // holds a lock, a year rate and a driver.
 func origins(t *testing.T, ds *Dataset) []Assumptions {
 	out := []Assumptions{ds.Base()}
@@ -269,7 +269,7 @@ func origins(t *testing.T, ds *Dataset) []Assumptions {
 }
 
 // TestEditProperties folds random edits, undos and redos through Apply and
-// History, and checks after every step the invariants of DESIGN.md §4, the
+// History, and checks after every step the invariants of docs/DESIGN.md §4, the
 // rules of each edit, and that History matches a plain model of an undo
 // stack. At the end it undoes to the origin and redoes to the last state.
 func TestEditProperties(t *testing.T) {
@@ -394,7 +394,7 @@ func editRun(ds *Dataset, origin Assumptions, r *rand.Rand, steps int, refusedNe
 	return nil
 }
 
-// TestApplyShareRules works through the share rules of DESIGN.md §4 by hand
+// TestApplyShareRules works through the share rules of docs/DESIGN.md §4 by hand
 // on the embedded dataset's Component split (Medical Devices 36.6,
 // Systems and Software 28, Services 22.4, Connecting Technology 13).
 func TestApplyShareRules(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestLoadScenario works through the scenario semantics of DESIGN.md §3 on
+// TestLoadScenario works through the scenario semantics of docs/DESIGN.md §3 on
 // the embedded dataset, with the expected shares computed by hand from the
 // dataset's figures:
 //
@@ -206,7 +206,7 @@ func TestLoadScenario(t *testing.T) {
 	}
 }
 
-// TestDesignExampleScenario loads the scenario of DESIGN.md §3 verbatim.
+// TestDesignExampleScenario loads the scenario of docs/DESIGN.md §3 verbatim.
 func TestDesignExampleScenario(t *testing.T) {
 	ds := embedded(t)
 	path := filepath.Join("testdata", "good", "design_example.yaml")

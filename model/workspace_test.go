@@ -47,7 +47,7 @@ func entryAt(t testing.TB, entries []Entry, path string) Entry {
 // TestWorkspaceRoundTrip saves random edited states through the workspace
 // and opens them again as a user does, through List and Entry.Open: every
 // share, rate, lock, mode, driver and year rate comes back bit for bit
-// (DESIGN.md §3), and so do the name and description.
+// (docs/DESIGN.md §3), and so do the name and description.
 func TestWorkspaceRoundTrip(t *testing.T) {
 	const runs = 80
 	for _, ds := range []*Dataset{embedded(t), small(t)} {

@@ -50,7 +50,7 @@ func wholeNumbers(t *testing.T, what string, m *Model, want ...string) {
 // TestAnalysisNumbersWhole: at 80×24, the smallest screen iomt runs on,
 // each analysis dialog on the longest names of the dataset shows every
 // number it speaks of whole: a label or a sentence is wrapped or
-// shortened, never the number (DESIGN: every number whole).
+// shortened, never the number (docs/DESIGN.md §6: every number whole).
 func TestAnalysisNumbersWhole(t *testing.T) {
 	const (
 		long = "End-User/Hospitals, Surgical Centers, and Clinics"

@@ -239,7 +239,7 @@ func (d *goalSeekDialog) View() string {
 	}
 	// Every sentence is wrapped at the pane's width, never cut: at 80
 	// columns a long path or the levers' sum would cut the year or the
-	// rate (DESIGN: every number whole).
+	// rate (docs/DESIGN.md §6: every number whole).
 	inner := d.width - 2
 	var lines []string
 	add := func(style lipgloss.Style, text string) {

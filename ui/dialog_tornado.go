@@ -268,7 +268,7 @@ func (d *tornadoDialog) View() string {
 	bars := t.Bars
 	// Numbers at the precision their size needs (0.000837, not 0.00),
 	// in columns as wide as the widest of them: a number is never cut,
-	// a label is shortened (DESIGN: every number whole).
+	// a label is shortened (docs/DESIGN.md §6: every number whole).
 	prec := d.prec()
 	head, notes := d.frame()
 	lines = append(head[:len(head)-1:len(head)-1], s.Muted.Render(head[len(head)-1]))

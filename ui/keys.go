@@ -79,7 +79,7 @@ func keyMapFor(dims int) KeyMap {
 	return k
 }
 
-// DefaultKeyMap returns the key contract of DESIGN.md §6.
+// DefaultKeyMap returns the key contract of docs/DESIGN.md §6.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Tabs:       tabKeys(4),

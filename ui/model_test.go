@@ -13,7 +13,7 @@ import (
 	"iomt/model"
 )
 
-// The tests assume the report's segments (DESIGN.md §1); they look nodes
+// The tests assume the report's segments (docs/DESIGN.md §1); they look nodes
 // up by path so that a renamed segment fails loudly.
 const (
 	pathMD       = "Component/Medical Devices"

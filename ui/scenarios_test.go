@@ -23,7 +23,7 @@ import (
 	"iomt/model"
 )
 
-// The built-in scenarios as the dashboard lists them (DESIGN.md §6).
+// The built-in scenarios as the dashboard lists them (docs/DESIGN.md §6).
 const (
 	nameBase   = "Base (report)"
 	nameAccel  = "Accelerated adoption"
@@ -853,7 +853,7 @@ func TestInfo(t *testing.T) {
 		m = send(t, m, runeKey('f')) // page down
 		seen += view(m)
 	}
-	// DESIGN.md §1: the report's figures.
+	// docs/DESIGN.md §1: the report's figures.
 	for _, want := range []string{
 		"Report information", "Figures the source states",
 		"Total: US$ 51.20 bn in 2019", "Total: CAGR 18.5 %",
