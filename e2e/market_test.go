@@ -19,11 +19,11 @@ func TestAnotherMarket(t *testing.T) {
 	requireTool(t, "tmux")
 	ds := filepath.Join(repoRoot, "testdata", "eu-digital-pathology.yaml")
 	s := startTmux(t, 80, 24, binary, "--dataset", ds)
-	screen := s.WaitFor("the EUR market's dashboard", func(screen string) bool {
+	s.WaitFor("the EUR market's dashboard", func(screen string) bool {
 		return testkit.ContainsAll(screen, "European Digital Pathology", "1 Offering", "2 Country", "€ m")
 	})
 	s.Keys("2")
-	screen = s.WaitForText("21,521.83", "Germany", "1-2 dimension tab")
+	screen := s.WaitForText("21,521.83", "Germany", "1-2 dimension tab")
 	for _, foreign := range []string{"US$", " bn", "IoMT", "Medical"} {
 		if strings.Contains(screen, foreign) {
 			t.Errorf("the EUR market's screen says %q:\n%s", foreign, screen)

@@ -117,7 +117,7 @@ func TestFollowerMirrorsPresenter(t *testing.T) {
 		t.Errorf("after undo, still marked unsaved:\n%q\n%q", headLine(p), headLine(f))
 	}
 	// A follower's q never asks: the edits are the presenter's.
-	p = send(t, p, runeKey('+'))
+	send(t, p, runeKey('+'))
 	f = deliver(t, f, hub)
 	f, cmd := sendCmd(t, f, runeKey('q'))
 	if cmd == nil || len(f.dialogs.open) != 0 {
@@ -216,7 +216,7 @@ func TestFollowerSeesCompare(t *testing.T) {
 	}
 	p.scen.compare = &compareState{name: "Fast", a: other}
 	forecast.ProjectInto(&p.scen.compare.res, testDS, &other)
-	p = send(t, p, runeKey('j')) // any message publishes
+	send(t, p, runeKey('j')) // any message publishes
 	f = deliver(t, f, hub)
 	if f.scen.compare == nil || f.scen.compare.name != "Fast" {
 		t.Fatal("the follower does not compare with the presenter's second scenario")
@@ -394,7 +394,7 @@ func TestTakeOverRoles(t *testing.T) {
 	hub := &testHub{}
 	leave := hub.join()
 	ana := newRoleModel(t, RolePresenter, hub) // publishes as "Ana"
-	ana = send(t, ana, runeKey('2'))
+	send(t, ana, runeKey('2'))
 
 	takes := 0
 	turn := uint64(10) // the server's newest turn
@@ -566,7 +566,7 @@ func TestGroupDrawnFollowerCatchesUp(t *testing.T) {
 func TestPrivateCopyOfUnsavedEdits(t *testing.T) {
 	hub := &testHub{}
 	p := newRoleModel(t, RolePresenter, hub)
-	p = send(t, p, runeKey('j'), runeKey('+'))
+	send(t, p, runeKey('j'), runeKey('+'))
 	f := newRoleModel(t, RoleFollower, hub)
 	f = deliver(t, f, hub)
 

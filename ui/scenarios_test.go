@@ -329,7 +329,7 @@ func TestSaveOpenedUnderOtherName(t *testing.T) {
 	m = pickPath(t, m, variant)
 	m = send(t, m, keyEnter, runeKey('+'), runeKey('s'))
 	if topIs[*confirmDialog](m) {
-		m = send(t, m, runeKey('n'))
+		send(t, m, runeKey('n'))
 	}
 	if got := string(readFile(t, orig)); got != text {
 		t.Errorf("saving the scenario opened from variant.yaml replaced plan.yaml without asking:\n%s", got)
@@ -677,7 +677,7 @@ func TestExportFiles(t *testing.T) {
 	m = pickTitle(t, m, nameAccel)
 	m = send(t, m, keyEnter, runeKey('x'))
 	m = pickTitle(t, m, "CSV file")
-	m = send(t, m, keyEnter)
+	send(t, m, keyEnter)
 	accel := builtinScenario(t, nameAccel).Assumptions
 	var want bytes.Buffer
 	if err := export.CSV(&want, exportInput(nameBase+" (edited)", a, nameAccel, &accel)); err != nil {

@@ -78,7 +78,7 @@ func TestSharedOnlyWhenChanged(t *testing.T) {
 	if hub.published != n {
 		t.Errorf("colour, resize, a refused key and the help shared %d states; want none", hub.published-n)
 	}
-	p = send(t, p, runeKey('j'), runeKey('+'))
+	send(t, p, runeKey('j'), runeKey('+'))
 	if hub.published != n+2 {
 		t.Errorf("j and + shared %d states; want 2", hub.published-n)
 	}

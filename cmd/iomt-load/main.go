@@ -152,7 +152,6 @@ type target struct {
 	served  chan error
 	child   *exec.Cmd                     // with -exec
 	exited  chan error                    // the child's Wait
-	log     *bytes.Buffer                 // the child's output (read after it exited)
 	rss     func() (int64, error)         // the server's resident memory in bytes
 	cpu     func() (time.Duration, error) // the server's CPU time so far
 }
@@ -162,7 +161,7 @@ func startInProcess(o options, dir, presenterKeys string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	var logOut io.Writer = io.Discard
+	logOut := io.Discard
 	if o.verbose {
 		logOut = os.Stderr
 	}
