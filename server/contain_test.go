@@ -68,16 +68,22 @@ func TestPanicEndsOneDashboard(t *testing.T) {
 	}
 }
 
-// TestPanicEndsOneTransfer: the same for an sftp transfer.
+// TestPanicEndsOneTransfer: the same for an sftp transfer, in its
+// handler and in a request's handler, which the SFTP library runs in a
+// goroutine of its own.
 func TestPanicEndsOneTransfer(t *testing.T) {
 	t.Parallel()
-	for _, step := range []string{faultTransfer} {
+	for _, step := range []string{faultTransfer, faultSFTP} {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
 			cfg := Config{MaxSessions: 1}
 			faultOnce(&cfg, step)
 			ts, alice, _, _, _ := keyModeServer(t, cfg)
 			c := ts.openSFTP(alice)
+			if step == faultSFTP {
+				c.init()
+				c.write(fxpStat, append([]byte{0, 0, 0, 1}, appendString(nil, "base-report.csv")...))
+			}
 			c.waitEnd()
 			ts.waitLog("panic", "test fault at "+step, "remote=127.0.0.1:", "user="+gossh.FingerprintSHA256(alice.PublicKey()), "protocol=sftp")
 			_ = c.sess.Close()

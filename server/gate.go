@@ -136,6 +136,7 @@ const (
 	faultDashboard = "dashboard" // a dashboard's handler, once admitted
 	faultResize    = "resize"    // the goroutine that hands window sizes to a dashboard
 	faultTransfer  = "transfer"  // a transfer's handler, once admitted
+	faultSFTP      = "sftp"      // an SFTP request's handler, in the library's goroutine
 )
 
 // fault panics where the tests ask it to; nothing outside tests sets it.

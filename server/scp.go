@@ -24,7 +24,8 @@ import (
 // scp or sftp, from the same server and with the same key. Two ways in:
 //
 //   - the "sftp" subsystem, which `sftp` and `scp` (OpenSSH 9.0 and
-//     later, by default) use: see scp_sftp.go;
+//     later, by default) use, served by github.com/pkg/sftp: see
+//     scp_sftp.go;
 //   - the legacy scp protocol, an exec request "scp -f PATH" (`scp -O`):
 //     see scp_legacy.go.
 //
@@ -165,34 +166,12 @@ type transferSession struct {
 // serveSCP sends the files of cmd in the legacy protocol; it returns the
 // session's exit status.
 func (t *transferSession) serveSCP(cmd scpCommand) int {
-	src := &scpSource{folder: t.folder, in: bufio.NewReader(t.sess), out: activeWriter{t.sess, t.touch}, log: t.events.event}
+	src := &scpSource{folder: t.folder, in: bufio.NewReader(t.sess), out: active{t.sess, t.touch}, log: t.events.event}
 	errs, err := src.run(cmd)
 	if err != nil && !errors.Is(err, io.EOF) {
 		t.v.log.Info("transfer broken", "err", err)
 	}
 	if errs > 0 || err != nil {
-		return 1
-	}
-	return 0
-}
-
-// serveSFTP serves the sftp subsystem; it returns the session's exit
-// status.
-func (t *transferSession) serveSFTP() int {
-	srv := newSFTPServer(t.folder, t.sess, t.sess)
-	srv.touch, srv.log = t.touch, t.events.event
-	told := map[string]bool{}
-	srv.tell = func(msg string) {
-		// A client often asks twice about one name (lstat, then
-		// stat): say each refusal once, and only so many.
-		if told[msg] || len(told) >= maxTold {
-			return
-		}
-		told[msg] = true
-		fmt.Fprintf(t.sess.Stderr(), "iomt: %s\n", msg)
-	}
-	if err := srv.serve(); err != nil {
-		t.v.log.Info("transfer broken", "err", err)
 		return 1
 	}
 	return 0
@@ -226,14 +205,17 @@ func (l *transferLog) count() int {
 	return l.n
 }
 
-// activeWriter marks activity on every write that went through.
-type activeWriter struct {
-	w     io.Writer
+// active marks activity on every read and write that went through.
+type active struct {
+	rw    io.ReadWriter
 	touch func()
 }
 
-func (a activeWriter) Write(p []byte) (int, error) {
-	n, err := a.w.Write(p)
+func (a active) Read(p []byte) (int, error) { return a.mark(a.rw.Read(p)) }
+
+func (a active) Write(p []byte) (int, error) { return a.mark(a.rw.Write(p)) }
+
+func (a active) mark(n int, err error) (int, error) {
 	if n > 0 {
 		a.touch()
 	}
