@@ -97,3 +97,28 @@ func TestPanicEndsOneTransfer(t *testing.T) {
 		})
 	}
 }
+
+// TestPanicEndsOneConnection: a panic in the connection callback, once
+// the connection is counted under --max-sessions, closes that connection
+// and gives its place back: the next viewer gets a dashboard.
+func TestPanicEndsOneConnection(t *testing.T) {
+	t.Parallel()
+	cfg := Config{MaxSessions: 1}
+	var connects atomic.Int32
+	cfg.fault = func(at string) {
+		// The first connection is startServer's probe of the listener.
+		if at == faultConnect && connects.Add(1) == 2 {
+			panic("test fault at " + at)
+		}
+	}
+	ts := startServer(t, cfg)
+	if c, err := ts.dial(keyboardInteractive()); err == nil {
+		c.Close()
+		t.Error("a connection whose callback panicked was served")
+	}
+	ts.waitLog("panic", "test fault at "+faultConnect, "remote=127.0.0.1:")
+	ts.waitNoConnections()
+	next := ts.openTerm("next", 100, 30, termOpts{})
+	next.WaitDashboard()
+	quitClean(t, next)
+}

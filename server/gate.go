@@ -63,7 +63,11 @@ func (s *Server) connLog(ctx ssh.Context) *log.Logger {
 	if key, _ := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey); key != nil {
 		user = gossh.FingerprintSHA256(key)
 	}
-	return s.log.With("remote", ctx.RemoteAddr().String(), "user", user)
+	remote := "unknown"
+	if a := ctx.RemoteAddr(); a != nil {
+		remote = a.String()
+	}
+	return s.log.With("remote", remote, "user", user)
 }
 
 // protocolOf names what a session asked for: "sftp", "scp" or "ssh" (the
@@ -133,6 +137,7 @@ func (v *visit) leave() {
 // Where a test may make the server panic (Config.fault), to see that a
 // panic ends one session and nothing else.
 const (
+	faultConnect   = "connect"   // the connection callback, once the connection is counted
 	faultDashboard = "dashboard" // a dashboard's handler, once admitted
 	faultResize    = "resize"    // the goroutine that hands window sizes to a dashboard
 	faultTransfer  = "transfer"  // a transfer's handler, once admitted

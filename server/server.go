@@ -202,11 +202,13 @@ func New(cfg Config) (*Server, error) {
 	// A connection that never gets a session (a refused key, a client
 	// that gave up, a handshake timeout) would otherwise leave no trace.
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		defer contain(s.log, nil)
 		s.log.Info("connection ended before a session", "remote", conn.RemoteAddr().String(), "reason", err)
 	}
 	if s.authorized == nil {
 		// Open demo mode: an audience without keys joins too.
-		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) (ok bool) {
+			defer contain(s.connLog(ctx), func() { ok = false; closeConn(ctx) })
 			s.log.Debug("auth: keyboard-interactive (open demo mode)", "remote", ctx.RemoteAddr().String(), "accepted", true)
 			s.loggedIn(ctx)
 			return true
@@ -222,7 +224,8 @@ func (s *Server) OpenMode() bool { return s.authorized == nil }
 // allowKey is only a first filter at the key offer; the handler decides
 // again from the key the client proved (sess.PublicKey()), never from
 // state kept here.
-func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
+func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) (ok bool) {
+	defer contain(s.connLog(ctx), func() { ok = false; closeConn(ctx) })
 	_, _, err := s.authorize(key, ctx.RemoteAddr(), time.Now())
 	if err != nil {
 		// A client offers its keys in turn, so a refusal is routine; the
@@ -255,13 +258,22 @@ func (s *Server) authorize(key ssh.PublicKey, addr net.Addr, now time.Time) (ent
 
 // admit refuses connections over the per-address rate before any
 // handshake work, and tracks the others until they close.
-func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
+func (s *Server) admit(ctx ssh.Context, conn net.Conn) (admitted net.Conn) {
+	// A panic after track would leave the connection counted: closing
+	// the tracked connection forgets it.
+	defer contain(s.log.With("remote", conn.RemoteAddr().String()), func() {
+		admitted = nil
+		if !closeConn(ctx) {
+			_ = conn.Close()
+		}
+	})
 	if !s.limiter.allow(conn.RemoteAddr(), time.Now()) {
 		s.log.Warn("connection refused: rate limit", "remote", conn.RemoteAddr().String())
 		_ = conn.Close()
 		return nil
 	}
 	tc, a := s.track(ctx, conn)
+	s.fault(faultConnect)
 	switch a {
 	case refusedClosing:
 		s.log.Info("connection refused: shutting down", "remote", conn.RemoteAddr().String())
