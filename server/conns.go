@@ -141,6 +141,16 @@ func (s *Server) loggedIn(ctx ssh.Context) {
 	})
 }
 
+// closeConn closes the tracked connection of ctx, if it has one, and
+// reports whether it had.
+func closeConn(ctx ssh.Context) bool {
+	c, _ := ctx.Value(connKey).(*trackedConn)
+	if c != nil {
+		_ = c.Close()
+	}
+	return c != nil
+}
+
 // connOf returns the tracked connection of a session.
 func connOf(sess ssh.Session) *trackedConn {
 	tc, _ := sess.Context().Value(connKey).(*trackedConn)

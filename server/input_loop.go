@@ -89,20 +89,21 @@ func (p *inputPacer) event() {
 // flooding viewer). Here the events go through p.Send, which returns at
 // once after the program ended, so whatever is pending drains and both
 // goroutines end: the forwarding one with the decoder, and the decoder's
-// once its read returns (at the latest when the connection closes).
-func runInput(ctx context.Context, r io.Reader, term string, p *tea.Program) {
+// once its read returns (at the latest when the connection closes). spawn
+// starts them (see dashboard.spawn).
+func runInput(ctx context.Context, r io.Reader, term string, p *tea.Program, spawn func(func())) {
 	pacer := newInputPacer(ctx, ui.FilterInput(newInputGuard(r)))
 	dec := uv.NewTerminalReader(pacer, term)
 	events := make(chan uv.Event)
-	go func() {
+	spawn(func() {
 		defer close(events)
 		// Its only errors are the input's: the session ends anyway.
 		_ = dec.StreamEvents(ctx, events)
-	}()
-	go func() {
+	})
+	spawn(func() {
 		for ev := range events {
 			pacer.event()
 			p.Send(ev) // the program translates input events as its own
 		}
-	}()
+	})
 }

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/log/v2"
 	"charm.land/ssh"
-	gossh "golang.org/x/crypto/ssh"
 
 	"iomt/model"
 )
@@ -24,7 +24,8 @@ import (
 // scp or sftp, from the same server and with the same key. Two ways in:
 //
 //   - the "sftp" subsystem, which `sftp` and `scp` (OpenSSH 9.0 and
-//     later, by default) use: see scp_sftp.go;
+//     later, by default) use, served by github.com/pkg/sftp: see
+//     scp_sftp.go;
 //   - the legacy scp protocol, an exec request "scp -f PATH" (`scp -O`):
 //     see scp_legacy.go.
 //
@@ -54,197 +55,167 @@ const (
 	maxTransferLog = 100
 )
 
-// transfer serves one scp or sftp session: it checks, as the dashboard
-// does, the key the client proved, holds the connection's place under
-// the session cap and ends with the idle and absolute timeouts and at
-// shutdown.
+// transfer serves one scp or sftp session that the gate admits (as it
+// does a dashboard: the key the client proved, a place under the session
+// cap); the session's watchdog ends it after the idle and absolute
+// timeouts and at shutdown, as it ends a dashboard.
 func (s *Server) transfer(sess ssh.Session, protocol string) {
-	start := time.Now()
-	tc := connOf(sess)
-	if tc != nil {
-		tc.started.Store(true)
-		defer time.AfterFunc(closeGrace, func() { _ = tc.Close() })
-	}
-	key := sess.PublicKey()
-	user := "anonymous"
-	if key != nil {
-		user = gossh.FingerprintSHA256(key)
-	}
-	logger := s.log.With("remote", sess.RemoteAddr().String(), "user", user, "protocol", protocol)
 	cmd, _ := parseSCP(sess.Command())
-	legacy := protocol == "scp"
-
-	// refuse tells the client why nothing is served and ends the session:
-	// an scp client prints a message sent in its protocol (and exits 1);
-	// an sftp client shows the session's standard error.
-	refuse := func(msg, reason string) {
-		logger.Info("transfer refused", "reason", reason)
-		if legacy && (cmd.from || cmd.to) {
-			fmt.Fprintf(sess, "\x02iomt: %s\n", msg)
-		} else {
-			fmt.Fprintf(sess.Stderr(), "iomt: %s\n", msg)
-		}
-		_ = sess.Exit(1)
-	}
-	if s.isClosing() {
-		refuse(goodbye, "shutting down")
+	d := s.transferDoor(sess, protocol, cmd)
+	v, ok := s.admitSession(sess, d)
+	defer v.leave()
+	if !ok {
 		return
 	}
-	if s.authorized == nil {
-		refuse("this is an open demo: it keeps no files, so there is nothing to fetch with scp or sftp here (x in the dashboard copies the table to your clipboard).", "open demo mode")
-		return
-	}
-	if _, _, err := s.authorize(key, sess.RemoteAddr(), time.Now()); err != nil {
-		logger.Warn("refused: key not authorised", "reason", err)
-		refuse("your key is not authorised here.", "key not authorised")
-		return
-	}
-	if s.cfg.DataDir == "" {
-		refuse("this server keeps no files for its viewers (it runs without --data), so there is nothing to fetch.", "no --data")
-		return
-	}
-	if legacy && !cmd.from {
-		if cmd.to {
-			refuse("uploads are refused: this server only lets you fetch the files of your folder.", "upload")
-		} else {
-			refuse("scp here only fetches the files of your folder: scp HOST:FILE .", "not an scp transfer")
-		}
-		return
-	}
-	if tc != nil && !s.takeSlot(tc) {
-		logger.Warn("refused: session cap", "max", s.cfg.MaxSessions)
-		refuse(fmt.Sprintf("the demo is full (%d sessions). Please try again later.", s.cfg.MaxSessions), "session cap")
-		return
-	}
-	folder, err := openUserFolder(filepath.Join(s.cfg.DataDir, "users", fingerprint(key)))
+	s.fault(faultTransfer)
+	folder, err := openUserFolder(filepath.Join(s.cfg.DataDir, "users", fingerprint(v.key)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			refuse("your folder on this server is empty: export a file with x in the dashboard first.", "no folder yet")
+			v.refuse(sess, d, transferRefused("your folder on this server is empty: export a file with x in the dashboard first.", "no folder yet"))
 		} else {
-			logger.Error("the user's folder cannot be opened", "err", err)
-			refuse("your folder on this server cannot be read.", "folder unreadable")
+			v.log.Error("the user's folder cannot be opened", "err", err)
+			v.refuse(sess, d, transferRefused("your folder on this server cannot be read.", "folder unreadable"))
 		}
 		return
 	}
 	defer folder.Close()
-	logger.Info("transfer start", "paths", len(cmd.paths))
+	v.log.Info("transfer start", "paths", len(cmd.paths))
 
+	t := &transferSession{s: s, sess: sess, v: v, folder: folder, events: &transferLog{log: v.log}}
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	activity := make(chan struct{}, 1)
-	touch := func() {
-		select {
-		case activity <- struct{}{}:
-		default:
-		}
-	}
 	var why sync.Once
 	reason := "the client finished"
-	end := func(r string) {
+	t.end = func(r string) {
 		why.Do(func() { reason = r })
-		if tc != nil {
-			_ = tc.Close()
+		if v.conn != nil {
+			_ = v.conn.Close()
 		} else {
 			_ = sess.Close()
 		}
 	}
-	go s.watchTransfer(ctx, activity, end)
-	// A client decides how many events a transfer has (a refusal per
-	// name it asks for): only so many are logged.
-	events := 0
-	logf := func(msg string, kv ...any) {
-		events++
-		switch {
-		case events <= maxTransferLog:
-			logger.Info(msg, kv...)
-		case events == maxTransferLog+1:
-			logger.Info("further events of this transfer are not logged", "logged", maxTransferLog)
-		}
-	}
+	dog := newTransferWatchdog(s.cfg.IdleTimeout, s.cfg.MaxTimeout, s.closed, t.end)
+	t.touch = dog.key
+	go func() {
+		defer contain(v.log, func() { t.end(panicReason) })
+		dog.run(ctx)
+	}()
 
-	code := 0
-	if legacy {
-		src := &scpSource{folder: folder, in: bufio.NewReader(sess), out: activeWriter{sess, touch}, log: logf}
-		errs, err := src.run(cmd)
-		if err != nil && !errors.Is(err, io.EOF) {
-			logger.Info("transfer broken", "err", err)
-		}
-		if errs > 0 || err != nil {
-			code = 1
-		}
+	var code int
+	if protocol == "scp" {
+		code = t.serveSCP(cmd)
 	} else {
-		srv := newSFTPServer(folder, sess, sess)
-		srv.touch, srv.log = touch, logf
-		told := map[string]bool{}
-		srv.tell = func(msg string) {
-			// A client often asks twice about one name (lstat, then
-			// stat): say each refusal once, and only so many.
-			if told[msg] || len(told) >= maxTold {
-				return
-			}
-			told[msg] = true
-			fmt.Fprintf(sess.Stderr(), "iomt: %s\n", msg)
-		}
-		if err := srv.serve(); err != nil {
-			logger.Info("transfer broken", "err", err)
-			code = 1
-		}
+		code = t.serveSFTP()
 	}
 	cancel()
 	why.Do(func() {})
-	logger.Info("transfer end", "duration", time.Since(start).Round(time.Millisecond), "events", events, "reason", reason)
+	v.log.Info("transfer end", "duration", time.Since(v.start).Round(time.Millisecond), "events", t.events.count(), "reason", reason)
 	_ = sess.Exit(code)
 }
 
-// watchTransfer ends a transfer that has been idle for the idle timeout
-// (no request, or nothing written), that has run for the absolute one, or
-// that is still running when the server shuts down.
-func (s *Server) watchTransfer(ctx context.Context, activity <-chan struct{}, end func(reason string)) {
-	var idle, deadline <-chan time.Time
-	var idleTimer *time.Timer
-	if d := s.cfg.IdleTimeout; d > 0 {
-		idleTimer = time.NewTimer(d)
-		defer idleTimer.Stop()
-		idle = idleTimer.C
-	}
-	if d := s.cfg.MaxTimeout; d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		deadline = t.C
-	}
-	poll := time.NewTicker(100 * time.Millisecond)
-	defer poll.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-activity:
-			if idleTimer != nil {
-				idleTimer.Reset(s.cfg.IdleTimeout)
+// transferDoor is how a transfer meets the gate: there must be a folder
+// to fetch from, and a legacy scp command must fetch. A refusal reaches
+// the client as its protocol shows it: an scp client prints a message
+// sent in its protocol (and exits 1); an sftp client shows the session's
+// standard error.
+func (s *Server) transferDoor(sess ssh.Session, protocol string, cmd scpCommand) door {
+	legacy := protocol == "scp"
+	return door{
+		tell: func(line string) {
+			if legacy && (cmd.from || cmd.to) {
+				fmt.Fprintf(sess, "\x02%s\n", line)
+			} else {
+				fmt.Fprintf(sess.Stderr(), "%s\n", line)
 			}
-		case <-idle:
-			end("idle for " + s.cfg.IdleTimeout.String())
-			return
-		case <-deadline:
-			end("open for " + s.cfg.MaxTimeout.String())
-			return
-		case <-poll.C:
-			if s.isClosing() {
-				end("the server is shutting down")
-				return
+		},
+		check: func(*visit) *turnAway {
+			switch {
+			case s.isClosing():
+				return transferRefused(goodbye, "shutting down")
+			case s.authorized == nil:
+				return transferRefused("this is an open demo: it keeps no files, so there is nothing to fetch with scp or sftp here (x in the dashboard copies the table to your clipboard).", "open demo mode")
+			case s.cfg.DataDir == "":
+				return transferRefused("this server keeps no files for its viewers (it runs without --data), so there is nothing to fetch.", "no --data")
+			case legacy && !cmd.from && cmd.to:
+				return transferRefused("uploads are refused: this server only lets you fetch the files of your folder.", "upload")
+			case legacy && !cmd.from:
+				return transferRefused("scp here only fetches the files of your folder: scp HOST:FILE .", "not an scp transfer")
 			}
-		}
+			return nil
+		},
 	}
 }
 
-// activeWriter marks activity on every write that went through.
-type activeWriter struct {
-	w     io.Writer
+// transferRefused is a transfer's refusal: msg for the client, reason
+// for the log.
+func transferRefused(msg, reason string) *turnAway {
+	return &turnAway{line: "iomt: " + msg, msg: "transfer refused", kv: []any{"reason", reason}}
+}
+
+// transferSession is one admitted transfer: what its protocol needs.
+type transferSession struct {
+	s      *Server
+	sess   ssh.Session
+	v      *visit
+	folder *userFolder
+	events *transferLog
+	touch  func()              // marks activity, for the idle timeout
+	end    func(reason string) // ends the transfer: closes its connection
+}
+
+// serveSCP sends the files of cmd in the legacy protocol; it returns the
+// session's exit status.
+func (t *transferSession) serveSCP(cmd scpCommand) int {
+	src := &scpSource{folder: t.folder, in: bufio.NewReader(t.sess), out: active{t.sess, t.touch}, log: t.events.event}
+	errs, err := src.run(cmd)
+	if err != nil && !errors.Is(err, io.EOF) {
+		t.v.log.Info("transfer broken", "err", err)
+	}
+	if errs > 0 || err != nil {
+		return 1
+	}
+	return 0
+}
+
+// transferLog logs the events of a transfer, up to maxTransferLog of
+// them: a client decides how many a transfer has (a refusal per name it
+// asks for).
+type transferLog struct {
+	log *log.Logger
+	mu  sync.Mutex
+	n   int
+}
+
+func (l *transferLog) event(msg string, kv ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n++
+	switch {
+	case l.n <= maxTransferLog:
+		l.log.Info(msg, kv...)
+	case l.n == maxTransferLog+1:
+		l.log.Info("further events of this transfer are not logged", "logged", maxTransferLog)
+	}
+}
+
+// count is how many events the transfer had.
+func (l *transferLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n
+}
+
+// active marks activity on every read and write that went through.
+type active struct {
+	rw    io.ReadWriter
 	touch func()
 }
 
-func (a activeWriter) Write(p []byte) (int, error) {
-	n, err := a.w.Write(p)
+func (a active) Read(p []byte) (int, error) { return a.mark(a.rw.Read(p)) }
+
+func (a active) Write(p []byte) (int, error) { return a.mark(a.rw.Write(p)) }
+
+func (a active) mark(n int, err error) (int, error) {
 	if n > 0 {
 		a.touch()
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"sync"
 
+	"charm.land/log/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -76,7 +77,9 @@ var (
 // handler through winSizes; the library never sees them. The pty request
 // is clamped here too, and environment requests are bounded, so whatever
 // a client asks, the library keeps a bounded amount of it.
-func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	logger := s.connLog(ctx)
+	defer contain(logger, func() { _ = conn.Close() })
 	if ctx.Value(winSizesKey) != nil {
 		// One session per connection keeps the per-connection context
 		// unambiguous; ssh clients open one anyway.
@@ -85,12 +88,13 @@ func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewCh
 	}
 	sizes := newWinSizes()
 	ctx.SetValue(winSizesKey, sizes)
-	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, sizes: sizes}, ctx)
+	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, sizes: sizes, log: logger}, ctx)
 }
 
 type filteredChannel struct {
 	gossh.NewChannel
 	sizes *winSizes
+	log   *log.Logger
 }
 
 // ptyRequest is the payload of a pty-req (RFC 4254, 6.2).
@@ -109,6 +113,7 @@ func (f *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error)
 	out := make(chan *gossh.Request)
 	go func() {
 		defer close(out)
+		defer contain(f.log, func() { _ = ch.Close() })
 		envs := 0
 		for req := range reqs {
 			switch req.Type {
