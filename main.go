@@ -541,8 +541,10 @@ again returns to following.`,
 			logger.Info("shutting down", "sessions", srv.Sessions())
 			sctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 			defer cancel()
-			_ = srv.Shutdown(sctx)
-			<-done
+			_ = srv.Shutdown(sctx) // past the deadline it closed what was left, and says so in the log
+			if err := <-done; err != nil {
+				logger.Error("serving ended with an error", "err", err)
+			}
 			logger.Info("stopped")
 			return nil
 		},

@@ -123,7 +123,10 @@ func startServerLogging(t *testing.T, cfg Config, delay time.Duration) *testServ
 				t.Errorf("Shutdown at the end of the test: %v", err)
 			}
 			select {
-			case <-ts.served:
+			case err := <-ts.served:
+				if err != nil {
+					t.Errorf("Serve after Shutdown: %v", err)
+				}
 			case <-time.After(waitTimeout):
 				t.Errorf("Serve did not return %v after Shutdown", waitTimeout)
 			}

@@ -317,7 +317,8 @@ func TestSessionlessConnectionsClosed(t *testing.T) {
 	})
 	for name, closed := range map[string]chan error{"no session": noSession, "no shell": noShell} {
 		select {
-		case <-closed:
+		case err := <-closed:
+			t.Logf("%s: closed by the server (%v)", name, err)
 		case <-time.After(waitTimeout):
 			t.Fatalf("%s: the connection is still open after %v (the grace is 200ms)", name, waitTimeout)
 		}
@@ -377,7 +378,8 @@ func TestOverflowGrace(t *testing.T) {
 	_, slot := ts.openBare(t, nil)
 	_, over := ts.openBare(t, nil)
 	select {
-	case <-over:
+	case err := <-over:
+		t.Logf("the overflow connection closed by the server (%v)", err)
 	case <-time.After(waitTimeout):
 		t.Fatalf("the overflow connection is still open after %v (its grace is 200ms)", waitTimeout)
 	}

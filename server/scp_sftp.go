@@ -148,7 +148,9 @@ func (e *sftpStatus) Unwrap() []error { return []error{e.err, e.code} }
 // whose handler panicked.
 var (
 	errTooMany = &sftpStatus{errors.New("too many open files"), sftp.ErrSSHFxFailure}
-	errPanic   = &sftpStatus{errors.New(panicReason), sftp.ErrSSHFxFailure}
+	// The client prints the status message as a sentence of its own.
+	errPanic = &sftpStatus{errors.New(panicReason), sftp.ErrSSHFxFailure} //nolint:staticcheck // ST1005: shown to the user whole
+
 )
 
 // refuse answers a request that failed with err: a file that is not

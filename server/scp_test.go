@@ -585,7 +585,13 @@ func TestSCPLegacy(t *testing.T) {
 	ts, alice, bob, _, _ := keyModeServer(t, Config{})
 
 	in, out, wait := ts.scpSession(alice, "scp -f -- ../"+fingerprint(bob.PublicKey())+"/bob.csv /etc/passwd out base-report.csv '*.md' exports/*.md")
-	in.Write([]byte{0})
+	ack := func() {
+		t.Helper()
+		if _, err := in.Write([]byte{0}); err != nil {
+			t.Fatalf("acknowledging: %v", err)
+		}
+	}
+	ack()
 	var got []string
 	for {
 		line, err := out.ReadString('\n')
@@ -596,14 +602,16 @@ func TestSCPLegacy(t *testing.T) {
 		if line[0] == 'C' {
 			var mode, size int
 			var name string
-			fmt.Sscanf(line, "C%o %d %s", &mode, &size, &name)
-			in.Write([]byte{0})
+			if _, err := fmt.Sscanf(line, "C%o %d %s", &mode, &size, &name); err != nil {
+				t.Fatalf("a file line the client cannot read: %q: %v", line, err)
+			}
+			ack()
 			body := make([]byte, size+1)
 			if _, err := io.ReadFull(out, body); err != nil {
 				t.Fatal(err)
 			}
 			got = append(got, string(body[:size]))
-			in.Write([]byte{0})
+			ack()
 		}
 	}
 	in.Close()
@@ -834,7 +842,9 @@ func TestRefusalsEscapeNames(t *testing.T) {
 	t.Parallel()
 	ts, alice, _, _, _ := keyModeServer(t, Config{})
 	in, out, wait := ts.scpSession(alice, "scp -f '/etc/\u202egpj.csv' 'missing\u2066\u200b.csv'")
-	in.Write([]byte{0})
+	if _, err := in.Write([]byte{0}); err != nil {
+		t.Fatal(err)
+	}
 	got, _ := io.ReadAll(out)
 	in.Close()
 	wait()

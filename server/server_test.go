@@ -497,7 +497,8 @@ func lateSession(c *gossh.Client, name string) string {
 		ended <- s.Wait()
 	}()
 	select {
-	case <-ended:
+	case err := <-ended:
+		_ = err // ssh's exit after a goodbye; the text below is what counts
 		if text := ansi.Strip(out.String()); !strings.Contains(text, "iomt: the server is shutting down. Goodbye.") {
 			return fmt.Sprintf("%s: ended without a goodbye: %q", name, text[max(0, len(text)-200):])
 		}

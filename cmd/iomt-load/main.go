@@ -262,8 +262,8 @@ func startChild(o options, dir, presenterKeys string) (*target, error) {
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			<-t.exited
-			return nil, fmt.Errorf("%s serve did not serve within %v:\n%s", o.exec, o.waitTimeout, out.String())
+			werr := <-t.exited
+			return nil, fmt.Errorf("%s serve did not serve within %v (killed: %v):\n%s", o.exec, o.waitTimeout, werr, out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -286,8 +286,8 @@ func (t *target) stopChild(timeout time.Duration) error {
 		return err
 	case <-time.After(timeout):
 		_ = t.child.Process.Kill()
-		<-t.exited
-		return fmt.Errorf("still running %v after SIGTERM", timeout)
+		werr := <-t.exited
+		return fmt.Errorf("still running %v after SIGTERM (killed: %v)", timeout, werr)
 	}
 }
 
