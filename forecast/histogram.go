@@ -1,0 +1,66 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+)
+
+// Histogram is how a Monte Carlo run's values of its node spread in one
+// year: the paths counted in bins of equal width from the smallest value
+// to the largest, and the run's P10, P50 and P90 that year to mark on
+// it. When every path gives the same value there is one bin, of no
+// width, holding them all.
+type Histogram struct {
+	Year          int
+	Lo, Hi        float64
+	Counts        []int // paths per bin, lowest first; they add up to the run's paths
+	P10, P50, P90 float64
+}
+
+// MaxBins bounds a histogram's bins: more than a screen or a chart shows.
+const MaxBins = 200
+
+// Bin returns bin i's bounds: a value v is in bin i when low ≤ v < high,
+// the last bin holding its high too.
+func (h *Histogram) Bin(i int) (low, high float64) {
+	n := len(h.Counts)
+	if i == n-1 {
+		high = h.Hi
+	} else {
+		high = h.Lo + (h.Hi-h.Lo)*float64(i+1)/float64(n)
+	}
+	return h.Lo + (h.Hi-h.Lo)*float64(i)/float64(n), high
+}
+
+// BinOf is the bin value v falls in (clamped to the first and last).
+func (h *Histogram) BinOf(v float64) int {
+	n := len(h.Counts)
+	if h.Hi <= h.Lo || math.IsNaN(v) {
+		return 0
+	}
+	i := int((v - h.Lo) / (h.Hi - h.Lo) * float64(n))
+	return min(max(i, 0), n-1)
+}
+
+// Histogram counts the paths' values in year index yi in bins equal
+// bins (1 to MaxBins).
+func (s *Simulation) Histogram(yi, bins int) (*Histogram, error) {
+	if yi < 0 || yi >= s.Years {
+		return nil, fmt.Errorf("histogram: year %d is outside %d–%d", s.BaseYear+yi, s.BaseYear, s.BaseYear+s.Years-1)
+	}
+	if bins < 1 || bins > MaxBins {
+		return nil, fmt.Errorf("histogram: %d bins; from 1 to %d", bins, MaxBins)
+	}
+	col := s.column(yi)
+	h := &Histogram{Year: s.BaseYear + yi, Lo: col[0], Hi: col[len(col)-1],
+		P10: quantile(col, 0.1), P50: quantile(col, 0.5), P90: quantile(col, 0.9)}
+	if h.Hi <= h.Lo {
+		h.Counts = []int{len(col)}
+		return h, nil
+	}
+	h.Counts = make([]int, bins)
+	for _, v := range col {
+		h.Counts[h.BinOf(v)]++
+	}
+	return h, nil
+}
