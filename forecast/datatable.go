@@ -177,13 +177,24 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 		Cells:  make([]float64, len(rows.Values)*len(cols.Values)),
 		CurRow: current(ds, &a, rows), CurCol: current(ds, &a, cols)}
 	p.refused = make([]string, len(p.t.Cells))
-	for _, ax := range []Axis{rows, cols} {
+	for i, ax := range []Axis{rows, cols} {
 		if err := p.moves(ax); err != nil {
-			return nil, err
+			return nil, &AxisError{Cols: i == 1, Err: err}
 		}
 	}
 	return p, nil
 }
+
+// AxisError is a data table's axis that cannot work: its parameter
+// cannot move the node, or the model refuses each of its values. Cols
+// tells the columns' axis from the rows'.
+type AxisError struct {
+	Cols bool
+	Err  error
+}
+
+func (e *AxisError) Error() string { return e.Err.Error() }
+func (e *AxisError) Unwrap() error { return e.Err }
 
 // current is the index of the axis value the parameter has in a, or -1.
 func current(ds *model.Dataset, a *model.Assumptions, ax Axis) int {

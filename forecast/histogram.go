@@ -3,6 +3,8 @@ package forecast
 import (
 	"fmt"
 	"math"
+
+	"iomt/model"
 )
 
 // Histogram is how a Monte Carlo run's values of its node spread in one
@@ -63,4 +65,37 @@ func (s *Simulation) Histogram(yi, bins int) (*Histogram, error) {
 		h.Counts[h.BinOf(v)]++
 	}
 	return h, nil
+}
+
+// DrawsNote says in words which rates a run of node draws under a, and
+// how: what a screen or a report prints above the results, so that a
+// reader knows, for one, that a run on the total in top-down moves only
+// the market's rates.
+func DrawsNote(ds *model.Dataset, a *model.Assumptions, node int, d Draws) string {
+	spread := fmt.Sprintf("±%g pp around the rate entered (triangular), or over the scenario's cagr_range_pct", model.DefaultSpread)
+	var s string
+	switch {
+	case d.Vary == VaryNode:
+		name := "the market"
+		if node != 0 {
+			name = ds.Nodes[node].Path
+		}
+		own := "its CAGR"
+		if a.HasPath(node) {
+			own = "its CAGR and its years with a rate of their own"
+		}
+		s = fmt.Sprintf("only %s's own rates drawn (%s), %s; every other rate as entered", name, own, spread)
+		if node == 0 && a.Mode == model.BottomUp {
+			s += "; in bottom-up the market's rates do not move the total"
+		}
+	default:
+		s = "every growth rate in the tree drawn " + spread
+		if node == 0 && a.Mode == model.TopDown {
+			s += "; in top-down only the market's own rates move the total"
+		}
+	}
+	if d.Correlation > 0 {
+		s += fmt.Sprintf("; correlation %g between the rates (a common shock)", d.Correlation)
+	}
+	return s
 }

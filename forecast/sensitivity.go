@@ -283,6 +283,8 @@ func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) strin
 		return "in bottom-up the total is the sum of " + driver + "; the market's rates do not move it (b for top-down)"
 	case p.Kind == ParamShare && a.Locked[p.Node]:
 		return "the share is locked"
+	case p.Kind == ParamShare && node == 0 && a.Mode == model.TopDown:
+		return "in top-down the shares split the total; they do not change it (b for bottom-up)"
 	case p.Kind == ParamYearGrowth && p.Year > year:
 		return "that year comes after " + strconv.Itoa(year)
 	case p.Kind == ParamGrowth && ownRatesTo(ds, a, p.Node, year):
