@@ -72,7 +72,7 @@ func TestPathEdit(t *testing.T) {
 		}
 	}
 	cleared, err := ds.Apply(base, a, Edit{Kind: SetYearGrowth, Node: ap, Year: 2024, Value: math.NaN()})
-	if err != nil || cleared.Paths != nil && len(cleared.Paths) != 0 || !cleared.Equal(base) {
+	if err != nil || len(cleared.Paths) != 0 || !cleared.Equal(base) {
 		t.Errorf("cleared: %v, paths %v", err, cleared.Paths)
 	}
 	origin := a
