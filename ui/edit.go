@@ -54,8 +54,14 @@ func (ed edits) set(msg setValueMsg) statusText {
 	case fieldShare:
 		return ed.setShare(msg.node, msg.value)
 	case fieldValue:
+		if msg.node == 0 {
+			return ed.setMarketSize(msg.value)
+		}
 		return ed.setBaseValue(msg.node, msg.value)
 	case fieldYear:
+		if msg.node != 0 {
+			return ed.setPathYear(msg.node, msg.year, msg.value)
+		}
 		return ed.setYearGrowth(msg.year, msg.value)
 	}
 	return ed.setGrowth(msg.node, msg.value, !msg.exact)
