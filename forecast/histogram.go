@@ -50,18 +50,30 @@ func (s *Simulation) Histogram(yi, bins int) (*Histogram, error) {
 	if yi < 0 || yi >= s.Years {
 		return nil, fmt.Errorf("histogram: year %d is outside %d–%d", s.BaseYear+yi, s.BaseYear, s.BaseYear+s.Years-1)
 	}
+	return NewHistogram(s.Column(yi), s.BaseYear+yi, bins)
+}
+
+// Column returns the paths' values in year index yi, sorted: what a
+// screen keeps to draw a year's histogram again in other bins.
+func (s *Simulation) Column(yi int) []float64 { return s.column(yi) }
+
+// NewHistogram counts sorted, the values of one year, in bins equal
+// bins (1 to MaxBins).
+func NewHistogram(sorted []float64, year, bins int) (*Histogram, error) {
 	if bins < 1 || bins > MaxBins {
 		return nil, fmt.Errorf("histogram: %d bins; from 1 to %d", bins, MaxBins)
 	}
-	col := s.column(yi)
-	h := &Histogram{Year: s.BaseYear + yi, Lo: col[0], Hi: col[len(col)-1],
-		P10: quantile(col, 0.1), P50: quantile(col, 0.5), P90: quantile(col, 0.9)}
+	if len(sorted) == 0 {
+		return nil, fmt.Errorf("histogram: no paths")
+	}
+	h := &Histogram{Year: year, Lo: sorted[0], Hi: sorted[len(sorted)-1],
+		P10: quantile(sorted, 0.1), P50: quantile(sorted, 0.5), P90: quantile(sorted, 0.9)}
 	if h.Hi <= h.Lo {
-		h.Counts = []int{len(col)}
+		h.Counts = []int{len(sorted)}
 		return h, nil
 	}
 	h.Counts = make([]int, bins)
-	for _, v := range col {
+	for _, v := range sorted {
 		h.Counts[h.BinOf(v)]++
 	}
 	return h, nil
@@ -84,7 +96,11 @@ func DrawsNote(ds *model.Dataset, a *model.Assumptions, node int, d Draws) strin
 		if a.HasPath(node) {
 			own = "its CAGR and its years with a rate of their own"
 		}
-		s = fmt.Sprintf("only %s's own rates drawn (%s), %s; every other rate as entered", name, own, spread)
+		how := fmt.Sprintf("±%g pp around the rate entered (triangular)", model.DefaultSpread)
+		if r := a.Ranges[node]; r.IsSet() {
+			how = fmt.Sprintf("over its cagr_range_pct, %g to %g %% (triangular, peaking at the rate entered)", r.Lo, r.Hi)
+		}
+		s = fmt.Sprintf("only %s's own rates drawn (%s), %s; every other rate as entered", name, own, how)
 		if node == 0 && a.Mode == model.BottomUp {
 			s += "; in bottom-up the market's rates do not move the total"
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
+	"iomt/model"
 )
 
 // tornadoDialog ranks the assumptions by how much each moves the selected
@@ -237,18 +238,28 @@ func (d *tornadoDialog) Bindings() []key.Binding {
 }
 
 // label names a parameter for the screen.
-func (d *tornadoDialog) label(p forecast.Param) string {
-	e := d.e
+func (d *tornadoDialog) label(p forecast.Param) string { return paramLabel(d.e.ds, p) }
+
+// paramLabel names a parameter for the screen: "market CAGR",
+// "Asia-Pacific share", "Asia-Pacific growth 2024".
+func paramLabel(ds *model.Dataset, p forecast.Param) string {
 	switch p.Kind {
 	case forecast.ParamYearGrowth:
+		if p.Node != 0 {
+			return fmt.Sprintf("%s growth %d", nodeName(ds, p.Node), p.Year)
+		}
 		return fmt.Sprintf("market growth %d", p.Year)
 	case forecast.ParamShare:
-		return nodeName(e.ds, p.Node) + " share"
+		return nodeName(ds, p.Node) + " share"
+	case forecast.ParamBaseValue:
+		return "market size"
+	case forecast.ParamLever:
+		return ds.Levers[p.Node].Name
 	}
 	if p.Node == 0 {
 		return "market CAGR"
 	}
-	return nodeName(e.ds, p.Node) + " CAGR"
+	return nodeName(ds, p.Node) + " CAGR"
 }
 
 func (d *tornadoDialog) View() string {
@@ -335,14 +346,17 @@ func (d *tornadoDialog) shortLabel(p forecast.Param, w int) string {
 	switch {
 	case ansi.StringWidth(full) <= w:
 		return full
-	case p.Kind == forecast.ParamYearGrowth:
+	case p.Kind == forecast.ParamYearGrowth && p.Node == 0:
 		return fmt.Sprintf("growth %d", p.Year)
 	case p.Node == 0:
 		return ansi.Truncate(full, w, "…")
 	}
 	kind := " CAGR"
-	if p.Kind == forecast.ParamShare {
+	switch p.Kind {
+	case forecast.ParamShare:
 		kind = " share"
+	case forecast.ParamYearGrowth:
+		kind = fmt.Sprintf(" growth %d", p.Year)
 	}
 	short := ansi.Truncate(strings.TrimSuffix(full, kind), max(w-len(kind)-1, 1), "")
 	return strings.TrimRight(short, " ,&-") + "…" + kind
