@@ -316,6 +316,11 @@ func (s *Simulation) column(yi int) []float64 {
 	return col
 }
 
+// Quantile is the q-quantile (0–1) of sorted values, as Percentile
+// reads it: for a screen that keeps a run's sorted years (Column) and
+// wants their percentiles without sorting again.
+func Quantile(sorted []float64, q float64) float64 { return quantile(sorted, q) }
+
 func quantile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
 		return math.NaN()

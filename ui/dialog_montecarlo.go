@@ -144,10 +144,14 @@ func mcChunkCmd(ctx context.Context, run Analysis, gen, seq int, sim *forecast.S
 		}
 		msg := mcProgressMsg{gen: gen, seq: seq, done: to}
 		if to == sim.Paths {
-			msg.p10, msg.p50, msg.p90 = sim.Percentiles()
+			// Each year sorted once: the percentiles and the histograms
+			// are read from the same sorted values.
 			msg.columns = make([][]float64, sim.Years)
+			msg.p10, msg.p50, msg.p90 = make([]float64, sim.Years), make([]float64, sim.Years), make([]float64, sim.Years)
 			for yi := range msg.columns {
-				msg.columns[yi] = sim.Column(yi)
+				col := sim.Column(yi)
+				msg.columns[yi] = col
+				msg.p10[yi], msg.p50[yi], msg.p90[yi] = forecast.Quantile(col, 0.1), forecast.Quantile(col, 0.5), forecast.Quantile(col, 0.9)
 			}
 			msg.finish = true
 		}
