@@ -47,6 +47,9 @@ func AxisValues(low, high, step float64) ([]float64, error) {
 		// Each value from the low, not by adding steps: 0.1 added ten
 		// times is not 1.
 		out[i] = low + float64(i)*step
+		if i > 0 && !(out[i] > out[i-1]) {
+			return nil, fmt.Errorf("a step of %g is too small for values near %g: two values would be the same number", step, out[i])
+		}
 	}
 	return out, nil
 }

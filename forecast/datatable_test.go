@@ -112,6 +112,10 @@ func TestDataTableRefusesWhatCannotWork(t *testing.T) {
 	if _, err := forecast.AxisValues(1, 5, 0); err == nil || !strings.Contains(err.Error(), "step of 0") {
 		t.Errorf("a step of 0: %v", err)
 	}
+	// 1e16 + 1 is 1e16 in floating point: no axis of twice one value.
+	if _, err := forecast.AxisValues(1e16, 1e16+4, 1); err == nil || !strings.Contains(err.Error(), "too small") {
+		t.Errorf("a step lost to rounding: %v", err)
+	}
 	for _, bad := range []string{"Total/share_pct", "Region/Asia/cagr_pct", "Region/Asia-Pacific/growth_by_year_pct/2030", "Levers/Nothing", "cagr_pct"} {
 		if _, err := forecast.ParseParam(ds, bad); err == nil {
 			t.Errorf("%s accepted", bad)
