@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"iomt/forecast"
 	"iomt/model"
 )
@@ -265,4 +267,17 @@ func bitsEqualF(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// TestRangeFollowsTheRate: + past a row's range takes the range along,
+// and says so.
+func TestRangeFollowsTheRate(t *testing.T) {
+	sc := baseScenario()
+	ap := node(t, "Region/Asia-Pacific")
+	sc.Assumptions.Ranges[ap] = model.Range{Lo: 20, Hi: 22.5}
+	m := regionRow(t, send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: 100, Height: 30}), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('+'))
+	if r := m.Scenario().Ranges[ap]; r != (model.Range{Lo: 20.5, Hi: 23}) || !strings.Contains(m.status.cur.msg, "range moves with it: 20.50 to 23.00 %") {
+		t.Errorf("range %v, status %q", r, m.status.cur.msg)
+	}
 }

@@ -40,3 +40,15 @@ func (ed edits) setPathYear(n, year int, v float64) statusText {
 	return said(fmt.Sprintf("%s grows %s %% in %d, a rate of its own (~ in the tree); its other years %s %% (realised %s %% %s).",
 		name, fmtNum(v, 1), year, fmtNum(a.Growth[n], 1), realised, span))
 }
+
+// rangeMoved says that a rate's Monte Carlo range moved with it, when
+// the rate left it (the model keeps a range around its rate).
+func rangeMoved(was, now model.Range) string {
+	switch {
+	case was == now || !was.IsSet():
+		return ""
+	case !now.IsSet():
+		return fmt.Sprintf(" Its Monte Carlo range could not follow; it is ±%g pp again.", model.DefaultSpread)
+	}
+	return fmt.Sprintf(" Its Monte Carlo range moves with it: %s to %s %%.", fmtNum(now.Lo, 2), fmtNum(now.Hi, 2))
+}
