@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestMarketSizeByKeys(t *testing.T) {
 	if a.BaseValue != 46.08 || !strings.Contains(lastLine(m), "US$ 46.08 bn in 2019 in this scenario (the dataset's: US$ 51.20 bn)") {
 		t.Fatalf("base value %v, status %q", a.BaseValue, lastLine(m))
 	}
-	if !bitsEqualF(a.Share, before.Share) {
+	if !slices.Equal(a.Share, before.Share) {
 		t.Error("the segments' shares moved with the market's size")
 	}
 	// 46.08 is 51.2 less 10 %: every value 0.9 times the report's.
@@ -255,18 +256,6 @@ func TestDataTableByKeys(t *testing.T) {
 	if m = send(t, m, keyEsc); m.dialogs.top() != nil {
 		t.Error("esc does not close the data table")
 	}
-}
-
-func bitsEqualF(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // TestRangeFollowsTheRate: + past a row's range takes the range along,

@@ -83,18 +83,11 @@ func (d *dataTableDialog) compute(list bool) tea.Cmd {
 	return func() tea.Msg {
 		msg := dataTableMsg{gen: gen, seq: seq}
 		if params == nil {
-			var plan *forecast.SensitivityPlan
-			var perr error
-			if err := run.Run(ctx, []func(){func() { plan, perr = forecast.PlanSensitivity(ds, a, node, year, 1) }}); err != nil {
+			t, err := sensitivityThrough(ctx, run, ds, a, node, year, 1)
+			if err != nil {
 				return dataTableMsg{gen: gen, seq: seq, err: err}
 			}
-			if perr == nil {
-				perr = run.Run(ctx, tasks(plan.Len(), 2*len(ds.Nodes)*ds.Years(), plan.Run))
-			}
-			if perr != nil {
-				return dataTableMsg{gen: gen, seq: seq, err: perr}
-			}
-			for _, b := range plan.Tornado().Bars {
+			for _, b := range t.Bars {
 				params = append(params, b.Param)
 			}
 			msg.params = params

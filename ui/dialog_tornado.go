@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -57,20 +58,27 @@ func (d *tornadoDialog) compute() tea.Cmd {
 	ctx, run, gen, seq := d.restart(), d.run, d.gen, d.seq
 	ds, a, node, year, delta := d.e.ds, d.e.scen.Assumptions(), d.node, d.year, d.delta
 	return func() tea.Msg {
-		var plan *forecast.SensitivityPlan
-		var perr error
-		// The base projection too is work for the pool.
-		if err := run.Run(ctx, []func(){func() { plan, perr = forecast.PlanSensitivity(ds, a, node, year, delta) }}); err != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: err}
-		}
-		if perr != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: perr}
-		}
-		if err := run.Run(ctx, tasks(plan.Len(), 2*len(ds.Nodes)*ds.Years(), plan.Run)); err != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: err}
-		}
-		return tornadoMsg{gen: gen, seq: seq, t: plan.Tornado()}
+		t, err := sensitivityThrough(ctx, run, ds, a, node, year, delta)
+		return tornadoMsg{gen: gen, seq: seq, t: t, err: err}
 	}
+}
+
+// sensitivityThrough runs a sensitivity analysis through run: the plan
+// (its base projection too is work for the pool), then its steps in
+// tasks. The tornado's and the data table's list.
+func sensitivityThrough(ctx context.Context, run Analysis, ds *model.Dataset, a model.Assumptions, node, year int, delta float64) (*forecast.Tornado, error) {
+	var plan *forecast.SensitivityPlan
+	var perr error
+	if err := run.Run(ctx, []func(){func() { plan, perr = forecast.PlanSensitivity(ds, a, node, year, delta) }}); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	if err := run.Run(ctx, tasks(plan.Len(), 2*len(ds.Nodes)*ds.Years(), plan.Run)); err != nil {
+		return nil, err
+	}
+	return plan.Tornado(), nil
 }
 
 // computed shows an answer.
