@@ -12,10 +12,11 @@ import (
 // keyboard of the built binary, each key of issue 21 in turn. What if the
 // report overstates 2019 by 10 % (e on the Total row)? What if
 // Asia-Pacific starts slow (e on its row, a year of its own)? How wide is
-// the range if its rate is 18 to 30 % (m: the range, v: its rates only,
-// the histogram)? What would 150 take (g, warned)? And the grid of two
-// assumptions (T). The scenario saved with s reopens in the command
-// line, whose Monte Carlo gives the numbers the screen gave.
+// the range if its rate is 18 to 30 %, or 19.5 to 30 (m: tab to the
+// range, r, v for its own rates only, the histogram)? What would 150 take
+// (g, warned)? And the grid of two assumptions (T). The scenario saved
+// with s reopens in the command line, whose Monte Carlo gives the numbers
+// the screen gave.
 func TestEveryAssumptionInReach(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "tmux")
@@ -54,6 +55,12 @@ func TestEveryAssumptionInReach(t *testing.T) {
 	s.Type("30")
 	s.Keys("Enter")
 	s.WaitForText("drawn from 18", "(cagr_range_pct, entered 22.50 %)")
+	// r: the default spread again; then a high of 30 over the low offered.
+	s.Type("r")
+	s.WaitForText("(default ±3 pp, entered 22.50 %)")
+	s.Type("30")
+	s.Keys("Enter")
+	s.WaitForText("drawn from 19.50", "(cagr_range_pct, entered 22.50 %)")
 	s.Type("v")
 	screen := s.WaitForText("only Region/Asia-Pacific's own rates drawn (its CAGR and its years with a rate of their own)", "P50")
 	p50 := regexp.MustCompile(`P50\s+(?:[\d.]+\s+){8}([\d.]+)`).FindStringSubmatch(screen)
@@ -94,7 +101,7 @@ func TestEveryAssumptionInReach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"total: {value: 46.08}", `"Region/Asia-Pacific": {growth_by_year_pct: {2021: 5}, cagr_range_pct: [18, 30]}`} {
+	for _, want := range []string{"total: {value: 46.08}", `"Region/Asia-Pacific": {growth_by_year_pct: {2021: 5}, cagr_range_pct: [19.5, 30]}`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the saved scenario lacks %s:\n%s", want, data)
 		}
