@@ -91,3 +91,33 @@ func BenchmarkMonteCarlo10kCorrelated(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMonteCarloSummary is what a finished 10k-path run costs the
+// screen after its paths: the percentiles as before (Percentiles), or
+// now each year sorted once for the percentiles and a 2027 histogram of
+// 20 bins: the histogram's own cost, apart from the paths.
+func BenchmarkMonteCarloSummary(b *testing.B) {
+	ds := loadIoMT(b)
+	ap := lookup(b, ds, "Region/Asia-Pacific")
+	sim, err := forecast.MonteCarlo(context.Background(), ds, ds.Base(), ap, 10000, 1, 0, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("percentiles", func(b *testing.B) {
+		for b.Loop() {
+			_, _, _ = sim.Percentiles()
+		}
+	})
+	b.Run("columns+histogram", func(b *testing.B) {
+		for b.Loop() {
+			var last []float64
+			for yi := range sim.Years {
+				last = sim.Column(yi)
+				_, _, _ = forecast.Quantile(last, 0.1), forecast.Quantile(last, 0.5), forecast.Quantile(last, 0.9)
+			}
+			if _, err := forecast.NewHistogram(last, 2027, 20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
