@@ -42,8 +42,10 @@ move the node is refused, saying why.
 
 CSV: a first row <rows param>\<cols param>,<col values…>, then one row per
 row value: the value, then the cells.`,
-		Example: `  iomt datatable --node Region/Asia-Pacific --rows Total/cagr_pct=16:21:1 --cols Region/Asia-Pacific/cagr_pct=19:26:1
-  iomt datatable --node Total --year 2025 --rows Total/value=46:56:2 --cols Total/cagr_pct=15:22:0.5 --format csv`,
+		Example: `  iomt datatable --node Region/Asia-Pacific \
+    --rows Total/cagr_pct=16:21:1 --cols Region/Asia-Pacific/cagr_pct=19:26:1
+  iomt datatable --node Total --year 2025 --format csv \
+    --rows Total/value=46:56:2 --cols Total/cagr_pct=15:22:0.5`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, fl := range []string{"rows", "cols"} {
