@@ -297,7 +297,7 @@ its base year, on its Base scenario.`,
 	in.wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
-		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd())
+		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd(), newDataTableCmd())
 	return root
 }
 

@@ -330,7 +330,7 @@ func TestAnalysisCommandsSayTheTruth(t *testing.T) {
 		t.Errorf("goalseek with levers: exit %d %s\n%s", code, stderr, out)
 	}
 	_, text, _ := runCLI(t, "goalseek", "--scenario", drv, "--node", "Total", "--target", "200")
-	if !strings.Contains(text, "% a year entered, ") || !strings.Contains(text, "% with the levers (now 18.50 % entered, 19.00 % with them)") {
+	if !strings.Contains(text, "% a year as the market's CAGR (") || !strings.Contains(text, "% with the levers (now 18.50 % entered, 19.00 % with them)") {
 		t.Errorf("goalseek text with levers:\n%s", text)
 	}
 

@@ -33,9 +33,11 @@ const xlsxRel = 1e-9
 // partner edits the workbook's Inputs sheet.
 type scenarioSpec struct {
 	name, market, mode, driver string
+	value                      *float64 // total: value, the market's base-year size
 	cagr                       *float64
 	years                      map[int]*float64 // nil: the year takes the CAGR again
 	segments                   map[string]map[string]float64
+	paths                      map[string]map[int]float64 // a segment's growth_by_year_pct
 	levers                     map[string]float64
 	window                     string // cagr_window, e.g. "[2021, 2027]"
 }
@@ -61,8 +63,11 @@ func (s scenarioSpec) yaml() string {
 	if s.driver != "" {
 		fmt.Fprintf(&b, "driver: %s\n", strconv.Quote(s.driver))
 	}
-	if s.cagr != nil || len(s.years) > 0 {
+	if s.cagr != nil || len(s.years) > 0 || s.value != nil {
 		b.WriteString("total:\n")
+		if s.value != nil {
+			fmt.Fprintf(&b, "  value: %v\n", *s.value)
+		}
 		if s.cagr != nil {
 			fmt.Fprintf(&b, "  cagr_pct: %v\n", *s.cagr)
 		}
@@ -77,12 +82,26 @@ func (s scenarioSpec) yaml() string {
 			}
 		}
 	}
-	if len(s.segments) > 0 {
+	segs := map[string]bool{}
+	for p := range s.segments {
+		segs[p] = true
+	}
+	for p := range s.paths {
+		segs[p] = true
+	}
+	if len(segs) > 0 {
 		b.WriteString("segments:\n")
-		for _, p := range sortedKeys(s.segments) {
+		for _, p := range sortedKeys(segs) {
 			var fields []string
 			for _, f := range sortedKeys(s.segments[p]) {
 				fields = append(fields, f+": "+strconv.FormatFloat(s.segments[p][f], 'g', -1, 64))
+			}
+			if len(s.paths[p]) > 0 {
+				var years []string
+				for _, y := range sortedKeys(s.paths[p]) {
+					years = append(years, fmt.Sprintf("%d: %v", y, s.paths[p][y]))
+				}
+				fields = append(fields, "growth_by_year_pct: {"+strings.Join(years, ", ")+"}")
 			}
 			fmt.Fprintf(&b, "  %s: {%s}\n", strconv.Quote(p), strings.Join(fields, ", "))
 		}
@@ -128,8 +147,17 @@ func (s scenarioSpec) with(t *testing.T, edits []inputEdit) scenarioSpec {
 	for k, v := range s.levers {
 		out.levers[k] = v
 	}
+	out.paths = map[string]map[int]float64{}
+	for p, ys := range s.paths {
+		out.paths[p] = map[int]float64{}
+		for y, v := range ys {
+			out.paths[p][y] = v
+		}
+	}
 	for _, e := range edits {
 		switch {
+		case e.path == "Total/value":
+			out.value = e.value
 		case e.path == "Total/cagr_pct":
 			out.cagr = e.value
 		case strings.HasPrefix(e.path, "Total/growth_by_year_pct/"):
@@ -140,6 +168,20 @@ func (s scenarioSpec) with(t *testing.T, edits []inputEdit) scenarioSpec {
 			out.years[y] = e.value
 		case strings.HasPrefix(e.path, "Levers/"):
 			out.levers[strings.TrimPrefix(e.path, "Levers/")] = *e.value
+		case strings.Contains(e.path, "/growth_by_year_pct/"):
+			seg, year, _ := strings.Cut(e.path, "/growth_by_year_pct/")
+			y, err := strconv.Atoi(year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.paths[seg] == nil {
+				out.paths[seg] = map[int]float64{}
+			}
+			if e.value == nil {
+				delete(out.paths[seg], y) // the year grows at the segment's CAGR again
+			} else {
+				out.paths[seg][y] = *e.value
+			}
 		default:
 			i := strings.LastIndex(e.path, "/")
 			seg, field := e.path[:i], e.path[i+1:]
@@ -182,6 +224,13 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 	iomtBU := scenarioSpec{name: "XLSX bottom-up", market: iomt, mode: "bottom-up", driver: "Region",
 		segments: map[string]map[string]float64{"Region/Europe": {"cagr_pct": 14}},
 		levers:   map[string]float64{"Prevalence of Chronic Diseases": 1.5, "Security and Privacy Concerns": -0.5}}
+	// A base-year size and growth paths of the scenario's own (issue 21).
+	iomtPaths := scenarioSpec{name: "XLSX paths", market: iomt, value: pf(46.08),
+		paths: map[string]map[int]float64{"Region/Asia-Pacific": {2021: 5, 2024: 30},
+			"Component/Medical Devices/Wearable External Medical Devices": {2022: 40}}}
+	iomtPathsBU := scenarioSpec{name: "XLSX paths bottom-up", market: iomt, mode: "bottom-up", driver: "Region", value: pf(56.32),
+		paths:  map[string]map[int]float64{"Region/Asia-Pacific": {2021: 5}, "Region/Europe/Germany": {2025: 2}},
+		levers: map[string]float64{"Prevalence of Chronic Diseases": 1}}
 	euTD := scenarioSpec{name: "EU top-down", market: euMarket}
 	euBU := scenarioSpec{name: "EU bottom-up", market: euMarket, mode: "bottom-up", driver: "Country"}
 	cases := []xlsxCase{
@@ -217,6 +266,14 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 			{"Offering/Whole-Slide Scanners/share_pct", pf(45), 0},
 			{"Offering/Services/share_pct", pf(21), 0},
 			{"Offering/Whole-Slide Scanners/High-Throughput Scanners/cagr_pct", pf(9), 0},
+		}},
+		{name: "iomt-paths", spec: iomtPaths},
+		{name: "iomt-paths-bu", spec: iomtPathsBU},
+		{name: "iomt-paths-changed", spec: iomtPaths, edits: []inputEdit{
+			{"Total/value", pf(60), 0},
+			{"Region/Asia-Pacific/growth_by_year_pct/2021", nil, 0}, // back to its CAGR
+			{"Region/Asia-Pacific/growth_by_year_pct/2025", pf(12), 0},
+			{"Component/Medical Devices/Wearable External Medical Devices/growth_by_year_pct/2026", pf(-3), 0},
 		}},
 		{name: "eu-bu-changed", dataset: eu, spec: euBU, edits: []inputEdit{
 			{"Country/United Kingdom/cagr_pct", pf(12), 0},

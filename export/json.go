@@ -73,14 +73,17 @@ type jsonDimension struct {
 }
 
 type jsonSegment struct {
-	Name            string            `json:"name"`
-	Path            string            `json:"path"`
-	Reported        []string          `json:"reported"`
-	Notes           map[string]string `json:"notes,omitempty"`
-	SharePct        jnum              `json:"share_pct"`
-	CAGRPct         jnum              `json:"cagr_pct"`
-	RealisedCAGRPct jnum              `json:"realised_cagr_pct"`
-	ShareChangePP   jnum              `json:"share_change_pp"`
+	Name     string            `json:"name"`
+	Path     string            `json:"path"`
+	Reported []string          `json:"reported"`
+	Notes    map[string]string `json:"notes,omitempty"`
+	SharePct jnum              `json:"share_pct"`
+	CAGRPct  jnum              `json:"cagr_pct"`
+	// GrowthByYearPct is the segment's growth path: its years with a
+	// rate of their own, by year.
+	GrowthByYearPct map[string]jnum `json:"growth_by_year_pct,omitempty"`
+	RealisedCAGRPct jnum            `json:"realised_cagr_pct"`
+	ShareChangePP   jnum            `json:"share_change_pp"`
 	series
 	Segments []jsonSegment `json:"segments,omitempty"`
 }
@@ -161,14 +164,7 @@ func JSON(w io.Writer, in Input) error {
 			mg := jnum(a.MarketGrowth())
 			doc.Total.MarketGrowthPct = &mg
 		}
-		for i, y := range a.YearGrowth {
-			if finite(y) {
-				if doc.Total.GrowthByYearPct == nil {
-					doc.Total.GrowthByYearPct = map[string]jnum{}
-				}
-				doc.Total.GrowthByYearPct[strconv.Itoa(ds.BaseYear+1+i)] = jnum(y)
-			}
-		}
+		doc.Total.GrowthByYearPct = yearRates(ds, a.YearGrowth)
 	}
 
 	var segment func(n int) jsonSegment
@@ -180,6 +176,7 @@ func JSON(w io.Writer, in Input) error {
 			Notes:           jsonNotes(ds, node.Notes),
 			SharePct:        jnum(r.Share(n, 0)),
 			CAGRPct:         jnum(a.Growth[n]),
+			GrowthByYearPct: yearRates(ds, a.PathOf(n)),
 			RealisedCAGRPct: jnum(r.CAGR(n, from, end)),
 			ShareChangePP:   jnum(r.ShareChange(n, from, end)),
 			series:          in.series(n),
@@ -213,6 +210,21 @@ func JSON(w io.Writer, in Input) error {
 // bytes is exact: inside a JSON string every quote is escaped, so text
 // from the dataset can never read as a quote, this key and a colon.
 const diffKey = `"diff_VALUE_UNIT":`
+
+// yearRates are the years of a path with a rate of their own, by year;
+// nil when it has none.
+func yearRates(ds *model.Dataset, rates []float64) map[string]jnum {
+	var out map[string]jnum
+	for i, y := range rates {
+		if finite(y) {
+			if out == nil {
+				out = map[string]jnum{}
+			}
+			out[strconv.Itoa(ds.BaseYear+1+i)] = jnum(y)
+		}
+	}
+	return out
+}
 
 // jsonNotes names the notes as the dataset's file does (value or
 // value_bn for the base-year value).

@@ -157,6 +157,7 @@ func Markdown(w io.Writer, in Input) error {
 			walk(n, "")
 		}
 	}
+	mdAssumptions(&b, ds, a)
 	if sum := a.DriverSum(); sum != 0 {
 		b.WriteString("\n## Levers\n\n")
 		fmt.Fprintf(&b, "The market grows %s %% a year where no year has a rate of its own: %s entered", fixed(a.MarketGrowth()), fixed(a.Growth[0]))

@@ -72,8 +72,11 @@ func unreachable(ds *model.Dataset, a *model.Assumptions, g Goal, s Solution) er
 	if s.Min == s.Max {
 		msg := fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %.6g)",
 			lever, ds.Nodes[g.Node].Path, g.Year, s.Min)
-		if a.Mode == model.BottomUp && g.Lever == 0 {
+		switch {
+		case a.Mode == model.BottomUp && g.Lever == 0:
 			msg += fmt.Sprintf(": in bottom-up the total is the sum of %s's segments; seek one of them, or switch to top-down", ds.Dims[a.Driver].Name)
+		case ownRatesTo(ds, a, g.Lever, g.Year):
+			msg += fmt.Sprintf(": every year to %d has a growth rate of its own, which the CAGR does not change; e on the row sets a year's", g.Year)
 		}
 		return &UnreachableError{msg}
 	}

@@ -55,9 +55,9 @@
 //
 // Update does no IO: saving, exporting, listing and opening scenarios
 // run in commands (io.go) that work on copies and report with a message.
-// Nor heavy work: goal seek, sensitivity and Monte Carlo hand their work
-// to Options.Analysis from commands (analysis.go), and a screen taken
-// off the stack stops the work it waits for.
+// Nor heavy work: goal seek, sensitivity, Monte Carlo and the data table
+// hand their work to Options.Analysis from commands (analysis.go), and a
+// screen taken off the stack stops the work it waits for.
 //
 // # Dialogs
 //

@@ -33,6 +33,7 @@ type KeyMap struct {
 	Window                key.Binding
 	GoalSeek, Tornado     key.Binding
 	MonteCarlo, Levers    key.Binding
+	DataTable             key.Binding
 	Fork                  key.Binding
 	Present               key.Binding
 	Help                  key.Binding
@@ -42,6 +43,10 @@ type KeyMap struct {
 
 	// Keys of the year table when it has focus.
 	EarlierYears, LaterYears key.Binding
+
+	// Keys of the Monte Carlo screen: what varies, and the row's range
+	// back to the default spread.
+	Vary, DefaultRange key.Binding
 
 	// Keys of the prompts and questions.
 	Confirm, Cancel, Field, Yes, No key.Binding
@@ -114,6 +119,7 @@ func DefaultKeyMap() KeyMap {
 		Tornado:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tornado")),
 		MonteCarlo: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Monte Carlo")),
 		Levers:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "levers")),
+		DataTable:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "data table")),
 		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
 		Present:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "present / take over")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -122,6 +128,9 @@ func DefaultKeyMap() KeyMap {
 
 		EarlierYears: key.NewBinding(key.WithKeys("left", "h", "esc"), key.WithHelp("←/→", "scroll the years")),
 		LaterYears:   key.NewBinding(key.WithKeys("right", "l", "enter")),
+
+		Vary:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "what varies")),
+		DefaultRange: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "default range")),
 
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -167,7 +176,7 @@ func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer, canPresent bool) [][]ke
 	}
 	return [][]key.Binding{
 		append(nav, k.Focus),
-		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.Levers},
+		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.DataTable, k.Levers},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Window, k.Help, k.Quit},
 		files,
 	}

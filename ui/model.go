@@ -305,6 +305,8 @@ func (m *Model) openDialog(k tea.KeyPressMsg, e env) tea.Cmd {
 		d, cmd = mc, mcmd
 	case key.Matches(k, keys.Levers):
 		d = newLeversDialog(e)
+	case key.Matches(k, keys.DataTable):
+		d, cmd = newDataTableDialog(e, m.dialogs.next(), run)
 	default:
 		return m.panes.toFocused(k)
 	}
