@@ -120,7 +120,7 @@ func (b *xlsxBook) writeDimension(di int) error {
 	s.cell(r+1, dimColName, fmt.Sprintf("Values in %s. Entered CAGR is the rate on the Inputs sheet; CAGR and share change are realised over %s. Every figure follows the Inputs sheet.", unit, span), st.note)
 	r += 3
 
-	if cmp := b.in.Compare; cmp != nil {
+	for _, cmp := range b.in.compared() {
 		s.cell(r, dimColName, fmt.Sprintf("%s: value, %s (fixed figures)", cmp.Scenario, unit), st.header)
 		s.cell(r+1+len(nodes)+1, dimColName, fmt.Sprintf("Difference: %s − %s, %s", b.in.Scenario, cmp.Scenario, unit), st.header)
 		for yi := range years {
