@@ -25,16 +25,11 @@ func (ch *chart) View() string {
 	e := ch.e
 	// The longest title that fits: the compared scenario's name before
 	// the key hint.
-	base := "Chart: " + e.sel.metricLabel()
-	title := base + " (v)"
-	if e.scen.Compare() != nil {
-		vs := base + " · vs " + clean(e.scen.Compare().name)
-		title = vs
-		if ansi.StringWidth(vs+" (v)") <= ch.width-4 {
-			title = vs + " (v)"
-		}
-	}
+	title := "Chart: " + e.sel.metricLabel() + " (v)"
 	inner, innerH := ch.width-2, ch.height-2
+	if len(e.scen.Compared()) > 0 {
+		return pane(e.look.styles, false, ch.compareTitle(), ch.compareBody(inner, innerH), ch.width, ch.height)
+	}
 	return pane(e.look.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }
 
@@ -69,19 +64,7 @@ func (ch *chart) body(w, h int) string {
 	for _, n := range kids {
 		names = append(names, clean(e.ds.Nodes[n].Name))
 	}
-	// In compare mode the other scenario's curves come first, one per
-	// segment in the same colour, drawn with dots, so that the current
-	// scenario's lines are drawn over them where they cross.
-	nCmp := 0
-	if e.scen.Compare() != nil {
-		cs := seriesOf(func(n, yi int) float64 { return metricOf(&e.scen.Compare().res, e.sel.metric, n, yi) })
-		nCmp = len(cs)
-		series = append(cs, series...)
-	}
 	legend := ch.legend(names, w)
-	if e.scen.Compare() != nil {
-		legend = append(legend, s.Muted.Render(ansi.Truncate("··· "+clean(e.scen.Compare().name)+" (compared)", w, "…")))
-	}
 	plotH := h - 2 - len(legend) // x-axis line and labels
 	if plotH < 2 {
 		legend = nil
@@ -106,10 +89,8 @@ func (ch *chart) body(w, h int) string {
 	sets := make([]asciigraph.CharSet, len(series))
 	for i := range sets {
 		switch {
-		case i < nCmp:
-			sets[i] = asciigraph.CreateCharSet("·")
 		case s.noColor:
-			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i - nCmp)))
+			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
 		default:
 			sets[i] = asciigraph.DefaultCharSet
 		}

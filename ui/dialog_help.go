@@ -56,7 +56,7 @@ func (d *helpDialog) View() string {
 		s.Title.Render("Reading the numbers"),
 		"Share: % of parent in " + strconv.Itoa(e.scen.Result().BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
 			span + " (w: another window)",
-		"* the source report states this figure; every other figure is an estimate (i: details).",
+		"* the source report states this figure; others are estimates (i: details).",
 		"L the share is locked: changing a sibling's share leaves it alone.",
 		"Top-down: the total grows at the market CAGR and each segment's growth moves its share.",
 		"Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.",

@@ -20,7 +20,7 @@ var fuzzKeys = []string{
 	"1", "2", "3", "4", "[", "]", "up", "k", "down", "j", "enter", "right", "l", "esc", "left", "h",
 	"+", "=", "-", "_", ">", ".", "<", ",", "e", "space", "u", "ctrl+r", "r", "R", "v", "b", "tab",
 	"?", "q", "ctrl+c", "y", "Y", "n", "N", "s", "o", "c", "x", "i", "M", "w", "/", "f", "g", "t", "m", "d",
-	"p", "0", "5", "6", "7", "8", "9", "%",
+	"p", "0", "5", "6", "7", "8", "9", "%", "V", "S", "B",
 	"backspace", "delete", "ctrl+u", "ctrl+k", "ctrl+w", "home", "end", "ctrl+a", "ctrl+e", "ctrl+v",
 }
 
