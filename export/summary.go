@@ -254,6 +254,10 @@ func (s *Summary) Text(width int) string {
 		cols[i] = w
 	}
 	const minItem = 24
+	longest := minItem
+	for _, r := range s.Rows {
+		longest = max(longest, ansi.StringWidth(safetext.Escape(r.Label))+2)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Scenario summary · %s\n", safetext.Escape(s.Market))
 	for from := 0; from < len(cols); {
@@ -262,7 +266,9 @@ func (s *Summary) Text(width int) string {
 			used += cols[to] + 2
 			to++
 		}
-		itemW := max(width-used, minItem)
+		// No wider than the longest item: on a wide screen the figures
+		// stay next to their labels.
+		itemW := max(min(width-used, longest), minItem)
 		if from > 0 {
 			b.WriteString("\n")
 		}
