@@ -28,17 +28,18 @@ func bridgeEdits(tb testing.TB, ds *model.Dataset) []model.Edit {
 }
 
 // BenchmarkBridge is the bridge of North America's 2027 value over 8, 12,
-// 14 and 16 assumptions that move it: exact, 2^k projections, on one core.
+// 14 and 16 assumptions that move it: exact, 2^k projections, on one
+// core; and over 20, sampled (as many projections as 16).
 func BenchmarkBridge(b *testing.B) {
 	ds := loadIoMT(b)
 	na := lookup(b, ds, "Region/North America")
 	edits := bridgeEdits(b, ds)
-	for _, k := range []int{8, 12, 14, 16} {
+	for _, k := range []int{8, 12, 14, 16, 20} {
 		b.Run(fmt.Sprintf("%d", k), func(b *testing.B) {
 			a := ds.Base()
 			bb := apply(b, ds, a, edits[:k]...)
 			br, err := forecast.ComputeBridge(ds, a, bb, na, 2027)
-			if err != nil || br.Players != k || !br.Exact {
+			if err != nil || br.Players != k || br.Exact != (k <= forecast.MaxExact) {
 				b.Fatalf("%d players (exact %t), want %d: %v", br.Players, br.Exact, k, err)
 			}
 			b.ReportAllocs()
