@@ -132,22 +132,13 @@ type row struct {
 
 // order returns every node in export order: the Total, then each
 // dimension in dataset order, each segment followed right away by its
-// children. ds.Nodes itself lists all top-level segments of a dimension
-// before any child, which is not the order a reader wants.
+// children (model.Dataset.ReadingOrder), with its dimension's name.
 func order(ds *model.Dataset) []row {
-	rows := make([]row, 0, len(ds.Nodes))
+	nodes := ds.ReadingOrder()
+	rows := make([]row, 0, len(nodes))
 	rows = append(rows, row{node: 0, dim: "Total"})
-	var add func(n int, dim string)
-	add = func(n int, dim string) {
-		rows = append(rows, row{node: n, dim: dim})
-		for _, c := range ds.Nodes[n].Children {
-			add(c, dim)
-		}
-	}
-	for _, d := range ds.Dims {
-		for _, n := range d.Top {
-			add(n, d.Name)
-		}
+	for _, n := range nodes[1:] {
+		rows = append(rows, row{node: n, dim: ds.Dims[ds.Nodes[n].Dim].Name})
 	}
 	return rows
 }

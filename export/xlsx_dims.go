@@ -47,15 +47,10 @@ func (b *xlsxBook) writeDimension(di int) error {
 	// The dimension's segments, each followed by its children, then the
 	// Total, as in the Markdown export.
 	var nodes []int
-	var walk func(n int)
-	walk = func(n int) {
-		nodes = append(nodes, n)
-		for _, c := range ds.Nodes[n].Children {
-			walk(c)
+	for _, n := range ds.ReadingOrder()[1:] {
+		if ds.Nodes[n].Dim == di {
+			nodes = append(nodes, n)
 		}
-	}
-	for _, n := range d.Top {
-		walk(n)
 	}
 	nodes = append(nodes, 0)
 	rowOf := make(map[int]int, len(nodes))

@@ -115,27 +115,11 @@ func (ch *chart) body(w, h int) string {
 func (ch *chart) legend(names []string, w int) []string {
 	s := ch.e.look.styles
 	maxName := max(w/2-3, 8)
-	var lines []string
-	line, lineW := "", 0
+	items := make([]string, len(names))
 	for i, n := range names {
-		n = ansi.Truncate(n, maxName, "…")
-		item := s.seriesMark(i) + " " + n
-		iw := 2 + ansi.StringWidth(n)
-		if lineW > 0 && lineW+2+iw > w {
-			lines = append(lines, line)
-			line, lineW = "", 0
-		}
-		if lineW > 0 {
-			line += "  "
-			lineW += 2
-		}
-		line += item
-		lineW += iw
+		items[i] = s.seriesMark(i) + " " + ansi.Truncate(n, maxName, "…")
 	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
+	return wrapItems(items, w)
 }
 
 // tickCount picks how many year labels fit in width w such that they fall

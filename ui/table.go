@@ -138,13 +138,7 @@ func (y *yearTable) refresh() {
 	widths = append(widths, realW, shareW)
 	header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))
 
-	// Scroll so that the selected row is always shown and rowAt knows
-	// which row is drawn where.
-	vis := max(y.height-3, 1)
-	cur := e.sel.cursor[e.sel.dim]
-	y.rowOffset = min(y.rowOffset, cur)
-	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
-	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
+	vis, cur := y.scrollRows(len(all))
 
 	a := e.scen.Assumptions()
 	var out strings.Builder
@@ -175,6 +169,18 @@ func (y *yearTable) refresh() {
 		out.WriteString(line)
 	}
 	y.rendered = out.String()
+}
+
+// scrollRows keeps the selected row of rows shown, below the header
+// lines, so that rowAt knows which row is drawn where; it returns how
+// many rows show and the selected one.
+func (y *yearTable) scrollRows(rows int) (vis, cur int) {
+	vis = max(y.height-2-y.headLines, 1)
+	cur = y.e.sel.cursor[y.e.sel.dim]
+	y.rowOffset = min(y.rowOffset, cur)
+	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
+	y.rowOffset = max(min(y.rowOffset, rows-vis), 0)
+	return vis, cur
 }
 
 // columnWidth is the width of the year columns: the widest cell of the

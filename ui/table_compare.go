@@ -232,11 +232,7 @@ func (t *yearTable) refreshCompared() {
 	out.WriteByte('\n')
 	out.WriteString(e.look.styles.Header.Render(gridLine(widths, names)))
 
-	vis := max(t.height-2-t.headLines, 1)
-	cur := e.sel.cursor[e.sel.dim]
-	t.rowOffset = min(t.rowOffset, cur)
-	t.rowOffset = max(t.rowOffset, cur-vis+1, 0)
-	t.rowOffset = max(min(t.rowOffset, len(rows)-vis), 0)
+	vis, cur := t.scrollRows(len(rows))
 	cells := make([]string, 0, len(widths))
 	for i := t.rowOffset; i < min(len(rows), t.rowOffset+vis); i++ {
 		n := rows[i]
