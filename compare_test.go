@@ -129,6 +129,18 @@ func TestSummaryAgainstExports(t *testing.T) {
 	if !slices.Equal(items, []string{"Region/North America/value_usd_bn/2025", "Total/value_usd_bn/2025"}) {
 		t.Errorf("results %q", items)
 	}
+
+	// One scenario alone: what it changes from the dataset.
+	_, out, _ = runCLI(t, "summary", "accelerated-adoption", "--format", "csv")
+	n := 0
+	for _, r := range csvRecords(t, out)[1:] {
+		if r[1] == "assumption" {
+			n++
+		}
+	}
+	if n != 8 {
+		t.Errorf("Accelerated adoption alone: %d assumptions, want the 8 it sets (the CAGR and seven rates):\n%s", n, out)
+	}
 }
 
 // TestBridgeAgainstExports: the bridge's total line is B's export's value

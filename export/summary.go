@@ -100,7 +100,12 @@ func BuildSummary(in SummaryInput) (*Summary, error) {
 		s.Scenarios = append(s.Scenarios, sc.Name)
 	}
 	base := ds.Base()
-	for _, it := range ds.Differences(as...) {
+	items := ds.Differences(as...)
+	if len(as) == 1 {
+		// Alone, a scenario is set beside the dataset it changes.
+		items = ds.Differences(&base, as[0])
+	}
+	for _, it := range items {
 		row := SummaryRow{Item: it.Path, Kind: "assumption", Label: it.Path}
 		for _, a := range as {
 			row.Cells = append(row.Cells, SummaryCell{Number: it.Number(a), Text: ds.Text(a, it), Keeps: !it.Differs(&base, a, false)})
@@ -204,6 +209,14 @@ func (s *Summary) headings() (string, string) {
 		fmt.Sprintf("Results: value in %d, %s", s.Year, s.Unit)
 }
 
+// none says why no assumption is listed.
+func (s *Summary) none() string {
+	if len(s.Scenarios) == 1 {
+		return "none: it keeps the dataset's figures"
+	}
+	return "none: the scenarios' assumptions are the same"
+}
+
 // markdown writes a table per section.
 func (s *Summary) markdown() string {
 	var b strings.Builder
@@ -229,7 +242,7 @@ func (s *Summary) markdown() string {
 			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 		}
 		if rows == 0 {
-			b.WriteString("| none: the scenarios' assumptions are the same |" + strings.Repeat(" |", len(names)) + "\n")
+			b.WriteString("| " + s.none() + " |" + strings.Repeat(" |", len(names)) + "\n")
 		}
 	}
 	return b.String()
@@ -320,7 +333,7 @@ func (s *Summary) textBlock(b *strings.Builder, from, to int, cols []int, itemW 
 			b.WriteString("\n")
 		}
 		if rows == 0 {
-			b.WriteString("  none: the scenarios' assumptions are the same\n")
+			b.WriteString("  " + s.none() + "\n")
 		}
 	}
 }
