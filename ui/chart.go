@@ -70,22 +70,7 @@ func (ch *chart) body(w, h int) string {
 		legend = nil
 		plotH = h - 2
 	}
-	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
-	labelW := max(len(label(hi)), len(label(lo))) + 2
-	plotW := max(w-labelW-2, 10)
-	opts := []asciigraph.Option{
-		asciigraph.Height(max(plotH-1, 1)),
-		asciigraph.Width(plotW),
-		asciigraph.Precision(prec),
-		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
-		asciigraph.XAxisRange(float64(e.scen.Result().BaseYear+first), float64(e.scen.Result().BaseYear+e.scen.Result().Years-1)),
-		asciigraph.XAxisTickCount(tickCount(e.scen.Result().Years-first, plotW)),
-		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
-	}
-	if hi == lo {
-		// A flat chart would otherwise have no vertical range at all.
-		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
-	}
+	opts := ch.axes(w, plotH, first, lo, hi)
 	sets := make([]asciigraph.CharSet, len(series))
 	for i := range sets {
 		switch {
@@ -120,6 +105,31 @@ func (ch *chart) legend(names []string, w int) []string {
 		items[i] = s.seriesMark(i) + " " + ansi.Truncate(n, maxName, "…")
 	}
 	return wrapItems(items, w)
+}
+
+// axes are the plot's options for a w×plotH area (x-axis included) of
+// the years from first on, values lo to hi: labels grouped as the
+// table writes numbers, a year per tick where they fit.
+func (ch *chart) axes(w, plotH, first int, lo, hi float64) []asciigraph.Option {
+	e := ch.e
+	res := e.scen.Result()
+	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
+	labelW := max(len(label(hi)), len(label(lo))) + 2
+	plotW := max(w-labelW-2, 10)
+	opts := []asciigraph.Option{
+		asciigraph.Height(max(plotH-1, 1)),
+		asciigraph.Width(plotW),
+		asciigraph.Precision(prec),
+		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
+		asciigraph.XAxisRange(float64(res.BaseYear+first), float64(res.BaseYear+res.Years-1)),
+		asciigraph.XAxisTickCount(tickCount(res.Years-first, plotW)),
+		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
+	}
+	if hi == lo {
+		// A flat chart would otherwise have no vertical range at all.
+		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
+	}
+	return opts
 }
 
 // tickCount picks how many year labels fit in width w such that they fall

@@ -87,21 +87,7 @@ func (ch *chart) compareBody(w, h int) string {
 	if plotH < 3 {
 		return s.Muted.Render(ansi.Truncate(fmt.Sprintf("%d scenarios need more room: %d×%d or more draws them; the table compares them here.", len(names), 100, 30), w*max(h, 1), "…"))
 	}
-	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
-	labelW := max(len(label(hi)), len(label(lo))) + 2
-	plotW := max(w-labelW-2, 10)
-	opts := []asciigraph.Option{
-		asciigraph.Height(max(plotH-1, 1)),
-		asciigraph.Width(plotW),
-		asciigraph.Precision(prec),
-		asciigraph.YAxisValueFormatter(label),
-		asciigraph.XAxisRange(float64(res.BaseYear+first), float64(res.BaseYear+res.Years-1)),
-		asciigraph.XAxisTickCount(tickCount(res.Years-first, plotW)),
-		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
-	}
-	if hi == lo {
-		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
-	}
+	opts := ch.axes(w, plotH, first, lo, hi)
 	sets := make([]asciigraph.CharSet, len(series))
 	for i := range len(series) - 1 {
 		sets[i] = asciigraph.CreateCharSet(comparedRune(i))
