@@ -297,7 +297,7 @@ its base year, on its Base scenario.`,
 	in.wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
-		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd(), newDataTableCmd())
+		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd(), newDataTableCmd(), newSummaryCmd(), newBridgeCmd())
 	return root
 }
 
@@ -306,7 +306,7 @@ func newExportCmd() *cobra.Command {
 		in      inputFlags
 		format  string
 		out     string
-		compare string
+		compare []string
 		wide    bool
 		dialect string
 	)
@@ -321,17 +321,19 @@ value_eur_million; one row per segment and year, the Total first, children
 right after their parent; share_pct is the share of the parent; growth_pct
 is empty in the base year). With --compare B, four more: compare_scenario
 (B's name), compare_value_usd_bn (B's value), diff_usd_bn (this scenario
-minus B) and diff_pct (the difference in % of B).
+minus B) and diff_pct (the difference in % of B). --compare may be given
+up to four times: the rows then come in a block per compared scenario.
 
 --wide writes the table's layout instead: one row per segment, one column
-per year, then realised_cagr_pct and share_change_pp; with --compare, B's
-rows and the differences follow. --dialect excel adds a UTF-8 byte order
+per year, then realised_cagr_pct and share_change_pp; with --compare, each
+compared scenario's rows follow, then the differences to each. --dialect excel adds a UTF-8 byte order
 mark and CRLF line ends, so Excel reads names such as "Médical" right;
 excel-semicolon also separates with ";" and writes decimal commas, for
 Excel in locales such as German or French.`,
 		Example: `  iomt export > base.csv
   iomt export --format md --scenario accelerated.yaml -o accelerated.md
   iomt export --scenario accelerated.yaml --compare base.yaml
+  iomt export --compare accelerated-adoption --compare security-headwinds --format md
   iomt export --wide --dialect excel-semicolon -o base.csv`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -353,12 +355,17 @@ Excel in locales such as German or French.`,
 			}
 			input := export.Input{Dataset: ds, Scenario: sc.Name, Assumptions: &sc.Assumptions,
 				Result: forecast.Project(ds, &sc.Assumptions)}
-			if compare != "" {
-				b, err := in.open(compare, ds)
-				if err != nil {
-					return err
+			scs, err := in.openCompared(ds, compare, "--compare", export.MaxCompare)
+			if err != nil {
+				return err
+			}
+			for i, b := range scs {
+				c := export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
+				if i == 0 {
+					input.Compare = &c
+				} else {
+					input.More = append(input.More, c)
 				}
-				input.Compare = &export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
 			}
 			write := func(w io.Writer) error {
 				if format == "csv" {
@@ -376,7 +383,7 @@ Excel in locales such as German or French.`,
 	in.wf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
-	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct")
+	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file or built-in name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct; repeat for up to four")
 	cmd.Flags().BoolVar(&wide, "wide", false, "CSV in the table's layout: a row per segment, a column per year")
 	cmd.Flags().StringVar(&dialect, "dialect", "rfc4180", "CSV for: "+strings.Join(export.Dialects(), ", ")+" (Excel: BOM and CRLF; excel-semicolon: ; and decimal commas)")
 	_ = cmd.RegisterFlagCompletionFunc("dialect", cobra.FixedCompletions(export.Dialects(), cobra.ShellCompDirectiveNoFileComp))

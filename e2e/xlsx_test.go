@@ -200,7 +200,7 @@ type xlsxCase struct {
 	name    string
 	dataset string // empty: the embedded IoMT dataset
 	spec    scenarioSpec
-	compare string
+	compare []string
 	edits   []inputEdit
 }
 
@@ -238,7 +238,10 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 		{name: "iomt-bu", spec: iomtBU},
 		{name: "eu-td", dataset: eu, spec: euTD},
 		{name: "eu-bu", dataset: eu, spec: euBU},
-		{name: "iomt-compare", spec: iomtTD, compare: "base"},
+		{name: "iomt-compare", spec: iomtTD, compare: []string{"base"}},
+		// A value column per compared scenario: the CSV's four compare
+		// columns for each in turn.
+		{name: "iomt-compare-3", spec: iomtTD, compare: []string{"base", "accelerated-adoption", "security-headwinds"}},
 		{name: "iomt-td-changed", spec: iomtTD, edits: []inputEdit{
 			{"Total/cagr_pct", pf(20), 0},
 			{"Total/growth_by_year_pct/2020", nil, 0}, // back to the CAGR
@@ -301,8 +304,8 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 			if c.dataset != "" {
 				a = append(a, "--dataset", c.dataset)
 			}
-			if c.compare != "" {
-				a = append(a, "--compare", c.compare)
+			for _, cmp := range c.compare {
+				a = append(a, "--compare", cmp)
 			}
 			return a
 		}
@@ -321,7 +324,7 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the engine's CSV does not parse: %v", c.name, err)
 		}
-		wantCSV[c.name] = recs
+		wantCSV[c.name] = foldBlocks(recs, len(c.compare))
 		jargs := append([]string{"export", "--format", "json"}, args(engine, c.name+"-engine")...)
 		res = runCLI(t, dir, jargs...)
 		res.wantCode(t, 0, strings.Join(jargs, " "))
@@ -655,6 +658,28 @@ func compareForecast(t *testing.T, name string, got, want [][]string) float64 {
 		t.Errorf("%s: %d Forecast cells differ from the engine, e.g.\n%s", name, bad, strings.Join(diffs[:min(len(diffs), 10)], "\n"))
 	}
 	return worst
+}
+
+// foldBlocks lays a long CSV of k compared scenarios (a block of rows
+// each) out as the Forecast sheet does: a row per node and year, with
+// each compared scenario's four columns in turn.
+func foldBlocks(recs [][]string, k int) [][]string {
+	if k <= 1 {
+		return recs
+	}
+	n := (len(recs) - 1) / k
+	out := [][]string{recs[0]}
+	for b := 1; b < k; b++ {
+		out[0] = append(out[0], recs[0][8:12]...)
+	}
+	for i := 1; i <= n; i++ {
+		row := slices.Clone(recs[i])
+		for b := 1; b < k; b++ {
+			row = append(row, recs[b*n+i][8:12]...)
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // TestXLSXRefusesTerminal: a workbook is not written to a terminal.

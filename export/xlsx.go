@@ -70,7 +70,9 @@ const (
 //
 // With in.Compare set, the compared scenario's values are written as
 // fixed figures (its assumptions are not in the workbook); the
-// differences to them are formulas.
+// differences to them are formulas. With several compared (in.More),
+// the Forecast sheet has the CSV's four comparison columns for each, in
+// turn: a value column per compared scenario.
 func XLSX(w io.Writer, in Input) (err error) {
 	if err := in.check(true); err != nil {
 		return err
@@ -532,8 +534,12 @@ func (b *xlsxBook) writeInfo(s *sheetWriter) {
 		{"CAGR window", fmt.Sprintf("%d–%d", from, to)},
 		{"Source", ds.Source},
 	}
-	if c := b.in.Compare; c != nil {
-		info = append(info, [2]string{"Compared with", c.Scenario})
+	if cmps := b.in.compared(); len(cmps) > 0 {
+		names := make([]string, len(cmps))
+		for i, c := range cmps {
+			names[i] = c.Scenario
+		}
+		info = append(info, [2]string{"Compared with", strings.Join(names, "; ")})
 	}
 	s.cell(1, inColInfoLabel, "Fixed at export", b.st.header)
 	s.cell(1, inColInfoValue, "", b.st.header)
@@ -555,7 +561,7 @@ func (b *xlsxBook) writeInfo(s *sheetWriter) {
 	if a.Mode == model.BottomUp {
 		howto = append(howto, fmt.Sprintf("Bottom-up: the %s segments grow at their rates plus the levers; the total is their sum; the market's CAGR and the years' rates are unused.", ds.Dims[a.Driver].Name))
 	}
-	if c := b.in.Compare; c != nil {
+	for _, c := range b.in.compared() {
 		howto = append(howto, compareNote(c.Scenario))
 	}
 	for _, line := range howto {
@@ -763,14 +769,14 @@ func (b *xlsxBook) writeCalc() error {
 // Forecast: the CSV's table, every number a formula.
 
 func (b *xlsxBook) writeForecast() error {
-	ds, a, r, cmp := b.ds, b.a, b.r, b.in.Compare
+	ds, a, r, cmps := b.ds, b.a, b.r, b.in.compared()
 	sw, err := b.f.NewStreamWriter(sheetForecast)
 	if err != nil {
 		return err
 	}
-	header := csvHeader(ds)
-	if cmp != nil {
-		header = append(header, csvCompareHeader(ds)...)
+	header, block := csvHeader(ds), csvCompareHeader(ds)
+	for range cmps {
+		header = append(header, block...)
 	}
 	widths := []float64{22, 14, 32, 24, 8, 20, 20, 20}
 	for i := range header {
@@ -839,8 +845,8 @@ func (b *xlsxBook) writeForecast() error {
 			} else {
 				cells = append(cells, nil)
 			}
-			if cmp != nil {
-				cells = append(cells, b.compareCells(header[len(csvHeader(ds)):], n, yi, fr)...)
+			for i, c := range cmps {
+				cells = append(cells, b.compareCells(c, fcColCompare+i*len(block), block, n, yi, fr)...)
 			}
 			if err := sw.SetRow(cellName(1, fr), cells); err != nil {
 				return err
@@ -850,15 +856,15 @@ func (b *xlsxBook) writeForecast() error {
 	return sw.Flush()
 }
 
-// compareCells fills the CSV's comparison columns, told apart by name so
-// that they follow the CSV's contract: the compared scenario's name and
-// value (fixed figures), and the differences to it (formulas).
-func (b *xlsxBook) compareCells(cols []string, n, yi, fr int) []any {
-	cmp := b.in.Compare
+// compareCells fills the CSV's comparison columns cols of one compared
+// scenario, the first at column col0, told apart by name so that they
+// follow the CSV's contract: the compared scenario's name and value
+// (fixed figures), and the differences to it (formulas).
+func (b *xlsxBook) compareCells(cmp Comparison, col0 int, cols []string, n, yi, fr int) []any {
 	var valueCol string
 	for i, c := range cols {
 		if strings.HasPrefix(c, "compare_value_") {
-			valueCol = colName(fcColCompare + i)
+			valueCol = colName(col0 + i)
 		}
 	}
 	a := fmt.Sprintf("%s%d", colName(fcColValue), fr)

@@ -54,9 +54,9 @@ func newScenarioMenu(e env) *menu {
 // the table to the clipboard, which works everywhere.
 func newExportMenu(e env) *menu {
 	title := "Export " + clean(e.scen.Name())
-	if e.scen.Compare() != nil {
+	if cmps := e.scen.Compared(); len(cmps) > 0 {
 		// Files and the copy carry the comparison's columns too.
-		title += " vs " + clean(e.scen.Compare().name)
+		title += " vs " + comparedNames(cmps)
 	}
 	copyTable := choice{title: "Copy table for a spreadsheet", desc: "the table on screen, every year, tab-separated: pastes into cells in Excel, Sheets, Numbers (OSC 52: works over SSH)", action: actCopyTable}
 	items := []choice{copyTable}

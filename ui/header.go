@@ -43,8 +43,8 @@ func (h *header) View() string {
 	}
 	scen := name + unsaved
 	vs := ""
-	if e.scen.Compare() != nil {
-		vs = "vs " + clean(e.scen.Compare().name)
+	if cmps := e.scen.Compared(); len(cmps) > 0 {
+		vs = "vs " + comparedNames(cmps)
 		mode = vs + " · " + mode
 	}
 	// What the line must keep, most important first: the scenario (what

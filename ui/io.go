@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -45,7 +46,8 @@ func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 type openedMsg struct {
 	purpose purpose
 	sc      *model.Scenario
-	path    string // "" for a built-in, which is saved under a name of its own
+	all     []*model.Scenario // to compare with, in order (compareCmd)
+	path    string            // "" for a built-in, which is saved under a name of its own
 	err     error
 }
 
@@ -126,8 +128,7 @@ type exportJob struct {
 	ws          *model.Workspace
 	name        string
 	a           model.Assumptions
-	compareName string
-	compare     *model.Assumptions
+	compared    []model.Scenario // copies of the scenarios compared, in order
 	format, ext string
 }
 
@@ -144,9 +145,8 @@ func newExportJob(ws *model.Workspace, s *scenario, action int) exportJob {
 	case actExportXLSX:
 		j.format, j.ext = "xlsx", ".xlsx"
 	}
-	if cs := s.compare; cs != nil {
-		a := cs.a
-		j.compareName, j.compare = cs.name, &a
+	for _, cs := range s.compare {
+		j.compared = append(j.compared, model.Scenario{Name: cs.name, Assumptions: cs.a})
 	}
 	return j
 }
@@ -154,8 +154,13 @@ func newExportJob(ws *model.Workspace, s *scenario, action int) exportJob {
 func exportCmd(j exportJob) tea.Cmd {
 	return func() tea.Msg {
 		in := export.Input{Dataset: j.ds, Scenario: j.name, Assumptions: &j.a, Result: forecast.Project(j.ds, &j.a)}
-		if j.compare != nil {
-			in.Compare = &export.Comparison{Scenario: j.compareName, Result: forecast.Project(j.ds, j.compare)}
+		for i, c := range j.compared {
+			cmp := export.Comparison{Scenario: c.Name, Result: forecast.Project(j.ds, &c.Assumptions)}
+			if i == 0 {
+				in.Compare = &cmp
+			} else {
+				in.More = append(in.More, cmp)
+			}
 		}
 		if err := os.MkdirAll(j.ws.Dir, 0o755); err != nil {
 			var pe *fs.PathError
@@ -166,8 +171,12 @@ func exportCmd(j exportJob) tea.Cmd {
 		}
 		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
 		name := j.name
-		if j.compare != nil {
-			name += " vs " + j.compareName // its columns are in the file
+		if len(j.compared) > 0 {
+			names := make([]string, len(j.compared))
+			for i, c := range j.compared {
+				names[i] = c.Name
+			}
+			name += " vs " + strings.Join(names, ", ") // their columns are in the file
 		}
 		return exportedMsg{name: name, path: path, err: err}
 	}

@@ -29,15 +29,18 @@ type KeyMap struct {
 	Focus                 key.Binding
 	Save, Open, New       key.Binding
 	Compare, Export, Info key.Binding
-	Messages              key.Binding
-	Window                key.Binding
-	GoalSeek, Tornado     key.Binding
-	MonteCarlo, Levers    key.Binding
-	DataTable             key.Binding
-	Fork                  key.Binding
-	Present               key.Binding
-	Help                  key.Binding
-	Quit                  key.Binding
+	// Of a comparison: the table's view, the summary, the bridge of the
+	// selected row; and the compare picker's mark.
+	CompareView, Summary, Bridge, Mark key.Binding
+	Messages                           key.Binding
+	Window                             key.Binding
+	GoalSeek, Tornado                  key.Binding
+	MonteCarlo, Levers                 key.Binding
+	DataTable                          key.Binding
+	Fork                               key.Binding
+	Present                            key.Binding
+	Help                               key.Binding
+	Quit                               key.Binding
 	// ForceQuit answers the quit question too: a second ctrl+c quits.
 	ForceQuit key.Binding
 
@@ -110,8 +113,14 @@ func DefaultKeyMap() KeyMap {
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
 		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open scenario")),
 		New:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new scenario")),
-		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
+		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare (up to 4)")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
+
+		CompareView: key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "side by side/differences")),
+		Summary:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "summary")),
+		Bridge:      key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "bridge")),
+		Mark:        key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark to compare")),
+
 		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
 		Messages:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "messages in full")),
 		Window:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "CAGR window")),
@@ -167,7 +176,7 @@ func (k KeyMap) FollowingHelp(canPresent bool) []key.Binding {
 // with a presenter key, which do nothing elsewhere.
 func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer, canPresent bool) [][]key.Binding {
 	nav := append([]key.Binding{k.Tabs, k.PrevTab}, paneKeys...)
-	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Messages}
+	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.CompareView, k.Summary, k.Bridge, k.Export, k.Info, k.Messages}
 	if viewer {
 		files = append(files, k.Fork)
 	}
