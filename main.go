@@ -29,6 +29,7 @@ import (
 	"iomt/assets"
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/importer"
 	"iomt/internal/safefile"
 	"iomt/internal/safetext"
 	"iomt/model"
@@ -152,8 +153,8 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
-	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
-	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
+	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON, or a table of segments, CSV or XLSX (default: the embedded IoMT dataset)")
+	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json", "csv", "xlsx")
 	if withScenario {
 		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or the name of a built-in or saved scenario (default: Base, the dataset's own figures)")
 		// Not MarkFlagFilename: cobra would then complete files only
@@ -171,7 +172,7 @@ func (f *inputFlags) loadDataset() (*model.Dataset, error) {
 		}
 		return ds, nil
 	}
-	ds, err := model.ReadDataset(f.dataset)
+	ds, err := readDatasetFile(f.dataset)
 	if err != nil {
 		return nil, invalidInput{err}
 	}
@@ -297,7 +298,7 @@ its base year, on its Base scenario.`,
 	in.wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
-		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd())
+		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd(), newImportCmd(), newInitCmd())
 	return root
 }
 
@@ -425,6 +426,10 @@ dataset. Exit status 1 if any file is invalid.`,
 }
 
 func validateFile(path string, ds *model.Dataset) error {
+	if importer.IsTableFile(path) {
+		_, err := readTableDataset(path, "", importer.Market{})
+		return err
+	}
 	data, err := model.ReadFile(path)
 	if err != nil {
 		return err
