@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/safetext"
@@ -303,8 +304,10 @@ func newMonteCarloCmd() *cobra.Command {
 		paths int
 		seed  seedFlag
 		above numberFlag
+		cf    chartFlags
+		out   string
 	)
-	formats := []string{"text", "csv"}
+	formats := []string{"text", "csv", "svg", "png"}
 	cmd := &cobra.Command{
 		Use:   "montecarlo",
 		Short: "Simulate the range of a segment's value",
@@ -319,10 +322,13 @@ error when it is a terminal.
 With --above V, the share of paths above V in each year is added: the
 probability of beating V.
 
-CSV: year,p10,p50,p90 (and p_above with --above).`,
+CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
+fan for a slide: P10 to P90 filled, the median and the scenario as
+entered, at --size pixels, to -o FILE or standard output.`,
 		Example: `  iomt montecarlo --node Region/Asia-Pacific
   iomt montecarlo --node Total --paths 100000 --seed 7 --format csv
-  iomt montecarlo --node Total --above 210`,
+  iomt montecarlo --node Total --above 210
+  iomt montecarlo --node Region/Asia-Pacific --format png -o fan.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
@@ -331,6 +337,12 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			withAbove := cmd.Flags().Changed("above")
 			if withAbove && above < 0 {
 				return usageError{fmt.Errorf("invalid argument %v for --above: give a value of 0 or more, in the dataset's unit", float64(above))}
+			}
+			if err := cf.check(cmd, f.format, out); err != nil {
+				return err
+			}
+			if out != "" && !chart.IsFormat(f.format) {
+				return usageError{fmt.Errorf("invalid -o with --format %s: -o writes a chart (svg, png)", f.format)}
 			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
@@ -341,6 +353,9 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			bar.done()
 			if err != nil {
 				return err
+			}
+			if chart.IsFormat(f.format) {
+				return cf.writeFan(cmd, out, f.format, ds, sc, n, sim, uint64(seed))
 			}
 			p10, p50, p90 := sim.Percentiles()
 			w := cmd.OutOrStdout()
@@ -393,6 +408,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 	seed = 1
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
 	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "svg, png: file to write the fan chart to (default: standard output)")
+	cf.register(cmd, false)
 	return cmd
 }
 

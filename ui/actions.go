@@ -211,10 +211,13 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 	case actCopyTable:
 		m.status.info("Copied the table (" + strconv.Itoa(len(m.sel.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
 		return tea.SetClipboard(m.panes.table.tsv())
-	case actExportCSV, actExportJSON, actExportMD, actExportXLSX:
+	case actExportCSV, actExportJSON, actExportMD, actExportXLSX, actExportSVG, actExportPNG:
 		if m.files.readOnly() {
 			m.status.error("This session cannot write files" + m.files.whyNoFiles() + "; copy the table with x instead.")
 			return nil
+		}
+		if msg.action == actExportSVG || msg.action == actExportPNG {
+			return chartCmd(newChartJob(m.files.ws, m.scen, m.sel, msg.action))
 		}
 		return exportCmd(newExportJob(m.files.ws, m.scen, msg.action))
 	}

@@ -76,6 +76,8 @@ func newExportMenu(e env) *menu {
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
 			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
 			{title: "XLSX workbook, a live model", desc: slug + ".xlsx" + where, action: actExportXLSX},
+			{title: "SVG chart for a slide", desc: chartFile(e, ".svg") + where, action: actExportSVG},
+			{title: "PNG chart for a slide, 1920×1080", desc: chartFile(e, ".png") + where, action: actExportPNG},
 			copyTable,
 		}
 	}

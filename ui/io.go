@@ -157,11 +157,7 @@ func exportCmd(j exportJob) tea.Cmd {
 		if j.compare != nil {
 			in.Compare = &export.Comparison{Scenario: j.compareName, Result: forecast.Project(j.ds, j.compare)}
 		}
-		if err := os.MkdirAll(j.ws.Dir, 0o755); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
+		if err := makeWorkspace(j.ws); err != nil {
 			return exportedMsg{name: j.name, err: err}
 		}
 		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
@@ -171,4 +167,16 @@ func exportCmd(j exportJob) tea.Cmd {
 		}
 		return exportedMsg{name: name, path: path, err: err}
 	}
+}
+
+// makeWorkspace creates the workspace's folder for an export, on its
+// first use; the error is the system's reason alone, as the status line
+// names the folder.
+func makeWorkspace(ws *model.Workspace) error {
+	err := os.MkdirAll(ws.Dir, 0o755)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err
 }
