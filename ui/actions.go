@@ -185,7 +185,11 @@ func (m *Model) opened(msg openedMsg) {
 		m.status.error("Cannot compare: " + m.files.reason(msg.err, msg.path))
 		return
 	case msg.purpose == chooseOpen:
-		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."}, "Open "+msg.sc.Name+"?")
+		said := "Opened " + msg.sc.Name + "."
+		if msg.from != "" {
+			said = "Opened " + msg.sc.Name + " from " + filepath.Base(msg.from) + "; s saves it as a scenario."
+		}
+		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: said}, "Open "+msg.sc.Name+"?")
 	default:
 		m.scen.compareWith(msg.sc)
 		m.status.info("Comparing with " + msg.sc.Name + ": dotted in the chart, differences in the table (v: metric). c stops.")

@@ -5,12 +5,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/importer"
 	"iomt/internal/safefile"
 	"iomt/model"
 )
@@ -28,6 +31,9 @@ import (
 func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 	return func() tea.Msg {
 		entries, err := ws.List()
+		// Workbooks come back from partners: each is listed as the
+		// scenario its Inputs make, with what changed.
+		entries = append(entries, importer.WorkbookEntries(ws, ds)...)
 		for i := range entries {
 			e := &entries[i]
 			if e.Err != nil || e.Builtin || e.Dataset != "" && e.Dataset != ds.Market {
@@ -45,19 +51,28 @@ func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 type openedMsg struct {
 	purpose purpose
 	sc      *model.Scenario
-	path    string // "" for a built-in, which is saved under a name of its own
+	path    string // "" for a built-in or a workbook's, saved under a name of its own
+	from    string // the workbook it was read from, if it was
 	err     error
 }
+
+// isWorkbook reports whether a listed scenario is a workbook's Inputs.
+func isWorkbook(path string) bool { return strings.EqualFold(filepath.Ext(path), ".xlsx") }
 
 // openCmd resolves a listed scenario against the dataset.
 func openCmd(ds *model.Dataset, e model.Entry, p purpose) tea.Cmd {
 	return func() tea.Msg {
 		sc, err := e.Open(ds)
-		path := e.Path
+		path, from := e.Path, ""
+		if isWorkbook(e.Path) {
+			// A scenario read from a workbook is saved as a scenario file,
+			// under a name the user gives.
+			path, from = "", e.Path
+		}
 		if e.Builtin {
 			path = ""
 		}
-		return openedMsg{purpose: p, sc: sc, path: path, err: err}
+		return openedMsg{purpose: p, sc: sc, path: path, from: from, err: err}
 	}
 }
 
