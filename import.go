@@ -224,6 +224,9 @@ func printChanges(w io.Writer, file string, imp *importer.ScenarioImport) {
 	if imp.FromNote != "" {
 		fmt.Fprintln(w, "("+safetext.Escape(imp.FromNote)+")")
 	}
+	for _, n := range imp.Notes {
+		fmt.Fprintln(w, "Note: "+safetext.Escape(n)+".")
+	}
 	if len(imp.Scaled) > 0 {
 		fmt.Fprintf(w, "Shares that did not add up to 100, scaled as the workbook's formulas scale them: %s.\n",
 			safetext.Escape(strings.Join(imp.Scaled, ", ")))

@@ -29,6 +29,9 @@ type ScenarioImport struct {
 	// Scaled lists the sets of siblings whose shares did not add up to
 	// 100 in the workbook, scaled to 100 as its formulas scale them.
 	Scaled []string
+	// Notes say how a cell was read where a partner may have meant
+	// otherwise (a rate in a cell formatted as a percentage).
+	Notes []string
 }
 
 // Change is one assumption that differs: the input (as the workbook's
@@ -60,7 +63,7 @@ func ImportScenario(wb *Workbook, ds *model.Dataset, ws *model.Workspace, name s
 		return nil, err
 	}
 	from, fromName, note := exportedFrom(wb, ds, ws)
-	out := &ScenarioImport{From: fromName, FromNote: note, Scaled: r.scaled}
+	out := &ScenarioImport{From: fromName, FromNote: note, Scaled: r.scaled, Notes: r.notes}
 	changes := Diff(ds, &from, &r.a)
 	if name == "" {
 		name = wb.Scenario
@@ -88,6 +91,9 @@ func ImportScenario(wb *Workbook, ds *model.Dataset, ws *model.Workspace, name s
 	for i := range out.Changes {
 		out.Changes[i].Row = wb.rowOf(out.Changes[i].Input)
 	}
+	// In the workbook's order: what it does not hold first (the mode),
+	// then by row.
+	slices.SortStableFunc(out.Changes, func(a, b Change) int { return a.Row - b.Row })
 	return out, nil
 }
 

@@ -159,6 +159,8 @@ type inputsRead struct {
 	// scaled says which sets of siblings the workbook's shares did not
 	// add up to 100 in, and what they added up to.
 	scaled []string
+	// notes are what a partner should know of how a cell was read.
+	notes []string
 }
 
 func (r *inputsRead) problem(at cellRef, hint, format string, args ...any) {
@@ -309,12 +311,15 @@ func (r *inputsRead) setLever(path string, v float64) {
 	r.a.Drivers[i] = v
 }
 
-// value reads a number cell; a percentage format is read as the percent
-// it shows where the input is in percent.
+// value reads a number cell as the workbook's formulas read it: a cell
+// formatted as a percentage shows 0.26 as 26 %, but the formulas take
+// 0.26, so 0.26 it is (and the import says so: the partner may have
+// meant 26).
 func (r *inputsRead) value(c Cell, at cellRef, isPct bool) (float64, bool) {
 	if c.IsNum {
 		if c.Percent && isPct {
-			return fromPercent(c.Num), true
+			r.notes = append(r.notes, fmt.Sprintf("%s is formatted as a percentage: its value %s (shown %s %%) is read as %s, as the workbook's formulas read it; type %s for %s %%",
+				r.w.t.where(place{cells: []cellRef{at}}), yamlNum(c.Num), yamlNum(fromPercent(c.Num)), yamlNum(c.Num), yamlNum(fromPercent(c.Num)), yamlNum(fromPercent(c.Num))))
 		}
 		return c.Num, true
 	}

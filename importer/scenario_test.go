@@ -117,8 +117,9 @@ func TestImportUneditedWorkbookChangesNothing(t *testing.T) {
 // TestImportPartnersEdits: a partner's edits come back as the scenario
 // they make, only what differs from the dataset, each change listed with
 // its row; a share typed so its siblings no longer add up to 100 is
-// scaled with them, as the workbook's formulas scale it; a percentage
-// format on a rate reads as the percent it shows.
+// scaled with them, as the workbook's formulas scale it; a rate in a
+// cell formatted as a percentage is read as the formulas read it (0.25
+// is 0.25 %, though it shows 25 %), and the import says so.
 func TestImportPartnersEdits(t *testing.T) {
 	ds, ws := iomtWorkspace(t)
 	path := exported(t, ds, ws, "base")
@@ -143,7 +144,7 @@ func TestImportPartnersEdits(t *testing.T) {
 	svc, _ := node(t, ds, "Component/Services")
 	tele, _ := node(t, ds, "Application/Telemedicine")
 	base := ds.Base()
-	if a.Growth[0] != 20 || !math.IsNaN(a.YearGrowth[0]) || a.YearGrowth[3] != 30 || a.Drivers[2] != 2 || a.Growth[tele] != 25 {
+	if a.Growth[0] != 20 || !math.IsNaN(a.YearGrowth[0]) || a.YearGrowth[3] != 30 || a.Drivers[2] != 2 || a.Growth[tele] != 0.25 {
 		t.Errorf("CAGR %v, 2020 %v, 2023 %v, levers %v, Telemedicine %v", a.Growth[0], a.YearGrowth[0], a.YearGrowth[3], a.Drivers, a.Growth[tele])
 	}
 	// 40 of 103.4; Services 22.4 of 103.4.
@@ -168,10 +169,14 @@ func TestImportPartnersEdits(t *testing.T) {
 		"Component/Systems and Software/share_pct: 28 → 27.0793037 (row 29)",  // 28 / 1.034
 		"Component/Services/share_pct: 22.4 → 21.6634429 (row 41)",            // 22.4 / 1.034
 		"Component/Connecting Technology/share_pct: 13 → 12.5725338 (row 49)", // 13 / 1.034
-		"Application/Telemedicine/cagr_pct: 19 → 25 (row 50)",
+		"Application/Telemedicine/cagr_pct: 19 → 0.25 (row 50)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantNote := "model.xlsx: sheet Inputs, cell B50 is formatted as a percentage: its value 0.25 (shown 25 %) is read as 0.25, as the workbook's formulas read it; type 25 for 25 %"
+	if len(imp.Notes) != 1 || trimTo(imp.Notes[0], "model.xlsx") != wantNote {
+		t.Errorf("notes %q", imp.Notes)
 	}
 	if imp.Scenario.Name != "Base (report) (edited)" {
 		t.Errorf("name %q", imp.Scenario.Name)
