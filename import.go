@@ -87,7 +87,7 @@ top-level segment's base-year value), cagr_pct, and optionally reported
 share or value) and note (the rationale of the row's estimates). Above the
 header, market lines give the market's own figures, a key and its value a
 row: market, currency, unit, source, base_year, end_year, value,
-cagr_pct (the flags give them instead). README.md, "Importing a dataset",
+cagr_pct (the flags give them instead). README.md, "Table of segments",
 has the layout and an example.
 
 A problem is told at its cell: "markets.xlsx: sheet Segments, cell D12: …",

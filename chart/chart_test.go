@@ -265,3 +265,16 @@ func TestChartSize(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// FuzzParseSize: whatever --size says, a size read is within bounds.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"1600x900", "1920X1080", " 800x800 ", "x", "4097x100", "-1x-1", "1e3x900"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, h, err := ParseSize(s)
+		if err == nil && (w < MinSide || h < MinSide || w > MaxSide || h > MaxSide) {
+			t.Fatalf("%q read as %dx%d", s, w, h)
+		}
+	})
+}

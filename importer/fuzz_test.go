@@ -128,3 +128,30 @@ func FuzzParseNumber(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadInputs: any Inputs sheet (given as text, read as a sheet) is
+// read into the assumptions it makes over the IoMT dataset, or refused
+// with problems that name the place; never a panic.
+func FuzzReadInputs(f *testing.F) {
+	f.Add([]byte("Input,Value,Unit,Siblings' sum (%),Source,Rationale,,Fixed at export,\n" +
+		"Total/value,51.2,,,,,,Market,Internet of Medical Things\nTotal/cagr_pct,18.5,,,,,,Scenario,Base (report)\n" +
+		"Total/growth_by_year_pct/2020,,,,,,,Mode,top-down\nLevers/Demand for Wearable Devices,2,,,,,,Years,2019–2027\n" +
+		"Application/Telemedicine/cagr_pct,25,,,,,,CAGR window,2021–2027\nRegion/Europe/share_pct,200\n"))
+	f.Add([]byte("Input,Value,Fixed at export,\nTotal/value,51.2,Market,Other\n"))
+	f.Add([]byte("Input,Value,Fixed at export,\n,5,Years,2019-2027\nComponent/Robots/share_pct,x,Mode,bottom-up\n"))
+	ds, ws := iomtWorkspace(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := ParseText("model.xlsx", data)
+		if err != nil || len(tb.Rows) == 0 {
+			return
+		}
+		tb.Sheet = InputsSheet
+		wb, err := readInputs(tb)
+		if err == nil {
+			_, err = ImportScenario(wb, ds, ws, "")
+		}
+		if err != nil {
+			checkImportOutcome(t, "model.xlsx", nil, err)
+		}
+	})
+}

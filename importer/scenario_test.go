@@ -17,7 +17,7 @@ import (
 
 // iomtWorkspace is the embedded dataset with its built-in scenarios, in
 // a workspace without a folder.
-func iomtWorkspace(t *testing.T) (*model.Dataset, *model.Workspace) {
+func iomtWorkspace(t testing.TB) (*model.Dataset, *model.Workspace) {
 	t.Helper()
 	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
 	if err != nil {
