@@ -20,20 +20,24 @@ import (
 // reading; here are the flags and the files).
 
 func newImportCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "import",
-		Short: "Make a dataset of a spreadsheet, or a scenario of an edited workbook",
-		Long: `Import reads what lives in spreadsheets into iomt's files:
+	return groupCmd("import", "Make a dataset of a spreadsheet, or a scenario of an edited workbook",
+		`Import reads what lives in spreadsheets into iomt's files:
 
   import dataset   a table of segments (CSV or an XLSX sheet) into a dataset
   import scenario  the Inputs of a workbook iomt exported, as a partner
                    edited it in Excel or LibreOffice, into a scenario`,
+		"import what? give dataset or scenario", newImportDatasetCmd(), newImportScenarioCmd())
+}
+
+// groupCmd is a command that only holds others (import, init): run
+// alone, it is a usage error that says which to give.
+func groupCmd(use, short, long, what string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{
+		Use: use, Short: short, Long: long,
 		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("import what? give dataset or scenario")}
-		},
+		RunE: func(*cobra.Command, []string) error { return usageError{errors.New(what)} },
 	}
-	cmd.AddCommand(newImportDatasetCmd(), newImportScenarioCmd())
+	cmd.AddCommand(subs...)
 	return cmd
 }
 

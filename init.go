@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +14,7 @@ import (
 // The init command: a first dataset to start from.
 
 func newInitCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "init",
-		Short: "Write a file to start from",
-		Args:  usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("init what? give dataset")}
-		},
-	}
-	cmd.AddCommand(newInitDatasetCmd())
-	return cmd
+	return groupCmd("init", "Write a file to start from", "", "init what? give dataset", newInitDatasetCmd())
 }
 
 func newInitDatasetCmd() *cobra.Command {

@@ -1,17 +1,13 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"html"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -210,18 +206,7 @@ func fileURL(path string) string { return (&url.URL{Scheme: "file", Path: path})
 // (which writes the user's Basic library), then the macro is put in it.
 func runMacro(t *testing.T, soffice, dir, script string) {
 	t.Helper()
-	profile := filepath.Join(dir, "lo-macro-profile")
-	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	const xcu = `<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-`
-	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(xcu), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	profile := recalcProfile(t, dir, "lo-macro-profile")
 	// A fresh profile's first start writes the user's Basic library
 	// over whatever is there: start it once on a macro that does
 	// nothing, then put the macro in.
@@ -273,26 +258,4 @@ func module(code string) string {
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">` +
 		html.EscapeString(code) + `</script:module>
 `
-}
-
-// sofficeRun runs LibreOffice headless in profile, bounded in time.
-func sofficeRun(t *testing.T, soffice, dir, profile, edits string, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
-	defer cancel()
-	all := append([]string{"-env:UserInstallation=" + fileURL(profile), "--headless", "--norestore", "--nolockcheck"}, args...)
-	cmd := exec.CommandContext(ctx, soffice, all...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "IOMT_EDITS=" + edits}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
-	var outBuf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &outBuf, &outBuf
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("soffice still running after %v:\n%s", sofficeTimeout, outBuf.String())
-	}
-	if err != nil {
-		t.Fatalf("soffice %v: %v\n%s", args, err, outBuf.String())
-	}
 }

@@ -104,7 +104,7 @@ func findLayout(t *Table) (*layout, Problems) {
 			}
 			probs = append(probs, p)
 		case dup:
-			probs = append(probs, &Problem{Where: at, Msg: fmt.Sprintf("a second %s column (the first is %s)", key, ColumnName(prev+1)),
+			probs = append(probs, &Problem{Where: at, Msg: fmt.Sprintf("a second %s column (the first is %s)", key, columnName(prev)),
 				Hint: "keep one of them"})
 		default:
 			l.cols[key] = ci
@@ -154,7 +154,7 @@ func (t *Table) applyMerges(l *layout) Problems {
 			continue // a title above the table
 		}
 		if m.right > m.left {
-			probs = append(probs, &Problem{Where: fmt.Sprintf("%s: sheet %s, cells %s%d:%s%d", t.File, t.Sheet, ColumnName(m.left+1), m.top, ColumnName(m.right+1), m.bottom),
+			probs = append(probs, &Problem{Where: fmt.Sprintf("%s: sheet %s, cells %s%d:%s%d", t.File, t.Sheet, columnName(m.left), m.top, columnName(m.right), m.bottom),
 				Msg: "merged across columns of the table", Hint: "unmerge them: each column holds its own figure"})
 			continue
 		}

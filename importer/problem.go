@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"iomt/internal/safetext"
+	"github.com/xuri/excelize/v2"
+
+	"iomt/model"
 )
 
 // Problem is one thing wrong with an imported file, at the place a
@@ -20,47 +22,28 @@ type Problem struct {
 	Hint  string // optional advice
 }
 
-// Error is the problem on one line, safe to print: text from the file is
-// escaped and cut, so a message cannot run to megabytes nor carry escape
-// sequences to a terminal.
+// Error is the problem on one line, safe to print, as model's errors
+// print: text from the file is escaped and cut, so a message cannot run
+// to megabytes nor carry escape sequences to a terminal.
 func (p *Problem) Error() string {
-	var b strings.Builder
-	b.WriteString(safetext.Escape(p.Where))
-	b.WriteString(": ")
-	b.WriteString(safetext.Escape(safetext.Truncate(p.Msg, maxMessage)))
-	if p.Hint != "" {
-		b.WriteString(" (")
-		b.WriteString(safetext.Escape(safetext.Truncate(p.Hint, maxMessage)))
-		b.WriteString(")")
-	}
-	return b.String()
+	return (&model.Error{File: p.Where, Msg: p.Msg, Hint: p.Hint}).Error()
 }
-
-// Bounds of what a list of problems prints, as model's errors do.
-const (
-	maxMessage  = 300
-	maxProblems = 50
-)
 
 // Problems is every problem found in one file, in the file's order, so a
 // user fixes them all in one pass.
 type Problems []*Problem
 
-// Error joins the problems one per line, the first maxProblems of them.
+// maxProblems is how many problems an error lists (model's bound).
+const maxProblems = 50
+
+// Error joins the problems one per line, as model's lists do: at most
+// maxProblems of them, then how many more there are.
 func (l Problems) Error() string {
-	n := min(len(l), maxProblems)
-	parts := make([]string, n, n+1)
-	for i, p := range l[:n] {
-		parts[i] = p.Error()
+	list := make(model.ErrorList, len(l))
+	for i, p := range l {
+		list[i] = &model.Error{File: p.Where, Msg: p.Msg, Hint: p.Hint}
 	}
-	if more := len(l) - n; more > 0 {
-		noun := "problems"
-		if more == 1 {
-			noun = "problem"
-		}
-		parts = append(parts, fmt.Sprintf("… and %d more %s", more, noun))
-	}
-	return strings.Join(parts, "\n")
+	return list.Error()
 }
 
 // Unwrap lets errors.As find each problem.
@@ -120,7 +103,7 @@ func (t *Table) cellNames(cells []cellRef) string {
 }
 
 func (t *Table) cellName(c cellRef) string {
-	return ColumnName(c.col+1) + strconv.Itoa(t.Rows[c.row].N)
+	return columnName(c.col) + strconv.Itoa(t.Rows[c.row].N)
 }
 
 // lineNames names cells of a text table: "segments.csv:12: column
@@ -170,7 +153,7 @@ func (t *Table) columnWord(c cellRef) string {
 	if c.row < len(t.Rows) && len(t.Rows[c.row].Cells) > 0 && c.row < t.header {
 		return strings.TrimSpace(t.Rows[c.row].Cells[0].Text)
 	}
-	return "column " + ColumnName(c.col+1)
+	return "column " + columnName(c.col)
 }
 
 func (t *Table) sortedCells(cells []cellRef) []cellRef {
@@ -214,13 +197,11 @@ func joinSome(items []string) string {
 	return strings.Join(items[:show], ", ") + fmt.Sprintf(", … (%d more)", len(items)-show)
 }
 
-// ColumnName is the spreadsheet name of column n (1 is A, 27 is AA).
-func ColumnName(n int) string {
-	s := ""
-	for n > 0 {
-		n--
-		s = string(rune('A'+n%26)) + s
-		n /= 26
+// columnName is the spreadsheet name of 0-based column col (0 is A).
+func columnName(col int) string {
+	name, err := excelize.ColumnNumberToName(col + 1)
+	if err != nil {
+		return fmt.Sprintf("column %d", col+1)
 	}
-	return s
+	return name
 }

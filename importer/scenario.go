@@ -97,7 +97,7 @@ func readInputs(t *Table) (*Workbook, error) {
 		case p == "" && v == "":
 			continue
 		case p == "":
-			probs = append(probs, &Problem{Where: t.where(cellAt(ri, valueCol)), Msg: "a value in a row without an input in column " + ColumnName(pathCol+1),
+			probs = append(probs, &Problem{Where: t.where(cellAt(ri, valueCol)), Msg: "a value in a row without an input in column " + columnName(pathCol),
 				Hint: "rows added to Inputs are not read: change the values of the rows iomt wrote"})
 			continue
 		}

@@ -14,20 +14,14 @@ import (
 // drilled into, the metric, the compared scenario dashed) drawn for a
 // slide by the chart package, into the workspace, in a command.
 
-// chartJob is what a chart export draws: copies of the assumptions, and
-// of what the screen shows, so it shares nothing with Update.
+// chartJob is what a chart export draws: an export's copies of the
+// assumptions, and of what the screen shows, so it shares nothing with
+// Update.
 type chartJob struct {
-	ds          *model.Dataset
-	ws          *model.Workspace
-	name        string
-	a           model.Assumptions
-	compareName string
-	compare     *model.Assumptions
-	nodes       []int
-	level       string
-	metric      slide.Metric
-	format      string
-	file        string
+	exportJob
+	nodes  []int
+	level  string
+	metric slide.Metric
 }
 
 // chartMetric is the chart package's word for the screen's metric.
@@ -53,19 +47,19 @@ func chartLevel(sel *selection) string {
 // chartFile is the file a chart of the screen is written to:
 // <scenario>-<tab>-<metric>.svg.
 func chartFile(e env, ext string) string {
-	return model.Slug(exportName(e.scen)+" "+chartLevel(e.sel)+" "+chartMetric(e.sel.metric).String()) + ext
+	return chartFileName(exportName(e.scen), chartLevel(e.sel), chartMetric(e.sel.metric), ext)
+}
+
+func chartFileName(scenario, level string, m slide.Metric, ext string) string {
+	return model.Slug(scenario+" "+level+" "+m.String()) + ext
 }
 
 func newChartJob(ws *model.Workspace, s *scenario, sel *selection, action int) chartJob {
-	j := chartJob{ds: s.ds, ws: ws, name: exportName(s), a: s.Assumptions(), nodes: append([]int(nil), sel.children()...),
-		level: chartLevel(sel), metric: chartMetric(sel.metric), format: "png"}
+	j := chartJob{exportJob: newExportJob(ws, s, action), nodes: append([]int(nil), sel.children()...),
+		level: chartLevel(sel), metric: chartMetric(sel.metric)}
+	j.format, j.ext = "png", ".png"
 	if action == actExportSVG {
-		j.format = "svg"
-	}
-	j.file = model.Slug(j.name+" "+j.level+" "+j.metric.String()) + "." + j.format
-	if cs := s.compare; cs != nil {
-		a := cs.a
-		j.compareName, j.compare = cs.name, &a
+		j.format, j.ext = "svg", ".svg"
 	}
 	return j
 }
@@ -82,12 +76,8 @@ func chartCmd(j chartJob) tea.Cmd {
 		if err != nil {
 			return exportedMsg{name: name, err: err}
 		}
-		if err := makeWorkspace(j.ws); err != nil {
-			return exportedMsg{name: name, err: err}
-		}
-		path, err := j.ws.WriteFile(j.file, false, func(w io.Writer) error {
+		return j.write(chartFileName(j.name, j.level, j.metric, j.ext), name, func(w io.Writer) error {
 			return slide.Render(w, c, j.format, slide.DefaultWidth, slide.DefaultHeight)
 		})
-		return exportedMsg{name: name, path: path, err: err}
 	}
 }

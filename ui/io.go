@@ -172,16 +172,22 @@ func exportCmd(j exportJob) tea.Cmd {
 		if j.compare != nil {
 			in.Compare = &export.Comparison{Scenario: j.compareName, Result: forecast.Project(j.ds, j.compare)}
 		}
-		if err := makeWorkspace(j.ws); err != nil {
-			return exportedMsg{name: j.name, err: err}
-		}
-		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
 		name := j.name
 		if j.compare != nil {
 			name += " vs " + j.compareName // its columns are in the file
 		}
-		return exportedMsg{name: name, path: path, err: err}
+		return j.write(model.Slug(j.name)+j.ext, name, func(w io.Writer) error { return export.Write(w, j.format, in) })
 	}
+}
+
+// write writes an export into the workspace as file, creating the
+// folder on its first use, and reports it as name.
+func (j exportJob) write(file, name string, write func(io.Writer) error) exportedMsg {
+	if err := makeWorkspace(j.ws); err != nil {
+		return exportedMsg{name: name, err: err}
+	}
+	path, err := j.ws.WriteFile(file, false, write)
+	return exportedMsg{name: name, path: path, err: err}
 }
 
 // makeWorkspace creates the workspace's folder for an export, on its
