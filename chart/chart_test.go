@@ -20,7 +20,7 @@ import (
 	"iomt/model"
 )
 
-func iomt(t *testing.T) *model.Dataset {
+func iomt(t testing.TB) *model.Dataset {
 	t.Helper()
 	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
 	if err != nil {
@@ -31,7 +31,7 @@ func iomt(t *testing.T) *model.Dataset {
 
 // regions is the IoMT Region tab's chart of values, compared with a
 // scenario two points faster.
-func regions(t *testing.T, metric Metric) (*Chart, *model.Dataset) {
+func regions(t testing.TB, metric Metric) (*Chart, *model.Dataset) {
 	t.Helper()
 	ds := iomt(t)
 	a := ds.Base()
@@ -47,7 +47,7 @@ func regions(t *testing.T, metric Metric) (*Chart, *model.Dataset) {
 	return c, ds
 }
 
-func render(t *testing.T, c *Chart, format string, w, h int) []byte {
+func render(t testing.TB, c *Chart, format string, w, h int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Render(&buf, c, format, w, h); err != nil {

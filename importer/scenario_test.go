@@ -32,7 +32,7 @@ func iomtWorkspace(t testing.TB) (*model.Dataset, *model.Workspace) {
 
 // exported writes the workbook iomt exports for the built-in scenario
 // named name.
-func exported(t *testing.T, ds *model.Dataset, ws *model.Workspace, name string) string {
+func exported(t testing.TB, ds *model.Dataset, ws *model.Workspace, name string) string {
 	t.Helper()
 	sc, err := ws.Resolve(name, ds)
 	if err != nil {
