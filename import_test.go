@@ -182,3 +182,17 @@ func loadEmbedded(t *testing.T) *model.Dataset {
 	}
 	return ds
 }
+
+// TestReadmeShowsTheExampleTable: the table README shows under "Table
+// of segments" is the example file a test imports, line for line.
+func TestReadmeShowsTheExampleTable(t *testing.T) {
+	_, rest, ok := strings.Cut(readme(t), "\n### Table of segments (CSV or XLSX)\n")
+	if !ok {
+		t.Fatal("README has no Table of segments section")
+	}
+	_, rest, _ = strings.Cut(rest, "```csv\n")
+	block, _, _ := strings.Cut(rest, "```")
+	if file := string(mustRead(t, filepath.Join("testdata", "import", "segments.csv"))); block != file {
+		t.Errorf("README's example table differs from testdata/import/segments.csv:\n%s\nthe file:\n%s", block, file)
+	}
+}
