@@ -79,6 +79,9 @@ func TestImportCSVProblemsNameLineAndColumn(t *testing.T) {
 		{"a reported figure not given", marketLinesCSV + "dimension,segment,share_pct,cagr_pct,reported\nRegion,North,100,5,value\n", []string{
 			`seg.csv:7: column reported: reported: "value" is listed but not given`,
 		}},
+		{"a dimension written in another case", marketLinesCSV + "dimension,segment,share_pct,cagr_pct\nRegion,North,60,5\nregion,South,40,5\n", []string{
+			`seg.csv:8: column dimension: dimension "region" differs from "Region" only in case (write it as on line 7, or give the dimensions names that differ in more than case)`,
+		}},
 		{"a name with a control character", marketLinesCSV + "dimension,segment,share_pct,cagr_pct\nRegion,\"Nor\x07th\",100,5\n", []string{
 			`seg.csv:7: column segment: name "Nor\ath" contains a control character (U+0007)`,
 		}},

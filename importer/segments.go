@@ -45,6 +45,11 @@ func (d *datasetImport) readSegments() {
 		}
 		dr, ok := byName[s.dim]
 		if !ok {
+			if other := d.sameButCase(s.dim); other != nil {
+				d.problem(cellAt(ri, l.col(colDimension)), fmt.Sprintf("write it as on %s %d, or give the dimensions names that differ in more than case", d.t.rowWord(), d.t.Rows[other.rows[0].ri].N),
+					"dimension %q differs from %q only in case", s.dim, other.name)
+				continue
+			}
 			dr = &dimRows{name: s.dim}
 			byName[s.dim] = dr
 			d.dims = append(d.dims, dr)
@@ -62,6 +67,18 @@ func (d *datasetImport) readSegments() {
 	for _, c := range children {
 		d.attach(byName[c.dim], c)
 	}
+}
+
+// sameButCase is the dimension read so far whose name is name but for
+// case: "component" under "Component" is a slip, not a second cut of the
+// market.
+func (d *datasetImport) sameButCase(name string) *dimRows {
+	for _, dr := range d.dims {
+		if strings.EqualFold(dr.name, name) {
+			return dr
+		}
+	}
+	return nil
 }
 
 // attach puts child c under its parent: the top-level segment of its
@@ -409,11 +426,7 @@ func (d *datasetImport) reword(msg string, at place) string {
 	for _, dr := range d.dims {
 		for _, s := range dr.rows {
 			if s.ri < dup.ri && s.dim == dup.dim && s.parent == dup.parent && s.name == dup.name {
-				word := "line"
-				if d.t.Sheet != "" {
-					word = "row"
-				}
-				return fmt.Sprintf("%s (%s %d)", m[1], word, d.t.Rows[s.ri].N)
+				return fmt.Sprintf("%s (%s %d)", m[1], d.t.rowWord(), d.t.Rows[s.ri].N)
 			}
 		}
 	}

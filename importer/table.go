@@ -68,6 +68,15 @@ func (r *Row) empty() bool {
 	return true
 }
 
+// rowWord is what a user calls a row of the table: a sheet's row, a
+// text file's line.
+func (t *Table) rowWord() string {
+	if t.Sheet != "" {
+		return "row"
+	}
+	return "line"
+}
+
 // cell returns cell i of the row, or an empty one past its end.
 func (r *Row) cell(i int) Cell {
 	if i >= 0 && i < len(r.Cells) {
