@@ -31,7 +31,7 @@ func TestExportChart(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	for _, want := range []string{">Internet of Medical Things — Base (report)</text>", ">Component/Medical Devices: growth year on year, %, 2019–2027</text>",
+	for _, want := range []string{">Internet of Medical Things — Base (report)</text>", ">Component/Medical Devices: growth year on year, %, 2020–2027</text>",
 		">Implanted Medical Devices</text>", ">2020</text>", ">growth (% a year)</text>"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the SVG lacks %s", want)

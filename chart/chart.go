@@ -132,7 +132,7 @@ func Forecast(in Input) (*Chart, error) {
 		FromZero: in.Metric != Growth,
 		Source:   sourceLine(ds, in.Scenario),
 	}
-	c.Subtitle, c.YLabel = metricWords(ds, in)
+	c.Subtitle, c.YLabel = metricWords(ds, in, c.FirstYear, c.LastYear)
 	if in.Compare != nil {
 		c.Subtitle += " · compared with " + in.CompareName + " (dashed)"
 	}
@@ -164,9 +164,10 @@ func Forecast(in Input) (*Chart, error) {
 	return c, nil
 }
 
-// metricWords are a forecast chart's subtitle and value-axis label.
-func metricWords(ds *model.Dataset, in Input) (string, string) {
-	years := fmt.Sprintf("%d–%d", in.Result.BaseYear, in.Result.BaseYear+in.Result.Years-1)
+// metricWords are a forecast chart's subtitle (with the years it
+// plots) and value-axis label.
+func metricWords(ds *model.Dataset, in Input, first, last int) (string, string) {
+	years := fmt.Sprintf("%d–%d", first, last)
 	switch in.Metric {
 	case Share:
 		return in.Level + ": share of the parent, %, " + years, "share of the parent (%)"

@@ -238,7 +238,12 @@ func (d *drawing) fitValueAxis() {
 	if y.Max-y.Min < 1e-9*math.Max(1, math.Abs(y.Max)) {
 		y.Max = y.Min + math.Max(1, math.Abs(y.Min)*0.1)
 	}
-	y.Max += (y.Max - y.Min) * 0.04
+	// End the axis on labelled ticks, a little room above the highest
+	// point.
+	y.Max += (y.Max - y.Min) * 0.02
+	step := niceStep(y.Min, y.Max)
+	y.Max = math.Ceil(y.Max/step-1e-9) * step
+	y.Min = math.Floor(y.Min/step+1e-9) * step
 }
 
 // points are a series' finite values against their years.
@@ -321,6 +326,19 @@ func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
+// niceStep is the round step (1, 2, 2.5 or 5 times a power of ten) that
+// cuts lo to hi into about six.
+func niceStep(lo, hi float64) float64 {
+	raw := (hi - lo) / 6
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*pow >= raw {
+			return m * pow
+		}
+	}
+	return 10 * pow
+}
+
 // groupedTicks label the value axis as iomt writes numbers: thousands
 // grouped (21,791), as many decimals as the step needs, at a round step
 // (1, 2, 2.5 or 5 times a power of ten) that gives five to ten labels.
@@ -330,15 +348,7 @@ func (groupedTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || !finite(lo) || !finite(hi) {
 		return []plot.Tick{{Value: lo, Label: numtext.Format(lo, 2)}}
 	}
-	raw := (hi - lo) / 6
-	pow := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := 10 * pow
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*pow >= raw {
-			step = m * pow
-			break
-		}
-	}
+	step := niceStep(lo, hi)
 	prec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
 	if frac := step / math.Pow(10, -float64(prec)); math.Abs(frac-math.Round(frac)) > 1e-9 {
 		prec++ // 2.5 × 10^k needs a decimal more
