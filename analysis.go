@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/safetext"
@@ -275,8 +276,10 @@ func newMonteCarloCmd() *cobra.Command {
 		seed  seedFlag
 		above numberFlag
 		sh    mcShape
+		cf    chartFlags
+		out   string
 	)
-	formats := []string{"text", "csv"}
+	formats := []string{"text", "csv", "svg", "png"}
 	cmd := &cobra.Command{
 		Use:   "montecarlo",
 		Short: "Simulate the range of a segment's value",
@@ -303,11 +306,14 @@ every rate at one quantile).
 (default: the end year) instead: the paths counted in --bins (20) bins of
 equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths.
 
-CSV: year,p10,p50,p90 (and p_above with --above).`,
+CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
+fan for a slide: P10 to P90 filled, the median and the scenario as
+entered, at --size pixels, to -o FILE or standard output.`,
 		Example: `  iomt montecarlo --node Region/Asia-Pacific
   iomt montecarlo --node Total --paths 100000 --seed 7 --format csv
   iomt montecarlo --node Total --above 210
-  iomt montecarlo --node Region/Asia-Pacific --vary node --histogram --year 2025`,
+  iomt montecarlo --node Region/Asia-Pacific --vary node --histogram --year 2025
+  iomt montecarlo --node Region/Asia-Pacific --format png -o fan.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
@@ -321,6 +327,12 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			if err != nil {
 				return err
 			}
+			if err := cf.check(cmd, f.format, out); err != nil {
+				return err
+			}
+			if out != "" && !chart.IsFormat(f.format) {
+				return usageError{fmt.Errorf("invalid -o with --format %s: -o writes a chart (svg, png)", f.format)}
+			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
 				return err
@@ -333,6 +345,9 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			bar.done()
 			if err != nil {
 				return err
+			}
+			if chart.IsFormat(f.format) {
+				return cf.writeFan(cmd, out, f.format, ds, sc, n, sim, uint64(seed))
 			}
 			w := cmd.OutOrStdout()
 			a := sc.Assumptions
@@ -390,6 +405,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
 	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")
 	sh.register(cmd, &f)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "svg, png: file to write the fan chart to (default: standard output)")
+	cf.register(cmd, false)
 	return cmd
 }
 
