@@ -200,11 +200,12 @@ func TestImportRefusesWhatIsNoTable(t *testing.T) {
 	}{
 		{"latin1.csv", []byte("market,Caf\xe9\nbase_year,2020\n"), "", "latin1.csv:1: not UTF-8 text (byte 0xE9): the file is in another encoding, such as Windows-1252"},
 		{"late latin1.csv", []byte("market,Test\nbase_year,2020\nsource,\x93quoted\x94\n"), "", "late latin1.csv:3: not UTF-8 text (byte 0x93)"},
-		{"binary.csv", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), "", "binary.csv:1: a binary file, not a text table nor an XLSX workbook"},
+		{"program.csv", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), "", "program.csv: not a text table but a program"},
+		{"binary.csv", []byte("a,b\x00\x01\x02\x03"), "", "binary.csv: not a text table but a binary file"},
 		{"old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 100)...), "", "old.xls: an Excel 97–2003 workbook (.xls) or an encrypted one, which iomt does not read"},
 		{"cut.xlsx", []byte("PK\x03\x04 and then nothing"), "", "cut.xlsx: not an XLSX workbook: a damaged zip archive"},
 		{"other.zip", zipNoBook.Bytes(), "", "other.zip: a zip archive, but not an XLSX workbook (it has no workbook part)"},
-		{"table.csv", []byte("dimension,segment\n"), "Segments", "table.csv: not an XLSX workbook, so it has no sheet Segments"},
+		{"table.csv", []byte("dimension,segment\n"), "Segments", "table.csv: not an XLSX workbook but a text file, so it has no sheet Segments"},
 		{"odd utf16.txt", append([]byte{0xFF, 0xFE}, 'a', 0, 'b'), "", "odd utf16.txt: UTF-16 text with an odd number of bytes"},
 	}
 	for _, c := range cases {
