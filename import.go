@@ -103,7 +103,7 @@ or "segments.csv:12: column cagr_pct: …". Nothing is written then.`,
   iomt --dataset segments.csv            # straight into the dashboard`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			imp, err := readTableDataset(args[0], sheet, mf.market(cmd))
+			imp, err := readTableDataset(args[0], sheet, mf.market(cmd), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -120,7 +120,7 @@ or "segments.csv:12: column cagr_pct: …". Nothing is written then.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&sheet, "sheet", "", "the workbook's sheet (default: Segments, else the first)")
+	cmd.Flags().StringVar(&sheet, "sheet", "", "the workbook's sheet (default: Segments, else the first with a header row)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the dataset to (default: standard output)")
 	mf.register(cmd)
 	_ = cmd.MarkFlagFilename("output", "yaml", "yml")
@@ -128,8 +128,9 @@ or "segments.csv:12: column cagr_pct: …". Nothing is written then.`,
 }
 
 // readTableDataset imports the table at path (a sheet of it) as a
-// dataset, with the market lines m gives.
-func readTableDataset(path, sheet string, m importer.Market) (*importer.Imported, error) {
+// dataset, with the market lines m gives; which sheet it read, when it
+// looked for it, is said on note.
+func readTableDataset(path, sheet string, m importer.Market, note io.Writer) (*importer.Imported, error) {
 	tb, err := importer.ReadTable(path, sheet)
 	if err != nil {
 		return nil, invalidInput{err}
@@ -137,6 +138,9 @@ func readTableDataset(path, sheet string, m importer.Market) (*importer.Imported
 	imp, err := importer.ImportDataset(tb, m)
 	if err != nil {
 		return nil, invalidInput{err}
+	}
+	if imp.Note != "" {
+		fmt.Fprintln(note, "iomt: note: "+safetext.Escape(imp.Note))
 	}
 	return imp, nil
 }
@@ -270,7 +274,7 @@ func readDatasetFile(path string) (*model.Dataset, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return model.ReadDataset(path) // says it is a folder
 	}
-	imp, err := readTableDataset(path, "", importer.Market{})
+	imp, err := readTableDataset(path, "", importer.Market{}, os.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,9 @@ type Market struct {
 type Imported struct {
 	YAML    []byte
 	Dataset *model.Dataset
+	// Note says which sheet was read when iomt looked for it (see
+	// Table.Note); "" otherwise.
+	Note string
 }
 
 // ImportDataset makes a dataset of t, a table of segments (README:
@@ -51,7 +54,11 @@ func ImportDataset(t *Table, m Market) (*Imported, error) {
 	if err != nil {
 		return nil, d.mapErrors(err, y)
 	}
-	return &Imported{YAML: data, Dataset: ds}, nil
+	note := ""
+	if t.Note != "" {
+		note = t.File + ": " + t.Note
+	}
+	return &Imported{YAML: data, Dataset: ds, Note: note}, nil
 }
 
 // datasetImport is one import: the table, its layout, what was read and

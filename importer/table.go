@@ -23,6 +23,13 @@ type Table struct {
 	// written with decimal commas (18,5), as Excel writes them in
 	// locales such as German or French.
 	DecimalComma bool
+	// Sheets are a workbook's sheets, in order.
+	Sheets []string
+	// Note says how the sheet was chosen when iomt looked for it: "read
+	// sheet "Data", the first with a header row …".
+	Note string
+	// searched is set when no sheet of the workbook had a header row.
+	searched bool
 
 	// Set by the reader of the table's layout (dataset.go): the row
 	// index of the header, and each column's name in it.
