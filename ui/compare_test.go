@@ -510,3 +510,20 @@ func TestCompareHeaderKeepsTheScenario(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeNamesEditedScenario: the bridge and the summary of a scenario
+// with unsaved edits call it "NAME (edited)", as its exports do: its
+// figures are not the saved scenario's.
+func TestBridgeNamesEditedScenario(t *testing.T) {
+	m := newWSModel(t, otherWorkspace(t), 160, 48)
+	m = send(t, m, runeKey('+'))
+	m = compareWith(t, m, nameAccel)
+	m = send(t, m, runeKey('4'), runeKey('j'), runeKey('B'))
+	if v := view(m); !strings.Contains(v, nameBase+" (edited) →") {
+		t.Errorf("the bridge of an edited scenario does not say it is edited:\n%s", v)
+	}
+	m = send(t, m, keyEsc, runeKey('S'))
+	if v := view(m); !strings.Contains(v, "(edited)") {
+		t.Errorf("the summary of an edited scenario does not say it is edited:\n%s", v)
+	}
+}
