@@ -159,6 +159,58 @@ func TestDataTableCommand(t *testing.T) {
 	}
 }
 
+// TestDataTableSharesOfOneSet: Europe's and Asia-Pacific's shares on
+// the two axes hold both as given, whichever axis each is on: Europe at
+// 10 % is one value in every column, the export of a scenario naming
+// both; Asia-Pacific at 90 % with Europe at 20 % adds up to 110 % and is
+// n/a, saying so. The columns' share used to rebalance the rows'.
+func TestDataTableSharesOfOneSet(t *testing.T) {
+	eu, ap := "Region/Europe/share_pct=10:30:10", "Region/Asia-Pacific/share_pct=30:90:10"
+	table := func(rows, cols string) [][]string {
+		t.Helper()
+		code, out, stderr := runCLI(t, "datatable", "--node", "Region/Europe", "--year", "2019", "--rows", rows, "--cols", cols, "--format", "csv")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	byEU, byAP := table(eu, ap), table(ap, eu)
+	sc := writeFile(t, "pair.yaml", "scenario: Pair\nsegments:\n  Region/Europe: {share_pct: 10}\n  Region/Asia-Pacific: {share_pct: 40}\n")
+	_, csvOut, _ := runCLI(t, "export", "--scenario", sc)
+	want := ""
+	for _, line := range strings.Split(csvOut, "\n") {
+		if strings.HasPrefix(line, "Pair,Region,Europe,,2019,") {
+			want = strings.Split(line, ",")[5]
+		}
+	}
+	if want == "" {
+		t.Fatalf("no Europe 2019 in the export:\n%s", csvOut)
+	}
+	for ci := 1; ci < len(byEU[1]); ci++ {
+		if byEU[1][ci] != want {
+			t.Errorf("Europe at 10 %%, Asia-Pacific at %s %%: %s; the export of a scenario naming both: %s", byEU[0][ci], byEU[1][ci], want)
+		}
+	}
+	for ri := 1; ri < len(byEU); ri++ {
+		for ci := 1; ci < len(byEU[ri]); ci++ {
+			if a, b := byEU[ri][ci], byAP[ci][ri]; a != b {
+				t.Errorf("Europe %s %%, Asia-Pacific %s %%: %q, axes swapped %q", byEU[ri][0], byEU[0][ci], a, b)
+			}
+		}
+	}
+	if byEU[2][7] != "" {
+		t.Errorf("Europe 20 %% with Asia-Pacific 90 %% is %q, want n/a (110 %%)", byEU[2][7])
+	}
+	_, text, _ := runCLI(t, "datatable", "--node", "Region/Europe", "--year", "2019", "--rows", eu, "--cols", ap)
+	if !strings.Contains(flat(text), "region/europe/share_pct at 20 % and region/asia-pacific/share_pct at 90 % add up to 110 %") {
+		t.Errorf("the n/a's reason:\n%s", text)
+	}
+}
+
 // TestScenarioBaseValueAndPath: a scenario file's base value and growth
 // path reach the export, and bad ones are refused with their place.
 func TestScenarioBaseValueAndPath(t *testing.T) {

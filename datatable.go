@@ -35,8 +35,10 @@ pair of values of two assumptions: --rows and --cols, each PARAM=LOW:HIGH:STEP
 it: Total/value, Total/cagr_pct, Total/growth_by_year_pct/YEAR, Levers/NAME,
 and a segment's PATH/cagr_pct, PATH/share_pct, PATH/growth_by_year_pct/YEAR
 (in any case). Every cell is a projection of the scenario with both set,
-a share rebalancing its siblings as the dashboard does; a pair the model
-refuses (a share past 100 %) is n/a, an empty cell in CSV. The current
+a share rebalancing its siblings as the dashboard does; two shares of one
+set of siblings both hold as given, whichever axis each is on, as in a
+scenario naming both. A pair the model refuses (a share past 100 %, two
+shares adding up past 100 %) is n/a, an empty cell in CSV. The current
 values' cell is marked [ ]. At most 10,000 cells; a parameter that cannot
 move the node is refused, saying why.
 

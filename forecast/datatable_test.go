@@ -1,8 +1,12 @@
 package forecast_test
 
 import (
+	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +47,9 @@ func TestDataTableCellsAreProjections(t *testing.T) {
 			return forecast.Axis{Param: p, Values: vals}
 		}
 		rows, cols := axis(t0.Bars[i].Param), axis(t0.Bars[j].Param)
+		if sameSiblings(ds, rows.Param, cols.Param) {
+			continue // both held as given: TestDataTableSharePairIsAScenarioFile
+		}
 		dt, err := forecast.MakeDataTable(ds, a, node, 2027, rows, cols)
 		if err != nil {
 			t.Fatalf("%s × %s of %s: %v", rows.Param.Name, cols.Param.Name, ds.Nodes[node].Path, err)
@@ -78,6 +85,131 @@ func TestDataTableCellsAreProjections(t *testing.T) {
 	}
 	if checked < 200 {
 		t.Fatalf("only %d cells checked", checked)
+	}
+}
+
+// sameSiblings reports whether p and q are shares of one set of siblings.
+func sameSiblings(ds *model.Dataset, p, q forecast.Param) bool {
+	return p.Kind == forecast.ParamShare && q.Kind == forecast.ParamShare && ds.Nodes[p.Node].Group == ds.Nodes[q.Node].Group
+}
+
+// TestDataTableSharePairIsAScenarioFile: when both axes are shares of one
+// set of siblings, every cell is the projection of a scenario file that
+// names both shares (over the scenario's own file), whichever axis each
+// is on, and n/a exactly when that file is invalid (the two add up past
+// 100 %, or short of it with no free sibling to take the rest). Setting
+// the second share used to rebalance the first: Europe at 10 % showed a
+// different value in every column. Property, over random grids, pairs,
+// nodes and scenarios, in both modes, with a locked sibling.
+func TestDataTableSharePairIsAScenarioFile(t *testing.T) {
+	ds := loadIoMT(t)
+	type scen struct {
+		head string            // mode, total
+		segs map[string]string // a segment's override, in a flow mapping
+	}
+	scens := []scen{
+		{head: "mode: top-down\n"},
+		{head: "mode: top-down\ntotal: {cagr_pct: 21, value: 60}\n", segs: map[string]string{"Region/Europe": "cagr_pct: 14", "Region/North America": "locked: true"}},
+		{head: "mode: bottom-up\ndriver: Region\n", segs: map[string]string{"Region/Asia-Pacific": "cagr_pct: 26"}},
+		// Other End-Users locked: the other two must add up to 100.
+		{head: "mode: top-down\n", segs: map[string]string{"End-User/Other End-Users": "locked: true"}},
+	}
+	pairs := [][2]string{
+		{"Region/Europe", "Region/Asia-Pacific"},
+		{"Region/North America", "Region/South America"},
+		{"Region/Europe/Germany", "Region/Europe/France"},
+		{"End-User/Hospitals, Surgical Centers, and Clinics", "End-User/Clinical Research Organizations"},
+		{"Component/Services", "Component/Medical Devices"},
+	}
+	file := func(sc scen, extra map[string]string) []byte {
+		var b strings.Builder
+		b.WriteString("scenario: cell\ndataset: Internet of Medical Things\n" + sc.head + "segments:\n")
+		segs := maps.Clone(sc.segs)
+		if segs == nil {
+			segs = map[string]string{}
+		}
+		for k, v := range extra {
+			if segs[k] != "" {
+				v = segs[k] + ", " + v
+			}
+			segs[k] = v
+		}
+		for _, k := range slices.Sorted(maps.Keys(segs)) {
+			fmt.Fprintf(&b, "  %q: {%s}\n", k, segs[k])
+		}
+		return []byte(b.String())
+	}
+	rng := rand.New(rand.NewPCG(21, 1))
+	checked, refused := 0, 0
+	for run := range 150 {
+		sc := scens[run%len(scens)]
+		pair := pairs[rng.IntN(len(pairs))]
+		if run%2 == 1 {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		cur, err := model.LoadScenario("scen.yaml", file(sc, nil), ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := cur.Assumptions
+		nodes := []string{pair[0], pair[1], "Total", "Region/Europe", "Region/Europe/Germany", "End-User/Other End-Users", "Component/Services/Consulting"}
+		name := nodes[rng.IntN(len(nodes))]
+		node := 0
+		if name != "Total" {
+			node = lookup(t, ds, name)
+		}
+		year := ds.BaseYear + rng.IntN(ds.Years())
+		// Values 2.5 apart: their sums are exact, never within the
+		// rounding a file forgives (0.05) of 100 without being 100.
+		axis := func(path string) forecast.Axis {
+			p, err := forecast.ParseParam(ds, path+"/share_pct")
+			if err != nil {
+				t.Fatal(err)
+			}
+			lo := 2.5 * float64(rng.IntN(20))
+			vals, err := forecast.AxisValues(lo, lo+2.5*float64(2+rng.IntN(6)), 2.5*float64(1+rng.IntN(3)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return forecast.Axis{Param: p, Values: vals}
+		}
+		rows, cols := axis(pair[0]), axis(pair[1])
+		dt, err := forecast.MakeDataTable(ds, a, node, year, rows, cols)
+		if ae := (*forecast.AxisError)(nil); errors.As(err, &ae) {
+			continue // a share that cannot move this node, or only refused values
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		swapped, err := forecast.MakeDataTable(ds, a, node, year, cols, rows)
+		if err != nil {
+			t.Fatalf("swapped axes: %v", err)
+		}
+		for ri, rv := range rows.Values {
+			for ci, cv := range cols.Values {
+				f := file(sc, map[string]string{pair[0]: fmt.Sprintf("share_pct: %g", rv), pair[1]: fmt.Sprintf("share_pct: %g", cv)})
+				got := dt.Cell(ri, ci)
+				if back := swapped.Cell(ci, ri); !(back == got || math.IsNaN(back) && math.IsNaN(got) || relErr(back, got) < 1e-12) {
+					t.Fatalf("%s=%v, %s=%v: %v, axes swapped %v", pair[0], rv, pair[1], cv, got, back)
+				}
+				want, err := model.LoadScenario("cell.yaml", f, ds)
+				switch {
+				case err != nil && !math.IsNaN(got):
+					t.Fatalf("%s=%v, %s=%v in %s: cell %v, but the file is invalid: %v", pair[0], rv, pair[1], cv, name, got, err)
+				case err != nil:
+					refused++
+				case math.IsNaN(got):
+					t.Fatalf("%s=%v, %s=%v: n/a, but the file holds:\n%s", pair[0], rv, pair[1], cv, f)
+				default:
+					if v := forecast.Project(ds, &want.Assumptions).Value(node, year-ds.BaseYear); relErr(got, v) > 1e-12 {
+						t.Fatalf("%s=%v, %s=%v: %s in %d is %v in the table, %v by the file", pair[0], rv, pair[1], cv, name, year, got, v)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 500 || refused < 20 {
+		t.Fatalf("only %d cells checked, %d of them refused", checked, refused)
 	}
 }
 
