@@ -258,6 +258,50 @@ func TestDataTableByKeys(t *testing.T) {
 	}
 }
 
+// TestDataTableYearKeepsPicks: ←/→ change the data table's year and
+// keep the parameters picked and their steps; a year in which one of
+// them moves nothing (the base year, for a rate) shows another, saying
+// so, and the next year that it moves brings it back. ← used to reset
+// both parameters to the tornado's first two, the steps staying with the
+// axes and so moving to other parameters.
+func TestDataTableYearKeepsPicks(t *testing.T) {
+	m := regionRow(t, newTestModel(t, 160, 48), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('T'), keyDown, keyDown, runeKey('+'), keyTab, keyDown, keyDown, runeKey('-'))
+	d := m.dialogs.top().(*dataTableDialog)
+	rows, cols := d.t.Rows.Param.Name, d.t.Cols.Param.Name
+	if d.step != [2]int{4, 2} || d.pick == [2]int{0, 1} {
+		t.Fatalf("steps %v, picks %v", d.step, d.pick)
+	}
+	same := func(when string) {
+		t.Helper()
+		d := m.dialogs.top().(*dataTableDialog)
+		if d.t.Rows.Param.Name != rows || d.t.Cols.Param.Name != cols || d.step != [2]int{4, 2} {
+			t.Errorf("%s: rows %s, columns %s, steps %v; want %s, %s, [4 2]", when, d.t.Rows.Param.Name, d.t.Cols.Param.Name, d.step, rows, cols)
+		}
+		if by := d.t.Rows.Values[1] - d.t.Rows.Values[0]; by != 2 {
+			t.Errorf("%s: the rows step by %v, want 2", when, by)
+		}
+	}
+	m = send(t, m, keyLeft)
+	if d := m.dialogs.top().(*dataTableDialog); d.year != 2026 {
+		t.Fatalf("← gave year %d", d.year)
+	}
+	same("2026")
+	m = send(t, m, keyRight)
+	same("back to 2027")
+	for range 8 {
+		m = send(t, m, keyLeft)
+	}
+	d = m.dialogs.top().(*dataTableDialog)
+	if d.year != 2019 || !strings.Contains(view(m), "does not move it in 2019") {
+		t.Errorf("year %d, in 2019 the rates move nothing, unsaid:\n%s", d.year, view(m))
+	}
+	for range 8 {
+		m = send(t, m, keyRight)
+	}
+	same("2027 again")
+}
+
 // TestRangeFollowsTheRate: + past a row's range takes the range along,
 // and says so.
 func TestRangeFollowsTheRate(t *testing.T) {
