@@ -304,7 +304,8 @@ every rate at one quantile).
 
 --histogram gives the distribution of the node's value in --year
 (default: the end year) instead: the paths counted in --bins (20) bins of
-equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths.
+equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths. It
+is text or CSV only, and takes no --above.
 
 CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
 fan for a slide: P10 to P90 filled, the median and the scenario as
@@ -325,6 +326,9 @@ entered, at --size pixels, to -o FILE or standard output.`,
 			}
 			draws, err := sh.check(cmd)
 			if err != nil {
+				return err
+			}
+			if err := histogramAlone(sh.histogram, withAbove, f.format); err != nil {
 				return err
 			}
 			if err := cf.check(cmd, f.format, out); err != nil {

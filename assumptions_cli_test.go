@@ -108,6 +108,10 @@ func TestMonteCarloShape(t *testing.T) {
 		{[]string{"--year", "2025"}, "only --histogram takes --year"},
 		{[]string{"--histogram", "--bins", "0"}, "--bins: from 1 to 200"},
 		{[]string{"--histogram", "--year", "2030"}, "--year: a year of 2019–2027"},
+		// Once silently ignored: --above, and a chart drawn as the fan.
+		{[]string{"--histogram", "--above", "200"}, "invalid --above with --histogram"},
+		{[]string{"--histogram", "--format", "svg"}, "invalid --format svg with --histogram"},
+		{[]string{"--histogram", "--format", "png"}, "invalid --format png with --histogram"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"montecarlo", "--node", "Total", "--paths", "10"}, c.args...)...)
 		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) {

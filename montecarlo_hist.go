@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/textbar"
@@ -60,6 +62,23 @@ func (s *mcShape) check(cmd *cobra.Command) (forecast.Draws, error) {
 		return d, usageError{fmt.Errorf("invalid argument %d for --bins: from 1 to %d", s.bins, forecast.MaxBins)}
 	}
 	return d, nil
+}
+
+// histogramAlone refuses what --histogram cannot do rather than ignore
+// it: --above (the probability of beating a value is a column of the
+// year-by-year table) and a chart (svg, png draw the fan of every year).
+// A histogram chart is no few lines: the chart package's x axis is the
+// years, and a histogram's is the values, with bars and marks of its
+// own; the text and the CSV of bins give it to a slide's chart.
+func histogramAlone(histogram, above bool, format string) error {
+	switch {
+	case !histogram:
+	case above:
+		return usageError{errors.New("invalid --above with --histogram: --above adds the probability of beating a value to the year-by-year table; give one or the other")}
+	case chart.IsFormat(format):
+		return usageError{fmt.Errorf("invalid --format %s with --histogram: a chart draws the fan of every year, not the histogram; give --histogram with --format text or csv, or --format %s without it", format, format)}
+	}
+	return nil
 }
 
 // histogramOut writes the histogram of the run's year: as CSV of bins,
