@@ -90,13 +90,13 @@ func TestMonteCarloShape(t *testing.T) {
 		t.Errorf("bins add up to %d, not the 3000 paths", sum)
 	}
 	_, text, _ := runCLI(t, "montecarlo", "--node", "Region/Asia-Pacific", "--paths", "3000", "--histogram")
-	for _, want := range []string{"Region/Asia-Pacific in 2027, US$ bn: 3000 paths, seed 1; every growth rate in the tree drawn", "◀ P10 ", "◀ P50 ", "◀ P90 "} {
+	for _, want := range []string{"Region/Asia-Pacific in 2027, US$ bn: 3,000 paths, seed 1; every growth rate in the tree drawn", "◀ P10 ", "◀ P50 ", "◀ P90 "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("histogram text lacks %q:\n%s", want, text)
 		}
 	}
-	_, text, _ = runCLI(t, "montecarlo", "--node", "Total", "--paths", "100")
-	if !strings.Contains(text, "in top-down only the market's own rates move the total") {
+	_, text, _ = runCLI(t, "montecarlo", "--node", "Total")
+	if !strings.Contains(text, "Total, US$ bn: 10,000 paths, seed 1;") || !strings.Contains(text, "in top-down only the market's own rates move the total") {
 		t.Errorf("a run on the total top-down does not say what moves it:\n%s", text)
 	}
 	for _, c := range []struct {
@@ -153,13 +153,21 @@ func TestDataTableCommand(t *testing.T) {
 		{[]string{"--rows", "Total/cagr_pct=15:20:0", "--cols", "Total/value=40:60:5"}, "--rows: a step of 0"},
 		{[]string{"--rows", "Total/cagr_pct=15:20:1", "--cols", "Total/nothing=1:2:1"}, "for --cols: \"Total/nothing\""},
 		{[]string{"--rows", "Total/cagr_pct=15:20:1", "--cols", "Region/Asia-Pacific/cagr_pct=20:25:1"}, "invalid --cols: Region/Asia-Pacific/cagr_pct does not move the total in 2027"},
-		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=40:60:1"}, "more than 10000"},
+		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=40:60:1"}, "too many cells: --rows and --cols make 9991 × 21 = 209,811, more than 10,000"},
+		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=1:1000000:1"}, "1 to 1000000 by 1 is more than 10,000 values"},
+		// Why, once, and the command line's way to another mode.
+		{[]string{"--rows", "Region/Europe/cagr_pct=15:20:1", "--cols", "Total/value=40:60:5"}, "in top-down the segments' rates move their shares, not the total (try a scenario with mode: bottom-up and driver: Region)"},
+
 		{[]string{"--rows", "Total/cagr_pct", "--cols", "Total/value=40:60:1"}, "PARAM=LOW:HIGH:STEP"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"datatable", "--node", "Total"}, c.args...)...)
-		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) {
+		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) || strings.Contains(stderr, "b for") || strings.Contains(stderr, "--Rows") {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
+	}
+	code, _, stderr = runCLI(t, "datatable", "--node", "Region/Europe", "--rows", "Component/Services/cagr_pct=1:3:1", "--cols", "Total/cagr_pct=15:20:1")
+	if want := "invalid --rows: component/services/cagr_pct does not move region/europe in 2027: in top-down a segment's rate moves the shares of its own set of siblings, component's segments; region/europe is in another dimension, region."; code != 2 || !strings.Contains(flat(stderr), want) {
+		t.Errorf("a rate of another dimension: exit %d, %s\nwant %q", code, stderr, want)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -71,7 +72,8 @@ row value: the value, then the cells.`,
 				return err
 			}
 			if cells := len(rx.Values) * len(cx.Values); cells > forecast.MaxTableCells {
-				return usageError{fmt.Errorf("--rows and --cols make %d × %d = %d cells, more than %d: take larger steps", len(rx.Values), len(cx.Values), cells, forecast.MaxTableCells)}
+				return usageError{fmt.Errorf("too many cells: --rows and --cols make %d × %d = %s, more than %s; take larger steps",
+					len(rx.Values), len(cx.Values), numtext.Group(strconv.Itoa(cells)), numtext.Group(strconv.Itoa(forecast.MaxTableCells)))}
 			}
 			t, err := forecast.MakeDataTable(ds, sc.Assumptions, n, f.year, rx, cx)
 			if ae := (*forecast.AxisError)(nil); errors.As(err, &ae) {
@@ -79,7 +81,7 @@ row value: the value, then the cells.`,
 				if ae.Cols {
 					flag = "--cols"
 				}
-				return usageError{fmt.Errorf("invalid %s: %s", flag, strings.TrimPrefix(ae.Err.Error(), "data table: "))}
+				return usageError{fmt.Errorf("invalid %s: %s%s", flag, strings.TrimPrefix(ae.Err.Error(), "data table: "), modeAdvice(ds, ae.Switch, " (", ")"))}
 			} else if err != nil {
 				return usageError{err}
 			}

@@ -98,7 +98,7 @@ func histogramOut(w io.Writer, ds *model.Dataset, a *model.Assumptions, sim *for
 		cw.Flush()
 		return cw.Error()
 	}
-	fmt.Fprintf(w, "%s in %d, %s: %d paths, seed %d; %s.\n\n", nodeName(ds, sim.Node), h.Year, ds.UnitLabel(), sim.Paths, seed,
+	fmt.Fprintf(w, "%s in %d, %s: %s, seed %d; %s.\n\n", nodeName(ds, sim.Node), h.Year, ds.UnitLabel(), pathsText(sim.Paths), seed,
 		forecast.DrawsNote(ds, a, sim.Node, draws))
 	for _, l := range histogramLines(h, 40) {
 		fmt.Fprintln(w, l)
@@ -118,7 +118,7 @@ func histogramLines(h *forecast.Histogram, width int) []string {
 		lo, hi := h.Bin(i)
 		r := [2]string{numtext.Format(lo, prec), numtext.Format(hi, prec)}
 		rows = append(rows, r)
-		wLo, wHi, wN = max(wLo, len(r[0])), max(wHi, len(r[1])), max(wN, len(strconv.Itoa(c)))
+		wLo, wHi, wN = max(wLo, len(r[0])), max(wHi, len(r[1])), max(wN, len(numtext.Group(strconv.Itoa(c))))
 	}
 	marks := make([][]string, len(h.Counts))
 	for _, p := range []struct {
@@ -133,13 +133,22 @@ func histogramLines(h *forecast.Histogram, width int) []string {
 	for i, c := range h.Counts {
 		bar := textbar.Bar(c, largest, width)
 		bar += strings.Repeat(" ", width-utf8.RuneCountInString(bar)) // blocks are one cell, several bytes
-		line := fmt.Sprintf("%*s – %*s  %*d  %s", wLo, rows[i][0], wHi, rows[i][1], wN, c, bar)
+		line := fmt.Sprintf("%*s – %*s  %*s  %s", wLo, rows[i][0], wHi, rows[i][1], wN, numtext.Group(strconv.Itoa(c)), bar)
 		if len(marks[i]) > 0 {
 			line += "  ◀ " + strings.Join(marks[i], ", ")
 		}
 		out = append(out, strings.TrimRight(line, " "))
 	}
 	return out
+}
+
+// pathsText is a number of paths as the dashboard writes it: "10,000
+// paths", "1 path".
+func pathsText(n int) string {
+	if n == 1 {
+		return "1 path"
+	}
+	return numtext.Group(strconv.Itoa(n)) + " paths"
 }
 
 func abs(x float64) float64 {

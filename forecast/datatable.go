@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -39,7 +40,7 @@ func AxisValues(low, high, step float64) ([]float64, error) {
 	}
 	span := (high - low) / step
 	if span+1 > MaxTableCells {
-		return nil, fmt.Errorf("%g to %g by %g is more than %d values", low, high, step, MaxTableCells)
+		return nil, fmt.Errorf("%s to %s by %s is more than %s values", typed(low), typed(high), typed(step), numtext.Group(strconv.Itoa(MaxTableCells)))
 	}
 	n := int(math.Floor(span+1e-9)) + 1
 	out := make([]float64, n)
@@ -53,6 +54,9 @@ func AxisValues(low, high, step float64) ([]float64, error) {
 	}
 	return out, nil
 }
+
+// typed writes a number as a person types it: 1000000, not 1e+06.
+func typed(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func finiteAll(xs ...float64) bool {
 	for _, x := range xs {
@@ -172,7 +176,8 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 	case len(rows.Values) == 0 || len(cols.Values) == 0:
 		return nil, fmt.Errorf("data table: an axis without values")
 	case len(rows.Values)*len(cols.Values) > MaxTableCells:
-		return nil, fmt.Errorf("data table: %d × %d = %d cells, more than %d", len(rows.Values), len(cols.Values), len(rows.Values)*len(cols.Values), MaxTableCells)
+		return nil, fmt.Errorf("data table: %d × %d = %s cells, more than %s", len(rows.Values), len(cols.Values),
+			numtext.Group(strconv.Itoa(len(rows.Values)*len(cols.Values))), numtext.Group(strconv.Itoa(MaxTableCells)))
 	}
 	p := &DataTablePlan{ds: ds, a: a, yi: yi}
 	r := Project(ds, &a)
@@ -182,7 +187,11 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 	p.refused = make([]string, len(p.t.Cells))
 	for i, ax := range []Axis{rows, cols} {
 		if err := p.moves(ax); err != nil {
-			return nil, &AxisError{Cols: i == 1, Err: err}
+			ae := &AxisError{Cols: i == 1, Err: err}
+			if nm, ok := err.(*notMoving); ok {
+				ae.Err, ae.Switch = nm.error, nm.sw
+			}
+			return nil, ae
 		}
 	}
 	return p, nil
@@ -190,10 +199,19 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 
 // AxisError is a data table's axis that cannot work: its parameter
 // cannot move the node, or the model refuses each of its values. Cols
-// tells the columns' axis from the rows'.
+// tells the columns' axis from the rows'; Switch, when not nil, is the
+// mode in which the parameter would move the node.
 type AxisError struct {
-	Cols bool
-	Err  error
+	Cols   bool
+	Err    error
+	Switch *ModeSwitch
+}
+
+// notMoving is a parameter that cannot move the node, and the mode in
+// which it would.
+type notMoving struct {
+	error
+	sw *ModeSwitch
 }
 
 func (e *AxisError) Error() string { return e.Err.Error() }
@@ -249,7 +267,8 @@ func (p *DataTablePlan) moves(ax Axis) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("data table: %s does not move %s in %d: %s", ax.Param.Name, nodeLabel(p.ds, t.Node), t.Year, why(p.ds, &p.a, t.Node, t.Year, ax.Param))
+	w, sw := reason(p.ds, &p.a, t.Node, t.Year, ax.Param)
+	return &notMoving{fmt.Errorf("data table: %s does not move %s in %d: %s", ax.Param.Name, nodeLabel(p.ds, t.Node), t.Year, w), sw}
 }
 
 // Len is the number of steps: the rows.

@@ -237,6 +237,41 @@ func TestDataTableRefusesWhatCannotWork(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "does not move the total in 2027: in top-down the segments' rates move their shares") {
 		t.Errorf("a segment's rate for the total, top-down: %v", err)
 	}
+	// Why, once, in words that hold in the dashboard and the CLI alike:
+	// each adds its own way to another mode. It used to end in the
+	// fallback "does not move Region/Europe in top-down", the head again.
+	bu := apply(t, ds, a, model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3})
+	for _, c := range []struct {
+		a     model.Assumptions
+		node  string
+		param string
+		want  string
+		sw    *forecast.ModeSwitch
+	}{
+		{a, "Region/Europe", "Component/Services/cagr_pct", "Component/Services/cagr_pct does not move Region/Europe in 2027: in top-down a segment's rate moves the shares of its own set of siblings, Component's segments; Region/Europe is in another dimension, Region", nil},
+		{a, "Region/Europe", "Region/Europe/Germany/cagr_pct", "in top-down a segment's rate moves the shares of its own set of siblings, Europe's segments, which split Region/Europe and do not change it", nil},
+		{a, "Region/Europe", "Region/Asia-Pacific/China/share_pct", "in top-down a segment's share moves the shares of its own set of siblings, Asia-Pacific's segments; Region/Europe is neither one of them nor under one", nil},
+		{a, "Total", "Region/Asia-Pacific/cagr_pct", "in top-down the segments' rates move their shares, not the total", &forecast.ModeSwitch{Mode: model.BottomUp, Driver: 3}},
+		{a, "Total", "Component/Services/share_pct", "in top-down the shares split the total; they do not change it", &forecast.ModeSwitch{Mode: model.BottomUp, Driver: 0}},
+		{bu, "Total", "Component/Services/cagr_pct", "in bottom-up a segment's rate moves the shares of its own set of siblings, Component's segments; the total is the sum of Region's segments", &forecast.ModeSwitch{Mode: model.BottomUp, Driver: 0}},
+		{bu, "Total", "Region/Asia-Pacific/China/cagr_pct", "in bottom-up a segment's rate moves the shares of its own set of siblings, Asia-Pacific's segments; the total is the sum of Region's segments", nil},
+		{bu, "Total", "Total/cagr_pct", "in bottom-up the total is the sum of Region; the market's rates do not move it", &forecast.ModeSwitch{Mode: model.TopDown, Driver: 3}},
+	} {
+		n := 0
+		if c.node != "Total" {
+			n = lookup(t, ds, c.node)
+		}
+		other := ax("Total/value", 50, 52)
+		_, err := forecast.MakeDataTable(ds, c.a, n, 2027, ax(c.param, 10, 12), other)
+		ae := (*forecast.AxisError)(nil)
+		if !errors.As(err, &ae) || !strings.Contains(err.Error(), c.want) || strings.Count(err.Error(), "does not move") != 1 {
+			t.Errorf("%s for %s: %v\nwant %q", c.param, c.node, err, c.want)
+			continue
+		}
+		if (ae.Switch == nil) != (c.sw == nil) || c.sw != nil && *ae.Switch != *c.sw {
+			t.Errorf("%s for %s: switch %+v, want %+v", c.param, c.node, ae.Switch, c.sw)
+		}
+	}
 	if _, err := forecast.MakeDataTable(ds, a, 0, 2027, ax("Total/cagr_pct", 17, 20), ax("total/CAGR_pct", 17, 20)); err == nil ||
 		!strings.Contains(err.Error(), "both vary Total/cagr_pct") {
 		t.Errorf("one parameter twice: %v", err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -165,6 +166,87 @@ func TestMonteCarloShapedByKeys(t *testing.T) {
 	m = send(t, m, keyEsc, runeKey('u'))
 	if m.Scenario().Ranges[ap] != (model.Range{Lo: 18, Hi: 30}) {
 		t.Errorf("undo after r: range %v", m.Scenario().Ranges[ap])
+	}
+}
+
+// TestGoalSeekSiblingsAligned: the goal seek screen lays the siblings'
+// values before and after in columns: a sibling a line where the height
+// has room (160×48), else as many a line as fit (80×24), every "→" at
+// one column. They were words in a sentence, wrapped anywhere at 80
+// columns ("Europe 50.06 →" and "3.38" on two lines).
+func TestGoalSeekSiblingsAligned(t *testing.T) {
+	for _, size := range [][2]int{{160, 48}, {80, 24}} {
+		m := regionRow(t, newTestModel(t, size[0], size[1]), "Region/Asia-Pacific")
+		m = send(t, m, runeKey('g'))
+		m = typeText(t, m, "190")
+		m = send(t, m, keyEnter)
+		lines := strings.Split(view(m), "\n")
+		at := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "its siblings in 2027, US$ bn, before → after:") })
+		if at < 0 {
+			t.Fatalf("%v: no siblings' header:\n%s", size, view(m))
+		}
+		var arrows []int
+		names := 0
+		for _, l := range lines[at+1:] {
+			if !strings.Contains(l, "→") {
+				break
+			}
+			for _, n := range []string{"North America", "Europe", "Middle East & Africa", "South America"} {
+				names += strings.Count(l, n)
+			}
+			col := 0
+			for _, part := range strings.Split(l, "→")[:strings.Count(l, "→")] {
+				col += utf8.RuneCountInString(part)
+				arrows = append(arrows, col)
+				col++
+			}
+		}
+		rows := len(arrows)
+		if size[1] == 24 {
+			rows = 2
+		}
+		if names != 4 || len(arrows) != 4 {
+			t.Fatalf("%v: %d names, %d arrows under the header:\n%s", size, names, len(arrows), view(m))
+		}
+		for i, a := range arrows {
+			if want := arrows[i%(4/rows)]; a != want {
+				t.Errorf("%v: arrow %d at column %d, the first of its column at %d:\n%s", size, i, a, want, view(m))
+			}
+		}
+		if size[1] == 48 && arrows[0] != arrows[1] {
+			t.Errorf("160×48: the siblings are not a line each:\n%s", view(m))
+		}
+	}
+}
+
+// TestMonteCarloScreenWords: what the m screen says reads once and is
+// true: v says what Monte Carlo now draws without "draws … drawn"; a
+// correlation that is no number suggests one from 0 to 1, not 18.5; a
+// range set is kept in the scenario for s to save, not "saved".
+func TestMonteCarloScreenWords(t *testing.T) {
+	m := regionRow(t, newTestModel(t, 120, 40), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('m'), runeKey('v'))
+	if msg := m.status.cur.msg; !strings.HasPrefix(msg, "Monte Carlo now: only Region/Asia-Pacific's own rates drawn") || strings.Contains(msg, "draws only") {
+		t.Errorf("v: %q", msg)
+	}
+	m = send(t, m, keyTab, keyTab, keyTab)
+	m = typeText(t, m, "abc")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, `correlation "abc" is not a number: type one such as 0.4, from 0 to 1`) {
+		t.Errorf("a correlation that is no number: %q", msg)
+	}
+	m = send(t, m, keyTab) // the threshold
+	m = send(t, m, keyTab)
+	m = typeText(t, m, "x")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, `range low "x" is not a number: type one such as 19.5`) {
+		t.Errorf("a range low that is no number: %q", msg)
+	}
+	m = send(t, m, ctrlU)
+	m = typeText(t, m, "20")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, "(cagr_range_pct, kept in the scenario; s saves it)") || strings.Contains(msg, "saved") {
+		t.Errorf("a range set: %q", msg)
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -157,6 +158,9 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 			d.t, d.err = msg.t, ""
 			if msg.err != nil {
 				d.err = msg.err.Error()
+				if ae := (*forecast.AxisError)(nil); errors.As(msg.err, &ae) {
+					d.err += modeKey(d.e, ae.Switch, "; ")
+				}
 			}
 		}
 		return stay(d), nil
