@@ -157,10 +157,12 @@ or LibreOffice, and writes the scenario its inputs make: only what differs
 from the dataset, as a saved scenario holds it.
 
 The workbook is checked against --dataset (default: the embedded one): a
-workbook of another market or other years, a row added, taken away or with
-no number, and a changed market value (a dataset's figure, not a
-scenario's) are refused with the cell. Shares that do not add up to 100
-are scaled as the workbook's formulas scale them.
+workbook of another market or other years, and a row added, taken away or
+with no number are refused with the cell. Total/value, where it is not the
+dataset's, is the scenario's own market size (total: {value: X}); a
+segment's growth_by_year_pct rows are its growth path (an empty year
+follows its CAGR). Shares that do not add up to 100 are scaled as the
+workbook's formulas scale them.
 
 --diff lists what changed against the scenario the workbook was exported
 from (found by name among the built-in and saved ones; else the dataset's

@@ -94,8 +94,9 @@ type roundTrip struct {
 // TestWorkbookRoundTripThroughLibreOffice: a workbook exported by iomt,
 // edited in LibreOffice Calc by a macro as a partner types (a number, a
 // formula, a percentage in a cell formatted as one, an emptied year, a
-// share that leaves its siblings at more than 100), recalculated and
-// saved by Calc, comes back with import scenario as a scenario whose
+// share that leaves its siblings at more than 100, a scenario's own
+// market size changed and its segments' growth path years set, emptied
+// and given a formula), recalculated and saved by Calc, comes back with import scenario as a scenario whose
 // projection equals Calc's recalculated Forecast sheet to 1e-9, in
 // top-down and in bottom-up.
 func TestWorkbookRoundTripThroughLibreOffice(t *testing.T) {
@@ -103,6 +104,12 @@ func TestWorkbookRoundTripThroughLibreOffice(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	eu := filepath.Join(repoRoot, "testdata", "eu-digital-pathology.yaml")
+	// A workspace of saved scenarios: the import lists changes against
+	// the one a workbook was exported from, found there by its name.
+	saved := filepath.Join(dir, "saved")
+	if err := os.Mkdir(saved, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cases := []roundTrip{
 		{name: "iomt-td", args: []string{"--scenario", "accelerated-adoption"}, edits: []partnerEdit{
 			{"Total/cagr_pct", "formula", "=20+0.5"},
@@ -119,6 +126,20 @@ func TestWorkbookRoundTripThroughLibreOffice(t *testing.T) {
 			{"Region/North America/share_pct", "value", "30"},
 			{"Region/Europe/Germany/cagr_pct", "formula", "=B3+5"}, // the market's CAGR plus 5
 			{"Levers/Prevalence of Chronic Diseases", "value", "2"},
+		}},
+		// A scenario's own market size and a segment's growth path
+		// (issue 21): the partner changes the size and the path's years.
+		{name: "paths-td", args: []string{"--scenario", writeScenario(t, saved, "paths-td.yaml", pathsScenario("Slow start", ""))}, edits: []partnerEdit{
+			{"Total/value", "value", "50"},
+			{"Region/Asia-Pacific/growth_by_year_pct/2024", "value", "35"},
+			{"Region/Asia-Pacific/growth_by_year_pct/2025", "empty", ""},
+			{"Region/Asia-Pacific/growth_by_year_pct/2026", "formula", "=B3+2"}, // the market's CAGR plus 2
+		}},
+		{name: "paths-bu", args: []string{"--scenario", writeScenario(t, saved, "paths-bu.yaml", pathsScenario("Slow start, regions drive", "mode: bottom-up\ndriver: Region\n"))}, edits: []partnerEdit{
+			{"Total/value", "value", "40"},
+			{"Region/Asia-Pacific/growth_by_year_pct/2024", "value", "12"},
+			{"Region/Europe/growth_by_year_pct/2022", "empty", ""},
+			{"Region/Europe/growth_by_year_pct/2023", "value", "25"},
 		}},
 		{name: "eu-bu", dataset: eu, args: []string{"--scenario", writeScenario(t, dir, "eu.yaml",
 			"scenario: EU countries\ndataset: European Digital Pathology\nmode: bottom-up\ndriver: Country\n")}, edits: []partnerEdit{
@@ -154,7 +175,7 @@ func TestWorkbookRoundTripThroughLibreOffice(t *testing.T) {
 	for _, c := range cases {
 		book := filepath.Join(out, c.name+".xlsx")
 		scen := filepath.Join(dir, c.name+"-partner.yaml")
-		args := []string{"import", "scenario", book, "-o", scen, "--diff"}
+		args := []string{"import", "scenario", book, "-o", scen, "--diff", "--workspace", saved}
 		if c.dataset != "" {
 			args = append(args, "--dataset", c.dataset)
 		}
@@ -188,6 +209,16 @@ func TestWorkbookRoundTripThroughLibreOffice(t *testing.T) {
 		worst = max(worst, compareForecast(t, c.name, got, want))
 	}
 	t.Logf("largest relative difference of the imported scenario to LibreOffice: %.2g", worst)
+}
+
+// pathsScenario is a scenario of the embedded market with its own base
+// size and growth paths on two regions; mode is its mode lines.
+func pathsScenario(name, mode string) string {
+	return "scenario: " + name + "\ndataset: Internet of Medical Things\n" + mode + `total: {value: 46.08}
+segments:
+  Region/Asia-Pacific: {growth_by_year_pct: {2024: 30, 2025: 28}}
+  Region/Europe: {growth_by_year_pct: {2022: 9}}
+`
 }
 
 func writeScenario(t *testing.T, dir, name, text string) string {

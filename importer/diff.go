@@ -172,7 +172,8 @@ func (w *Workbook) mapScenarioErrors(err error, yaml []byte) error {
 
 // Diff lists what differs from one scenario's assumptions to another's,
 // in the order of the workbook's Inputs: mode and window, the market's
-// rates, the levers, then each segment's rate and share; and what a
+// size and rates, the levers, then each segment's rate, growth path and
+// share; and what a
 // workbook cannot hold (locks, Monte Carlo ranges), where from had it.
 func Diff(ds *model.Dataset, from, to *model.Assumptions) []Change {
 	var out []Change
@@ -190,6 +191,7 @@ func Diff(ds *model.Dataset, from, to *model.Assumptions) []Change {
 			add(input, figText(a), figText(b))
 		}
 	}
+	num("Total/value", from.BaseValue, to.BaseValue)
 	num("Total/cagr_pct", from.Growth[0], to.Growth[0])
 	for i, g := range to.YearGrowth {
 		if f := from.YearGrowth[i]; math.IsNaN(f) != math.IsNaN(g) || !math.IsNaN(g) && !sameFig(f, g) {
@@ -202,6 +204,13 @@ func Diff(ds *model.Dataset, from, to *model.Assumptions) []Change {
 	for n := 1; n < len(ds.Nodes); n++ {
 		p := ds.Nodes[n].Path
 		num(p+"/"+model.FieldCAGR, from.Growth[n], to.Growth[n])
+		for yi := 1; yi < ds.Years(); yi++ {
+			f, fok := from.YearRate(n, yi)
+			g, gok := to.YearRate(n, yi)
+			if fok != gok || gok && !sameFig(f, g) {
+				add(fmt.Sprintf("%s/%s/%d", p, model.FieldGrowthByYear, ds.BaseYear+yi), pathText(f, fok), pathText(g, gok))
+			}
+		}
 		num(p+"/"+model.FieldShare, from.Share[n], to.Share[n])
 		if from.Locked[n] && !to.Locked[n] {
 			add(p+" lock", "locked", "unlocked (a workbook holds no locks)")
@@ -233,6 +242,15 @@ func figText(x float64) string { return yamlNum(roundSig(x, 9)) }
 
 func yearText(x float64) string {
 	if math.IsNaN(x) {
+		return "the CAGR"
+	}
+	return figText(x)
+}
+
+// pathText is a segment's year in a list of changes: its own rate, or
+// its CAGR.
+func pathText(x float64, own bool) string {
+	if !own {
 		return "the CAGR"
 	}
 	return figText(x)

@@ -18,6 +18,8 @@
 // mapped back from that YAML's line to the cells it came from, so
 // shares that do not add up name the rows of that set.
 //
-// The package depends on model (and excelize for workbooks); main and
-// ui use it (docs/DESIGN.md §2).
+// A workbook is read from its zip package, the sheet streamed row by
+// row (workbook.go, sheet.go say why not through excelize, which names
+// columns here). The package depends on model; main and ui use it
+// (docs/DESIGN.md §2).
 package importer

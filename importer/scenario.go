@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -161,6 +162,8 @@ type inputsRead struct {
 	scaled []string
 	// notes are what a partner should know of how a cell was read.
 	notes []string
+	// paths are the segments' growth paths as their rows hold them.
+	paths map[int][]float64
 }
 
 func (r *inputsRead) problem(at cellRef, hint, format string, args ...any) {
@@ -210,6 +213,8 @@ func (r *inputsRead) checkFixed() bool {
 
 // readInputs reads every input row into the assumptions, and says which
 // rows the dataset has no place for and which of its places have no row.
+// A segment's growth path has a row for every forecast year, or none
+// (a segment without a path at export).
 func (r *inputsRead) readInputs() {
 	ds, w := r.ds, r.w
 	want := map[string]bool{"Total/value": true, "Total/cagr_pct": true}
@@ -222,9 +227,18 @@ func (r *inputsRead) readInputs() {
 	for _, p := range ds.Paths() {
 		want[p+"/"+model.FieldCAGR], want[p+"/"+model.FieldShare] = true, true
 	}
-	for _, in := range w.inputs {
+	withPath := map[int]bool{}
+	for i, in := range w.inputs {
 		at := cellRef{in.ri, in.col}
-		if !want[in.path] {
+		n, yi, isPath := r.pathYear(in.path)
+		switch {
+		case isPath && !r.pathFollows(i, n, yi):
+			r.problem(cellRef{in.ri, 0}, "give the segment a growth path in iomt, then export again",
+				"%s is not an input of the workbook as exported: a segment's growth path has a row for each year right after its share_pct, written by the export", in.path)
+			continue
+		case isPath:
+			withPath[n] = true
+		case !want[in.path]:
 			r.problem(cellRef{in.ri, 0}, "rows added to Inputs are not read: add segments to the dataset, then export again",
 				"%s is not an input of the dataset%s", in.path, unknownHint(ds, in.path))
 			continue
@@ -232,6 +246,14 @@ func (r *inputsRead) readInputs() {
 		delete(want, in.path)
 		r.readInput(in, at)
 	}
+	for n := range withPath {
+		for y := ds.BaseYear + 1; y <= ds.EndYear; y++ {
+			if p := fmt.Sprintf("%s/%s/%d", ds.Nodes[n].Path, model.FieldGrowthByYear, y); w.rowOf(p) == 0 {
+				want[p] = true
+			}
+		}
+	}
+	r.setPaths()
 	var missing []string
 	for p := range want {
 		missing = append(missing, p)
@@ -243,10 +265,62 @@ func (r *inputsRead) readInputs() {
 	}
 }
 
+// pathYear reads a segment's growth path row, Region/Asia-Pacific/
+// growth_by_year_pct/2024: the segment, the year's index (0 is the
+// first year after the base year), and whether it is one.
+func (r *inputsRead) pathYear(path string) (n, yi int, ok bool) {
+	seg, year, found := strings.Cut(path, "/"+model.FieldGrowthByYear+"/")
+	if !found || seg == "Total" {
+		return 0, 0, false
+	}
+	n, ok = r.ds.Lookup(seg)
+	y, err := strconv.Atoi(year)
+	if !ok || n == 0 || err != nil || y <= r.ds.BaseYear || y > r.ds.EndYear {
+		return 0, 0, false
+	}
+	return n, y - r.ds.BaseYear - 1, true
+}
+
+// pathFollows reports whether input i, year yi of segment n's growth
+// path, is where the export writes it: right after the segment's
+// share_pct or an earlier year of it (a row taken away is told as
+// missing). A year row a partner
+// adds elsewhere is not read, as the workbook's formulas do not read it.
+func (r *inputsRead) pathFollows(i, n, yi int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := r.w.inputs[i-1].path
+	if prev == r.ds.Nodes[n].Path+"/"+model.FieldShare {
+		return true
+	}
+	pn, pyi, ok := r.pathYear(prev)
+	return ok && pn == n && pyi < yi
+}
+
+// setPaths gives the segments the growth paths their rows hold, in the
+// order of their nodes as model keeps them; a path whose every year was
+// emptied is none (the segment follows its CAGR).
+func (r *inputsRead) setPaths() {
+	r.a.Paths = nil
+	for _, n := range slices.Sorted(maps.Keys(r.paths)) {
+		rates := r.paths[n]
+		if slices.ContainsFunc(rates, func(x float64) bool { return !math.IsNaN(x) }) {
+			r.a.Paths = append(r.a.Paths, model.Path{Node: n, Rates: rates})
+		}
+	}
+}
+
 // unknownHint says why a path is not the dataset's: a segment it does
 // not have.
 func unknownHint(ds *model.Dataset, path string) string {
 	seg := path[:max(strings.LastIndex(path, "/"), 0)]
+	if s, year, ok := strings.Cut(path, "/"+model.FieldGrowthByYear+"/"); ok {
+		if _, known := ds.Lookup(s); known || s == "Total" {
+			return fmt.Sprintf(" (%s is not a year of the forecast, %d–%d)", year, ds.BaseYear+1, ds.EndYear)
+		}
+		seg = s
+	}
 	if _, ok := ds.Lookup(seg); !ok && seg != "Total" && !strings.HasPrefix(path, "Levers/") {
 		return fmt.Sprintf(" (no segment %s)", seg)
 	}
@@ -271,6 +345,11 @@ func (r *inputsRead) readInput(in input, at cellRef) {
 			r.setLever(path, 0)
 			return
 		}
+		if n, yi, ok := r.pathYear(path); ok {
+			// Empty: the segment's year takes its CAGR.
+			r.pathRates(n)[yi] = math.NaN()
+			return
+		}
 		r.problem(at, "type a number: the workbook needs every input but a year's own rate", "%s is empty", path)
 		return
 	}
@@ -278,11 +357,20 @@ func (r *inputsRead) readInput(in input, at cellRef) {
 	if !ok {
 		return
 	}
+	if n, yi, ok := r.pathYear(path); ok {
+		if r.rate(at, v) {
+			r.pathRates(n)[yi] = v
+		}
+		return
+	}
 	switch {
 	case path == "Total/value":
-		if base := ds.Nodes[0].InputValueBn; !close12(v, base) {
-			r.problem(at, fmt.Sprintf("a scenario changes rates, shares and levers, not the dataset's figures: type %s back, or change the dataset", yamlNum(base)),
-				"the market's base-year value is %s here, %s in the dataset", yamlNum(v), yamlNum(base))
+		// The scenario's own market size (total: {value: X}) where it is
+		// not the dataset's.
+		if msg, ok := model.CheckBaseValue(v); !ok {
+			r.problem(at, "the market's base-year value, in the dataset's unit", "%s", msg)
+		} else if !close12(v, r.a.BaseValue) {
+			r.a.BaseValue = v
 		}
 	case path == "Total/cagr_pct":
 		r.a.Growth[0] = v
@@ -303,6 +391,33 @@ func (r *inputsRead) readInput(in input, at cellRef) {
 			r.a.Share[n] = v
 		}
 	}
+}
+
+// pathRates is segment n's growth path as read so far, every year on
+// its CAGR until its row says otherwise.
+func (r *inputsRead) pathRates(n int) []float64 {
+	if r.paths == nil {
+		r.paths = map[int][]float64{}
+	}
+	p, ok := r.paths[n]
+	if !ok {
+		p = make([]float64, r.ds.Years()-1)
+		for i := range p {
+			p[i] = math.NaN()
+		}
+		r.paths[n] = p
+	}
+	return p
+}
+
+// rate checks a year's rate, as a scenario file's are checked, at its
+// cell.
+func (r *inputsRead) rate(at cellRef, v float64) bool {
+	if v <= model.MinRate || v >= model.MaxRate {
+		r.problem(at, "", "growth rate %s %% is out of range: above %g and below %g", yamlNum(v), model.MinRate, model.MaxRate)
+		return false
+	}
+	return true
 }
 
 func (r *inputsRead) setLever(path string, v float64) {

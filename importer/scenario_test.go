@@ -189,8 +189,8 @@ func TestImportPartnersEdits(t *testing.T) {
 }
 
 // TestImportRefusesAnotherWorkbook: a workbook of another market, one
-// with a row added or taken away, one whose market value was changed,
-// each is refused with the row.
+// with a row added or taken away, one whose market value is no market
+// size, each is refused with the row.
 func TestImportRefusesAnotherWorkbook(t *testing.T) {
 	ds, ws := iomtWorkspace(t)
 	cases := []struct {
@@ -208,9 +208,17 @@ func TestImportRefusesAnotherWorkbook(t *testing.T) {
 		{"a row taken away", func(f *excelize.File, row map[string]int) {
 			_ = f.RemoveRow("Inputs", row["Region/Europe/Germany/cagr_pct"])
 		}, []string{"model.xlsx: sheet Inputs: no row for Region/Europe/Germany/cagr_pct (was it exported from another version of the dataset? rows must not be deleted)"}},
-		{"the market's value changed", func(f *excelize.File, row map[string]int) {
-			_ = f.SetCellValue("Inputs", "B"+itoa(row["Total/value"]), 60)
-		}, []string{"model.xlsx: sheet Inputs, cell B2: the market's base-year value is 60 here, 51.2 in the dataset (a scenario changes rates, shares and levers, not the dataset's figures: type 51.2 back, or change the dataset)"}},
+		{"the market's value below 0", func(f *excelize.File, row map[string]int) {
+			_ = f.SetCellValue("Inputs", "B"+itoa(row["Total/value"]), -60)
+		}, []string{"model.xlsx: sheet Inputs, cell B2: base-year value -60: the market's size must be above 0 (the market's base-year value, in the dataset's unit)"}},
+		{"a path year added", func(f *excelize.File, _ map[string]int) {
+			_ = f.SetCellValue("Inputs", "A200", "Region/Europe/growth_by_year_pct/2024")
+			_ = f.SetCellValue("Inputs", "B200", 5)
+		}, []string{"model.xlsx: sheet Inputs, cell A200: Region/Europe/growth_by_year_pct/2024 is not an input of the workbook as exported: a segment's growth path has a row for each year right after its share_pct, written by the export (give the segment a growth path in iomt, then export again)"}},
+		{"a year outside the forecast", func(f *excelize.File, _ map[string]int) {
+			_ = f.SetCellValue("Inputs", "A200", "Region/Europe/growth_by_year_pct/2031")
+			_ = f.SetCellValue("Inputs", "B200", 5)
+		}, []string{"model.xlsx: sheet Inputs, cell A200: Region/Europe/growth_by_year_pct/2031 is not an input of the dataset (2031 is not a year of the forecast, 2020–2027) (rows added to Inputs are not read: add segments to the dataset, then export again)"}},
 		{"text for a rate", func(f *excelize.File, row map[string]int) {
 			_ = f.SetCellValue("Inputs", "B"+itoa(row["Region/Europe/cagr_pct"]), "high")
 		}, []string{`model.xlsx: sheet Inputs, cell B76: not a number: "high" (type a number such as 18.5)`}},

@@ -10,38 +10,40 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// A workbook is checked before excelize opens it: excelize reads every
-// part of the package into memory (worksheets over a limit into
-// temporary files), and parses a sheet whole when asked for one of its
-// cells. So the zip's directory is read first, with archive/zip, and the
-// sheet to read, the shared strings and the other parts are each
-// bounded by their unpacked sizes, which archive/zip holds the parts to
-// as it unpacks them.
+// A workbook is read from its zip package directly, part by part, and
+// only the parts a table needs are unpacked: the workbook's list of
+// sheets, the shared strings, the styles and the one sheet read. The
+// zip's directory is read first and each of those parts is bounded by
+// its unpacked size, which archive/zip holds the part to as it unpacks
+// it. The sheet is streamed (sheet.go): only rows that hold something
+// are kept.
+//
+// Hand-written rather than read through excelize, because excelize's
+// cell-by-cell API (a cell's type, style and formula) parses the whole
+// worksheet into memory first, and its row iterator gives text only: a
+// 5 MB workbook whose sheet runs on for a million empty rows with a
+// style took 12 s and 640 MB to read that way (BENCHMARKS.md), and
+// excelize also unpacks every other part of the package, pictures and
+// unread sheets included, to memory or temporary files.
 
-// xmlSpillBytes is the size over which excelize unpacks a worksheet into
-// a temporary file instead of memory: the sheets not read cost disk, not
-// memory.
-const xmlSpillBytes = 1 << 20
-
-// workbook is an opened workbook and the names of its sheets.
+// workbook is a workbook's package and what a sheet's cells need: the
+// shared strings, and which styles show numbers as percentages.
 type workbook struct {
 	file   string
-	f      *excelize.File
+	pkg    *pkgInfo
 	sheets []string // in the workbook's order
-	// pctStyle caches, per style index, whether it formats numbers as
+	sst    sharedStrings
+	// pctStyle[i] says whether cell style i formats numbers as
 	// percentages.
-	pctStyle map[int]bool
+	pctStyle []bool
 }
 
-// openWorkbook checks the workbook in r (size bytes) and opens it.
-// sheet, when not empty, is the sheet that will be read, held to
-// MaxSheetBytes; "" checks the sheet named by pick once the names are
-// known.
-func openWorkbook(file string, r *os.File, size int64, pick func(names []string) (string, error)) (*workbook, string, error) {
+// openWorkbook checks the workbook in r (size bytes) and reads what its
+// sheets need. pick chooses the sheet that will be read once the names
+// are known; that sheet is held to MaxSheetBytes.
+func openWorkbook(file string, r *os.File, size int64, pick func(w *workbook) (string, error)) (*workbook, string, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, "", Problems{{Where: file, Msg: "not an XLSX workbook: a damaged zip archive (" + err.Error() + ")",
@@ -51,40 +53,46 @@ func openWorkbook(file string, r *os.File, size int64, pick func(names []string)
 	if err != nil {
 		return nil, "", err
 	}
-	sheet, err := pick(pkg.names)
+	if err := pkg.checkShared(file); err != nil {
+		return nil, "", err
+	}
+	w := &workbook{file: file, pkg: pkg, sheets: pkg.names}
+	if zf := pkg.parts[pkg.sharedPart]; zf != nil {
+		if w.sst, err = readSharedStrings(zf); err != nil {
+			return nil, "", Problems{{Where: file, Msg: "a damaged workbook: its shared strings: " + err.Error(), Hint: "open it in Excel or LibreOffice and save it again"}}
+		}
+	}
+	if zf := pkg.parts[pkg.stylesPart]; zf != nil {
+		if w.pctStyle, err = readPercentStyles(zf); err != nil {
+			return nil, "", Problems{{Where: file, Msg: "a damaged workbook: its styles: " + err.Error(), Hint: "open it in Excel or LibreOffice and save it again"}}
+		}
+	}
+	sheet, err := pick(w)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := pkg.check(file, sheet); err != nil {
+	if err := pkg.checkSheet(file, sheet); err != nil {
 		return nil, "", err
 	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return nil, "", fmt.Errorf("cannot read %s: %w", file, err)
-	}
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: xmlSpillBytes})
-	if err != nil {
-		return nil, "", Problems{{Where: file, Msg: "not a workbook excelize can read: " + err.Error(),
-			Hint: "open it in Excel or LibreOffice and save it again as .xlsx"}}
-	}
-	return &workbook{file: file, f: f, sheets: f.GetSheetList(), pctStyle: map[int]bool{}}, sheet, nil
+	return w, sheet, nil
 }
 
-func (w *workbook) Close() error { return w.f.Close() }
-
 // pkgInfo is what the zip's directory says of a workbook: its sheets by
-// name, the part each is in, and every part's unpacked size.
+// name, the part each is in, every part's unpacked size, and where the
+// shared strings and styles are.
 type pkgInfo struct {
-	names []string
-	part  map[string]string // sheet name → part
-	sizes map[string]int64  // part → unpacked size
+	names                  []string
+	part                   map[string]string // sheet name → part
+	sizes                  map[string]int64  // part → unpacked size
+	parts                  map[string]*zip.File
+	sharedPart, stylesPart string
 }
 
 // readPackage reads the workbook's directory and the two small parts
 // that name its sheets.
 func readPackage(file string, zr *zip.Reader) (*pkgInfo, error) {
-	pkg := &pkgInfo{part: map[string]string{}, sizes: map[string]int64{}}
+	pkg := &pkgInfo{part: map[string]string{}, sizes: map[string]int64{}, parts: map[string]*zip.File{}}
 	var total int64
-	parts := map[string]*zip.File{}
 	for _, zf := range zr.File {
 		name := strings.TrimPrefix(strings.ReplaceAll(zf.Name, "\\", "/"), "/")
 		size := int64(zf.UncompressedSize64)
@@ -94,15 +102,15 @@ func readPackage(file string, zr *zip.Reader) (*pkgInfo, error) {
 		}
 		total += size
 		pkg.sizes[name] = size
-		parts[name] = zf
+		pkg.parts[name] = zf
 	}
 	wbPart := "xl/workbook.xml"
-	if rels, ok := parts["_rels/.rels"]; ok {
+	if rels, ok := pkg.parts["_rels/.rels"]; ok {
 		if t := relTarget(rels, "", func(typ string) bool { return strings.HasSuffix(typ, "/officeDocument") }); t != "" {
 			wbPart = t
 		}
 	}
-	wb, ok := parts[wbPart]
+	wb, ok := pkg.parts[wbPart]
 	if !ok {
 		return nil, Problems{{Where: file, Msg: "a zip archive, but not an XLSX workbook (it has no workbook part)",
 			Hint: "give an Excel workbook (.xlsx) or a CSV file"}}
@@ -116,10 +124,12 @@ func readPackage(file string, zr *zip.Reader) (*pkgInfo, error) {
 	if err := decodePart(wb, &doc); err != nil {
 		return nil, Problems{{Where: file, Msg: "a damaged workbook: " + err.Error(), Hint: "open it in Excel or LibreOffice and save it again"}}
 	}
-	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
+	dir := path.Dir(wbPart)
+	relsPart := path.Join(dir, "_rels", path.Base(wbPart)+".rels")
 	targets := map[string]string{}
-	if rels, ok := parts[relsPart]; ok {
-		readRels(rels, path.Dir(wbPart), targets)
+	pkg.sharedPart, pkg.stylesPart = path.Join(dir, "sharedStrings.xml"), path.Join(dir, "styles.xml")
+	if rels, ok := pkg.parts[relsPart]; ok {
+		readRels(rels, dir, targets, pkg)
 	}
 	for _, s := range doc.Sheets {
 		pkg.names = append(pkg.names, s.Name)
@@ -131,32 +141,26 @@ func readPackage(file string, zr *zip.Reader) (*pkgInfo, error) {
 	return pkg, nil
 }
 
-// check bounds what opening the workbook and reading sheet hold in
-// memory.
-func (p *pkgInfo) check(file, sheet string) error {
-	read := p.part[sheet]
-	if n := p.sizes[read]; n > MaxSheetBytes {
+// checkShared bounds the parts every sheet needs: the shared strings,
+// held in memory while a sheet is read, and the styles.
+func (p *pkgInfo) checkShared(file string) error {
+	if n := p.sizes[p.sharedPart]; n > MaxSheetBytes {
+		return Problems{{Where: file, Msg: fmt.Sprintf("%d MiB of text unpacked; iomt reads workbooks of up to %d MiB of text", n>>20, MaxSheetBytes>>20),
+			Hint: "copy the table into a workbook of its own, or save it as CSV"}}
+	}
+	if n := p.sizes[p.stylesPart]; n > MaxOtherBytes {
+		return Problems{{Where: file, Msg: fmt.Sprintf("%d MiB of styles unpacked; iomt reads workbooks with up to %d MiB of them", n>>20, MaxOtherBytes>>20),
+			Hint: "copy the table into a workbook of its own, or save it as CSV"}}
+	}
+	return nil
+}
+
+// checkSheet bounds the sheet to be read. The other sheets, pictures and
+// charts are never unpacked.
+func (p *pkgInfo) checkSheet(file, sheet string) error {
+	if n := p.sizes[p.part[sheet]]; n > MaxSheetBytes {
 		return Problems{{Where: file + ": sheet " + sheet, Msg: fmt.Sprintf("a sheet of %d MiB unpacked; iomt reads sheets of up to %d MiB", n>>20, MaxSheetBytes>>20),
 			Hint: "is this the right sheet? copy the table into a workbook of its own, or save it as CSV"}}
-	}
-	var other int64
-	for name, n := range p.sizes {
-		switch {
-		case name == read:
-		case strings.EqualFold(name, "xl/sharedStrings.xml"):
-			if n > MaxSheetBytes {
-				return Problems{{Where: file, Msg: fmt.Sprintf("%d MiB of text unpacked; iomt reads workbooks of up to %d MiB of text", n>>20, MaxSheetBytes>>20),
-					Hint: "copy the table into a workbook of its own, or save it as CSV"}}
-			}
-		case strings.HasPrefix(name, "xl/worksheets/") && n > xmlSpillBytes:
-			// Unpacked to a temporary file, never parsed.
-		default:
-			other += n
-		}
-	}
-	if other > MaxOtherBytes {
-		return Problems{{Where: file, Msg: fmt.Sprintf("%d MiB of other parts unpacked (pictures, charts, other sheets); iomt reads workbooks with up to %d MiB of them", other>>20, MaxOtherBytes>>20),
-			Hint: "copy the table into a workbook of its own, or save it as CSV"}}
 	}
 	return nil
 }
@@ -194,14 +198,22 @@ func relTarget(zf *zip.File, dir string, match func(string) bool) string {
 	return ""
 }
 
-// readRels maps each relationship's ID to its target part.
-func readRels(zf *zip.File, dir string, out map[string]string) {
+// readRels maps each of the workbook's relationships' ID to its target
+// part, and finds its shared strings and styles.
+func readRels(zf *zip.File, dir string, out map[string]string, pkg *pkgInfo) {
 	var rels relationships
 	if decodePart(zf, &rels) != nil {
 		return
 	}
 	for _, r := range rels.Rels {
-		out[r.ID] = resolvePart(dir, r.Target)
+		target := resolvePart(dir, r.Target)
+		out[r.ID] = target
+		switch {
+		case strings.HasSuffix(r.Type, "/sharedStrings"):
+			pkg.sharedPart = target
+		case strings.HasSuffix(r.Type, "/styles"):
+			pkg.stylesPart = target
+		}
 	}
 }
 
@@ -215,8 +227,9 @@ func resolvePart(dir, target string) string {
 // pickSheet chooses the sheet to read: the one named (in any case, as
 // spreadsheets compare sheet names), else def (in any case) when there
 // is one, else the first.
-func pickSheet(file, want, def string) func([]string) (string, error) {
-	return func(names []string) (string, error) {
+func pickSheet(file, want, def string) func(*workbook) (string, error) {
+	return func(w *workbook) (string, error) {
+		names := w.sheets
 		if want == "" {
 			if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, def) }); i >= 0 {
 				return names[i], nil
@@ -246,55 +259,7 @@ func readWorkbookTable(file string, r *os.File, size int64, sheet string) (t *Ta
 	if err != nil {
 		return nil, err
 	}
-	defer w.Close()
 	return w.table(name)
-}
-
-// table reads sheet as a table: each cell's stored value (a formula's
-// too), numbers with whether they are formatted as percentages, merged
-// ranges kept for the layout to apply.
-func (w *workbook) table(sheet string) (*Table, error) {
-	t := &Table{File: w.file, Sheet: sheet, header: -1}
-	rows, err := w.f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, Problems{{Where: w.file + ": sheet " + sheet, Msg: "cannot be read: " + err.Error()}}
-	}
-	var probs Problems
-	for ri, vals := range rows {
-		if len(t.Rows) == MaxRows {
-			return nil, Problems{{Where: w.file + ": sheet " + sheet, Msg: fmt.Sprintf("more than %d rows; iomt reads tables of up to %d", MaxRows, MaxRows)}}
-		}
-		row := Row{N: ri + 1, Cells: make([]Cell, len(vals))}
-		for ci, v := range vals {
-			c, p := w.cell(sheet, ci+1, ri+1, v)
-			row.Cells[ci] = c
-			if p != nil {
-				probs = append(probs, p)
-			}
-		}
-		if !row.empty() {
-			t.Rows = append(t.Rows, row)
-		}
-	}
-	if len(probs) > 0 {
-		return nil, probs
-	}
-	if len(t.Rows) == 0 {
-		return nil, Problems{{Where: w.file + ": sheet " + sheet, Msg: "the sheet is empty",
-			Hint: sheetHint(w.sheets, sheet)}}
-	}
-	merges, err := w.f.GetMergeCells(sheet, true)
-	if err != nil {
-		return nil, Problems{{Where: w.file + ": sheet " + sheet, Msg: "cannot be read: " + err.Error()}}
-	}
-	for _, m := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 == nil && err2 == nil {
-			t.merges = append(t.merges, mergeRange{top: r1, left: c1 - 1, bottom: r2, right: c2 - 1})
-		}
-	}
-	return t, nil
 }
 
 // recoverDamaged turns a panic of the workbook reader on a damaged file
@@ -315,59 +280,6 @@ func sheetHint(sheets []string, sheet string) string {
 		return "the workbook has no other sheet"
 	}
 	return "give --sheet NAME: its other sheets are " + quoteList(others)
-}
-
-// cell reads the cell at col, row (1-based) whose stored value is v.
-func (w *workbook) cell(sheet string, col, row int, v string) (Cell, *Problem) {
-	name, _ := excelize.CoordinatesToCellName(col, row)
-	where := w.file + ": sheet " + sheet + ", cell " + name
-	typ, err := w.f.GetCellType(sheet, name)
-	if err != nil {
-		return Cell{}, &Problem{Where: where, Msg: "cannot be read: " + err.Error()}
-	}
-	if v == "" {
-		fm, _ := w.f.GetCellFormula(sheet, name)
-		return Cell{Formula: fm}, nil
-	}
-	switch typ {
-	case excelize.CellTypeError:
-		return Cell{}, &Problem{Where: where, Msg: "holds the error " + cut(v, 40), Hint: "fix the formula, or type the value"}
-	case excelize.CellTypeNumber, excelize.CellTypeUnset, excelize.CellTypeDate:
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return Cell{Text: v}, nil // a formula's text result
-		}
-		return Cell{Text: v, IsNum: true, Num: x, Percent: w.percent(sheet, name)}, nil
-	case excelize.CellTypeBool:
-		if v == "1" {
-			return Cell{Text: "TRUE"}, nil
-		}
-		return Cell{Text: "FALSE"}, nil
-	}
-	return Cell{Text: v}, nil
-}
-
-// percent reports whether a cell's number format shows its number as a
-// percentage (0.185 as 18.5 %).
-func (w *workbook) percent(sheet, cell string) bool {
-	id, err := w.f.GetCellStyle(sheet, cell)
-	if err != nil {
-		return false
-	}
-	if p, ok := w.pctStyle[id]; ok {
-		return p
-	}
-	p := false
-	if st, err := w.f.GetStyle(id); err == nil {
-		switch {
-		case st.CustomNumFmt != nil:
-			p = percentFormat(*st.CustomNumFmt)
-		default:
-			p = st.NumFmt == 9 || st.NumFmt == 10 // 0% and 0.00%, built in
-		}
-	}
-	w.pctStyle[id] = p
-	return p
 }
 
 // percentFormat reports whether a number format multiplies by 100: a %
