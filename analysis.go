@@ -65,6 +65,21 @@ func (f *analysisFlags) load(formats []string) (*model.Dataset, *model.Scenario,
 	return ds, sc, n, nil
 }
 
+// modeAdvice is the command line's way to the mode sw, between before
+// and after: a scenario file's mode: and driver: (the dashboard says its
+// b key instead); nothing for no switch.
+func modeAdvice(ds *model.Dataset, sw *forecast.ModeSwitch, before, after string) string {
+	switch {
+	case sw == nil:
+		return ""
+	case sw.Mode == model.TopDown:
+		return before + "try a scenario with mode: top-down" + after
+	case sw.Driver < 0:
+		return before + "try a scenario with mode: bottom-up and a dimension as driver:" + after
+	}
+	return before + "try a scenario with mode: bottom-up and driver: " + safetext.Escape(ds.Dims[sw.Driver].Name) + after
+}
+
 func nodeName(ds *model.Dataset, n int) string {
 	if n == 0 {
 		return "Total"
@@ -252,12 +267,12 @@ side is an empty cell.`,
 			if len(t.Unranked) > 0 {
 				fmt.Fprintln(w, "\nNot ranked, as they cannot move it here:")
 				for _, u := range t.Unranked {
-					fmt.Fprintf(w, "  %s: %s\n", u.Name, u.Why)
+					fmt.Fprintf(w, "  %s: %s%s\n", u.Name, u.Why, modeAdvice(ds, u.Switch, " (", ")"))
 				}
 			}
 			a := sc.Assumptions
-			if note := t.Note(ds, &a); note != "" {
-				fmt.Fprintf(w, "\nNote: %s.\n", note)
+			if note, sw := t.Note(ds, &a); note != "" {
+				fmt.Fprintf(w, "\nNote: %s%s.\n", note, modeAdvice(ds, sw, "; ", ""))
 			}
 			return nil
 		},
@@ -304,7 +319,8 @@ every rate at one quantile).
 
 --histogram gives the distribution of the node's value in --year
 (default: the end year) instead: the paths counted in --bins (20) bins of
-equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths.
+equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths. It
+is text or CSV only, and takes no --above.
 
 CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
 fan for a slide: P10 to P90 filled, the median and the scenario as
@@ -325,6 +341,9 @@ entered, at --size pixels, to -o FILE or standard output.`,
 			}
 			draws, err := sh.check(cmd)
 			if err != nil {
+				return err
+			}
+			if err := histogramAlone(sh.histogram, withAbove, f.format); err != nil {
 				return err
 			}
 			if err := cf.check(cmd, f.format, out); err != nil {
@@ -372,12 +391,8 @@ entered, at --size pixels, to -o FILE or standard output.`,
 				cw.Flush()
 				return cw.Error()
 			}
-			noun := "paths"
-			if paths == 1 {
-				noun = "path"
-			}
-			fmt.Fprintf(w, "%s, %s: %d %s, seed %d; %s.\n\n",
-				nodeName(ds, n), ds.UnitLabel(), paths, noun, uint64(seed), forecast.DrawsNote(ds, &a, n, draws))
+			fmt.Fprintf(w, "%s, %s: %s, seed %d; %s.\n\n",
+				nodeName(ds, n), ds.UnitLabel(), pathsText(paths), uint64(seed), forecast.DrawsNote(ds, &a, n, draws))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if withAbove {
 				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(float64(above)))

@@ -373,6 +373,18 @@ axes and source line, at --size pixels (default 1920x1080, 16:9).`,
 			if err != nil {
 				return err
 			}
+			for _, b := range scs {
+				// Rows are told apart by scenario name: one compared with
+				// itself is only zeros, and one of the same name cannot be
+				// told from it.
+				if strings.EqualFold(strings.TrimSpace(b.Name), strings.TrimSpace(sc.Name)) {
+					what := "it is the scenario exported, so every difference would be 0"
+					if !b.Assumptions.Equal(sc.Assumptions) {
+						what = "it has the name of the scenario exported, and their rows could not be told apart: rename one"
+					}
+					return usageError{fmt.Errorf("invalid --compare %q: %s", safetext.Escape(b.Name), what)}
+				}
+			}
 			for i, b := range scs {
 				c := export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
 				if i == 0 {
@@ -400,7 +412,7 @@ axes and source line, at --size pixels (default 1920x1080, 16:9).`,
 	in.wf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
-	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file or built-in name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct; repeat for up to four")
+	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file, built-in or saved name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct; repeat for up to four")
 	cmd.Flags().BoolVar(&wide, "wide", false, "CSV in the table's layout: a row per segment, a column per year")
 	cmd.Flags().StringVar(&dialect, "dialect", "rfc4180", "CSV for: "+strings.Join(export.Dialects(), ", ")+" (Excel: BOM and CRLF; excel-semicolon: ; and decimal commas)")
 	_ = cmd.RegisterFlagCompletionFunc("dialect", cobra.FixedCompletions(export.Dialects(), cobra.ShellCompDirectiveNoFileComp))
