@@ -197,6 +197,20 @@ func (d *drawing) setupPlot() {
 		ax.Padding = s(6)
 	}
 	g := plotter.NewGrid()
+	if len(c.Rows) > 0 {
+		// Rows (a bridge's): the value axis across, the rows' labels
+		// down the left, the first at the top.
+		p.X.Label.Text = c.YLabel
+		p.X.Tick.Marker = groupedTicks{}
+		p.Y.Min, p.Y.Max = -0.5, float64(len(c.Rows))-0.5
+		p.Y.Tick.Marker = rowTicks(d.rowLabels())
+		p.Y.Tick.Length = 0
+		p.Y.LineStyle.Width = 0
+		g.Horizontal.Width = 0
+		g.Vertical = draw.LineStyle{Color: grid, Width: s(1)}
+		p.Add(g)
+		return
+	}
 	p.Y.Label.Text = c.YLabel
 	p.Y.Label.Padding = s(8)
 	p.X.Min, p.X.Max = float64(c.FirstYear)-0.3, float64(c.LastYear)+0.3
@@ -207,11 +221,19 @@ func (d *drawing) setupPlot() {
 	p.Add(g)
 }
 
+// valueAxis is the axis values are read on: across for rows, else up.
+func (d *drawing) valueAxis() *plot.Axis {
+	if len(d.chart.Rows) > 0 {
+		return &d.p.X
+	}
+	return &d.p.Y
+}
+
 // fitValueAxis starts the value axis at 0 where the chart asks (values
 // and shares: a line's height is then its size), leaves a little room
 // above the highest point, and gives a flat chart a range to draw in.
 func (d *drawing) fitValueAxis() {
-	y := &d.p.Y
+	y := d.valueAxis()
 	if math.IsInf(y.Min, 0) || math.IsInf(y.Max, 0) {
 		y.Min, y.Max = 0, 1
 	}
