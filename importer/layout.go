@@ -56,6 +56,9 @@ func headerKey(s string) string {
 type layout struct {
 	header int            // index in Table.Rows of the header row
 	cols   map[string]int // column key → column index
+	// headerOnly is set when the only problems found are the header's
+	// (an unknown or second column): the rows can still be read.
+	headerOnly bool
 }
 
 // col returns the index of column key, or -1 when the table has none.
@@ -64,6 +67,15 @@ func (l *layout) col(key string) int {
 		return i
 	}
 	return -1
+}
+
+// readable reports whether the columns a row is read by are there:
+// cagr_pct, and share_pct or value.
+func (l *layout) readable() bool {
+	_, cagr := l.cols[colCAGR]
+	_, share := l.cols[colShare]
+	_, value := l.cols[colValue]
+	return cagr && (share || value)
 }
 
 // headerRow is the index in t.Rows of the header row: the first naming
@@ -124,7 +136,10 @@ func findLayout(t *Table) (*layout, Problems) {
 		}
 	}
 	if len(probs) > 0 {
-		// An unknown column may be the one found missing below.
+		// An unknown column may be the one found missing below. The
+		// cells are still read when the columns they need are there, so
+		// that every problem is told at once.
+		l.headerOnly = true
 		return l, probs
 	}
 	if _, ok := l.cols[colCAGR]; !ok {

@@ -41,6 +41,17 @@ func TestImportCSVProblemsNameLineAndColumn(t *testing.T) {
 			`seg.csv:7: column cagr_pct: not a number: "fast" (write a number such as 36.6)`,
 			`seg.csv:8: column share_pct: not a number: "50,5x" (write a number such as 36.6)`,
 		}},
+		{"cells past a market line's value", "market,Test,Europe only\nbase_year,2020,,\nend_year,2025\nvalue,200,reported,a note,and more,and more\ncagr_pct,10\n" +
+			"dimension,segment,parent,share_pct,cagr_pct\nRegion,North,,50,5\nRegion,South,,50,5\n", []string{
+			`seg.csv:1: market: the market line has a cell past its value: "Europe only" (a market line is its key and its value; value, cagr_pct and growth_YYYY_pct take a reported mark and a note after it: delete the cell, or move it into a note)`,
+			`seg.csv:4: value: the value line has cells past its note: "and more", "and more" (a market line is its key and its value; value, cagr_pct and growth_YYYY_pct take a reported mark and a note after it: delete the cells, or move them into the note)`,
+		}},
+		{"an unknown column and bad cells", marketLinesCSV + "dimension,segment,parent,share_pct,cagr_pct,comment\n" +
+			"Region,North,,50,fast,\nRegion,South,,fifty,5,\n", []string{
+			`seg.csv:6: column F: unknown column "comment" (the columns are dimension, segment, parent, share_pct, value, cagr_pct, reported, note, share_pct_note, value_note, cagr_pct_note)`,
+			`seg.csv:7: column cagr_pct: not a number: "fast" (write a number such as 36.6)`,
+			`seg.csv:8: column share_pct: not a number: "fifty" (write a number such as 36.6)`,
+		}},
 		{"a point in a decimal-comma file", strings.ReplaceAll(marketLinesCSV, ",", ";") + "dimension;segment;parent;value;cagr_pct\n" +
 			"Region;North;;1.234;5\nRegion;South;;2,5;5\n", []string{
 			`seg.csv:7: column value: "1.234" could be 1234 or 1.234 (write 1234 for over a thousand, or 1,234 for one and a bit)`,
