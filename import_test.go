@@ -244,3 +244,33 @@ func TestReadmeWorkbookExample(t *testing.T) {
 		t.Errorf("without --sheet: exit %d: %s", code, stderr)
 	}
 }
+
+// TestWritersKeepAnExistingFile: init dataset, import dataset and import
+// scenario write -o as one policy: an existing file (a dataset edited by
+// hand since) is not replaced, the message says how (--force), nothing
+// is read or written; with --force it is replaced.
+func TestWritersKeepAnExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "model.xlsx")
+	if code, _, stderr := runCLI(t, "export", "--format", "xlsx", "-o", book); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, args := range [][]string{
+		{"init", "dataset"},
+		{"import", "dataset", filepath.Join("testdata", "import", "segments.csv")},
+		{"import", "dataset", filepath.Join("testdata", "import", "markets.xlsx")},
+		{"import", "scenario", book, "--workspace", dir},
+	} {
+		out := filepath.Join(dir, "mine.yaml")
+		if err := os.WriteFile(out, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, append(args, "-o", out)...)
+		if code != 1 || stdout != "" || stderr != "iomt: "+out+" exists: give --force to replace it, or -o another file\n" || string(mustRead(t, out)) != "mine" {
+			t.Errorf("%q over a file: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+		if code, _, stderr := runCLI(t, append(args, "-o", out, "--force")...); code != 0 || string(mustRead(t, out)) == "mine" {
+			t.Errorf("%q --force: exit %d, %s", args, code, stderr)
+		}
+	}
+}
