@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -237,4 +239,26 @@ func trimTo(s, name string) string {
 		return s[i:]
 	}
 	return s
+}
+
+// TestImportTellsEveryCellProblem: a table with a problem in many cells
+// is refused with every one of them (errors.As finds them all), the
+// message listing the first 50 in the table's order and counting the
+// rest, so one run shows what to fix.
+func TestImportTellsEveryCellProblem(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(marketLinesCSV + "dimension,segment,parent,share_pct,cagr_pct\n")
+	for i := range 70 {
+		fmt.Fprintf(&b, "Region,R%d,,x%d,y%d\n", i, i, i)
+	}
+	_, err := importFile(writeFile(t, "seg.csv", []byte(b.String())), "", Market{})
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 140 {
+		t.Fatalf("%d problems, want 140 (two a row): %v", len(ps), err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 51 || !strings.HasPrefix(trimTo(lines[0], "seg.csv"), `seg.csv:7: column share_pct: not a number: "x0"`) ||
+		!strings.HasPrefix(trimTo(lines[1], "seg.csv"), `seg.csv:7: column cagr_pct: not a number: "y0"`) || !strings.HasSuffix(lines[50], "… and 90 more problems") {
+		t.Errorf("%d lines:\n%s", len(lines), err)
+	}
 }
