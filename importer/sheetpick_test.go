@@ -67,3 +67,30 @@ func TestImportFindsTheTableSheet(t *testing.T) {
 		t.Errorf("no table: %q", got)
 	}
 }
+
+// TestSheetSearchIsBounded: looking for the table's sheet unpacks at
+// most its budget of the other sheets in all: a sheet past what is left
+// of it is not read, however many sheets come before.
+func TestSheetSearchIsBounded(t *testing.T) {
+	path := coverBook(t, "Market data")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	w, _, err := openWorkbook(path, f, st.Size(), func(*workbook) (string, error) { return "Cover", nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, data := w.pkg.sizes[w.pkg.part["Notes"]], w.pkg.sizes[w.pkg.part["Market data"]]
+	if notes == 0 || data == 0 {
+		t.Fatalf("sizes %d, %d", notes, data)
+	}
+	if tb := w.search([]string{"Notes", "Market data"}, notes+data-1); tb != nil {
+		t.Errorf("read sheet %s past the budget", tb.Sheet)
+	}
+	if tb := w.search([]string{"Notes", "Market data"}, notes+data); tb == nil || tb.Sheet != "Market data" {
+		t.Errorf("within the budget: %v", tb)
+	}
+}

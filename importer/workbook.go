@@ -273,20 +273,33 @@ func readWorkbookTable(file string, r *os.File, size int64, sheet string) (t *Ta
 	if sheet != "" || strings.EqualFold(name, "Segments") || len(w.sheets) == 1 || err == nil && headerRow(t) >= 0 {
 		return t, err
 	}
-	for _, other := range w.sheets[1:min(len(w.sheets), maxSheetsSearched)] {
-		if w.pkg.checkSheet(file, other) != nil {
-			continue
-		}
-		if ot, oerr := w.table(other); oerr == nil && headerRow(ot) >= 0 {
-			ot.Sheets = w.sheets
-			ot.Note = fmt.Sprintf("read sheet %q, the first with a header row naming dimension and segment (give --sheet for another)", other)
-			return ot, nil
-		}
+	if ot := w.search(w.sheets[1:min(len(w.sheets), maxSheetsSearched)], MaxSheetBytes); ot != nil {
+		return ot, nil
 	}
 	if t != nil {
 		t.searched = true
 	}
 	return t, err
+}
+
+// search reads the sheets names in turn for the first with a header row
+// of a table of segments, unpacking at most budget bytes of them all
+// (those past it are not read): a search costs what reading one more
+// sheet does, however many sheets a workbook has.
+func (w *workbook) search(names []string, budget int64) *Table {
+	for _, other := range names {
+		n := w.pkg.sizes[w.pkg.part[other]]
+		if n > budget || w.pkg.checkSheet(w.file, other) != nil {
+			continue
+		}
+		budget -= n
+		if ot, err := w.table(other); err == nil && headerRow(ot) >= 0 {
+			ot.Sheets = w.sheets
+			ot.Note = fmt.Sprintf("read sheet %q, the first with a header row naming dimension and segment (give --sheet for another)", other)
+			return ot
+		}
+	}
+	return nil
 }
 
 // recoverDamaged turns a panic of the workbook reader on a damaged file
