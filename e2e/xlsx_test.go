@@ -685,9 +685,12 @@ func foldBlocks(recs [][]string, k int) [][]string {
 		return recs
 	}
 	n := (len(recs) - 1) / k
-	out := [][]string{recs[0]}
-	for b := 1; b < k; b++ {
-		out[0] = append(out[0], recs[0][8:12]...)
+	// The workbook numbers each block's headers (compare_scenario_1, …).
+	out := [][]string{slices.Clone(recs[0][:8])}
+	for b := range k {
+		for _, h := range recs[0][8:12] {
+			out[0] = append(out[0], fmt.Sprintf("%s_%d", h, b+1))
+		}
 	}
 	for i := 1; i <= n; i++ {
 		row := slices.Clone(recs[i])
