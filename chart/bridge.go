@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"iomt/export"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/model"
@@ -44,14 +45,17 @@ func Bridge(in BridgeInput) (*Chart, error) {
 	if b.Node > 0 {
 		what = ds.Nodes[b.Node].Path
 	}
-	prec := numtext.SigPrec(math.Max(math.Abs(b.From), math.Abs(b.To)), 2)
+	// The amounts and labels as the terminal's waterfall writes them
+	// (its decimals, an estimate's error); row i+1 is step i.
+	rows := export.WaterfallRows(b, in.From, in.To, 1)
+	prec := amountPrec(rows[0].Amount)
 	c := &Chart{
 		Title:    ds.Market + " — " + in.From + " → " + in.To,
 		Subtitle: fmt.Sprintf("Bridge: %s in %d, %s · %s", what, b.Year, ds.UnitLabel(), b.Method()),
 		YLabel:   ds.UnitLabel(),
 	}
-	w := Waterfall{Bars: []Bar{{To: b.From, Total: true, Amount: numtext.Format(b.From, prec)}}}
-	c.Rows = []string{in.From}
+	w := Waterfall{Bars: []Bar{{To: b.From, Total: true, Amount: rows[0].Amount}}}
+	c.Rows = []string{rows[0].Label}
 	cum := b.From
 	moving := 0
 	for _, s := range b.Steps {
@@ -61,17 +65,13 @@ func Bridge(in BridgeInput) (*Chart, error) {
 	}
 	var rest float64
 	restN, still := 0, 0
-	for _, s := range b.Steps {
+	for i, s := range b.Steps {
 		switch {
 		case !s.Moves || s.Contribution == 0:
 			still++
 		case len(w.Bars) <= MaxBridgeBars || moving == MaxBridgeBars+1:
-			amount := signed(s.Contribution, prec)
-			if s.StdErr > 0 {
-				amount += " ±" + numtext.Format(s.StdErr, prec)
-			}
-			w.Bars = append(w.Bars, Bar{From: cum, To: cum + s.Contribution, Amount: amount})
-			c.Rows = append(c.Rows, s.Label(shortFigure))
+			w.Bars = append(w.Bars, Bar{From: cum, To: cum + s.Contribution, Amount: rows[i+1].Amount})
+			c.Rows = append(c.Rows, rows[i+1].Label)
 			cum += s.Contribution
 		default:
 			rest += s.Contribution
@@ -82,8 +82,8 @@ func Bridge(in BridgeInput) (*Chart, error) {
 		w.Bars = append(w.Bars, Bar{From: cum, To: cum + rest, Amount: signed(rest, prec)})
 		c.Rows = append(c.Rows, strconv.Itoa(restN)+" other assumptions")
 	}
-	w.Bars = append(w.Bars, Bar{To: b.To, Total: true, Amount: numtext.Format(b.To, prec)})
-	c.Rows = append(c.Rows, in.To)
+	w.Bars = append(w.Bars, Bar{To: b.To, Total: true, Amount: rows[len(rows)-1].Amount})
+	c.Rows = append(c.Rows, rows[len(rows)-1].Label)
 	c.Source = "Source: " + sourceOf(ds) + ". Scenarios: " + in.From + " → " + in.To + ". Contributions are Shapley values: they add up to the difference."
 	if still > 0 {
 		c.Source += fmt.Sprintf(" %d of the assumptions that differ cannot move it: 0 each, not drawn.", still)
@@ -109,18 +109,12 @@ func sourceOf(ds *model.Dataset) string {
 	return ds.Source
 }
 
-// shortFigure writes an assumption's figure in a row's label: at most two
-// decimals, no trailing zeros (18.5, 21, 27.24), as the terminal's.
-func shortFigure(x float64) string {
-	if math.IsNaN(x) {
-		return "–"
+// amountPrec is the decimals of an amount the terminal wrote ("53.94").
+func amountPrec(s string) int {
+	if i := strings.LastIndex(s, "."); i >= 0 {
+		return len(s) - i - 1
 	}
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		s = "0"
-	}
-	return numtext.Group(s)
+	return 0
 }
 
 // signed writes a contribution with prec decimals, "+" on a gain.

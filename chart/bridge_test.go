@@ -131,3 +131,29 @@ func TestBridgeChartAddsUp(t *testing.T) {
 		t.Fatalf("moved only %d rates: the test needs more than %d", moved, MaxBridgeBars+1)
 	}
 }
+
+// TestBridgeChartAmountsAsTheTerminal: the bars' amounts read as the
+// terminal's waterfall writes them: a contribution below the totals'
+// decimals with digits of its own, not 0.00, and a standard error below
+// the last decimal as ±<0.0001, not ±0.0000.
+func TestBridgeChartAmountsAsTheTerminal(t *testing.T) {
+	ds := iomt(t)
+	br := &forecast.Bridge{Node: 0, Year: 2027, From: 210, To: 212.004, Players: 2, Orders: 100, StdErr: 0.001, Steps: []forecast.Step{
+		{Path: "Total/cagr_pct", From: 18.5, To: 18.6, Contribution: 2, StdErr: 0.00001, Moves: true},
+		{Path: "Region/Europe/cagr_pct", From: 17.5, To: 17.6, Contribution: 0.004, StdErr: 0.03, Moves: true},
+	}}
+	c, err := Bridge(BridgeInput{Dataset: ds, Bridge: br, From: "A", To: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amounts []string
+	for _, b := range c.Layers[0].(Waterfall).Bars {
+		amounts = append(amounts, b.Amount)
+	}
+	// Two decimals for 212, four for a contribution of 0.004 to read as
+	// itself (two digits of it); every amount then has four.
+	want := []string{"210.0000", "+2.0000 ±<0.0001", "+0.0040 ±0.0300", "212.0040"}
+	if !slices.Equal(amounts, want) {
+		t.Errorf("amounts %q, want %q", amounts, want)
+	}
+}

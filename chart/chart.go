@@ -10,7 +10,8 @@
 // with gonum.org/v1/plot, in its embedded Liberation Sans, so a chart is
 // the same on every machine (an SVG carries the font with it).
 //
-// It depends on forecast and model; main and ui use it (docs/DESIGN.md §2).
+// It depends on forecast and model, and on export for a bridge's rows as
+// the terminal words them; main and ui use it (docs/DESIGN.md §2).
 package chart
 
 import (
