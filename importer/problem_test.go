@@ -258,7 +258,7 @@ func TestImportTellsEveryCellProblem(t *testing.T) {
 	}
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != 51 || !strings.HasPrefix(trimTo(lines[0], "seg.csv"), `seg.csv:7: column share_pct: not a number: "x0"`) ||
-		!strings.HasPrefix(trimTo(lines[1], "seg.csv"), `seg.csv:7: column cagr_pct: not a number: "y0"`) || !strings.HasSuffix(lines[50], "… and 90 more problems") {
+		!strings.HasPrefix(trimTo(lines[1], "seg.csv"), `seg.csv:7: column cagr_pct: not a number: "y0"`) || lines[50] != "… and 90 more problems" {
 		t.Errorf("%d lines:\n%s", len(lines), err)
 	}
 }
