@@ -107,7 +107,7 @@ func (f *chartFlags) writeFan(cmd *cobra.Command, out, format string, ds *model.
 	p10, p50, p90 := sim.Percentiles()
 	res := forecast.Project(ds, &sc.Assumptions)
 	c, err := chart.Fan(chart.FanInput{Dataset: ds, Scenario: sc.Name, Node: n, Entered: res.Series(n),
-		P10: p10, P50: p50, P90: p90, Paths: sim.Paths, Seed: seed})
+		P10: p10, P50: p50, P90: p90, Paths: sim.Paths, Seed: seed, Draws: forecast.DrawsNote(ds, &sc.Assumptions, n, sim.Draws)})
 	if err != nil {
 		return err
 	}

@@ -199,6 +199,14 @@ func sourceLine(ds *model.Dataset, scenario string) string {
 	return "Source: " + sourceOf(ds) + ". Scenario: " + scenario + ". Chart: iomt."
 }
 
+// drawsSentence is the fan's note on what was drawn, as a sentence.
+func drawsSentence(note string) string {
+	if note == "" {
+		return fmt.Sprintf("Growth rates drawn ±%g pp around the rates entered, unless the scenario gives a range.", model.DefaultSpread)
+	}
+	return "Drawn: " + note + "."
+}
+
 // FanInput is a Monte Carlo run of one node to chart.
 type FanInput struct {
 	Dataset  *model.Dataset
@@ -209,6 +217,10 @@ type FanInput struct {
 	P10, P50, P90 []float64
 	Paths         int
 	Seed          uint64
+	// Draws says which rates were drawn and how (forecast.DrawsNote):
+	// a fan of one segment's own rates reads very differently from one of
+	// every rate in the tree, and the slide must say which it is.
+	Draws string
 }
 
 // Fan is a Monte Carlo run's chart: the P10–P90 range filled, the median
@@ -226,7 +238,7 @@ func Fan(in FanInput) (*Chart, error) {
 		Title:     ds.Market + " — " + in.Scenario,
 		Subtitle:  fmt.Sprintf("Monte Carlo: %s, value, %s · %s paths, seed %d", name, ds.UnitLabel(), groupInt(in.Paths), in.Seed),
 		YLabel:    ds.UnitLabel(),
-		Source:    sourceLine(ds, in.Scenario) + fmt.Sprintf(" Growth rates drawn ±%g pp around the rates entered, unless the scenario gives a range.", model.DefaultSpread),
+		Source:    sourceLine(ds, in.Scenario) + " " + drawsSentence(in.Draws),
 		FirstYear: ds.BaseYear, LastYear: ds.BaseYear + len(in.P50) - 1,
 		FromZero: true,
 	}

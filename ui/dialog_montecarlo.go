@@ -336,10 +336,11 @@ func (d *monteCarloDialog) slide() slideChart {
 	ds, a, node, paths := d.e.ds, d.a.Clone(), d.node, d.sim.Paths
 	p10, p50, p90 := d.p10, d.p50, d.p90
 	scen := exportName(d.e.scen)
+	draws := forecast.DrawsNote(ds, &a, node, d.shape.draws)
 	return slideChart{what: "the Monte Carlo fan of " + nodePath(ds, node), stem: slideStem(scen, nodePath(ds, node), "monte carlo"),
 		build: func() (*slide.Chart, error) {
 			entered := forecast.Project(ds, &a).Series(node)
-			return slide.Fan(slide.FanInput{Dataset: ds, Scenario: scen, Node: node, Entered: entered, P10: p10, P50: p50, P90: p90, Paths: paths, Seed: mcSeed})
+			return slide.Fan(slide.FanInput{Dataset: ds, Scenario: scen, Node: node, Entered: entered, P10: p10, P50: p50, P90: p90, Paths: paths, Seed: mcSeed, Draws: draws})
 		}}
 }
 
