@@ -296,3 +296,25 @@ func TestDataTableTextFitsTheTerminal(t *testing.T) {
 		t.Errorf("through a pipe the table is %d lines, want one a row:\n%s", len(lines), b.String())
 	}
 }
+
+// TestPathsLimitGrouped: the limit on --paths groups its thousands as
+// README writes it, in the message and in the flag's help.
+func TestPathsLimitGrouped(t *testing.T) {
+	code, _, stderr := runCLI(t, "montecarlo", "--node", "Total", "--paths", "10000000")
+	if code != 2 || !strings.Contains(stderr, "from 1 to 1,000,000") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	_, help, _ := runCLI(t, "montecarlo", "--help")
+	if !strings.Contains(help, "(1 to 1,000,000)") {
+		t.Errorf("--paths' help:\n%s", help)
+	}
+}
+
+// TestModeAdviceNamesTheDimensions: where any dimension could drive the
+// total, the advice names them, rather than ending in "driver:.".
+func TestModeAdviceNamesTheDimensions(t *testing.T) {
+	_, out, _ := runCLI(t, "sensitivity", "--node", "Total")
+	if strings.Contains(out, "driver:.") || !strings.Contains(out, "mode: bottom-up and driver: a dimension (Component, Application, End-User or Region)") {
+		t.Errorf("the advice:\n%s", out)
+	}
+}
