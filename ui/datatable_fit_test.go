@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -60,6 +61,9 @@ func TestDataTableFitsSmallTerminals(t *testing.T) {
 	checkFits(t, v, 80, 24)
 	if !strings.Contains(d.t.Cols.Param.Name, "Middle East") || !containsWords(v, "("+d.t.Cols.Param.Name+"), step 1 pp") {
 		t.Errorf("the columns' parameter %s is cut:\n%s", d.t.Cols.Param.Name, v)
+	}
+	if !regexp.MustCompile(`(?m)^┃ {11}step 1 pp`).MatchString(v) {
+		t.Errorf("the wrapped line does not start under the parameter's name:\n%s", v)
 	}
 
 	// In a narrower dialog the current cell can be scrolled off: the

@@ -344,8 +344,10 @@ func (d *dataTableDialog) axisLine(axis int, label string, w int) string {
 	if c := d.chosen[axis]; c != "" && c != p.Name {
 		line += fmt.Sprintf(" · %s does not move it in %d", clean(c), d.year)
 	}
-	// wrap takes words: the label's padding goes, and is put back.
-	return mark + strings.Replace(wrap(line, w-2, strings.Repeat(" ", 9)), label+":", fmt.Sprintf("%-8s", label+":"), 1)
+	// wrap takes words: the label's padding goes, and is put back; the
+	// lines after the first start under the parameter's name.
+	text := strings.Replace(wrap(line, w-2, strings.Repeat(" ", 9)), label+":", fmt.Sprintf("%-8s", label+":"), 1)
+	return mark + strings.ReplaceAll(text, "\n", "\n  ")
 }
 
 // gridHeight is the lines left for the grid: the pane's, less the axis
