@@ -42,7 +42,9 @@ a share rebalancing its siblings as the dashboard does; two shares of one
 set of siblings both hold as given, whichever axis each is on, as in a
 scenario naming both. A pair the model refuses (a share past 100 %, two
 shares adding up past 100 %) is n/a, an empty cell in CSV. The current
-values' cell is marked [ ]. At most 10,000 cells; a parameter that cannot
+values' cell is marked [ ] (or the text says they are not on the grid).
+On a terminal narrower than the table the text comes in blocks of the
+columns that fit; --format csv gives it whole. At most 10,000 cells; a parameter that cannot
 move the node is refused, saying why.
 
 CSV: a first row <rows param>\<cols param>,<col values…>, then one row per
