@@ -417,3 +417,15 @@ func TestGoalSeekSiblingsALineEachWhereTheyFit(t *testing.T) {
 		t.Fatalf("the answer is cut:\n%s", v)
 	}
 }
+
+// TestMonteCarloSaysTheCorrelation: the m screen says what its
+// correlation means beside the field, at 80×24 and 160×48 alike.
+func TestMonteCarloSaysTheCorrelation(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := regionRow(t, newTestModel(t, size[0], size[1]), "Region/Asia-Pacific")
+		m = send(t, m, runeKey('m'))
+		if !containsWords(view(m), "(0 to 1: a shock common to every rate; 0: each on its own)") {
+			t.Errorf("%v: the correlation is unexplained:\n%s", size, view(m))
+		}
+	}
+}
