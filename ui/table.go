@@ -133,7 +133,13 @@ func (y *yearTable) refresh() {
 	header := []string{"Segment"}
 	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
 		widths = append(widths, colW)
-		header = append(header, fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi)))
+		h := fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi))
+		if yi == 0 {
+			// The base year's numbers leave a column for the source's
+			// mark after them: the heading ends where they do.
+			h = fmt.Sprintf("%*d ", colW-1, e.scen.Result().Year(yi))
+		}
+		header = append(header, h)
 	}
 	widths = append(widths, realW, shareW)
 	header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))

@@ -66,17 +66,30 @@ const (
 func (t *tree) visibleRows() int { return max(t.height-3-t.detailLines(), 1) }
 
 // detailLines is how many lines the selected row's rationale takes at the
-// bottom of the pane: two when the list leaves room, one otherwise, none
-// in a pane too short to spare one.
+// bottom of the pane: what it needs, up to four, when every row shows
+// above it with room to spare (a path's rates and the reasons behind the
+// figures then show whole on a large terminal), two when the list leaves
+// room, one otherwise, none in a pane too short to spare one. More than
+// two only while every row shows, so moving the selection never scrolls.
 func (t *tree) detailLines() int {
 	room := t.height - 3
+	free := room - len(t.e.sel.rows())
 	switch {
 	case room < 4:
 		return 0
-	case len(t.e.sel.rows())+2 <= room:
+	case free < 2:
+		return 1
+	case free < 3:
 		return 2
 	}
-	return 1
+	need := len(t.detail())
+	return max(2, min(need, 4, free))
+}
+
+// detail is the selected row's rationale, wrapped to the pane.
+func (t *tree) detail() []string {
+	e := t.e
+	return strings.Split(wrap(rationale(e.ds, e.scen.Assumptions(), e.sel.selected()), t.width-2, "  "), "\n")
 }
 
 func (t *tree) scroll() {
@@ -176,7 +189,7 @@ func (t *tree) View() string {
 	if dl := t.detailLines(); dl > 0 {
 		shown := min(len(rows)-t.offset, t.visibleRows())
 		b.WriteString(strings.Repeat("\n", t.visibleRows()-shown))
-		lines := strings.Split(wrap(rationale(e.ds, e.scen.Assumptions(), e.sel.selected()), inner, "  "), "\n")
+		lines := t.detail()
 		for i := range dl {
 			l := ""
 			if i < len(lines) {
