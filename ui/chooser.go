@@ -44,6 +44,9 @@ type choice struct {
 	// refused says why the scenario cannot be used here (another market,
 	// an unreadable file); it is still listed so the user sees why.
 	refused string
+	// onScreen marks, in the compare picker, the scenario on screen as
+	// saved: compared with itself every difference would be 0.
+	onScreen bool
 }
 
 func (c choice) Title() string { return c.mark + c.title }

@@ -121,14 +121,42 @@ func TestComparePickMarksInOrder(t *testing.T) {
 // changes the comparison.
 func TestComparePickerRefuses(t *testing.T) {
 	ws := newWorkspace(t)
-	for _, name := range []string{"Four", "Five"} {
+	for _, name := range []string{"Three", "Four", "Five"} {
 		writeFile(t, filepath.Join(ws.Dir, strings.ToLower(name)+".yaml"), "scenario: "+name+"\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 20}\n")
 	}
 	writeFile(t, filepath.Join(ws.Dir, "broken.yaml"), "scenario: Broken\ndataset: Internet of Medical Things\nsegments:\n  Region/Atlantis: {cagr_pct: 3}\n")
+	writeFile(t, filepath.Join(ws.Dir, "twin.yaml"), "scenario: Three\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 30}\n")
+	writeFile(t, filepath.Join(ws.Dir, "base-copy.yaml"), "scenario: "+nameBase+"\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 30}\n")
 	m := newWSModel(t, ws, 160, 48)
 	m = compareWith(t, m, nameAccel)
 	m = send(t, m, runeKey('c'))
-	for _, title := range []string{nameHeadwd, nameBase, "Four"} {
+
+	// As the CLI refuses them: the scenario on screen itself, a file of
+	// its name, a second scenario of a marked one's name.
+	m = pick(t, m, "the scenario on screen", func(c choice) bool { return c.onScreen })
+	m = send(t, m, keySpace)
+	if !strings.Contains(lastLine(m), "is the scenario on screen: compared with itself every difference would be 0") {
+		t.Errorf("marking the scenario on screen: status %q", lastLine(m))
+	}
+	m = pick(t, m, "a file named as the scenario on screen", func(c choice) bool { return c.entry != nil && strings.HasSuffix(c.entry.Path, "base-copy.yaml") })
+	m = send(t, m, keySpace)
+	if !strings.Contains(lastLine(m), "has the name of the scenario on screen") {
+		t.Errorf("marking a namesake of the scenario on screen: status %q", lastLine(m))
+	}
+	m = pick(t, m, "Three", func(c choice) bool { return c.entry != nil && strings.HasSuffix(c.entry.Path, "three.yaml") })
+	m = send(t, m, keySpace)
+	m = pick(t, m, "Three's twin", func(c choice) bool { return c.entry != nil && strings.HasSuffix(c.entry.Path, "twin.yaml") })
+	m = send(t, m, keySpace)
+	if !strings.Contains(lastLine(m), `Two scenarios named "Three"`) {
+		t.Errorf("marking a second Three: status %q", lastLine(m))
+	}
+	for _, it := range topChooser(t, m).list.Items() {
+		if c := it.(choice); c.entry != nil && strings.HasSuffix(c.entry.Path, "twin.yaml") && strings.TrimSpace(c.mark) != "[ ]" {
+			t.Errorf("the second Three is marked %q", c.mark)
+		}
+	}
+	m = send(t, m, tea.KeyPressMsg{Code: tea.KeyHome})
+	for _, title := range []string{nameHeadwd, "Four"} {
 		m = pickAny(t, m, title)
 		m = send(t, m, keySpace)
 	}
@@ -297,7 +325,9 @@ func TestCompareCopy(t *testing.T) {
 // assumption's row. Without a comparison B says what to do and opens
 // nothing; between identical scenarios it says so.
 func TestBridgeScreen(t *testing.T) {
-	m := newWSModel(t, newWorkspace(t), 160, 48)
+	ws := newWorkspace(t)
+	writeFile(t, filepath.Join(ws.Dir, "same.yaml"), "scenario: Same as the report\ndataset: Internet of Medical Things\n")
+	m := newWSModel(t, ws, 160, 48)
 	before := view(m)
 	m = send(t, m, runeKey('B'))
 	if !m.dialogs.empty() || !strings.Contains(lastLine(m), "No bridge without a comparison: c marks the scenarios") {
@@ -346,9 +376,10 @@ func TestBridgeScreen(t *testing.T) {
 		t.Errorf("enter on Europe's rate selects %s", nodeName(testDS, m.sel.selected()))
 	}
 
-	// The scenario on screen compared with itself.
+	// A scenario that does not differ from the one on screen (the
+	// scenario itself cannot be marked: TestComparePickerRefuses).
 	m = compareWith(t, m, nameAccel) // marks: taken off Accelerated adoption
-	m = compareWith(t, m, nameHeadwd, nameBase)
+	m = compareWith(t, m, nameHeadwd, "Same as the report")
 	m = send(t, m, runeKey('B'))
 	if !strings.Contains(view(m), "Bridge · Europe 2027") {
 		t.Fatalf("not the bridge of Europe:\n%s", view(m))
@@ -525,5 +556,27 @@ func TestBridgeNamesEditedScenario(t *testing.T) {
 	m = send(t, m, keyEsc, runeKey('S'))
 	if v := view(m); !strings.Contains(v, "(edited)") {
 		t.Errorf("the summary of an edited scenario does not say it is edited:\n%s", v)
+	}
+}
+
+// TestCompareEnterOnScreenRefused: enter on the scenario on screen, with
+// nothing marked, does not compare it with itself: the picker stays and
+// says why, as export --compare does.
+func TestCompareEnterOnScreenRefused(t *testing.T) {
+	m := newWSModel(t, newWorkspace(t), 160, 48)
+	m = send(t, m, runeKey('c'))
+	m = pick(t, m, "the scenario on screen", func(c choice) bool { return c.onScreen })
+	m = send(t, m, keyEnter)
+	if got := comparedNamesOf(m); len(got) != 0 {
+		t.Errorf("enter on the scenario on screen compares with %q", got)
+	}
+	if !strings.Contains(lastLine(m), "compared with itself every difference would be 0") {
+		t.Errorf("status %q", lastLine(m))
+	}
+	topChooser(t, m) // still open
+	// Another scenario, highlighted, compares at once.
+	m = send(t, pickAny(t, m, nameAccel), keyEnter)
+	if got := comparedNamesOf(m); !slices.Equal(got, []string{nameAccel}) {
+		t.Errorf("enter on %s compares with %q", nameAccel, got)
 	}
 }

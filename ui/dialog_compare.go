@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"iomt/export"
+	"iomt/internal/safetext"
 	"iomt/model"
 )
 
@@ -73,6 +74,9 @@ func (d *scenarioPicker) toggle() {
 	case it.refused != "":
 		d.e.status.error(clean(it.entry.Name) + " cannot be compared: " + it.refused + ".")
 		return
+	case d.compareProblem(it) != "":
+		d.e.status.error(d.compareProblem(it))
+		return
 	case len(c.order) >= maxCompared:
 		d.e.status.error(fmt.Sprintf("At most %d scenarios to compare: space on a marked one takes its mark off.", maxCompared))
 		return
@@ -85,6 +89,38 @@ func (d *scenarioPicker) toggle() {
 	idx := d.list.Index()
 	d.setItems(items)
 	d.list.Select(idx)
+}
+
+// compareProblem says why it cannot join the comparison, as the CLI's
+// --compare refuses the same cases: the scenario on screen itself (every
+// difference 0), or a scenario whose name is the on-screen one's or a
+// marked one's, which no column, legend or export could tell apart.
+func (d *scenarioPicker) compareProblem(it choice) string {
+	if it.entry == nil {
+		return ""
+	}
+	name := strings.TrimSpace(it.entry.Name)
+	switch {
+	case it.onScreen:
+		return clean(name) + " is the scenario on screen: compared with itself every difference would be 0. Pick another."
+	case strings.EqualFold(name, strings.TrimSpace(d.e.scen.Name())) && !d.e.scen.Dirty():
+		return clean(name) + " (" + d.where(it.entry) + ") has the name of the scenario on screen: the two could not be told apart. Rename one."
+	}
+	for _, other := range d.items() {
+		if other.entry != nil && other.entry.Path != it.entry.Path && slices.Contains(d.marks.order, other.entry.Path) &&
+			strings.EqualFold(strings.TrimSpace(other.entry.Name), name) {
+			return "Two scenarios named " + strconv.Quote(clean(name)) + " (" + d.where(other.entry) + ", " + d.where(it.entry) + "): side by side they could not be told apart. Rename one."
+		}
+	}
+	return ""
+}
+
+// where names an entry's place for a message: "built in" or its file.
+func (d *scenarioPicker) where(e *model.Entry) string {
+	if e.Builtin {
+		return "built in"
+	}
+	return safetext.Escape(d.e.files.ws.Show(e.Path))
 }
 
 // items are the picker's choices as listed.

@@ -66,7 +66,16 @@ func (d *scenarioPicker) Update(msg tea.Msg) (step, tea.Cmd) {
 		case closed:
 			return done(said("Closed.")), nil
 		case picked != nil && d.marks != nil:
-			return done(d.chosen(picked)), nil
+			msg := d.chosen(picked)
+			if len(msg.entries) == 1 && len(d.marks.order) == 0 {
+				// The highlighted scenario alone, never marked: the checks
+				// space makes have not been made.
+				if why := d.compareProblem(*picked); why != "" {
+					d.e.status.error(why)
+					return stay(d), nil
+				}
+			}
+			return done(msg), nil
 		case picked != nil:
 			return done(pickedMsg{purpose: d.purpose, entry: *picked.entry}), nil
 		}
@@ -182,6 +191,8 @@ func markOnScreen(e env, items []choice) {
 		note := "on screen: every difference would be 0"
 		if e.scen.Dirty() {
 			note = "as saved: compares your unsaved edits with it"
+		} else {
+			items[i].onScreen = true
 		}
 		items[i].desc = note + " · " + items[i].desc
 	}
