@@ -21,7 +21,7 @@ import (
 
 // builtinScenarios returns the scenarios that ship for ds's market: the
 // embedded IoMT scenarios for the IoMT market (whatever file it was read
-// from), and for any other market a single "Base" holding the dataset's
+// from, as long as they open on it), and for any other market a single "Base" holding the dataset's
 // own figures, so that "base" means the same thing on every market.
 func builtinScenarios(ds *model.Dataset) []model.Builtin {
 	// The embedded files are fixed when iomt is built, and

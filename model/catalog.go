@@ -56,16 +56,26 @@ func ReadBuiltins(fsys fs.FS) ([]Builtin, error) {
 }
 
 // BuiltinsFor returns the scenarios among shipped that belong to ds's
-// market (their header names it); when none does, a single "Base"
-// holding the dataset's own figures, so that "base" means the same thing
-// on every market. Only the headers are read: loading the dataset the
-// shipped files were made for, to learn its name, would cost more.
+// market (their header names it) and open on ds; when none does, a
+// single "Base" holding the dataset's own figures, so that "base" means
+// the same thing on every market. A table imported under the market's
+// name but with other segments is not the dataset the scenarios were
+// written for: when one of the market's built-ins names a segment it
+// lacks, none is offered (a "Base (report)" describing the report's
+// figures would not be this table's either), and pickers, the title and
+// iomt scenarios agree on the plain "Base".
 func BuiltinsFor(ds *Dataset, shipped []Builtin) []Builtin {
 	var out []Builtin
 	for _, b := range shipped {
-		if e := b.entry(); e.Dataset == ds.Market {
-			out = append(out, b)
+		e := b.entry()
+		if e.Dataset != ds.Market {
+			continue
 		}
+		if _, err := e.Open(ds); err != nil {
+			out = nil
+			break
+		}
+		out = append(out, b)
 	}
 	if len(out) > 0 {
 		return out

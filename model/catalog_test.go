@@ -58,6 +58,18 @@ func TestBuiltinsFor(t *testing.T) {
 	if err != nil || sc.Name != "Base" || sc.Dataset != other.Market || !sc.Assumptions.Equal(other.Base()) {
 		t.Errorf("another market's Base: %+v, %v; want the dataset's own figures", sc, err)
 	}
+
+	// A table under IoMT's name with other segments is not the dataset
+	// the built-ins were written for: its own Base alone, as for any
+	// other market.
+	other.Market = iomt.Market
+	got = BuiltinsFor(other, builtins())
+	if len(got) != 1 {
+		t.Fatalf("IoMT's name over other segments: %d built-ins; want its own Base alone", len(got))
+	}
+	if sc, err := LoadScenario(got[0].File, got[0].Data, other); err != nil || sc.Name != "Base" {
+		t.Errorf("IoMT's name over other segments: %+v, %v; want the plain Base", sc, err)
+	}
 }
 
 // TestResolve: a file by that path comes first, then a built-in, then a
