@@ -195,7 +195,7 @@ func TestMarkdownCompareSeveral(t *testing.T) {
 		t.Errorf("the header does not name the three:\n%s", md)
 	}
 	for _, b := range alone {
-		for _, h := range []string{b.Scenario + " 2022 (US$ bn)", "Δ " + b.Scenario + " 2022 (US$ bn)", "Δ " + b.Scenario + " 2022 (%)"} {
+		for _, h := range []string{b.Scenario + " 2022 (US$ bn)", in.Scenario + " − " + b.Scenario + " 2022 (US$ bn)", in.Scenario + " − " + b.Scenario + " 2022 (%)"} {
 			if !strings.Contains(md, "| "+h+" |") {
 				t.Errorf("no column %q", h)
 			}

@@ -83,13 +83,13 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	header = append(header, "Entered CAGR (%)", "CAGR "+span+" (%)", "Share change "+span+" (pp)")
 	align = append(align, "---:", "---:", "---:")
-	for i, c := range in.compared() {
+	own := mdText(safetext.Cell(in.Scenario))
+	for _, c := range in.compared() {
 		name := mdText(safetext.Cell(c.Scenario))
-		delta := "Δ"
-		if i > 0 || len(in.More) > 0 {
-			// Several differences: each says which it is.
-			delta = "Δ " + name
-		}
+		// The difference says which way it is taken, as the CSV's
+		// contract has it (this scenario minus the compared one): the
+		// dashboard's differences view shows the other way round.
+		delta := own + " − " + name
 		header = append(header,
 			fmt.Sprintf("%s %d (%s)", name, ds.EndYear, mdText(unit)),
 			fmt.Sprintf("%s %d (%s)", delta, ds.EndYear, mdText(unit)),

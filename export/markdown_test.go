@@ -354,8 +354,8 @@ func TestMarkdownBottomUpAndCompare(t *testing.T) {
 	for col, w := range map[string]string{
 		"2022":                        fmt.Sprintf("%.2f", 250.0),
 		"Base 2022 (US$ bn)":          "121.00",
-		"Δ 2022 (US$ bn)":             "+129.00",
-		"Δ 2022 (%)":                  fmt.Sprintf("+%.2f", 129.0/121*100),
+		"BU − Base 2022 (US$ bn)":     "+129.00",
+		"BU − Base 2022 (%)":          fmt.Sprintf("+%.2f", 129.0/121*100),
 		"CAGR 2020–2022 (%)":          fmt.Sprintf("%.2f", (math.Sqrt(2.5)-1)*100),
 		"Share 2020 (%)":              "100.00",
 		"Share change 2020–2022 (pp)": "0.00",

@@ -315,15 +315,18 @@ func (s *Summary) textBlock(b *strings.Builder, from, to int, cols []int, itemW 
 		}
 	}()
 	for l := range lines {
-		b.WriteString(strings.Repeat(" ", itemW))
+		var line strings.Builder
+		line.WriteString(strings.Repeat(" ", itemW))
 		for j, h := range heads {
 			text := ""
 			if k := l - (lines - len(h)); k >= 0 {
 				text = h[k]
 			}
-			b.WriteString("  " + padLeft(text, cols[from+j]))
+			line.WriteString("  " + padLeft(text, cols[from+j]))
 		}
-		b.WriteString("\n")
+		// A line where the last names have ended already would end in
+		// blanks: README promises output without trailing blanks.
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
 	ha, hr := s.headings()
 	for _, sec := range []struct{ kind, title string }{{"assumption", ha}, {"result", hr}} {

@@ -38,6 +38,9 @@ func TestSummaryLongNameHeader(t *testing.T) {
 		if w := ansi.StringWidth(l); w > 80 {
 			t.Errorf("a line of %d columns: %q", w, l)
 		}
+		if strings.TrimRight(l, " ") != l {
+			t.Errorf("a line ends in blanks: %q", l)
+		}
 	}
 	// Short names are not repeated below.
 	if strings.Contains(text, "In full: Short") || strings.Contains(text, "In full: Base") {
