@@ -122,9 +122,19 @@ func TestMonteCarloShapedByKeys(t *testing.T) {
 	if !m.Scenario().Equal(before) || !strings.Contains(lastLine(m), "does not contain the rate entered, 22.5 %") {
 		t.Fatalf("23–30 around 22.5: ranges %v, status %q", m.Scenario().Ranges[ap], lastLine(m))
 	}
-	m = send(t, m, keyTab, keyTab, keyTab) // back to the low
-	m = send(t, m, ctrlU)
+	// esc with a figure typed and not applied drops it, and the screen
+	// stays: a second esc would close it.
+	m = send(t, m, keyEsc)
+	if !topIs[*monteCarloDialog](m) || !strings.Contains(lastLine(m), "esc again closes") {
+		t.Fatalf("esc in a typed field closed the screen or said nothing: %q", lastLine(m))
+	}
+	if d := m.dialogs.top().(*monteCarloDialog); d.shape.high.Value() != "" {
+		t.Errorf("esc kept %q typed in the high", d.shape.high.Value())
+	}
+	m = send(t, m, keyTab) // to the low again
 	m = typeText(t, m, "18")
+	m = send(t, m, keyTab)
+	m = typeText(t, m, "30")
 	m = send(t, m, keyEnter)
 	a := m.Scenario()
 	if a.Ranges[ap] != (model.Range{Lo: 18, Hi: 30}) {

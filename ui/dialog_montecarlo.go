@@ -197,6 +197,9 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (step, tea.Cmd) {
 	switch {
 	case key.Matches(k, keys.Cancel) && !d.finish:
 		return done(said(fmt.Sprintf("Monte Carlo cancelled after %s of %s paths.", grouped(d.done), grouped(d.sim.Paths)))), nil
+	case key.Matches(k, keys.Cancel) && d.shape.typing():
+		d.e.status.info("Left the field unchanged: esc again closes Monte Carlo.")
+		return stay(d), d.shape.leave(&d.threshold)
 	case key.Matches(k, keys.Cancel, keys.MonteCarlo):
 		return done(nil), nil
 	case !d.finish:

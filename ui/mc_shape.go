@@ -69,6 +69,32 @@ func (sh *mcShape) nextField(threshold *textinput.Model) tea.Cmd {
 	return fields[sh.field].Focus()
 }
 
+// typing reports whether a range or correlation field holds text not yet
+// applied: esc then drops it instead of closing the screen with it.
+func (sh *mcShape) typing() bool {
+	switch sh.field {
+	case mcLow:
+		return sh.low.Value() != ""
+	case mcHigh:
+		return sh.high.Value() != ""
+	case mcCorrelation:
+		return sh.correlation.Value() != ""
+	}
+	return false
+}
+
+// leave drops what was typed in the range or correlation field, not yet
+// applied, and goes back to the probability's field: esc there steps out
+// of the field before it closes the screen, as a form's esc does.
+func (sh *mcShape) leave(threshold *textinput.Model) tea.Cmd {
+	for _, in := range []*textinput.Model{&sh.low, &sh.high, &sh.correlation} {
+		in.SetValue("")
+		in.Blur()
+	}
+	sh.field = mcAbove
+	return threshold.Focus()
+}
+
 // update gives msg (a key, a paste) to the range or correlation field
 // being typed in.
 func (sh *mcShape) update(msg tea.Msg) tea.Cmd {
