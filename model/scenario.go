@@ -116,11 +116,13 @@ type scenarioLoad struct {
 // parseScenario is the first phase: the file's syntax, keys and types.
 func parseScenario(file string, data []byte, ds *Dataset) (*scenarioLoad, error) {
 	l := &scenarioLoad{ds: ds}
-	src, err := parseFile(file, data, &l.sf, scenarioKeys)
+	src, typeErrs, err := parseFileAll(file, data, &l.sf, scenarioKeys)
 	if err != nil {
 		return nil, err
 	}
-	l.src = src
+	// A field of the wrong type is left out and the rest checked: every
+	// problem of the file is told at once.
+	l.src, l.errs = src, typeErrs
 	return l, nil
 }
 
@@ -136,10 +138,15 @@ func (l *scenarioLoad) errAtKey(path []any, hint, format string, args ...any) {
 // reports false for a scenario made for another market.
 func (l *scenarioLoad) checkHeader() bool {
 	sf := &l.sf
-	if strings.TrimSpace(sf.Scenario) == "" {
+	switch {
+	case l.src.cut["scenario"]:
+		// Its problem is told already.
+	case strings.TrimSpace(sf.Scenario) == "":
 		l.errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
-	} else if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
-		l.errAt([]any{"scenario"}, "", "%s", msg)
+	default:
+		if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
+			l.errAt([]any{"scenario"}, "", "%s", msg)
+		}
 	}
 	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
 		l.errAt([]any{"description"}, "", "%s", msg)
