@@ -37,7 +37,7 @@ func TestScenarioEveryProblemAtOnce(t *testing.T) {
 		"bad.yaml:6:15: ", // cagr_pct: abc
 		"bad.yaml:3:10: ", // value: 0
 		"bad.yaml:8:26: ", // the year 2040
-		"bad.yaml:11:", // the range
+		"bad.yaml:11:",    // the range
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no problem at %s in:\n%s", want, text)
