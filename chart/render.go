@@ -149,6 +149,7 @@ func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
 		}
 	}
 	d.fitValueAxis()
+	d.axisNote()
 	margin := s(40)
 	textW := w - 2*margin
 	// Top down: the title over up to two lines, the subtitle and the
