@@ -16,7 +16,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"iomt/internal/numtext"
@@ -120,7 +119,7 @@ func Render(w io.Writer, c *Chart, format string, width, height int) error {
 	ptW, ptH := vg.Length(width), vg.Length(height)
 	switch format {
 	case "png":
-		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(ptW, ptH), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))}
+		canvas = newPNGCanvas(ptW, ptH)
 	case "svg":
 		ptW, ptH = ptW*0.75, ptH*0.75
 		canvas = vgsvg.NewWith(vgsvg.UseWH(ptW, ptH), vgsvg.EmbedFonts(true))
