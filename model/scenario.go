@@ -533,6 +533,16 @@ func (d *Dataset) Resolve(path string) (int, error) {
 	}
 	switch len(found) {
 	case 0:
+		// A dimension's name, or a path under a dimension the dataset
+		// lacks: say so, not "no segment", and list the dimensions.
+		dim, _, nested := strings.Cut(path, "/")
+		di, err := d.ResolveDimension(dim)
+		switch {
+		case err != nil && nested:
+			return 0, err
+		case err == nil && !nested:
+			return 0, fmt.Errorf("%q is a dimension, not a segment (give one of its segments, such as %q)", path, d.Nodes[d.Dims[di].Top[0]].Path)
+		}
 		return 0, fmt.Errorf("no segment %q (%s)", path, pathHint(d, path))
 	case 1:
 		return found[0], nil
@@ -542,6 +552,18 @@ func (d *Dataset) Resolve(path string) (int, error) {
 		names[i] = strconv.Quote(d.Nodes[n].Path)
 	}
 	return 0, fmt.Errorf("%q is %s but for case: give it in its exact case", path, joinSome(names, " and "))
+}
+
+// ResolveDimension returns the index of the dimension a person names,
+// in any case; an unknown name is an error that lists the dimensions.
+func (d *Dataset) ResolveDimension(name string) (int, error) {
+	if i := slices.IndexFunc(d.Dims, func(x Dimension) bool { return x.Name == name }); i >= 0 {
+		return i, nil
+	}
+	if i := slices.IndexFunc(d.Dims, func(x Dimension) bool { return strings.EqualFold(x.Name, name) }); i >= 0 {
+		return i, nil
+	}
+	return 0, fmt.Errorf("no dimension %q (%s)", name, hintAmong(name, dimList(d), "dimensions are "))
 }
 
 // pathHint helps with an unknown path. When the path's parent exists,
