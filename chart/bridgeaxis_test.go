@@ -20,7 +20,7 @@ func totalsDrawn(t *testing.T, c *Chart) (widths []vg.Length, texts []string) {
 	t.Helper()
 	rec := &recorder.Canvas{}
 	w, h := vg.Length(1600), vg.Length(900)
-	if err := c.draw(draw.Canvas{Canvas: rec, Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}, w, h); err != nil {
+	if err := c.draw(draw.Canvas{Canvas: rec, Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}, w, h, 1); err != nil {
 		t.Fatal(err)
 	}
 	var col color.Color
