@@ -212,9 +212,8 @@ func (p waterfallPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 			// look in the ratio of what is left of them (50 four times
 			// 42 on an axis from 40). A total is a mark at its value
 			// instead, and the axis says where it starts (axisNote).
-			lo, hi, col = b.To, b.To, totalColour
 			x := trX(b.To)
-			c.SetColor(col)
+			c.SetColor(totalColour)
 			c.Fill(vg.Rectangle{Min: vg.Point{X: x - d.s(4), Y: trY(y - half)}, Max: vg.Point{X: x + d.s(4), Y: trY(y + half)}}.Path())
 			c.FillText(label, vg.Point{X: x + d.s(12), Y: trY(y)}, b.Amount)
 			if i+1 < n {
