@@ -44,3 +44,18 @@ func TestScenarioEveryProblemAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioListForTextDoesNotHideTheRest: a list where the name goes
+// (which the YAML decoder, not the type check, used to find, ending the
+// load) is told, and the rest checked, in the file's order.
+func TestScenarioListForTextDoesNotHideTheRest(t *testing.T) {
+	_, err := LoadScenario("bad.yaml", []byte("scenario: [x]\ntotal:\n  value: 0\n"), embedded(t))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "bad.yaml:1:11: wrong type: expected text, found a list") || !strings.HasPrefix(lines[1], "bad.yaml:3:10: base-year value 0") {
+		t.Errorf("problems:\n%s", err)
+	}
+}
+

@@ -95,7 +95,19 @@ func (w typeWalk) check(n ast.Node, t reflect.Type, top string) bool {
 		}
 		return bad
 	default:
-		if e := checkScalar(file, n, t); e != nil {
+		e := checkScalar(file, n, t)
+		switch n.(type) {
+		case *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
+			if e == nil {
+				// A list or a mapping where one value goes: the
+				// decoder would stop at it, so it is told and cut here.
+				e = &Error{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("wrong type: expected %s, found %s", typeWords(t), nodeKind(n))}
+				if pos := nodePos(n); pos != nil {
+					e.Line, e.Col = pos.Line, pos.Column
+				}
+			}
+		}
+		if e != nil {
 			*errs = append(*errs, e)
 			return true
 		}

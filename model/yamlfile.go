@@ -109,7 +109,9 @@ func parseFileAll(file string, data []byte, v any, knownKeys []string) (src *sou
 	cut := checkTypes(file, root, reflect.TypeOf(v), &typeErrs)
 	sortErrors(typeErrs)
 	if err := yaml.NodeToValue(root, v, yaml.Strict()); err != nil {
-		return nil, nil, append(typeErrs, yamlError(file, err, knownKeys))
+		all := append(typeErrs, yamlError(file, err, knownKeys))
+		sortErrors(all)
+		return nil, nil, all
 	}
 	return &source{file: file, root: root, cut: cut}, typeErrs, nil
 }
