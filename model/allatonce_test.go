@@ -58,4 +58,3 @@ func TestScenarioListForTextDoesNotHideTheRest(t *testing.T) {
 		t.Errorf("problems:\n%s", err)
 	}
 }
-
