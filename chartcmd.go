@@ -69,10 +69,12 @@ func (f *chartFlags) resolveLevel(ds *model.Dataset) ([]int, string, error) {
 	if f.level == "" {
 		return ds.Dims[0].Top, ds.Dims[0].Name, nil
 	}
-	for _, d := range ds.Dims {
-		if strings.EqualFold(d.Name, f.level) {
-			return d.Top, d.Name, nil
+	if !strings.Contains(f.level, "/") {
+		di, err := ds.ResolveDimension(f.level)
+		if err != nil {
+			return nil, "", usageError{fmt.Errorf("invalid --dimension: %w", err)}
 		}
+		return ds.Dims[di].Top, ds.Dims[di].Name, nil
 	}
 	n, err := ds.Resolve(f.level)
 	if err != nil {

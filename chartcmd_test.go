@@ -111,3 +111,26 @@ func TestBridgeChartCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestDimensionFlagsNameTheDimension: a dimension the dataset lacks is
+// told as a dimension, with the dataset's dimensions, by every flag that
+// takes one (--dimension alone or in a path, --node's path).
+func TestDimensionFlagsNameTheDimension(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "c.png")
+	for _, args := range [][]string{
+		{"export", "--format", "png", "--dimension", "Mars", "-o", out},
+		{"export", "--format", "svg", "--dimension", "Mars/Europe", "-o", out},
+		{"bridge", "--compare", "security-headwinds", "--node", "Mars/Europe"},
+		{"summary", "base", "--node", "Mars/Europe"},
+		{"goalseek", "--node", "Mars/Europe", "--target", "60"},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code == 0 || !strings.Contains(stderr, `no dimension "Mars"`) || !strings.Contains(stderr, "Component, Application, End-User") || strings.Contains(stderr, "no segment") {
+			t.Errorf("%q: exit %d, %s", args, code, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "bridge", "--compare", "security-headwinds", "--node", "Region")
+	if code == 0 || !strings.Contains(stderr, `"Region" is a dimension, not a segment`) {
+		t.Errorf("--node Region: exit %d, %s", code, stderr)
+	}
+}

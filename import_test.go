@@ -45,7 +45,7 @@ func TestImportDatasetCommand(t *testing.T) {
 	}
 
 	bad := writeFile(t, "bad.csv", "market,M\nbase_year,2020\nend_year,2025\nvalue,10\ncagr_pct,5\n"+
-		"dimension,segment,share_pct,cagr_pct\nRegion,North,60,5\nRegion,South,30,abc\n")
+		"dimension,segment,share_pct,cagr_pct\nRegion,North,60,5\nRegion,South,40,abc\n")
 	badOut := filepath.Join(dir, "bad.yaml")
 	code, stdout, stderr = runCLI(t, "import", "dataset", bad, "-o", badOut)
 	want := "iomt: " + bad + ":8: column cagr_pct: not a number: \"abc\" (write a number such as 36.6)\n"

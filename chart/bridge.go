@@ -206,8 +206,25 @@ func (p waterfallPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 		y := float64(n - 1 - i)
 		lo, hi, col := math.Min(b.From, b.To), math.Max(b.From, b.To), riseColour
 		switch {
+		case b.Total && !zeroOn(plt.X):
+			// The axis starts above zero (so that small contributions
+			// show): a bar from it would make the scenarios' values
+			// look in the ratio of what is left of them (50 four times
+			// 42 on an axis from 40). A total is a mark at its value
+			// instead, and the axis says where it starts (axisNote).
+			x := trX(b.To)
+			c.SetColor(totalColour)
+			c.Fill(vg.Rectangle{Min: vg.Point{X: x - d.s(4), Y: trY(y - half)}, Max: vg.Point{X: x + d.s(4), Y: trY(y + half)}}.Path())
+			c.FillText(label, vg.Point{X: x + d.s(12), Y: trY(y)}, b.Amount)
+			if i+1 < n {
+				c.StrokeLine2(join, x, trY(y-half), x, trY(y-1+half))
+			}
+			continue
 		case b.Total:
-			lo, hi, col = plt.X.Min, b.To, totalColour
+			lo, hi, col = 0, b.To, totalColour // from the zero line
+			if b.To < 0 {
+				lo, hi = b.To, 0
+			}
 		case b.To < b.From:
 			col = fallColour
 		}
@@ -223,6 +240,26 @@ func (p waterfallPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 			c.StrokeLine2(join, x, trY(y-half), x, trY(y-1+half))
 		}
 	}
+}
+
+// zeroOn reports whether the axis runs through zero, where a bar of a
+// total can start.
+func zeroOn(ax plot.Axis) bool { return ax.Min <= 0 && ax.Max >= 0 }
+
+// axisNote says on the value axis' label where it starts when it does
+// not start at zero: a reader of the slide is told the break, and why
+// the scenarios' values are marks, not bars.
+func (d *drawing) axisNote() {
+	ax := d.valueAxis()
+	if len(d.chart.Rows) == 0 || zeroOn(*ax) {
+		return
+	}
+	start := groupedTicks{}.Ticks(ax.Min, ax.Max)[0].Label
+	note := "axis starts at " + start + ", not 0: the scenarios' values are marks"
+	if ax.Label.Text != "" {
+		note = ax.Label.Text + " · " + note
+	}
+	ax.Label.Text = note
 }
 
 // swatch is a legend key of a filled colour.

@@ -16,7 +16,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"iomt/internal/numtext"
@@ -86,6 +85,9 @@ type drawing struct {
 	p      *plot.Plot
 	legend []legendEntry
 	scale  float64 // 1 at 1600×900
+	// tscale is the type's scale: scale, but never below minTypeScale
+	// of a pixel's, so that a small chart's text stays readable.
+	tscale float64
 	w      vg.Length
 	chart  *Chart
 }
@@ -104,7 +106,7 @@ func sans(size vg.Length, bold bool) font.Font {
 }
 
 func (d *drawing) text(size float64, bold bool, c color.Color) text.Style {
-	return text.Style{Color: c, Font: sans(vg.Length(size*d.scale), bold), Handler: &text.Plain{Fonts: font.DefaultCache}}
+	return text.Style{Color: c, Font: sans(vg.Length(size*d.tscale), bold), Handler: &text.Plain{Fonts: font.DefaultCache}}
 }
 
 // Render writes c as format ("svg" or "png") at width×height pixels: the
@@ -120,24 +122,32 @@ func Render(w io.Writer, c *Chart, format string, width, height int) error {
 	ptW, ptH := vg.Length(width), vg.Length(height)
 	switch format {
 	case "png":
-		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(ptW, ptH), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))}
+		canvas = newPNGCanvas(ptW, ptH)
 	case "svg":
 		ptW, ptH = ptW*0.75, ptH*0.75
 		canvas = vgsvg.NewWith(vgsvg.UseWH(ptW, ptH), vgsvg.EmbedFonts(true))
 	default:
 		return fmt.Errorf("chart: unknown format %q", format)
 	}
-	if err := c.draw(draw.New(canvas), ptW, ptH); err != nil {
+	if err := c.draw(draw.New(canvas), ptW, ptH, ptW/vg.Length(width)); err != nil {
 		return err
 	}
 	_, err := canvas.WriteTo(w)
 	return err
 }
 
-// draw lays the chart out on dc, of size w×h points.
-func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
+// minTypeScale is the least the chart's type scales to, of its size at
+// 1600×900: the source line's 15 pt is then 9 pixels, the axes' 11. At
+// 640×360 (0.4) type scaled with the canvas was 6 pixels, unreadable
+// on a slide; the layout (wrapping, the legend's column, the labels on
+// the axes) makes room for the larger type.
+const minTypeScale = 0.6
+
+// draw lays the chart out on dc, of size w×h points, px points a pixel.
+func (c *Chart) draw(dc draw.Canvas, w, h, px vg.Length) error {
 	d := &drawing{p: plot.New(), chart: c, w: w}
 	d.scale = math.Min(float64(w)/1600, float64(h)/900)
+	d.tscale = math.Max(d.scale, minTypeScale*float64(px))
 	s := d.s
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
@@ -149,6 +159,7 @@ func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
 		}
 	}
 	d.fitValueAxis()
+	d.axisNote()
 	margin := s(40)
 	textW := w - 2*margin
 	// Top down: the title over up to two lines, the subtitle and the
@@ -174,11 +185,31 @@ func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
 
 	legendW := d.legendWidth(w)
 	area := draw.Crop(dc, margin, -(margin + legendW + s(24)), bottom, -(dc.Max.Y - top))
+	d.spaceTicks(area.Max.X - area.Min.X)
 	d.p.Draw(area)
 	if legendW > 0 {
 		d.drawLegend(draw.Crop(dc, dc.Max.X-margin-legendW, -margin, bottom, -(dc.Max.Y - top)))
 	}
 	return nil
+}
+
+// spaceTicks sets how many labels the axis across may carry in a plot
+// w points wide: each label's width and as much again between them, so
+// that at a small size years and amounts do not run into each other.
+func (d *drawing) spaceTicks(w vg.Length) {
+	st := d.p.X.Tick.Label
+	switch m := d.p.X.Tick.Marker.(type) {
+	case yearTicks:
+		m.maxLabels = max(1, int(0.85*w/(2*st.Width("2027"))))
+		d.p.X.Tick.Marker = m
+	case groupedTicks:
+		widest := vg.Length(0)
+		for _, t := range m.Ticks(d.p.X.Min, d.p.X.Max) {
+			widest = max(widest, st.Width(t.Label))
+		}
+		m.maxLabels = max(2, int(0.7*w/(1.6*widest)))
+		d.p.X.Tick.Marker = m
+	}
 }
 
 // setupPlot styles the plot: axes and ticks in the chart's type, years
@@ -189,8 +220,8 @@ func (d *drawing) setupPlot() {
 	p.BackgroundColor = color.Transparent
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		// Keep gonum's alignments and rotation; set the type and colour.
-		ax.Label.TextStyle.Font, ax.Label.TextStyle.Color = sans(s(19), false), grey
-		ax.Tick.Label.Font, ax.Tick.Label.Color = sans(s(18), false), ink
+		ax.Label.TextStyle.Font, ax.Label.TextStyle.Color = sans(vg.Length(19*d.tscale), false), grey
+		ax.Tick.Label.Font, ax.Tick.Label.Color = sans(vg.Length(18*d.tscale), false), ink
 		ax.LineStyle = draw.LineStyle{Color: grey, Width: s(1.2)}
 		ax.Tick.LineStyle = draw.LineStyle{Color: grey, Width: s(1.2)}
 		ax.Tick.Length = s(6)
@@ -339,11 +370,17 @@ func (b Band) draw(d *drawing) error {
 
 // yearTicks marks every year on the x axis, labelled at a step that keeps
 // labels apart (every year up to 12 of them).
-type yearTicks struct{}
+type yearTicks struct {
+	maxLabels int // at most 12 when 0
+}
 
-func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+func (yt yearTicks) Ticks(lo, hi float64) []plot.Tick {
 	first, last := int(math.Ceil(lo)), int(math.Floor(hi))
-	step := max(1, (last-first+11)/12)
+	most := 12
+	if yt.maxLabels > 0 {
+		most = min(most, yt.maxLabels)
+	}
+	step := max(1, (last-first+most-1)/most)
 	var out []plot.Tick
 	for y := first; y <= last; y++ {
 		t := plot.Tick{Value: float64(y)}
@@ -371,13 +408,18 @@ func niceStep(lo, hi float64) float64 {
 // groupedTicks label the value axis as iomt writes numbers: thousands
 // grouped (21,791), as many decimals as the step needs, at a round step
 // (1, 2, 2.5 or 5 times a power of ten) that gives five to ten labels.
-type groupedTicks struct{}
+type groupedTicks struct {
+	maxLabels int // about six when 0
+}
 
-func (groupedTicks) Ticks(lo, hi float64) []plot.Tick {
+func (gt groupedTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || !finite(lo) || !finite(hi) {
 		return []plot.Tick{{Value: lo, Label: numtext.Format(lo, 2)}}
 	}
 	step := niceStep(lo, hi)
+	for gt.maxLabels > 0 && (hi-lo)/step+1 > float64(gt.maxLabels)+1e-9 {
+		step = niceStep(0, 6*step*1.001) // the next round step up
+	}
 	prec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
 	if frac := step / math.Pow(10, -float64(prec)); math.Abs(frac-math.Round(frac)) > 1e-9 {
 		prec++ // 2.5 × 10^k needs a decimal more

@@ -38,13 +38,14 @@ func ImportDataset(t *Table, m Market) (*Imported, error) {
 	if l == nil || len(probs) > 0 && !(l.headerOnly && l.readable()) {
 		return nil, probs
 	}
-	d := &datasetImport{t: t, l: l}
+	d := &datasetImport{t: t, l: l, quiet: map[cellRef]bool{}}
 	d.readMarket(m)
 	d.readSegments()
-	if len(d.probs) > 0 || len(probs) > 0 {
-		// The header's problems first, then the cells', in their order.
-		return nil, append(probs, d.sorted(d.probs)...)
-	}
+	// The rows that read are checked even when some cells did not, so
+	// that one run lists every problem of the table (README: "every
+	// problem at once"); a cell that did not read stands in as a
+	// placeholder, and the validator's problems touching it are not
+	// told (see quiet).
 	y := d.write()
 	if len(y.b.String()) > model.MaxFileSize {
 		return nil, Problems{{Where: t.File, Msg: fmt.Sprintf("the dataset would be %d KiB, over the 1 MiB a dataset file may hold", len(y.b.String())>>10),
@@ -52,8 +53,13 @@ func ImportDataset(t *Table, m Market) (*Imported, error) {
 	}
 	data := []byte(y.b.String())
 	ds, err := model.LoadDataset(t.File, data)
-	if err != nil {
-		return nil, d.mapErrors(err, y)
+	if err != nil || len(d.probs) > 0 || len(probs) > 0 {
+		all, err := d.mapErrors(err, y)
+		if err != nil && len(d.probs)+len(probs) == 0 {
+			return nil, err
+		}
+		// The header's problems first, then the cells', in their order.
+		return nil, append(probs, d.sorted(append(d.probs, all...))...)
 	}
 	note := ""
 	if t.Note != "" {
@@ -70,6 +76,13 @@ type datasetImport struct {
 	market marketLines
 	dims   []*dimRows
 	probs  []located
+	// quiet holds the cells already told of (and the cells whose
+	// figures hang on a market line that did not read): a validator's
+	// problem that touches one would be about a placeholder, or a
+	// second word on a problem said already. quietFile does the same
+	// for problems of no cell, when a market line is a placeholder.
+	quiet     map[cellRef]bool
+	quietFile bool
 }
 
 // located is a problem at a place of the table, before it is worded.
@@ -79,6 +92,7 @@ type located struct {
 }
 
 func (d *datasetImport) problem(at place, hint, format string, args ...any) {
+	d.quietCells(at)
 	d.probs = append(d.probs, located{at: at, msg: fmt.Sprintf(format, args...), hint: hint})
 }
 

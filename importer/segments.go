@@ -48,11 +48,15 @@ func (d *datasetImport) readSegments() {
 			if other := d.sameButCase(s.dim); other != nil {
 				d.problem(cellAt(ri, l.col(colDimension)), fmt.Sprintf("write it as on %s %d, or give the dimensions names that differ in more than case", d.t.rowWord(), d.t.Rows[other.rows[0].ri].N),
 					"dimension %q differs from %q only in case", s.dim, other.name)
-				continue
+				// Checked as the dimension it was meant to be, so its
+				// siblings' shares still add up.
+				s.dim = other.name
+				dr = other
+			} else {
+				dr = &dimRows{name: s.dim}
+				byName[s.dim] = dr
+				d.dims = append(d.dims, dr)
 			}
-			dr = &dimRows{name: s.dim}
-			byName[s.dim] = dr
-			d.dims = append(d.dims, dr)
 		}
 		dr.rows = append(dr.rows, s)
 		if s.parent == "" {
@@ -119,7 +123,9 @@ func (d *datasetImport) readRow(ri int) *segRow {
 	}
 	if s.name == "" {
 		d.problem(cellAt(ri, l.col(colSegment)), "each row names its segment", "no segment name")
-		ok = false
+		// A stand-in, so the row's share still counts among its
+		// siblings' (the name's cell is quiet).
+		s.name = fmt.Sprintf("(no name, %s %d)", d.t.rowWord(), d.t.Rows[ri].N)
 	}
 	s.share = d.number(ri, l.col(colShare), "share", true)
 	s.value = d.number(ri, l.col(colValue), "value", false)
@@ -136,10 +142,29 @@ func (d *datasetImport) readRow(ri int) *segRow {
 	}
 	s.reported = d.reportedFields(ri, s)
 	s.notes, s.noteCols = d.rowNotes(ri, s)
+	d.standIns(ri, s)
 	if !ok {
 		return nil
 	}
 	return s
+}
+
+// standIns puts a placeholder where a figure of row ri did not read (a
+// problem names its cell, which makes the cell quiet), so that the row
+// is still checked with the rest: a bad growth rate does not hide the
+// row's share from the sum of its siblings'.
+func (d *datasetImport) standIns(ri int, s *segRow) {
+	zero := func() *float64 { v := 0.0; return &v }
+	bad := func(col string) bool { return d.quiet[cellRef{ri, d.l.col(col)}] && d.l.col(col) >= 0 }
+	if s.cagr == nil {
+		s.cagr = zero()
+	}
+	switch {
+	case s.share == nil && bad(colShare):
+		s.share = zero()
+	case s.value == nil && bad(colValue):
+		s.value = zero()
+	}
 }
 
 func (d *datasetImport) cellEmpty(ri, col int) bool {
@@ -236,6 +261,7 @@ func (d *datasetImport) write() *yamlOut {
 			y.key(0, k, yamlText(tl.v), tl.at)
 		}
 	}
+	d.standInMarket()
 	for _, k := range []string{"base_year", "end_year"} {
 		yl := m.years[k]
 		y.key(0, k, fmt.Sprint(yl.v), yl.at)
@@ -253,6 +279,56 @@ func (d *datasetImport) write() *yamlOut {
 	}
 	d.writeContext(y)
 	return y
+}
+
+// standInMarket puts a placeholder where a market line is missing or
+// did not read (a problem says so already), so that the segments are
+// still checked; what hangs on the placeholder is made quiet: problems
+// of no cell, the growth lines' years against placeholder years, and
+// segment values against a placeholder total.
+func (d *datasetImport) standInMarket() {
+	m := &d.market
+	if m.text["market"].v == "" {
+		m.text["market"] = textLine{v: "(no market name)"}
+		d.quietFile = true
+	}
+	base, end := m.years["base_year"], m.years["end_year"]
+	if base.v == 0 || end.v == 0 {
+		switch {
+		case base.v == 0 && end.v == 0:
+			base.v, end.v = 2000, 2001
+		case base.v == 0:
+			base.v = end.v - 1
+		default:
+			end.v = base.v + 1
+		}
+		m.years["base_year"], m.years["end_year"] = base, end
+		d.quietFile = true
+		for _, f := range m.growth {
+			d.quietCells(f.at)
+		}
+	}
+	if m.cagr.v == nil {
+		v := 0.0
+		m.cagr.v = &v
+		d.quietFile = true
+	}
+	if m.value.v == nil {
+		v := 1.0
+		m.value.v = &v
+		d.quietFile = true
+		for _, dr := range d.dims {
+			for _, s := range dr.rows {
+				d.quietCells(cellAt(s.ri, d.l.col(colValue)))
+			}
+		}
+	}
+}
+
+func (d *datasetImport) quietCells(p place) {
+	for _, c := range p.cells {
+		d.quiet[c] = true
+	}
 }
 
 // writeTotal writes the total: its value, CAGR, years of their own, and
@@ -388,17 +464,34 @@ func sortedYears(m map[int]figure) []int { return slices.Sorted(maps.Keys(m)) }
 
 // mapErrors tells each of the validator's problems at the cells its line
 // of the YAML came from.
-func (d *datasetImport) mapErrors(err error, y *yamlOut) error {
+// It leaves out those d.quiet says are about placeholders or were told
+// already; an error that is no list of problems is returned as is.
+func (d *datasetImport) mapErrors(err error, y *yamlOut) ([]located, error) {
+	if err == nil {
+		return nil, nil
+	}
 	var list model.ErrorList
 	if !errors.As(err, &list) {
-		return err
+		return nil, err
 	}
 	out := make([]located, 0, len(list))
 	for _, e := range list {
 		at := y.at(e.Line, e.Col)
+		if d.isQuiet(at) {
+			continue
+		}
 		out = append(out, located{at: at, msg: d.reword(e.Msg, at), hint: e.Hint})
 	}
-	return d.sorted(out)
+	return out, nil
+}
+
+// isQuiet reports whether a validator's problem at at is about a cell
+// already told of, or a placeholder.
+func (d *datasetImport) isQuiet(at place) bool {
+	if len(at.cells) == 0 && at.flag == "" {
+		return d.quietFile
+	}
+	return slices.ContainsFunc(at.cells, func(c cellRef) bool { return d.quiet[c] })
 }
 
 // dupSegment is the validator's word for a name given twice among

@@ -116,11 +116,13 @@ type scenarioLoad struct {
 // parseScenario is the first phase: the file's syntax, keys and types.
 func parseScenario(file string, data []byte, ds *Dataset) (*scenarioLoad, error) {
 	l := &scenarioLoad{ds: ds}
-	src, err := parseFile(file, data, &l.sf, scenarioKeys)
+	src, typeErrs, err := parseFileAll(file, data, &l.sf, scenarioKeys)
 	if err != nil {
 		return nil, err
 	}
-	l.src = src
+	// A field of the wrong type is left out and the rest checked: every
+	// problem of the file is told at once.
+	l.src, l.errs = src, typeErrs
 	return l, nil
 }
 
@@ -136,10 +138,15 @@ func (l *scenarioLoad) errAtKey(path []any, hint, format string, args ...any) {
 // reports false for a scenario made for another market.
 func (l *scenarioLoad) checkHeader() bool {
 	sf := &l.sf
-	if strings.TrimSpace(sf.Scenario) == "" {
+	switch {
+	case l.src.cut["scenario"]:
+		// Its problem is told already.
+	case strings.TrimSpace(sf.Scenario) == "":
 		l.errAt(nil, "add e.g. scenario: My scenario", "missing or empty key \"scenario\" (the scenario's name)")
-	} else if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
-		l.errAt([]any{"scenario"}, "", "%s", msg)
+	default:
+		if msg, ok := checkLabel("scenario name", sf.Scenario, true); !ok {
+			l.errAt([]any{"scenario"}, "", "%s", msg)
+		}
 	}
 	if msg, ok := checkFreeText("description", sf.Description, true); !ok {
 		l.errAt([]any{"description"}, "", "%s", msg)
@@ -526,6 +533,16 @@ func (d *Dataset) Resolve(path string) (int, error) {
 	}
 	switch len(found) {
 	case 0:
+		// A dimension's name, or a path under a dimension the dataset
+		// lacks: say so, not "no segment", and list the dimensions.
+		dim, _, nested := strings.Cut(path, "/")
+		di, err := d.ResolveDimension(dim)
+		switch {
+		case err != nil && nested:
+			return 0, err
+		case err == nil && !nested:
+			return 0, fmt.Errorf("%q is a dimension, not a segment (give one of its segments, such as %q)", path, d.Nodes[d.Dims[di].Top[0]].Path)
+		}
 		return 0, fmt.Errorf("no segment %q (%s)", path, pathHint(d, path))
 	case 1:
 		return found[0], nil
@@ -535,6 +552,18 @@ func (d *Dataset) Resolve(path string) (int, error) {
 		names[i] = strconv.Quote(d.Nodes[n].Path)
 	}
 	return 0, fmt.Errorf("%q is %s but for case: give it in its exact case", path, joinSome(names, " and "))
+}
+
+// ResolveDimension returns the index of the dimension a person names,
+// in any case; an unknown name is an error that lists the dimensions.
+func (d *Dataset) ResolveDimension(name string) (int, error) {
+	if i := slices.IndexFunc(d.Dims, func(x Dimension) bool { return x.Name == name }); i >= 0 {
+		return i, nil
+	}
+	if i := slices.IndexFunc(d.Dims, func(x Dimension) bool { return strings.EqualFold(x.Name, name) }); i >= 0 {
+		return i, nil
+	}
+	return 0, fmt.Errorf("no dimension %q (%s)", name, hintAmong(name, dimList(d), "dimensions are "))
 }
 
 // pathHint helps with an unknown path. When the path's parent exists,

@@ -50,12 +50,13 @@ func notDecimal(file string, n ast.Node, v string) *Error {
 // "60" as 60 and truncates 2020.5 to 2020). Unknown keys are reported here
 // too, so a file's problems come in one pass rather than one kind per run;
 // the shape of lists and mappings is left to the decoder.
-func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) {
+func checkTypes(file string, n ast.Node, t reflect.Type, errs *ErrorList) (cut map[string]bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	w := typeWalk{file: file, root: t, errs: errs}
+	w := typeWalk{file: file, root: t, errs: errs, cut: map[string]bool{}}
 	w.check(n, t, "")
+	return w.cut
 }
 
 // typeWalk is one run of checkTypes: the file's top-level type, to tell a
@@ -64,55 +65,102 @@ type typeWalk struct {
 	file string
 	root reflect.Type
 	errs *ErrorList
+	cut  map[string]bool // the top-level keys cut out for their problems
 }
 
 // check checks node n against type t; top is the top-level key n is
-// under ("" for the document itself).
-func (w typeWalk) check(n ast.Node, t reflect.Type, top string) {
+// under ("" for the document itself). It reports whether n is wrong
+// where it cannot be cut out itself; a key whose value is wrong (or an
+// unknown key) is cut out of its mapping, so the rest of the file can
+// still be decoded and checked, and its other problems told in the same
+// run (a list with a wrong item goes as a whole: without the item it
+// would be another list).
+func (w typeWalk) check(n ast.Node, t reflect.Type, top string) bool {
 	file, errs := w.file, w.errs
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if n == nil || n.Type() == ast.NullType {
-		return
+		return false
 	}
 	switch t.Kind() {
-	case reflect.Struct:
-		for _, mv := range mappingValues(n) {
+	case reflect.Struct, reflect.Map:
+		return w.checkMapping(n, t, top)
+	case reflect.Slice:
+		bad := false
+		if sq, ok := n.(*ast.SequenceNode); ok {
+			for _, v := range sq.Values {
+				bad = w.check(v, t.Elem(), top) || bad
+			}
+		}
+		return bad
+	default:
+		e := checkScalar(file, n, t)
+		switch n.(type) {
+		case *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
+			if e == nil {
+				// A list or a mapping where one value goes: the
+				// decoder would stop at it, so it is told and cut here.
+				e = &Error{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("wrong type: expected %s, found %s", typeWords(t), nodeKind(n))}
+				if pos := nodePos(n); pos != nil {
+					e.Line, e.Col = pos.Line, pos.Column
+				}
+			}
+		}
+		if e != nil {
+			*errs = append(*errs, e)
+			return true
+		}
+	}
+	return false
+}
+
+// checkMapping checks the keys and values of a mapping n against a
+// struct or map type t, and cuts out the entries found wrong.
+func (w typeWalk) checkMapping(n ast.Node, t reflect.Type, top string) bool {
+	file, errs := w.file, w.errs
+	var keep []*ast.MappingValueNode
+	bad := false
+	for _, mv := range mappingValues(n) {
+		wrong := false
+		if t.Kind() == reflect.Map {
+			if e := checkKey(file, mv.Key, t.Key()); e != nil {
+				*errs = append(*errs, e)
+				wrong = true
+			}
+			wrong = w.check(mv.Value, t.Elem(), top) || wrong
+		} else {
 			key := keyText(mv.Key)
 			under := top
 			if top == "" {
 				under = key
 			}
 			if f, ok := fieldByKey(t, key); ok {
-				w.check(mv.Value, f.Type, under)
-				continue
-			}
-			m, _ := n.(*ast.MappingNode)
-			e := unknownKey(file, mv.Key, key, fieldNames(t), m != nil && m.IsFlowStyle)
-			if _, atTop := fieldByKey(w.root, key); atTop && top != "" {
-				e.Hint = fmt.Sprintf("%s belongs at the top level, not under %s:", safetext.Truncate(key, 60), safetext.Truncate(top, 60))
-			}
-			*errs = append(*errs, e)
-		}
-	case reflect.Map:
-		for _, mv := range mappingValues(n) {
-			if e := checkKey(file, mv.Key, t.Key()); e != nil {
+				wrong = w.check(mv.Value, f.Type, under)
+			} else {
+				m, _ := n.(*ast.MappingNode)
+				e := unknownKey(file, mv.Key, key, fieldNames(t), m != nil && m.IsFlowStyle)
+				if _, atTop := fieldByKey(w.root, key); atTop && top != "" {
+					e.Hint = fmt.Sprintf("%s belongs at the top level, not under %s:", safetext.Truncate(key, 60), safetext.Truncate(top, 60))
+				}
 				*errs = append(*errs, e)
-			}
-			w.check(mv.Value, t.Elem(), top)
-		}
-	case reflect.Slice:
-		if sq, ok := n.(*ast.SequenceNode); ok {
-			for _, v := range sq.Values {
-				w.check(v, t.Elem(), top)
+				wrong = true
 			}
 		}
-	default:
-		if e := checkScalar(file, n, t); e != nil {
-			*errs = append(*errs, e)
+		if wrong {
+			if top == "" {
+				w.cut[keyText(mv.Key)] = true
+			}
+			bad = true
+			continue
 		}
+		keep = append(keep, mv)
 	}
+	if m, ok := n.(*ast.MappingNode); ok {
+		m.Values = keep
+		return false
+	}
+	return bad
 }
 
 // checkScalar checks one value against a number, whole number, text or

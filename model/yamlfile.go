@@ -27,6 +27,9 @@ const MaxFileSize = 1 << 20
 type source struct {
 	file string
 	root ast.Node
+	// cut holds the top-level keys left out for a problem of their own:
+	// not "missing" as well.
+	cut map[string]bool
 	// index holds, for each mapping looked into, its entries by key, built
 	// on first use: a file with thousands of problems is looked into once
 	// per problem, and a linear scan each time made that quadratic (20,000
@@ -65,17 +68,30 @@ func (s *source) entry(m *ast.MappingNode, key string) *ast.MappingValueNode {
 // parseFile parses data (YAML or JSON) and decodes it strictly into v:
 // unknown keys, duplicate keys and type errors are reported with their
 // position. knownKeys feeds the "did you mean" hint for unknown keys.
-func parseFile(file string, data []byte, v any, knownKeys []string) (src *source, err error) {
+func parseFile(file string, data []byte, v any, knownKeys []string) (*source, error) {
+	src, typeErrs, err := parseFileAll(file, data, v, knownKeys)
+	if err == nil && len(typeErrs) > 0 {
+		return nil, typeErrs
+	}
+	return src, err
+}
+
+// parseFileAll is parseFile that goes on past keys of the wrong type
+// and unknown keys: it returns their problems apart, with v decoded from
+// the rest of the file, so a caller can check the rest and tell every
+// problem of the file at once (a scenario's fields are each optional;
+// a dataset's are not, and it stops at them).
+func parseFileAll(file string, data []byte, v any, knownKeys []string) (src *source, typeErrs ErrorList, err error) {
 	defer func() {
 		// The YAML library panics on some malformed input (fuzzing found
 		// "dimensions: ! "); a file must never bring down a session.
 		if r := recover(); r != nil {
-			src, err = nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
+			src, typeErrs, err = nil, nil, ErrorList{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse the file (YAML parser failure: %v)", r)}}
 		}
 	}()
 	root, err := parseDoc(file, data, knownKeys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, ok := root.(*ast.MappingNode); !ok {
 		e := &Error{File: file, Line: 1, Col: 1,
@@ -83,21 +99,21 @@ func parseFile(file string, data []byte, v any, knownKeys []string) (src *source
 		if pos := nodePos(root); pos != nil {
 			e.Line, e.Col = pos.Line, pos.Column
 		}
-		return nil, ErrorList{e}
+		return nil, nil, ErrorList{e}
 	}
 	if e := wrongKind(file, root.(*ast.MappingNode), knownKeys); e != nil {
-		return nil, ErrorList{e}
+		return nil, nil, ErrorList{e}
 	}
-	var typeErrs ErrorList
-	checkTypes(file, root, reflect.TypeOf(v), &typeErrs)
-	if len(typeErrs) > 0 {
-		sortErrors(typeErrs)
-		return nil, typeErrs
-	}
+	// checkTypes cuts what it finds wrong out of the tree, so what is
+	// left decodes.
+	cut := checkTypes(file, root, reflect.TypeOf(v), &typeErrs)
+	sortErrors(typeErrs)
 	if err := yaml.NodeToValue(root, v, yaml.Strict()); err != nil {
-		return nil, ErrorList{yamlError(file, err, knownKeys)}
+		all := append(typeErrs, yamlError(file, err, knownKeys))
+		sortErrors(all)
+		return nil, nil, all
 	}
-	return &source{file: file, root: root}, nil
+	return &source{file: file, root: root, cut: cut}, typeErrs, nil
 }
 
 // wrongKind reports a dataset given where a scenario is expected, or the
