@@ -22,7 +22,6 @@ type figure struct {
 // base value (when the dataset gives one) or share, its CAGR, and the
 // years of its growth path.
 func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
-	base := ds.Base()
 	node := &ds.Nodes[n]
 	amount := func(v float64) string { return clean(ds.Amount(fmtAmount(v))) }
 	var out []figure
@@ -37,31 +36,33 @@ func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 		out = append(out, f)
 	}
 	if n == 0 {
-		add("value", amount(a.BaseValue), model.FieldValue, a.BaseValue != base.BaseValue)
-		add("CAGR", fmtNum(a.Growth[0], 1)+" %", model.FieldCAGR, a.Growth[0] != base.Growth[0])
+		_, baseGrowth := ds.BaseFigure(0)
+		add("value", amount(a.BaseValue), model.FieldValue, a.BaseValue != ds.BaseValue())
+		add("CAGR", fmtNum(a.Growth[0], 1)+" %", model.FieldCAGR, a.Growth[0] != baseGrowth)
 		for i, g := range a.YearGrowth {
 			if math.IsNaN(g) {
 				continue
 			}
 			y := ds.BaseYear + 1 + i
-			add(fmt.Sprintf("growth %d", y), fmtNum(g, 1)+" %", model.FieldGrowthByYear, g != base.YearGrowth[i])
+			add(fmt.Sprintf("growth %d", y), fmtNum(g, 1)+" %", model.FieldGrowthByYear, g != ds.BaseYearGrowth(i))
 		}
 		return out
 	}
-	changed := a.Share[n] != base.Share[n]
+	baseShare, baseGrowth := ds.BaseFigure(n)
+	changed := a.Share[n] != baseShare
 	if !math.IsNaN(node.InputValueBn) {
 		// Given as a value: the share is derived from it, and the value
 		// is the figure the source gives until the scenario changes the
 		// share or the market's base value (segments keep their shares).
 		v := node.InputValueBn
-		if changed || a.BaseValue != base.BaseValue {
+		if changed || a.BaseValue != ds.BaseValue() {
 			v = a.Share[n] / 100 * a.BaseValue
 		}
-		add("value", amount(v)+" in "+fmt.Sprint(ds.BaseYear), model.FieldValue, changed || a.BaseValue != base.BaseValue)
+		add("value", amount(v)+" in "+fmt.Sprint(ds.BaseYear), model.FieldValue, changed || a.BaseValue != ds.BaseValue())
 	} else {
 		add("share", fmtNum(a.Share[n], 1)+" %", model.FieldShare, changed)
 	}
-	add("CAGR", fmtNum(a.Growth[n], 1)+" %", model.FieldCAGR, a.Growth[n] != base.Growth[n])
+	add("CAGR", fmtNum(a.Growth[n], 1)+" %", model.FieldCAGR, a.Growth[n] != baseGrowth)
 	for i, g := range a.PathOf(n) {
 		if !math.IsNaN(g) {
 			add(fmt.Sprintf("growth %d", ds.BaseYear+1+i), fmtNum(g, 1)+" %", model.FieldGrowthByYear, true)
