@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/safetext"
@@ -62,6 +63,21 @@ func (f *analysisFlags) load(formats []string) (*model.Dataset, *model.Scenario,
 		f.year = ds.EndYear
 	}
 	return ds, sc, n, nil
+}
+
+// modeAdvice is the command line's way to the mode sw, between before
+// and after: a scenario file's mode: and driver: (the dashboard says its
+// b key instead); nothing for no switch.
+func modeAdvice(ds *model.Dataset, sw *forecast.ModeSwitch, before, after string) string {
+	switch {
+	case sw == nil:
+		return ""
+	case sw.Mode == model.TopDown:
+		return before + "try a scenario with mode: top-down" + after
+	case sw.Driver < 0:
+		return before + "try a scenario with mode: bottom-up and a dimension as driver:" + after
+	}
+	return before + "try a scenario with mode: bottom-up and driver: " + safetext.Escape(ds.Dims[sw.Driver].Name) + after
 }
 
 func nodeName(ds *model.Dataset, n int) string {
@@ -251,12 +267,12 @@ side is an empty cell.`,
 			if len(t.Unranked) > 0 {
 				fmt.Fprintln(w, "\nNot ranked, as they cannot move it here:")
 				for _, u := range t.Unranked {
-					fmt.Fprintf(w, "  %s: %s\n", u.Name, u.Why)
+					fmt.Fprintf(w, "  %s: %s%s\n", u.Name, u.Why, modeAdvice(ds, u.Switch, " (", ")"))
 				}
 			}
 			a := sc.Assumptions
-			if note := t.Note(ds, &a); note != "" {
-				fmt.Fprintf(w, "\nNote: %s.\n", note)
+			if note, sw := t.Note(ds, &a); note != "" {
+				fmt.Fprintf(w, "\nNote: %s%s.\n", note, modeAdvice(ds, sw, "; ", ""))
 			}
 			return nil
 		},
@@ -275,8 +291,10 @@ func newMonteCarloCmd() *cobra.Command {
 		seed  seedFlag
 		above numberFlag
 		sh    mcShape
+		cf    chartFlags
+		out   string
 	)
-	formats := []string{"text", "csv"}
+	formats := []string{"text", "csv", "svg", "png"}
 	cmd := &cobra.Command{
 		Use:   "montecarlo",
 		Short: "Simulate the range of a segment's value",
@@ -301,13 +319,17 @@ every rate at one quantile).
 
 --histogram gives the distribution of the node's value in --year
 (default: the end year) instead: the paths counted in --bins (20) bins of
-equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths.
+equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths. It
+is text or CSV only, and takes no --above.
 
-CSV: year,p10,p50,p90 (and p_above with --above).`,
+CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
+fan for a slide: P10 to P90 filled, the median and the scenario as
+entered, at --size pixels, to -o FILE or standard output.`,
 		Example: `  iomt montecarlo --node Region/Asia-Pacific
   iomt montecarlo --node Total --paths 100000 --seed 7 --format csv
   iomt montecarlo --node Total --above 210
-  iomt montecarlo --node Region/Asia-Pacific --vary node --histogram --year 2025`,
+  iomt montecarlo --node Region/Asia-Pacific --vary node --histogram --year 2025
+  iomt montecarlo --node Region/Asia-Pacific --format png -o fan.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
@@ -321,6 +343,15 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			if err != nil {
 				return err
 			}
+			if err := histogramAlone(sh.histogram, withAbove, f.format); err != nil {
+				return err
+			}
+			if err := cf.check(cmd, f.format, out); err != nil {
+				return err
+			}
+			if out != "" && !chart.IsFormat(f.format) {
+				return usageError{fmt.Errorf("invalid -o with --format %s: -o writes a chart (svg, png)", f.format)}
+			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
 				return err
@@ -333,6 +364,9 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			bar.done()
 			if err != nil {
 				return err
+			}
+			if chart.IsFormat(f.format) {
+				return cf.writeFan(cmd, out, f.format, ds, sc, n, sim, uint64(seed))
 			}
 			w := cmd.OutOrStdout()
 			a := sc.Assumptions
@@ -357,12 +391,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 				cw.Flush()
 				return cw.Error()
 			}
-			noun := "paths"
-			if paths == 1 {
-				noun = "path"
-			}
-			fmt.Fprintf(w, "%s, %s: %d %s, seed %d; %s.\n\n",
-				nodeName(ds, n), ds.UnitLabel(), paths, noun, uint64(seed), forecast.DrawsNote(ds, &a, n, draws))
+			fmt.Fprintf(w, "%s, %s: %s, seed %d; %s.\n\n",
+				nodeName(ds, n), ds.UnitLabel(), pathsText(paths), uint64(seed), forecast.DrawsNote(ds, &a, n, draws))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if withAbove {
 				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(float64(above)))
@@ -390,6 +420,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
 	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")
 	sh.register(cmd, &f)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "svg, png: file to write the fan chart to (default: standard output)")
+	cf.register(cmd, false)
 	return cmd
 }
 

@@ -90,13 +90,13 @@ func TestMonteCarloShape(t *testing.T) {
 		t.Errorf("bins add up to %d, not the 3000 paths", sum)
 	}
 	_, text, _ := runCLI(t, "montecarlo", "--node", "Region/Asia-Pacific", "--paths", "3000", "--histogram")
-	for _, want := range []string{"Region/Asia-Pacific in 2027, US$ bn: 3000 paths, seed 1; every growth rate in the tree drawn", "◀ P10 ", "◀ P50 ", "◀ P90 "} {
+	for _, want := range []string{"Region/Asia-Pacific in 2027, US$ bn: 3,000 paths, seed 1; every growth rate in the tree drawn", "◀ P10 ", "◀ P50 ", "◀ P90 "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("histogram text lacks %q:\n%s", want, text)
 		}
 	}
-	_, text, _ = runCLI(t, "montecarlo", "--node", "Total", "--paths", "100")
-	if !strings.Contains(text, "in top-down only the market's own rates move the total") {
+	_, text, _ = runCLI(t, "montecarlo", "--node", "Total")
+	if !strings.Contains(text, "Total, US$ bn: 10,000 paths, seed 1;") || !strings.Contains(text, "in top-down only the market's own rates move the total") {
 		t.Errorf("a run on the total top-down does not say what moves it:\n%s", text)
 	}
 	for _, c := range []struct {
@@ -108,6 +108,10 @@ func TestMonteCarloShape(t *testing.T) {
 		{[]string{"--year", "2025"}, "only --histogram takes --year"},
 		{[]string{"--histogram", "--bins", "0"}, "--bins: from 1 to 200"},
 		{[]string{"--histogram", "--year", "2030"}, "--year: a year of 2019–2027"},
+		// Once silently ignored: --above, and a chart drawn as the fan.
+		{[]string{"--histogram", "--above", "200"}, "invalid --above with --histogram"},
+		{[]string{"--histogram", "--format", "svg"}, "invalid --format svg with --histogram"},
+		{[]string{"--histogram", "--format", "png"}, "invalid --format png with --histogram"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"montecarlo", "--node", "Total", "--paths", "10"}, c.args...)...)
 		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) {
@@ -149,13 +153,73 @@ func TestDataTableCommand(t *testing.T) {
 		{[]string{"--rows", "Total/cagr_pct=15:20:0", "--cols", "Total/value=40:60:5"}, "--rows: a step of 0"},
 		{[]string{"--rows", "Total/cagr_pct=15:20:1", "--cols", "Total/nothing=1:2:1"}, "for --cols: \"Total/nothing\""},
 		{[]string{"--rows", "Total/cagr_pct=15:20:1", "--cols", "Region/Asia-Pacific/cagr_pct=20:25:1"}, "invalid --cols: Region/Asia-Pacific/cagr_pct does not move the total in 2027"},
-		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=40:60:1"}, "more than 10000"},
+		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=40:60:1"}, "too many cells: --rows and --cols make 9991 × 21 = 209,811, more than 10,000"},
+		{[]string{"--rows", "Total/cagr_pct=0:999:0.1", "--cols", "Total/value=1:1000000:1"}, "1 to 1000000 by 1 is more than 10,000 values"},
+		// Why, once, and the command line's way to another mode.
+		{[]string{"--rows", "Region/Europe/cagr_pct=15:20:1", "--cols", "Total/value=40:60:5"}, "in top-down the segments' rates move their shares, not the total (try a scenario with mode: bottom-up and driver: Region)"},
+
 		{[]string{"--rows", "Total/cagr_pct", "--cols", "Total/value=40:60:1"}, "PARAM=LOW:HIGH:STEP"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"datatable", "--node", "Total"}, c.args...)...)
-		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) {
+		if code != 2 || !strings.Contains(flat(stderr), strings.ToLower(c.want)) || strings.Contains(stderr, "b for") || strings.Contains(stderr, "--Rows") {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
+	}
+	code, _, stderr = runCLI(t, "datatable", "--node", "Region/Europe", "--rows", "Component/Services/cagr_pct=1:3:1", "--cols", "Total/cagr_pct=15:20:1")
+	if want := "invalid --rows: component/services/cagr_pct does not move region/europe in 2027: in top-down a segment's rate moves the shares of its own set of siblings, component's segments; region/europe is in another dimension, region."; code != 2 || !strings.Contains(flat(stderr), want) {
+		t.Errorf("a rate of another dimension: exit %d, %s\nwant %q", code, stderr, want)
+	}
+}
+
+// TestDataTableSharesOfOneSet: Europe's and Asia-Pacific's shares on
+// the two axes hold both as given, whichever axis each is on: Europe at
+// 10 % is one value in every column, the export of a scenario naming
+// both; Asia-Pacific at 90 % with Europe at 20 % adds up to 110 % and is
+// n/a, saying so. The columns' share used to rebalance the rows'.
+func TestDataTableSharesOfOneSet(t *testing.T) {
+	eu, ap := "Region/Europe/share_pct=10:30:10", "Region/Asia-Pacific/share_pct=30:90:10"
+	table := func(rows, cols string) [][]string {
+		t.Helper()
+		code, out, stderr := runCLI(t, "datatable", "--node", "Region/Europe", "--year", "2019", "--rows", rows, "--cols", cols, "--format", "csv")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	byEU, byAP := table(eu, ap), table(ap, eu)
+	sc := writeFile(t, "pair.yaml", "scenario: Pair\nsegments:\n  Region/Europe: {share_pct: 10}\n  Region/Asia-Pacific: {share_pct: 40}\n")
+	_, csvOut, _ := runCLI(t, "export", "--scenario", sc)
+	want := ""
+	for _, line := range strings.Split(csvOut, "\n") {
+		if strings.HasPrefix(line, "Pair,Region,Europe,,2019,") {
+			want = strings.Split(line, ",")[5]
+		}
+	}
+	if want == "" {
+		t.Fatalf("no Europe 2019 in the export:\n%s", csvOut)
+	}
+	for ci := 1; ci < len(byEU[1]); ci++ {
+		if byEU[1][ci] != want {
+			t.Errorf("Europe at 10 %%, Asia-Pacific at %s %%: %s; the export of a scenario naming both: %s", byEU[0][ci], byEU[1][ci], want)
+		}
+	}
+	for ri := 1; ri < len(byEU); ri++ {
+		for ci := 1; ci < len(byEU[ri]); ci++ {
+			if a, b := byEU[ri][ci], byAP[ci][ri]; a != b {
+				t.Errorf("Europe %s %%, Asia-Pacific %s %%: %q, axes swapped %q", byEU[ri][0], byEU[0][ci], a, b)
+			}
+		}
+	}
+	if byEU[2][7] != "" {
+		t.Errorf("Europe 20 %% with Asia-Pacific 90 %% is %q, want n/a (110 %%)", byEU[2][7])
+	}
+	_, text, _ := runCLI(t, "datatable", "--node", "Region/Europe", "--year", "2019", "--rows", eu, "--cols", ap)
+	if !strings.Contains(flat(text), "region/europe/share_pct at 20 % and region/asia-pacific/share_pct at 90 % add up to 110 %") {
+		t.Errorf("the n/a's reason:\n%s", text)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func newBridgeCmd() *cobra.Command {
 	var (
 		f       analysisFlags
-		compare string
+		compare []string
 	)
 	formats := []string{"text", "csv"}
 	cmd := &cobra.Command{
@@ -42,8 +42,13 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 			if !slices.Contains(formats, f.format) {
 				return usageError{fmt.Errorf("invalid argument %q for --format: use one of %s", f.format, strings.Join(formats, ", "))}
 			}
-			if compare == "" {
+			switch {
+			case len(compare) == 0:
 				return usageError{fmt.Errorf("required flag(s) \"compare\" not set")}
+			case len(compare) > 1:
+				// A StringArray, not a String: a second --compare used to
+				// replace the first silently.
+				return usageError{fmt.Errorf("a bridge explains one difference: give one --compare, not %d (iomt summary sets several side by side)", len(compare))}
 			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
@@ -53,7 +58,7 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 			if err != nil {
 				return err
 			}
-			b, err := f.in.open(compare, ds)
+			b, err := f.in.open(compare[0], ds)
 			if err != nil {
 				return err
 			}
@@ -69,7 +74,7 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 		},
 	}
 	f.register(cmd, formats)
-	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in or saved name) to explain the difference to (required)")
+	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file, built-in or saved name) to explain the difference to (required; one)")
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year whose value is explained (default: the end year)")
 	_ = cmd.RegisterFlagCompletionFunc("compare", completeScenario(&f.in))
 	return cmd

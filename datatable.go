@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -35,8 +36,10 @@ pair of values of two assumptions: --rows and --cols, each PARAM=LOW:HIGH:STEP
 it: Total/value, Total/cagr_pct, Total/growth_by_year_pct/YEAR, Levers/NAME,
 and a segment's PATH/cagr_pct, PATH/share_pct, PATH/growth_by_year_pct/YEAR
 (in any case). Every cell is a projection of the scenario with both set,
-a share rebalancing its siblings as the dashboard does; a pair the model
-refuses (a share past 100 %) is n/a, an empty cell in CSV. The current
+a share rebalancing its siblings as the dashboard does; two shares of one
+set of siblings both hold as given, whichever axis each is on, as in a
+scenario naming both. A pair the model refuses (a share past 100 %, two
+shares adding up past 100 %) is n/a, an empty cell in CSV. The current
 values' cell is marked [ ]. At most 10,000 cells; a parameter that cannot
 move the node is refused, saying why.
 
@@ -69,7 +72,8 @@ row value: the value, then the cells.`,
 				return err
 			}
 			if cells := len(rx.Values) * len(cx.Values); cells > forecast.MaxTableCells {
-				return usageError{fmt.Errorf("--rows and --cols make %d × %d = %d cells, more than %d: take larger steps", len(rx.Values), len(cx.Values), cells, forecast.MaxTableCells)}
+				return usageError{fmt.Errorf("too many cells: --rows and --cols make %d × %d = %s, more than %s; take larger steps",
+					len(rx.Values), len(cx.Values), numtext.Group(strconv.Itoa(cells)), numtext.Group(strconv.Itoa(forecast.MaxTableCells)))}
 			}
 			t, err := forecast.MakeDataTable(ds, sc.Assumptions, n, f.year, rx, cx)
 			if ae := (*forecast.AxisError)(nil); errors.As(err, &ae) {
@@ -77,7 +81,7 @@ row value: the value, then the cells.`,
 				if ae.Cols {
 					flag = "--cols"
 				}
-				return usageError{fmt.Errorf("invalid %s: %s", flag, strings.TrimPrefix(ae.Err.Error(), "data table: "))}
+				return usageError{fmt.Errorf("invalid %s: %s%s", flag, strings.TrimPrefix(ae.Err.Error(), "data table: "), modeAdvice(ds, ae.Switch, " (", ")"))}
 			} else if err != nil {
 				return usageError{err}
 			}

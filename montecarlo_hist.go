@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/textbar"
@@ -62,6 +64,23 @@ func (s *mcShape) check(cmd *cobra.Command) (forecast.Draws, error) {
 	return d, nil
 }
 
+// histogramAlone refuses what --histogram cannot do rather than ignore
+// it: --above (the probability of beating a value is a column of the
+// year-by-year table) and a chart (svg, png draw the fan of every year).
+// A histogram chart is no few lines: the chart package's x axis is the
+// years, and a histogram's is the values, with bars and marks of its
+// own; the text and the CSV of bins give it to a slide's chart.
+func histogramAlone(histogram, above bool, format string) error {
+	switch {
+	case !histogram:
+	case above:
+		return usageError{errors.New("invalid --above with --histogram: --above adds the probability of beating a value to the year-by-year table; give one or the other")}
+	case chart.IsFormat(format):
+		return usageError{fmt.Errorf("invalid --format %s with --histogram: a chart draws the fan of every year, not the histogram; give --histogram with --format text or csv, or --format %s without it", format, format)}
+	}
+	return nil
+}
+
 // histogramOut writes the histogram of the run's year: as CSV of bins,
 // or as text with bars and P10/P50/P90 marked.
 func histogramOut(w io.Writer, ds *model.Dataset, a *model.Assumptions, sim *forecast.Simulation, f analysisFlags, sh mcShape, draws forecast.Draws, seed uint64) error {
@@ -79,7 +98,7 @@ func histogramOut(w io.Writer, ds *model.Dataset, a *model.Assumptions, sim *for
 		cw.Flush()
 		return cw.Error()
 	}
-	fmt.Fprintf(w, "%s in %d, %s: %d paths, seed %d; %s.\n\n", nodeName(ds, sim.Node), h.Year, ds.UnitLabel(), sim.Paths, seed,
+	fmt.Fprintf(w, "%s in %d, %s: %s, seed %d; %s.\n\n", nodeName(ds, sim.Node), h.Year, ds.UnitLabel(), pathsText(sim.Paths), seed,
 		forecast.DrawsNote(ds, a, sim.Node, draws))
 	for _, l := range histogramLines(h, 40) {
 		fmt.Fprintln(w, l)
@@ -99,7 +118,7 @@ func histogramLines(h *forecast.Histogram, width int) []string {
 		lo, hi := h.Bin(i)
 		r := [2]string{numtext.Format(lo, prec), numtext.Format(hi, prec)}
 		rows = append(rows, r)
-		wLo, wHi, wN = max(wLo, len(r[0])), max(wHi, len(r[1])), max(wN, len(strconv.Itoa(c)))
+		wLo, wHi, wN = max(wLo, len(r[0])), max(wHi, len(r[1])), max(wN, len(numtext.Group(strconv.Itoa(c))))
 	}
 	marks := make([][]string, len(h.Counts))
 	for _, p := range []struct {
@@ -114,13 +133,22 @@ func histogramLines(h *forecast.Histogram, width int) []string {
 	for i, c := range h.Counts {
 		bar := textbar.Bar(c, largest, width)
 		bar += strings.Repeat(" ", width-utf8.RuneCountInString(bar)) // blocks are one cell, several bytes
-		line := fmt.Sprintf("%*s – %*s  %*d  %s", wLo, rows[i][0], wHi, rows[i][1], wN, c, bar)
+		line := fmt.Sprintf("%*s – %*s  %*s  %s", wLo, rows[i][0], wHi, rows[i][1], wN, numtext.Group(strconv.Itoa(c)), bar)
 		if len(marks[i]) > 0 {
 			line += "  ◀ " + strings.Join(marks[i], ", ")
 		}
 		out = append(out, strings.TrimRight(line, " "))
 	}
 	return out
+}
+
+// pathsText is a number of paths as the dashboard writes it: "10,000
+// paths", "1 path".
+func pathsText(n int) string {
+	if n == 1 {
+		return "1 path"
+	}
+	return numtext.Group(strconv.Itoa(n)) + " paths"
 }
 
 func abs(x float64) float64 {

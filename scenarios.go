@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -195,7 +194,7 @@ func completeScenario(in *inputFlags) cobra.CompletionFunc {
 		local, _ := os.ReadDir(".")
 		for _, f := range local {
 			name := f.Name()
-			if f.Type().IsRegular() && !strings.HasPrefix(name, ".") && slices.Contains([]string{".yaml", ".yml"}, filepath.Ext(name)) {
+			if f.Type().IsRegular() && !strings.HasPrefix(name, ".") && model.IsScenarioFile(name) {
 				offer(name, "file")
 			}
 		}

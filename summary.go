@@ -33,6 +33,11 @@ func (f *inputFlags) openCompared(ds *model.Dataset, args []string, flag string,
 		}
 		key := strings.ToLower(strings.TrimSpace(sc.Name))
 		if prev, dup := byName[key]; dup {
+			if !out[slices.IndexFunc(out, func(o *model.Scenario) bool { return strings.ToLower(strings.TrimSpace(o.Name)) == key })].Assumptions.Equal(sc.Assumptions) {
+				// Two files of one name: the columns and rows name
+				// scenarios, and these two could not be told apart.
+				return nil, usageError{fmt.Errorf("two scenarios named %q (%s %s and %s %s): their columns would carry one name; rename one", safetext.Escape(sc.Name), flag, safetext.Escape(prev), flag, safetext.Escape(arg))}
+			}
 			return nil, usageError{fmt.Errorf("%q is given twice (%s %s and %s %s): give each scenario once", safetext.Escape(sc.Name), flag, safetext.Escape(prev), flag, safetext.Escape(arg))}
 		}
 		byName[key] = arg

@@ -550,7 +550,24 @@ func recalculate(t *testing.T, soffice, dir, out string, books []string) {
 // the same name into out, in one run with a profile of its own.
 func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 	t.Helper()
-	profile := filepath.Join(dir, "lo-profile")
+	profile := recalcProfile(t, dir, "lo-profile")
+	args := []string{"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}
+	if infilter != "" {
+		args = append(args, "--infilter="+infilter)
+	}
+	output := sofficeRun(t, soffice, dir, profile, "", append(args, books...)...)
+	for _, b := range books {
+		if _, err := os.Stat(filepath.Join(out, strings.TrimSuffix(filepath.Base(b), filepath.Ext(b))+".xlsx")); err != nil {
+			t.Fatalf("soffice did not write %s: %v\n%s", filepath.Base(b), err, output)
+		}
+	}
+}
+
+// recalcProfile makes a LibreOffice profile under dir whose settings say
+// "recalculation on file load: always" for Excel and ODF files.
+func recalcProfile(t *testing.T, dir, name string) string {
+	t.Helper()
+	profile := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -565,16 +582,20 @@ func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(xcu), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return profile
+}
+
+// sofficeRun runs LibreOffice headless in profile, bounded by
+// sofficeTimeout, with IOMT_EDITS set to edits, and returns what it
+// printed.
+func sofficeRun(t *testing.T, soffice, dir, profile, edits string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
 	defer cancel()
-	args := []string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
-		"--headless", "--norestore", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}
-	if infilter != "" {
-		args = append(args, "--infilter="+infilter)
-	}
-	args = append(args, books...)
-	cmd := exec.CommandContext(ctx, soffice, args...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
+	all := append([]string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--norestore", "--nolockcheck"}, args...)
+	cmd := exec.CommandContext(ctx, soffice, all...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "IOMT_EDITS=" + edits}
 	// soffice starts soffice.bin: on timeout, kill the whole group.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -586,13 +607,9 @@ func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 		t.Fatalf("soffice still running after %v:\n%s", sofficeTimeout, outBuf.String())
 	}
 	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, outBuf.String())
+		t.Fatalf("soffice %v: %v\n%s", args, err, outBuf.String())
 	}
-	for _, b := range books {
-		if _, err := os.Stat(filepath.Join(out, strings.TrimSuffix(filepath.Base(b), filepath.Ext(b))+".xlsx")); err != nil {
-			t.Fatalf("soffice did not write %s: %v\n%s", filepath.Base(b), err, outBuf.String())
-		}
-	}
+	return outBuf.String()
 }
 
 // readForecast reads the Forecast sheet of a recalculated workbook, with
@@ -668,9 +685,12 @@ func foldBlocks(recs [][]string, k int) [][]string {
 		return recs
 	}
 	n := (len(recs) - 1) / k
-	out := [][]string{recs[0]}
-	for b := 1; b < k; b++ {
-		out[0] = append(out[0], recs[0][8:12]...)
+	// The workbook numbers each block's headers (compare_scenario_1, …).
+	out := [][]string{slices.Clone(recs[0][:8])}
+	for b := range k {
+		for _, h := range recs[0][8:12] {
+			out[0] = append(out[0], fmt.Sprintf("%s_%d", h, b+1))
+		}
 	}
 	for i := 1; i <= n; i++ {
 		row := slices.Clone(recs[i])

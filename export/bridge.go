@@ -24,9 +24,18 @@ import (
 // value in A and in B (a figure with twelve significant digits, or the
 // words of one that is none: "CAGR", "top-down") and its contribution,
 // in the bridge's order; then "total,,,B − A".
+//
+// A sampled bridge (more assumptions than forecast.MaxExact) adds a fifth
+// column, std_err, each contribution's standard error: the estimate is
+// not exact, and a reader of the file alone must be able to tell.
 func BridgeCSV(w io.Writer, b *forecast.Bridge) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"assumption", "from", "to", "contribution"}); err != nil {
+	sampled := !b.Exact && b.Players > 0
+	head := []string{"assumption", "from", "to", "contribution"}
+	if sampled {
+		head = append(head, "std_err")
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	value := func(x float64, text string) string {
@@ -36,11 +45,19 @@ func BridgeCSV(w io.Writer, b *forecast.Bridge) error {
 		return num(x)
 	}
 	for _, s := range b.Steps {
-		if err := cw.Write([]string{safetext.Cell(s.Path), value(s.From, s.FromText), value(s.To, s.ToText), num(s.Contribution)}); err != nil {
+		row := []string{safetext.Cell(s.Path), value(s.From, s.FromText), value(s.To, s.ToText), num(s.Contribution)}
+		if sampled {
+			row = append(row, num(s.StdErr))
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
-	if err := cw.Write([]string{"total", "", "", num(b.Delta())}); err != nil {
+	total := []string{"total", "", "", num(b.Delta())}
+	if sampled {
+		total = append(total, "0") // the total is exact: B − A
+	}
+	if err := cw.Write(total); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -101,7 +118,13 @@ func WaterfallRows(b *forecast.Bridge, aName, bName string, barW int) []Waterfal
 		next := cum + s.Contribution
 		r := WaterfallRow{Label: safetext.Escape(s.Label(shortFigure)), Amount: fmtSigned(s.Contribution, prec), Kind: BarNone}
 		if s.StdErr > 0 {
-			r.Amount += " ±" + numtext.Format(s.StdErr, prec)
+			if s.StdErr < 0.5*math.Pow10(-prec) {
+				// An error below the last decimal shown is not ±0.00:
+				// the estimate is still an estimate.
+				r.Amount += " ±<" + numtext.Format(math.Pow10(-prec), prec)
+			} else {
+				r.Amount += " ±" + numtext.Format(s.StdErr, prec)
+			}
 		}
 		if s.Contribution != 0 {
 			r.From, r.To = x(math.Min(cum, next)), x(math.Max(cum, next))

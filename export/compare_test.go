@@ -208,7 +208,7 @@ func TestMarkdownCompareSeveral(t *testing.T) {
 }
 
 // TestXLSXCompareSeveral: the Forecast sheet has the CSV's four compare
-// columns for each compared scenario: its name, its value (as the long
+// columns for each compared scenario, their headers numbered: its name, its value (as the long
 // CSV's block has it) and the differences, as formulas.
 func TestXLSXCompareSeveral(t *testing.T) {
 	in, alone := threeScenarios(t)
@@ -224,8 +224,13 @@ func TestXLSXCompareSeveral(t *testing.T) {
 	}
 	for bi, b := range alone {
 		col0 := fcColCompare + 4*bi
-		if !slices.Equal(rows[0][col0-1:col0+3], long[0][8:]) {
-			t.Errorf("%s's columns %q", b.Scenario, rows[0][col0-1:col0+3])
+		// Numbered, so that every header names one column.
+		var want []string
+		for _, h := range long[0][8:] {
+			want = append(want, fmt.Sprintf("%s_%d", h, bi+1))
+		}
+		if !slices.Equal(rows[0][col0-1:col0+3], want) {
+			t.Errorf("%s's columns %q, want %q", b.Scenario, rows[0][col0-1:col0+3], want)
 		}
 		for i := range n {
 			r, rec := i+2, long[1+bi*n+i]

@@ -295,12 +295,25 @@ func (s *Summary) Text(width int) string {
 func (s *Summary) textBlock(b *strings.Builder, from, to int, cols []int, itemW int) {
 	// The names, wrapped to their columns, aligned on their last line.
 	var heads [][]string
+	var cut []string
 	lines := 1
 	for i := from; i < to; i++ {
 		h := wrapWords(safetext.Escape(s.Scenarios[i]), cols[i])
+		if len(h) > maxHeadLines {
+			// A name of a dozen words would push the figures a screen
+			// down: it keeps three lines here and is given whole below.
+			h = h[:maxHeadLines]
+			h[maxHeadLines-1] = ansi.Truncate(h[maxHeadLines-1]+" …", cols[i], "…")
+			cut = append(cut, safetext.Escape(s.Scenarios[i]))
+		}
 		heads = append(heads, h)
 		lines = max(lines, len(h))
 	}
+	defer func() {
+		for _, name := range cut {
+			b.WriteString("\n" + strings.Join(wrapWords("In full: "+name, itemW+sumCols(cols[from:to])), "\n  ") + "\n")
+		}
+	}()
 	for l := range lines {
 		b.WriteString(strings.Repeat(" ", itemW))
 		for j, h := range heads {
@@ -337,6 +350,10 @@ func (s *Summary) textBlock(b *strings.Builder, from, to int, cols []int, itemW 
 		}
 	}
 }
+
+// maxHeadLines is the most lines a scenario's name takes above its
+// column in the text summary.
+const maxHeadLines = 3
 
 func sumCols(cols []int) int {
 	n := 0

@@ -775,8 +775,15 @@ func (b *xlsxBook) writeForecast() error {
 		return err
 	}
 	header, block := csvHeader(ds), csvCompareHeader(ds)
-	for range cmps {
-		header = append(header, block...)
+	for i := range cmps {
+		// With several compared, each block's headers carry its number:
+		// a filter or a pivot table needs every header to be one column's.
+		for _, h := range block {
+			if len(cmps) > 1 {
+				h += "_" + strconv.Itoa(i+1)
+			}
+			header = append(header, h)
+		}
 	}
 	widths := []float64{22, 14, 32, 24, 8, 20, 20, 20}
 	for i := range header {

@@ -568,10 +568,32 @@ func (b *Bridge) Method() string {
 	case b.Players == 0:
 		return fmt.Sprintf("none of the %d assumptions that differ can move it: every contribution is 0", len(b.Steps))
 	case b.Exact:
-		return fmt.Sprintf("exact Shapley values over the %d assumption%s that can move it", b.Players, plural(b.Players))
+		return fmt.Sprintf("exact Shapley values over the %d assumption%s that can move it%s", b.Players, plural(b.Players), b.stillNote())
 	}
 	return fmt.Sprintf("Shapley values estimated from %d random orders of the %d assumptions that can move it (more than %d): each within ±%s (one standard error)",
 		b.Orders, b.Players, MaxExact, strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2g", b.StdErr), "0"), "."))
+}
+
+// stillNote says how many of the assumptions that could move the node
+// did not here (a rate in a year the segment is a fixed value, a change
+// that an interaction cancels), so a reader counting the bars with a
+// contribution finds the number in the title.
+func (b *Bridge) stillNote() string {
+	scale := math.Max(math.Abs(b.From), math.Abs(b.To))
+	still := 0
+	for i := range b.Steps {
+		if b.Steps[i].Moves && math.Abs(b.Steps[i].Contribution) <= 1e-12*scale {
+			still++
+		}
+	}
+	if still == 0 {
+		return ""
+	}
+	verb := "does"
+	if still > 1 {
+		verb = "do"
+	}
+	return fmt.Sprintf(" (%d of them %s not move it here)", still, verb)
 }
 
 func plural(n int) string {

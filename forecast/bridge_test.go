@@ -448,3 +448,27 @@ func TestBridgeBaseSizeAndPath(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeMethodCountsStill: the title's count of assumptions that can
+// move the node says how many of them gave 0 here, so it matches the
+// bars a reader counts.
+func TestBridgeMethodCountsStill(t *testing.T) {
+	b := &forecast.Bridge{From: 100, To: 110, Players: 3, Exact: true, Steps: []forecast.Step{
+		{Path: "Total/cagr_pct", Contribution: 10, Moves: true},
+		{Path: "Region/Europe/share_pct", Contribution: 0, Moves: true},
+		{Path: "Region/APAC/share_pct", Contribution: 1e-15, Moves: true},
+		{Path: "Component/Software/share_pct", Contribution: 0, Moves: false},
+	}}
+	if got, want := b.Method(), "exact Shapley values over the 3 assumptions that can move it (2 of them do not move it here)"; got != want {
+		t.Errorf("Method() = %q\nwant      %q", got, want)
+	}
+	b.Steps = b.Steps[:2]
+	b.Players = 2
+	if got := b.Method(); !strings.HasSuffix(got, "(1 of them does not move it here)") {
+		t.Errorf("one still assumption: %q", got)
+	}
+	b.Steps[1].Contribution = -0.5
+	if got := b.Method(); strings.Contains(got, "of them") {
+		t.Errorf("every assumption moved it, yet %q", got)
+	}
+}

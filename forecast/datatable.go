@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -39,7 +40,7 @@ func AxisValues(low, high, step float64) ([]float64, error) {
 	}
 	span := (high - low) / step
 	if span+1 > MaxTableCells {
-		return nil, fmt.Errorf("%g to %g by %g is more than %d values", low, high, step, MaxTableCells)
+		return nil, fmt.Errorf("%s to %s by %s is more than %s values", typed(low), typed(high), typed(step), numtext.Group(strconv.Itoa(MaxTableCells)))
 	}
 	n := int(math.Floor(span+1e-9)) + 1
 	out := make([]float64, n)
@@ -53,6 +54,9 @@ func AxisValues(low, high, step float64) ([]float64, error) {
 	}
 	return out, nil
 }
+
+// typed writes a number as a person types it: 1000000, not 1e+06.
+func typed(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func finiteAll(xs ...float64) bool {
 	for _, x := range xs {
@@ -172,7 +176,8 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 	case len(rows.Values) == 0 || len(cols.Values) == 0:
 		return nil, fmt.Errorf("data table: an axis without values")
 	case len(rows.Values)*len(cols.Values) > MaxTableCells:
-		return nil, fmt.Errorf("data table: %d × %d = %d cells, more than %d", len(rows.Values), len(cols.Values), len(rows.Values)*len(cols.Values), MaxTableCells)
+		return nil, fmt.Errorf("data table: %d × %d = %s cells, more than %s", len(rows.Values), len(cols.Values),
+			numtext.Group(strconv.Itoa(len(rows.Values)*len(cols.Values))), numtext.Group(strconv.Itoa(MaxTableCells)))
 	}
 	p := &DataTablePlan{ds: ds, a: a, yi: yi}
 	r := Project(ds, &a)
@@ -182,7 +187,11 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 	p.refused = make([]string, len(p.t.Cells))
 	for i, ax := range []Axis{rows, cols} {
 		if err := p.moves(ax); err != nil {
-			return nil, &AxisError{Cols: i == 1, Err: err}
+			ae := &AxisError{Cols: i == 1, Err: err}
+			if nm, ok := err.(*notMoving); ok {
+				ae.Err, ae.Switch = nm.error, nm.sw
+			}
+			return nil, ae
 		}
 	}
 	return p, nil
@@ -190,10 +199,19 @@ func PlanDataTable(ds *model.Dataset, a model.Assumptions, node, year int, rows,
 
 // AxisError is a data table's axis that cannot work: its parameter
 // cannot move the node, or the model refuses each of its values. Cols
-// tells the columns' axis from the rows'.
+// tells the columns' axis from the rows'; Switch, when not nil, is the
+// mode in which the parameter would move the node.
 type AxisError struct {
-	Cols bool
-	Err  error
+	Cols   bool
+	Err    error
+	Switch *ModeSwitch
+}
+
+// notMoving is a parameter that cannot move the node, and the mode in
+// which it would.
+type notMoving struct {
+	error
+	sw *ModeSwitch
 }
 
 func (e *AxisError) Error() string { return e.Err.Error() }
@@ -249,7 +267,8 @@ func (p *DataTablePlan) moves(ax Axis) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("data table: %s does not move %s in %d: %s", ax.Param.Name, nodeLabel(p.ds, t.Node), t.Year, why(p.ds, &p.a, t.Node, t.Year, ax.Param))
+	w, sw := reason(p.ds, &p.a, t.Node, t.Year, ax.Param)
+	return &notMoving{fmt.Errorf("data table: %s does not move %s in %d: %s", ax.Param.Name, nodeLabel(p.ds, t.Node), t.Year, w), sw}
 }
 
 // Len is the number of steps: the rows.
@@ -264,16 +283,16 @@ func (p *DataTablePlan) Run(from, to int) {
 	cols := len(t.Cols.Values)
 	var r Result
 	for ri := from; ri < to; ri++ {
-		b, rerr := p.ds.Apply(p.a, p.a, t.Rows.Param.Set(t.Rows.Values[ri]))
+		b, rerr := p.rowAssumptions(t.Rows.Values[ri])
 		for ci, cv := range t.Cols.Values {
 			i := ri*cols + ci
 			if rerr != nil {
 				t.Cells[i], p.refused[i] = math.NaN(), t.Rows.Param.Name+": "+rerr.Error()
 				continue
 			}
-			c, err := p.ds.Apply(p.a, b, t.Cols.Param.Set(cv))
-			if err != nil {
-				t.Cells[i], p.refused[i] = math.NaN(), t.Cols.Param.Name+": "+err.Error()
+			c, why := p.cellAssumptions(&b, t.Rows.Values[ri], cv)
+			if why != "" {
+				t.Cells[i], p.refused[i] = math.NaN(), why
 				continue
 			}
 			ProjectInto(&r, p.ds, &c)
@@ -281,6 +300,80 @@ func (p *DataTablePlan) Run(from, to int) {
 		}
 	}
 }
+
+// sharePair reports whether both axes are shares of one set of
+// siblings: setting the second rebalances the first, so a cell must hold
+// the first in place while the second is set.
+func (p *DataTablePlan) sharePair() bool {
+	rp, cp := p.t.Rows.Param, p.t.Cols.Param
+	return rp.Kind == ParamShare && cp.Kind == ParamShare && p.ds.Nodes[rp.Node].Group == p.ds.Nodes[cp.Node].Group
+}
+
+// rowAssumptions are the assumptions with the rows' parameter at v; for
+// a pair of shares of one set of siblings, with that share locked, as
+// the dashboard's lock holds a share while a sibling's is typed.
+func (p *DataTablePlan) rowAssumptions(v float64) (model.Assumptions, error) {
+	b, err := p.ds.Apply(p.a, p.a, p.t.Rows.Param.Set(v))
+	if err != nil || !p.sharePair() {
+		return b, err
+	}
+	return p.ds.Apply(p.a, b, model.Edit{Kind: model.SetLock, Node: p.t.Rows.Param.Node, Lock: true})
+}
+
+// cellAssumptions are b, the rows' parameter at rv, with the columns'
+// at cv, or why the model refuses them. Two shares of one set of
+// siblings hold both as given, whichever axis they are on, exactly as a
+// scenario file naming both does (the other siblings share the rest in
+// proportion), and are refused when they cannot both hold.
+func (p *DataTablePlan) cellAssumptions(b *model.Assumptions, rv, cv float64) (model.Assumptions, string) {
+	rp, cp := p.t.Rows.Param, p.t.Cols.Param
+	if !p.sharePair() {
+		c, err := p.ds.Apply(p.a, *b, cp.Set(cv))
+		if err != nil {
+			return c, cp.Name + ": " + err.Error()
+		}
+		return c, ""
+	}
+	var locked float64
+	free := 0
+	for _, m := range p.ds.Groups[p.ds.Nodes[rp.Node].Group].Members {
+		switch {
+		case m == rp.Node || m == cp.Node:
+		case p.a.Locked[m]:
+			locked += p.a.Share[m]
+		default:
+			free++
+		}
+	}
+	sum := rv + cv + locked
+	pair := fmt.Sprintf("%s at %s %% and %s at %s %%", rp.Name, fmtAxis(rv), cp.Name, fmtAxis(cv))
+	if locked > 0 {
+		pair += fmt.Sprintf(" with the locked %s %%", fmtAxis(locked))
+	}
+	const tol = 1e-9 // the sum of values typed to a few decimals
+	switch {
+	case sum > 100+tol:
+		return *b, fmt.Sprintf("%s add up to %s %%: shares of one set of siblings add up to 100 %% at most", pair, fmtAxis(sum))
+	case free == 0 && sum < 100-tol:
+		return *b, fmt.Sprintf("%s add up to %s %%; with no other sibling to take the rest they must add up to 100 %%", pair, fmtAxis(sum))
+	case free == 0:
+		// The rows' share left the columns' what it is given, within
+		// rounding: there is no other sibling to move.
+		c := b.Clone()
+		c.Locked[rp.Node] = p.a.Locked[rp.Node]
+		return c, ""
+	}
+	c, err := p.ds.Apply(p.a, *b, cp.Set(cv))
+	if err != nil {
+		return c, cp.Name + ": " + err.Error()
+	}
+	c.Locked[rp.Node] = p.a.Locked[rp.Node] // c is Apply's own copy
+	return c, ""
+}
+
+// fmtAxis writes an axis value as typed: 12.5, not 12.500000.
+// A sum is rounded to a millionth first: 0.1 + 0.2 is no 0.30000000000000004 here.
+func fmtAxis(v float64) string { return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64) }
 
 // Table is the data table, once every row has run.
 func (p *DataTablePlan) Table() *DataTable {

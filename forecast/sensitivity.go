@@ -63,10 +63,12 @@ const MaxDelta = 50
 // finer than any figure a market report gives.
 const MinDelta = 0.001
 
-// Unranked is a parameter that cannot move the node in this mode, and why.
+// Unranked is a parameter that cannot move the node in this mode, and
+// why; Switch, when not nil, is the mode in which it would.
 type Unranked struct {
 	Param
-	Why string
+	Why    string
+	Switch *ModeSwitch
 }
 
 // Tornado is a sensitivity analysis of one node's value in one year.
@@ -175,11 +177,11 @@ func (p *SensitivityPlan) Tornado() *Tornado {
 	t := &Tornado{Node: p.node, Year: year, Delta: p.delta, Base: p.base}
 	for _, bar := range p.bars {
 		if bar.Low == t.Base && bar.High == t.Base {
-			w := why(ds, &p.a, p.node, year, bar.Param)
+			w, sw := reason(ds, &p.a, p.node, year, bar.Param)
 			if bar.LowRefused != "" && bar.HighRefused != "" {
-				w = "cannot move ±" + strconv.FormatFloat(p.delta, 'g', -1, 64) + " pp: " + bar.LowRefused
+				w, sw = "cannot move ±"+strconv.FormatFloat(p.delta, 'g', -1, 64)+" pp: "+bar.LowRefused, nil
 			}
-			t.Unranked = append(t.Unranked, Unranked{Param: bar.Param, Why: w})
+			t.Unranked = append(t.Unranked, Unranked{Param: bar.Param, Why: w, Switch: sw})
 			continue
 		}
 		bar.Swing = math.Abs(bar.High - bar.Low)
@@ -270,34 +272,6 @@ func params(ds *model.Dataset, a *model.Assumptions, node int) []Param {
 	return out
 }
 
-// why says why p cannot move node's value in year.
-func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) string {
-	driver := ds.Dims[a.Driver].Name
-	market := p.Node == 0 && (p.Kind == ParamGrowth || p.Kind == ParamYearGrowth)
-	switch {
-	case p.Kind == ParamBaseValue:
-		return "the base-year value moves every value"
-	case p.Kind != ParamShare && year == ds.BaseYear:
-		return "rates act only after the base year, " + strconv.Itoa(year)
-	case market && a.Mode == model.BottomUp:
-		return "in bottom-up the total is the sum of " + driver + "; the market's rates do not move it (b for top-down)"
-	case p.Kind == ParamShare && a.Locked[p.Node]:
-		return "the share is locked"
-	case p.Kind == ParamShare && node == 0 && a.Mode == model.TopDown:
-		return "in top-down the shares split the total; they do not change it (b for bottom-up)"
-	case p.Kind == ParamYearGrowth && p.Year > year:
-		return "that year comes after " + strconv.Itoa(year)
-	case p.Kind == ParamGrowth && ownRatesTo(ds, a, p.Node, year):
-		if year == ds.BaseYear+1 {
-			return strconv.Itoa(year) + " has a growth rate of its own"
-		}
-		return "every year to " + strconv.Itoa(year) + " has a growth rate of its own"
-	case (p.Kind == ParamGrowth || p.Kind == ParamYearGrowth) && p.Node != 0 && node == 0 && a.Mode == model.TopDown:
-		return "in top-down the segments' rates move their shares, not the total (b for bottom-up)"
-	}
-	return "does not move " + nodeLabel(ds, node) + " in " + a.Mode.String()
-}
-
 // ownRatesTo reports whether every year from the first forecast year to
 // year has a growth rate of its own for node n (the market's, or a
 // segment's path), so its CAGR does not reach it.
@@ -315,16 +289,4 @@ func nodeLabel(ds *model.Dataset, n int) string {
 		return "the total"
 	}
 	return ds.Nodes[n].Path
-}
-
-// Note is what a tornado cannot show, in words: the parameters it leaves
-// out in this mode, for the screen to say why.
-func (t *Tornado) Note(ds *model.Dataset, a *model.Assumptions) string {
-	if t.Node == 0 && a.Mode == model.TopDown {
-		return "in top-down the segments' rates do not change the total; b for bottom-up"
-	}
-	if a.Mode == model.BottomUp {
-		return "in bottom-up the market's CAGR does not move anything: the total is the sum of " + ds.Dims[a.Driver].Name + "; b for top-down"
-	}
-	return ""
 }

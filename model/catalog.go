@@ -117,7 +117,7 @@ func (w *Workspace) Saved() ([]Entry, error) {
 	var out []Entry
 	for _, f := range files {
 		name := f.Name()
-		if f.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+		if f.IsDir() || strings.HasPrefix(name, ".") || !IsScenarioFile(name) {
 			continue
 		}
 		p := filepath.Join(w.Dir, name)
@@ -128,6 +128,11 @@ func (w *Workspace) Saved() ([]Entry, error) {
 		}
 		out = append(out, entryOf(p, data, false))
 	}
+	// By name as a person reads a list: PLAN.YAML beside plan-b.yaml,
+	// not before every lower-case name.
+	slices.SortStableFunc(out, func(a, b Entry) int {
+		return strings.Compare(strings.ToLower(filepath.Base(a.Path)), strings.ToLower(filepath.Base(b.Path)))
+	})
 	return out, nil
 }
 
@@ -184,7 +189,14 @@ func (w *Workspace) Resolve(arg string, ds *Dataset) (*Scenario, error) {
 	if len(saved) > 0 {
 		msg += fmt.Sprintf("; saved in %s: %s", w.ShowDir(), strings.Join(stems(saved), ", "))
 	}
-	return nil, errors.New(msg + ")")
+	msg += ")"
+	// A mistyped --workspace otherwise reads as a missing scenario.
+	if w.Dir != "" {
+		if _, err := os.Stat(w.Dir); errors.Is(err, fs.ErrNotExist) {
+			msg += fmt.Sprintf("; the workspace %s does not exist: check --workspace", w.ShowDir())
+		}
+	}
+	return nil, errors.New(msg)
 }
 
 // entryOf reads a scenario's header fields without resolving it against a
@@ -245,6 +257,14 @@ func (e *Entry) ForMarket(ds *Dataset) bool {
 func (e *Entry) matches(arg string) bool {
 	base := filepath.Base(strings.TrimPrefix(e.Path, "builtin:"))
 	return strings.EqualFold(arg, e.Stem()) || strings.EqualFold(arg, base) || strings.EqualFold(arg, e.Name)
+}
+
+// IsScenarioFile reports whether a file name has a scenario file's
+// extension, .yaml or .yml in any case: files copied from Windows or
+// written by other tools come as PLAN.YAML too.
+func IsScenarioFile(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 func stems(entries []Entry) []string {

@@ -80,6 +80,8 @@ func TestResolve(t *testing.T) {
 	write("a.yaml", "scenario: Twin\n")
 	write("b.yaml", "scenario: Twin\n")
 	write("home.yaml", "scenario: Home\ndataset: Smart Home Energy Management\n")
+	write("CAPS.YML", "scenario: Shouted\ntotal: {cagr_pct: 21}\n") // as copied from Windows
+	write("notes.txt", "scenario: Not a scenario file\n")
 	// A file outside the folder, named by its path.
 	file := filepath.Join(t.TempDir(), "file.yml")
 	if err := os.WriteFile(file, []byte("scenario: From a file\n"), 0o644); err != nil {
@@ -95,6 +97,8 @@ func TestResolve(t *testing.T) {
 		"my-plan":                    "My plan",
 		"MY-PLAN.YAML":               "My plan",
 		"my plan":                    "My plan",
+		"caps":                       "Shouted",
+		"shouted":                    "Shouted",
 		filepath.Join(dir, "a.yaml"): "Twin",
 	} {
 		sc, err := ws.Resolve(arg, ds)
@@ -107,7 +111,7 @@ func TestResolve(t *testing.T) {
 	}
 	_, err := ws.Resolve("nope", ds)
 	want := "nope: no such file, nor a scenario of that name for Internet of Medical Things " +
-		"(built in: base, accelerated-adoption, security-headwinds; saved in your folder: a, b, base, my-plan)"
+		"(built in: base, accelerated-adoption, security-headwinds; saved in your folder: a, b, base, CAPS, my-plan)"
 	if err == nil || err.Error() != want {
 		t.Errorf("an unknown name:\n got %v\nwant %s", err, want)
 	}
@@ -120,5 +124,10 @@ func TestResolve(t *testing.T) {
 	readOnly := &Workspace{Builtin: builtins()}
 	if _, err := readOnly.Resolve("my-plan", ds); err == nil || strings.Contains(err.Error(), "saved") {
 		t.Errorf("a workspace without a folder: %v; want the built-in names alone", err)
+	}
+	// A mistyped --workspace says so, not only that the name is unknown.
+	gone := &Workspace{Dir: filepath.Join(dir, "no-such-folder"), Builtin: builtins()}
+	if _, err := gone.Resolve("my-plan", ds); err == nil || !strings.Contains(err.Error(), "the workspace "+gone.Dir+" does not exist: check --workspace") {
+		t.Errorf("a workspace that does not exist: %v; want it named", err)
 	}
 }

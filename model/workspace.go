@@ -121,7 +121,7 @@ func (w *Workspace) SaveAt(ds *Dataset, sc *Scenario, path string) (string, erro
 		return "", ErrReadOnly
 	}
 	if path != "" && (filepath.Dir(path) != filepath.Clean(w.Dir) ||
-		!(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml"))) {
+		!IsScenarioFile(path)) {
 		return "", fmt.Errorf("saving %s: not a scenario file of the workspace %s", path, w.Dir)
 	}
 	if msg, ok := checkName(strings.ReplaceAll(sc.Name, "/", "-")); !ok || strings.TrimSpace(sc.Name) == "" {

@@ -193,7 +193,11 @@ func (m *Model) opened(msg openedMsg) {
 		m.status.error("Cannot compare: " + m.files.reason(msg.err, msg.path))
 		return
 	case msg.purpose == chooseOpen:
-		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."}, "Open "+msg.sc.Name+"?")
+		said := "Opened " + msg.sc.Name + "."
+		if msg.from != "" {
+			said = "Opened " + msg.sc.Name + " from " + filepath.Base(msg.from) + "; s saves it as a scenario."
+		}
+		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: said}, "Open "+msg.sc.Name+"?")
 	default:
 		m.scen.compareWith(msg.all...)
 		m.resize(m.lay.w, m.lay.h) // a narrow chart takes the segments' room
@@ -220,10 +224,13 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 	case actCopyTable:
 		m.status.info("Copied the table (" + strconv.Itoa(len(m.sel.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
 		return tea.SetClipboard(m.panes.table.tsv())
-	case actExportCSV, actExportJSON, actExportMD, actExportXLSX:
+	case actExportCSV, actExportJSON, actExportMD, actExportXLSX, actExportSVG, actExportPNG:
 		if m.files.readOnly() {
 			m.status.error("This session cannot write files" + m.files.whyNoFiles() + "; copy the table with x instead.")
 			return nil
+		}
+		if msg.action == actExportSVG || msg.action == actExportPNG {
+			return chartCmd(newChartJob(m.files.ws, m.scen, m.sel, msg.action))
 		}
 		return exportCmd(newExportJob(m.files.ws, m.scen, msg.action))
 	}

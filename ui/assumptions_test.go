@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -168,6 +169,87 @@ func TestMonteCarloShapedByKeys(t *testing.T) {
 	}
 }
 
+// TestGoalSeekSiblingsAligned: the goal seek screen lays the siblings'
+// values before and after in columns: a sibling a line where the height
+// has room (160×48), else as many a line as fit (80×24), every "→" at
+// one column. They were words in a sentence, wrapped anywhere at 80
+// columns ("Europe 50.06 →" and "3.38" on two lines).
+func TestGoalSeekSiblingsAligned(t *testing.T) {
+	for _, size := range [][2]int{{160, 48}, {80, 24}} {
+		m := regionRow(t, newTestModel(t, size[0], size[1]), "Region/Asia-Pacific")
+		m = send(t, m, runeKey('g'))
+		m = typeText(t, m, "190")
+		m = send(t, m, keyEnter)
+		lines := strings.Split(view(m), "\n")
+		at := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "its siblings in 2027, US$ bn, before → after:") })
+		if at < 0 {
+			t.Fatalf("%v: no siblings' header:\n%s", size, view(m))
+		}
+		var arrows []int
+		names := 0
+		for _, l := range lines[at+1:] {
+			if !strings.Contains(l, "→") {
+				break
+			}
+			for _, n := range []string{"North America", "Europe", "Middle East & Africa", "South America"} {
+				names += strings.Count(l, n)
+			}
+			col := 0
+			for _, part := range strings.Split(l, "→")[:strings.Count(l, "→")] {
+				col += utf8.RuneCountInString(part)
+				arrows = append(arrows, col)
+				col++
+			}
+		}
+		rows := len(arrows)
+		if size[1] == 24 {
+			rows = 2
+		}
+		if names != 4 || len(arrows) != 4 {
+			t.Fatalf("%v: %d names, %d arrows under the header:\n%s", size, names, len(arrows), view(m))
+		}
+		for i, a := range arrows {
+			if want := arrows[i%(4/rows)]; a != want {
+				t.Errorf("%v: arrow %d at column %d, the first of its column at %d:\n%s", size, i, a, want, view(m))
+			}
+		}
+		if size[1] == 48 && arrows[0] != arrows[1] {
+			t.Errorf("160×48: the siblings are not a line each:\n%s", view(m))
+		}
+	}
+}
+
+// TestMonteCarloScreenWords: what the m screen says reads once and is
+// true: v says what Monte Carlo now draws without "draws … drawn"; a
+// correlation that is no number suggests one from 0 to 1, not 18.5; a
+// range set is kept in the scenario for s to save, not "saved".
+func TestMonteCarloScreenWords(t *testing.T) {
+	m := regionRow(t, newTestModel(t, 120, 40), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('m'), runeKey('v'))
+	if msg := m.status.cur.msg; !strings.HasPrefix(msg, "Monte Carlo now: only Region/Asia-Pacific's own rates drawn") || strings.Contains(msg, "draws only") {
+		t.Errorf("v: %q", msg)
+	}
+	m = send(t, m, keyTab, keyTab, keyTab)
+	m = typeText(t, m, "abc")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, `correlation "abc" is not a number: type one such as 0.4, from 0 to 1`) {
+		t.Errorf("a correlation that is no number: %q", msg)
+	}
+	m = send(t, m, keyTab) // the threshold
+	m = send(t, m, keyTab)
+	m = typeText(t, m, "x")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, `range low "x" is not a number: type one such as 19.5`) {
+		t.Errorf("a range low that is no number: %q", msg)
+	}
+	m = send(t, m, ctrlU)
+	m = typeText(t, m, "20")
+	m = send(t, m, keyEnter)
+	if msg := m.status.cur.msg; !strings.Contains(msg, "(cagr_range_pct, kept in the scenario; s saves it)") || strings.Contains(msg, "saved") {
+		t.Errorf("a range set: %q", msg)
+	}
+}
+
 // TestGoalSeekQuoteOnScreen: the answer names both rates and the
 // siblings; an implausible one is warned about and can still be applied.
 func TestGoalSeekQuoteOnScreen(t *testing.T) {
@@ -256,6 +338,50 @@ func TestDataTableByKeys(t *testing.T) {
 	if m = send(t, m, keyEsc); m.dialogs.top() != nil {
 		t.Error("esc does not close the data table")
 	}
+}
+
+// TestDataTableYearKeepsPicks: ←/→ change the data table's year and
+// keep the parameters picked and their steps; a year in which one of
+// them moves nothing (the base year, for a rate) shows another, saying
+// so, and the next year that it moves brings it back. ← used to reset
+// both parameters to the tornado's first two, the steps staying with the
+// axes and so moving to other parameters.
+func TestDataTableYearKeepsPicks(t *testing.T) {
+	m := regionRow(t, newTestModel(t, 160, 48), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('T'), keyDown, keyDown, runeKey('+'), keyTab, keyDown, keyDown, runeKey('-'))
+	d := m.dialogs.top().(*dataTableDialog)
+	rows, cols := d.t.Rows.Param.Name, d.t.Cols.Param.Name
+	if d.step != [2]int{4, 2} || d.pick == [2]int{0, 1} {
+		t.Fatalf("steps %v, picks %v", d.step, d.pick)
+	}
+	same := func(when string) {
+		t.Helper()
+		d := m.dialogs.top().(*dataTableDialog)
+		if d.t.Rows.Param.Name != rows || d.t.Cols.Param.Name != cols || d.step != [2]int{4, 2} {
+			t.Errorf("%s: rows %s, columns %s, steps %v; want %s, %s, [4 2]", when, d.t.Rows.Param.Name, d.t.Cols.Param.Name, d.step, rows, cols)
+		}
+		if by := d.t.Rows.Values[1] - d.t.Rows.Values[0]; by != 2 {
+			t.Errorf("%s: the rows step by %v, want 2", when, by)
+		}
+	}
+	m = send(t, m, keyLeft)
+	if d := m.dialogs.top().(*dataTableDialog); d.year != 2026 {
+		t.Fatalf("← gave year %d", d.year)
+	}
+	same("2026")
+	m = send(t, m, keyRight)
+	same("back to 2027")
+	for range 8 {
+		m = send(t, m, keyLeft)
+	}
+	d = m.dialogs.top().(*dataTableDialog)
+	if d.year != 2019 || !strings.Contains(view(m), "does not move it in 2019") {
+		t.Errorf("year %d, in 2019 the rates move nothing, unsaid:\n%s", d.year, view(m))
+	}
+	for range 8 {
+		m = send(t, m, keyRight)
+	}
+	same("2027 again")
 }
 
 // TestRangeFollowsTheRate: + past a row's range takes the range along,

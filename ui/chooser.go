@@ -31,6 +31,8 @@ const (
 	actExportMD
 	actExportXLSX
 	actCopyTable
+	actExportSVG // the chart on screen, for a slide
+	actExportPNG
 )
 
 // choice is one line of a chooser: a scenario, or a menu action.

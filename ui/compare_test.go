@@ -489,3 +489,41 @@ func TestExportCompared(t *testing.T) {
 		t.Errorf("status %q", lastLine(m))
 	}
 }
+
+// TestCompareHeaderKeepsTheScenario: with four scenarios compared, the
+// title line shortened the scenario's own name first ("Sc… vs …" at 160
+// columns, "… vs …" at 80), so it no longer said which scenario the
+// screen shows; the compared names now give way first.
+func TestCompareHeaderKeepsTheScenario(t *testing.T) {
+	ws := otherWorkspace(t)
+	writeFile(t, filepath.Join(ws.Dir, "fourth.yaml"), "scenario: A fourth scenario with a long name\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 20}\n")
+	for _, w := range []int{80, 160} {
+		m := newWSModel(t, ws, w, 30)
+		m = send(t, m, runeKey('+')) // unsaved: the mark must stay too
+		m = compareWith(t, m, nameAccel, nameHeadwd, "Other", "A fourth scenario with a long name")
+		if n := len(comparedNamesOf(m)); n != 4 {
+			t.Fatalf("%d scenarios compared, want 4", n)
+		}
+		head := headLine(m)
+		if !strings.Contains(head, "Scenario: "+nameBase+" ● unsaved") || !strings.Contains(head, "top-down") || !strings.Contains(head, "vs ") {
+			t.Errorf("%d columns: the title line does not keep the scenario's name, the unsaved mark, the comparison and the mode: %q", w, head)
+		}
+	}
+}
+
+// TestBridgeNamesEditedScenario: the bridge and the summary of a scenario
+// with unsaved edits call it "NAME (edited)", as its exports do: its
+// figures are not the saved scenario's.
+func TestBridgeNamesEditedScenario(t *testing.T) {
+	m := newWSModel(t, otherWorkspace(t), 160, 48)
+	m = send(t, m, runeKey('+'))
+	m = compareWith(t, m, nameAccel)
+	m = send(t, m, runeKey('4'), runeKey('j'), runeKey('B'))
+	if v := view(m); !strings.Contains(v, nameBase+" (edited) →") {
+		t.Errorf("the bridge of an edited scenario does not say it is edited:\n%s", v)
+	}
+	m = send(t, m, keyEsc, runeKey('S'))
+	if v := view(m); !strings.Contains(v, "(edited)") {
+		t.Errorf("the summary of an edited scenario does not say it is edited:\n%s", v)
+	}
+}

@@ -167,11 +167,15 @@ func (d *bridgeDialog) head() []string {
 		return nil
 	}
 	inner := max(d.width-2, 1)
-	say := d.b.Method()
+	prec := valuePrec(max(abs(d.b.From), abs(d.b.To)), 2)
+	var say string
 	if d.b.Same() {
-		say = "the scenarios do not differ in any assumption: the bridge is 0"
+		// As iomt bridge says it: nothing adds up to anything here.
+		say = "The scenarios do not differ in any assumption: the bridge is 0 (" + fmtNum(d.b.From, prec) + " in both)."
+	} else {
+		m := d.b.Method()
+		say = strings.ToUpper(m[:1]) + m[1:] + "; they add up to " + fmtSigned(d.b.Delta(), prec) + "."
 	}
-	say = strings.ToUpper(say[:1]) + say[1:] + "; they add up to " + fmtSigned(d.b.Delta(), valuePrec(max(abs(d.b.From), abs(d.b.To)), 2)) + "."
 	return append(strings.Split(wrap(clean(say), inner, "  "), "\n"), "")
 }
 
@@ -214,13 +218,13 @@ func (d *bridgeDialog) title() string {
 		names int
 		more  string
 	}{{40, more}, {20, more}, {20, ""}, {12, ""}} {
-		t := fmt.Sprintf("Bridge · %s %d · %s → %s%s", name, d.year, ansi.Truncate(clean(e.scen.Name()), c.names, "…"),
+		t := fmt.Sprintf("Bridge · %s %d · %s → %s%s", name, d.year, ansi.Truncate(clean(exportName(e.scen)), c.names, "…"),
 			ansi.Truncate(clean(d.compared().name), c.names, "…"), c.more)
 		if ansi.StringWidth(t) <= d.width-6 {
 			return t
 		}
 	}
-	return paneTitle(d.width, "Bridge · %s"+fmt.Sprintf(" %d · ", d.year)+ansi.Truncate(clean(e.scen.Name()), 12, "…")+" → "+
+	return paneTitle(d.width, "Bridge · %s"+fmt.Sprintf(" %d · ", d.year)+ansi.Truncate(clean(exportName(e.scen)), 12, "…")+" → "+
 		ansi.Truncate(clean(d.compared().name), 12, "…"), name)
 }
 
@@ -244,7 +248,7 @@ func (d *bridgeDialog) View() string {
 		}
 		return s.Muted.Render(bar)
 	}
-	all := export.WaterfallLines(d.b, d.e.scen.Name(), d.compared().name, inner, paint)
+	all := export.WaterfallLines(d.b, exportName(d.e.scen), d.compared().name, inner, paint)
 	lines = append(lines, all[0])
 	steps := all[1 : len(all)-1]
 	for i := d.top; i < len(steps) && i < d.top+d.rows(); i++ {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -33,6 +34,7 @@ type dataTableDialog struct {
 	node, year    int
 	params        []forecast.Param // the tornado's list, once computed
 	pick          [2]int           // rows', columns' parameter: indices into params
+	chosen        [2]string        // rows', columns' parameter as picked, by name: kept over a change of year
 	step          [2]int           // rows', columns' step: indices into dtSteps
 	size          [2]int           // values an axis, odd, 3 to dtMaxSize
 	axis          int              // the axis ↑/↓, +/- and >/< change: 0 rows, 1 columns
@@ -46,6 +48,7 @@ type dataTableDialog struct {
 type dataTableMsg struct {
 	gen, seq int
 	params   []forecast.Param
+	pick     [2]int // the parameters chosen, in params
 	t        *forecast.DataTable
 	err      error
 }
@@ -76,7 +79,7 @@ func (d *dataTableDialog) compute(list bool) tea.Cmd {
 	d.computing = true
 	ctx, run, gen, seq := d.restart(), d.run, d.gen, d.seq
 	ds, a, node, year := d.e.ds, d.e.scen.Assumptions(), d.node, d.year
-	params, pick, steps, size := d.params, d.pick, d.step, d.size
+	params, pick, steps, size, chosen := d.params, d.pick, d.step, d.size, d.chosen
 	if list {
 		params = nil
 	}
@@ -90,8 +93,8 @@ func (d *dataTableDialog) compute(list bool) tea.Cmd {
 			for _, b := range t.Bars {
 				params = append(params, b.Param)
 			}
-			msg.params = params
-			pick = [2]int{0, 1}
+			pick = picksIn(params, chosen)
+			msg.params, msg.pick = params, pick
 		}
 		if len(params) < 2 {
 			msg.err = fmt.Errorf("fewer than two assumptions move %s in %d here: nothing to table (t says why)", nodeName(ds, node), year)
@@ -145,11 +148,19 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 			d.computing = false
 			d.pending.stop()
 			if msg.params != nil {
-				d.params, d.pick = msg.params, [2]int{0, 1}
+				d.params, d.pick = msg.params, msg.pick
+				for axis, i := range d.pick {
+					if d.chosen[axis] == "" && i < len(d.params) {
+						d.chosen[axis] = d.params[i].Name
+					}
+				}
 			}
 			d.t, d.err = msg.t, ""
 			if msg.err != nil {
 				d.err = msg.err.Error()
+				if ae := (*forecast.AxisError)(nil); errors.As(msg.err, &ae) {
+					d.err += modeKey(d.e, ae.Switch, "; ")
+				}
 			}
 		}
 		return stay(d), nil
@@ -173,6 +184,7 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 			by = -1
 		}
 		d.pick[d.axis] = d.nextParam(by)
+		d.chosen[d.axis] = d.params[d.pick[d.axis]].Name
 	case key.Matches(k, keys.GrowthUp, keys.GrowthDown):
 		by := 1
 		if key.Matches(k, keys.GrowthDown) {
@@ -195,6 +207,28 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 		return stay(d), nil
 	}
 	return stay(d), d.compute(false)
+}
+
+// picksIn are the rows' and the columns' parameters in params: those
+// chosen, by name, where the list has them (a change of year keeps the
+// parameters and their steps), else the first the other axis does not
+// take, the tornado's first two to begin with.
+func picksIn(params []forecast.Param, chosen [2]string) [2]int {
+	pick := [2]int{-1, -1}
+	for axis, name := range chosen {
+		if i := slices.IndexFunc(params, func(p forecast.Param) bool { return p.Name == name }); name != "" && i >= 0 {
+			pick[axis] = i
+		}
+	}
+	for axis := range pick {
+		for i := 0; pick[axis] < 0 && i < len(params); i++ {
+			if i != pick[1-axis] {
+				pick[axis] = i
+			}
+		}
+		pick[axis] = max(pick[axis], 0) // fewer than two: no table, said
+	}
+	return pick
 }
 
 // nextParam is the parameter by places from the axis's own in the list,
@@ -254,6 +288,9 @@ func (d *dataTableDialog) View() string {
 		}
 		p := d.params[d.pick[axis]]
 		line := fmt.Sprintf("%s%-8s %s (%s), step %s", mark, label+":", clean(paramLabel(e.ds, p)), clean(p.Name), d.stepText(axis))
+		if c := d.chosen[axis]; c != "" && c != p.Name {
+			line += fmt.Sprintf(" · %s does not move it in %d", clean(c), d.year)
+		}
 		if axis == d.axis {
 			line = s.Accent.Render(line)
 		}

@@ -286,7 +286,7 @@ func (d *goalSeekDialog) View() string {
 	case !a.sol.Reached:
 		add(s.Error, "Out of reach: "+a.unreachErr+".")
 	default:
-		d.answerLines(a, levers, add)
+		d.answerLines(a, levers, add, func(style lipgloss.Style, text string) { lines = append(lines, style.Render(text)) })
 		lines = append(lines, "")
 		add(s.Accent, "enter applies it (one undoable edit) · esc leaves everything as it is")
 	}

@@ -76,7 +76,11 @@ func newExportMenu(e env) *menu {
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
 			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
 			{title: "XLSX workbook, a live model", desc: slug + ".xlsx" + where, action: actExportXLSX},
+			// The copy before the charts: at 80×24 it stays on the first
+			// page, as it was before there were charts.
 			copyTable,
+			{title: "SVG chart for a slide", desc: chartFile(e, ".svg") + where, action: actExportSVG},
+			{title: "PNG chart for a slide, 1920×1080", desc: chartFile(e, ".png") + where, action: actExportPNG},
 		}
 	}
 	if e.files.fetch != nil && e.files.ws.Dir != "" {

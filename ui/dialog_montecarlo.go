@@ -67,7 +67,7 @@ type mcProgressMsg struct {
 // P10, P50 and P90 of every year as a fan and a table, the histogram of
 // the chosen year beside the fan, and the probability of beating a value
 // typed in. The run can be shaped there (mcShape): the row's range (an
-// edit, saved with the scenario), what varies, a correlation; each
+// edit, kept in the scenario for s to save), what varies, a correlation; each
 // change runs it again.
 type monteCarloDialog struct {
 	e   env
@@ -213,7 +213,7 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (step, tea.Cmd) {
 		return stay(d), d.shape.nextField(&d.threshold)
 	case key.Matches(k, keys.Vary):
 		d.shape.toggleVary()
-		d.e.status.info("Monte Carlo now draws " + forecast.DrawsNote(d.e.ds, &d.a, d.node, d.shape.draws) + ".")
+		d.e.status.info("Monte Carlo now: " + forecast.DrawsNote(d.e.ds, &d.a, d.node, d.shape.draws) + ".")
 		return stay(d), d.start(d.a)
 	case key.Matches(k, keys.DefaultRange):
 		return d.setRange(model.Range{Lo: math.NaN(), Hi: math.NaN()})
@@ -250,7 +250,7 @@ func (d *monteCarloDialog) confirm() (step, tea.Cmd) {
 			return stay(d), nil
 		}
 		d.shape.draws.Correlation = c
-		d.e.status.info("Monte Carlo now draws " + forecast.DrawsNote(d.e.ds, &d.a, d.node, d.shape.draws) + ".")
+		d.e.status.info("Monte Carlo now: " + forecast.DrawsNote(d.e.ds, &d.a, d.node, d.shape.draws) + ".")
 		return stay(d), d.start(d.a)
 	}
 	d.probability()
@@ -258,7 +258,7 @@ func (d *monteCarloDialog) confirm() (step, tea.Cmd) {
 }
 
 // setRange makes the row's range r (unset: the default spread), as an
-// edit the root makes (undoable, saved with the scenario), and runs the
+// edit the root makes (undoable, kept in the scenario for s to save), and runs the
 // simulation again with it. A range the model refuses (one without the
 // rate entered) is said, and nothing changes.
 func (d *monteCarloDialog) setRange(r model.Range) (step, tea.Cmd) {
@@ -271,7 +271,7 @@ func (d *monteCarloDialog) setRange(r model.Range) (step, tea.Cmd) {
 	name := nodeName(d.e.ds, d.node)
 	said := fmt.Sprintf("%s's rate is drawn ±%g pp around the rate entered again.", name, model.DefaultSpread)
 	if r.IsSet() {
-		said = fmt.Sprintf("%s's rate is drawn from %s to %s %% (cagr_range_pct, saved with the scenario).", name, fmtNum(r.Lo, 2), fmtNum(r.Hi, 2))
+		said = fmt.Sprintf("%s's rate is drawn from %s to %s %% (cagr_range_pct, kept in the scenario; s saves it).", name, fmtNum(r.Lo, 2), fmtNum(r.Hi, 2))
 	}
 	return report(d, editMsg{edit: e, said: said}), d.start(next)
 }

@@ -36,7 +36,7 @@ func (d *summaryDialog) build() {
 	e := d.e
 	a := e.scen.Assumptions()
 	in := export.SummaryInput{Dataset: e.ds, Year: d.year,
-		Scenarios: []export.Scenario{{Name: clean(e.scen.Name()), Assumptions: &a, Result: e.scen.Result()}}}
+		Scenarios: []export.Scenario{{Name: clean(exportName(e.scen)), Assumptions: &a, Result: e.scen.Result()}}}
 	for _, c := range e.scen.Compared() {
 		ca := c.a
 		in.Scenarios = append(in.Scenarios, export.Scenario{Name: clean(c.name), Assumptions: &ca, Result: &c.res})

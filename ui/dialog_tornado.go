@@ -174,14 +174,15 @@ func (d *tornadoDialog) frame() (head, notes []string) {
 		"bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it")
 	var why []string
 	a := e.scen.Assumptions()
-	if note := t.Note(e.ds, &a); note != "" {
-		why = append(why, note)
+	if note, sw := t.Note(e.ds, &a); note != "" {
+		why = append(why, note+modeKey(e, sw, "; "))
 	}
 	if refused := d.refused(len(head)); refused != "" {
 		why = append(why, "n/a: the model refuses the move ("+refused+")")
 	}
 	if n := len(t.Unranked); n > 0 {
-		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
+		u := t.Unranked[0]
+		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s%s)", n, d.label(u.Param), u.Why, modeKey(e, u.Switch, "; ")))
 	}
 	if len(why) == 0 {
 		return head, nil

@@ -54,8 +54,10 @@
 // After every message a presenter gives its state to the server if it
 // changed (demo.publish).
 //
-// Update does no IO: saving, exporting, listing and opening scenarios
-// run in commands (io.go) that work on copies and report with a message.
+// Update does no IO: saving, exporting (files, and the chart on screen
+// drawn for a slide: export_chart.go), listing (saved scenarios and the
+// workspace's workbooks, read by importer) and opening scenarios run in
+// commands (io.go) that work on copies and report with a message.
 // Nor heavy work: goal seek, sensitivity, Monte Carlo and the data table
 // hand their work to Options.Analysis from commands (analysis.go), and a
 // screen taken off the stack stops the work it waits for.

@@ -243,5 +243,5 @@ func (ed edits) setWindow(w model.Window) statusText {
 		return t
 	}
 	_, _, span := ed.s.Window()
-	return said(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); saved with the scenario.", span, before))
+	return said(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); kept in the scenario, s saves it.", span, before))
 }

@@ -2,15 +2,18 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"iomt/forecast"
 )
 
 // answerLines are a reached goal's lines, as a consultant quotes them:
 // the rate to enter and the growth the node then shows (the client asks
-// for the second), its share, the siblings it moves, the warnings.
-func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add func(lipgloss.Style, string)) {
+// for the second), its share, the siblings it moves, the warnings. add
+// wraps a sentence at the pane's width; addAsIs adds a line laid out to fit.
+func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add, addAsIs func(lipgloss.Style, string)) {
 	e, s := d.e, d.e.look.styles
 	plain := lipgloss.NewStyle()
 	q := a.quote
@@ -37,12 +40,10 @@ func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add func(lip
 		for _, k := range q.Siblings {
 			largest = max(largest, k.Before, k.After)
 		}
-		prec := valuePrec(largest, 2)
-		parts := make([]string, len(q.Siblings))
-		for i, k := range q.Siblings {
-			parts[i] = fmt.Sprintf("%s %s → %s", clean(e.ds.Nodes[k.Node].Name), fmtNum(k.Before, prec), fmtNum(k.After, prec))
+		add(plain, fmt.Sprintf("  its siblings in %d, %s, before → after:", d.year, unitLabel(e.ds)))
+		for _, l := range d.siblingLines(q.Siblings, valuePrec(largest, 2)) {
+			addAsIs(plain, l) // laid out to fit: wrapping would close up the columns
 		}
-		add(plain, fmt.Sprintf("  its siblings in %d, %s: %s", d.year, unitLabel(e.ds), strings.Join(parts, " · ")))
 	}
 	if q != nil {
 		for _, w := range q.Warnings {
@@ -50,4 +51,43 @@ func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add func(lip
 		}
 	}
 	add(s.Muted, fmt.Sprintf("  found in %d projections", a.sol.Evals))
+}
+
+// answerRows are about the rows a goal seek's screen takes besides the
+// siblings: the question, the answer, three warnings wrapped, the keys.
+const answerRows = 18
+
+// siblingLines lay the siblings' values before and after out in aligned
+// columns, the names padded to the longest and each number right-aligned
+// in its own column, a sibling a line where the pane's height has room,
+// else as many a line as its width takes:
+// wrapped as words, "53.94 → 3.65" and "50.06 → 3.38" fell anywhere.
+func (d *goalSeekDialog) siblingLines(sibs []forecast.Knock, prec int) []string {
+	const indent, gap = "    ", "   "
+	inner := d.width - 2 - len(indent)
+	names := make([]string, len(sibs))
+	var wn, wb, wa int
+	for i, k := range sibs {
+		names[i] = ansi.Truncate(clean(d.e.ds.Nodes[k.Node].Name), max(inner/2, 8), "…")
+		wn = max(wn, ansi.StringWidth(names[i]))
+		wb, wa = max(wb, len(fmtNum(k.Before, prec))), max(wa, len(fmtNum(k.After, prec)))
+	}
+	entryW := wn + 1 + wb + 3 + wa
+	perLine := max((inner+len(gap))/(entryW+len(gap)), 1)
+	if d.height-2 >= len(sibs)+answerRows {
+		perLine = 1 // room for a table: a sibling a line
+	}
+	var out []string
+	line := ""
+	for i, k := range sibs {
+		if i%perLine > 0 {
+			line += gap
+		}
+		line += padRight(names[i], wn) + fmt.Sprintf(" %*s → %*s", wb, fmtNum(k.Before, prec), wa, fmtNum(k.After, prec))
+		if i%perLine == perLine-1 || i == len(sibs)-1 {
+			out = append(out, indent+line)
+			line = ""
+		}
+	}
+	return out
 }

@@ -80,8 +80,10 @@ func (h *header) titleLine(k titleKey) string {
 		unsaved = p.bad.render(" ● unsaved")
 	}
 	scen := name + unsaved
+	vs := ""
 	if k.compared != "" {
-		mode = "vs " + k.compared + " · " + mode
+		vs = "vs " + k.compared
+		mode = vs + " · " + mode
 	}
 	// What the line must keep, most important first: the scenario (what
 	// an audience is looking at), what it is compared with, the demo
@@ -118,6 +120,19 @@ func (h *header) titleLine(k titleKey) string {
 				lead = p.err.render(l.banner) + sep
 			}
 			room := k.width - blockWidth(lead) - blockWidth(unsaved) - blockWidth(right) - 1
+			if keep := min(blockWidth(name), 28); room < keep && vs != "" {
+				// The compared scenarios give way before the scenario's
+				// own name: with four compared, "Sc… vs …" no longer
+				// said which scenario the screen shows.
+				modeOnly := strings.TrimPrefix(l.right, vs+" · ")
+				vsRoom := k.width - blockWidth(lead) - keep - blockWidth(unsaved) - 1 - blockWidth(" · "+modeOnly)
+				plain := modeOnly
+				if vsRoom >= len("vs A…") {
+					plain = ansi.Truncate(vs, vsRoom, "…") + " · " + modeOnly
+				}
+				right = p.muted.render(plain)
+				room = k.width - blockWidth(lead) - blockWidth(unsaved) - blockWidth(right) - 1
+			}
 			line1 = lead + ansi.Truncate(name, max(room, 1), "…") + unsaved + " " + right
 		}
 	}

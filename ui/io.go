@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/importer"
 	"iomt/internal/safefile"
 	"iomt/model"
 )
@@ -29,6 +31,9 @@ import (
 func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 	return func() tea.Msg {
 		entries, err := ws.List()
+		// Workbooks come back from partners: each is listed as the
+		// scenario its Inputs make, with what changed.
+		entries = append(entries, importer.WorkbookEntries(ws, ds)...)
 		for i := range entries {
 			e := &entries[i]
 			if e.Err != nil || e.Builtin || e.Dataset != "" && e.Dataset != ds.Market {
@@ -47,19 +52,28 @@ type openedMsg struct {
 	purpose purpose
 	sc      *model.Scenario
 	all     []*model.Scenario // to compare with, in order (compareCmd)
-	path    string            // "" for a built-in, which is saved under a name of its own
+	path    string            // "" for a built-in or a workbook's, saved under a name of its own
+	from    string            // the workbook it was read from, if it was
 	err     error
 }
+
+// isWorkbook reports whether a listed scenario is a workbook's Inputs.
+func isWorkbook(path string) bool { return strings.EqualFold(filepath.Ext(path), ".xlsx") }
 
 // openCmd resolves a listed scenario against the dataset.
 func openCmd(ds *model.Dataset, e model.Entry, p purpose) tea.Cmd {
 	return func() tea.Msg {
 		sc, err := e.Open(ds)
-		path := e.Path
+		path, from := e.Path, ""
+		if isWorkbook(e.Path) {
+			// A scenario read from a workbook is saved as a scenario file,
+			// under a name the user gives.
+			path, from = "", e.Path
+		}
 		if e.Builtin {
 			path = ""
 		}
-		return openedMsg{purpose: p, sc: sc, path: path, err: err}
+		return openedMsg{purpose: p, sc: sc, path: path, from: from, err: err}
 	}
 }
 
@@ -162,14 +176,6 @@ func exportCmd(j exportJob) tea.Cmd {
 				in.More = append(in.More, cmp)
 			}
 		}
-		if err := os.MkdirAll(j.ws.Dir, 0o755); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return exportedMsg{name: j.name, err: err}
-		}
-		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
 		name := j.name
 		if len(j.compared) > 0 {
 			names := make([]string, len(j.compared))
@@ -178,6 +184,28 @@ func exportCmd(j exportJob) tea.Cmd {
 			}
 			name += " vs " + strings.Join(names, ", ") // their columns are in the file
 		}
-		return exportedMsg{name: name, path: path, err: err}
+		return j.write(model.Slug(j.name)+j.ext, name, func(w io.Writer) error { return export.Write(w, j.format, in) })
 	}
+}
+
+// write writes an export into the workspace as file, creating the
+// folder on its first use, and reports it as name.
+func (j exportJob) write(file, name string, write func(io.Writer) error) exportedMsg {
+	if err := makeWorkspace(j.ws); err != nil {
+		return exportedMsg{name: name, err: err}
+	}
+	path, err := j.ws.WriteFile(file, false, write)
+	return exportedMsg{name: name, path: path, err: err}
+}
+
+// makeWorkspace creates the workspace's folder for an export, on its
+// first use; the error is the system's reason alone, as the status line
+// names the folder.
+func makeWorkspace(ws *model.Workspace) error {
+	err := os.MkdirAll(ws.Dir, 0o755)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err
 }

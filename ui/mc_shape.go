@@ -93,8 +93,9 @@ func (sh *mcShape) toggleVary() {
 	}
 }
 
-// typedNumber reads a field: what is typed, else what it offers.
-func typedNumber(in *textinput.Model, what string) (float64, error) {
+// typedNumber reads a field: what is typed, else what it offers; a
+// field that holds no number says so with an example of one it takes.
+func typedNumber(in *textinput.Model, what, example string) (float64, error) {
 	text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(in.Value()), "%"))
 	if text == "" {
 		text = in.Placeholder
@@ -104,18 +105,18 @@ func typedNumber(in *textinput.Model, what string) (float64, error) {
 	case errors.Is(err, numtext.ErrDecimalComma):
 		return 0, fmt.Errorf("%s %q: %w", what, text, err)
 	case err != nil:
-		return 0, fmt.Errorf("%s %q is not a number: type one such as 18.5", what, text)
+		return 0, fmt.Errorf("%s %q is not a number: type one such as %s", what, text, example)
 	}
 	return v, nil
 }
 
 // typedRange is the range typed for node n, low and high.
 func (sh *mcShape) typedRange(a *model.Assumptions, n int) (model.Range, error) {
-	lo, err := typedNumber(&sh.low, "range low")
+	lo, err := typedNumber(&sh.low, "range low", fmtNum(a.Growth[n]-model.DefaultSpread, 1))
 	if err != nil {
 		return model.Range{}, err
 	}
-	hi, err := typedNumber(&sh.high, "range high")
+	hi, err := typedNumber(&sh.high, "range high", fmtNum(a.Growth[n]+model.DefaultSpread, 1))
 	if err != nil {
 		return model.Range{}, err
 	}
@@ -124,7 +125,7 @@ func (sh *mcShape) typedRange(a *model.Assumptions, n int) (model.Range, error) 
 
 // typedCorrelation is the correlation typed, from 0 to 1.
 func (sh *mcShape) typedCorrelation() (float64, error) {
-	c, err := typedNumber(&sh.correlation, "correlation")
+	c, err := typedNumber(&sh.correlation, "correlation", "0.4, from 0 to 1")
 	if err != nil {
 		return 0, err
 	}
