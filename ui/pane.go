@@ -87,23 +87,25 @@ func writeSpaces(out *strings.Builder, n int) {
 	}
 }
 
-// sideBySide joins two blocks of equal height line by line; both are
-// already exactly as wide as their panes, so no measuring is needed.
-func sideBySide(a, b string) string {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out strings.Builder
-	for i := range max(len(la), len(lb)) {
+// writeSideBySide writes two blocks of equal height to out, joined line
+// by line and read in place; both are already exactly as wide as their
+// panes, so no measuring is needed.
+func writeSideBySide(out *strings.Builder, a, b string) {
+	moreA, moreB := true, true
+	for i := 0; moreA || moreB; i++ {
 		if i > 0 {
 			out.WriteByte('\n')
 		}
-		if i < len(la) {
-			out.WriteString(la[i])
+		var l string
+		if moreA {
+			l, a, moreA = strings.Cut(a, "\n")
+			out.WriteString(l)
 		}
-		if i < len(lb) {
-			out.WriteString(lb[i])
+		if moreB {
+			l, b, moreB = strings.Cut(b, "\n")
+			out.WriteString(l)
 		}
 	}
-	return out.String()
 }
 
 // paneTitle writes a pane's title from format and a name, shortening the
