@@ -21,6 +21,10 @@ import (
 type plotter struct {
 	data [][]float64 // the series, interpolated to the plot's width
 	grid []plotCell  // rows × columns, reused
+	// texts are what the grid's cells hold, each once: a cell holds its
+	// index (0 is a blank), so the grid holds no pointers to clear and
+	// the garbage collector no strings to scan.
+	texts []string
 	// ys are the y axis' labels, top row first, and last the frame
 	// before's: a label is formatted again only when its value moved.
 	ys, lastYs []yLabel
@@ -38,10 +42,38 @@ type yLabel struct {
 }
 
 // plotCell is one cell of the grid: its text (one character, or a whole
-// y label in the label's cell) and colour.
+// y label in the label's cell), as an index into the plotter's texts,
+// and colour.
 type plotCell struct {
-	text  string
+	text  uint16
 	color asciigraph.AnsiColor
+}
+
+// blankCell is a grid cell before anything is drawn in it.
+var blankCell = plotCell{color: asciigraph.Default}
+
+// text is the index in p.texts of s, added when new.
+func (p *plotter) text(s string) uint16 {
+	for i, t := range p.texts {
+		if t == s {
+			return uint16(i)
+		}
+	}
+	p.texts = append(p.texts, s)
+	return uint16(len(p.texts) - 1)
+}
+
+// seriesText are a series' characters as indices into the plotter's
+// texts.
+type seriesText struct {
+	horizontal, vertical, downRight, downLeft, upRight, upLeft, endCap, startCap uint16
+}
+
+func (p *plotter) seriesText(cs asciigraph.CharSet) seriesText {
+	return seriesText{horizontal: p.text(cs.Horizontal), vertical: p.text(cs.VerticalLine),
+		downRight: p.text(cs.ArcDownRight), downLeft: p.text(cs.ArcDownLeft),
+		upRight: p.text(cs.ArcUpRight), upLeft: p.text(cs.ArcUpLeft),
+		endCap: p.text(cs.EndCap), startCap: p.text(cs.StartCap)}
 }
 
 // plotSpec is a chart as the chart pane asks for it: asciigraph's
@@ -152,7 +184,9 @@ func interpolate(dst, data []float64, fit int) []float64 {
 
 // plot draws series as asciigraph.PlotMany(series, sp.options()...) does.
 func (p *plotter) plot(series [][]float64, sp plotSpec) string {
-	if sp.width <= 0 || sp.height <= 0 || len(series) == 0 {
+	// A plot of more rows than a cell's text index can tell labels
+	// apart (no terminal has them) is asciigraph's too.
+	if sp.width <= 0 || sp.height <= 0 || sp.height > 1<<15 || len(series) == 0 {
 		return asciigraph.PlotMany(series, sp.options()...) // not the chart pane's: asciigraph's own way
 	}
 	const offset = 3
@@ -220,8 +254,10 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 	}
 	grid := p.grid[:n]
 	for i := range grid {
-		grid[i] = plotCell{text: " ", color: asciigraph.Default}
+		grid[i] = blankCell
 	}
+	p.texts = append(p.texts[:0], " ")
+	tLeft, tCross := p.text("┤"), p.text("┼")
 	cell := func(r, c int) *plotCell { return &grid[r*width+c] }
 
 	// The y axis' values and labels.
@@ -253,8 +289,8 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 			l.padded, l.padTo = strings.Repeat(" ", maxLen+1-utf8.RuneCountInString(l.text))+l.text, maxLen+1
 		}
 		h := max(offset-utf8.RuneCountInString(l.padded), 0)
-		*cell(w, h) = plotCell{text: l.padded, color: sp.labelColor}
-		*cell(w, offset-1) = plotCell{text: "┤", color: sp.axisColor}
+		*cell(w, h) = plotCell{text: p.text(l.padded), color: sp.labelColor}
+		*cell(w, offset-1) = plotCell{text: tLeft, color: sp.axisColor}
 	}
 
 	// The lines, each over those before it.
@@ -263,12 +299,12 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 		if i < len(sp.colors) {
 			color = sp.colors[i]
 		}
-		cs := charSet(sp.chars, i)
-		set := func(y, x int, text string) { cell(rows-y, x+offset).text = text }
+		cs := p.seriesText(charSet(sp.chars, i))
+		set := func(y, x int, text uint16) { cell(rows-y, x+offset).text = text }
 		paint := func(y, x int) { cell(rows-y, x+offset).color = color }
 		if !math.IsNaN(s[0]) {
 			y0 := int(roundHalfAway(s[0]*ratio) - min2)
-			*cell(rows-y0, offset-1) = plotCell{text: "┼", color: sp.axisColor}
+			*cell(rows-y0, offset-1) = plotCell{text: tCross, color: sp.axisColor}
 		}
 		for x := 0; x < len(s)-1; x++ {
 			d0, d1 := s[x], s[x+1]
@@ -278,12 +314,12 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 				continue
 			case nan1:
 				y0 := int(roundHalfAway(d0*ratio) - float64(intmin2))
-				set(y0, x, cs.EndCap)
+				set(y0, x, cs.endCap)
 				paint(y0, x)
 				continue
 			case nan0:
 				y1 := int(roundHalfAway(d1*ratio) - float64(intmin2))
-				set(y1, x, cs.StartCap)
+				set(y1, x, cs.startCap)
 				paint(y1, x)
 				continue
 			}
@@ -291,17 +327,17 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 			y1 := int(roundHalfAway(d1*ratio) - float64(intmin2))
 			switch {
 			case y0 == y1:
-				set(y0, x, cs.Horizontal)
+				set(y0, x, cs.horizontal)
 			case y0 > y1:
-				set(y1, x, cs.ArcUpRight)
-				set(y0, x, cs.ArcDownLeft)
+				set(y1, x, cs.upRight)
+				set(y0, x, cs.downLeft)
 			default:
-				set(y1, x, cs.ArcDownRight)
-				set(y0, x, cs.ArcUpLeft)
+				set(y1, x, cs.downRight)
+				set(y0, x, cs.upLeft)
 			}
 			if y0 != y1 {
 				for y := min(y0, y1) + 1; y < max(y0, y1); y++ {
-					set(y, x, cs.VerticalLine)
+					set(y, x, cs.vertical)
 				}
 			}
 			for y := min(y0, y1); y <= max(y0, y1); y++ {
@@ -320,7 +356,7 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 		row := grid[r*width : (r+1)*width]
 		last := 0
 		for i := width - 1; i >= 0; i-- {
-			if row[i].text != " " {
+			if p.texts[row[i].text] != " " {
 				last = i
 				break
 			}
@@ -331,7 +367,7 @@ func (p *plotter) plot(series [][]float64, sp plotSpec) string {
 				c = v.color
 				out.WriteString(p.escape(c))
 			}
-			out.WriteString(v.text)
+			out.WriteString(p.texts[v.text])
 		}
 		if c != asciigraph.Default {
 			out.WriteString(p.escape(asciigraph.Default))
