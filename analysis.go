@@ -75,7 +75,18 @@ func modeAdvice(ds *model.Dataset, sw *forecast.ModeSwitch, before, after string
 	case sw.Mode == model.TopDown:
 		return before + "try a scenario with mode: top-down" + after
 	case sw.Driver < 0:
-		return before + "try a scenario with mode: bottom-up and a dimension as driver:" + after
+		names := make([]string, len(ds.Dims))
+		for i, d := range ds.Dims {
+			names[i] = safetext.Escape(d.Name)
+		}
+		if len(names) > 5 {
+			names = append(names[:4], "another")
+		}
+		list := names[len(names)-1]
+		if len(names) > 1 {
+			list = strings.Join(names[:len(names)-1], ", ") + " or " + list
+		}
+		return before + "try a scenario with mode: bottom-up and driver: a dimension (" + list + ")" + after
 	}
 	return before + "try a scenario with mode: bottom-up and driver: " + safetext.Escape(ds.Dims[sw.Driver].Name) + after
 }
@@ -333,7 +344,7 @@ entered, at --size pixels, to -o FILE or standard output.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
-				return usageError{fmt.Errorf("invalid argument %d for --paths: from 1 to %d", paths, forecast.MaxPaths)}
+				return usageError{fmt.Errorf("invalid argument %d for --paths: from 1 to %s", paths, numtext.Group(strconv.Itoa(forecast.MaxPaths)))}
 			}
 			withAbove := cmd.Flags().Changed("above")
 			if withAbove && above < 0 {
@@ -415,7 +426,7 @@ entered, at --size pixels, to -o FILE or standard output.`,
 		},
 	}
 	f.register(cmd, formats)
-	cmd.Flags().IntVar(&paths, "paths", 10000, fmt.Sprintf("how many projections to draw (1 to %d)", forecast.MaxPaths))
+	cmd.Flags().IntVar(&paths, "paths", 10000, fmt.Sprintf("how many projections to draw (1 to %s)", numtext.Group(strconv.Itoa(forecast.MaxPaths))))
 	seed = 1
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
 	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")

@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"iomt/assets"
 	"iomt/forecast"
@@ -246,3 +248,73 @@ func TestScenarioBaseValueAndPath(t *testing.T) {
 // flat is a message as fang prints it, in lower case on one line: fang
 // capitalises a usage error and wraps it at the terminal's width.
 func flat(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// TestDataTableTextFitsTheTerminal: on a terminal narrower than the
+// table, the text comes in blocks of the columns that fit, each line
+// within the width, every column value still there, and says that CSV
+// gives it whole; through a pipe (width 0) a row is one line. A grid
+// that does not hold the values as they stand says so and gives them,
+// rather than a legend for a mark that is nowhere.
+func TestDataTableTextFitsTheTerminal(t *testing.T) {
+	ds, err := model.LoadDataset(assets.DatasetName, assets.Dataset())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ds.Base()
+	ap, _ := ds.Lookup("Region/Asia-Pacific")
+	rows, _ := forecast.ParseParam(ds, "Total/cagr_pct")
+	cols, _ := forecast.ParseParam(ds, "Region/Asia-Pacific/cagr_pct")
+	rv, _ := forecast.AxisValues(16, 21, 1)
+	cv, _ := forecast.AxisValues(15, 30, 1)
+	tab, err := forecast.MakeDataTable(ds, a, ap, ds.EndYear, forecast.Axis{Param: rows, Values: rv}, forecast.Axis{Param: cols, Values: cv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	dataTableText(&b, ds, &a, tab, 60)
+	out := b.String()
+	for _, l := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(l); n > 60 {
+			t.Errorf("a line of %d characters on a 60-column terminal: %q", n, l)
+		}
+	}
+	for _, v := range []string{"15", "22", "30"} {
+		if !regexp.MustCompile(`(?m)^ +.*\b` + v + `\b`).MatchString(out) {
+			t.Errorf("column %s is not shown:\n%s", v, out)
+		}
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"--format csv gives the table whole", "Columns 1–", "of 16:",
+		"The values as they stand (18.5, 22.5) are not on the grid."} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	b.Reset()
+	dataTableText(&b, ds, &a, tab, 0)
+	if lines := strings.Split(strings.TrimSpace(b.String()), "\n"); len(lines) != 2+1+1+len(rv) || strings.Contains(b.String(), "Columns") {
+		t.Errorf("through a pipe the table is %d lines, want one a row:\n%s", len(lines), b.String())
+	}
+}
+
+// TestPathsLimitGrouped: the limit on --paths groups its thousands as
+// README writes it, in the message and in the flag's help.
+func TestPathsLimitGrouped(t *testing.T) {
+	code, _, stderr := runCLI(t, "montecarlo", "--node", "Total", "--paths", "10000000")
+	if code != 2 || !strings.Contains(stderr, "from 1 to 1,000,000") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	_, help, _ := runCLI(t, "montecarlo", "--help")
+	if !strings.Contains(help, "(1 to 1,000,000)") {
+		t.Errorf("--paths' help:\n%s", help)
+	}
+}
+
+// TestModeAdviceNamesTheDimensions: where any dimension could drive the
+// total, the advice names them, rather than ending in "driver:.".
+func TestModeAdviceNamesTheDimensions(t *testing.T) {
+	_, out, _ := runCLI(t, "sensitivity", "--node", "Total")
+	if strings.Contains(out, "driver:.") || !strings.Contains(out, "mode: bottom-up and driver: a dimension (Component, Application, End-User or Region)") {
+		t.Errorf("the advice:\n%s", out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/export"
 	"iomt/forecast"
 )
@@ -14,9 +15,11 @@ import (
 func newBridgeCmd() *cobra.Command {
 	var (
 		f       analysisFlags
+		cf      chartFlags
 		compare []string
+		out     string
 	)
-	formats := []string{"text", "csv"}
+	formats := []string{"text", "csv", "svg", "png"}
 	cmd := &cobra.Command{
 		Use:   "bridge",
 		Short: "Explain, assumption by assumption, why a segment differs between two scenarios",
@@ -34,9 +37,13 @@ listed with 0. Exact up to %d assumptions that move it; beyond, estimated
 from random orders, each with its standard error.
 
 Text draws a waterfall, largest contribution first (rising █, falling ░).
-CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, forecast.MaxExact),
+CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.
+SVG and PNG draw the waterfall for a slide, at --size, to -o or standard
+output: A's value, a bar per assumption (the %d largest; the others share
+one), B's value, each bar with its amount.`, forecast.MaxExact, chart.MaxBridgeBars),
 		Example: `  iomt bridge --scenario base --compare accelerated-adoption --node "Region/North America" --year 2027
-  iomt bridge --scenario base --compare security-headwinds --node Total --format csv`,
+  iomt bridge --scenario base --compare security-headwinds --node Total --format csv
+  iomt bridge --compare security-headwinds --node Region/Europe --format png -o bridge.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(formats, f.format) {
@@ -49,6 +56,12 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 				// A StringArray, not a String: a second --compare used to
 				// replace the first silently.
 				return usageError{fmt.Errorf("a bridge explains one difference: give one --compare, not %d (iomt summary sets several side by side)", len(compare))}
+			}
+			if err := cf.check(cmd, f.format, out); err != nil {
+				return err
+			}
+			if out != "" && !chart.IsFormat(f.format) {
+				return usageError{fmt.Errorf("invalid -o with --format %s: -o writes a chart (svg, png)", f.format)}
 			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
@@ -66,6 +79,9 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 			if err != nil {
 				return err
 			}
+			if chart.IsFormat(f.format) {
+				return cf.writeBridge(cmd, out, f.format, ds, br, sc.Name, b.Name)
+			}
 			w := cmd.OutOrStdout()
 			if f.format == "csv" {
 				return export.BridgeCSV(w, br)
@@ -76,6 +92,8 @@ CSV: assumption,from,to,contribution, then a last line total,,,<B − A>.`, fore
 	f.register(cmd, formats)
 	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file, built-in or saved name) to explain the difference to (required; one)")
 	cmd.Flags().IntVar(&f.year, "year", 0, "the year whose value is explained (default: the end year)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "svg, png: file to write the bridge's chart to (default: standard output)")
+	cf.register(cmd, false)
 	_ = cmd.RegisterFlagCompletionFunc("compare", completeScenario(&f.in))
 	return cmd
 }

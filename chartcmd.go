@@ -18,7 +18,8 @@ import (
 
 // Charts for the deck: export --format svg|png draws the dashboard's
 // chart of a tab (or a segment's sub-segments) in a metric, with the
-// compared scenario dashed; montecarlo --format svg|png draws the fan.
+// compared scenario dashed; montecarlo --format svg|png draws the fan,
+// bridge --format svg|png the bridge's waterfall.
 
 // chartFlags are the flags of a chart export.
 type chartFlags struct {
@@ -106,11 +107,25 @@ func (f *chartFlags) writeFan(cmd *cobra.Command, out, format string, ds *model.
 	p10, p50, p90 := sim.Percentiles()
 	res := forecast.Project(ds, &sc.Assumptions)
 	c, err := chart.Fan(chart.FanInput{Dataset: ds, Scenario: sc.Name, Node: n, Entered: res.Series(n),
-		P10: p10, P50: p50, P90: p90, Paths: sim.Paths, Seed: seed})
+		P10: p10, P50: p50, P90: p90, Paths: sim.Paths, Seed: seed, Draws: forecast.DrawsNote(ds, &sc.Assumptions, n, sim.Draws)})
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return chart.Render(w, c, format, f.w, f.h) }
+	return f.write(cmd, out, func(w io.Writer) error { return chart.Render(w, c, format, f.w, f.h) })
+}
+
+// writeBridge draws a bridge from scenario a to b, to out or standard
+// output.
+func (f *chartFlags) writeBridge(cmd *cobra.Command, out, format string, ds *model.Dataset, br *forecast.Bridge, a, b string) error {
+	c, err := chart.Bridge(chart.BridgeInput{Dataset: ds, Bridge: br, From: a, To: b})
+	if err != nil {
+		return err
+	}
+	return f.write(cmd, out, func(w io.Writer) error { return chart.Render(w, c, format, f.w, f.h) })
+}
+
+// write writes a chart to out, or to standard output for "" or "-".
+func (f *chartFlags) write(cmd *cobra.Command, out string, write func(io.Writer) error) error {
 	if out == "" || out == "-" {
 		return write(cmd.OutOrStdout())
 	}

@@ -76,3 +76,38 @@ func TestMonteCarloFanChart(t *testing.T) {
 		t.Error("no PNG written")
 	}
 }
+
+// TestBridgeChartCommand: bridge --format svg|png draws the waterfall
+// for a slide (the SVG holds the title, the rows and their amounts; the
+// PNG is written to -o at --size); -o and --size without a chart format
+// are usage errors.
+func TestBridgeChartCommand(t *testing.T) {
+	args := []string{"bridge", "--compare", "security-headwinds", "--node", "Region/Europe"}
+	code, svg, stderr := runCLI(t, append(args, "--format", "svg")...)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{">Internet of Medical Things — Base (report) → Security headwinds</text>",
+		">Total/cagr_pct 18.5 → 15</text>", ">-8.78</text>", ">Region/Europe/cagr_pct 17.5 → 14.5</text>", ">-6.65</text>", ">34.62</text>", ">US$ bn</text>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the bridge's SVG lacks %s", want)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "bridge.png")
+	if code, _, stderr := runCLI(t, append(args, "--format", "png", "-o", out, "--size", "1600x900")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	data, _ := os.ReadFile(out)
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("no PNG written: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1600 || b.Dy() != 900 {
+		t.Errorf("the PNG is %v, want 1600×900", b)
+	}
+	for _, bad := range [][]string{{"-o", out}, {"--size", "1600x900"}, {"--format", "csv", "-o", out}} {
+		if code, _, stderr := runCLI(t, append(args, bad...)...); code != 2 || !strings.Contains(stderr, "chart (svg, png)") {
+			t.Errorf("%q: exit %d, %s", bad, code, stderr)
+		}
+	}
+}

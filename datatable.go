@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"iomt/forecast"
@@ -40,7 +42,9 @@ a share rebalancing its siblings as the dashboard does; two shares of one
 set of siblings both hold as given, whichever axis each is on, as in a
 scenario naming both. A pair the model refuses (a share past 100 %, two
 shares adding up past 100 %) is n/a, an empty cell in CSV. The current
-values' cell is marked [ ]. At most 10,000 cells; a parameter that cannot
+values' cell is marked [ ] (or the text says they are not on the grid).
+On a terminal narrower than the table the text comes in blocks of the
+columns that fit; --format csv gives it whole. At most 10,000 cells; a parameter that cannot
 move the node is refused, saying why.
 
 CSV: a first row <rows param>\<cols param>,<col values…>, then one row per
@@ -88,7 +92,7 @@ row value: the value, then the cells.`,
 			if f.format == "csv" {
 				return dataTableCSV(cmd.OutOrStdout(), t)
 			}
-			dataTableText(cmd.OutOrStdout(), ds, t)
+			dataTableText(cmd.OutOrStdout(), ds, &sc.Assumptions, t, termWidth(cmd.OutOrStdout()))
 			return nil
 		},
 	}
@@ -153,9 +157,27 @@ func dataTableCSV(w io.Writer, t *forecast.DataTable) error {
 	return cw.Error()
 }
 
+// termWidth is the width of the terminal w writes to, or 0 when w is not
+// a terminal (a file or a pipe takes lines of any length).
+func termWidth(w io.Writer) int {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil || width <= 0 {
+		return 0
+	}
+	return width
+}
+
 // dataTableText writes the table in columns as wide as the widest number,
-// the current values' cell in brackets.
-func dataTableText(w io.Writer, ds *model.Dataset, t *forecast.DataTable) {
+// the current values' cell in brackets, or a line saying they are not on
+// the grid. With width above 0 (a terminal's), a table wider than that
+// comes in blocks of the columns that fit, each with the row values, as
+// a wide matrix prints in R, and says that CSV gives it whole: a line
+// longer than the terminal would wrap into a grid nobody can read.
+func dataTableText(w io.Writer, ds *model.Dataset, a *model.Assumptions, t *forecast.DataTable, width int) {
 	largest := math.Abs(t.Base)
 	for _, c := range t.Cells {
 		if !math.IsNaN(c) {
@@ -186,21 +208,52 @@ func dataTableText(w io.Writer, ds *model.Dataset, t *forecast.DataTable) {
 			colW = max(colW, utf8.RuneCountInString(cell(ri, ci)))
 		}
 	}
-	fmt.Fprintf(w, "%s in %d, %s: %s now.\n", nodeName(ds, t.Node), t.Year, ds.UnitLabel(), numtext.Format(t.Base, prec))
-	fmt.Fprintf(w, "Rows: %s; columns: %s; [ ] the values as they stand.\n\n", safetext.Escape(t.Rows.Param.Name), safetext.Escape(t.Cols.Param.Name))
-	var b strings.Builder
-	fmt.Fprintf(&b, "%*s", rowW, "")
-	for _, v := range t.Cols.Values {
-		fmt.Fprintf(&b, "  %*s", colW, axis(v)+" ")
+	nc := len(t.Cols.Values)
+	per := nc
+	if width > 0 {
+		per = min(max((width-rowW)/(colW+2), 1), nc)
 	}
-	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	for ri, rv := range t.Rows.Values {
+	// The sentences wrap at spaces on a terminal, as the table does.
+	say := func(format string, args ...any) {
+		text := fmt.Sprintf(format, args...)
+		if width > 0 {
+			text = ansi.Wordwrap(text, width, "")
+		}
+		fmt.Fprintln(w, text)
+	}
+	say("%s in %d, %s: %s now.", nodeName(ds, t.Node), t.Year, ds.UnitLabel(), numtext.Format(t.Base, prec))
+	rows, cols := safetext.Escape(t.Rows.Param.Name), safetext.Escape(t.Cols.Param.Name)
+	if t.CurRow >= 0 && t.CurCol >= 0 {
+		say("Rows: %s; columns: %s; [ ] the values as they stand.", rows, cols)
+	} else {
+		// The grid the flags ask for need not hold them: say where they are.
+		say("Rows: %s; columns: %s. The values as they stand (%s, %s) are not on the grid.",
+			rows, cols, axis(t.Rows.Param.Value(ds, a)), axis(t.Cols.Param.Value(ds, a)))
+	}
+	if per < nc {
+		say("The %d columns are wider than the terminal: they follow %d at a time (--format csv gives the table whole).", nc, per)
+	}
+	var b strings.Builder
+	for c0 := 0; c0 < nc; c0 += per {
+		c1 := min(c0+per, nc)
+		fmt.Fprintln(w)
+		if per < nc {
+			fmt.Fprintf(w, "Columns %d–%d of %d:\n", c0+1, c1, nc)
+		}
 		b.Reset()
-		fmt.Fprintf(&b, "%*s", rowW, axis(rv))
-		for ci := range t.Cols.Values {
-			fmt.Fprintf(&b, "  %*s", colW, cell(ri, ci))
+		fmt.Fprintf(&b, "%*s", rowW, "")
+		for _, v := range t.Cols.Values[c0:c1] {
+			fmt.Fprintf(&b, "  %*s", colW, axis(v)+" ")
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		for ri, rv := range t.Rows.Values {
+			b.Reset()
+			fmt.Fprintf(&b, "%*s", rowW, axis(rv))
+			for ci := c0; ci < c1; ci++ {
+				fmt.Fprintf(&b, "  %*s", colW, cell(ri, ci))
+			}
+			fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		}
 	}
 	if t.Refused > 0 {
 		fmt.Fprintf(w, "\nn/a: the model refuses %d of the pairs (%s).\n", t.Refused, safetext.Escape(t.Refusal))

@@ -76,6 +76,7 @@ func (f *marketFlags) market(cmd *cobra.Command) importer.Market {
 func newImportDatasetCmd() *cobra.Command {
 	var (
 		sheet, out string
+		force      bool
 		mf         marketFlags
 	)
 	cmd := &cobra.Command{
@@ -103,7 +104,10 @@ or "segments.csv:12: column cagr_pct: …". Nothing is written then.`,
   iomt --dataset segments.csv            # straight into the dashboard`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			imp, err := readTableDataset(args[0], sheet, mf.market(cmd))
+			if err := keepExisting(out, force); err != nil {
+				return err
+			}
+			imp, err := readTableDataset(args[0], sheet, mf.market(cmd), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -120,16 +124,18 @@ or "segments.csv:12: column cagr_pct: …". Nothing is written then.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&sheet, "sheet", "", "the workbook's sheet (default: Segments, else the first)")
-	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the dataset to (default: standard output)")
+	cmd.Flags().StringVar(&sheet, "sheet", "", "the workbook's sheet (default: Segments, else the first with a header row)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the dataset to (default: standard output); an existing one is not replaced unless --force")
+	cmd.Flags().BoolVar(&force, "force", false, "replace -o's file if it exists")
 	mf.register(cmd)
 	_ = cmd.MarkFlagFilename("output", "yaml", "yml")
 	return cmd
 }
 
 // readTableDataset imports the table at path (a sheet of it) as a
-// dataset, with the market lines m gives.
-func readTableDataset(path, sheet string, m importer.Market) (*importer.Imported, error) {
+// dataset, with the market lines m gives; which sheet it read, when it
+// looked for it, is said on note.
+func readTableDataset(path, sheet string, m importer.Market, note io.Writer) (*importer.Imported, error) {
 	tb, err := importer.ReadTable(path, sheet)
 	if err != nil {
 		return nil, invalidInput{err}
@@ -138,15 +144,19 @@ func readTableDataset(path, sheet string, m importer.Market) (*importer.Imported
 	if err != nil {
 		return nil, invalidInput{err}
 	}
+	if imp.Note != "" {
+		fmt.Fprintln(note, "iomt: note: "+safetext.Escape(imp.Note))
+	}
 	return imp, nil
 }
 
 func newImportScenarioCmd() *cobra.Command {
 	var (
-		in   inputFlags
-		out  string
-		name string
-		diff bool
+		in    inputFlags
+		out   string
+		name  string
+		diff  bool
+		force bool
 	)
 	cmd := &cobra.Command{
 		Use:   "scenario WORKBOOK.xlsx",
@@ -173,6 +183,9 @@ with --diff only the list.`,
   iomt import scenario model.xlsx --name "Partner view" -o partner.yaml --diff`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := keepExisting(out, force); err != nil {
+				return err
+			}
 			ds, err := in.loadDataset()
 			if err != nil {
 				return err
@@ -209,7 +222,8 @@ with --diff only the list.`,
 	}
 	in.register(cmd, false)
 	in.wf.register(cmd)
-	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the scenario to (default: standard output)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the scenario to (default: standard output); an existing one is not replaced unless --force")
+	cmd.Flags().BoolVar(&force, "force", false, "replace -o's file if it exists")
 	cmd.Flags().StringVar(&name, "name", "", `the scenario's name (default: the workbook's scenario, "(edited)" when changed)`)
 	cmd.Flags().BoolVar(&diff, "diff", false, "list what changed against the scenario the workbook was exported from")
 	_ = cmd.MarkFlagFilename("output", "yaml", "yml")
@@ -270,7 +284,7 @@ func readDatasetFile(path string) (*model.Dataset, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return model.ReadDataset(path) // says it is a folder
 	}
-	imp, err := readTableDataset(path, "", importer.Market{})
+	imp, err := readTableDataset(path, "", importer.Market{}, os.Stderr)
 	if err != nil {
 		return nil, err
 	}

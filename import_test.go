@@ -196,3 +196,81 @@ func TestReadmeShowsTheExampleTable(t *testing.T) {
 		t.Errorf("README's example table differs from testdata/import/segments.csv:\n%s\nthe file:\n%s", block, file)
 	}
 }
+
+// TestReadmeWorkbookExample: the workbook README's import example names
+// is shipped (testdata/import/markets.xlsx, a cover sheet before the
+// table, shares stored as percentages); README's command imports it, as
+// printed, to the dataset the example CSV table makes.
+func TestReadmeWorkbookExample(t *testing.T) {
+	const prefix = "iomt import dataset testdata/import/markets.xlsx "
+	var line string
+	for l := range strings.Lines(readme(t)) {
+		if strings.HasPrefix(l, prefix) {
+			line = strings.TrimSpace(l)
+			break
+		}
+	}
+	if line == "" {
+		t.Fatalf("README shows no command starting %q", prefix)
+	}
+	cmd, _, _ := strings.Cut(line, "#")
+	args := strings.Fields(cmd)[1:]
+	out := filepath.Join(t.TempDir(), "market.yaml")
+	i := slices.Index(args, "-o")
+	if i < 0 || i+1 >= len(args) {
+		t.Fatalf("README's command %q writes no file with -o", line)
+	}
+	args[i+1] = out
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatalf("%s: exit %d: %s", line, code, stderr)
+	}
+	got, err := model.ReadDataset(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvOut := filepath.Join(t.TempDir(), "csv.yaml")
+	if code, _, stderr := runCLI(t, "import", "dataset", filepath.Join("testdata", "import", "segments.csv"), "-o", csvOut); code != 0 {
+		t.Fatal(stderr)
+	}
+	want, err := model.ReadDataset(csvOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Paths(), want.Paths()) || !got.Base().Equal(want.Base()) || got.Market != want.Market || got.Source != want.Source {
+		t.Errorf("markets.xlsx imports as %v %+v\nthe CSV table as %v %+v", got.Paths(), got.Base(), want.Paths(), want.Base())
+	}
+	// Without --sheet it reads the sheet named Segments, not the cover.
+	if code, _, stderr := runCLI(t, "import", "dataset", filepath.Join("testdata", "import", "markets.xlsx"), "-o", filepath.Join(t.TempDir(), "m.yaml")); code != 0 {
+		t.Errorf("without --sheet: exit %d: %s", code, stderr)
+	}
+}
+
+// TestWritersKeepAnExistingFile: init dataset, import dataset and import
+// scenario write -o as one policy: an existing file (a dataset edited by
+// hand since) is not replaced, the message says how (--force), nothing
+// is read or written; with --force it is replaced.
+func TestWritersKeepAnExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "model.xlsx")
+	if code, _, stderr := runCLI(t, "export", "--format", "xlsx", "-o", book); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, args := range [][]string{
+		{"init", "dataset"},
+		{"import", "dataset", filepath.Join("testdata", "import", "segments.csv")},
+		{"import", "dataset", filepath.Join("testdata", "import", "markets.xlsx")},
+		{"import", "scenario", book, "--workspace", dir},
+	} {
+		out := filepath.Join(dir, "mine.yaml")
+		if err := os.WriteFile(out, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, append(args, "-o", out)...)
+		if code != 1 || stdout != "" || stderr != "iomt: "+out+" exists: give --force to replace it, or -o another file\n" || string(mustRead(t, out)) != "mine" {
+			t.Errorf("%q over a file: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+		if code, _, stderr := runCLI(t, append(args, "-o", out, "--force")...); code != 0 || string(mustRead(t, out)) == "mine" {
+			t.Errorf("%q --force: exit %d, %s", args, code, stderr)
+		}
+	}
+}

@@ -18,25 +18,28 @@ func newInitCmd() *cobra.Command {
 }
 
 func newInitDatasetCmd() *cobra.Command {
-	var out string
+	var (
+		out   string
+		force bool
+	)
 	cmd := &cobra.Command{
 		Use:   "dataset",
 		Short: "Write a commented starter dataset",
 		Long: `Init dataset writes a small dataset, every key commented: two dimensions,
 a segment with sub-segments, values and shares, notes and reported marks.
 Replace its figures with your market's and open it with iomt --dataset.
-An existing file is not replaced.`,
+An existing file is not replaced unless --force.`,
 		Example: `  iomt init dataset -o market.yaml
   iomt --dataset market.yaml`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := keepExisting(out, force); err != nil {
+				return err
+			}
 			data := assets.Starter()
 			if out == "" || out == "-" {
 				_, err := cmd.OutOrStdout().Write(data)
 				return err
-			}
-			if _, err := os.Lstat(out); err == nil {
-				return fmt.Errorf("%s exists: give -o another file, or move it away first", safetext.Escape(out))
 			}
 			if err := writeOutput(out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 				return err
@@ -45,7 +48,22 @@ An existing file is not replaced.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output); an existing one is not replaced")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output); an existing one is not replaced unless --force")
+	cmd.Flags().BoolVar(&force, "force", false, "replace -o's file if it exists")
 	_ = cmd.MarkFlagFilename("output", "yaml", "yml")
 	return cmd
+}
+
+// keepExisting refuses to write over out, an existing file, unless
+// force: init dataset, import dataset and import scenario write files a
+// user goes on to edit by hand, which a second run must not wipe out.
+// Standard output and a device or pipe named by -o are written as ever.
+func keepExisting(out string, force bool) error {
+	if force || out == "" || out == "-" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && st.Mode().IsRegular() {
+		return fmt.Errorf("%s exists: give --force to replace it, or -o another file", safetext.Escape(out))
+	}
+	return nil
 }

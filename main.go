@@ -463,7 +463,7 @@ dataset. Exit status 1 if any file is invalid.`,
 
 func validateFile(path string, ds *model.Dataset) error {
 	if importer.IsTableFile(path) {
-		_, err := readTableDataset(path, "", importer.Market{})
+		_, err := readTableDataset(path, "", importer.Market{}, os.Stderr)
 		return err
 	}
 	data, err := model.ReadFile(path)

@@ -1,16 +1,17 @@
 // Package chart draws iomt's charts for a slide deck, as SVG or PNG: the
 // dashboard's chart (a tab's segments over the years, in a metric, with a
-// compared scenario dashed) and the Monte Carlo fan.
+// compared scenario dashed), the Monte Carlo fan and the bridge.
 //
 // A Chart says what is drawn, whatever the format: titles, the x axis
-// (years), the value axis' unit, and layers (lines, bands) that each draw
-// themselves and give the legend their entries. A new kind of chart (the
-// bridge, a histogram) is a constructor and, where lines and bands do not
-// do, a layer of its own. Render lays it out for a slide and draws it
+// (years, or labelled rows), the value axis' unit, and layers (lines,
+// bands, a waterfall) that each draw themselves and give the legend
+// their entries. A new kind of chart (a histogram) is a constructor and,
+// where these layers do not do, a layer of its own. Render lays it out for a slide and draws it
 // with gonum.org/v1/plot, in its embedded Liberation Sans, so a chart is
 // the same on every machine (an SVG carries the font with it).
 //
-// It depends on forecast and model; main and ui use it (docs/DESIGN.md §2).
+// It depends on forecast and model, and on export for a bridge's rows as
+// the terminal words them; main and ui use it (docs/DESIGN.md §2).
 package chart
 
 import (
@@ -61,6 +62,9 @@ type Chart struct {
 	Source   string // the source line under the chart
 	// FirstYear and LastYear span the year axis.
 	FirstYear, LastYear int
+	// Rows, when set, make a chart of rows instead (a bridge's), each
+	// labelled, the first at the top, the value axis across.
+	Rows []string
 	// FromZero starts the value axis at 0 (values and shares).
 	FromZero bool
 	Layers   []Layer
@@ -192,11 +196,15 @@ func metricWords(ds *model.Dataset, in Input, first, last int) (string, string) 
 
 // sourceLine is the line under a chart: where the figures come from.
 func sourceLine(ds *model.Dataset, scenario string) string {
-	src := ds.Source
-	if src == "" {
-		src = "the dataset " + ds.Market
+	return "Source: " + sourceOf(ds) + ". Scenario: " + scenario + ". Chart: iomt."
+}
+
+// drawsSentence is the fan's note on what was drawn, as a sentence.
+func drawsSentence(note string) string {
+	if note == "" {
+		return fmt.Sprintf("Growth rates drawn ±%g pp around the rates entered, unless the scenario gives a range.", model.DefaultSpread)
 	}
-	return "Source: " + src + ". Scenario: " + scenario + ". Chart: iomt."
+	return "Drawn: " + note + "."
 }
 
 // FanInput is a Monte Carlo run of one node to chart.
@@ -209,6 +217,10 @@ type FanInput struct {
 	P10, P50, P90 []float64
 	Paths         int
 	Seed          uint64
+	// Draws says which rates were drawn and how (forecast.DrawsNote):
+	// a fan of one segment's own rates reads very differently from one of
+	// every rate in the tree, and the slide must say which it is.
+	Draws string
 }
 
 // Fan is a Monte Carlo run's chart: the P10–P90 range filled, the median
@@ -226,7 +238,7 @@ func Fan(in FanInput) (*Chart, error) {
 		Title:     ds.Market + " — " + in.Scenario,
 		Subtitle:  fmt.Sprintf("Monte Carlo: %s, value, %s · %s paths, seed %d", name, ds.UnitLabel(), groupInt(in.Paths), in.Seed),
 		YLabel:    ds.UnitLabel(),
-		Source:    sourceLine(ds, in.Scenario) + fmt.Sprintf(" Growth rates drawn ±%g pp around the rates entered, unless the scenario gives a range.", model.DefaultSpread),
+		Source:    sourceLine(ds, in.Scenario) + " " + drawsSentence(in.Draws),
 		FirstYear: ds.BaseYear, LastYear: ds.BaseYear + len(in.P50) - 1,
 		FromZero: true,
 	}

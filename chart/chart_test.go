@@ -246,6 +246,21 @@ func TestFanChart(t *testing.T) {
 	if band < 5000 {
 		t.Errorf("%d pixels of the filled band", band)
 	}
+
+	// What was drawn is on the slide, as the run says it.
+	draws := forecast.Draws{Vary: forecast.VaryNode, Correlation: 0.3}
+	note := forecast.DrawsNote(ds, &a, n, draws)
+	c, err = Fan(FanInput{Dataset: ds, Scenario: "Base (report)", Node: n, P10: p10, P50: p50, P90: p90, Paths: 500, Seed: 7, Draws: note})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, _ = svgTexts(t, render(t, c, "svg", 1600, 900))
+	all := strings.Join(texts, " ")
+	for _, w := range []string{"only Region/Asia-Pacific's own rates drawn", "correlation 0.3"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("the fan of one segment's own rates does not say %q: %q", w, texts)
+		}
+	}
 }
 
 func near(a, b uint8) bool { return math.Abs(float64(a)-float64(b)) <= 6 }

@@ -52,7 +52,8 @@ func ParseSize(s string) (w, h int, err error) {
 }
 
 // palette is Tableau 10: distinct on a slide, and for most colour
-// blindness; a compared line takes its segment's colour.
+// blindness; a compared line takes its segment's colour. Past ten
+// series, colours come round again with a mark on every point (marks).
 var palette = [...]color.RGBA{
 	{0x4E, 0x79, 0xA7, 0xFF}, {0xF2, 0x8E, 0x2B, 0xFF}, {0xE1, 0x57, 0x59, 0xFF}, {0x76, 0xB7, 0xB2, 0xFF},
 	{0x59, 0xA1, 0x4F, 0xFF}, {0xED, 0xC9, 0x48, 0xFF}, {0xB0, 0x7A, 0xA1, 0xFF}, {0xFF, 0x9D, 0xA7, 0xFF},
@@ -67,14 +68,30 @@ var (
 
 func colour(i int) color.RGBA { return palette[((i%len(palette))+len(palette))%len(palette)] }
 
+// marks are the shapes on the points of series 10 to 19 (circles), 20
+// to 29 (squares) and so on: the eleventh line is not the first one's
+// twin. Ninety series are told apart; a tab has rarely more than a dozen.
+var marks = [...]draw.GlyphDrawer{nil, draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.RingGlyph{},
+	draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+
+// mark is series i's mark on its points; nil for the first ten.
+func mark(i int) draw.GlyphDrawer {
+	i = max(i, 0) / len(palette)
+	return marks[i%len(marks)]
+}
+
 // drawing is one chart being drawn: its plot, its legend, and the
 // scale of its type and lines.
 type drawing struct {
 	p      *plot.Plot
-	legend plot.Legend
+	legend []legendEntry
 	scale  float64 // 1 at 1600×900
+	w      vg.Length
 	chart  *Chart
 }
+
+// s is a length at 1600×900 scaled to the chart's size.
+func (d *drawing) s(x float64) vg.Length { return vg.Length(x * d.scale) }
 
 // sans is the chart's typeface at size pt: Liberation Sans, embedded
 // with gonum's fonts.
@@ -119,9 +136,9 @@ func Render(w io.Writer, c *Chart, format string, width, height int) error {
 
 // draw lays the chart out on dc, of size w×h points.
 func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
-	d := &drawing{p: plot.New(), legend: plot.NewLegend(), chart: c}
+	d := &drawing{p: plot.New(), chart: c, w: w}
 	d.scale = math.Min(float64(w)/1600, float64(h)/900)
-	s := func(x float64) vg.Length { return vg.Length(x * d.scale) }
+	s := d.s
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 
@@ -133,20 +150,34 @@ func (c *Chart) draw(dc draw.Canvas, w, h vg.Length) error {
 	}
 	d.fitValueAxis()
 	margin := s(40)
-	title, sub, src := d.text(34, true, ink), d.text(22, false, grey), d.text(15, false, grey)
+	textW := w - 2*margin
+	// Top down: the title over up to two lines, the subtitle and the
+	// source over up to two each, all within the margins.
 	top := dc.Max.Y - margin
-	dc.FillText(title, vg.Point{X: margin, Y: top - title.Height(c.Title)}, c.Title)
-	top -= title.Height(c.Title) + s(10)
-	dc.FillText(sub, vg.Point{X: margin, Y: top - sub.Height(c.Subtitle)}, c.Subtitle)
-	top -= sub.Height(c.Subtitle) + s(24)
-	dc.FillText(src, vg.Point{X: margin, Y: margin}, c.Source)
-	bottom := margin + src.Height(c.Source) + s(18)
+	lines := func(st text.Style, txt string, at vg.Length, gap vg.Length) vg.Length {
+		st, ls := fitText(st, txt, textW, 2)
+		for _, l := range ls {
+			at -= st.Height(l)
+			dc.FillText(st, vg.Point{X: margin, Y: at}, l)
+		}
+		return at - gap
+	}
+	top = lines(d.text(34, true, ink), c.Title, top, s(10))
+	top = lines(d.text(22, false, grey), c.Subtitle, top, s(24))
+	src, srcLines := fitText(d.text(15, false, grey), c.Source, textW, 2)
+	bottom := margin
+	for i := len(srcLines) - 1; i >= 0; i-- {
+		dc.FillText(src, vg.Point{X: margin, Y: bottom}, srcLines[i])
+		bottom += src.Height(srcLines[i])
+	}
+	bottom += s(18)
 
-	legendW := d.legendWidth()
+	legendW := d.legendWidth(w)
 	area := draw.Crop(dc, margin, -(margin + legendW + s(24)), bottom, -(dc.Max.Y - top))
 	d.p.Draw(area)
-	legend := draw.Crop(dc, dc.Max.X-margin-legendW, -margin, bottom, -(dc.Max.Y - top))
-	d.legend.Draw(legend)
+	if legendW > 0 {
+		d.drawLegend(draw.Crop(dc, dc.Max.X-margin-legendW, -margin, bottom, -(dc.Max.Y - top)))
+	}
 	return nil
 }
 
@@ -165,70 +196,44 @@ func (d *drawing) setupPlot() {
 		ax.Tick.Length = s(6)
 		ax.Padding = s(6)
 	}
+	g := plotter.NewGrid()
+	if len(c.Rows) > 0 {
+		// Rows (a bridge's): the value axis across, the rows' labels
+		// down the left, the first at the top.
+		p.X.Label.Text = c.YLabel
+		p.X.Tick.Marker = groupedTicks{}
+		p.Y.Min, p.Y.Max = -0.5, float64(len(c.Rows))-0.5
+		p.Y.Tick.Marker = rowTicks(d.rowLabels())
+		p.Y.Tick.Length = 0
+		p.Y.LineStyle.Width = 0
+		g.Horizontal.Width = 0
+		g.Vertical = draw.LineStyle{Color: grid, Width: s(1)}
+		p.Add(g)
+		return
+	}
 	p.Y.Label.Text = c.YLabel
 	p.Y.Label.Padding = s(8)
 	p.X.Min, p.X.Max = float64(c.FirstYear)-0.3, float64(c.LastYear)+0.3
 	p.X.Tick.Marker = yearTicks{}
 	p.Y.Tick.Marker = groupedTicks{}
-	g := plotter.NewGrid()
 	g.Vertical.Width = 0
 	g.Horizontal = draw.LineStyle{Color: grid, Width: s(1)}
 	p.Add(g)
-	d.legend.TextStyle = d.text(19, false, ink)
-	d.legend.Top, d.legend.Left = true, true
-	d.legend.ThumbnailWidth = s(36)
-	d.legend.Padding = s(8)
 }
 
-// legendWidth is the room the legend takes: its longest entry.
-func (d *drawing) legendWidth() vg.Length {
-	widest := vg.Length(0)
-	for _, name := range d.legendNames() {
-		widest = max(widest, d.legend.TextStyle.Width(name))
+// valueAxis is the axis values are read on: across for rows, else up.
+func (d *drawing) valueAxis() *plot.Axis {
+	if len(d.chart.Rows) > 0 {
+		return &d.p.X
 	}
-	return min(widest+d.legend.ThumbnailWidth+vg.Length(14*d.scale), vg.Length(560*d.scale))
-}
-
-// maxLegendName is the longest name a legend shows whole: a segment's
-// name may run to 120 characters, which would leave no room to plot.
-const maxLegendName = 40
-
-// legendName is a name as the legend shows it, cut with "…" past
-// maxLegendName characters.
-func legendName(s string) string {
-	r := []rune(s)
-	if len(r) <= maxLegendName {
-		return s
-	}
-	return strings.TrimSpace(string(r[:maxLegendName-1])) + "…"
-}
-
-// legendNames are the names the layers gave the legend.
-func (d *drawing) legendNames() []string {
-	var out []string
-	for _, l := range d.chart.Layers {
-		switch l := l.(type) {
-		case Lines:
-			for _, ln := range l.Lines {
-				if !ln.NoLegend {
-					out = append(out, legendName(ln.Name))
-				}
-			}
-			for _, name := range l.DashedNames {
-				out = append(out, legendName(name))
-			}
-		case Band:
-			out = append(out, legendName(l.Name))
-		}
-	}
-	return out
+	return &d.p.Y
 }
 
 // fitValueAxis starts the value axis at 0 where the chart asks (values
 // and shares: a line's height is then its size), leaves a little room
 // above the highest point, and gives a flat chart a range to draw in.
 func (d *drawing) fitValueAxis() {
-	y := &d.p.Y
+	y := d.valueAxis()
 	if math.IsInf(y.Min, 0) || math.IsInf(y.Max, 0) {
 		y.Min, y.Max = 0, 1
 	}
@@ -274,13 +279,23 @@ func (ls Lines) draw(d *drawing) error {
 			line.LineStyle.Dashes = dashes(l.Dash, s)
 		}
 		d.p.Add(line)
+		keys := []plot.Thumbnailer{line}
+		if m := mark(l.Color); m != nil {
+			pts, err := plotter.NewScatter(xy)
+			if err != nil {
+				return fmt.Errorf("chart: %s: %w", l.Name, err)
+			}
+			pts.GlyphStyle = draw.GlyphStyle{Color: colour(l.Color), Radius: s(6), Shape: m}
+			d.p.Add(pts)
+			keys = append(keys, pts)
+		}
 		if !l.NoLegend {
-			d.legend.Add(legendName(l.Name), line)
+			d.addLegend(l.Name, keys...)
 		}
 	}
 	for i, name := range ls.DashedNames {
 		key := &plotter.Line{LineStyle: draw.LineStyle{Color: grey, Width: s(3), Dashes: dashes(i, s)}}
-		d.legend.Add(legendName(name), key)
+		d.addLegend(name, key)
 	}
 	return nil
 }
@@ -318,7 +333,7 @@ func (b Band) draw(d *drawing) error {
 	poly.Color = color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x55}
 	poly.LineStyle.Width = 0
 	d.p.Add(poly)
-	d.legend.Add(legendName(b.Name), poly)
+	d.addLegend(b.Name, poly)
 	return nil
 }
 

@@ -45,6 +45,8 @@ func TestEveryAssumptionInReach(t *testing.T) {
 	s.WaitFor("Asia-Pacific marked ~", func(screen string) bool {
 		return regexp.MustCompile(`Asia-Pacific ›\s+25\.2\s+22\.5\s+\d+\.\d ~`).MatchString(screen)
 	})
+	// The line under the tree gives the year's rate, first.
+	s.WaitForText("growth 2021 5.0 %:")
 
 	// m: a range of 18 to 30 %, then its own rates only.
 	s.Type("m")
@@ -115,5 +117,42 @@ func TestEveryAssumptionInReach(t *testing.T) {
 	r.wantCode(t, 0, "export")
 	if !strings.Contains(r.stdout, "Sceptical,Total,Total,,2019,46.08,100,") {
 		t.Errorf("the export does not start at the scenario's 46.08:\n%s", r.stdout[:min(len(r.stdout), 400)])
+	}
+}
+
+// TestDataTableAt80x24: at the smallest terminal a 15×15 data table shows
+// what fits, says so, and ] scrolls the columns to the last; a long
+// parameter's line wraps with its step whole. On a terminal too narrow
+// for it, the command line's table comes in blocks of columns.
+func TestDataTableAt80x24(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	s := startTmux(t, 80, 24, binary, "--workspace", t.TempDir())
+	s.WaitForText("Scenario: Base (report)", "1 Component")
+	s.Type("4jjj")
+	s.WaitForStyled("Asia-Pacific selected", func(styled string) bool { return highlighted(styled, "Asia-Pacific") })
+	s.Type("T")
+	s.WaitForText("Data table · Asia-Pacific in 2027", "[ ] the values as they stand (rows 18.50, columns 22.50)")
+	s.Type(">>>>")
+	s.Keys("Tab")
+	s.Type(">>>>")
+	s.WaitForText("columns 4–11 of 15: [/] scroll the columns")
+	s.Type("]]]]]]]]")
+	s.WaitForText("columns 8–15 of 15", "29.50")
+	s.Keys("Escape")
+	s.WaitFor("the panes again", func(screen string) bool { return !strings.Contains(screen, "Data table ·") })
+	s.Type("q")
+	if code := s.WaitExit(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+
+	c := startTmux(t, 80, 24, binary, "datatable", "--node", "Region/Asia-Pacific",
+		"--rows", "Total/cagr_pct=16:21:1", "--cols", "Region/Asia-Pacific/cagr_pct=15:30:1")
+	screen := c.WaitForText("Columns 1–8 of 16:", "Columns 9–16 of 16:", "gives the table whole")
+	for _, l := range strings.Split(screen, "\n") {
+		if len([]rune(strings.TrimRight(l, " "))) >= 80 {
+			t.Errorf("a line as wide as the terminal, wrapped by it:\n%s", c.showing(screen))
+			break
+		}
 	}
 }

@@ -58,6 +58,10 @@ type jsonLever struct {
 type jsonTotal struct {
 	Reported []string          `json:"reported"`
 	Notes    map[string]string `json:"notes,omitempty"`
+	// Value is the market's base-year value when the scenario sets its
+	// own (total: {value: X}); absent when it is the dataset's. The
+	// first of values is the base-year value either way.
+	Value *jnum `json:"value,omitempty"`
 	// CAGRPct is the entered market rate; null in bottom-up mode, where
 	// the total's growth is an output (see RealisedCAGRPct).
 	CAGRPct *jnum `json:"cagr_pct"`
@@ -119,7 +123,8 @@ type jsonComparison struct {
 // JSON writes the forecast as one indented JSON document with the same
 // numbers as the CSV, nested as the market tree: the header (market,
 // currency, unit, source, scenario, mode, driver in bottom-up mode,
-// base_year, end_year, years), the total (values, growth_pct, the entered
+// base_year, end_year, years), the total (value when the scenario sets
+// its own base-year value, values, growth_pct, the entered
 // cagr_pct and growth_by_year_pct, null and absent in bottom-up mode where
 // the total is an output, and realised_cagr_pct) and
 // every dimension's segments, each with its reported figures, the
@@ -179,6 +184,10 @@ func JSON(w io.Writer, in Input) error {
 	}
 	for i, l := range ds.Levers {
 		doc.Levers = append(doc.Levers, jsonLever{Name: l.Name, Kind: l.Kind, ImpactPP: jnum(a.Drivers[i])})
+	}
+	if base := ds.Base(); !sameFigure(a.BaseValue, base.BaseValue) {
+		v := jnum(a.BaseValue)
+		doc.Total.Value = &v
 	}
 	if a.Mode == model.TopDown {
 		g := jnum(a.Growth[0])

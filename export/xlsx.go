@@ -462,9 +462,21 @@ func (b *xlsxBook) writeInputs() error {
 		if !math.IsNaN(node.InputValueBn) {
 			// The dataset gives this segment as a value; the model
 			// holds it as a share of the total.
-			su += fmt.Sprintf(" (given as %s)", ds.Amount(strconv.FormatFloat(node.InputValueBn, 'f', -1, 64)))
+			given := ds.Amount(strconv.FormatFloat(node.InputValueBn, 'f', -1, 64))
 			if b.status(n, model.FieldValue) == "reported" {
 				st = "reported"
+			}
+			if !sameFigure(b.a.BaseValue, b.base.BaseValue) && sameFigure(b.a.Share[n], b.base.Share[n]) {
+				// Only the market's size changed: the segment keeps
+				// its share (README), the same figure from the same
+				// source, and the note says what it is a share of.
+				su += fmt.Sprintf(" (given as %s of the dataset's %s; the share holds at the scenario's base value)",
+					given, ds.Amount(strconv.FormatFloat(b.base.BaseValue, 'f', -1, 64)))
+				if b.ds.StillReported(&b.base, n, model.FieldValue) {
+					st = "reported"
+				}
+			} else {
+				su += " (given as " + given + ")"
 			}
 			note = joinNotes(node.Notes[model.FieldValue], note)
 		}

@@ -24,6 +24,9 @@ type Market struct {
 type Imported struct {
 	YAML    []byte
 	Dataset *model.Dataset
+	// Note says which sheet was read when iomt looked for it (see
+	// Table.Note); "" otherwise.
+	Note string
 }
 
 // ImportDataset makes a dataset of t, a table of segments (README:
@@ -32,14 +35,15 @@ type Imported struct {
 // every problem names the cells it comes from.
 func ImportDataset(t *Table, m Market) (*Imported, error) {
 	l, probs := findLayout(t)
-	if l == nil || len(probs) > 0 {
+	if l == nil || len(probs) > 0 && !(l.headerOnly && l.readable()) {
 		return nil, probs
 	}
 	d := &datasetImport{t: t, l: l}
 	d.readMarket(m)
 	d.readSegments()
-	if len(d.probs) > 0 {
-		return nil, d.sorted(d.probs)
+	if len(d.probs) > 0 || len(probs) > 0 {
+		// The header's problems first, then the cells', in their order.
+		return nil, append(probs, d.sorted(d.probs)...)
 	}
 	y := d.write()
 	if len(y.b.String()) > model.MaxFileSize {
@@ -51,7 +55,11 @@ func ImportDataset(t *Table, m Market) (*Imported, error) {
 	if err != nil {
 		return nil, d.mapErrors(err, y)
 	}
-	return &Imported{YAML: data, Dataset: ds}, nil
+	note := ""
+	if t.Note != "" {
+		note = t.File + ": " + t.Note
+	}
+	return &Imported{YAML: data, Dataset: ds, Note: note}, nil
 }
 
 // datasetImport is one import: the table, its layout, what was read and
@@ -318,6 +326,9 @@ func (d *datasetImport) marketLine(ml *marketLines, ri int, seen map[string]int)
 		d.problem(vat, "write its value in the cell after the key", "the %s line has nothing in its value cell", key)
 		return
 	}
+	if key != "drivers" && key != "challenges" && key != "opportunities" && key != "key_players" {
+		d.extraCells(key, ri, cells, vc)
+	}
 	switch key {
 	case "market", "currency", "unit", "source", "summary":
 		ml.text[key] = textLine{val, vat}
@@ -352,6 +363,35 @@ func (d *datasetImport) marketLine(ml *marketLines, ri int, seen map[string]int)
 		}
 		ml.lists[key] = listLine{items, place{cells: []cellRef{{ri, vc}}}}
 	}
+}
+
+// extraCells says the cells of a market line past those it is read by:
+// its value (vc), and for a figure its reported mark and note after it.
+// Dropping them would lose what the user meant to say.
+func (d *datasetImport) extraCells(key string, ri int, cells []int, vc int) {
+	last, what := vc, "its value"
+	if key == "value" || key == "cagr_pct" || key == "growth" {
+		last, what = vc+2, "its note"
+	}
+	at := place{} // the first of them: a line number editors jump to
+	var texts []string
+	for _, ci := range cells {
+		if ci > last {
+			if len(texts) == 0 {
+				at = cellAt(ri, ci)
+			}
+			texts = append(texts, strconv.Quote(cut(strings.TrimSpace(d.t.Rows[ri].cell(ci).Text), 40)))
+		}
+	}
+	if len(texts) == 0 {
+		return
+	}
+	const rule = "a market line is its key and its value; value, cagr_pct and growth_YYYY_pct take a reported mark and a note after it: "
+	if len(texts) == 1 {
+		d.problem(at, rule+"delete the cell, or move it into a note", "the %s line has a cell past %s: %s", key, what, texts[0])
+		return
+	}
+	d.problem(at, rule+"delete the cells, or move them into the note", "the %s line has cells past %s: %s", key, what, strings.Join(texts, ", "))
 }
 
 // wholeYear reads a year: a whole number, typed or stored.

@@ -56,6 +56,9 @@ func headerKey(s string) string {
 type layout struct {
 	header int            // index in Table.Rows of the header row
 	cols   map[string]int // column key → column index
+	// headerOnly is set when the only problems found are the header's
+	// (an unknown or second column): the rows can still be read.
+	headerOnly bool
 }
 
 // col returns the index of column key, or -1 when the table has none.
@@ -66,23 +69,44 @@ func (l *layout) col(key string) int {
 	return -1
 }
 
-// findLayout finds the header row and its columns, and applies merged
-// ranges below it.
-func findLayout(t *Table) (*layout, Problems) {
-	hi := slices.IndexFunc(t.Rows, func(r Row) bool {
+// readable reports whether the columns a row is read by are there:
+// cagr_pct, and share_pct or value.
+func (l *layout) readable() bool {
+	_, cagr := l.cols[colCAGR]
+	_, share := l.cols[colShare]
+	_, value := l.cols[colValue]
+	return cagr && (share || value)
+}
+
+// headerRow is the index in t.Rows of the header row: the first naming
+// the columns dimension and segment; -1 without one.
+func headerRow(t *Table) int {
+	return slices.IndexFunc(t.Rows, func(r Row) bool {
 		has := map[string]bool{}
 		for _, c := range r.Cells {
 			has[headerKey(c.Text)] = true
 		}
 		return has[colDimension] && has[colSegment]
 	})
+}
+
+// findLayout finds the header row and its columns, and applies merged
+// ranges below it.
+func findLayout(t *Table) (*layout, Problems) {
+	hi := headerRow(t)
 	if hi < 0 {
-		where := t.File
-		if t.Sheet != "" {
-			where += ": sheet " + t.Sheet
+		hint := "the table needs a row of column names, in any order: " + strings.Join(columns[:8], ", ")
+		switch {
+		case t.searched:
+			return nil, Problems{{Where: t.File, Msg: fmt.Sprintf("no sheet has a header row naming the columns dimension and segment (its sheets are %s)", quoteList(t.Sheets)),
+				Hint: hint}}
+		case t.Sheet != "":
+			if len(t.Sheets) > 1 {
+				hint += "; or give --sheet NAME: " + strings.TrimPrefix(sheetHint(t.Sheets, t.Sheet), "give --sheet NAME: ")
+			}
+			return nil, Problems{{Where: t.File + ": sheet " + t.Sheet, Msg: "no header row naming the columns dimension and segment", Hint: hint}}
 		}
-		return nil, Problems{{Where: where, Msg: "no header row naming the columns dimension and segment",
-			Hint: "the table needs a row of column names, in any order: " + strings.Join(columns[:8], ", ")}}
+		return nil, Problems{{Where: t.File, Msg: "no header row naming the columns dimension and segment", Hint: hint}}
 	}
 	t.header = hi
 	l := &layout{header: hi, cols: map[string]int{}}
@@ -112,7 +136,10 @@ func findLayout(t *Table) (*layout, Problems) {
 		}
 	}
 	if len(probs) > 0 {
-		// An unknown column may be the one found missing below.
+		// An unknown column may be the one found missing below. The
+		// cells are still read when the columns they need are there, so
+		// that every problem is told at once.
+		l.headerOnly = true
 		return l, probs
 	}
 	if _, ok := l.cols[colCAGR]; !ok {

@@ -39,11 +39,18 @@ const maxProblems = 50
 // Error joins the problems one per line, as model's lists do: at most
 // maxProblems of them, then how many more there are.
 func (l Problems) Error() string {
-	list := make(model.ErrorList, len(l))
-	for i, p := range l {
+	n := min(len(l), maxProblems)
+	list := make(model.ErrorList, n)
+	for i, p := range l[:n] {
 		list[i] = &model.Error{File: p.Where, Msg: p.Msg, Hint: p.Hint}
 	}
-	return list.Error()
+	text := list.Error()
+	if more := len(l) - n; more > 0 {
+		// Where names a cell, not the file: the count has no place of
+		// its own, and a cell's would read as the 51st problem's.
+		text += fmt.Sprintf("\n… and %d more %s", more, plural(more, "problem", "problems"))
+	}
+	return text
 }
 
 // Unwrap lets errors.As find each problem.
@@ -204,4 +211,11 @@ func columnName(col int) string {
 		return fmt.Sprintf("column %d", col+1)
 	}
 	return name
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

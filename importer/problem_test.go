@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -40,6 +42,17 @@ func TestImportCSVProblemsNameLineAndColumn(t *testing.T) {
 			"Region,North,,50,fast\nRegion,South,,\"50,5x\",5\n", []string{
 			`seg.csv:7: column cagr_pct: not a number: "fast" (write a number such as 36.6)`,
 			`seg.csv:8: column share_pct: not a number: "50,5x" (write a number such as 36.6)`,
+		}},
+		{"cells past a market line's value", "market,Test,Europe only\nbase_year,2020,,\nend_year,2025\nvalue,200,reported,a note,and more,and more\ncagr_pct,10\n" +
+			"dimension,segment,parent,share_pct,cagr_pct\nRegion,North,,50,5\nRegion,South,,50,5\n", []string{
+			`seg.csv:1: market: the market line has a cell past its value: "Europe only" (a market line is its key and its value; value, cagr_pct and growth_YYYY_pct take a reported mark and a note after it: delete the cell, or move it into a note)`,
+			`seg.csv:4: value: the value line has cells past its note: "and more", "and more" (a market line is its key and its value; value, cagr_pct and growth_YYYY_pct take a reported mark and a note after it: delete the cells, or move them into the note)`,
+		}},
+		{"an unknown column and bad cells", marketLinesCSV + "dimension,segment,parent,share_pct,cagr_pct,comment\n" +
+			"Region,North,,50,fast,\nRegion,South,,fifty,5,\n", []string{
+			`seg.csv:6: column F: unknown column "comment" (the columns are dimension, segment, parent, share_pct, value, cagr_pct, reported, note, share_pct_note, value_note, cagr_pct_note)`,
+			`seg.csv:7: column cagr_pct: not a number: "fast" (write a number such as 36.6)`,
+			`seg.csv:8: column share_pct: not a number: "fifty" (write a number such as 36.6)`,
 		}},
 		{"a point in a decimal-comma file", strings.ReplaceAll(marketLinesCSV, ",", ";") + "dimension;segment;parent;value;cagr_pct\n" +
 			"Region;North;;1.234;5\nRegion;South;;2,5;5\n", []string{
@@ -200,11 +213,12 @@ func TestImportRefusesWhatIsNoTable(t *testing.T) {
 	}{
 		{"latin1.csv", []byte("market,Caf\xe9\nbase_year,2020\n"), "", "latin1.csv:1: not UTF-8 text (byte 0xE9): the file is in another encoding, such as Windows-1252"},
 		{"late latin1.csv", []byte("market,Test\nbase_year,2020\nsource,\x93quoted\x94\n"), "", "late latin1.csv:3: not UTF-8 text (byte 0x93)"},
-		{"binary.csv", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), "", "binary.csv:1: a binary file, not a text table nor an XLSX workbook"},
+		{"program.csv", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), "", "program.csv: not a text table but a program"},
+		{"binary.csv", []byte("a,b\x00\x01\x02\x03"), "", "binary.csv: not a text table but a binary file"},
 		{"old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 100)...), "", "old.xls: an Excel 97–2003 workbook (.xls) or an encrypted one, which iomt does not read"},
 		{"cut.xlsx", []byte("PK\x03\x04 and then nothing"), "", "cut.xlsx: not an XLSX workbook: a damaged zip archive"},
 		{"other.zip", zipNoBook.Bytes(), "", "other.zip: a zip archive, but not an XLSX workbook (it has no workbook part)"},
-		{"table.csv", []byte("dimension,segment\n"), "Segments", "table.csv: not an XLSX workbook, so it has no sheet Segments"},
+		{"table.csv", []byte("dimension,segment\n"), "Segments", "table.csv: not an XLSX workbook but a text file, so it has no sheet Segments"},
 		{"odd utf16.txt", append([]byte{0xFF, 0xFE}, 'a', 0, 'b'), "", "odd utf16.txt: UTF-16 text with an odd number of bytes"},
 	}
 	for _, c := range cases {
@@ -225,4 +239,26 @@ func trimTo(s, name string) string {
 		return s[i:]
 	}
 	return s
+}
+
+// TestImportTellsEveryCellProblem: a table with a problem in many cells
+// is refused with every one of them (errors.As finds them all), the
+// message listing the first 50 in the table's order and counting the
+// rest, so one run shows what to fix.
+func TestImportTellsEveryCellProblem(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(marketLinesCSV + "dimension,segment,parent,share_pct,cagr_pct\n")
+	for i := range 70 {
+		fmt.Fprintf(&b, "Region,R%d,,x%d,y%d\n", i, i, i)
+	}
+	_, err := importFile(writeFile(t, "seg.csv", []byte(b.String())), "", Market{})
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 140 {
+		t.Fatalf("%d problems, want 140 (two a row): %v", len(ps), err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 51 || !strings.HasPrefix(trimTo(lines[0], "seg.csv"), `seg.csv:7: column share_pct: not a number: "x0"`) ||
+		!strings.HasPrefix(trimTo(lines[1], "seg.csv"), `seg.csv:7: column cagr_pct: not a number: "y0"`) || lines[50] != "… and 90 more problems" {
+		t.Errorf("%d lines:\n%s", len(lines), err)
+	}
 }

@@ -47,17 +47,20 @@ const InputsSheet = "Inputs"
 // ReadWorkbook reads the Inputs sheet of the workbook at path (bounded
 // as ReadTable bounds a workbook).
 func ReadWorkbook(path string) (*Workbook, error) {
-	t, err := ReadTable(path, InputsSheet)
-	if err != nil {
-		var ps Problems
-		if errors.As(err, &ps) && len(ps) == 1 && strings.Contains(ps[0].Msg, "no sheet") {
-			ps[0].Msg = "no Inputs sheet: not a workbook iomt exported"
-			ps[0].Hint = "import the Inputs of a workbook written by iomt export --format xlsx or the x menu; a table of segments is imported with iomt import dataset"
+	t, err := readTable(path, InputsSheet, true)
+	var ps Problems
+	if err != nil && errors.As(err, &ps) && len(ps) == 1 {
+		// Said as what the file is not: a workbook iomt exported.
+		p := ps[0]
+		if strings.HasPrefix(p.Msg, "no sheet") {
+			p.Msg = "a workbook without an Inputs sheet, not one iomt exported: " + p.Hint
 		}
-		return nil, err
+		if p.Hint == "" || strings.HasPrefix(p.Msg, "a workbook without") {
+			p.Hint = "import the Inputs of a workbook written by iomt export --format xlsx or the x menu; a table of segments is imported with iomt import dataset"
+		}
 	}
-	if t.Sheet == "" {
-		return nil, Problems{{Where: path, Msg: "not an XLSX workbook", Hint: "give the .xlsx workbook iomt exported"}}
+	if err != nil {
+		return nil, err
 	}
 	return readInputs(t)
 }

@@ -23,6 +23,13 @@ type Table struct {
 	// written with decimal commas (18,5), as Excel writes them in
 	// locales such as German or French.
 	DecimalComma bool
+	// Sheets are a workbook's sheets, in order.
+	Sheets []string
+	// Note says how the sheet was chosen when iomt looked for it: "read
+	// sheet "Data", the first with a header row …".
+	Note string
+	// searched is set when no sheet of the workbook had a header row.
+	searched bool
 
 	// Set by the reader of the table's layout (dataset.go): the row
 	// index of the header, and each column's name in it.
@@ -118,6 +125,12 @@ var (
 // commas, tab-separated; UTF-8 with or without a byte order mark, or
 // UTF-16 as Excel's "Unicode text" writes it).
 func ReadTable(path, sheet string) (*Table, error) {
+	return readTable(path, sheet, false)
+}
+
+// readTable reads path as ReadTable does; workbookOnly words a file that
+// is not a workbook as what it is instead (import scenario's).
+func readTable(path, sheet string, workbookOnly bool) (*Table, error) {
 	f, st, err := safefile.Open(path, MaxWorkbookBytes)
 	var big *safefile.TooLargeError
 	if errors.As(err, &big) {
@@ -128,17 +141,25 @@ func ReadTable(path, sheet string) (*Table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	head := make([]byte, 8)
+	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	switch {
-	case bytes.HasPrefix(head, zipMagic):
+	switch kind := fileKind(head, st.Size()); {
+	case kind == kindZip:
 		return readWorkbookTable(path, f, st.Size(), sheet)
-	case bytes.HasPrefix(head, oleMagic):
+	case kind == kindEmpty:
+		return nil, Problems{{Where: path, Msg: "an empty file", Hint: "is this the right file? save it from the spreadsheet again"}}
+	case kind == kindOLE:
 		return nil, Problems{{Where: path, Msg: "an Excel 97–2003 workbook (.xls) or an encrypted one, which iomt does not read",
 			Hint: "save it as an Excel workbook (.xlsx), without a password, or as CSV UTF-8"}}
+	case kind != kindText && workbookOnly:
+		return nil, Problems{{Where: path, Msg: "not an XLSX workbook but " + kind}}
+	case kind != kindText:
+		return nil, Problems{{Where: path, Msg: notATable(path, kind), Hint: "give a CSV file or an .xlsx workbook: is this the right file?"}}
+	case workbookOnly:
+		return nil, Problems{{Where: path, Msg: "not an XLSX workbook but a text file (a CSV file?)"}}
 	case sheet != "":
-		return nil, Problems{{Where: path, Msg: "not an XLSX workbook, so it has no sheet " + sheet,
+		return nil, Problems{{Where: path, Msg: "not an XLSX workbook but a text file, so it has no sheet " + sheet,
 			Hint: "--sheet is for workbooks; a CSV file is one table"}}
 	case st.Size() > MaxTextBytes:
 		return nil, Problems{{Where: path, Msg: fmt.Sprintf("a text file of over %d MiB; iomt reads text tables of up to %d MiB", MaxTextBytes>>20, MaxTextBytes>>20),
@@ -155,6 +176,76 @@ func ReadTable(path, sheet string) (*Table, error) {
 		return nil, Problems{{Where: path, Msg: fmt.Sprintf("a text file of over %d MiB", MaxTextBytes>>20), Hint: "is this the right file?"}}
 	}
 	return ParseText(path, data)
+}
+
+// Kinds of file, told by their first bytes (fileKind).
+const (
+	kindText  = ""
+	kindZip   = "a zip archive"
+	kindOLE   = "an Excel 97–2003 workbook"
+	kindEmpty = "an empty file"
+)
+
+// magics are the first bytes of files a table is sometimes mistaken for.
+var magics = []struct {
+	prefix, kind string
+}{
+	{"\x89PNG\r\n\x1a\n", "a PNG image"}, {"\xff\xd8\xff", "a JPEG image"}, {"GIF8", "a GIF image"},
+	{"%PDF-", "a PDF document"}, {"\x1f\x8b", "a gzip archive"}, {"\x7fELF", "a program"},
+	{"<svg", "an SVG image"}, {"Rar!", "a RAR archive"}, {"7z\xbc\xaf", "a 7-Zip archive"},
+}
+
+// fileKind tells what a file is by its first bytes (head) and size:
+// kindText for what may be a text table (its encoding is checked as it
+// is read), else the kind, "a binary file" when nothing more is known.
+func fileKind(head []byte, size int64) string {
+	switch {
+	case size == 0:
+		return kindEmpty
+	case bytes.HasPrefix(head, zipMagic):
+		return kindZip
+	case bytes.HasPrefix(head, oleMagic):
+		return kindOLE
+	}
+	for _, m := range magics {
+		if bytes.HasPrefix(head, []byte(m.prefix)) {
+			return m.kind
+		}
+	}
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) || bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		return kindText
+	}
+	if _, ok := utf16Order(head); ok {
+		return kindText
+	}
+	// Text has no zero bytes and few control characters; a file in a
+	// single-byte encoding such as Windows-1252 is text, told as such
+	// when it is read.
+	ctl := 0
+	for _, b := range head {
+		if b == 0 {
+			return "a binary file"
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' || b == 0x7F {
+			ctl++
+		}
+	}
+	if ctl*20 > len(head) {
+		return "a binary file"
+	}
+	return kindText
+}
+
+// notATable says what a file that is not a table is: "not an XLSX
+// workbook but a PNG image" for a file named .xlsx.
+func notATable(path, kind string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return "not an XLSX workbook but " + kind
+	case ".csv", ".tsv", ".txt":
+		return "not a text table but " + kind
+	}
+	return kind + ", neither a text table nor an XLSX workbook"
 }
 
 // IsTableFile reports whether path names a table to import rather than

@@ -252,14 +252,54 @@ func quoteList(names []string) string {
 	return joinSome(q)
 }
 
-// readWorkbookTable reads one sheet of the workbook in r as a table.
+// maxSheetsSearched bounds the sheets read when looking for the one
+// that holds a table of segments.
+const maxSheetsSearched = 16
+
+// readWorkbookTable reads one sheet of the workbook in r as a table: the
+// sheet named, else the one named Segments, else the first that has a
+// header row of a table of segments (a workbook often opens on a cover
+// or notes sheet), among the first maxSheetsSearched.
 func readWorkbookTable(file string, r *os.File, size int64, sheet string) (t *Table, err error) {
 	defer recoverDamaged(file, &err)
 	w, name, err := openWorkbook(file, r, size, pickSheet(file, sheet, "Segments"))
 	if err != nil {
 		return nil, err
 	}
-	return w.table(name)
+	t, err = w.table(name)
+	if t != nil {
+		t.Sheets = w.sheets
+	}
+	if sheet != "" || strings.EqualFold(name, "Segments") || len(w.sheets) == 1 || err == nil && headerRow(t) >= 0 {
+		return t, err
+	}
+	if ot := w.search(w.sheets[1:min(len(w.sheets), maxSheetsSearched)], MaxSheetBytes); ot != nil {
+		return ot, nil
+	}
+	if t != nil {
+		t.searched = true
+	}
+	return t, err
+}
+
+// search reads the sheets names in turn for the first with a header row
+// of a table of segments, unpacking at most budget bytes of them all
+// (those past it are not read): a search costs what reading one more
+// sheet does, however many sheets a workbook has.
+func (w *workbook) search(names []string, budget int64) *Table {
+	for _, other := range names {
+		n := w.pkg.sizes[w.pkg.part[other]]
+		if n > budget || w.pkg.checkSheet(w.file, other) != nil {
+			continue
+		}
+		budget -= n
+		if ot, err := w.table(other); err == nil && headerRow(ot) >= 0 {
+			ot.Sheets = w.sheets
+			ot.Note = fmt.Sprintf("read sheet %q, the first with a header row naming dimension and segment (give --sheet for another)", other)
+			return ot
+		}
+	}
+	return nil
 }
 
 // recoverDamaged turns a panic of the workbook reader on a damaged file

@@ -80,6 +80,11 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		return false, compareCmd(m.scen.ds, msg.entries)
 	case menuMsg:
 		return false, m.menu(msg)
+	case openMsg:
+		m.dialogs.push(msg.d)
+		return false, nil
+	case slideExportMsg:
+		return false, slideCmd(m.files.ws, msg)
 	case loadMsg:
 		m.load(msg)
 		return false, nil

@@ -237,9 +237,9 @@ func TestMonteCarloScreenWords(t *testing.T) {
 	}
 	m = send(t, m, keyTab) // the threshold
 	m = send(t, m, keyTab)
-	m = typeText(t, m, "x")
+	m = typeText(t, m, "abc") // not x, which exports the fan
 	m = send(t, m, keyEnter)
-	if msg := m.status.cur.msg; !strings.Contains(msg, `range low "x" is not a number: type one such as 19.5`) {
+	if msg := m.status.cur.msg; !strings.Contains(msg, `range low "abc" is not a number: type one such as 19.5`) {
 		t.Errorf("a range low that is no number: %q", msg)
 	}
 	m = send(t, m, ctrlU)
@@ -394,5 +394,38 @@ func TestRangeFollowsTheRate(t *testing.T) {
 	m = send(t, m, runeKey('+'))
 	if r := m.Scenario().Ranges[ap]; r != (model.Range{Lo: 20.5, Hi: 23}) || !strings.Contains(m.status.cur.msg, "range moves with it: 20.50 to 23.00 %") {
 		t.Errorf("range %v, status %q", r, m.status.cur.msg)
+	}
+}
+
+// TestGoalSeekSiblingsALineEachWhereTheyFit: at 80×24 an answer without
+// warnings leaves the room for a sibling a line, and takes it; the room
+// was guessed as 18 lines besides the siblings, so they went two a line
+// above seven empty ones.
+func TestGoalSeekSiblingsALineEachWhereTheyFit(t *testing.T) {
+	m := regionRow(t, newTestModel(t, 80, 24), "Region/Asia-Pacific")
+	m = send(t, m, runeKey('g'))
+	m = typeText(t, m, "60")
+	m = send(t, m, keyEnter)
+	v := view(m)
+	checkFits(t, v, 80, 24)
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Count(l, "→") > 1 {
+			t.Fatalf("two siblings on a line with room for a line each:\n%s", v)
+		}
+	}
+	if !strings.Contains(v, "South America") || !strings.Contains(v, "enter applies it") {
+		t.Fatalf("the answer is cut:\n%s", v)
+	}
+}
+
+// TestMonteCarloSaysTheCorrelation: the m screen says what its
+// correlation means beside the field, at 80×24 and 160×48 alike.
+func TestMonteCarloSaysTheCorrelation(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := regionRow(t, newTestModel(t, size[0], size[1]), "Region/Asia-Pacific")
+		m = send(t, m, runeKey('m'))
+		if !containsWords(view(m), "(0 to 1: a shock common to every rate; 0: each on its own)") {
+			t.Errorf("%v: the correlation is unexplained:\n%s", size, view(m))
+		}
 	}
 }

@@ -33,8 +33,7 @@ type chartKey struct {
 	w, h      int
 	styles    *Styles
 	metric    Metric
-	dim, node int    // the level listed (its parent), or the row compared
-	names     string // the compared scenarios' names, while comparing
+	dim, node int // the level listed (its parent), or the row compared
 	baseYear  int
 }
 

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	slide "iomt/chart"
 	"iomt/export"
 	"iomt/forecast"
 	"iomt/model"
@@ -129,8 +131,20 @@ func (d *bridgeDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 		if n, ok := d.stepNode(); ok {
 			return done(selectMsg{node: n}), nil
 		}
+	case key.Matches(k, keys.Export):
+		return report(d, offerSlide(d.e, d.slide(), d.b != nil && !d.computing && d.err == "")), nil
 	}
 	return stay(d), nil
+}
+
+// slide is the bridge on screen as a chart for a slide (export_slide.go).
+func (d *bridgeDialog) slide() slideChart {
+	ds, b, from, to := d.e.ds, d.b, exportName(d.e.scen), d.compared().name
+	what := "the bridge of " + nodePath(ds, d.node) + ", " + strconv.Itoa(d.year)
+	return slideChart{what: what, stem: slideStem(from, "to", to, nodePath(ds, d.node), strconv.Itoa(d.year), "bridge"),
+		build: func() (*slide.Chart, error) {
+			return slide.Bridge(slide.BridgeInput{Dataset: ds, Bridge: b, From: from, To: to})
+		}}
 }
 
 // steps is how many assumptions the bridge lists.
@@ -203,7 +217,7 @@ func (d *bridgeDialog) Bindings() []key.Binding {
 	year.SetHelp("←/→", "year")
 	next.SetHelp("tab", "next compared")
 	closeIt.SetHelp("esc", "close")
-	return []key.Binding{k.Up, k.Down, pick, year, next, closeIt}
+	return []key.Binding{k.Up, k.Down, pick, year, next, exportKey(k), closeIt}
 }
 
 func (d *bridgeDialog) title() string {

@@ -10,7 +10,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
 	"iomt/model"
@@ -21,8 +20,10 @@ import (
 // banker's model. The two are picked from the tornado's list (what moves
 // the row, largest swing first; the first two to begin with): ↑/↓ change
 // the parameter of the axis tab chose, +/- its step, >/< the size of the
-// grid (3 to 15 values an axis), ←/→ the year. The grid is centred on
-// the values as they stand, whose cell is marked, and shaded by value.
+// grid (3 to 15 values an axis), [/] scroll it along that axis when the
+// terminal is too small for all of it, ←/→ the year. The grid is centred
+// on the values as they stand, whose cell is marked (the legend says
+// where it is when it is scrolled off), and shaded by value.
 // The tornado and the table run in commands, through the dashboard's
 // Analysis: a 15×15 table is 225 projections.
 type dataTableDialog struct {
@@ -37,7 +38,8 @@ type dataTableDialog struct {
 	chosen        [2]string        // rows', columns' parameter as picked, by name: kept over a change of year
 	step          [2]int           // rows', columns' step: indices into dtSteps
 	size          [2]int           // values an axis, odd, 3 to dtMaxSize
-	axis          int              // the axis ↑/↓, +/- and >/< change: 0 rows, 1 columns
+	axis          int              // the axis ↑/↓, +/-, >/< and [/] change: 0 rows, 1 columns
+	shift         [2]int           // rows, columns scrolled by [/] from the window centred on the current cell
 	t             *forecast.DataTable
 	err           string
 	width, height int
@@ -197,6 +199,15 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 			by = -2
 		}
 		d.size[d.axis] = min(max(d.size[d.axis]+by, 3), dtMaxSize)
+	case key.Matches(k, keys.PrevTab, keys.NextTab):
+		if d.t != nil {
+			by := 1
+			if key.Matches(k, keys.PrevTab) {
+				by = -1
+			}
+			d.scroll(by)
+		}
+		return stay(d), nil
 	case key.Matches(k, keys.EarlierYears) && !key.Matches(k, keys.Cancel):
 		d.year = max(d.year-1, d.e.ds.BaseYear)
 		return stay(d), d.compute(true)
@@ -206,7 +217,22 @@ func (d *dataTableDialog) Update(msg tea.Msg) (step, tea.Cmd) {
 	default:
 		return stay(d), nil
 	}
+	d.shift[d.axis] = 0 // another grid: centred on the current cell again
 	return stay(d), d.compute(false)
+}
+
+// scroll moves the grid's window along the axis tab chose by one row or
+// column, as far as the grid goes.
+func (d *dataTableDialog) scroll(by int) {
+	l := d.gridLayout(d.width-2, d.gridHeight())
+	n, cur, fit := len(d.t.Rows.Values), d.t.CurRow, l.fitR
+	if d.axis == 1 {
+		n, cur, fit = len(d.t.Cols.Values), d.t.CurCol, l.fitC
+	}
+	from, _ := window(n, cur, fit, 0)
+	// The shift from the centred window, kept within the grid: a key
+	// past the end does nothing, and the first key back moves.
+	d.shift[d.axis] = min(max(from+d.shift[d.axis]+by, 0), max(n-fit, 0)) - from
 }
 
 // picksIn are the rows' and the columns' parameters in params: those
@@ -257,6 +283,8 @@ func (d *dataTableDialog) Bindings() []key.Binding {
 	size.SetHelp(">/<", "size")
 	year.SetHelp("←/→", "year")
 	closeIt.SetHelp("esc", "close")
+	// [/] are said under the grid when it does not all show: the line
+	// has no room for them at 80 columns.
 	return []key.Binding{param, axis, stepKey, size, year, closeIt}
 }
 
@@ -282,102 +310,220 @@ func (d *dataTableDialog) View() string {
 	}
 	var lines []string
 	for axis, label := range []string{"rows", "columns"} {
-		mark := "  "
-		if axis == d.axis {
-			mark = "▸ "
+		for _, l := range strings.Split(d.axisLine(axis, label, inner), "\n") {
+			if axis == d.axis {
+				l = s.Accent.Render(l)
+			}
+			lines = append(lines, l)
 		}
-		p := d.params[d.pick[axis]]
-		line := fmt.Sprintf("%s%-8s %s (%s), step %s", mark, label+":", clean(paramLabel(e.ds, p)), clean(p.Name), d.stepText(axis))
-		if c := d.chosen[axis]; c != "" && c != p.Name {
-			line += fmt.Sprintf(" · %s does not move it in %d", clean(c), d.year)
-		}
-		if axis == d.axis {
-			line = s.Accent.Render(line)
-		}
-		lines = append(lines, line)
 	}
-	status := "[ ] the values as they stand"
-	if d.computing {
-		status = "computing…"
-	}
-	lines = append(lines, s.Muted.Render(status), "")
-	lines = append(lines, d.grid(inner, d.height-2-len(lines)-2)...)
+	l := d.gridLayout(inner, d.gridHeight())
+	lines = append(lines, s.Muted.Render(wrap(d.legend(l), inner, "  ")), "")
+	lines = append(lines, d.grid(l)...)
 	if d.t.Refused > 0 {
-		lines = append(lines, s.Muted.Render(wrap(fmt.Sprintf("n/a: the model refuses %d of the pairs (%s)", d.t.Refused, clean(d.t.Refusal)), inner, "  ")))
+		lines = append(lines, s.Muted.Render(d.refusedNote(inner)))
 	}
 	return pane(s, true, title, clip(lines, inner), d.width, d.height)
 }
 
-// grid is the table in w×h cells at most: the column values over the
-// cells, a row's value before them, the current cell in brackets, each
-// cell shaded by its value among the others. Rows and columns that do
-// not fit are left out around the current cell, and said.
-func (d *dataTableDialog) grid(w, h int) []string {
-	s, t := d.e.look.styles, d.t
+// refusedNote says how many pairs the model refuses, and why.
+func (d *dataTableDialog) refusedNote(w int) string {
+	return wrap(fmt.Sprintf("n/a: the model refuses %d of the pairs (%s)", d.t.Refused, clean(d.t.Refusal)), w, "  ")
+}
+
+// axisLine says an axis's parameter and step, wrapped to w at spaces
+// (a parameter's name and path can be long: "Middle East & Africa CAGR
+// (Region/Middle East & Africa/cagr_pct)"), never cut.
+func (d *dataTableDialog) axisLine(axis int, label string, w int) string {
+	mark := "  "
+	if axis == d.axis {
+		mark = "▸ "
+	}
+	p := d.params[d.pick[axis]]
+	line := fmt.Sprintf("%-8s %s (%s), step %s", label+":", clean(paramLabel(d.e.ds, p)), clean(p.Name), d.stepText(axis))
+	if c := d.chosen[axis]; c != "" && c != p.Name {
+		line += fmt.Sprintf(" · %s does not move it in %d", clean(c), d.year)
+	}
+	// wrap takes words: the label's padding goes, and is put back; the
+	// lines after the first start under the parameter's name.
+	text := strings.Replace(wrap(line, w-2, strings.Repeat(" ", 9)), label+":", fmt.Sprintf("%-8s", label+":"), 1)
+	return mark + strings.ReplaceAll(text, "\n", "\n  ")
+}
+
+// gridHeight is the lines left for the grid: the pane's, less the axis
+// lines, the legend, the blank line under it and the refusals' note.
+func (d *dataTableDialog) gridHeight() int {
+	inner := d.width - 2
+	used := 1 // the blank line under the legend
+	for axis, label := range []string{"rows", "columns"} {
+		used += strings.Count(d.axisLine(axis, label, inner), "\n") + 1
+	}
+	// The legend at its longest: scrolled off both ways.
+	used += strings.Count(wrap(d.legendText([]string{"below", "to the right"}, true), inner, "  "), "\n") + 1
+	if d.t.Refused > 0 {
+		used += strings.Count(d.refusedNote(inner), "\n") + 1
+	}
+	return d.height - 2 - used
+}
+
+// dtLayout is how the grid fits: the widths of the row labels and the
+// cells, the cells' decimals, how many rows and columns show, and which.
+type dtLayout struct {
+	w                 int
+	rowW, cellW, prec int
+	fitR, fitC        int
+	r0, r1, c0, c1    int
+}
+
+// gridLayout fits the table in w×h cells: as many columns and rows as
+// fit, centred on the current cell and scrolled by [/].
+func (d *dataTableDialog) gridLayout(w, h int) dtLayout {
+	t := d.t
 	largest := math.Abs(t.Base)
-	var vals []float64
 	for _, c := range t.Cells {
 		if !math.IsNaN(c) {
 			largest = max(largest, math.Abs(c))
+		}
+	}
+	l := dtLayout{w: w, prec: valuePrec(largest, 2), cellW: 3}
+	for _, v := range t.Rows.Values {
+		l.rowW = max(l.rowW, len(d.axisText(t.Rows.Param, v)))
+	}
+	for _, c := range t.Cells {
+		l.cellW = max(l.cellW, len(fmtNum(c, l.prec)))
+	}
+	for _, v := range t.Cols.Values {
+		l.cellW = max(l.cellW, len(d.axisText(t.Cols.Param, v)))
+	}
+	l.cellW += 2 // the brackets of the current cell
+	l.fitC = max((w-l.rowW-1)/(l.cellW+1), 1)
+	nr, nc := len(t.Rows.Values), len(t.Cols.Values)
+	l.fitR = h - 1 // under the heading
+	if nr > l.fitR || nc > l.fitC {
+		// Over the note that says what is hidden, as long as it can be.
+		l.fitR -= strings.Count(d.hiddenNote(dtLayout{w: w, r1: nr, c1: nc}, true), "\n") + 1
+	}
+	l.fitR = max(l.fitR, 1)
+	l.c0, l.c1 = window(len(t.Cols.Values), t.CurCol, l.fitC, d.shift[1])
+	l.r0, l.r1 = window(len(t.Rows.Values), t.CurRow, l.fitR, d.shift[0])
+	return l
+}
+
+// axisText is an axis value as the grid shows it.
+func (d *dataTableDialog) axisText(p forecast.Param, v float64) string {
+	if p.Kind == forecast.ParamBaseValue {
+		return fmtAmount(v)
+	}
+	return fmtNum(v, 2)
+}
+
+// legend says what the brackets mark and where that cell is: on the
+// grid, scrolled off it (and which way), or not on it at all.
+func (d *dataTableDialog) legend(l dtLayout) string {
+	if d.computing {
+		return "computing…"
+	}
+	t := d.t
+	var where []string
+	switch {
+	case t.CurRow < 0 || t.CurCol < 0:
+		return d.legendText(nil, false)
+	case t.CurRow < l.r0:
+		where = append(where, "above")
+	case t.CurRow >= l.r1:
+		where = append(where, "below")
+	}
+	switch {
+	case t.CurCol < l.c0:
+		where = append(where, "to the left")
+	case t.CurCol >= l.c1:
+		where = append(where, "to the right")
+	}
+	return d.legendText(where, true)
+}
+
+// legendText is the legend for the current cell scrolled off where, or
+// shown (where empty), or not on the grid (!on).
+func (d *dataTableDialog) legendText(where []string, on bool) string {
+	t, a := d.t, d.e.scen.Assumptions()
+	now := fmt.Sprintf("the values as they stand (rows %s, columns %s)",
+		d.axisText(t.Rows.Param, t.Rows.Param.Value(d.e.ds, &a)), d.axisText(t.Cols.Param, t.Cols.Param.Value(d.e.ds, &a)))
+	switch {
+	case !on:
+		return "The " + strings.TrimPrefix(now, "the ") + " are not on the grid"
+	case len(where) > 0:
+		return "[ ] " + now + ": scrolled off, " + strings.Join(where, " and ") + " ([/] scroll)"
+	}
+	return "[ ] " + now
+}
+
+// grid is the table laid out by l: the column values over the cells, a
+// row's value before them, the current cell in brackets, each cell
+// shaded by its value among the others. Rows and columns that do not fit
+// are left out, said, and [/] scroll to them.
+func (d *dataTableDialog) grid(l dtLayout) []string {
+	s, t := d.e.look.styles, d.t
+	var vals []float64
+	for _, c := range t.Cells {
+		if !math.IsNaN(c) {
 			vals = append(vals, c)
 		}
 	}
 	slices.Sort(vals)
-	prec := valuePrec(largest, 2)
-	axisText := func(p forecast.Param, v float64) string {
-		if p.Kind == forecast.ParamBaseValue {
-			return fmtAmount(v)
-		}
-		return fmtNum(v, 2)
-	}
-	rowW := 0
-	for _, v := range t.Rows.Values {
-		rowW = max(rowW, len(axisText(t.Rows.Param, v)))
-	}
-	cellW := 3
-	for _, c := range t.Cells {
-		cellW = max(cellW, len(fmtNum(c, prec)))
-	}
-	for _, v := range t.Cols.Values {
-		cellW = max(cellW, len(axisText(t.Cols.Param, v)))
-	}
-	cellW += 2 // the brackets of the current cell
-	fitC := max((w-rowW-1)/(cellW+1), 1)
-	fitR := max(h-1, 1)
-	c0, c1 := window(len(t.Cols.Values), t.CurCol, fitC)
-	r0, r1 := window(len(t.Rows.Values), t.CurRow, fitR)
-	head := strings.Repeat(" ", rowW+1)
-	for ci := c0; ci < c1; ci++ {
-		head += fmt.Sprintf("%*s ", cellW, axisText(t.Cols.Param, t.Cols.Values[ci])+" ")
+	head := strings.Repeat(" ", l.rowW+1)
+	for ci := l.c0; ci < l.c1; ci++ {
+		head += fmt.Sprintf("%*s ", l.cellW, d.axisText(t.Cols.Param, t.Cols.Values[ci])+" ")
 	}
 	out := []string{s.Header.Render(strings.TrimRight(head, " "))}
-	for ri := r0; ri < r1; ri++ {
-		line := s.Header.Render(fmt.Sprintf("%*s", rowW, axisText(t.Rows.Param, t.Rows.Values[ri]))) + " "
-		for ci := c0; ci < c1; ci++ {
+	for ri := l.r0; ri < l.r1; ri++ {
+		line := s.Header.Render(fmt.Sprintf("%*s", l.rowW, d.axisText(t.Rows.Param, t.Rows.Values[ri]))) + " "
+		for ci := l.c0; ci < l.c1; ci++ {
 			c := t.Cell(ri, ci)
 			text, style := "n/a ", s.Muted
 			if !math.IsNaN(c) {
-				text = fmtNum(c, prec) + " "
+				text = fmtNum(c, l.prec) + " "
 				style = s.Heat[heatLevel(vals, c, len(s.Heat))]
 			}
 			if ri == t.CurRow && ci == t.CurCol {
 				text = "[" + strings.TrimSuffix(text, " ") + "]"
 				style = style.Bold(true)
 			}
-			line += style.Render(fmt.Sprintf("%*s", cellW, text)) + " "
+			line += style.Render(fmt.Sprintf("%*s", l.cellW, text)) + " "
 		}
 		out = append(out, line)
 	}
-	if hidden := len(t.Rows.Values) - (r1 - r0) + len(t.Cols.Values) - (c1 - c0); hidden > 0 {
-		out = append(out, s.Muted.Render(ansi.Truncate(fmt.Sprintf("showing %d of %d rows, %d of %d columns: a larger terminal shows them all",
-			r1-r0, len(t.Rows.Values), c1-c0, len(t.Cols.Values)), w, "…")))
+	if note := d.hiddenNote(l, false); note != "" {
+		out = append(out, s.Muted.Render(note))
 	}
 	return out
 }
 
-// window is the run of at most fit of n items that holds cur (or starts
-// at 0 when cur is -1), as centred on it as the ends allow.
-func window(n, cur, fit int) (from, to int) {
+// hiddenNote says which rows and columns show when not all do, and how
+// to scroll to the others, wrapped to the pane; "" when all show. With
+// all set it says both axes, the longest it can be.
+func (d *dataTableDialog) hiddenNote(l dtLayout, all bool) string {
+	nr, nc := len(d.t.Rows.Values), len(d.t.Cols.Values)
+	var shown []string
+	if all || l.r1-l.r0 < nr {
+		shown = append(shown, fmt.Sprintf("rows %d–%d of %d", l.r0+1, l.r1, nr))
+	}
+	if all || l.c1-l.c0 < nc {
+		shown = append(shown, fmt.Sprintf("columns %d–%d of %d", l.c0+1, l.c1, nc))
+	}
+	if len(shown) == 0 {
+		return ""
+	}
+	along, other := "rows", "columns"
+	if d.axis == 1 {
+		along, other = other, along
+	}
+	return wrap(fmt.Sprintf("%s: [/] scroll the %s (tab: the %s)", strings.Join(shown, ", "), along, other), l.w, "  ")
+}
+
+// window is the run of at most fit of n items that holds cur (or is
+// centred when cur is -1), as centred on it as the ends allow, then
+// moved by shift within the n.
+func window(n, cur, fit, shift int) (from, to int) {
 	if n <= fit {
 		return 0, n
 	}
@@ -385,6 +531,7 @@ func window(n, cur, fit int) (from, to int) {
 	if cur < 0 {
 		from = (n - fit) / 2
 	}
+	from = min(max(from+shift, 0), n-fit)
 	return from, from + fit
 }
 

@@ -286,9 +286,18 @@ func (d *goalSeekDialog) View() string {
 	case !a.sol.Reached:
 		add(s.Error, "Out of reach: "+a.unreachErr+".")
 	default:
-		d.answerLines(a, levers, add, func(style lipgloss.Style, text string) { lines = append(lines, style.Render(text)) })
-		lines = append(lines, "")
-		add(s.Accent, "enter applies it (one undoable edit) · esc leaves everything as it is")
+		// The siblings as a table, a line each, where the pane has the
+		// room for all of it; else side by side.
+		asked := len(lines)
+		for _, table := range []bool{true, false} {
+			lines = lines[:asked]
+			d.answerLines(a, levers, table, add, func(style lipgloss.Style, text string) { lines = append(lines, style.Render(text)) })
+			lines = append(lines, "")
+			add(s.Accent, "enter applies it (one undoable edit) · esc leaves everything as it is")
+			if len(lines) <= d.height-2 {
+				break
+			}
+		}
 	}
 	return pane(s, true, "Goal seek · "+name, strings.Join(lines, "\n"), d.width, d.height)
 }

@@ -186,8 +186,9 @@ func figuresOf(node *model.Node, n int) []string {
 func wrap(text string, w int, indent string) string {
 	var words []string
 	for _, word := range strings.Fields(text) {
-		// A unit stays with its number: "6.2 %" never breaks before "%".
-		if (word == "%" || word == "pp") && len(words) > 0 {
+		// A unit stays with its number: "6.2 %" never breaks before "%",
+		// nor "4.2 %:" before "%:".
+		if unit := strings.TrimRight(word, ",.:;)"); (unit == "%" || unit == "pp") && len(words) > 0 {
 			words[len(words)-1] += " " + word
 			continue
 		}

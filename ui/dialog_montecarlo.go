@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
 
+	slide "iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/model"
@@ -219,6 +220,8 @@ func (d *monteCarloDialog) key(k tea.KeyPressMsg) (step, tea.Cmd) {
 		return d.setRange(model.Range{Lo: math.NaN(), Hi: math.NaN()})
 	case key.Matches(k, keys.Confirm):
 		return d.confirm()
+	case key.Matches(k, keys.Export):
+		return report(d, offerSlide(d.e, d.slide(), true)), nil
 	default:
 		var cmd tea.Cmd
 		if d.shape.field == mcAbove {
@@ -323,7 +326,22 @@ func (d *monteCarloDialog) Bindings() []key.Binding {
 	ask.SetHelp("enter", "apply")
 	field.SetHelp("tab", "above/range/correlation")
 	closeIt.SetHelp("esc", "close")
-	return []key.Binding{ask, field, k.Vary, k.DefaultRange, year, closeIt}
+	return []key.Binding{ask, field, k.Vary, k.DefaultRange, year, exportKey(k), closeIt}
+}
+
+// slide is the run on screen as its fan for a slide (export_slide.go):
+// P10–P90, the median and the scenario as entered, of the run's own
+// assumptions (a range set here included).
+func (d *monteCarloDialog) slide() slideChart {
+	ds, a, node, paths := d.e.ds, d.a.Clone(), d.node, d.sim.Paths
+	p10, p50, p90 := d.p10, d.p50, d.p90
+	scen := exportName(d.e.scen)
+	draws := forecast.DrawsNote(ds, &a, node, d.shape.draws)
+	return slideChart{what: "the Monte Carlo fan of " + nodePath(ds, node), stem: slideStem(scen, nodePath(ds, node), "monte carlo"),
+		build: func() (*slide.Chart, error) {
+			entered := forecast.Project(ds, &a).Series(node)
+			return slide.Fan(slide.FanInput{Dataset: ds, Scenario: scen, Node: node, Entered: entered, P10: p10, P50: p50, P90: p90, Paths: paths, Seed: mcSeed, Draws: draws})
+		}}
 }
 
 func (d *monteCarloDialog) View() string {

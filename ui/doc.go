@@ -55,7 +55,8 @@
 // changed (demo.publish).
 //
 // Update does no IO: saving, exporting (files, and the chart on screen
-// drawn for a slide: export_chart.go), listing (saved scenarios and the
+// drawn for a slide: export_chart.go; the bridge's and the Monte Carlo
+// fan's from their screens: export_slide.go), listing (saved scenarios and the
 // workspace's workbooks, read by importer) and opening scenarios run in
 // commands (io.go) that work on copies and report with a message.
 // Nor heavy work: goal seek, sensitivity, Monte Carlo and the data table

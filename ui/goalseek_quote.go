@@ -13,7 +13,8 @@ import (
 // the rate to enter and the growth the node then shows (the client asks
 // for the second), its share, the siblings it moves, the warnings. add
 // wraps a sentence at the pane's width; addAsIs adds a line laid out to fit.
-func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add, addAsIs func(lipgloss.Style, string)) {
+// With table set the siblings take a line each, else as many a line as fit.
+func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, table bool, add, addAsIs func(lipgloss.Style, string)) {
 	e, s := d.e, d.e.look.styles
 	plain := lipgloss.NewStyle()
 	q := a.quote
@@ -41,7 +42,7 @@ func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add, addAsIs
 			largest = max(largest, k.Before, k.After)
 		}
 		add(plain, fmt.Sprintf("  its siblings in %d, %s, before → after:", d.year, unitLabel(e.ds)))
-		for _, l := range d.siblingLines(q.Siblings, valuePrec(largest, 2)) {
+		for _, l := range d.siblingLines(q.Siblings, valuePrec(largest, 2), table) {
 			addAsIs(plain, l) // laid out to fit: wrapping would close up the columns
 		}
 	}
@@ -53,16 +54,13 @@ func (d *goalSeekDialog) answerLines(a *goalAnswer, levers float64, add, addAsIs
 	add(s.Muted, fmt.Sprintf("  found in %d projections", a.sol.Evals))
 }
 
-// answerRows are about the rows a goal seek's screen takes besides the
-// siblings: the question, the answer, three warnings wrapped, the keys.
-const answerRows = 18
-
 // siblingLines lay the siblings' values before and after out in aligned
 // columns, the names padded to the longest and each number right-aligned
-// in its own column, a sibling a line where the pane's height has room,
-// else as many a line as its width takes:
-// wrapped as words, "53.94 → 3.65" and "50.06 → 3.38" fell anywhere.
-func (d *goalSeekDialog) siblingLines(sibs []forecast.Knock, prec int) []string {
+// in its own column, a sibling a line as a table (the caller asks for it
+// where the pane's height has room), else as many a line as its width
+// takes: wrapped as words, "53.94 → 3.65" and "50.06 → 3.38" fell
+// anywhere.
+func (d *goalSeekDialog) siblingLines(sibs []forecast.Knock, prec int, table bool) []string {
 	const indent, gap = "    ", "   "
 	inner := d.width - 2 - len(indent)
 	names := make([]string, len(sibs))
@@ -74,8 +72,8 @@ func (d *goalSeekDialog) siblingLines(sibs []forecast.Knock, prec int) []string 
 	}
 	entryW := wn + 1 + wb + 3 + wa
 	perLine := max((inner+len(gap))/(entryW+len(gap)), 1)
-	if d.height-2 >= len(sibs)+answerRows {
-		perLine = 1 // room for a table: a sibling a line
+	if table {
+		perLine = 1
 	}
 	var out []string
 	line := ""

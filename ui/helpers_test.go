@@ -276,6 +276,8 @@ func topChooser(t testing.TB, m *Model) *chooser {
 		return &d.chooser
 	case *menu:
 		return &d.chooser
+	case *slideMenu:
+		return &d.chooser
 	}
 	t.Fatalf("no picker or menu is open (top: %T)", m.dialogs.top())
 	return nil

@@ -158,8 +158,15 @@ func (sh *mcShape) view(e env, inner int, a *model.Assumptions, n int) []string 
 	rest := fmt.Sprintf(" drawn from %s to %s %% (%s, entered %s %%)", field(&sh.low, mcLow, 7), field(&sh.high, mcHigh, 7), kind, fmtNum(a.Growth[n], 2))
 	name := ansi.Truncate(clean(nodeName(e.ds, n)), max(inner-ansi.StringWidth(rest), 8), "…")
 	corr := "correlation " + field(&sh.correlation, mcCorrelation, 6)
-	if line := name + rest + " · " + corr; ansi.StringWidth(line) <= inner {
-		return []string{line}
+	// What the number means, where it fits: README has the formula.
+	hint := s.Muted.Render(" (0 to 1: a shock common to every rate; 0: each on its own)")
+	for _, line := range []string{name + rest + " · " + corr + hint, name + rest + " · " + corr} {
+		if ansi.StringWidth(line) <= inner {
+			return []string{line}
+		}
+	}
+	if ansi.StringWidth(corr+hint) <= inner {
+		corr += hint
 	}
 	return []string{name + rest, corr}
 }

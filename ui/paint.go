@@ -176,16 +176,19 @@ func blockWidth(s string) int {
 	return lipgloss.Width(s)
 }
 
-// figMemo is a memo whose inputs are a key and runs of figures (a
+// figCache is a cache whose inputs are a key and runs of figures (a
 // chart's lines), compared bit for bit.
-type figMemo[K comparable] struct {
-	cache[K, string]
-	figs []float64 // the figures out was rendered from, one after another
+type figCache[K comparable, V any] struct {
+	cache[K, V]
+	figs []float64 // the figures out was computed from, one after another
 }
 
-// get returns the string rendered for key and figs, rendering it with
-// render when either differs from those kept.
-func (m *figMemo[K]) get(key K, figs [][]float64, render func() string) string {
+// figMemo is a figCache of a rendered string.
+type figMemo[K comparable] = figCache[K, string]
+
+// get returns the value computed for key and figs, computing it with
+// compute when either differs from those kept.
+func (m *figCache[K, V]) get(key K, figs [][]float64, compute func() V) V {
 	n := 0
 	for _, f := range figs {
 		n += len(f)
@@ -207,7 +210,7 @@ func (m *figMemo[K]) get(key K, figs [][]float64, render func() string) string {
 			m.figs = append(m.figs, f...)
 		}
 	}
-	return m.cache.get(key, render)
+	return m.cache.get(key, compute)
 }
 
 // truncate is ansi.Truncate(s, n, tail), which leaves s alone when it

@@ -485,3 +485,77 @@ func TestWideNamesAlign(t *testing.T) {
 		t.Errorf("the rows are %d and %d cells wide:\n%s\n%s", a, b, wide, plain)
 	}
 }
+
+// TestDetailLineGivesPathRates: a segment's growth path shows its years
+// and their rates on the line under the tree, first, so that they show at
+// 80×24 too, where the line is cut after two lines; years of one source
+// share one label.
+func TestDetailLineGivesPathRates(t *testing.T) {
+	year := func(ups int, rate string) []tea.Msg {
+		msgs := []tea.Msg{runeKey('e'), keyTab, keyTab, keyTab}
+		for range ups {
+			msgs = append(msgs, keyUp)
+		}
+		for _, r := range rate {
+			msgs = append(msgs, runeKey(r))
+		}
+		return append(msgs, keyEnter)
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := regionRow(t, newTestModel(t, size[0], size[1]), "Region/Asia-Pacific")
+		m = send(t, m, year(4, "30")...)
+		if !containsWords(treeText(m), "growth 2024 30.0 %: set in this scenario") {
+			t.Errorf("%v: the detail line does not give the path's rate:\n%s", size, view(m))
+		}
+		m = send(t, m, year(5, "28")...)
+		if !containsWords(treeText(m), "growth 2024 30.0 %, 2025 28.0 %: set in this scenario") {
+			t.Errorf("%v: the detail line does not give both years' rates:\n%s", size, view(m))
+		}
+	}
+	// The market's own years give their rates too, after its value and
+	// CAGR.
+	m := newTestModel(t, 160, 48)
+	if !containsWords(treeText(m), "growth 2020 18.5 %: estimate, 2020 is outside") {
+		t.Errorf("the Total's year does not give its rate:\n%s", view(m))
+	}
+}
+
+// TestValueGivenSegmentUnderNewBase: a segment the dataset gives in money
+// keeps its share when the scenario changes only the market's base value
+// (as README says), so its value is not "set in this scenario": the
+// detail line and i say it follows the scenario's base value, and what
+// the dataset gives.
+func TestValueGivenSegmentUnderNewBase(t *testing.T) {
+	sc := baseScenario()
+	sc.Assumptions.BaseValue = 46.08
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		m := send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		m = regionRow(t, m, "Region/North America")
+		if v := treeText(m); strings.Contains(v, "value: set in this") || !containsWords(v, "value: its share of the scenario's base value, given as") {
+			t.Errorf("%v: North America's value under a new base:\n%s", size, v)
+		}
+		m = send(t, m, runeKey('i'))
+		if !containsWords(view(m), "value US$ 14.94 bn in 2019: its share of the scenario's base value. given as US$ 16.60 bn (reported), 32.4 % of US$ 51.20 bn") {
+			t.Errorf("%v: i does not say where North America's value comes from:\n%s", size, view(m))
+		}
+	}
+	// The market's own base value is the scenario's.
+	m := send(t, New(testDS, sc, Options{Dark: true}), tea.WindowSizeMsg{Width: 160, Height: 48})
+	if !containsWords(treeText(m), "value: set in this scenario") {
+		t.Errorf("the Total's value is not marked as the scenario's:\n%s", view(m))
+	}
+}
+
+// treeText is the segments pane's text, the tree's own lines, without
+// the chart beside it.
+func treeText(m *Model) string {
+	var out []string
+	for _, l := range strings.Split(view(m), "\n") {
+		if rest, ok := strings.CutPrefix(l, "┃"); ok {
+			if i := strings.Index(rest, "┃"); i >= 0 {
+				out = append(out, rest[:i])
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -77,7 +77,7 @@ func headLine(m *Model) string { return viewLines(m)[0] }
 // choiceTitles lists the titles of the open chooser.
 func choiceTitles(t testing.TB, m *Model) []string {
 	t.Helper()
-	if !(topIs[*scenarioPicker](m) || topIs[*menu](m)) {
+	if !(topIs[*scenarioPicker](m) || topIs[*menu](m) || topIs[*slideMenu](m)) {
 		t.Fatalf("no chooser is open:\n%s", view(m))
 	}
 	var out []string

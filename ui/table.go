@@ -143,7 +143,13 @@ func (y *yearTable) refresh() {
 	out.WriteString(y.drawn.head.get(tableHeadKey{lay: lay, baseYear: res.BaseYear, styles: e.look.styles}, func() string {
 		header := []string{"Segment"}
 		for yi := lay.from; yi < lay.from+lay.cols; yi++ {
-			header = append(header, fmt.Sprintf("%*d", colW, res.Year(yi)))
+			h := fmt.Sprintf("%*d", colW, res.Year(yi))
+			if yi == 0 {
+				// The base year's numbers leave a column for the source's
+				// mark after them: the heading ends where they do.
+				h = fmt.Sprintf("%*d ", colW-1, res.Year(yi))
+			}
+			header = append(header, h)
 		}
 		header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))
 		return e.look.styles.Header.Render(gridLine(lay.widths(), header))

@@ -28,6 +28,8 @@ type treeDrawn struct {
 	head   memo[treeHeadKey]
 	rows   []memo[treeRowKey] // by place on screen, from the top
 	detail figMemo[detailKey]
+	// wrapped is the selected row's rationale, wrapped to the pane.
+	wrapped figCache[wrappedKey, []string]
 }
 
 // treeHeadKey is what the column header shows.
@@ -124,17 +126,53 @@ const (
 func (t *tree) visibleRows() int { return max(t.height-3-t.detailLines(), 1) }
 
 // detailLines is how many lines the selected row's rationale takes at the
-// bottom of the pane: two when the list leaves room, one otherwise, none
-// in a pane too short to spare one.
+// bottom of the pane: what it needs, up to four, when every row shows
+// above it with room to spare (a path's rates and the reasons behind the
+// figures then show whole on a large terminal), two when the list leaves
+// room, one otherwise, none in a pane too short to spare one. More than
+// two only while every row shows, so moving the selection never scrolls.
 func (t *tree) detailLines() int {
 	room := t.height - 3
+	free := room - len(t.e.sel.rows())
 	switch {
 	case room < 4:
 		return 0
-	case len(t.e.sel.rows())+2 <= room:
+	case free < 2:
+		return 1
+	case free < 3:
 		return 2
 	}
-	return 1
+	need := len(t.detail())
+	return max(2, min(need, 4, free))
+}
+
+// detail is the selected row's rationale, wrapped to the pane: kept
+// while the row, the width, the mode and the figures it is written from
+// stay (the pane asks for it several times a frame, to lay itself out).
+func (t *tree) detail() []string {
+	e := t.e
+	a, n := e.scen.Assumptions(), e.sel.selected()
+	return t.drawn.wrapped.get(wrappedKey{n: n, width: t.width, mode: a.Mode}, rationaleFigures(a, n), func() []string {
+		return strings.Split(wrap(rationale(e.ds, a, n), t.width-2, "  "), "\n")
+	})
+}
+
+// wrappedKey is what the rationale of a row, wrapped, is written from but
+// for its figures (see rationaleFigures).
+type wrappedKey struct {
+	n, width int
+	mode     model.Mode
+}
+
+// rationaleFigures are the figures node n's rationale is written from:
+// its share and CAGR, the market's base value and CAGR, and its years
+// with a rate of their own (the market's, for the total).
+func rationaleFigures(a model.Assumptions, n int) [][]float64 {
+	path := a.PathOf(n)
+	if n == 0 {
+		path = a.YearGrowth
+	}
+	return [][]float64{{a.Share[n], a.Growth[n], a.BaseValue, a.Growth[0]}, path}
 }
 
 func (t *tree) scroll() {
@@ -217,12 +255,8 @@ func (t *tree) View() string {
 			b.WriteByte('\n')
 		}
 		n := e.sel.selected()
-		figs := [2][]float64{{a.Share[n], a.Growth[n], a.BaseValue, a.Growth[0]}, a.PathOf(n)}
-		if n == 0 {
-			figs[1] = a.YearGrowth
-		}
-		b.WriteString(t.drawn.detail.get(detailKey{n: n, inner: inner, lines: dl, mode: a.Mode, styles: s}, figs[:], func() string {
-			return t.detail(rationale(e.ds, a, n), inner, dl)
+		b.WriteString(t.drawn.detail.get(detailKey{n: n, inner: inner, lines: dl, mode: a.Mode, styles: s}, rationaleFigures(a, n), func() string {
+			return t.detailView(t.detail(), inner, dl)
 		}))
 	}
 	title := "Segments"
@@ -284,9 +318,8 @@ func (t *tree) row(k treeRowKey) string {
 
 // detail is the selected row's rationale on lines lines under the tree,
 // inner wide, muted.
-func (t *tree) detail(text string, inner, lines int) string {
+func (t *tree) detailView(wrapped []string, inner, lines int) string {
 	s := t.e.look.styles
-	wrapped := strings.Split(wrap(text, inner, "  "), "\n")
 	var b strings.Builder
 	for i := range lines {
 		l := ""
