@@ -136,7 +136,7 @@ func (h *header) titleLine(k titleKey) string {
 			line1 = lead + ansi.Truncate(name, max(room, 1), "…") + unsaved + " " + right
 		}
 	}
-	return ansi.Truncate(line1, k.width, "…")
+	return truncate(line1, k.width, "…")
 }
 
 // tabLine is the second line: the tabs that fit around the current one.

@@ -441,7 +441,7 @@ func (m *Model) render() string {
 	if body == "" {
 		tree, chart, table = m.panes.tree.View(), m.panes.chart.View(), m.panes.table.View()
 	}
-	line := ansi.Truncate(m.panes.bar.View(m.shortHelp()), m.lay.w, "…")
+	line := truncate(m.panes.bar.View(m.shortHelp()), m.lay.w, "…")
 	if d := m.dialogs.top(); d != nil && d.Placement() == placeLine {
 		line = d.View()
 	}

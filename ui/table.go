@@ -337,7 +337,7 @@ func (y *yearTable) View() string {
 		title + span,
 	} {
 		full = t
-		if ansi.StringWidth(t) <= y.width-4 {
+		if textWidth(t) <= y.width-4 {
 			break
 		}
 	}
