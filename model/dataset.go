@@ -173,6 +173,19 @@ func (d *Dataset) Years() int { return d.EndYear - d.BaseYear + 1 }
 // Base returns the dataset's own assumptions (the report's Base scenario).
 func (d *Dataset) Base() Assumptions { return d.base.Clone() }
 
+// BaseFigure returns node n's share and CAGR in the dataset's own
+// assumptions, read in place: Base copies every node's, which a figure
+// shown on every frame cannot afford on a dataset of 15,000 segments.
+func (d *Dataset) BaseFigure(n int) (share, growth float64) { return d.base.Share[n], d.base.Growth[n] }
+
+// BaseValue returns the market's base-year value in the dataset's own
+// assumptions.
+func (d *Dataset) BaseValue() float64 { return d.base.BaseValue }
+
+// BaseYearGrowth returns the market's own rate in year index i+1 (NaN:
+// none) in the dataset's own assumptions.
+func (d *Dataset) BaseYearGrowth(i int) float64 { return d.base.YearGrowth[i] }
+
 // Lookup returns the node index of a path such as "Region/North America".
 func (d *Dataset) Lookup(path string) (int, bool) {
 	i, ok := d.byPath[path]

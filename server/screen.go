@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"io"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
@@ -25,6 +27,9 @@ type frames struct {
 	scr   *uv.TerminalRenderer
 	cells uv.ScreenBuffer
 	w, h  int
+	// rows are the content's rows as the cells hold them, when every row
+	// stands alone (see standsAlone); nil: the next frame is drawn whole.
+	rows, spare []string
 }
 
 func newFrames(w, h int, profile colorprofile.Profile, env []string) *frames {
@@ -45,8 +50,10 @@ func newFrames(w, h int, profile colorprofile.Profile, env []string) *frames {
 
 // next returns the bytes that turn the previous frame into content.
 func (f *frames) next(content string) []byte {
-	f.cells.Clear()
-	uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+	if !f.drawChanged(content) {
+		f.cells.Clear()
+		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+	}
 	f.scr.Render(f.cells.RenderBuffer)
 	// Every frame leaves the cursor home (the pen is reset by Render): a
 	// group's next diff then applies to a terminal that got this frame as
@@ -56,6 +63,85 @@ func (f *frames) next(content string) []byte {
 	b := bytes.Clone(f.out.Bytes())
 	f.out.Reset()
 	return b
+}
+
+// drawChanged draws into the cells only the rows of content that are not
+// the rows the cells hold, and reports whether it could; false leaves the
+// whole frame to be drawn. A keypress changes a few rows of the
+// dashboard: parsing every row back into cells and having the renderer
+// compare every row with the terminal's was most of a session's work
+// per key. A row drawn on its own gives the cells drawing the whole
+// content gives only when it starts with no style, link or sequence
+// carried over from the row before: so every row must stand alone.
+func (f *frames) drawChanged(content string) bool {
+	rows := f.spare[:0]
+	for y := 0; y < f.h; y++ {
+		row, rest, more := strings.Cut(content, "\n")
+		if !standsAlone(row) {
+			f.rows = nil
+			return false
+		}
+		rows = append(rows, row)
+		if !more {
+			break
+		}
+		content = rest
+	}
+	old := f.rows
+	f.rows, f.spare = rows, old
+	if old == nil {
+		return false // nothing to compare with: drawn whole, then kept
+	}
+	for y := range f.h {
+		var row, was string
+		if y < len(rows) {
+			row = rows[y]
+		}
+		if y < len(old) {
+			was = old[y]
+		}
+		if row != was {
+			uv.NewStyledString(row).Draw(f.cells, uv.Rect(0, y, f.w, 1))
+		}
+	}
+	return true
+}
+
+// standsAlone reports whether row leaves the pen as it found it and
+// needs nothing from the row before: valid UTF-8 without control
+// characters (C1 included), whose only escape sequences are SGR ones, the
+// last a reset. Anything else is drawn with the whole content, as
+// before.
+func standsAlone(row string) bool {
+	if !utf8.ValidString(row) {
+		return false
+	}
+	styled := false
+	for i := 0; i < len(row); i++ {
+		c := row[i]
+		switch {
+		case c == ansi.ESC:
+			j := i + 1
+			if j >= len(row) || row[j] != '[' {
+				return false
+			}
+			j++
+			for j < len(row) && row[j] >= 0x30 && row[j] <= 0x3f {
+				j++
+			}
+			if j >= len(row) || row[j] != 'm' {
+				return false
+			}
+			params := row[i+2 : j]
+			styled = params != "" && params != "0"
+			i = j
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == 0xc2 && i+1 < len(row) && row[i+1] < 0xa0:
+			return false // U+0080–U+009F, the C1 controls
+		}
+	}
+	return !styled
 }
 
 // erase makes the next frame a whole screen: the terminal shows something
@@ -70,6 +156,7 @@ func (f *frames) resize(w, h int) {
 	f.w, f.h = w, h
 	f.cells.Resize(w, h)
 	f.cells.Touched = nil
+	f.rows = nil
 	f.scr.Resize(w, h)
 	f.erase()
 }

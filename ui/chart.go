@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -9,13 +8,43 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// chart plots the listed segments over the years with asciigraph.
+// chart plots the listed segments over the years.
 type chart struct {
 	e             env
 	width, height int
+	// draw is what the pane drew last, kept until a key changes what it
+	// shows (see chartDraw).
+	draw *chartDraw
 }
 
-func newChart(e env) chart { return chart{e: e} }
+// chartDraw is the chart's drawing state, kept between frames behind a
+// pointer: the plotter's buffers, the series it was last given, and the
+// body drawn from them.
+type chartDraw struct {
+	plot   plotter
+	series [][]float64 // this frame's figures, one line per segment
+	body   figMemo[chartKey]
+	legend memo[legendKey]
+}
+
+// chartKey is what a chart's body shows but for its figures, which the
+// memo compares besides.
+type chartKey struct {
+	w, h      int
+	styles    *Styles
+	metric    Metric
+	dim, node int // the level listed (its parent), or the row compared
+	baseYear  int
+}
+
+// legendKey is what the segments' legend shows.
+type legendKey struct {
+	w         int
+	styles    *Styles
+	dim, node int
+}
+
+func newChart(e env) chart { return chart{e: e, draw: &chartDraw{}} }
 
 // SetSize sets the outer size of the pane.
 func (ch *chart) SetSize(w, h int) { ch.width, ch.height = w, h }
@@ -33,63 +62,82 @@ func (ch *chart) View() string {
 	return pane(e.look.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }
 
+// lines gives n series of years values each, reused from frame to frame.
+func (d *chartDraw) lines(n, years int) [][]float64 {
+	for len(d.series) < n {
+		d.series = append(d.series, nil)
+	}
+	out := d.series[:n]
+	for i := range out {
+		out[i] = out[i][:0]
+		if cap(out[i]) < years {
+			out[i] = make([]float64, 0, years)
+		}
+	}
+	return out
+}
+
 func (ch *chart) body(w, h int) string {
-	e, s := ch.e, ch.e.look.styles
+	e := ch.e
 	kids := e.sel.children()
 	first := 0
 	if e.sel.metric == MetricGrowth {
 		first = 1 // no growth in the base year
 	}
+	res := e.scen.Result()
 	lo, hi := math.Inf(1), math.Inf(-1)
-	// seriesOf collects one guarded line per listed segment from value.
-	seriesOf := func(value func(n, yi int) float64) [][]float64 {
-		out := make([][]float64, 0, len(kids))
-		for _, n := range kids {
-			ys := make([]float64, 0, e.scen.Result().Years-first)
-			for yi := first; yi < e.scen.Result().Years; yi++ {
-				v := value(n, yi)
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					// asciigraph panics on ±Inf and draws garbage for NaN runs.
-					v = 0
-				}
-				ys = append(ys, v)
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
+	series := ch.draw.lines(len(kids), res.Years-first)
+	for i, n := range kids {
+		for yi := first; yi < res.Years; yi++ {
+			v := metricOf(res, e.sel.metric, n, yi)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// asciigraph panics on ±Inf and draws garbage for NaN runs.
+				v = 0
 			}
-			out = append(out, ys)
+			series[i] = append(series[i], v)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		return out
 	}
-	series := seriesOf(func(n, yi int) float64 { return metricOf(e.scen.Result(), e.sel.metric, n, yi) })
-	names := make([]string, 0, len(kids))
-	for _, n := range kids {
-		names = append(names, clean(e.ds.Nodes[n].Name))
+	key := chartKey{w: w, h: h, styles: e.look.styles, metric: e.sel.metric, dim: e.sel.dim, node: e.sel.parent[e.sel.dim], baseYear: res.BaseYear}
+	return ch.draw.body.get(key, series, func() string { return ch.plotSegments(kids, series, w, h, first, lo, hi) })
+}
+
+// plotSegments draws the listed segments' lines and their legend.
+func (ch *chart) plotSegments(kids []int, series [][]float64, w, h, first int, lo, hi float64) string {
+	e, s := ch.e, ch.e.look.styles
+	legend := strings.Split(ch.draw.legend.get(legendKey{w: w, styles: s, dim: e.sel.dim, node: e.sel.parent[e.sel.dim]}, func() string {
+		names := make([]string, 0, len(kids))
+		for _, n := range kids {
+			names = append(names, clean(e.ds.Nodes[n].Name))
+		}
+		return strings.Join(ch.legend(names, w), "\n")
+	}), "\n")
+	if len(kids) == 0 {
+		legend = nil
 	}
-	legend := ch.legend(names, w)
 	plotH := h - 2 - len(legend) // x-axis line and labels
 	if plotH < 2 {
 		legend = nil
 		plotH = h - 2
 	}
-	opts := ch.axes(w, plotH, first, lo, hi)
-	sets := make([]asciigraph.CharSet, len(series))
-	for i := range sets {
+	sp := ch.axes(w, plotH, first, lo, hi)
+	sp.chars = make([]asciigraph.CharSet, len(series))
+	for i := range sp.chars {
 		switch {
 		case s.noColor:
-			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
+			sp.chars[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
 		default:
-			sets[i] = asciigraph.DefaultCharSet
+			sp.chars[i] = asciigraph.DefaultCharSet
 		}
 	}
-	opts = append(opts, asciigraph.SeriesChars(sets...))
 	if !s.noColor {
-		cols := make([]asciigraph.AnsiColor, len(series))
-		for i := range cols {
-			cols[i] = s.seriesColor(i % max(len(kids), 1))
+		sp.colors = make([]asciigraph.AnsiColor, len(series))
+		for i := range sp.colors {
+			sp.colors[i] = s.seriesColor(i % max(len(kids), 1))
 		}
-		opts = append(opts, asciigraph.SeriesColors(cols...), asciigraph.AxisColor(asciigraph.Gray),
-			asciigraph.LabelColor(asciigraph.Gray))
+		sp.axisColor, sp.labelColor = asciigraph.Gray, asciigraph.Gray
 	}
-	plot := asciigraph.PlotMany(series, opts...)
+	plot := ch.draw.plot.plot(series, sp)
 	// pane cuts every line to the width; no need to measure twice.
 	return plot + "\n" + strings.Join(legend, "\n")
 }
@@ -110,26 +158,24 @@ func (ch *chart) legend(names []string, w int) []string {
 // axes are the plot's options for a w×plotH area (x-axis included) of
 // the years from first on, values lo to hi: labels grouped as the
 // table writes numbers, a year per tick where they fit.
-func (ch *chart) axes(w, plotH, first int, lo, hi float64) []asciigraph.Option {
+func (ch *chart) axes(w, plotH, first int, lo, hi float64) plotSpec {
 	e := ch.e
 	res := e.scen.Result()
 	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
 	labelW := max(len(label(hi)), len(label(lo))) + 2
 	plotW := max(w-labelW-2, 10)
-	opts := []asciigraph.Option{
-		asciigraph.Height(max(plotH-1, 1)),
-		asciigraph.Width(plotW),
-		asciigraph.Precision(prec),
-		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
-		asciigraph.XAxisRange(float64(res.BaseYear+first), float64(res.BaseYear+res.Years-1)),
-		asciigraph.XAxisTickCount(tickCount(res.Years-first, plotW)),
-		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
+	sp := plotSpec{
+		height: max(plotH-1, 1),
+		width:  plotW,
+		prec:   int(prec), // thousands grouped, as in the table
+		xFrom:  float64(res.BaseYear + first), xTo: float64(res.BaseYear + res.Years - 1),
+		ticks: tickCount(res.Years-first, plotW),
 	}
 	if hi == lo {
 		// A flat chart would otherwise have no vertical range at all.
-		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
+		sp.bounded, sp.lower, sp.upper = true, lo-1, hi+1
 	}
-	return opts
+	return sp
 }
 
 // tickCount picks how many year labels fit in width w such that they fall

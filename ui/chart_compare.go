@@ -87,23 +87,21 @@ func (ch *chart) compareBody(w, h int) string {
 	if plotH < 3 {
 		return s.Muted.Render(ansi.Truncate(fmt.Sprintf("%d scenarios need more room: %d×%d or more draws them; the table compares them here.", len(names), 100, 30), w*max(h, 1), "…"))
 	}
-	opts := ch.axes(w, plotH, first, lo, hi)
-	sets := make([]asciigraph.CharSet, len(series))
+	sp := ch.axes(w, plotH, first, lo, hi)
+	sp.chars = make([]asciigraph.CharSet, len(series))
 	for i := range len(series) - 1 {
-		sets[i] = asciigraph.CreateCharSet(comparedRune(i))
+		sp.chars[i] = asciigraph.CreateCharSet(comparedRune(i))
 	}
-	sets[len(series)-1] = asciigraph.DefaultCharSet
-	opts = append(opts, asciigraph.SeriesChars(sets...))
+	sp.chars[len(series)-1] = asciigraph.DefaultCharSet
 	if !s.noColor {
-		cols := make([]asciigraph.AnsiColor, len(series))
+		sp.colors = make([]asciigraph.AnsiColor, len(series))
 		for i := range len(series) - 1 {
-			cols[i] = s.seriesColor(i + 1)
+			sp.colors[i] = s.seriesColor(i + 1)
 		}
-		cols[len(series)-1] = s.seriesColor(0)
-		opts = append(opts, asciigraph.SeriesColors(cols...), asciigraph.AxisColor(asciigraph.Gray),
-			asciigraph.LabelColor(asciigraph.Gray))
+		sp.colors[len(series)-1] = s.seriesColor(0)
+		sp.axisColor, sp.labelColor = asciigraph.Gray, asciigraph.Gray
 	}
-	return asciigraph.PlotMany(series, opts...) + "\n" + strings.Join(legend, "\n")
+	return ch.draw.plot.plot(series, sp) + "\n" + strings.Join(legend, "\n")
 }
 
 // wrapItems lays out legend items two spaces apart, wrapping at w.

@@ -192,7 +192,7 @@ func wrap(text string, w int, indent string) string {
 			words[len(words)-1] += " " + word
 			continue
 		}
-		for room := max(w-len(indent), 1); ansi.StringWidth(word) > room; {
+		for room := max(w-len(indent), 1); textWidth(word) > room; {
 			head := ansi.Truncate(word, room, "")
 			if head == "" { // a wide character in a one-column room
 				_, size := utf8.DecodeRuneInString(word)
@@ -206,7 +206,7 @@ func wrap(text string, w int, indent string) string {
 	var out strings.Builder
 	col := 0
 	for i, word := range words {
-		ww := ansi.StringWidth(word)
+		ww := textWidth(word)
 		switch {
 		case i == 0:
 		case col+1+ww > w:

@@ -18,7 +18,7 @@ func (ed edits) setMarketSize(v float64) statusText {
 		return t
 	}
 	return said(fmt.Sprintf("The market is %s in %d in this scenario (the dataset's: %s); every segment keeps its share.",
-		clean(ds.Amount(fmtAmount(v))), ds.BaseYear, clean(ds.Amount(fmtAmount(ds.Base().BaseValue)))))
+		clean(ds.Amount(fmtAmount(v))), ds.BaseYear, clean(ds.Amount(fmtAmount(ds.BaseValue())))))
 }
 
 // setPathYear gives segment n's growth in year a rate of its own, or

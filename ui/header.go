@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"iomt/internal/safetext"
@@ -20,6 +19,30 @@ type header struct {
 	// shortBanner stands in for banner where the line is too narrow for
 	// both it and the scenario's name.
 	shortBanner string
+	// The two lines as last drawn, and what they were drawn from: a key
+	// that moves nothing on them draws neither again.
+	title memo[titleKey]
+	tabs  memo[tabsKey]
+}
+
+// titleKey is everything the title line shows.
+type titleKey struct {
+	width         int
+	styles        *Styles
+	banner, short string
+	name          string
+	dirty         bool
+	mode          model.Mode
+	driver        int
+	compared      string // the compared scenarios' names
+}
+
+// tabsKey is everything the tab line shows (the dataset's dimensions are
+// the dashboard's for its life).
+type tabsKey struct {
+	width  int
+	styles *Styles
+	dim    int
 }
 
 func newHeader(e env) header { return header{e: e} }
@@ -29,29 +52,44 @@ func (h *header) SetSize(w int) { h.width = w }
 
 // View renders the title line and the tab line.
 func (h *header) View() string {
-	e, s := h.e, h.e.look.styles
+	e := h.e
 	a := e.scen.Assumptions()
-	mode := a.Mode.String()
-	if a.Mode == model.BottomUp {
-		mode += " (driver: " + e.ds.Dims[a.Driver].Name + ")"
+	tk := titleKey{width: h.width, styles: e.look.styles, banner: h.banner, short: h.shortBanner,
+		name: e.scen.Name(), dirty: e.scen.Dirty(), mode: a.Mode, driver: a.Driver}
+	if cmps := e.scen.Compared(); len(cmps) > 0 {
+		tk.compared = comparedNames(cmps)
 	}
-	sep := s.Muted.Render(" · ")
-	name := "Scenario: " + clean(e.scen.Name())
+	title := h.title.get(tk, func() string { return h.titleLine(tk) })
+	tabs := h.tabs.get(tabsKey{width: h.width, styles: e.look.styles, dim: e.sel.dim}, h.tabLine)
+	return title + "\n" + tabs
+}
+
+// titleLine is the first line: the market, the scenario and how it is
+// computed, drawn from k alone.
+func (h *header) titleLine(k titleKey) string {
+	e, s := h.e, k.styles
+	p := &s.paint
+	mode := k.mode.String()
+	if k.mode == model.BottomUp {
+		mode += " (driver: " + e.ds.Dims[k.driver].Name + ")"
+	}
+	sep := p.muted.render(" · ")
+	name := "Scenario: " + clean(k.name)
 	unsaved := ""
-	if e.scen.Dirty() {
-		unsaved = s.Bad.Render(" ● unsaved")
+	if k.dirty {
+		unsaved = p.bad.render(" ● unsaved")
 	}
 	scen := name + unsaved
 	vs := ""
-	if cmps := e.scen.Compared(); len(cmps) > 0 {
-		vs = "vs " + comparedNames(cmps)
+	if k.compared != "" {
+		vs = "vs " + k.compared
 		mode = vs + " · " + mode
 	}
 	// What the line must keep, most important first: the scenario (what
 	// an audience is looking at), what it is compared with, the demo
 	// role, then the market's name and the mode. The first layout that
 	// fits wins.
-	banner, short := h.banner, cmp.Or(h.shortBanner, h.banner)
+	banner, short := k.banner, cmp.Or(k.short, k.banner)
 	market := s.Title.Render(clean(e.ds.Market))
 	var line1 string
 	for _, l := range []struct {
@@ -61,14 +99,14 @@ func (h *header) View() string {
 	} {
 		var parts []string
 		if l.banner != "" {
-			parts = append(parts, s.Error.Render(l.banner))
+			parts = append(parts, p.err.render(l.banner))
 		}
 		if l.market != "" {
 			parts = append(parts, l.market)
 		}
 		left := strings.Join(append(parts, scen), sep)
-		right := s.Muted.Render(l.right)
-		gap := h.width - lipgloss.Width(left) - lipgloss.Width(right)
+		right := p.muted.render(l.right)
+		gap := k.width - blockWidth(left) - blockWidth(right)
 		line1 = left + strings.Repeat(" ", max(gap, 1)) + right
 		if gap >= 1 {
 			break
@@ -79,26 +117,31 @@ func (h *header) View() string {
 			// nor the unsaved mark, which says what quitting would lose.
 			lead := ""
 			if l.banner != "" {
-				lead = s.Error.Render(l.banner) + sep
+				lead = p.err.render(l.banner) + sep
 			}
-			room := h.width - lipgloss.Width(lead) - lipgloss.Width(unsaved) - lipgloss.Width(right) - 1
-			if keep := min(lipgloss.Width(name), 28); room < keep && vs != "" {
+			room := k.width - blockWidth(lead) - blockWidth(unsaved) - blockWidth(right) - 1
+			if keep := min(blockWidth(name), 28); room < keep && vs != "" {
 				// The compared scenarios give way before the scenario's
 				// own name: with four compared, "Sc… vs …" no longer
 				// said which scenario the screen shows.
 				modeOnly := strings.TrimPrefix(l.right, vs+" · ")
-				vsRoom := h.width - lipgloss.Width(lead) - keep - lipgloss.Width(unsaved) - 1 - lipgloss.Width(" · "+modeOnly)
+				vsRoom := k.width - blockWidth(lead) - keep - blockWidth(unsaved) - 1 - blockWidth(" · "+modeOnly)
 				plain := modeOnly
 				if vsRoom >= len("vs A…") {
 					plain = ansi.Truncate(vs, vsRoom, "…") + " · " + modeOnly
 				}
-				right = s.Muted.Render(plain)
-				room = h.width - lipgloss.Width(lead) - lipgloss.Width(unsaved) - lipgloss.Width(right) - 1
+				right = p.muted.render(plain)
+				room = k.width - blockWidth(lead) - blockWidth(unsaved) - blockWidth(right) - 1
 			}
 			line1 = lead + ansi.Truncate(name, max(room, 1), "…") + unsaved + " " + right
 		}
 	}
+	return truncate(line1, k.width, "…")
+}
 
+// tabLine is the second line: the tabs that fit around the current one.
+func (h *header) tabLine() string {
+	e, s := h.e, h.e.look.styles
 	first, last := h.tabWindow()
 	var line2 strings.Builder
 	if first > 0 {
@@ -110,7 +153,7 @@ func (h *header) View() string {
 	if last < len(e.ds.Dims)-1 {
 		line2.WriteString(s.Muted.Render(moreTabs))
 	}
-	return ansi.Truncate(line1, h.width, "…") + "\n" + ansi.Truncate(line2.String(), h.width, "…")
+	return ansi.Truncate(line2.String(), h.width, "…")
 }
 
 // moreTabs marks a side of the tab line with tabs out of sight ([ and ]
@@ -139,13 +182,13 @@ func (h *header) tabWindow() (first, last int) {
 	widths := make([]int, n)
 	total := 0
 	for i := range widths {
-		widths[i] = lipgloss.Width(h.tab(i))
+		widths[i] = blockWidth(h.tab(i))
 		total += widths[i]
 	}
 	if total <= h.width {
 		return 0, n - 1
 	}
-	mark := lipgloss.Width(moreTabs)
+	mark := blockWidth(moreTabs)
 	room := h.width - 2*mark
 	first, last = h.e.sel.dim, h.e.sel.dim
 	used := widths[h.e.sel.dim]
@@ -175,10 +218,10 @@ func (h *header) tabAt(x int) int {
 	first, last := h.tabWindow()
 	start := 0
 	if first > 0 {
-		start = lipgloss.Width(moreTabs)
+		start = blockWidth(moreTabs)
 	}
 	for i := first; i <= last; i++ {
-		end := start + lipgloss.Width(h.tab(i))
+		end := start + blockWidth(h.tab(i))
 		if x >= start && x < end {
 			return i
 		}

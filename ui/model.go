@@ -80,6 +80,10 @@ type panes struct {
 	table  yearTable
 	bar    statusBar
 	focus  focus
+	// frameLen is the last frame's length in bytes: the next is built
+	// in one buffer of about that size, not joined piece by piece (each
+	// join copied the whole frame again).
+	frameLen int
 }
 
 // toFocused sends a key to the focused pane.
@@ -433,14 +437,29 @@ func (m *Model) render() string {
 	}
 	m.panes.header.banner, m.panes.header.shortBanner = m.demo.banner()
 	body := m.dialogs.body()
+	var tree, chart, table string
 	if body == "" {
-		body = sideBySide(m.panes.tree.View(), m.panes.chart.View()) + "\n" + m.panes.table.View()
+		tree, chart, table = m.panes.tree.View(), m.panes.chart.View(), m.panes.table.View()
 	}
-	line := ansi.Truncate(m.panes.bar.View(m.shortHelp()), m.lay.w, "…")
+	line := truncate(m.panes.bar.View(m.shortHelp()), m.lay.w, "…")
 	if d := m.dialogs.top(); d != nil && d.Placement() == placeLine {
 		line = d.View()
 	}
-	return m.panes.header.View() + "\n" + body + "\n" + line
+	var out strings.Builder
+	out.Grow(m.panes.frameLen + 64)
+	out.WriteString(m.panes.header.View())
+	out.WriteByte('\n')
+	if body != "" {
+		out.WriteString(body)
+	} else {
+		writeSideBySide(&out, tree, chart)
+		out.WriteByte('\n')
+		out.WriteString(table)
+	}
+	out.WriteByte('\n')
+	out.WriteString(line)
+	m.panes.frameLen = out.Len()
+	return out.String()
 }
 
 func tooSmallView(w, h int) string {

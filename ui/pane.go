@@ -14,70 +14,98 @@ import (
 // style: lipgloss re-measures and re-wraps every line of the body, which
 // made borders a third of the cost of a keypress at 200×60.
 func pane(s *Styles, focused bool, title, body string, w, h int) string {
-	b, bs := lipgloss.RoundedBorder(), s.Border
-	if focused {
-		b, bs = lipgloss.ThickBorder(), s.FocusBorder
-	}
-	inner := max(w-2, 0)
 	if h < 2 || w < 2 {
 		return ""
 	}
 	var out strings.Builder
 	out.Grow((w + 16) * h)
+	writePane(&out, s, focused, title, body, w, h)
+	return out.String()
+}
+
+// writePane writes pane(s, focused, title, body, w, h) to out: the lines
+// of the body are read in place and measured once, the border's pieces
+// written in their pre-rendered colours.
+func writePane(out *strings.Builder, s *Styles, focused bool, title, body string, w, h int) {
+	b, bs := lipgloss.RoundedBorder(), s.paint.border
+	if focused {
+		b, bs = lipgloss.ThickBorder(), s.paint.focusBorder
+	}
+	inner := max(w-2, 0)
+	if h < 2 || w < 2 {
+		return
+	}
 
 	// Top edge with the title.
 	t := ""
 	if inner > 4 && title != "" {
-		t = " " + ansi.Truncate(title, inner-4, "…") + " "
+		t = title
+		if textWidth(t) > inner-4 {
+			t = ansi.Truncate(title, inner-4, "…")
+		}
+		t = " " + t + " "
 	}
-	tw := ansi.StringWidth(t)
-	out.WriteString(bs.Render(b.TopLeft + b.Top))
+	tw := textWidth(t)
+	bs.write(out, b.TopLeft+b.Top)
 	if tw > 0 {
-		out.WriteString(s.PaneTitle.Render(t))
+		s.paint.paneTitle.write(out, t)
 	}
-	out.WriteString(bs.Render(strings.Repeat(b.Top, max(inner-1-tw, 0)) + b.TopRight))
+	bs.write(out, strings.Repeat(b.Top, max(inner-1-tw, 0))+b.TopRight)
 
-	left, right := bs.Render(b.Left), bs.Render(b.Right)
-	lines := strings.Split(body, "\n")
-	for i := range h - 2 {
+	rest, more := body, true
+	for range h - 2 {
 		out.WriteByte('\n')
-		out.WriteString(left)
-		if i < len(lines) {
+		bs.write(out, b.Left)
+		if more {
 			// Measure once: width is the expensive part of a frame.
-			l := lines[i]
-			lw := ansi.StringWidthWc(l)
+			var l string
+			l, rest, more = strings.Cut(rest, "\n")
+			lw := textWidthWc(l)
 			if lw > inner {
 				l, lw = ansi.TruncateWc(l, inner, ""), inner
 			}
 			out.WriteString(l)
-			out.WriteString(strings.Repeat(" ", max(inner-lw, 0)))
+			writeSpaces(out, inner-lw)
 		} else {
-			out.WriteString(strings.Repeat(" ", inner))
+			writeSpaces(out, inner)
 		}
-		out.WriteString(right)
+		bs.write(out, b.Right)
 	}
 	out.WriteByte('\n')
-	out.WriteString(bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, inner) + b.BottomRight))
-	return out.String()
+	bs.write(out, b.BottomLeft+strings.Repeat(b.Bottom, inner)+b.BottomRight)
 }
 
-// sideBySide joins two blocks of equal height line by line; both are
-// already exactly as wide as their panes, so no measuring is needed.
-func sideBySide(a, b string) string {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out strings.Builder
-	for i := range max(len(la), len(lb)) {
+// blanks is a run of spaces to pad with, cut to the length needed.
+const blanks = "                                                                                                                                "
+
+// writeSpaces writes n spaces to out (none for n <= 0).
+func writeSpaces(out *strings.Builder, n int) {
+	for n > 0 {
+		k := min(n, len(blanks))
+		out.WriteString(blanks[:k])
+		n -= k
+	}
+}
+
+// writeSideBySide writes two blocks of equal height to out, joined line
+// by line and read in place; both are already exactly as wide as their
+// panes, so no measuring is needed.
+func writeSideBySide(out *strings.Builder, a, b string) {
+	moreA, moreB := true, true
+	for i := 0; moreA || moreB; i++ {
 		if i > 0 {
 			out.WriteByte('\n')
 		}
-		if i < len(la) {
-			out.WriteString(la[i])
+		var l string
+		if moreA {
+			l, a, moreA = strings.Cut(a, "\n")
+			out.WriteString(l)
 		}
-		if i < len(lb) {
-			out.WriteString(lb[i])
+		if moreB {
+			l, b, moreB = strings.Cut(b, "\n")
+			out.WriteString(l)
 		}
 	}
-	return out.String()
 }
 
 // paneTitle writes a pane's title from format and a name, shortening the

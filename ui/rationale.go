@@ -29,7 +29,6 @@ const baseFollows = "its share of the scenario's base value"
 // base value (when the dataset gives one) or share, its CAGR, and the
 // years of its growth path.
 func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
-	base := ds.Base()
 	node := &ds.Nodes[n]
 	amount := func(v float64) string { return clean(ds.Amount(fmtAmount(v))) }
 	var out []figure
@@ -49,40 +48,42 @@ func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 		add(fmt.Sprintf("growth %d", y), fmtNum(g, 1)+" %", model.FieldGrowthByYear, changed).year = y
 	}
 	if n == 0 {
-		add("value", amount(a.BaseValue), model.FieldValue, a.BaseValue != base.BaseValue)
-		add("CAGR", fmtNum(a.Growth[0], 1)+" %", model.FieldCAGR, a.Growth[0] != base.Growth[0])
+		_, baseGrowth := ds.BaseFigure(0)
+		add("value", amount(a.BaseValue), model.FieldValue, a.BaseValue != ds.BaseValue())
+		add("CAGR", fmtNum(a.Growth[0], 1)+" %", model.FieldCAGR, a.Growth[0] != baseGrowth)
 		for i, g := range a.YearGrowth {
 			if math.IsNaN(g) {
 				continue
 			}
-			year(i, g, g != base.YearGrowth[i])
+			year(i, g, g != ds.BaseYearGrowth(i))
 		}
 		return out
 	}
-	changed := a.Share[n] != base.Share[n]
+	baseShare, baseGrowth := ds.BaseFigure(n)
+	changed := a.Share[n] != baseShare
 	if !math.IsNaN(node.InputValueBn) {
 		// Given as a value: the share is derived from it, and the value
 		// is the figure the source gives until the scenario changes the
 		// share or the market's base value (segments keep their shares).
 		v := node.InputValueBn
-		if changed || a.BaseValue != base.BaseValue {
+		if changed || a.BaseValue != ds.BaseValue() {
 			v = a.Share[n] / 100 * a.BaseValue
 		}
 		f := add("value", amount(v)+" in "+fmt.Sprint(ds.BaseYear), model.FieldValue, changed)
-		if !changed && a.BaseValue != base.BaseValue {
+		if !changed && a.BaseValue != ds.BaseValue() {
 			// The scenario changed the market's size, not this segment:
 			// say what the dataset gives and what the share is of.
 			given := "given as " + amount(node.InputValueBn)
 			if node.IsReported(model.FieldValue) {
 				given += " (reported)"
 			}
-			given += ", " + fmtNum(a.Share[n], 1) + " % of " + amount(base.BaseValue)
+			given += ", " + fmtNum(a.Share[n], 1) + " % of " + amount(ds.BaseValue())
 			f.source, f.note = baseFollows, given+cond(f.note != "", "; "+f.note)
 		}
 	} else {
 		add("share", fmtNum(a.Share[n], 1)+" %", model.FieldShare, changed)
 	}
-	add("CAGR", fmtNum(a.Growth[n], 1)+" %", model.FieldCAGR, a.Growth[n] != base.Growth[n])
+	add("CAGR", fmtNum(a.Growth[n], 1)+" %", model.FieldCAGR, a.Growth[n] != baseGrowth)
 	for i, g := range a.PathOf(n) {
 		if !math.IsNaN(g) {
 			year(i, g, true) // a dataset gives no segment a path

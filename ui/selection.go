@@ -15,6 +15,15 @@ type selection struct {
 	// differences: comparing, the table shows each compared scenario
 	// minus this one rather than their figures side by side.
 	differences bool
+	// listed is the rows of the level last listed, kept while the tab
+	// and the level are the same: panes ask for them many times a frame.
+	listed listedRows
+}
+
+// listedRows are the rows of dimension dim's level under parent.
+type listedRows struct {
+	dim, parent int
+	rows        []int // nil: none listed yet
 }
 
 func newSelection(ds *model.Dataset) *selection {
@@ -22,8 +31,12 @@ func newSelection(ds *model.Dataset) *selection {
 }
 
 // rows returns the listed nodes: the parent first, then its children.
+// The slice is the selection's: read it, never change it.
 func (s *selection) rows() []int {
 	p := s.parent[s.dim]
+	if l := s.listed; l.rows != nil && l.dim == s.dim && l.parent == p {
+		return l.rows
+	}
 	var kids []int
 	if p == 0 {
 		kids = s.ds.Dims[s.dim].Top
@@ -32,7 +45,9 @@ func (s *selection) rows() []int {
 	}
 	out := make([]int, 0, len(kids)+1)
 	out = append(out, p)
-	return append(out, kids...)
+	out = append(out, kids...)
+	s.listed = listedRows{dim: s.dim, parent: p, rows: out}
+	return out
 }
 
 // children returns the listed segments without the parent row.

@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -15,14 +14,19 @@ type statusBar struct {
 	e     env
 	width int
 	help  help.Model
-	// shortHelp caches the help line: it styles every key through
-	// lipgloss, a quarter of a frame, yet only changes with the room it
-	// has and the palette. A pointer, so that the cache outlives the
-	// copies of the Model that Bubble Tea passes around.
-	shortHelp *helpLine
+	// shortHelp keeps the help lines last rendered: rendering styles
+	// every key through lipgloss, a quarter of a frame, yet the line only
+	// changes with the keys, the palette and the room the message
+	// leaves, and messages of a few lengths take turns (+ and - on a row
+	// say "gain" and "give up").
+	shortHelp [helpLines]helpLine
+	nextHelp  int // the entry to reuse next
 }
 
-// helpLine is the short help as last rendered.
+// helpLines is how many help lines statusBar keeps.
+const helpLines = 8
+
+// helpLine is a short help as rendered, and what from.
 type helpLine struct {
 	room   int
 	styles *Styles
@@ -31,8 +35,7 @@ type helpLine struct {
 }
 
 func newStatusBar(e env) statusBar {
-	h := help.New()
-	return statusBar{e: e, help: h, shortHelp: &helpLine{}}
+	return statusBar{e: e, help: help.New()}
 }
 
 // SetSize sets the line's width.
@@ -47,26 +50,38 @@ func (s *statusBar) View(keys []key.Binding) string {
 	st := s.e.look.styles
 	msg := ""
 	if cur := s.e.status.cur; cur.msg != "" {
-		style := st.Accent
+		style := st.paint.accent
 		if cur.err {
-			style = st.Error
+			style = st.paint.err
 		}
 		text := clean(cur.msg)
-		if ansi.StringWidth(text) > s.width {
+		if textWidth(text) > s.width {
 			// Cut, with the way to read it whole: the short help gives
 			// way to it.
 			const more = " (M: all)"
-			return style.Render(ansi.Truncate(text, s.width-len(more), "…")) + st.Muted.Render(more)
+			return style.render(ansi.Truncate(text, s.width-len(more), "…")) + st.paint.muted.render(more)
 		}
-		msg = style.Render(text)
+		msg = style.render(text)
 	}
-	room := s.width - lipgloss.Width(msg) - 2
+	room := s.width - blockWidth(msg) - 2
 	if room < 20 {
 		return msg
 	}
 	// The keys change with the focus and the dialogs; room and palette
 	// with the terminal. Rendering is a quarter of a frame: only redo it
 	// when one of them changed.
+	hv := s.helpFor(keys, room, st)
+	if msg == "" {
+		return hv
+	}
+	gap := s.width - blockWidth(msg) - blockWidth(hv)
+	return msg + spaces(max(gap, 1)) + hv
+}
+
+// helpFor is the short help of keys in room cells, rendered afresh only
+// when none of the lines kept was rendered for the same keys, room and
+// palette.
+func (s *statusBar) helpFor(keys []key.Binding, room int, st *Styles) string {
 	var sig strings.Builder
 	for _, b := range keys {
 		sig.WriteString(b.Help().Key)
@@ -74,23 +89,22 @@ func (s *statusBar) View(keys []key.Binding) string {
 		sig.WriteString(b.Help().Desc)
 		sig.WriteByte(0)
 	}
-	if hl := s.shortHelp; hl.room != room || hl.styles != st || hl.keys != sig.String() {
-		s.help.SetWidth(room)
-		s.help.Styles = st.help()
-		// bubbles' help can overrun its width by one item when its
-		// ellipsis does not fit; cut it so that it never runs into the
-		// message.
-		*hl = helpLine{room: room, styles: st, keys: sig.String(), out: ansi.Truncate(s.help.ShortHelpView(keys), room, "…")}
+	for _, hl := range s.shortHelp {
+		if hl.styles == st && hl.room == room && hl.keys == sig.String() {
+			return hl.out
+		}
 	}
-	hv := s.shortHelp.out
+	s.help.SetWidth(room)
+	s.help.Styles = st.help()
+	// bubbles' help can overrun its width by one item when its ellipsis
+	// does not fit; cut it so that it never runs into the message.
+	hv := ansi.Truncate(s.help.ShortHelpView(keys), room, "…")
 	if strings.TrimSpace(ansi.Strip(hv)) == "…" {
 		hv = "" // not one key fits: a lone ellipsis only looks cut
 	}
-	gap := s.width - lipgloss.Width(msg) - lipgloss.Width(hv)
-	if msg == "" {
-		return hv
-	}
-	return msg + spaces(max(gap, 1)) + hv
+	s.shortHelp[s.nextHelp] = helpLine{room: room, styles: st, keys: sig.String(), out: hv}
+	s.nextHelp = (s.nextHelp + 1) % helpLines
+	return hv
 }
 
 func spaces(n int) string {

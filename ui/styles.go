@@ -60,6 +60,17 @@ type Styles struct {
 	// Heat shades a data table's cells by value, lowest first; without
 	// colour, plain.
 	Heat []lipgloss.Style
+	// paint is the styles a frame draws with most, rendered once.
+	paint paints
+}
+
+// paints are the styles drawn on every frame, each rendered once (see
+// paint.go): the panes' borders and titles, the tree's and the table's
+// rows, the header's and the status line's words.
+type paints struct {
+	title, muted, accent, bad, err paint
+	border, focusBorder, paneTitle paint
+	header, row, selected, total   paint
 }
 
 // newStyles builds the styles for a dark or light background. With
@@ -101,6 +112,11 @@ func newStyles(dark, noColor bool) *Styles {
 		} else {
 			s.Heat = append(s.Heat, st().Background(c).Foreground(p.text))
 		}
+	}
+	s.paint = paints{
+		title: newPaint(s.Title), muted: newPaint(s.Muted), accent: newPaint(s.Accent), bad: newPaint(s.Bad), err: newPaint(s.Error),
+		border: newPaint(s.Border), focusBorder: newPaint(s.FocusBorder), paneTitle: newPaint(s.PaneTitle),
+		header: newPaint(s.Header), row: newPaint(s.Row), selected: newPaint(s.Selected), total: newPaint(s.Total),
 	}
 	return s
 }

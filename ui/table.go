@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -35,6 +36,7 @@ type yearTable struct {
 	// table was last laid out for (a new one shows the end year first).
 	headLines int
 	shape     [4]int
+	drawn     *tableDrawn
 }
 
 const (
@@ -45,7 +47,7 @@ const (
 	cellPad  = 2 // one space on each side of every cell
 )
 
-func newYearTable(e env) yearTable { return yearTable{e: e} }
+func newYearTable(e env) yearTable { return yearTable{e: e, drawn: &tableDrawn{}} }
 
 // SetSize sets the outer size of the pane.
 func (y *yearTable) SetSize(w, h int) {
@@ -91,23 +93,24 @@ func (y *yearTable) refresh() {
 		return
 	}
 	inner := y.width - 2
-	years := e.scen.Result().Years
+	res := e.scen.Result()
+	years := res.Years
 	all := e.sel.rows()
 	// The trailing columns as wide as their widest text: a realised
 	// CAGR of 1,002.2 % must not read 1,002….
-	reals, shares := make([]string, len(all)), make([]string, len(all))
-	realW, shareW := cagrColW, dShareW
-	for i, n := range all {
+	reals, shares := widest{prec: 1}, widest{prec: 1, signed: true}
+	for _, n := range all {
 		real, share := y.trailing(n)
-		reals[i], shares[i] = fmtNum(real, 1), fmtSigned(share, 1)
-		realW, shareW = max(realW, ansi.StringWidth(reals[i])), max(shareW, ansi.StringWidth(shares[i]))
+		reals.add(real)
+		shares.add(share)
 	}
+	realW, shareW := max(cagrColW, reals.width()), max(dShareW, shares.width())
 	fixed := (realW + cellPad) + (shareW + cellPad)
 	prec := 1
 	if e.sel.metric == MetricValue {
 		// Decimals go first on a market of many digits: past twelve
 		// significant digits they are the arithmetic's noise.
-		prec = numtext.SigPrec(e.scen.Result().Value(0, years-1), 2)
+		prec = numtext.SigPrec(res.Value(0, years-1), 2)
 	}
 	colW := y.columnWidth(all, prec)
 	fit := (inner - fixed - (minNameW + cellPad)) / (colW + cellPad)
@@ -123,56 +126,65 @@ func (y *yearTable) refresh() {
 	nameW := inner - fixed - y.yearCols*(colW+cellPad) - cellPad
 	// No wider than the longest name: on a wide terminal the numbers
 	// stay next to their labels, and the room left is on the right.
-	longest := minNameW
-	for _, n := range all {
-		longest = max(longest, ansi.StringWidth(clean(nodeName(e.ds, n)))+2)
-	}
-	nameW = min(nameW, longest)
-
-	widths := []int{max(nameW, 4)}
-	header := []string{"Segment"}
-	for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-		widths = append(widths, colW)
-		h := fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi))
-		if yi == 0 {
-			// The base year's numbers leave a column for the source's
-			// mark after them: the heading ends where they do.
-			h = fmt.Sprintf("%*d ", colW-1, e.scen.Result().Year(yi))
+	nameW = min(nameW, y.drawn.longest.get(levelKey{dim: e.sel.dim, parent: e.sel.parent[e.sel.dim]}, func() int {
+		longest := minNameW
+		for _, n := range all {
+			longest = max(longest, textWidth(clean(nodeName(e.ds, n)))+2)
 		}
-		header = append(header, h)
-	}
-	widths = append(widths, realW, shareW)
-	header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))
+		return longest
+	}))
+	lay := tableLayout{nameW: max(nameW, 4), colW: colW, realW: realW, shareW: shareW, from: y.yearOffset, cols: y.yearCols}
 
 	vis, cur := y.scrollRows(len(all))
 
 	a := e.scen.Assumptions()
 	var out strings.Builder
-	out.WriteString(e.look.styles.Header.Render(gridLine(widths, header)))
-	cells := make([]string, 0, len(widths))
+	out.Grow((vis + 1) * (inner + 24))
+	out.WriteString(y.drawn.head.get(tableHeadKey{lay: lay, baseYear: res.BaseYear, styles: e.look.styles}, func() string {
+		header := []string{"Segment"}
+		for yi := lay.from; yi < lay.from+lay.cols; yi++ {
+			h := fmt.Sprintf("%*d", colW, res.Year(yi))
+			if yi == 0 {
+				// The base year's numbers leave a column for the source's
+				// mark after them: the heading ends where they do.
+				h = fmt.Sprintf("%*d ", colW-1, res.Year(yi))
+			}
+			header = append(header, h)
+		}
+		header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))
+		return e.look.styles.Header.Render(gridLine(lay.widths(), header))
+	}))
+	y.drawn.cells.next()
+	var line strings.Builder
 	for i := y.rowOffset; i < min(len(all), y.rowOffset+vis); i++ {
 		n := all[i]
+		out.WriteByte('\n')
+		b := &out
+		if i == cur {
+			line.Reset()
+			b = &line // the selected row is styled whole
+		}
 		name := clean(nodeName(e.ds, n))
 		if i > 0 {
 			name = "  " + name
 		}
-		cells = append(cells[:0], name)
-		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
-			v := y.formatYearCell(y.yearCellOf(n, yi), prec)
+		writeCell(b, name, lay.nameW)
+		for yi := lay.from; yi < lay.from+lay.cols; yi++ {
+			v := y.drawn.cells.format(y.yearCellOf(n, yi).v, prec, false)
+			mark := ""
 			if yi == 0 {
 				// The base year holds the source's figures: mark the ones
 				// it states, as the tree marks its shares and rates.
-				v += reportMark(e, &a, n)
+				mark = reportMark(e, &a, n)
 			}
-			cells = append(cells, fmt.Sprintf("%*s", colW, v))
+			writeNumber(b, v, mark, colW)
 		}
-		cells = append(cells, fmt.Sprintf("%*s", realW, reals[i]), fmt.Sprintf("%*s", shareW, shares[i]))
-		line := gridLine(widths, cells)
+		real, share := y.trailing(n)
+		writeNumber(b, y.drawn.cells.format(real, 1, false), "", realW)
+		writeNumber(b, y.drawn.cells.format(share, 1, true), "", shareW)
 		if i == cur {
-			line = e.look.styles.Selected.Render(line)
+			e.look.styles.paint.selected.write(&out, line.String())
 		}
-		out.WriteByte('\n')
-		out.WriteString(line)
 	}
 	y.rendered = out.String()
 }
@@ -195,13 +207,13 @@ func (y *yearTable) scrollRows(rows int) (vis, cur int) {
 // never cut: 21,791.03 widens the column rather than reading 21791.….
 func (y *yearTable) columnWidth(rows []int, prec int) int {
 	e := y.e
-	w := yearColW
+	cells := widest{prec: prec}
 	for _, n := range rows {
 		for yi := range e.scen.Result().Years {
-			w = max(w, ansi.StringWidth(y.formatYearCell(y.yearCellOf(n, yi), prec))+1) // +1: the base year's mark
+			cells.add(y.yearCellOf(n, yi).v)
 		}
 	}
-	return w
+	return max(yearColW, cells.width()+1) // +1: the base year's mark
 }
 
 // gridLine lays cells out in columns of the given widths, each cut with
@@ -214,16 +226,94 @@ func gridLine(widths []int, cells []string) string {
 		if i < len(cells) {
 			v = cells[i]
 		}
-		vw := ansi.StringWidth(v)
-		if vw > w {
-			v = ansi.Truncate(v, w, "…")
-			vw = ansi.StringWidth(v) // a wide rune may leave one cell over
-		}
-		b.WriteByte(' ')
-		b.WriteString(v)
-		b.WriteString(strings.Repeat(" ", w-vw+1))
+		writeCell(&b, v, w)
 	}
 	return b.String()
+}
+
+// writeCell writes one cell of a gridLine: v cut with an ellipsis or
+// padded to w, with one space on either side.
+func writeCell(b *strings.Builder, v string, w int) {
+	vw := textWidth(v)
+	if vw > w {
+		v = ansi.Truncate(v, w, "…")
+		vw = textWidth(v) // a wide rune may leave one cell over
+	}
+	b.WriteByte(' ')
+	b.WriteString(v)
+	writeSpaces(b, w-vw+1)
+}
+
+// writeNumber writes the cell gridLine makes of fmt.Sprintf("%*s", w,
+// num+mark) in a column w wide: the number and its mark (ASCII, or the
+// one-cell "–") right-aligned.
+func writeNumber(b *strings.Builder, num, mark string, w int) {
+	n := utf8.RuneCountInString(num) + len(mark)
+	if n > w || !isNumberText(num) {
+		writeCell(b, fmt.Sprintf("%*s", w, num+mark), w)
+		return
+	}
+	b.WriteByte(' ')
+	writeSpaces(b, w-n)
+	b.WriteString(num)
+	b.WriteString(mark)
+	b.WriteByte(' ')
+}
+
+// isNumberText reports whether s is as fmtNum writes numbers: printable
+// ASCII or the dash of an undefined figure, one cell a character.
+func isNumberText(s string) bool {
+	if s == "–" {
+		return true
+	}
+	for i := range len(s) {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// tableLayout is the columns of the year table.
+type tableLayout struct {
+	nameW, colW, realW, shareW int
+	from, cols                 int // the years shown, as indices
+}
+
+// widths are the columns' widths, for gridLine.
+func (l tableLayout) widths() []int {
+	w := []int{l.nameW}
+	for range l.cols {
+		w = append(w, l.colW)
+	}
+	return append(w, l.realW, l.shareW)
+}
+
+// tableHeadKey is what the table's column header shows.
+type tableHeadKey struct {
+	lay      tableLayout
+	baseYear int
+	styles   *Styles
+}
+
+// levelKey is a level listed: a dimension's top, or a segment's children.
+type levelKey struct{ dim, parent int }
+
+// tableDrawn is what the table drew last and what from, kept between
+// frames.
+type tableDrawn struct {
+	head    memo[tableHeadKey]
+	longest cache[levelKey, int] // the longest name of the level, in cells
+	cells   numCache
+	pane    memo[tablePaneKey]
+}
+
+// tablePaneKey is everything the table's pane shows.
+type tablePaneKey struct {
+	body, title string
+	focused     bool
+	w, h        int
+	styles      *Styles
 }
 
 // View renders the pane with its border.
@@ -247,11 +337,12 @@ func (y *yearTable) View() string {
 		title + span,
 	} {
 		full = t
-		if ansi.StringWidth(t) <= y.width-4 {
+		if textWidth(t) <= y.width-4 {
 			break
 		}
 	}
-	return pane(e.look.styles, y.focused, full, y.rendered, y.width, y.height)
+	k := tablePaneKey{body: y.rendered, title: full, focused: y.focused, w: y.width, h: y.height, styles: e.look.styles}
+	return y.drawn.pane.get(k, func() string { return pane(k.styles, k.focused, k.title, k.body, k.w, k.h) })
 }
 
 // rowAt returns the row index under line y of the pane (0 is the top

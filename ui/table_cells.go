@@ -30,9 +30,6 @@ func (t *yearTable) trailing(n int) (real, share float64) {
 	return e.scen.Result().CAGR(n, from, to), e.scen.Result().ShareChange(n, from, to)
 }
 
-// formatYearCell writes a cell as the screen shows it.
-func (t *yearTable) formatYearCell(cell yearCell, prec int) string { return fmtNum(cell.v, prec) }
-
 // tableTitle names what the table shows: the metric.
 func (t *yearTable) tableTitle() string { return "Table: " + t.e.sel.metricLabel() }
 

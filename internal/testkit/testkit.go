@@ -77,15 +77,20 @@ const (
 // items, under the 1 MiB and 250,000-item limits. Analysis on it costs
 // the most a file can make it cost: one projection is 15,151 nodes × 51
 // years.
-func LimitsDataset() []byte {
+func LimitsDataset() []byte { return WideDataset(LimitsTop, LimitsSub) }
+
+// WideDataset is a dataset shaped as LimitsDataset, of top segments of
+// sub sub-segments each, over 51 years: WideDataset(10, 99) has 1,000
+// segments.
+func WideDataset(top, sub int) []byte {
 	var b strings.Builder
 	b.WriteString("market: Limits\ncurrency: USD\nunit: billion\nbase_year: 2000\nend_year: 2050\n" +
 		"total: {value: 1000, cagr_pct: 6}\ndimensions:\n  - name: Region\n    segments:\n")
-	for i := range LimitsTop {
+	for i := range top {
 		fmt.Fprintf(&b, "      - name: r%d\n        share_pct: %.6f\n        cagr_pct: %g\n        segments:\n",
-			i, 100.0/LimitsTop, 3+float64(i%7))
-		for j := range LimitsSub {
-			fmt.Fprintf(&b, "          - {name: s%d, share_pct: %g, cagr_pct: %g}\n", j, 100.0/LimitsSub, 2+float64((i+j)%9))
+			i, 100.0/float64(top), 3+float64(i%7))
+		for j := range sub {
+			fmt.Fprintf(&b, "          - {name: s%d, share_pct: %g, cagr_pct: %g}\n", j, 100.0/float64(sub), 2+float64((i+j)%9))
 		}
 	}
 	return []byte(b.String())
