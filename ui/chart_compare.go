@@ -48,7 +48,7 @@ func (ch *chart) compareTitle() string {
 
 // compareBody draws the lines of the selected row in a w×h area.
 func (ch *chart) compareBody(w, h int) string {
-	e, s := ch.e, ch.e.look.styles
+	e := ch.e
 	node := e.sel.selected()
 	first := 0
 	if e.sel.metric == MetricGrowth {
@@ -78,14 +78,50 @@ func (ch *chart) compareBody(w, h int) string {
 	// The compared lines first, the one on screen last, drawn over them.
 	series = append(series, own)
 
+	hidden := make([]bool, len(names))
+	plot, legend, ok := ch.comparePlot(series, names, hidden, w, h, first, lo, hi)
+	if !ok {
+		return plot
+	}
+	// A compared line that no cell shows lies wholly under others (close
+	// scenarios on a short chart): the legend says so, or its reader
+	// would look for it in vain. The words may take a legend line from
+	// the plot: drawn again, a line hidden then is said too.
+	for range 2 {
+		again := false
+		shown := ansi.Strip(plot)
+		for i := 1; i < len(names); i++ {
+			if !hidden[i] && !strings.Contains(shown, comparedRune(i-1)) {
+				hidden[i], again = true, true
+			}
+		}
+		if !again {
+			break
+		}
+		if plot, legend, ok = ch.comparePlot(series, names, hidden, w, h, first, lo, hi); !ok {
+			return plot
+		}
+	}
+	return plot + "\n" + legend
+}
+
+// comparePlot draws series (the compared ones, then the one on screen)
+// and the legend of names to go under them, hidden ones said so; ok is
+// false, and plot a note, when w×h has no room for them.
+func (ch *chart) comparePlot(series [][]float64, names []string, hidden []bool, w, h, first int, lo, hi float64) (plot, legend string, ok bool) {
+	s := ch.e.look.styles
 	var items []string
 	for i, n := range names {
-		items = append(items, ch.scenarioMark(i)+" "+ansi.Truncate(n, max(w-3, 4), "…"))
+		item := ch.scenarioMark(i) + " " + ansi.Truncate(n, max(w-3, 4), "…")
+		if hidden[i] {
+			item += " (under another line)"
+		}
+		items = append(items, item)
 	}
-	legend := wrapItems(items, w)
-	plotH := h - 2 - len(legend)
+	lines := wrapItems(items, w)
+	plotH := h - 2 - len(lines)
 	if plotH < 3 {
-		return s.Muted.Render(ansi.Truncate(fmt.Sprintf("%d scenarios need more room: %d×%d or more draws them; the table compares them here.", len(names), 100, 30), w*max(h, 1), "…"))
+		return s.Muted.Render(ansi.Truncate(fmt.Sprintf("%d scenarios need more room: %d×%d or more draws them; the table compares them here.", len(names), 100, 30), w*max(h, 1), "…")), "", false
 	}
 	sp := ch.axes(w, plotH, first, lo, hi)
 	sp.chars = make([]asciigraph.CharSet, len(series))
@@ -101,7 +137,7 @@ func (ch *chart) compareBody(w, h int) string {
 		sp.colors[len(series)-1] = s.seriesColor(0)
 		sp.axisColor, sp.labelColor = asciigraph.Gray, asciigraph.Gray
 	}
-	return ch.draw.plot.plot(series, sp) + "\n" + strings.Join(legend, "\n")
+	return ch.draw.plot.plot(series, sp), strings.Join(lines, "\n"), true
 }
 
 // wrapItems lays out legend items two spaces apart, wrapping at w.

@@ -580,3 +580,25 @@ func TestCompareEnterOnScreenRefused(t *testing.T) {
 		t.Errorf("enter on %s compares with %q", nameAccel, got)
 	}
 }
+
+// TestCompareHeadsTellApart: scenarios whose names read the same once
+// cut to a column show what tells them apart, on screen, at 160×48.
+func TestCompareHeadsTellApart(t *testing.T) {
+	got := distinctHeads([]string{"Base (report)", "Accelerated adoption", "Security headwinds", "Accelerated v1", "Accelerated v2"}, []int{7, 7, 7, 7, 7})
+	want := []string{"Base (…", "…adopt…", "Securi…", "…v1", "…v2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("distinctHeads = %q, want %q", got, want)
+	}
+	ws := newWorkspace(t)
+	for _, v := range []string{"v1", "v2"} {
+		writeFile(t, filepath.Join(ws.Dir, v+".yaml"), "scenario: Accelerated "+v+"\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 22}\n")
+	}
+	m := newWSModel(t, ws, 160, 48)
+	m = compareWith(t, m, nameAccel, nameHeadwd, "Accelerated v1", "Accelerated v2")
+	heads := tableRow(t, m, "Segment")
+	for _, w := range []string{"…v1", "…v2"} {
+		if !slices.Contains(heads, w) {
+			t.Errorf("the table's header %q lacks %q", heads, w)
+		}
+	}
+}

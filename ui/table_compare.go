@@ -222,9 +222,9 @@ func (t *yearTable) refreshCompared() {
 	widths := []int{nameW}
 	names := []string{"Segment"}
 	for g := t.yearOffset; g < to; g++ {
-		for s := range v.names {
+		for s, h := range distinctHeads(v.names, sub[g]) {
 			widths = append(widths, sub[g][s])
-			names = append(names, padLeftTo(ansi.Truncate(v.names[s], sub[g][s], "…"), sub[g][s]))
+			names = append(names, padLeftTo(h, sub[g][s]))
 		}
 	}
 	var out strings.Builder
@@ -256,6 +256,50 @@ func (t *yearTable) refreshCompared() {
 		out.WriteString(line)
 	}
 	t.rendered = out.String()
+}
+
+// distinctHeads cuts each scenario's name to its column's width; names
+// that would read the same once cut ("Accele…" three times, for
+// Accelerated adoption, Accelerated v1 and v2) drop what they share
+// instead and show what tells them apart ("…adoption", "…v1", "…v2").
+func distinctHeads(names []string, widths []int) []string {
+	heads := make([]string, len(names))
+	for i, n := range names {
+		heads[i] = ansi.Truncate(n, widths[i], "…")
+	}
+	for i := range heads {
+		var same []int
+		for j := range heads {
+			if heads[j] == heads[i] && names[j] != names[i] {
+				same = append(same, j)
+			}
+		}
+		if len(same) == 0 {
+			continue
+		}
+		same = append(same, i)
+		common := []rune(names[i])
+		for _, j := range same {
+			r := []rune(names[j])
+			k := 0
+			for k < len(common) && k < len(r) && common[k] == r[k] {
+				k++
+			}
+			common = common[:k]
+		}
+		// Back to a word's start, so "…adoption", not "…doption".
+		if k := strings.LastIndexByte(string(common), ' '); k >= 0 {
+			common = []rune(string(common)[:k+1])
+		}
+		if len(common) == 0 {
+			continue
+		}
+		for _, j := range same {
+			rest := string([]rune(names[j])[len(common):])
+			heads[j] = ansi.Truncate("…"+rest, widths[j], "…")
+		}
+	}
+	return heads
 }
 
 // groupLine is the first header line: over each group's columns, a rule
