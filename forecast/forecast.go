@@ -388,8 +388,12 @@ func (r *Result) splitValues(g *model.Group) {
 	years := r.Years
 	parent := r.value[g.Parent*years : (g.Parent+1)*years]
 	for _, m := range g.Members {
-		for yi := range years {
-			r.value[m*years+yi] = r.share[m*years+yi] / 100 * parent[yi]
+		// Sliced to the parent's length once, so the loop checks no
+		// bounds: at the limits this loop is most of a keypress.
+		share := r.share[m*years : (m+1)*years][:len(parent)]
+		value := r.value[m*years : (m+1)*years][:len(parent)]
+		for yi, p := range parent {
+			value[yi] = share[yi] / 100 * p
 		}
 	}
 }
