@@ -367,7 +367,9 @@ func (p *DataTablePlan) cellAssumptions(b *model.Assumptions, rv, cv float64) (m
 	if err != nil {
 		return c, cp.Name + ": " + err.Error()
 	}
-	c.Locked[rp.Node] = p.a.Locked[rp.Node] // c is Apply's own copy
+	// Apply's state shares the slices its edit left alone with *b.
+	c.Locked = slices.Clone(c.Locked)
+	c.Locked[rp.Node] = p.a.Locked[rp.Node]
 	return c, ""
 }
 

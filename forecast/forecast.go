@@ -25,6 +25,9 @@ type Result struct {
 	// TotalImpliedCAGR is the total's CAGR over the whole period; in
 	// bottom-up mode it is an output rather than an input.
 	TotalImpliedCAGR float64
+	// moved is ReprojectInto's scratch, one entry per group: what of the
+	// group's split an edit moved (kept to allocate nothing per key).
+	moved []moved
 }
 
 // Year returns the calendar year of year index yi.
@@ -165,6 +168,155 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 	}
 }
 
+// moved says what of one set of siblings' split must be recomputed.
+type moved uint8
+
+const (
+	kept        moved = iota // neither the members' inputs nor the parent's values changed
+	valuesMoved              // the parent's values changed: the shares stand, the values follow
+	sharesMoved              // a member's share, rate or path changed: split again
+)
+
+// ReprojectInto changes r from the projection of prev over ds (made by
+// ProjectInto or ReprojectInto, and neither modified in place since, as
+// model.Assumptions promises) into that of a, recomputing only what the
+// difference moves. A set of siblings whose shares, rates or paths
+// changed is split again; below it, the sets whose inputs are unchanged
+// keep their shares and only take their parents' new values; everything
+// else stays as it is. A change that moves the total (its rate, base
+// value, yearly rates, the levers, the mode, or in bottom-up a driver
+// segment) projects everything, as ProjectInto does.
+//
+// The result is bit for bit ProjectInto(r, ds, a): every figure kept was
+// computed from the same inputs by the same operations, and every figure
+// recomputed is computed by the same code as in a full projection.
+func ReprojectInto(r *Result, ds *model.Dataset, prev, a *model.Assumptions) {
+	nodes := len(ds.Nodes)
+	if r.Nodes != nodes || r.Years != ds.Years() || r.BaseYear != ds.BaseYear || len(r.value) != nodes*r.Years ||
+		len(prev.Growth) != nodes || len(prev.Share) != nodes || len(a.Growth) != nodes || len(a.Share) != nodes ||
+		totalMoved(prev, a) {
+		ProjectInto(r, ds, a)
+		return
+	}
+	if cap(r.moved) < len(ds.Groups) {
+		r.moved = make([]moved, len(ds.Groups))
+	}
+	r.moved = r.moved[:len(ds.Groups)]
+	clear(r.moved)
+	markInputs(r.moved, ds, prev.Growth, a.Growth)
+	markInputs(r.moved, ds, prev.Share, a.Share)
+	if !markPaths(r.moved, ds, prev.Paths, a.Paths) {
+		ProjectInto(r, ds, a)
+		return
+	}
+	driverGroup := -1
+	if a.Mode == model.BottomUp {
+		driverGroup = ds.Dims[a.Driver].Group
+		if r.moved[driverGroup] != kept {
+			// The driver segments are the total.
+			ProjectInto(r, ds, a)
+			return
+		}
+	}
+	paths := len(a.Paths) > 0
+	if paths {
+		r.indexPaths(a, nodes)
+	}
+	// Groups are ordered parents first, so a parent's group is settled
+	// before its children's.
+	for gi := range ds.Groups {
+		g := &ds.Groups[gi]
+		if pg := ds.Nodes[g.Parent].Group; pg >= 0 && r.moved[pg] != kept && r.moved[gi] == kept {
+			r.moved[gi] = valuesMoved
+		}
+		switch {
+		case gi == driverGroup || r.moved[gi] == kept:
+		case r.moved[gi] == sharesMoved:
+			splitGroup(r, g, a, paths)
+		default:
+			r.splitValues(g)
+		}
+	}
+}
+
+// totalMoved reports whether the total's own inputs differ between prev
+// and a (a driver segment's, in bottom-up, is checked by group).
+func totalMoved(prev, a *model.Assumptions) bool {
+	return prev.Mode != a.Mode || prev.Driver != a.Driver ||
+		math.Float64bits(prev.BaseValue) != math.Float64bits(a.BaseValue) ||
+		math.Float64bits(prev.Growth[0]) != math.Float64bits(a.Growth[0]) ||
+		!sameBits(prev.YearGrowth, a.YearGrowth) || !sameBits(prev.Drivers, a.Drivers)
+}
+
+// sameBits reports whether x and y hold the same bits (NaN equals NaN).
+func sameBits(x, y []float64) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	if len(x) == 0 || &x[0] == &y[0] {
+		return true // the same slice: an edit that did not touch it
+	}
+	for i := range x {
+		if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// markInputs marks the group of every node whose figure differs between
+// x and y (both one per node).
+func markInputs(m []moved, ds *model.Dataset, x, y []float64) {
+	if &x[0] == &y[0] {
+		return
+	}
+	for n := 1; n < len(x); n++ {
+		if math.Float64bits(x[n]) != math.Float64bits(y[n]) {
+			m[ds.Nodes[n].Group] = sharesMoved
+		}
+	}
+}
+
+// markPaths marks the group of every segment whose growth path differs
+// between x and y. Paths are sorted by node; false (project everything)
+// when either is not, or names a node outside the dataset.
+func markPaths(m []moved, ds *model.Dataset, x, y []model.Path) bool {
+	if len(x) == 0 && len(y) == 0 {
+		return true
+	}
+	if !pathsSorted(x, len(ds.Nodes)) || !pathsSorted(y, len(ds.Nodes)) {
+		return false
+	}
+	for i, j := 0, 0; i < len(x) || j < len(y); {
+		switch {
+		case j == len(y) || (i < len(x) && x[i].Node < y[j].Node):
+			m[ds.Nodes[x[i].Node].Group] = sharesMoved
+			i++
+		case i == len(x) || y[j].Node < x[i].Node:
+			m[ds.Nodes[y[j].Node].Group] = sharesMoved
+			j++
+		default:
+			if !sameBits(x[i].Rates, y[j].Rates) {
+				m[ds.Nodes[x[i].Node].Group] = sharesMoved
+			}
+			i++
+			j++
+		}
+	}
+	return true
+}
+
+// pathsSorted reports whether ps name segments (not the total) of a
+// dataset of the given size, each once, in order.
+func pathsSorted(ps []model.Path, nodes int) bool {
+	for i, p := range ps {
+		if p.Node <= 0 || p.Node >= nodes || (i > 0 && ps[i-1].Node >= p.Node) {
+			return false
+		}
+	}
+	return true
+}
+
 // indexPaths fills pathOf for a's paths, reusing its buffer.
 func (r *Result) indexPaths(a *model.Assumptions, nodes int) {
 	if cap(r.pathOf) < nodes {
@@ -201,7 +353,6 @@ func (r *Result) yearRate(a *model.Assumptions, m, yi int) (float64, bool) {
 // over long horizons.
 func splitGroup(r *Result, g *model.Group, a *model.Assumptions, paths bool) {
 	years := r.Years
-	parent := r.value[g.Parent*years : (g.Parent+1)*years]
 	for _, m := range g.Members {
 		r.share[m*years] = a.Share[m]
 	}
@@ -228,9 +379,21 @@ func splitGroup(r *Result, g *model.Group, a *model.Assumptions, paths bool) {
 			}
 		}
 	}
+	r.splitValues(g)
+}
+
+// splitValues gives one set of siblings their values from their shares
+// and their parent's values.
+func (r *Result) splitValues(g *model.Group) {
+	years := r.Years
+	parent := r.value[g.Parent*years : (g.Parent+1)*years]
 	for _, m := range g.Members {
-		for yi := range years {
-			r.value[m*years+yi] = r.share[m*years+yi] / 100 * parent[yi]
+		// Sliced to the parent's length once, so the loop checks no
+		// bounds: at the limits this loop is most of a keypress.
+		share := r.share[m*years : (m+1)*years][:len(parent)]
+		value := r.value[m*years : (m+1)*years][:len(parent)]
+		for yi, p := range parent {
+			value[yi] = share[yi] / 100 * p
 		}
 	}
 }

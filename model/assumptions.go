@@ -41,8 +41,8 @@ func ParseMode(s string) (Mode, bool) {
 // and lock per node, the total's yearly rates and the projection mode.
 // Values are percent. Slices are indexed by node (Growth[0] is the
 // market's CAGR, Share[0] is 100). An Assumptions value is never modified
-// in place once handed out: Apply returns a fresh copy, which is what makes
-// undo and redo exact.
+// in place once handed out: Apply returns a new value (sharing the slices
+// the edit did not change), which is what makes undo and redo exact.
 type Assumptions struct {
 	Mode   Mode
 	Driver int // dimension index whose segments drive the total in BottomUp
@@ -233,7 +233,9 @@ type Edit struct {
 
 // Apply returns cur with e applied, or an error saying why the edit is
 // refused, in which case nothing changes. origin is the state that resets
-// return to (the scenario as opened). Apply never modifies its inputs.
+// return to (the scenario as opened). Apply never modifies its inputs;
+// the state it returns shares with cur the slices the edit did not
+// change, so neither may be modified in place (Clone first).
 func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 	switch e.Kind {
 	case SetYearGrowth, SetMode, ResetAll, SetLever, SetWindow, SetBaseValue:
@@ -242,7 +244,7 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 			return cur, fmt.Errorf("no such segment (node %d)", e.Node)
 		}
 	}
-	next := cur.Clone()
+	next := cur.copyFor(e.Kind)
 	switch e.Kind {
 	case SetBaseValue, SetRange, SetYearGrowth:
 		if err := d.applyMore(&next, e); err != nil {
@@ -315,6 +317,31 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 		return cur, err
 	}
 	return next, nil
+}
+
+// copyFor returns a with the slices an edit of kind k changes copied, and
+// the rest shared (copy on write): a key on a dataset of 15,000 segments
+// copied all of its 590 KB, and the history kept every copy.
+func (a Assumptions) copyFor(k EditKind) Assumptions {
+	switch k {
+	case SetRange:
+		a.Ranges = slices.Clone(a.Ranges)
+	case SetYearGrowth:
+		a.YearGrowth = slices.Clone(a.YearGrowth)
+		a.Paths = clonePaths(a.Paths)
+	case SetGrowth:
+		a.Growth = slices.Clone(a.Growth) // followRange copies Ranges when it moves one
+	case SetShare:
+		a.Share = slices.Clone(a.Share)
+		a.ShareSet = slices.Clone(a.ShareSet)
+	case SetLock:
+		a.Locked = slices.Clone(a.Locked)
+	case SetLever:
+		a.Drivers = slices.Clone(a.Drivers)
+	case ResetNode:
+		return a.Clone()
+	}
+	return a
 }
 
 // checkLevers refuses a state whose growth rates, with the levers'

@@ -1,8 +1,10 @@
 package model
 
 // History is the undo/redo stack of one scenario. It stores whole
-// Assumptions snapshots, which are small (a few numbers per segment), so
-// undo and redo restore bit-identical states without inverse operations.
+// Assumptions snapshots, so undo and redo restore bit-identical states
+// without inverse operations; a snapshot shares with the one before it
+// every slice its edit did not change (Apply copies on write), so a step
+// costs about one slice, not the whole state.
 type History struct {
 	ds     *Dataset
 	origin Assumptions

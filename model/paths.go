@@ -202,5 +202,8 @@ func followRange(a *Assumptions, n int, old float64) {
 	if _, ok := checkRangeAround(moved, g); !ok {
 		moved = unsetRange
 	}
+	// A copy: Apply's state shares Ranges with the state it came from
+	// until an edit changes one.
+	a.Ranges = slices.Clone(a.Ranges)
 	a.Ranges[n] = moved
 }

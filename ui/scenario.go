@@ -21,7 +21,11 @@ type scenario struct {
 	saved       model.Assumptions // state as last opened or saved, for the unsaved marker
 	savedPath   string            // where it was last opened or saved in the workspace; "" asks for a name
 	res         forecast.Result
-	compare     []*compareState // the scenarios compared with it, in the order picked
+	// projected is the assumptions res was projected from (History's
+	// states are never modified in place), so a key re-projects only the
+	// sets of segments its edit moved.
+	projected model.Assumptions
+	compare   []*compareState // the scenarios compared with it, in the order picked
 	// loads counts the scenarios loaded, so a result that arrives for a
 	// scenario no longer on screen (a save finishing after another was
 	// opened) is not taken for the current one.
@@ -182,9 +186,11 @@ func (s *scenario) redo() bool {
 	return true
 }
 
-// reproject recomputes the forecast after any change of assumptions. The
+// reproject recomputes the forecast after any change of assumptions:
+// only what the change moved, from the assumptions last projected. The
 // result's buffers are reused, so this allocates nothing once warm.
 func (s *scenario) reproject() {
 	a := s.hist.Current()
-	forecast.ProjectInto(&s.res, s.ds, &a)
+	forecast.ReprojectInto(&s.res, s.ds, &s.projected, &a)
+	s.projected = a
 }
