@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"iomt/internal/natstest"
+	"iomt/internal/testkit"
+)
+
+// TestDemoMesh: a demo on two `iomt serve` processes joined by a 3-node
+// NATS cluster (run by the test, on 127.0.0.1), with the real OpenSSH
+// client in tmux. The presenter joins the first server; viewers on both
+// follow every change. The NATS node of the second server dies: its
+// viewers keep following. Then the presenter's server is killed
+// (SIGKILL: no word to anyone): once the turn's TTL has run out, the
+// second server's viewers are told nobody presents, and a co-presenter
+// there presents at once.
+func TestDemoMesh(t *testing.T) {
+	requireTool(t, "tmux")
+	ssh := requireTool(t, "ssh")
+	keygen := requireTool(t, "ssh-keygen")
+	cluster, err := natstest.Start(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Shutdown)
+
+	dir := t.TempDir()
+	presenterKey := sshKey(t, keygen, dir, "presenter")
+	coKey := sshKey(t, keygen, dir, "co")
+	viewerKey := sshKey(t, keygen, dir, "viewer")
+	presentersFile := filepath.Join(dir, "presenter_keys")
+	writeKeyFile(t, presentersFile, append(readKeyFile(t, presenterKey+".pub"), readKeyFile(t, coKey+".pub")...))
+	serve := func(name, natsURL string) (*serveProcess, string) {
+		port := freePort(t)
+		p := startServe(t, "--listen", "127.0.0.1:"+port, "--host-key", filepath.Join(dir, name, "host_ed25519"),
+			"--presenter-keys", presentersFile, "--nats", natsURL, "--demo", "e2e", "--nats-turn-ttl", "2s")
+		p.waitLog(t, "joined the demo", "demo=e2e")
+		return p, port
+	}
+	one, portOne := serve("one", cluster.URL(0))
+	two, portTwo := serve("two", cluster.URL(1))
+
+	presenter := startTmux(t, demoWidth, demoHeight, demoClient(ssh, presenterKey, portOne)...)
+	presenter.WaitFor("the presenter's dashboard", func(screen string) bool {
+		return strings.HasPrefix(screen, presentingBanner) && testkit.ContainsAll(screen, "1 Component", "Medical Dev")
+	})
+	viewers := []*tmuxSession{
+		addTmuxSession(presenter, "one-a", demoWidth, demoHeight, demoClient(ssh, viewerKey, portOne)...),
+		addTmuxSession(presenter, "two-a", demoWidth, demoHeight, demoClient(ssh, viewerKey, portTwo)...),
+		addTmuxSession(presenter, "two-b", demoWidth, demoHeight, demoClient(ssh, viewerKey, portTwo)...),
+	}
+	co := addTmuxSession(presenter, "co", demoWidth, demoHeight, demoClient(ssh, coKey, portTwo)...)
+	all := append([]*tmuxSession{presenter, co}, viewers...)
+	t.Cleanup(func() { summarizeOnFailure(t, all) })
+	for _, v := range viewers {
+		v.WaitFor("the follower's banner", func(screen string) bool { return strings.HasPrefix(screen, followingBanner) })
+	}
+	co.WaitForText("Following presenter@iomt-e2e (p: take over")
+
+	// The presenter changes tab, row and a rate: every viewer, on
+	// either server, shows exactly the presenter's dashboard.
+	presenter.Type("2")
+	presenter.WaitForText("Telemedicine")
+	presenter.Type("j+")
+	waitRowCAGR(presenter, "Telemedicine", "19.5", true)
+	want := dashboardBody(presenter.Screen())
+	for _, v := range viewers {
+		waitFollows(v, want, "Telemedicine at 19.5, on both servers")
+	}
+
+	// The second server's NATS node dies: it reconnects to another, and
+	// its viewers follow the next change.
+	cluster.Kill(1)
+	two.waitLog(t, "disconnected from NATS")
+	presenter.Type("+")
+	waitRowCAGR(presenter, "Telemedicine", "20.0", true)
+	want = dashboardBody(presenter.Screen())
+	for _, v := range viewers {
+		waitFollows(v, want, "Telemedicine at 20.0, after the second server's NATS node died")
+	}
+
+	// The presenter's server dies.
+	if err := one.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-one.exited
+	for _, v := range viewers[1:] {
+		waitLong(v, "no presenter, once the turn ran out", func(screen string) bool {
+			return strings.Contains(screen, "No presenter connected") && rowHasCAGR(screen, "Telemedicine", "20.0")
+		})
+	}
+	waitLong(co, "no presenter, once the turn ran out", func(screen string) bool {
+		return strings.Contains(screen, "No presenter connected (p: present")
+	})
+	co.Type("p")
+	co.WaitForText("Presenting", "You present now")
+	co.Type("+")
+	waitRowCAGR(co, "Telemedicine", "20.5", true)
+	want = dashboardBody(co.Screen())
+	for _, v := range viewers[1:] {
+		v.WaitFor("the co-presenter's banner over its dashboard", func(screen string) bool {
+			return strings.HasPrefix(screen, "Following co@iomt-e2e") && dashboardBody(screen) == want
+		})
+	}
+}
+
+// turnWait bounds a wait for a turn's TTL to run out: NATS expires it on
+// its own timer, later than the TTL on a busy machine.
+const turnWait = 30 * time.Second
+
+// waitLong is WaitFor bounded by turnWait.
+func waitLong(s *tmuxSession, what string, ok func(screen string) bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(turnWait)
+	for !ok(s.Screen()) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: waiting %v for %s; last screen:\n%s", s.name, turnWait, what, frame(s.Screen()))
+		}
+		time.Sleep(pollInterval)
+	}
+}
