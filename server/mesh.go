@@ -42,7 +42,7 @@ type MeshConfig struct {
 
 // EmbedConfig is the NATS server a server runs inside itself.
 type EmbedConfig struct {
-	Listen  string   // where NATS clients connect (host:port); "" none: only this server, in process
+	Listen  string   // where NATS clients connect (host:port); "" none (with Routes, 127.0.0.1 on a free port)
 	Cluster string   // where the other embedded servers' routes connect; DefaultClusterListen when "" and Routes are given
 	Routes  []string // the cluster's route URLs (nats://host:port); this server's own may be among them
 	// StoreDir holds JetStream's files, and the demo's bucket then
@@ -249,7 +249,10 @@ func (m *mesh) close() {
 
 // startEmbedded runs a NATS server with JetStream in this process.
 func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, string, error) {
-	opts := &natsserver.Options{JetStream: true, NoSigs: true, StoreDir: e.StoreDir, DontListen: e.Listen == ""}
+	opts := &natsserver.Options{JetStream: true, NoSigs: true, StoreDir: e.StoreDir, DontListen: e.Listen == "",
+		// A route to a server that is down is retried every second:
+		// said once a minute, not every time.
+		ConnectErrorReports: 60, ReconnectErrorReports: 60}
 	tmp := ""
 	if opts.StoreDir == "" {
 		dir, err := os.MkdirTemp("", "iomt-nats-")
@@ -275,6 +278,11 @@ func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, stri
 	}
 	name := "iomt"
 	if len(e.Routes) > 0 {
+		if e.Listen == "" {
+			// The NATS server routes only once it accepts clients: on
+			// the loopback, on a port of the system's choosing.
+			opts.DontListen, opts.Host, opts.Port = false, "127.0.0.1", -1
+		}
 		addr := e.Cluster
 		if addr == "" {
 			addr = DefaultClusterListen
