@@ -891,22 +891,6 @@ func run(o options, w io.Writer) (summary, error) {
 		}
 	}
 
-	// What NATS carries while nobody types (turn refreshes, reads,
-	// pings), to set apart from what the keys cost.
-	var idleWire wire
-	if len(o.monitors) > 0 {
-		w0, err := natsWire(o.monitors)
-		if err != nil {
-			return summary{}, err
-		}
-		time.Sleep(2 * time.Second)
-		w1, err := natsWire(o.monitors)
-		if err != nil {
-			return summary{}, err
-		}
-		idleWire = w1.minus(w0).per(2)
-	}
-
 	// What the open sessions cost while nobody types.
 	var idleCPU time.Duration
 	const idleFor = 2 * time.Second
@@ -1010,10 +994,20 @@ func run(o options, w io.Writer) (summary, error) {
 	}
 	wg.Wait()
 	keysTime := time.Since(keysStart)
+	// What NATS carries while nobody types (turn refreshes, reads,
+	// pings, its own heartbeats), over as long again, to set apart from
+	// what the keys cost.
+	var idleWire wire
 	if len(o.monitors) > 0 {
 		if wire1, err = natsWire(o.monitors); err != nil {
 			return summary{}, err
 		}
+		time.Sleep(keysTime)
+		wire2, err := natsWire(o.monitors)
+		if err != nil {
+			return summary{}, err
+		}
+		idleWire = wire2.minus(wire1)
 	}
 	if t.cpu != nil {
 		if cpu1, err = t.cpu(); err != nil {
@@ -1127,10 +1121,10 @@ func run(o options, w io.Writer) (summary, error) {
 		reportServers(w, o, res)
 	}
 	if len(o.monitors) > 0 && len(res.latencies) > 0 {
-		keys := float64(len(res.latencies))
-		key := wire1.minus(wire0).minus(idleWire.times(keysTime.Seconds())).per(keys)
-		fmt.Fprintf(w, "NATS (%d servers' monitoring, clients and routes together), per presenter key: %.1f messages in, %.1f out; %.0f bytes in, %.0f out (idle traffic set apart: %.1f messages/s in)\n",
-			len(o.monitors), key.InMsgs, key.OutMsgs, key.InBytes, key.OutBytes, idleWire.InMsgs)
+		keys := float64(o.keys + 1) // j, then the timed keys
+		key := wire1.minus(wire0).minus(idleWire).per(keys)
+		fmt.Fprintf(w, "NATS (%d servers together), per presenter key: %.1f messages in, %.1f out, %.0f bytes in, %.0f out; of which between NATS servers: %.1f messages, %.0f bytes (as long again with no key, set apart: %.1f messages/s in)\n",
+			len(o.monitors), key.InMsgs, key.OutMsgs, key.InBytes, key.OutBytes, key.RouteMsgs, key.RouteBytes, idleWire.InMsgs/keysTime.Seconds())
 	}
 	if t.rss != nil {
 		per := float64(openRSS-baseRSS) / float64(max(1, len(live)))
@@ -1176,7 +1170,7 @@ func reportServers(w io.Writer, o options, res *results) {
 			what = " (the presenter's server)"
 		}
 		p99s = append(p99s, pct(lat, 99))
-		fmt.Fprintf(w, "  followers on %s%s: %d × keys, p50 %v, p90 %v, p99 %v, max %v\n", addr, what, len(lat),
+		fmt.Fprintf(w, "  followers on %s%s: %d samples, p50 %v, p90 %v, p99 %v, max %v\n", addr, what, len(lat),
 			pct(lat, 50).Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond), pct(lat, 99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
 		if i > 0 && len(p99s) > 1 {
 			d := (p99s[len(p99s)-1] - p99s[0]).Round(10 * time.Microsecond)
@@ -1196,34 +1190,61 @@ type wire struct {
 	OutMsgs  float64 `json:"out_msgs"`
 	InBytes  float64 `json:"in_bytes"`
 	OutBytes float64 `json:"out_bytes"`
+	// What came in over routes, from other NATS servers (/routez).
+	RouteMsgs, RouteBytes float64
 }
 
 func (a wire) minus(b wire) wire {
-	return wire{a.InMsgs - b.InMsgs, a.OutMsgs - b.OutMsgs, a.InBytes - b.InBytes, a.OutBytes - b.OutBytes}
+	return wire{a.InMsgs - b.InMsgs, a.OutMsgs - b.OutMsgs, a.InBytes - b.InBytes, a.OutBytes - b.OutBytes,
+		a.RouteMsgs - b.RouteMsgs, a.RouteBytes - b.RouteBytes}
 }
 func (a wire) per(d float64) wire { return a.times(1 / d) }
 func (a wire) times(f float64) wire {
-	return wire{a.InMsgs * f, a.OutMsgs * f, a.InBytes * f, a.OutBytes * f}
+	return wire{a.InMsgs * f, a.OutMsgs * f, a.InBytes * f, a.OutBytes * f, a.RouteMsgs * f, a.RouteBytes * f}
+}
+
+// routez is the part of /routez that counts what came over routes.
+type routez struct {
+	Routes []struct {
+		InMsgs  float64 `json:"in_msgs"`
+		InBytes float64 `json:"in_bytes"`
+	} `json:"routes"`
 }
 
 // natsWire adds up what the NATS servers at monitors counted so far.
 func natsWire(monitors []string) (wire, error) {
-	client := http.Client{Timeout: 5 * time.Second}
 	var sum wire
 	for _, m := range monitors {
-		resp, err := client.Get(m + "/varz")
-		if err != nil {
-			return wire{}, fmt.Errorf("-nats-monitor: %w", err)
-		}
 		var v wire
-		err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v)
-		_ = resp.Body.Close()
-		if err != nil {
-			return wire{}, fmt.Errorf("-nats-monitor %s/varz: %w", m, err)
+		var r routez
+		if err := getJSON(m+"/varz", &v); err != nil {
+			return wire{}, err
 		}
-		sum = wire{sum.InMsgs + v.InMsgs, sum.OutMsgs + v.OutMsgs, sum.InBytes + v.InBytes, sum.OutBytes + v.OutBytes}
+		if err := getJSON(m+"/routez", &r); err != nil {
+			return wire{}, err
+		}
+		for _, rt := range r.Routes {
+			v.RouteMsgs += rt.InMsgs
+			v.RouteBytes += rt.InBytes
+		}
+		sum = wire{sum.InMsgs + v.InMsgs, sum.OutMsgs + v.OutMsgs, sum.InBytes + v.InBytes, sum.OutBytes + v.OutBytes,
+			sum.RouteMsgs + v.RouteMsgs, sum.RouteBytes + v.RouteBytes}
 	}
 	return sum, nil
+}
+
+// getJSON reads url's JSON into v (at most 1 MiB, within 5 s).
+func getJSON(url string, v any) error {
+	client := http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return fmt.Errorf("-nats-monitor: %w", err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+		return fmt.Errorf("-nats-monitor %s: %w", url, err)
+	}
+	return nil
 }
 
 // readSigner reads an OpenSSH private key (unencrypted).

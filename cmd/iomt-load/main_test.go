@@ -162,8 +162,8 @@ func TestRunFollowMesh(t *testing.T) {
 	if len(sum.errors) != 0 {
 		t.Errorf("errors: %q\n%s", sum.errors, out.String())
 	}
-	for _, want := range []string{"(4 followers × 3 keys)", "followers on " + o.addrs[0] + " (the presenter's server): 6 × keys",
-		"followers on " + o.addrs[1] + ": 6 × keys", "through NATS, p99"} {
+	for _, want := range []string{"(4 followers × 3 keys)", "followers on " + o.addrs[0] + " (the presenter's server): 6 samples",
+		"followers on " + o.addrs[1] + ": 6 samples", "through NATS, p99"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out.String())
 		}
