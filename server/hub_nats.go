@@ -366,7 +366,9 @@ func (n *natsHub) Leave(turn uint64) {
 	if kv == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(n.ctx, opTimeout)
+	// Shorter than other requests: the session's end (and a server's
+	// shutdown) waits for it, and the TTL frees the turn anyway.
+	ctx, cancel := context.WithTimeout(n.ctx, 2*time.Second)
 	defer cancel()
 	if err := kv.Delete(ctx, turnKey, jetstream.LastRevision(rev)); err != nil && !casConflict(err) {
 		n.log.Warn("demo mesh: releasing the turn; it frees itself when its time runs out", "err", err, "ttl", n.ttl)
