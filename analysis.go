@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"iomt/chart"
 	"iomt/forecast"
 	"iomt/internal/numtext"
 	"iomt/internal/safetext"
@@ -65,6 +65,21 @@ func (f *analysisFlags) load(formats []string) (*model.Dataset, *model.Scenario,
 	return ds, sc, n, nil
 }
 
+// modeAdvice is the command line's way to the mode sw, between before
+// and after: a scenario file's mode: and driver: (the dashboard says its
+// b key instead); nothing for no switch.
+func modeAdvice(ds *model.Dataset, sw *forecast.ModeSwitch, before, after string) string {
+	switch {
+	case sw == nil:
+		return ""
+	case sw.Mode == model.TopDown:
+		return before + "try a scenario with mode: top-down" + after
+	case sw.Driver < 0:
+		return before + "try a scenario with mode: bottom-up and a dimension as driver:" + after
+	}
+	return before + "try a scenario with mode: bottom-up and driver: " + safetext.Escape(ds.Dims[sw.Driver].Name) + after
+}
+
 func nodeName(ds *model.Dataset, n int) string {
 	if n == 0 {
 		return "Total"
@@ -90,12 +105,20 @@ own CAGR (--vary node, the default; on Total, the market's CAGR) or the
 market's CAGR (--vary total). It exits 1, with the reason and the nearest
 value reachable, when no allowed rate gets there.
 
-The rate is the entered CAGR; with levers (the report's drivers) set, the
-market grows at it plus their impacts, and the answer says both.
+The answer names both rates: the CAGR to enter, and the growth the node
+then shows from the base year to --year (in top-down a segment's share
+drifts with its rate, so the two differ); with levers (the report's
+drivers) set, the market grows at the entered rate plus their impacts, and
+the answer says both. In top-down it lists every sibling's value in
+--year before and after, as moving one segment moves the others. An
+answer outside the dataset's range of rates, a share above 90 % or
+growth more than twice the market's is answered with a warning.
 
-JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…}, with
+JSON: {"node":…,"year":…,"target":…,"vary":…,"cagr_pct":…,
+"realised_cagr_pct":…,"realised_from":…,"realised_to":…}, with
 "market_growth_pct" (the rate with the levers) when the market's CAGR is
-varied and the levers add up to other than 0.`,
+varied and the levers add up to other than 0, "siblings" ([{"node":…,
+"before":…,"after":…}]) when the siblings move, and "warnings".`,
 		Example: `  iomt goalseek --node Region/Asia-Pacific --target 60
   iomt goalseek --node Total --year 2025 --target 150 --format json`,
 		Args: usageArgs(cobra.NoArgs),
@@ -124,51 +147,15 @@ varied and the levers add up to other than 0.`,
 				return invalidInput{err}
 			}
 			w := cmd.OutOrStdout()
-			if f.format == "json" {
-				out := struct {
-					Node    string  `json:"node"`
-					Year    int     `json:"year"`
-					Target  float64 `json:"target"`
-					Vary    string  `json:"vary"`
-					CAGRPct float64 `json:"cagr_pct"`
-					// MarketGrowthPct is the answer with the levers'
-					// impacts, when the market's CAGR is varied and they
-					// add up to other than 0: what the market grows at.
-					MarketGrowthPct *float64 `json:"market_growth_pct,omitempty"`
-				}{Node: nodeName(ds, n), Year: f.year, Target: float64(target), Vary: vary, CAGRPct: s.Rate}
-				if l := a.DriverSum(); lever == 0 && l != 0 {
-					g := s.Rate + l
-					out.MarketGrowthPct = &g
-				}
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
-			}
-			b, err := ds.Apply(a, a, model.Edit{Kind: model.SetGrowth, Node: lever, Value: s.Rate})
+			g := forecast.Goal{Node: n, Year: f.year, Target: float64(target), Lever: lever}
+			q, err := forecast.QuoteGoal(ds, a, g, s)
 			if err != nil {
 				return err
 			}
-			before, after := forecast.Project(ds, &a), forecast.Project(ds, &b)
-			yi := f.year - ds.BaseYear
-			what := "its own CAGR"
-			if lever == 0 {
-				what = "the market's CAGR"
+			if f.format == "json" {
+				return goalJSON(w, ds, q, vary, a.DriverSum())
 			}
-			if l := a.DriverSum(); lever == 0 && l != 0 {
-				fmt.Fprintf(w, "%s reaches %s in %d with %s at %.2f %% a year entered, %.2f %% with the levers (now %.2f %% entered, %.2f %% with them).\n",
-					nodeName(ds, n), ds.Amount(numtext.Group(strconv.FormatFloat(float64(target), 'f', -1, 64))), f.year, what, s.Rate, s.Rate+l, a.Growth[0], a.Growth[0]+l)
-			} else {
-				fmt.Fprintf(w, "%s reaches %s in %d with %s at %.2f %% a year (now %.2f %%).\n",
-					nodeName(ds, n), ds.Amount(numtext.Group(strconv.FormatFloat(float64(target), 'f', -1, 64))), f.year, what, s.Rate, a.Growth[lever])
-			}
-			wf, wt := a.Window.Span(ds) // the scenario's CAGR window
-			fmt.Fprintf(w, "Realised CAGR %d–%d: %.2f %% (now %.2f %%).\n", wf, wt,
-				after.CAGR(n, wf-ds.BaseYear, wt-ds.BaseYear), before.CAGR(n, wf-ds.BaseYear, wt-ds.BaseYear))
-			if n != 0 {
-				fmt.Fprintf(w, "Share of %s in %d: %.2f %% (now %.2f %%).\n", parentName(ds, n), f.year,
-					after.Share(n, yi), before.Share(n, yi))
-			}
-			return nil
+			return goalText(w, ds, a, q)
 		},
 	}
 	f.register(cmd, formats)
@@ -280,12 +267,12 @@ side is an empty cell.`,
 			if len(t.Unranked) > 0 {
 				fmt.Fprintln(w, "\nNot ranked, as they cannot move it here:")
 				for _, u := range t.Unranked {
-					fmt.Fprintf(w, "  %s: %s\n", u.Name, u.Why)
+					fmt.Fprintf(w, "  %s: %s%s\n", u.Name, u.Why, modeAdvice(ds, u.Switch, " (", ")"))
 				}
 			}
 			a := sc.Assumptions
-			if note := t.Note(ds, &a); note != "" {
-				fmt.Fprintf(w, "\nNote: %s.\n", note)
+			if note, sw := t.Note(ds, &a); note != "" {
+				fmt.Fprintf(w, "\nNote: %s%s.\n", note, modeAdvice(ds, sw, "; ", ""))
 			}
 			return nil
 		},
@@ -303,8 +290,11 @@ func newMonteCarloCmd() *cobra.Command {
 		paths int
 		seed  seedFlag
 		above numberFlag
+		sh    mcShape
+		cf    chartFlags
+		out   string
 	)
-	formats := []string{"text", "csv"}
+	formats := []string{"text", "csv", "svg", "png"}
 	cmd := &cobra.Command{
 		Use:   "montecarlo",
 		Short: "Simulate the range of a segment's value",
@@ -319,10 +309,27 @@ error when it is a terminal.
 With --above V, the share of paths above V in each year is added: the
 probability of beating V.
 
-CSV: year,p10,p50,p90 (and p_above with --above).`,
+--vary node draws only the node's own rates (its CAGR and its years with
+a rate of their own), every other rate as entered; all (the default)
+draws every rate in the tree. --correlation R (0 to 1, default 0) moves
+the rates together: on each path a common z0 and each rate's own zi are
+drawn from the standard normal distribution, and the rate is drawn at the
+quantile Φ(√R·z0 + √(1−R)·zi) of its triangular distribution (R = 1:
+every rate at one quantile).
+
+--histogram gives the distribution of the node's value in --year
+(default: the end year) instead: the paths counted in --bins (20) bins of
+equal width, P10, P50 and P90 marked. CSV: bin_low,bin_high,paths. It
+is text or CSV only, and takes no --above.
+
+CSV: year,p10,p50,p90 (and p_above with --above). SVG and PNG draw the
+fan for a slide: P10 to P90 filled, the median and the scenario as
+entered, at --size pixels, to -o FILE or standard output.`,
 		Example: `  iomt montecarlo --node Region/Asia-Pacific
   iomt montecarlo --node Total --paths 100000 --seed 7 --format csv
-  iomt montecarlo --node Total --above 210`,
+  iomt montecarlo --node Total --above 210
+  iomt montecarlo --node Region/Asia-Pacific --vary node --histogram --year 2025
+  iomt montecarlo --node Region/Asia-Pacific --format png -o fan.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if paths < 1 || paths > forecast.MaxPaths {
@@ -332,18 +339,41 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 			if withAbove && above < 0 {
 				return usageError{fmt.Errorf("invalid argument %v for --above: give a value of 0 or more, in the dataset's unit", float64(above))}
 			}
+			draws, err := sh.check(cmd)
+			if err != nil {
+				return err
+			}
+			if err := histogramAlone(sh.histogram, withAbove, f.format); err != nil {
+				return err
+			}
+			if err := cf.check(cmd, f.format, out); err != nil {
+				return err
+			}
+			if out != "" && !chart.IsFormat(f.format) {
+				return usageError{fmt.Errorf("invalid -o with --format %s: -o writes a chart (svg, png)", f.format)}
+			}
 			ds, sc, n, err := f.load(formats)
 			if err != nil {
 				return err
 			}
+			if sh.histogram && (f.year < ds.BaseYear || f.year > ds.EndYear) {
+				return usageError{fmt.Errorf("invalid argument %d for --year: a year of %d–%d", f.year, ds.BaseYear, ds.EndYear)}
+			}
 			bar := newProgressBar(cmd.ErrOrStderr(), paths)
-			sim, err := forecast.MonteCarlo(cmd.Context(), ds, sc.Assumptions, n, paths, uint64(seed), 0, bar.set)
+			sim, err := forecast.MonteCarloDraws(cmd.Context(), ds, sc.Assumptions, n, paths, uint64(seed), draws, 0, bar.set)
 			bar.done()
 			if err != nil {
 				return err
 			}
-			p10, p50, p90 := sim.Percentiles()
+			if chart.IsFormat(f.format) {
+				return cf.writeFan(cmd, out, f.format, ds, sc, n, sim, uint64(seed))
+			}
 			w := cmd.OutOrStdout()
+			a := sc.Assumptions
+			if sh.histogram {
+				return histogramOut(w, ds, &a, sim, f, sh, draws, uint64(seed))
+			}
+			p10, p50, p90 := sim.Percentiles()
 			if f.format == "csv" {
 				cw := csv.NewWriter(w)
 				header := []string{"year", "p10", "p50", "p90"}
@@ -361,12 +391,8 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 				cw.Flush()
 				return cw.Error()
 			}
-			noun := "paths"
-			if paths == 1 {
-				noun = "path"
-			}
-			fmt.Fprintf(w, "%s, %s: %d %s, seed %d; every growth rate drawn ±%g pp around the rate entered (triangular) unless the scenario gives its range.\n\n",
-				nodeName(ds, n), ds.UnitLabel(), paths, noun, uint64(seed), model.DefaultSpread)
+			fmt.Fprintf(w, "%s, %s: %s, seed %d; %s.\n\n",
+				nodeName(ds, n), ds.UnitLabel(), pathsText(paths), uint64(seed), forecast.DrawsNote(ds, &a, n, draws))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if withAbove {
 				fmt.Fprintf(tw, "year\tP10\tP50\tP90\tP(above %s)\t\n", num(float64(above)))
@@ -393,6 +419,9 @@ CSV: year,p10,p50,p90 (and p_above with --above).`,
 	seed = 1
 	cmd.Flags().Var(&seed, "seed", "the random seed, a whole number from 0: the same seed gives the same numbers")
 	cmd.Flags().Var(&above, "above", "also give the probability of beating this value in each year, in the dataset's unit")
+	sh.register(cmd, &f)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "svg, png: file to write the fan chart to (default: standard output)")
+	cf.register(cmd, false)
 	return cmd
 }
 

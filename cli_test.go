@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -146,6 +148,41 @@ func TestNoTrailingSpacesOnTerminal(t *testing.T) {
 				t.Errorf("%v on a terminal: line %d ends in blanks: %q", args, i+1, line)
 				break
 			}
+		}
+	}
+}
+
+// TestCompareNamesOneScenarioEach: scenarios set side by side are told
+// apart by name. A bridge takes one --compare (a second used to replace
+// the first without a word); an export compared with the scenario it
+// exports is only zeros; two files of one name, with different
+// assumptions, cannot be told apart in a summary's columns. Each is a
+// usage error that says which.
+func TestCompareNamesOneScenarioEach(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t1 := write("t1.yaml", "scenario: Twin\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 20}\n")
+	t2 := write("t2.yaml", "scenario: Twin\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 21}\n")
+	same := write("same.yaml", "scenario: Base (report)\ndataset: Internet of Medical Things\ntotal: {cagr_pct: 20}\n")
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"bridge", "--compare", "accelerated-adoption", "--compare", "security-headwinds", "--node", "Total"}, "give one --compare, not 2"},
+		{[]string{"export", "--compare", "base"}, "it is the scenario exported, so every difference would be 0"},
+		{[]string{"export", "--compare", same}, "it has the name of the scenario exported"},
+		{[]string{"summary", "base", t1, t2}, `scenarios named "Twin"`},
+		{[]string{"summary", "base", t1, t1}, `"Twin" is given twice`},
+	} {
+		code, _, stderr := runCLI(t, c.args...)
+		if code != exitUsage || !strings.Contains(stderr, c.says) {
+			t.Errorf("%v: exit %d, %q; want 2 saying %q", c.args, code, stderr, c.says)
 		}
 	}
 }

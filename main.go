@@ -27,8 +27,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"iomt/assets"
+	"iomt/chart"
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/importer"
 	"iomt/internal/safefile"
 	"iomt/internal/safetext"
 	"iomt/model"
@@ -152,8 +154,8 @@ type inputFlags struct {
 }
 
 func (f *inputFlags) register(cmd *cobra.Command, withScenario bool) {
-	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON (default: the embedded IoMT dataset)")
-	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json")
+	cmd.Flags().StringVar(&f.dataset, "dataset", "", "dataset file, YAML or JSON, or a table of segments, CSV or XLSX (default: the embedded IoMT dataset)")
+	_ = cmd.MarkFlagFilename("dataset", "yaml", "yml", "json", "csv", "xlsx")
 	if withScenario {
 		cmd.Flags().StringVar(&f.scenario, "scenario", "", "scenario file, YAML, or the name of a built-in or saved scenario (default: Base, the dataset's own figures)")
 		// Not MarkFlagFilename: cobra would then complete files only
@@ -171,7 +173,7 @@ func (f *inputFlags) loadDataset() (*model.Dataset, error) {
 		}
 		return ds, nil
 	}
-	ds, err := model.ReadDataset(f.dataset)
+	ds, err := readDatasetFile(f.dataset)
 	if err != nil {
 		return nil, invalidInput{err}
 	}
@@ -297,7 +299,8 @@ its base year, on its Base scenario.`,
 	in.wf.register(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newExportCmd(), newValidateCmd(), newScenariosCmd(), newServeCmd(),
-		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd())
+		newGoalSeekCmd(), newSensitivityCmd(), newMonteCarloCmd(), newDataTableCmd(), newSummaryCmd(), newBridgeCmd(),
+		newImportCmd(), newInitCmd())
 	return root
 }
 
@@ -306,13 +309,15 @@ func newExportCmd() *cobra.Command {
 		in      inputFlags
 		format  string
 		out     string
-		compare string
+		compare []string
 		wide    bool
 		dialect string
+		cf      chartFlags
 	)
+	formats := append(export.Formats(), chart.Formats()...)
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write a scenario's forecast as CSV, JSON, Markdown or XLSX",
+		Short: "Write a scenario's forecast as CSV, JSON, Markdown, XLSX, or a chart (SVG, PNG)",
 		Long: `Export projects the scenario and writes every segment and year.
 
 CSV columns: scenario,dimension,segment,parent,year,value_usd_bn,share_pct,growth_pct
@@ -321,22 +326,33 @@ value_eur_million; one row per segment and year, the Total first, children
 right after their parent; share_pct is the share of the parent; growth_pct
 is empty in the base year). With --compare B, four more: compare_scenario
 (B's name), compare_value_usd_bn (B's value), diff_usd_bn (this scenario
-minus B) and diff_pct (the difference in % of B).
+minus B) and diff_pct (the difference in % of B). --compare may be given
+up to four times: the rows then come in a block per compared scenario.
 
 --wide writes the table's layout instead: one row per segment, one column
-per year, then realised_cagr_pct and share_change_pp; with --compare, B's
-rows and the differences follow. --dialect excel adds a UTF-8 byte order
+per year, then realised_cagr_pct and share_change_pp; with --compare, each
+compared scenario's rows follow, then the differences to each. --dialect excel adds a UTF-8 byte order
 mark and CRLF line ends, so Excel reads names such as "Médical" right;
 excel-semicolon also separates with ";" and writes decimal commas, for
-Excel in locales such as German or French.`,
+Excel in locales such as German or French.
+
+--format svg or png draws the dashboard's chart for a slide: a tab's
+segments (--dimension, or Dimension/Segment for its sub-segments) in a
+metric (--metric), the --compare scenario dashed, with its title, legend,
+axes and source line, at --size pixels (default 1920x1080, 16:9).`,
 		Example: `  iomt export > base.csv
   iomt export --format md --scenario accelerated.yaml -o accelerated.md
   iomt export --scenario accelerated.yaml --compare base.yaml
-  iomt export --wide --dialect excel-semicolon -o base.csv`,
+  iomt export --compare accelerated-adoption --compare security-headwinds --format md
+  iomt export --wide --dialect excel-semicolon -o base.csv
+  iomt export --format png --dimension Region --compare accelerated-adoption -o regions.png`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(export.Formats(), format) {
-				return usageError{fmt.Errorf("invalid argument %q for --format: use one of %s", format, strings.Join(export.Formats(), ", "))}
+			if !slices.Contains(formats, format) {
+				return usageError{fmt.Errorf("invalid argument %q for --format: use one of %s", format, strings.Join(formats, ", "))}
+			}
+			if err := cf.check(cmd, format, out); err != nil {
+				return err
 			}
 			if !slices.Contains(export.Dialects(), dialect) {
 				return usageError{fmt.Errorf("invalid argument %q for --dialect: use one of %s", dialect, strings.Join(export.Dialects(), ", "))}
@@ -353,14 +369,34 @@ Excel in locales such as German or French.`,
 			}
 			input := export.Input{Dataset: ds, Scenario: sc.Name, Assumptions: &sc.Assumptions,
 				Result: forecast.Project(ds, &sc.Assumptions)}
-			if compare != "" {
-				b, err := in.open(compare, ds)
-				if err != nil {
-					return err
+			scs, err := in.openCompared(ds, compare, "--compare", export.MaxCompare)
+			if err != nil {
+				return err
+			}
+			for _, b := range scs {
+				// Rows are told apart by scenario name: one compared with
+				// itself is only zeros, and one of the same name cannot be
+				// told from it.
+				if strings.EqualFold(strings.TrimSpace(b.Name), strings.TrimSpace(sc.Name)) {
+					what := "it is the scenario exported, so every difference would be 0"
+					if !b.Assumptions.Equal(sc.Assumptions) {
+						what = "it has the name of the scenario exported, and their rows could not be told apart: rename one"
+					}
+					return usageError{fmt.Errorf("invalid --compare %q: %s", safetext.Escape(b.Name), what)}
 				}
-				input.Compare = &export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
+			}
+			for i, b := range scs {
+				c := export.Comparison{Scenario: b.Name, Result: forecast.Project(ds, &b.Assumptions)}
+				if i == 0 {
+					input.Compare = &c
+				} else {
+					input.More = append(input.More, c)
+				}
 			}
 			write := func(w io.Writer) error {
+				if chart.IsFormat(format) {
+					return cf.writeForecast(w, format, input)
+				}
 				if format == "csv" {
 					return export.CSVWith(w, input, export.CSVOptions{Wide: wide, Dialect: export.Dialect(dialect)})
 				}
@@ -374,14 +410,15 @@ Excel in locales such as German or French.`,
 	}
 	in.register(cmd, true)
 	in.wf.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(export.Formats(), ", "))
+	cmd.Flags().StringVar(&format, "format", "csv", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write instead of standard output")
-	cmd.Flags().StringVar(&compare, "compare", "", "scenario B (file or built-in name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct")
+	cmd.Flags().StringArrayVar(&compare, "compare", nil, "scenario B (file, built-in or saved name) to compare with: adds compare_scenario, compare_value_usd_bn, diff_usd_bn, diff_pct; repeat for up to four")
 	cmd.Flags().BoolVar(&wide, "wide", false, "CSV in the table's layout: a row per segment, a column per year")
 	cmd.Flags().StringVar(&dialect, "dialect", "rfc4180", "CSV for: "+strings.Join(export.Dialects(), ", ")+" (Excel: BOM and CRLF; excel-semicolon: ; and decimal commas)")
 	_ = cmd.RegisterFlagCompletionFunc("dialect", cobra.FixedCompletions(export.Dialects(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("compare", completeScenario(&in))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(export.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	cf.register(cmd, true)
 	return cmd
 }
 
@@ -425,6 +462,10 @@ dataset. Exit status 1 if any file is invalid.`,
 }
 
 func validateFile(path string, ds *model.Dataset) error {
+	if importer.IsTableFile(path) {
+		_, err := readTableDataset(path, "", importer.Market{})
+		return err
+	}
 	data, err := model.ReadFile(path)
 	if err != nil {
 		return err

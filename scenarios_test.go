@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,8 +24,14 @@ func TestBuiltinsBelongToMarket(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export --dataset: exit %d, %s", code, stderr)
 	}
+	// --compare names this market's Base too: a plan of this market,
+	// compared with it, differs by the plan's own growth.
+	ws := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ws, "home.yaml"), []byte("scenario: Home plan\ndataset: Smart Home Energy Management\ntotal: {cagr_pct: 20}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"base", "Base", "BASE", "base.yaml"} {
-		code, out, stderr := runCLI(t, "export", "--dataset", smartHome, "--scenario", name, "--compare", "base")
+		code, out, stderr := runCLI(t, "export", "--dataset", smartHome, "--scenario", name)
 		if code != 0 {
 			t.Fatalf("--scenario %s on another market: exit %d, %s", name, code, stderr)
 		}
@@ -33,8 +41,21 @@ func TestBuiltinsBelongToMarket(t *testing.T) {
 		if got, want := totals(t, out), totals(t, own); got[2030] != want[2030] {
 			t.Errorf("--scenario %s: 2030 total %v, the dataset's own is %v", name, got[2030], want[2030])
 		}
-		if !strings.Contains(out, ",2030,") || !strings.HasSuffix(strings.TrimSpace(out), ",0,0") {
-			t.Errorf("--compare base against base does not differ by 0:\n%s", out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+		code, out, stderr = runCLI(t, "export", "--dataset", smartHome, "--workspace", ws, "--scenario", "Home plan", "--compare", name)
+		if code != 0 {
+			t.Fatalf("--compare %s on another market: exit %d, %s", name, code, stderr)
+		}
+		// The compared value is the dataset's own 2030 total, and the
+		// plan's 20 %% a year puts it above.
+		want := fmt.Sprintf(",Base,%s,", strconv.FormatFloat(totals(t, own)[2030], 'g', 12, 64))
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "Home plan,Total,Total,,2030,") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, want) || strings.HasSuffix(line, ",0,0") || strings.Contains(line, ",-") {
+			t.Errorf("--compare %s: the 2030 total line %q should compare with the dataset's own total (%s) and lie above it", name, line, want)
 		}
 	}
 
@@ -179,9 +200,13 @@ func TestSavedScenarioByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, arg := range []string{"my-plan", "My plan", "my-plan.yaml"} {
-		code, out, stderr := runCLI(t, "export", "--workspace", ws, "--scenario", arg, "--compare", "My plan")
+		code, out, stderr := runCLI(t, "export", "--workspace", ws, "--scenario", arg, "--compare", "base")
 		if code != 0 || !strings.Contains(out, "My plan,Total,Total,,2027,") {
 			t.Errorf("--scenario %q from the workspace: exit %d, %s", arg, code, stderr)
+		}
+		code, out, stderr = runCLI(t, "export", "--workspace", ws, "--compare", arg)
+		if code != 0 || !strings.Contains(out, "Base (report),Total,Total,,2027,") || !strings.Contains(out, ",My plan,") {
+			t.Errorf("--compare %q from the workspace: exit %d, %s", arg, code, stderr)
 		}
 	}
 	code, _, stderr := runCLI(t, "export", "--workspace", ws, "--scenario", "nope")

@@ -1,6 +1,7 @@
 // Package assets embeds the default IoMT dataset and the scenarios that
-// ship with it, so that `iomt` works with no files at hand. It holds the
-// bytes only: model reads them (model.LoadDataset, model.ReadBuiltins).
+// ship with it, so that `iomt` works with no files at hand, and the
+// starter dataset `iomt init dataset` writes. It holds the bytes only:
+// model reads them (model.LoadDataset, model.ReadBuiltins).
 package assets
 
 import (
@@ -43,3 +44,15 @@ func Scenarios() fs.FS {
 type failedFS struct{ err error }
 
 func (f failedFS) Open(string) (fs.File, error) { return nil, f.err }
+
+// starter is the commented dataset `iomt init dataset` writes.
+//
+//go:embed starter.yaml
+var starter string
+
+// StarterName is the name the starter dataset goes by in messages.
+const StarterName = "starter.yaml (embedded)"
+
+// Starter returns a fresh copy of the starter dataset (YAML): a small
+// market to replace with one's own, every key commented.
+func Starter() []byte { return []byte(starter) }

@@ -83,15 +83,23 @@ func TestScenarioSaveReopenCompare(t *testing.T) {
 		t.Fatalf("Base (report) is not the first scenario offered:\n%s", s.showing(screen))
 	}
 	s.Keys("Enter")
-	screen = s.WaitForText("vs Base (report)", "Δ vs Base (report)")
-	// Telemedicine grows faster than in the Base (report): its row in the
-	// table shows a positive difference after the base year.
-	if !gainsInTable(screen, "Telemedicine") {
-		t.Errorf("the compare table shows no gain for Telemedicine:\n%s", s.showing(screen))
+	s.WaitForText("vs Base (report)", "Table: side by side")
+	s.Type("V")
+	screen = s.WaitForText("Table: differences, each minus Telemedicine push")
+	// Telemedicine grows slower in the Base (report): its row in the
+	// table shows the Base below this scenario after the base year.
+	if !diffInTable(screen, "Telemedicine", -1) {
+		t.Errorf("the compare table shows no loss for Telemedicine in the Base:\n%s", s.showing(screen))
 	}
+	// c opens the picker with Base (report) marked, at the top: space
+	// takes the mark off, enter stops comparing.
 	s.Type("c")
+	s.WaitForText("[1] Base (report)")
+	s.Keys("Space")
+	s.WaitForText("[ ] Base (report)")
+	s.Keys("Enter")
 	s.WaitFor("compare mode left", func(screen string) bool {
-		return !strings.Contains(screen, "Δ vs") && !strings.Contains(screen, "vs Base (report)")
+		return !strings.Contains(screen, "Table: differences") && !strings.Contains(screen, "vs Base (report)")
 	})
 	s.Type("q")
 	if status := s.WaitExit(); status != 0 {
@@ -106,11 +114,12 @@ func TestScenarioSaveReopenCompare(t *testing.T) {
 	}
 }
 
-var bnDiff = regexp.MustCompile(`^\+\d+\.\d\d$`)
+var bnDiff = regexp.MustCompile(`^[+-]\d+\.\d\d$`)
 
-// gainsInTable reports whether the year table's row for name (below the
-// "Table:" title) holds a positive difference in US$ bn.
-func gainsInTable(screen, name string) bool {
+// diffInTable reports whether the year table's row for name (below the
+// "Table:" title) holds a difference in US$ bn of the sign asked (+1 or
+// -1).
+func diffInTable(screen, name string, sign float64) bool {
 	_, table, ok := strings.Cut(screen, "Table:")
 	if !ok {
 		return false
@@ -122,7 +131,7 @@ func gainsInTable(screen, name string) bool {
 		}
 		for _, f := range fields[1:] {
 			// US$ bn cells have two decimals; the Δshare column has one.
-			if v, err := strconv.ParseFloat(f, 64); err == nil && bnDiff.MatchString(f) && v > 0 {
+			if v, err := strconv.ParseFloat(f, 64); err == nil && bnDiff.MatchString(f) && v*sign > 0 {
 				return true
 			}
 		}

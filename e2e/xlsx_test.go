@@ -33,9 +33,11 @@ const xlsxRel = 1e-9
 // partner edits the workbook's Inputs sheet.
 type scenarioSpec struct {
 	name, market, mode, driver string
+	value                      *float64 // total: value, the market's base-year size
 	cagr                       *float64
 	years                      map[int]*float64 // nil: the year takes the CAGR again
 	segments                   map[string]map[string]float64
+	paths                      map[string]map[int]float64 // a segment's growth_by_year_pct
 	levers                     map[string]float64
 	window                     string // cagr_window, e.g. "[2021, 2027]"
 }
@@ -61,8 +63,11 @@ func (s scenarioSpec) yaml() string {
 	if s.driver != "" {
 		fmt.Fprintf(&b, "driver: %s\n", strconv.Quote(s.driver))
 	}
-	if s.cagr != nil || len(s.years) > 0 {
+	if s.cagr != nil || len(s.years) > 0 || s.value != nil {
 		b.WriteString("total:\n")
+		if s.value != nil {
+			fmt.Fprintf(&b, "  value: %v\n", *s.value)
+		}
 		if s.cagr != nil {
 			fmt.Fprintf(&b, "  cagr_pct: %v\n", *s.cagr)
 		}
@@ -77,12 +82,26 @@ func (s scenarioSpec) yaml() string {
 			}
 		}
 	}
-	if len(s.segments) > 0 {
+	segs := map[string]bool{}
+	for p := range s.segments {
+		segs[p] = true
+	}
+	for p := range s.paths {
+		segs[p] = true
+	}
+	if len(segs) > 0 {
 		b.WriteString("segments:\n")
-		for _, p := range sortedKeys(s.segments) {
+		for _, p := range sortedKeys(segs) {
 			var fields []string
 			for _, f := range sortedKeys(s.segments[p]) {
 				fields = append(fields, f+": "+strconv.FormatFloat(s.segments[p][f], 'g', -1, 64))
+			}
+			if len(s.paths[p]) > 0 {
+				var years []string
+				for _, y := range sortedKeys(s.paths[p]) {
+					years = append(years, fmt.Sprintf("%d: %v", y, s.paths[p][y]))
+				}
+				fields = append(fields, "growth_by_year_pct: {"+strings.Join(years, ", ")+"}")
 			}
 			fmt.Fprintf(&b, "  %s: {%s}\n", strconv.Quote(p), strings.Join(fields, ", "))
 		}
@@ -128,8 +147,17 @@ func (s scenarioSpec) with(t *testing.T, edits []inputEdit) scenarioSpec {
 	for k, v := range s.levers {
 		out.levers[k] = v
 	}
+	out.paths = map[string]map[int]float64{}
+	for p, ys := range s.paths {
+		out.paths[p] = map[int]float64{}
+		for y, v := range ys {
+			out.paths[p][y] = v
+		}
+	}
 	for _, e := range edits {
 		switch {
+		case e.path == "Total/value":
+			out.value = e.value
 		case e.path == "Total/cagr_pct":
 			out.cagr = e.value
 		case strings.HasPrefix(e.path, "Total/growth_by_year_pct/"):
@@ -140,6 +168,20 @@ func (s scenarioSpec) with(t *testing.T, edits []inputEdit) scenarioSpec {
 			out.years[y] = e.value
 		case strings.HasPrefix(e.path, "Levers/"):
 			out.levers[strings.TrimPrefix(e.path, "Levers/")] = *e.value
+		case strings.Contains(e.path, "/growth_by_year_pct/"):
+			seg, year, _ := strings.Cut(e.path, "/growth_by_year_pct/")
+			y, err := strconv.Atoi(year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.paths[seg] == nil {
+				out.paths[seg] = map[int]float64{}
+			}
+			if e.value == nil {
+				delete(out.paths[seg], y) // the year grows at the segment's CAGR again
+			} else {
+				out.paths[seg][y] = *e.value
+			}
 		default:
 			i := strings.LastIndex(e.path, "/")
 			seg, field := e.path[:i], e.path[i+1:]
@@ -158,7 +200,7 @@ type xlsxCase struct {
 	name    string
 	dataset string // empty: the embedded IoMT dataset
 	spec    scenarioSpec
-	compare string
+	compare []string
 	edits   []inputEdit
 }
 
@@ -182,6 +224,13 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 	iomtBU := scenarioSpec{name: "XLSX bottom-up", market: iomt, mode: "bottom-up", driver: "Region",
 		segments: map[string]map[string]float64{"Region/Europe": {"cagr_pct": 14}},
 		levers:   map[string]float64{"Prevalence of Chronic Diseases": 1.5, "Security and Privacy Concerns": -0.5}}
+	// A base-year size and growth paths of the scenario's own (issue 21).
+	iomtPaths := scenarioSpec{name: "XLSX paths", market: iomt, value: pf(46.08),
+		paths: map[string]map[int]float64{"Region/Asia-Pacific": {2021: 5, 2024: 30},
+			"Component/Medical Devices/Wearable External Medical Devices": {2022: 40}}}
+	iomtPathsBU := scenarioSpec{name: "XLSX paths bottom-up", market: iomt, mode: "bottom-up", driver: "Region", value: pf(56.32),
+		paths:  map[string]map[int]float64{"Region/Asia-Pacific": {2021: 5}, "Region/Europe/Germany": {2025: 2}},
+		levers: map[string]float64{"Prevalence of Chronic Diseases": 1}}
 	euTD := scenarioSpec{name: "EU top-down", market: euMarket}
 	euBU := scenarioSpec{name: "EU bottom-up", market: euMarket, mode: "bottom-up", driver: "Country"}
 	cases := []xlsxCase{
@@ -189,7 +238,10 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 		{name: "iomt-bu", spec: iomtBU},
 		{name: "eu-td", dataset: eu, spec: euTD},
 		{name: "eu-bu", dataset: eu, spec: euBU},
-		{name: "iomt-compare", spec: iomtTD, compare: "base"},
+		{name: "iomt-compare", spec: iomtTD, compare: []string{"base"}},
+		// A value column per compared scenario: the CSV's four compare
+		// columns for each in turn.
+		{name: "iomt-compare-3", spec: iomtTD, compare: []string{"base", "accelerated-adoption", "security-headwinds"}},
 		{name: "iomt-td-changed", spec: iomtTD, edits: []inputEdit{
 			{"Total/cagr_pct", pf(20), 0},
 			{"Total/growth_by_year_pct/2020", nil, 0}, // back to the CAGR
@@ -218,6 +270,14 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 			{"Offering/Services/share_pct", pf(21), 0},
 			{"Offering/Whole-Slide Scanners/High-Throughput Scanners/cagr_pct", pf(9), 0},
 		}},
+		{name: "iomt-paths", spec: iomtPaths},
+		{name: "iomt-paths-bu", spec: iomtPathsBU},
+		{name: "iomt-paths-changed", spec: iomtPaths, edits: []inputEdit{
+			{"Total/value", pf(60), 0},
+			{"Region/Asia-Pacific/growth_by_year_pct/2021", nil, 0}, // back to its CAGR
+			{"Region/Asia-Pacific/growth_by_year_pct/2025", pf(12), 0},
+			{"Component/Medical Devices/Wearable External Medical Devices/growth_by_year_pct/2026", pf(-3), 0},
+		}},
 		{name: "eu-bu-changed", dataset: eu, spec: euBU, edits: []inputEdit{
 			{"Country/United Kingdom/cagr_pct", pf(12), 0},
 			{"Country/United Kingdom/share_pct", nil, 2},
@@ -244,8 +304,8 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 			if c.dataset != "" {
 				a = append(a, "--dataset", c.dataset)
 			}
-			if c.compare != "" {
-				a = append(a, "--compare", c.compare)
+			for _, cmp := range c.compare {
+				a = append(a, "--compare", cmp)
 			}
 			return a
 		}
@@ -264,7 +324,7 @@ func TestXLSXRecalculatesInLibreOffice(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the engine's CSV does not parse: %v", c.name, err)
 		}
-		wantCSV[c.name] = recs
+		wantCSV[c.name] = foldBlocks(recs, len(c.compare))
 		jargs := append([]string{"export", "--format", "json"}, args(engine, c.name+"-engine")...)
 		res = runCLI(t, dir, jargs...)
 		res.wantCode(t, 0, strings.Join(jargs, " "))
@@ -490,7 +550,24 @@ func recalculate(t *testing.T, soffice, dir, out string, books []string) {
 // the same name into out, in one run with a profile of its own.
 func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 	t.Helper()
-	profile := filepath.Join(dir, "lo-profile")
+	profile := recalcProfile(t, dir, "lo-profile")
+	args := []string{"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}
+	if infilter != "" {
+		args = append(args, "--infilter="+infilter)
+	}
+	output := sofficeRun(t, soffice, dir, profile, "", append(args, books...)...)
+	for _, b := range books {
+		if _, err := os.Stat(filepath.Join(out, strings.TrimSuffix(filepath.Base(b), filepath.Ext(b))+".xlsx")); err != nil {
+			t.Fatalf("soffice did not write %s: %v\n%s", filepath.Base(b), err, output)
+		}
+	}
+}
+
+// recalcProfile makes a LibreOffice profile under dir whose settings say
+// "recalculation on file load: always" for Excel and ODF files.
+func recalcProfile(t *testing.T, dir, name string) string {
+	t.Helper()
+	profile := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Join(profile, "user"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -505,16 +582,20 @@ func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(xcu), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return profile
+}
+
+// sofficeRun runs LibreOffice headless in profile, bounded by
+// sofficeTimeout, with IOMT_EDITS set to edits, and returns what it
+// printed.
+func sofficeRun(t *testing.T, soffice, dir, profile, edits string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
 	defer cancel()
-	args := []string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
-		"--headless", "--norestore", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out}
-	if infilter != "" {
-		args = append(args, "--infilter="+infilter)
-	}
-	args = append(args, books...)
-	cmd := exec.CommandContext(ctx, soffice, args...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
+	all := append([]string{"-env:UserInstallation=" + (&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--norestore", "--nolockcheck"}, args...)
+	cmd := exec.CommandContext(ctx, soffice, all...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "IOMT_EDITS=" + edits}
 	// soffice starts soffice.bin: on timeout, kill the whole group.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -526,13 +607,9 @@ func toXLSX(t *testing.T, soffice, dir, out, infilter string, books []string) {
 		t.Fatalf("soffice still running after %v:\n%s", sofficeTimeout, outBuf.String())
 	}
 	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, outBuf.String())
+		t.Fatalf("soffice %v: %v\n%s", args, err, outBuf.String())
 	}
-	for _, b := range books {
-		if _, err := os.Stat(filepath.Join(out, strings.TrimSuffix(filepath.Base(b), filepath.Ext(b))+".xlsx")); err != nil {
-			t.Fatalf("soffice did not write %s: %v\n%s", filepath.Base(b), err, outBuf.String())
-		}
-	}
+	return outBuf.String()
 }
 
 // readForecast reads the Forecast sheet of a recalculated workbook, with
@@ -598,6 +675,28 @@ func compareForecast(t *testing.T, name string, got, want [][]string) float64 {
 		t.Errorf("%s: %d Forecast cells differ from the engine, e.g.\n%s", name, bad, strings.Join(diffs[:min(len(diffs), 10)], "\n"))
 	}
 	return worst
+}
+
+// foldBlocks lays a long CSV of k compared scenarios (a block of rows
+// each) out as the Forecast sheet does: a row per node and year, with
+// each compared scenario's four columns in turn.
+func foldBlocks(recs [][]string, k int) [][]string {
+	if k <= 1 {
+		return recs
+	}
+	n := (len(recs) - 1) / k
+	out := [][]string{recs[0]}
+	for b := 1; b < k; b++ {
+		out[0] = append(out[0], recs[0][8:12]...)
+	}
+	for i := 1; i <= n; i++ {
+		row := slices.Clone(recs[i])
+		for b := 1; b < k; b++ {
+			row = append(row, recs[b*n+i][8:12]...)
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // TestXLSXRefusesTerminal: a workbook is not written to a terminal.

@@ -63,7 +63,8 @@ type CSVOptions struct {
 //
 // With in.Compare set, four columns follow: the compared scenario's name
 // and value, this value minus it, and that difference in percent of it
-// (empty when the compared value is 0).
+// (empty when the compared value is 0). With several scenarios compared
+// (in.More), the rows come in a block per compared scenario.
 func CSV(w io.Writer, in Input) error { return CSVWith(w, in, CSVOptions{}) }
 
 // CSVWith writes CSV in the layout and dialect of opts (see CSV for the
@@ -97,12 +98,17 @@ func CSVWith(w io.Writer, in Input, opts CSVOptions) error {
 	return writeLong(cw, in, format)
 }
 
-// writeLong writes the long layout: a row per node and year.
+// writeLong writes the long layout: a row per node and year; with
+// scenarios compared, a block of those rows per compared scenario, its
+// name in compare_scenario.
 func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
-	ds, r, cmp := in.Dataset, in.Result, in.Compare
+	ds, r := in.Dataset, in.Result
 	header := csvHeader(ds)
-	if cmp != nil {
+	blocks := in.compared()
+	if len(blocks) > 0 {
 		header = append(header, csvCompareHeader(ds)...)
+	} else {
+		blocks = []Comparison{{}}
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -112,29 +118,31 @@ func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
 	for yi := range years {
 		years[yi] = strconv.Itoa(r.Year(yi))
 	}
-	for _, rw := range order(ds) {
-		n := rw.node
-		node := &ds.Nodes[n]
-		rec[0], rec[1], rec[3] = safetext.Cell(in.Scenario), safetext.Cell(rw.dim), safetext.Cell(parentName(ds, n))
-		rec[2] = safetext.Cell(node.Name)
-		if n == 0 {
-			rec[2] = model.TotalName
-		}
-		for yi := range r.Years {
-			a := r.Value(n, yi)
-			rec[4] = years[yi]
-			rec[5] = num(a)
-			rec[6] = num(r.Share(n, yi))
-			rec[7] = num(r.Growth(n, yi))
-			if cmp != nil {
-				b := cmp.Result.Value(n, yi)
-				rec[8] = safetext.Cell(cmp.Scenario)
-				rec[9] = num(b)
-				rec[10] = num(a - b)
-				rec[11] = num(diffPct(a, b))
+	for _, cmp := range blocks {
+		for _, rw := range order(ds) {
+			n := rw.node
+			node := &ds.Nodes[n]
+			rec[0], rec[1], rec[3] = safetext.Cell(in.Scenario), safetext.Cell(rw.dim), safetext.Cell(parentName(ds, n))
+			rec[2] = safetext.Cell(node.Name)
+			if n == 0 {
+				rec[2] = model.TotalName
 			}
-			if err := cw.Write(rec); err != nil {
-				return err
+			for yi := range r.Years {
+				a := r.Value(n, yi)
+				rec[4] = years[yi]
+				rec[5] = num(a)
+				rec[6] = num(r.Share(n, yi))
+				rec[7] = num(r.Growth(n, yi))
+				if cmp.Result != nil {
+					b := cmp.Result.Value(n, yi)
+					rec[8] = safetext.Cell(cmp.Scenario)
+					rec[9] = num(b)
+					rec[10] = num(a - b)
+					rec[11] = num(diffPct(a, b))
+				}
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -145,11 +153,12 @@ func writeLong(cw *csv.Writer, in Input, num func(float64) string) error {
 // writeWide writes the table's layout: a header of scenario, dimension,
 // segment, parent, one column per year (the value, in the dataset's
 // unit), then realised_cagr_pct and share_change_pp over the scenario's
-// CAGR window; one row per node, in the long layout's order. With a
-// comparison, the compared scenario's rows follow, then the differences
-// ("A minus B"), their scenario column saying which is which.
+// CAGR window; one row per node, in the long layout's order. With
+// scenarios compared, each compared scenario's rows follow, then the
+// differences to each ("A minus B"), their scenario column saying which
+// is which.
 func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
-	ds, r, cmp := in.Dataset, in.Result, in.Compare
+	ds, r := in.Dataset, in.Result
 	header := []string{"scenario", "dimension", "segment", "parent"}
 	for yi := range r.Years {
 		header = append(header, strconv.Itoa(r.Year(yi)))
@@ -187,13 +196,16 @@ func writeWide(cw *csv.Writer, in Input, num func(float64) string) error {
 		func(n int) float64 { return r.ShareChange(n, from, to) }); err != nil {
 		return err
 	}
-	if cmp != nil {
+	for _, cmp := range in.compared() {
 		b := cmp.Result
 		if err := block(cmp.Scenario, b.Value,
 			func(n int) float64 { return b.CAGR(n, from, to) },
 			func(n int) float64 { return b.ShareChange(n, from, to) }); err != nil {
 			return err
 		}
+	}
+	for _, cmp := range in.compared() {
+		b := cmp.Result
 		// ASCII: the default dialect has no byte order mark, and an
 		// Excel that guesses the file's encoding garbles "−" (U+2212).
 		if err := block(in.Scenario+" minus "+cmp.Scenario,

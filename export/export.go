@@ -34,6 +34,22 @@ type Input struct {
 	// Compare, when set, adds the other scenario's values and the
 	// differences to this one (see Comparison).
 	Compare *Comparison
+	// More are further scenarios compared, after Compare (which must be
+	// set first): at most MaxCompare in all. Each writer says how it
+	// writes them.
+	More []Comparison
+}
+
+// MaxCompare is the most scenarios an export compares with its own: a
+// consultant's Base and three alternatives, side by side.
+const MaxCompare = 4
+
+// compared lists the scenarios compared, Compare first.
+func (in *Input) compared() []Comparison {
+	if in.Compare == nil {
+		return nil
+	}
+	return append([]Comparison{*in.Compare}, in.More...)
 }
 
 // Comparison is a second scenario, projected over the same dataset, to
@@ -80,7 +96,13 @@ func (in *Input) check(needAssumptions bool) error {
 		return fmt.Errorf("export: the forecast (%d segments, %d years from %d) does not match the dataset (%d segments, %d years from %d)",
 			r.Nodes, r.Years, r.BaseYear, len(ds.Nodes), ds.Years(), ds.BaseYear)
 	}
-	if c := in.Compare; c != nil {
+	if in.Compare == nil && len(in.More) > 0 {
+		return errors.New("export: further compared scenarios without a first (Compare)")
+	}
+	if n := len(in.compared()); n > MaxCompare {
+		return fmt.Errorf("export: %d scenarios to compare; at most %d", n, MaxCompare)
+	}
+	for _, c := range in.compared() {
 		switch {
 		case c.Result == nil:
 			return fmt.Errorf("export: no forecast result for the compared scenario %q", c.Scenario)
@@ -110,22 +132,13 @@ type row struct {
 
 // order returns every node in export order: the Total, then each
 // dimension in dataset order, each segment followed right away by its
-// children. ds.Nodes itself lists all top-level segments of a dimension
-// before any child, which is not the order a reader wants.
+// children (model.Dataset.ReadingOrder), with its dimension's name.
 func order(ds *model.Dataset) []row {
-	rows := make([]row, 0, len(ds.Nodes))
+	nodes := ds.ReadingOrder()
+	rows := make([]row, 0, len(nodes))
 	rows = append(rows, row{node: 0, dim: "Total"})
-	var add func(n int, dim string)
-	add = func(n int, dim string) {
-		rows = append(rows, row{node: n, dim: dim})
-		for _, c := range ds.Nodes[n].Children {
-			add(c, dim)
-		}
-	}
-	for _, d := range ds.Dims {
-		for _, n := range d.Top {
-			add(n, d.Name)
-		}
+	for _, n := range nodes[1:] {
+		rows = append(rows, row{node: n, dim: ds.Dims[ds.Nodes[n].Dim].Name})
 	}
 	return rows
 }

@@ -33,9 +33,12 @@ type jsonDoc struct {
 	Mode            string  `json:"mode"`
 	Driver          string  `json:"driver,omitempty"`
 	CompareScenario *string `json:"compare_scenario,omitempty"`
-	BaseYear        int     `json:"base_year"`
-	EndYear         int     `json:"end_year"`
-	Years           []int   `json:"years"`
+	// CompareScenarios names every scenario compared, when there are
+	// several; each node's comparisons follow this order.
+	CompareScenarios []string `json:"compare_scenarios,omitempty"`
+	BaseYear         int      `json:"base_year"`
+	EndYear          int      `json:"end_year"`
+	Years            []int    `json:"years"`
 	// CAGRWindow is the years realised_cagr_pct and share_change_pp are
 	// measured over: the whole forecast unless the scenario sets one.
 	CAGRWindow [2]int          `json:"cagr_window"`
@@ -73,14 +76,17 @@ type jsonDimension struct {
 }
 
 type jsonSegment struct {
-	Name            string            `json:"name"`
-	Path            string            `json:"path"`
-	Reported        []string          `json:"reported"`
-	Notes           map[string]string `json:"notes,omitempty"`
-	SharePct        jnum              `json:"share_pct"`
-	CAGRPct         jnum              `json:"cagr_pct"`
-	RealisedCAGRPct jnum              `json:"realised_cagr_pct"`
-	ShareChangePP   jnum              `json:"share_change_pp"`
+	Name     string            `json:"name"`
+	Path     string            `json:"path"`
+	Reported []string          `json:"reported"`
+	Notes    map[string]string `json:"notes,omitempty"`
+	SharePct jnum              `json:"share_pct"`
+	CAGRPct  jnum              `json:"cagr_pct"`
+	// GrowthByYearPct is the segment's growth path: its years with a
+	// rate of their own, by year.
+	GrowthByYearPct map[string]jnum `json:"growth_by_year_pct,omitempty"`
+	RealisedCAGRPct jnum            `json:"realised_cagr_pct"`
+	ShareChangePP   jnum            `json:"share_change_pp"`
 	series
 	Segments []jsonSegment `json:"segments,omitempty"`
 }
@@ -96,6 +102,18 @@ type series struct {
 	// the IoMT dataset): see diffKey.
 	DiffValues []jnum `json:"diff_VALUE_UNIT,omitempty"`
 	DiffPct    []jnum `json:"diff_pct,omitempty"`
+	// Comparisons holds every compared scenario's values and
+	// differences, when there are several (the first is also in the
+	// fields above, as with one).
+	Comparisons []jsonComparison `json:"comparisons,omitempty"`
+}
+
+// jsonComparison is one compared scenario's figures of a node.
+type jsonComparison struct {
+	Scenario   string `json:"scenario"`
+	Values     []jnum `json:"values"`
+	DiffValues []jnum `json:"diff_VALUE_UNIT"`
+	DiffPct    []jnum `json:"diff_pct"`
 }
 
 // JSON writes the forecast as one indented JSON document with the same
@@ -114,7 +132,10 @@ type series struct {
 // (growth in the base year, growth or CAGR from zero) are null. With
 // in.Compare set, compare_scenario is added, and every node gains
 // compare_values, diff_<currency>_<unit> (diff_usd_bn for USD billion)
-// and diff_pct. "levers" lists the report's
+// and diff_pct. With several scenarios compared (in.More), those keys
+// hold the first; compare_scenarios names them all, and every node's
+// "comparisons" holds each one's scenario, values, difference and
+// diff_pct, in that order. "levers" lists the report's
 // drivers, challenges and opportunities with each one's impact on the
 // market's growth (pp); when they add up to other than zero, the total
 // gains market_growth_pct, the CAGR with them. The output is
@@ -144,6 +165,11 @@ func JSON(w io.Writer, in Input) error {
 	if in.Compare != nil {
 		doc.CompareScenario = &in.Compare.Scenario
 	}
+	if cmps := in.compared(); len(cmps) > 1 {
+		for _, c := range cmps {
+			doc.CompareScenarios = append(doc.CompareScenarios, c.Scenario)
+		}
+	}
 
 	doc.Total = jsonTotal{
 		Reported:        mk.fields(0),
@@ -161,14 +187,7 @@ func JSON(w io.Writer, in Input) error {
 			mg := jnum(a.MarketGrowth())
 			doc.Total.MarketGrowthPct = &mg
 		}
-		for i, y := range a.YearGrowth {
-			if finite(y) {
-				if doc.Total.GrowthByYearPct == nil {
-					doc.Total.GrowthByYearPct = map[string]jnum{}
-				}
-				doc.Total.GrowthByYearPct[strconv.Itoa(ds.BaseYear+1+i)] = jnum(y)
-			}
-		}
+		doc.Total.GrowthByYearPct = yearRates(ds, a.YearGrowth)
 	}
 
 	var segment func(n int) jsonSegment
@@ -180,6 +199,7 @@ func JSON(w io.Writer, in Input) error {
 			Notes:           jsonNotes(ds, node.Notes),
 			SharePct:        jnum(r.Share(n, 0)),
 			CAGRPct:         jnum(a.Growth[n]),
+			GrowthByYearPct: yearRates(ds, a.PathOf(n)),
 			RealisedCAGRPct: jnum(r.CAGR(n, from, end)),
 			ShareChangePP:   jnum(r.ShareChange(n, from, end)),
 			series:          in.series(n),
@@ -214,6 +234,21 @@ func JSON(w io.Writer, in Input) error {
 // from the dataset can never read as a quote, this key and a colon.
 const diffKey = `"diff_VALUE_UNIT":`
 
+// yearRates are the years of a path with a rate of their own, by year;
+// nil when it has none.
+func yearRates(ds *model.Dataset, rates []float64) map[string]jnum {
+	var out map[string]jnum
+	for i, y := range rates {
+		if finite(y) {
+			if out == nil {
+				out = map[string]jnum{}
+			}
+			out[strconv.Itoa(ds.BaseYear+1+i)] = jnum(y)
+		}
+	}
+	return out
+}
+
 // jsonNotes names the notes as the dataset's file does (value or
 // value_bn for the base-year value).
 func jsonNotes(ds *model.Dataset, notes map[string]string) map[string]string {
@@ -240,14 +275,20 @@ func (in *Input) series(n int) series {
 	for yi := range r.Years {
 		s.GrowthPct[yi] = jnum(r.Growth(n, yi))
 	}
-	if c := in.Compare; c != nil {
-		s.CompareValues = jnums(c.Result.Series(n))
-		s.DiffValues = make([]jnum, r.Years)
-		s.DiffPct = make([]jnum, r.Years)
+	cmps := in.compared()
+	for i, c := range cmps {
+		jc := jsonComparison{Scenario: c.Scenario, Values: jnums(c.Result.Series(n)),
+			DiffValues: make([]jnum, r.Years), DiffPct: make([]jnum, r.Years)}
 		for yi := range r.Years {
 			a, b := r.Value(n, yi), c.Result.Value(n, yi)
-			s.DiffValues[yi] = jnum(a - b)
-			s.DiffPct[yi] = jnum(diffPct(a, b))
+			jc.DiffValues[yi] = jnum(a - b)
+			jc.DiffPct[yi] = jnum(diffPct(a, b))
+		}
+		if i == 0 {
+			s.CompareValues, s.DiffValues, s.DiffPct = jc.Values, jc.DiffValues, jc.DiffPct
+		}
+		if len(cmps) > 1 {
+			s.Comparisons = append(s.Comparisons, jc)
 		}
 	}
 	return s

@@ -31,7 +31,8 @@ const footnote = "Figures marked * are reported in the source; all other figures
 // in share over that window (pp). Figures that
 // the source reports, and that the scenario has left as they are, carry a
 // "*", explained in a footnote. With in.Compare set, three columns add the
-// compared scenario's end-year value and the difference to it. Names are
+// compared scenario's end-year value and the difference to it; with
+// several compared (in.More), three for each, the differences named. Names are
 // escaped so that "|" and other Markdown syntax print as written, and a
 // title, heading or cell that a spreadsheet would run as a formula when
 // the rendered report is pasted into one starts with "'". When
@@ -66,7 +67,11 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	facts = append(facts, "Mode: "+mode, fmt.Sprintf("Years: %d–%d", ds.BaseYear, ds.EndYear), "Values: "+mdText(unit))
 	if cmp != nil {
-		facts = append(facts, "Compared with: "+mdText(cmp.Scenario))
+		var names []string
+		for _, c := range in.compared() {
+			names = append(names, mdText(c.Scenario))
+		}
+		facts = append(facts, "Compared with: "+strings.Join(names, ", "))
 	}
 	b.WriteString(strings.Join(facts, " · ") + "\n")
 
@@ -78,12 +83,17 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	header = append(header, "Entered CAGR (%)", "CAGR "+span+" (%)", "Share change "+span+" (pp)")
 	align = append(align, "---:", "---:", "---:")
-	if cmp != nil {
-		name := mdText(safetext.Cell(cmp.Scenario))
+	for i, c := range in.compared() {
+		name := mdText(safetext.Cell(c.Scenario))
+		delta := "Δ"
+		if i > 0 || len(in.More) > 0 {
+			// Several differences: each says which it is.
+			delta = "Δ " + name
+		}
 		header = append(header,
 			fmt.Sprintf("%s %d (%s)", name, ds.EndYear, mdText(unit)),
-			fmt.Sprintf("Δ %d (%s)", ds.EndYear, mdText(unit)),
-			fmt.Sprintf("Δ %d (%%)", ds.EndYear))
+			fmt.Sprintf("%s %d (%s)", delta, ds.EndYear, mdText(unit)),
+			fmt.Sprintf("%s %d (%%)", delta, ds.EndYear))
 		align = append(align, "---:", "---:", "---:")
 	}
 
@@ -133,9 +143,9 @@ func Markdown(w io.Writer, in Input) error {
 			entered = cell(fixed(a.Growth[n]), n, model.FieldCAGR)
 		}
 		cells = append(cells, entered, fixed(r.CAGR(n, from, end)), signed(r.ShareChange(n, from, end)))
-		if cmp != nil {
+		for _, c := range in.compared() {
 			last := r.Years - 1
-			av, bv := r.Value(n, last), cmp.Result.Value(n, last)
+			av, bv := r.Value(n, last), c.Result.Value(n, last)
 			cells = append(cells, money(bv), signedMoney(av-bv), signed(diffPct(av, bv)))
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
@@ -157,6 +167,7 @@ func Markdown(w io.Writer, in Input) error {
 			walk(n, "")
 		}
 	}
+	mdAssumptions(&b, ds, a)
 	if sum := a.DriverSum(); sum != 0 {
 		b.WriteString("\n## Levers\n\n")
 		fmt.Fprintf(&b, "The market grows %s %% a year where no year has a rate of its own: %s entered", fixed(a.MarketGrowth()), fixed(a.Growth[0]))

@@ -70,7 +70,9 @@ const (
 //
 // With in.Compare set, the compared scenario's values are written as
 // fixed figures (its assumptions are not in the workbook); the
-// differences to them are formulas.
+// differences to them are formulas. With several compared (in.More),
+// the Forecast sheet has the CSV's four comparison columns for each, in
+// turn: a value column per compared scenario.
 func XLSX(w io.Writer, in Input) (err error) {
 	if err := in.check(true); err != nil {
 		return err
@@ -211,11 +213,19 @@ type xlsxBook struct {
 	inYear                []int // year index − 1 → row
 	inLever               []int // lever → row
 	inSegCAGR, inSegShare []int // node → row
+	// inSegYear[n] are the rows of segment n's growth path, one per
+	// forecast year (nil for a segment without a path).
+	inSegYear [][]int
 
 	// Calc rows.
 	calcLevers, calcMarket, calcTotalGrowth int
 	calcRow                                 []int // node → its row in its group's block
 	calcHead, calcSum                       []int // group → header and sum rows
+	// calcFactor[n] is the row of member n's growth factor by year, in
+	// a group where a segment has a growth path (0 elsewhere: the
+	// factor is one for every year); calcLast is Calc's last row.
+	calcFactor []int
+	calcLast   int
 }
 
 func newXLSXBook(f *excelize.File, in *Input) (*xlsxBook, error) {
@@ -255,20 +265,35 @@ func (b *xlsxBook) layout() {
 		b.inLever[i] = next()
 	}
 	b.inSegCAGR, b.inSegShare = make([]int, nodes), make([]int, nodes)
+	b.inSegYear = make([][]int, nodes)
 	for _, rw := range b.rows[1:] {
 		b.inSegCAGR[rw.node], b.inSegShare[rw.node] = next(), next()
+		if b.a.HasPath(rw.node) {
+			b.inSegYear[rw.node] = make([]int, b.years-1)
+			for i := range b.inSegYear[rw.node] {
+				b.inSegYear[rw.node][i] = next()
+			}
+		}
 	}
 
 	b.calcLevers, b.calcMarket, b.calcTotalGrowth = 2, 3, 4
 	row = 6
 	b.calcRow = make([]int, nodes)
 	b.calcHead, b.calcSum = make([]int, len(ds.Groups)), make([]int, len(ds.Groups))
+	b.calcFactor = make([]int, nodes)
 	for gi, g := range ds.Groups {
 		b.calcHead[gi] = next()
 		for _, m := range g.Members {
 			b.calcRow[m] = next()
 		}
 		b.calcSum[gi] = next()
+		if b.pathGroup(g) {
+			row++ // the factors' header
+			for _, m := range g.Members {
+				b.calcFactor[m] = next()
+			}
+		}
+		b.calcLast = row - 1
 		row++ // a blank row between blocks
 	}
 }
@@ -342,7 +367,8 @@ func (b *xlsxBook) status(n int, field string) string {
 	switch field {
 	case model.FieldShare, model.FieldValue:
 		if n == 0 {
-			return "estimate"
+			cur, was = b.a.BaseValue, b.base.BaseValue
+			break
 		}
 		cur, was = b.a.Share[n], b.base.Share[n]
 	case model.FieldCAGR:
@@ -367,7 +393,7 @@ func (b *xlsxBook) writeInputs() error {
 
 	total := &ds.Nodes[0]
 	unit := ds.UnitLabel()
-	s.input(b.inValue, "Total/value", ds.Nodes[0].InputValueBn, b.st.inputFor(b.status(0, model.FieldValue)),
+	s.input(b.inValue, "Total/value", a.BaseValue, b.st.inputFor(b.status(0, model.FieldValue)),
 		fmt.Sprintf("%s, %d", unit, ds.BaseYear), b.status(0, model.FieldValue), total.Notes[model.FieldValue])
 	cagrUnit := "% a year, in the years without a rate of their own (the levers add to it)"
 	if a.Mode == model.BottomUp {
@@ -445,6 +471,7 @@ func (b *xlsxBook) writeInputs() error {
 		r := b.inSegShare[n]
 		s.input(r, node.Path+"/"+model.FieldShare, a.Share[n], b.st.inputFor(st), su, st, note)
 		s.formula(r, inColSum, calcRef(calcColShare, b.calcSum[node.Group], true, true), b.st.pct)
+		b.writePathInputs(s, n)
 	}
 
 	b.writeInfo(s)
@@ -507,8 +534,12 @@ func (b *xlsxBook) writeInfo(s *sheetWriter) {
 		{"CAGR window", fmt.Sprintf("%d–%d", from, to)},
 		{"Source", ds.Source},
 	}
-	if c := b.in.Compare; c != nil {
-		info = append(info, [2]string{"Compared with", c.Scenario})
+	if cmps := b.in.compared(); len(cmps) > 0 {
+		names := make([]string, len(cmps))
+		for i, c := range cmps {
+			names[i] = c.Scenario
+		}
+		info = append(info, [2]string{"Compared with", strings.Join(names, "; ")})
 	}
 	s.cell(1, inColInfoLabel, "Fixed at export", b.st.header)
 	s.cell(1, inColInfoValue, "", b.st.header)
@@ -522,6 +553,7 @@ func (b *xlsxBook) writeInfo(s *sheetWriter) {
 	howto := []string{
 		"Change the yellow cells; every figure on the other sheets follows.",
 		"A year's own rate: type it in its Total/growth_by_year_pct row; empty the cell to give the year back to the CAGR and the levers.",
+		"A segment with a growth path has a …/growth_by_year_pct row for every year: type a rate to give it a year of its own, empty the cell to give the year back to its CAGR.",
 		"Shares of one set of siblings are used in proportion: if they do not add up to 100 (see Siblings' sum), each is scaled so they do.",
 		"Mode and driver are fixed: export again with iomt to change them.",
 		"Source: reported (the source's own figure), estimate (the dataset's), scenario (set by this scenario). They describe the export, not later edits.",
@@ -529,7 +561,7 @@ func (b *xlsxBook) writeInfo(s *sheetWriter) {
 	if a.Mode == model.BottomUp {
 		howto = append(howto, fmt.Sprintf("Bottom-up: the %s segments grow at their rates plus the levers; the total is their sum; the market's CAGR and the years' rates are unused.", ds.Dims[a.Driver].Name))
 	}
-	if c := b.in.Compare; c != nil {
+	for _, c := range b.in.compared() {
 		howto = append(howto, compareNote(c.Scenario))
 	}
 	for _, line := range howto {
@@ -557,8 +589,10 @@ func (b *xlsxBook) validateInputs() error {
 	shares := []int{}
 	for _, rw := range b.rows[1:] {
 		rates = append(rates, b.inSegCAGR[rw.node])
+		rates = append(rates, b.inSegYear[rw.node]...)
 		shares = append(shares, b.inSegShare[rw.node])
 	}
+	slices.Sort(rates)
 	rules := []rule{
 		{[]int{b.inValue}, 0, 0, excelize.DataValidationOperatorGreaterThan, "Market value", "The base-year value is above 0.", false},
 		{rates, -99.999999, 999.999999, excelize.DataValidationOperatorBetween, "Growth rate", "A growth rate is above −100 % and below 1000 %.", true},
@@ -670,12 +704,12 @@ func (b *xlsxBook) writeCalc() error {
 			if driver {
 				growth += "+" + calcRef(calcColGrowth, b.calcLevers, true, true)
 			}
-			factor := calcRef(calcColFactor, r, true, false)
 			cells := []any{ds.Nodes[m].Path, formula(growth), formula(fmt.Sprintf("1+%s/100", calcRef(calcColGrowth, r, true, false))),
 				formula(inRef(b.inSegShare[m]))}
 			for yi := range b.years {
 				c := calcColYear0 + yi
 				prev := calcRef(c-1, r, false, false)
+				factor := b.factorRef(m, c)
 				var fm string
 				switch {
 				case yi == 0 && driver:
@@ -707,13 +741,18 @@ func (b *xlsxBook) writeCalc() error {
 			case yi == 0:
 				sumCells = append(sumCells, nil)
 			default:
+				factors := calcRange(calcColFactor, first, last)
+				if b.calcFactor[g.Members[0]] > 0 {
+					factors = calcRange(c, b.calcFactor[g.Members[0]], b.calcFactor[g.Members[len(g.Members)-1]])
+				}
 				sumCells = append(sumCells, formula(fmt.Sprintf("SUMPRODUCT(%s,%s)",
-					calcRange(c-1, first, last), calcRange(calcColFactor, first, last))))
+					calcRange(c-1, first, last), factors)))
 			}
 		}
 		rows[sum] = sumCells
+		b.factorRows(rows, g, yearHeads)
 	}
-	last := b.calcSum[len(b.calcSum)-1]
+	last := b.calcLast
 	for r := 1; r <= last; r++ {
 		cells, ok := rows[r]
 		if !ok {
@@ -730,14 +769,14 @@ func (b *xlsxBook) writeCalc() error {
 // Forecast: the CSV's table, every number a formula.
 
 func (b *xlsxBook) writeForecast() error {
-	ds, a, r, cmp := b.ds, b.a, b.r, b.in.Compare
+	ds, a, r, cmps := b.ds, b.a, b.r, b.in.compared()
 	sw, err := b.f.NewStreamWriter(sheetForecast)
 	if err != nil {
 		return err
 	}
-	header := csvHeader(ds)
-	if cmp != nil {
-		header = append(header, csvCompareHeader(ds)...)
+	header, block := csvHeader(ds), csvCompareHeader(ds)
+	for range cmps {
+		header = append(header, block...)
 	}
 	widths := []float64{22, 14, 32, 24, 8, 20, 20, 20}
 	for i := range header {
@@ -806,8 +845,8 @@ func (b *xlsxBook) writeForecast() error {
 			} else {
 				cells = append(cells, nil)
 			}
-			if cmp != nil {
-				cells = append(cells, b.compareCells(header[len(csvHeader(ds)):], n, yi, fr)...)
+			for i, c := range cmps {
+				cells = append(cells, b.compareCells(c, fcColCompare+i*len(block), block, n, yi, fr)...)
 			}
 			if err := sw.SetRow(cellName(1, fr), cells); err != nil {
 				return err
@@ -817,15 +856,15 @@ func (b *xlsxBook) writeForecast() error {
 	return sw.Flush()
 }
 
-// compareCells fills the CSV's comparison columns, told apart by name so
-// that they follow the CSV's contract: the compared scenario's name and
-// value (fixed figures), and the differences to it (formulas).
-func (b *xlsxBook) compareCells(cols []string, n, yi, fr int) []any {
-	cmp := b.in.Compare
+// compareCells fills the CSV's comparison columns cols of one compared
+// scenario, the first at column col0, told apart by name so that they
+// follow the CSV's contract: the compared scenario's name and value
+// (fixed figures), and the differences to it (formulas).
+func (b *xlsxBook) compareCells(cmp Comparison, col0 int, cols []string, n, yi, fr int) []any {
 	var valueCol string
 	for i, c := range cols {
 		if strings.HasPrefix(c, "compare_value_") {
-			valueCol = colName(fcColCompare + i)
+			valueCol = colName(col0 + i)
 		}
 	}
 	a := fmt.Sprintf("%s%d", colName(fcColValue), fr)

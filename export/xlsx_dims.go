@@ -47,15 +47,10 @@ func (b *xlsxBook) writeDimension(di int) error {
 	// The dimension's segments, each followed by its children, then the
 	// Total, as in the Markdown export.
 	var nodes []int
-	var walk func(n int)
-	walk = func(n int) {
-		nodes = append(nodes, n)
-		for _, c := range ds.Nodes[n].Children {
-			walk(c)
+	for _, n := range ds.ReadingOrder()[1:] {
+		if ds.Nodes[n].Dim == di {
+			nodes = append(nodes, n)
 		}
-	}
-	for _, n := range d.Top {
-		walk(n)
 	}
 	nodes = append(nodes, 0)
 	rowOf := make(map[int]int, len(nodes))
@@ -120,7 +115,7 @@ func (b *xlsxBook) writeDimension(di int) error {
 	s.cell(r+1, dimColName, fmt.Sprintf("Values in %s. Entered CAGR is the rate on the Inputs sheet; CAGR and share change are realised over %s. Every figure follows the Inputs sheet.", unit, span), st.note)
 	r += 3
 
-	if cmp := b.in.Compare; cmp != nil {
+	for _, cmp := range b.in.compared() {
 		s.cell(r, dimColName, fmt.Sprintf("%s: value, %s (fixed figures)", cmp.Scenario, unit), st.header)
 		s.cell(r+1+len(nodes)+1, dimColName, fmt.Sprintf("Difference: %s − %s, %s", b.in.Scenario, cmp.Scenario, unit), st.header)
 		for yi := range years {

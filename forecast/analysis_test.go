@@ -158,8 +158,8 @@ func TestTornadoModes(t *testing.T) {
 	if len(tor.Bars) != 2 || tor.Bars[0].Name != "Total/cagr_pct" || tor.Bars[1].Name != "Total/growth_by_year_pct/2020" {
 		t.Errorf("top-down total: bars %v", names(tor.Bars))
 	}
-	if note := tor.Note(ds, &a); note != "in top-down the segments' rates do not change the total; b for bottom-up" {
-		t.Errorf("note %q", note)
+	if note, sw := tor.Note(ds, &a); note != "in top-down the segments' rates do not change the total" || sw == nil || sw.Mode != model.BottomUp {
+		t.Errorf("note %q, switch %+v", note, sw)
 	}
 	b := apply(t, ds, a, model.Edit{Kind: model.SetMode, Mode: model.BottomUp, Driver: 3})
 	tor, err = forecast.Sensitivity(ds, b, 0, 2027, 2)
@@ -169,8 +169,11 @@ func TestTornadoModes(t *testing.T) {
 	var unranked []string
 	for _, u := range tor.Unranked {
 		unranked = append(unranked, u.Name+": "+u.Why)
+		if u.Name == "Total/cagr_pct" && (u.Switch == nil || u.Switch.Mode != model.TopDown) {
+			t.Errorf("Total/cagr_pct in bottom-up: switch %+v, want top-down", u.Switch)
+		}
 	}
-	if !slices.Contains(unranked, "Total/cagr_pct: in bottom-up the total is the sum of Region; the market's rates do not move it (b for top-down)") {
+	if !slices.Contains(unranked, "Total/cagr_pct: in bottom-up the total is the sum of Region; the market's rates do not move it") {
 		t.Errorf("bottom-up total: unranked %q", unranked)
 	}
 	// The total is the regions' sum: the regions' rates are the bars.

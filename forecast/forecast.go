@@ -19,6 +19,9 @@ type Result struct {
 	// value and share are node-major: index node*Years + yearIndex.
 	value []float64
 	share []float64
+	// pathOf[n] is node n's index in the assumptions' Paths, -1 without
+	// one: filled only when the assumptions have paths.
+	pathOf []int32
 	// TotalImpliedCAGR is the total's CAGR over the whole period; in
 	// bottom-up mode it is an output rather than an input.
 	TotalImpliedCAGR float64
@@ -92,6 +95,10 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 	r.value = r.value[:years*nodes]
 	r.share = r.share[:years*nodes]
 
+	paths := len(a.Paths) > 0
+	if paths {
+		r.indexPaths(a, nodes)
+	}
 	total := r.value[:years]
 	for yi := range years {
 		r.share[yi] = 100
@@ -99,7 +106,7 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 	driverGroup := -1
 	if a.Mode == model.BottomUp {
 		driverGroup = ds.Dims[a.Driver].Group
-		baseTotal := ds.Nodes[0].InputValueBn
+		baseTotal := a.BaseValue
 		for yi := range total {
 			total[yi] = 0
 		}
@@ -111,6 +118,12 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 			v[0] = a.Share[m] / 100 * baseTotal
 			f := 1 + (a.Growth[m]+levers)/100
 			for yi := 1; yi < years; yi++ {
+				// A year of the segment's path grows at its own rate,
+				// as a year of the market's does, levers aside.
+				if own, ok := r.yearRate(a, m, yi); ok {
+					v[yi] = v[yi-1] * (1 + own/100)
+					continue
+				}
 				v[yi] = v[yi-1] * f
 			}
 			for yi := range years {
@@ -130,7 +143,7 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 			}
 		}
 	} else {
-		total[0] = ds.Nodes[0].InputValueBn
+		total[0] = a.BaseValue
 		market := a.MarketGrowth() // once: it sums the levers
 		for yi := 1; yi < years; yi++ {
 			g := a.YearGrowth[yi-1]
@@ -148,15 +161,45 @@ func ProjectInto(r *Result, ds *model.Dataset, a *model.Assumptions) {
 		if gi == driverGroup {
 			continue
 		}
-		splitGroup(r, &ds.Groups[gi], a)
+		splitGroup(r, &ds.Groups[gi], a, paths)
 	}
+}
+
+// indexPaths fills pathOf for a's paths, reusing its buffer.
+func (r *Result) indexPaths(a *model.Assumptions, nodes int) {
+	if cap(r.pathOf) < nodes {
+		r.pathOf = make([]int32, nodes)
+	}
+	r.pathOf = r.pathOf[:nodes]
+	for n := range r.pathOf {
+		r.pathOf[n] = -1
+	}
+	for i, p := range a.Paths {
+		if p.Node >= 0 && p.Node < nodes {
+			r.pathOf[p.Node] = int32(i)
+		}
+	}
+}
+
+// yearRate is segment m's own rate in year index yi, if its path gives
+// one (pathOf must be filled: only called when a has paths).
+func (r *Result) yearRate(a *model.Assumptions, m, yi int) (float64, bool) {
+	if len(a.Paths) == 0 {
+		return 0, false
+	}
+	i := r.pathOf[m]
+	if i < 0 {
+		return 0, false
+	}
+	g := a.Paths[i].Rates[yi-1]
+	return g, g == g // NaN: the segment's CAGR
 }
 
 // splitGroup divides the parent's value among one set of siblings. Each
 // share drifts by its growth rate and is renormalised every year, which
 // equals s_i·Π(1+g_i) / Σ_j s_j·Π(1+g_j) but never overflows or underflows
 // over long horizons.
-func splitGroup(r *Result, g *model.Group, a *model.Assumptions) {
+func splitGroup(r *Result, g *model.Group, a *model.Assumptions, paths bool) {
 	years := r.Years
 	parent := r.value[g.Parent*years : (g.Parent+1)*years]
 	for _, m := range g.Members {
@@ -165,7 +208,14 @@ func splitGroup(r *Result, g *model.Group, a *model.Assumptions) {
 	for yi := 1; yi < years; yi++ {
 		sum := 0.0
 		for _, m := range g.Members {
-			s := r.share[m*years+yi-1] * (1 + a.Growth[m]/100)
+			growth := a.Growth[m]
+			if paths {
+				// A year of the segment's path: its own rate.
+				if own, ok := r.yearRate(a, m, yi); ok {
+					growth = own
+				}
+			}
+			s := r.share[m*years+yi-1] * (1 + growth/100)
 			r.share[m*years+yi] = s
 			sum += s
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"iomt/internal/numtext"
 	"iomt/model"
 )
 
@@ -69,16 +70,23 @@ func unreachable(ds *model.Dataset, a *model.Assumptions, g Goal, s Solution) er
 	if g.Lever == 0 {
 		lever = "the market's CAGR"
 	}
+	// Amounts as the app writes them: in the dataset's unit, grouped, at
+	// the decimals the largest needs (1.8963e-31 is US$ 0.00 bn).
+	prec := numtext.Prec(max(math.Abs(g.Target), math.Abs(s.Max)), 2)
+	amount := func(v float64) string { return ds.Amount(numtext.Format(v, prec)) }
 	if s.Min == s.Max {
-		msg := fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %.6g)",
-			lever, ds.Nodes[g.Node].Path, g.Year, s.Min)
-		if a.Mode == model.BottomUp && g.Lever == 0 {
+		msg := fmt.Sprintf("changing %s does not move %s's value in %d here (it stays %s)",
+			lever, nodeLabel(ds, g.Node), g.Year, amount(s.Min))
+		switch {
+		case a.Mode == model.BottomUp && g.Lever == 0:
 			msg += fmt.Sprintf(": in bottom-up the total is the sum of %s's segments; seek one of them, or switch to top-down", ds.Dims[a.Driver].Name)
+		case ownRatesTo(ds, a, g.Lever, g.Year):
+			msg += fmt.Sprintf(": every year to %d has a growth rate of its own, which the CAGR does not change; their own rates (growth_by_year_pct) do", g.Year)
 		}
 		return &UnreachableError{msg}
 	}
-	return &UnreachableError{fmt.Sprintf("%s cannot reach %.6g in %d by changing %s: any allowed rate gives from %.6g to %.6g; the nearest, %.6g, at %.2f %% a year",
-		ds.Nodes[g.Node].Path, g.Target, g.Year, lever, s.Min, s.Max, s.Nearest, s.Rate)}
+	return &UnreachableError{fmt.Sprintf("%s cannot reach %s in %d by changing %s: any allowed rate gives from %s to %s; the nearest, %s, at %s %% a year",
+		nodeLabel(ds, g.Node), amount(g.Target), g.Year, lever, amount(s.Min), amount(s.Max), amount(s.Nearest), numtext.Format(s.Rate, 2))}
 }
 
 // Seek solves a Goal. The node's value is monotone in the lever when the

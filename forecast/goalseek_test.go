@@ -185,3 +185,22 @@ func TestGoalSeekBottomUpTotalSaysWhatMoves(t *testing.T) {
 		t.Errorf("bottom-up total by the market's CAGR: %v", err)
 	}
 }
+
+// TestGoalSeekUnreachableSaysAmounts: a goal no allowed rate reaches says
+// the values it can reach as the app writes amounts, not 1.8963e-31 to
+// 199.075; a year with rates of its own says what does move it, in words
+// that hold on the command line as in the dashboard (no key).
+func TestGoalSeekUnreachableSaysAmounts(t *testing.T) {
+	ds := loadIoMT(t)
+	ap := lookup(t, ds, "Region/Asia-Pacific")
+	_, err := forecast.GoalSeek(ds, ds.Base(), forecast.Goal{Node: ap, Year: 2027, Target: 250, Lever: ap})
+	want := "Region/Asia-Pacific cannot reach US$ 250.00 bn in 2027 by changing Region/Asia-Pacific's growth: any allowed rate gives from US$ 0.00 bn to US$ 199.08 bn; the nearest, US$ 199.08 bn, at 999.99 % a year"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	_, err = forecast.GoalSeek(ds, ds.Base(), forecast.Goal{Node: 0, Year: 2020, Target: 250, Lever: 0})
+	want = "changing the market's CAGR does not move the total's value in 2020 here (it stays US$ 60.67 bn): every year to 2020 has a growth rate of its own, which the CAGR does not change; their own rates (growth_by_year_pct) do"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}

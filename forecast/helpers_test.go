@@ -161,12 +161,15 @@ func checkInvariants(ds *model.Dataset, a *model.Assumptions, r *forecast.Result
 	if a.Mode == model.BottomUp {
 		top := ds.Dims[a.Driver].Top
 		for _, m := range top {
-			want0 := a.Share[m] / 100 * ds.Nodes[0].InputValueBn
+			want0 := a.Share[m] / 100 * a.BaseValue
 			if relErr(r.Value(m, 0), want0) > 1e-12 {
 				add("driver %s base value %.17g, want share × total %.17g", ds.Nodes[m].Path, r.Value(m, 0), want0)
 			}
-			f := 1 + a.Growth[m]/100
 			for yi := 1; yi < years; yi++ {
+				f := 1 + a.Growth[m]/100
+				if own, ok := a.YearRate(m, yi); ok {
+					f = 1 + own/100 // a year of its growth path
+				}
 				want := r.Value(m, yi-1) * f
 				if relErr(r.Value(m, yi), want) > 1e-12 {
 					add("driver %s %d: value %.17g, want last year's × %.17g = %.17g",
@@ -184,8 +187,8 @@ func checkInvariants(ds *model.Dataset, a *model.Assumptions, r *forecast.Result
 			}
 		}
 	} else {
-		if r.Value(0, 0) != ds.Nodes[0].InputValueBn {
-			add("top-down base total %.17g, want the dataset's %.17g", r.Value(0, 0), ds.Nodes[0].InputValueBn)
+		if r.Value(0, 0) != a.BaseValue {
+			add("top-down base total %.17g, want the scenario's %.17g", r.Value(0, 0), a.BaseValue)
 		}
 		for yi := 1; yi < years; yi++ {
 			want := r.Value(0, yi-1) * (1 + a.TotalGrowth(yi)/100)
@@ -202,7 +205,8 @@ func checkInvariants(ds *model.Dataset, a *model.Assumptions, r *forecast.Result
 
 // reference projects ds under a by the closed form of docs/DESIGN.md §4,
 // written independently of forecast.go: momenta s_i·(1+g_i)^y with
-// math.Pow, no year-by-year renormalisation. It returns values[node][year].
+// math.Pow (s_i·Π(1+g_i,k) over the years for a segment with a growth
+// path), no year-by-year renormalisation. It returns values[node][year].
 func reference(ds *model.Dataset, a *model.Assumptions) [][]float64 {
 	years := ds.Years()
 	v := make([][]float64, len(ds.Nodes))
@@ -210,12 +214,27 @@ func reference(ds *model.Dataset, a *model.Assumptions) [][]float64 {
 		v[n] = make([]float64, years)
 	}
 	driverGroup := -1
-	base := ds.Nodes[0].InputValueBn
+	base := a.BaseValue
+	// growth is m's compound growth factor over the first y years.
+	growth := func(m, y int) float64 {
+		if !a.HasPath(m) {
+			return math.Pow(1+a.Growth[m]/100, float64(y))
+		}
+		f := 1.0
+		for k := 1; k <= y; k++ {
+			rate := a.Growth[m]
+			if own := a.PathOf(m)[k-1]; !math.IsNaN(own) {
+				rate = own
+			}
+			f *= 1 + rate/100
+		}
+		return f
+	}
 	if a.Mode == model.BottomUp {
 		driverGroup = ds.Dims[a.Driver].Group
 		for _, m := range ds.Dims[a.Driver].Top {
 			for y := range years {
-				v[m][y] = a.Share[m] / 100 * base * math.Pow(1+a.Growth[m]/100, float64(y))
+				v[m][y] = a.Share[m] / 100 * base * growth(m, y)
 				v[0][y] += v[m][y]
 			}
 		}
@@ -236,10 +255,10 @@ func reference(ds *model.Dataset, a *model.Assumptions) [][]float64 {
 		for y := range years {
 			sum := 0.0
 			for _, m := range g.Members {
-				sum += a.Share[m] * math.Pow(1+a.Growth[m]/100, float64(y))
+				sum += a.Share[m] * growth(m, y)
 			}
 			for _, m := range g.Members {
-				mom := a.Share[m] * math.Pow(1+a.Growth[m]/100, float64(y))
+				mom := a.Share[m] * growth(m, y)
 				v[m][y] = mom / sum * v[g.Parent][y]
 			}
 		}

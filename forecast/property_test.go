@@ -74,6 +74,11 @@ func randomScenario(rng *rand.Rand, ds *model.Dataset, st *propStats) (model.Ass
 			e = model.Edit{Kind: model.SetShare, Node: n, Value: randShare(rng, a.Share[n])}
 		case k < 17:
 			e = model.Edit{Kind: model.SetLock, Node: 1 + rng.IntN(nodes-1), Lock: rng.IntN(3) == 0}
+		case k == 17 && rng.IntN(2) == 0:
+			e = model.Edit{Kind: model.SetBaseValue, Value: 0.001 + rng.Float64()*1000}
+		case k == 17:
+			// A segment's growth path.
+			e = model.Edit{Kind: model.SetYearGrowth, Node: 1 + rng.IntN(nodes-1), Year: ds.BaseYear + 1 + rng.IntN(ds.Years()-1), Value: randRate(rng)}
 		default:
 			v := randRate(rng)
 			if rng.IntN(4) == 0 {
@@ -107,7 +112,9 @@ func randomScenario(rng *rand.Rand, ds *model.Dataset, st *propStats) (model.Ass
 			fmt.Fprintf(&log, " lock(%s)=%t", ds.Nodes[e.Node].Path, e.Lock)
 		case model.SetYearGrowth:
 			st.yearRates++
-			fmt.Fprintf(&log, " year(%d)=%g", e.Year, e.Value)
+			fmt.Fprintf(&log, " year(%s, %d)=%g", ds.Nodes[e.Node].Path, e.Year, e.Value)
+		case model.SetBaseValue:
+			fmt.Fprintf(&log, " base=%g", e.Value)
 		}
 	}
 	return a, log.String()

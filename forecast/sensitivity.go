@@ -16,18 +16,22 @@ type ParamKind int
 // The kinds of parameter a tornado varies.
 const (
 	ParamGrowth     ParamKind = iota // a node's growth rate (node 0: the market's CAGR)
-	ParamYearGrowth                  // the market's growth in one year with a rate of its own
+	ParamYearGrowth                  // a node's growth in one year with a rate of its own: the market's (node 0) or a segment's path
 	ParamShare                       // a segment's base-year share
+	ParamBaseValue                   // the market's base-year value (data tables only: it is no rate)
+	ParamLever                       // lever Node's impact on the market's growth, in pp (data tables only)
 )
 
 // Param is one assumption a tornado varies.
 type Param struct {
 	Kind ParamKind
-	Node int // the node whose rate or share it is (0 for the market)
+	Node int // the node whose rate or share it is (0 for the market); the lever, for ParamLever
 	Year int // the year, for ParamYearGrowth
-	// Name is the parameter as scenario files and exports write it:
+	// Name is the parameter as the XLSX Inputs sheet writes it:
 	// Total/cagr_pct, Total/growth_by_year_pct/2020,
-	// Region/Asia-Pacific/cagr_pct, Region/Asia-Pacific/share_pct.
+	// Region/Asia-Pacific/cagr_pct, Region/Asia-Pacific/share_pct,
+	// Region/Asia-Pacific/growth_by_year_pct/2024 (and for data tables
+	// Total/value, Levers/NAME).
 	Name string
 }
 
@@ -59,10 +63,12 @@ const MaxDelta = 50
 // finer than any figure a market report gives.
 const MinDelta = 0.001
 
-// Unranked is a parameter that cannot move the node in this mode, and why.
+// Unranked is a parameter that cannot move the node in this mode, and
+// why; Switch, when not nil, is the mode in which it would.
 type Unranked struct {
 	Param
-	Why string
+	Why    string
+	Switch *ModeSwitch
 }
 
 // Tornado is a sensitivity analysis of one node's value in one year.
@@ -171,11 +177,11 @@ func (p *SensitivityPlan) Tornado() *Tornado {
 	t := &Tornado{Node: p.node, Year: year, Delta: p.delta, Base: p.base}
 	for _, bar := range p.bars {
 		if bar.Low == t.Base && bar.High == t.Base {
-			w := why(ds, &p.a, p.node, year, bar.Param)
+			w, sw := reason(ds, &p.a, p.node, year, bar.Param)
 			if bar.LowRefused != "" && bar.HighRefused != "" {
-				w = "cannot move ±" + strconv.FormatFloat(p.delta, 'g', -1, 64) + " pp: " + bar.LowRefused
+				w, sw = "cannot move ±"+strconv.FormatFloat(p.delta, 'g', -1, 64)+" pp: "+bar.LowRefused, nil
 			}
-			t.Unranked = append(t.Unranked, Unranked{Param: bar.Param, Why: w})
+			t.Unranked = append(t.Unranked, Unranked{Param: bar.Param, Why: w, Switch: sw})
 			continue
 		}
 		bar.Swing = math.Abs(bar.High - bar.Low)
@@ -187,13 +193,40 @@ func (p *SensitivityPlan) Tornado() *Tornado {
 
 // edit is the change that moves p by d from the assumptions a.
 func (p Param) edit(ds *model.Dataset, a *model.Assumptions, d float64) model.Edit {
+	return p.Set(p.Value(ds, a) + d)
+}
+
+// Value is the parameter's value under a.
+func (p Param) Value(ds *model.Dataset, a *model.Assumptions) float64 {
 	switch p.Kind {
 	case ParamYearGrowth:
-		return model.Edit{Kind: model.SetYearGrowth, Year: p.Year, Value: a.YearGrowth[p.Year-ds.BaseYear-1] + d}
+		if r, ok := a.YearRate(p.Node, p.Year-ds.BaseYear); ok {
+			return r
+		}
+		return math.NaN()
 	case ParamShare:
-		return model.Edit{Kind: model.SetShare, Node: p.Node, Value: a.Share[p.Node] + d}
+		return a.Share[p.Node]
+	case ParamBaseValue:
+		return a.BaseValue
+	case ParamLever:
+		return a.Drivers[p.Node]
 	}
-	return model.Edit{Kind: model.SetGrowth, Node: p.Node, Value: a.Growth[p.Node] + d}
+	return a.Growth[p.Node]
+}
+
+// Set is the edit that gives the parameter the value v.
+func (p Param) Set(v float64) model.Edit {
+	switch p.Kind {
+	case ParamYearGrowth:
+		return model.Edit{Kind: model.SetYearGrowth, Node: p.Node, Year: p.Year, Value: v}
+	case ParamShare:
+		return model.Edit{Kind: model.SetShare, Node: p.Node, Value: v}
+	case ParamBaseValue:
+		return model.Edit{Kind: model.SetBaseValue, Value: v}
+	case ParamLever:
+		return model.Edit{Kind: model.SetLever, Node: p.Node, Value: v}
+	}
+	return model.Edit{Kind: model.SetGrowth, Node: p.Node, Value: v}
 }
 
 // params lists what can move node: the market's rates, then along the
@@ -218,6 +251,13 @@ func params(ds *model.Dataset, a *model.Assumptions, node int) []Param {
 	segment := func(n int) {
 		add(Param{Kind: ParamGrowth, Node: n, Name: ds.Nodes[n].Path + "/cagr_pct"})
 		add(Param{Kind: ParamShare, Node: n, Name: ds.Nodes[n].Path + "/share_pct"})
+		// Each year of the segment's path is a rate of its own.
+		for i, r := range a.PathOf(n) {
+			if !math.IsNaN(r) {
+				y := ds.BaseYear + 1 + i
+				add(Param{Kind: ParamYearGrowth, Node: n, Year: y, Name: ds.Nodes[n].Path + "/growth_by_year_pct/" + strconv.Itoa(y)})
+			}
+		}
 	}
 	for n := node; n > 0; n = ds.Nodes[n].Parent {
 		for _, m := range ds.Groups[ds.Nodes[n].Group].Members {
@@ -232,35 +272,12 @@ func params(ds *model.Dataset, a *model.Assumptions, node int) []Param {
 	return out
 }
 
-// why says why p cannot move node's value in year.
-func why(ds *model.Dataset, a *model.Assumptions, node, year int, p Param) string {
-	driver := ds.Dims[a.Driver].Name
-	switch {
-	case p.Kind != ParamShare && year == ds.BaseYear:
-		return "rates act only after the base year, " + strconv.Itoa(year)
-	case p.Kind == ParamGrowth && p.Node == 0 && a.Mode == model.BottomUp,
-		p.Kind == ParamYearGrowth && a.Mode == model.BottomUp:
-		return "in bottom-up the total is the sum of " + driver + "; the market's rates do not move it (b for top-down)"
-	case p.Kind == ParamShare && a.Locked[p.Node]:
-		return "the share is locked"
-	case p.Kind == ParamYearGrowth && p.Year > year:
-		return "that year comes after " + strconv.Itoa(year)
-	case p.Kind == ParamGrowth && p.Node == 0 && ownRatesTo(ds, a, year):
-		if year == ds.BaseYear+1 {
-			return strconv.Itoa(year) + " has a growth rate of its own"
-		}
-		return "every year to " + strconv.Itoa(year) + " has a growth rate of its own"
-	case p.Kind == ParamGrowth && p.Node != 0 && node == 0 && a.Mode == model.TopDown:
-		return "in top-down the segments' rates move their shares, not the total (b for bottom-up)"
-	}
-	return "does not move " + nodeLabel(ds, node) + " in " + a.Mode.String()
-}
-
 // ownRatesTo reports whether every year from the first forecast year to
-// year has a market growth rate of its own, so the CAGR does not reach it.
-func ownRatesTo(ds *model.Dataset, a *model.Assumptions, year int) bool {
+// year has a growth rate of its own for node n (the market's, or a
+// segment's path), so its CAGR does not reach it.
+func ownRatesTo(ds *model.Dataset, a *model.Assumptions, n, year int) bool {
 	for y := ds.BaseYear + 1; y <= year; y++ {
-		if math.IsNaN(a.YearGrowth[y-ds.BaseYear-1]) {
+		if _, ok := a.YearRate(n, y-ds.BaseYear); !ok {
 			return false
 		}
 	}
@@ -272,16 +289,4 @@ func nodeLabel(ds *model.Dataset, n int) string {
 		return "the total"
 	}
 	return ds.Nodes[n].Path
-}
-
-// Note is what a tornado cannot show, in words: the parameters it leaves
-// out in this mode, for the screen to say why.
-func (t *Tornado) Note(ds *model.Dataset, a *model.Assumptions) string {
-	if t.Node == 0 && a.Mode == model.TopDown {
-		return "in top-down the segments' rates do not change the total; b for bottom-up"
-	}
-	if a.Mode == model.BottomUp {
-		return "in bottom-up the market's CAGR does not move anything: the total is the sum of " + ds.Dims[a.Driver].Name + "; b for top-down"
-	}
-	return ""
 }

@@ -69,6 +69,13 @@ type Assumptions struct {
 	// measured over, as a report quotes them (the IoMT report's CAGR is
 	// for 2021–2027); the zero Window is the whole forecast.
 	Window Window
+	// BaseValue is the market's base-year value, in the dataset's unit:
+	// the dataset's own unless the scenario sets it (total: {value: X}).
+	// Segments keep their shares of it (docs/DESIGN.md §3).
+	BaseValue float64
+	// Paths are the segments' growth paths (see Path), sorted by node:
+	// the years in which a segment grows at a rate of its own.
+	Paths []Path
 }
 
 // Window is a span of years, From before To; the zero Window is the
@@ -140,6 +147,7 @@ func (a Assumptions) Clone() Assumptions {
 	a.YearGrowth = slices.Clone(a.YearGrowth)
 	a.Drivers = slices.Clone(a.Drivers)
 	a.Ranges = slices.Clone(a.Ranges)
+	a.Paths = clonePaths(a.Paths)
 	return a
 }
 
@@ -159,7 +167,8 @@ func (a Assumptions) Equal(b Assumptions) bool {
 	return a.Mode == b.Mode && a.Driver == b.Driver &&
 		bitsEqual(a.Growth, b.Growth) && bitsEqual(a.Share, b.Share) &&
 		bitsEqual(a.YearGrowth, b.YearGrowth) && slices.Equal(a.Locked, b.Locked) &&
-		bitsEqual(a.Drivers, b.Drivers) && rangesEqual(a.Ranges, b.Ranges) && a.Window == b.Window
+		bitsEqual(a.Drivers, b.Drivers) && rangesEqual(a.Ranges, b.Ranges) && a.Window == b.Window &&
+		sameBits(a.BaseValue, b.BaseValue) && pathsEqual(a.Paths, b.Paths)
 }
 
 func rangesEqual(a, b []Range) bool {
@@ -195,12 +204,14 @@ const (
 	SetGrowth     EditKind = iota // Node's growth rate to Value (node 0: the market's CAGR)
 	SetShare                      // Node's base-year share to Value, siblings rebalanced
 	SetLock                       // Node's share lock to Lock
-	SetYearGrowth                 // the total's growth in Year to Value (NaN clears it)
+	SetYearGrowth                 // Node's growth in Year to Value (NaN clears it): the market's (node 0) or a segment's path
 	SetMode                       // projection Mode, with Driver for BottomUp
 	ResetNode                     // Node's growth, share and lock back to the origin (the total: its rates and the levers)
 	ResetAll                      // everything back to the origin
 	SetLever                      // lever Node's impact on the market's growth to Value (pp)
 	SetWindow                     // the CAGR window to Window (the zero Window: the whole forecast)
+	SetBaseValue                  // the market's base-year value to Value, in the dataset's unit
+	SetRange                      // Node's Monte Carlo range to Range (an unset Range: the default spread)
 )
 
 // MaxLeverImpact bounds one lever's impact, in percentage points either
@@ -217,22 +228,32 @@ type Edit struct {
 	Mode   Mode
 	Driver int
 	Window Window
+	Range  Range
 }
 
 // Apply returns cur with e applied, or an error saying why the edit is
 // refused, in which case nothing changes. origin is the state that resets
 // return to (the scenario as opened). Apply never modifies its inputs.
 func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
-	if e.Kind != SetYearGrowth && e.Kind != SetMode && e.Kind != ResetAll && e.Kind != SetLever && e.Kind != SetWindow && (e.Node < 0 || e.Node >= len(d.Nodes)) {
-		return cur, fmt.Errorf("no such segment (node %d)", e.Node)
+	switch e.Kind {
+	case SetYearGrowth, SetMode, ResetAll, SetLever, SetWindow, SetBaseValue:
+	default:
+		if e.Node < 0 || e.Node >= len(d.Nodes) {
+			return cur, fmt.Errorf("no such segment (node %d)", e.Node)
+		}
 	}
 	next := cur.Clone()
 	switch e.Kind {
+	case SetBaseValue, SetRange, SetYearGrowth:
+		if err := d.applyMore(&next, e); err != nil {
+			return cur, err
+		}
 	case SetGrowth:
 		if msg, ok := checkRate(e.Value); !ok {
 			return cur, fmt.Errorf("%s", msg)
 		}
 		next.Growth[e.Node] = e.Value
+		followRange(&next, e.Node, cur.Growth[e.Node])
 	case SetShare:
 		if err := d.setShare(&next, e.Node, e.Value, false); err != nil {
 			return cur, err
@@ -242,17 +263,6 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 			return cur, fmt.Errorf("the total has no share to lock")
 		}
 		next.Locked[e.Node] = e.Lock
-	case SetYearGrowth:
-		yi := e.Year - d.BaseYear - 1
-		if yi < 0 || yi >= len(next.YearGrowth) {
-			return cur, fmt.Errorf("year %d is outside the forecast years %d–%d", e.Year, d.BaseYear+1, d.EndYear)
-		}
-		if !math.IsNaN(e.Value) {
-			if msg, ok := checkRate(e.Value); !ok {
-				return cur, fmt.Errorf("%s", msg)
-			}
-		}
-		next.YearGrowth[yi] = e.Value
 	case SetMode:
 		if e.Mode != TopDown && e.Mode != BottomUp {
 			return cur, fmt.Errorf("unknown mode %d", e.Mode)
@@ -282,11 +292,14 @@ func (d *Dataset) Apply(origin, cur Assumptions, e Edit) (Assumptions, error) {
 	case ResetNode:
 		n := e.Node
 		next.Growth[n] = origin.Growth[n]
+		next.Ranges[n] = origin.Ranges[n]
 		if n == 0 {
 			next.YearGrowth = slices.Clone(origin.YearGrowth)
 			next.Drivers = slices.Clone(origin.Drivers)
+			next.BaseValue = origin.BaseValue
 			break
 		}
+		next.resetPath(&origin, n)
 		next.Locked[n] = false
 		if err := d.setShare(&next, n, origin.Share[n], true); err != nil {
 			return cur, err

@@ -259,6 +259,7 @@ func (v *datasetValidator) build() *Dataset {
 		v.addDimension(ds, &base, di, dimNames, totalValue)
 	}
 	base.Drivers = make([]float64, len(ds.Levers))
+	base.BaseValue = totalValue
 	ds.base = base
 	return ds
 }

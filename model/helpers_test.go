@@ -97,7 +97,7 @@ func checkState(ds *Dataset, a Assumptions) error {
 	if a.Driver < 0 || a.Driver >= len(ds.Dims) {
 		return fmt.Errorf("driver %d of %d dimensions", a.Driver, len(ds.Dims))
 	}
-	return nil
+	return checkMore(ds, a)
 }
 
 // editGen draws random edits, biased towards the interesting cases: shares
@@ -199,19 +199,25 @@ func (g editGen) edit(a Assumptions) Edit {
 		return Edit{Kind: ResetAll}
 	case k < 92:
 		e := Edit{Kind: SetYearGrowth, Year: ds.BaseYear - 1 + g.r.IntN(ds.Years()+2), Value: g.rate()}
+		if g.r.IntN(2) == 0 {
+			e.Node = g.node() // a segment's path (or the market's, or no node)
+		}
 		if g.r.IntN(4) == 0 {
 			e.Value = math.NaN() // back to the market's CAGR
 		}
 		return e
 	case k < 95:
 		return Edit{Kind: SetMode, Mode: Mode(g.r.IntN(2)), Driver: g.r.IntN(len(ds.Dims))}
-	case k < 97:
+	case k < 96:
 		// Levers, some out of range on purpose.
 		return Edit{Kind: SetLever, Node: g.r.IntN(len(ds.Levers)+2) - 1, Value: float64(g.r.IntN(241)-120) / 2}
 	case k < 99:
 		// CAGR windows, some out of range or backwards on purpose.
 		from := ds.BaseYear - 1 + g.r.IntN(ds.Years()+1)
 		return Edit{Kind: SetWindow, Window: Window{From: from, To: from - 1 + g.r.IntN(ds.Years()+1)}}
+	}
+	if g.r.IntN(3) > 0 {
+		return g.moreEdit(a)
 	}
 	// Out of range on purpose: an unknown mode, a missing driver, an
 	// unknown kind of edit.

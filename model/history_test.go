@@ -93,7 +93,18 @@ func judgeEdit(ds *Dataset, origin, cur Assumptions, e Edit) verdict {
 		return refuseIf(!validNode || e.Node == 0)
 	case SetYearGrowth:
 		yi := e.Year - ds.BaseYear - 1
-		return refuseIf(yi < 0 || yi >= ds.EndYear-ds.BaseYear || !(math.IsNaN(e.Value) || rateOK(e.Value)))
+		return refuseIf(!validNode || yi < 0 || yi >= ds.EndYear-ds.BaseYear || !(math.IsNaN(e.Value) || rateOK(e.Value)))
+	case SetBaseValue:
+		return refuseIf(!(e.Value > 0 && e.Value <= MaxValueBn)) // NaN and ±Inf fail too
+	case SetRange:
+		if !validNode {
+			return mustRefuse
+		}
+		r := e.Range
+		if math.IsNaN(r.Lo) {
+			return mustAccept // back to the default spread
+		}
+		return refuseIf(!rateOK(r.Lo) || !rateOK(r.Hi) || r.Lo >= r.Hi || cur.Growth[e.Node] < r.Lo || cur.Growth[e.Node] > r.Hi)
 	case SetMode:
 		return refuseIf(e.Mode != TopDown && e.Mode != BottomUp || e.Driver < 0 || e.Driver >= len(ds.Dims))
 	case ResetNode:
@@ -147,13 +158,18 @@ func judgeShare(ds *Dataset, cur Assumptions, n int, s float64) verdict {
 // siblings exactly and rebalances the unlocked ones in proportion.
 func checkApplied(ds *Dataset, origin, before, after Assumptions, e Edit) error {
 	want := before.Clone() // everything the edit does not name stays
+	if err := checkMoreApplied(ds, origin, before, after, e, &want); err != nil {
+		return err
+	}
 	switch e.Kind {
 	case SetGrowth:
 		want.Growth[e.Node] = e.Value
 	case SetLock:
 		want.Locked[e.Node] = e.Lock
 	case SetYearGrowth:
-		want.YearGrowth[e.Year-ds.BaseYear-1] = e.Value
+		if e.Node == 0 {
+			want.YearGrowth[e.Year-ds.BaseYear-1] = e.Value
+		}
 	case SetMode:
 		want.Mode, want.Driver = e.Mode, e.Driver
 	case ResetAll:

@@ -24,10 +24,14 @@ func (d *Dataset) StillReported(a *Assumptions, n int, field string) bool {
 	case FieldShare:
 		return n > 0 && near(a.Share[n], d.base.Share[n])
 	case FieldValue:
-		// The total's base value is fixed; a segment's base value follows
-		// its share of it, and is the source's only while it is the value
-		// the file gives (normalising the shares may not move it).
-		return n == 0 || (!math.IsNaN(node.InputValueBn) && near(a.Share[n]/100*d.Nodes[0].InputValueBn, node.InputValueBn))
+		// The total's base value is the source's until a scenario sets
+		// its own; a segment's base value follows its share of it, and is
+		// the source's only while it is the value the file gives
+		// (normalising the shares may not move it, nor a new base value).
+		if n == 0 {
+			return near(a.BaseValue, d.base.BaseValue)
+		}
+		return !math.IsNaN(node.InputValueBn) && near(a.Share[n]/100*a.BaseValue, node.InputValueBn)
 	case FieldCAGR:
 		if n == 0 && a.Mode != TopDown {
 			return false // bottom-up: the total's rate is an output

@@ -148,7 +148,7 @@ func TestMarshalScenarioMinimal(t *testing.T) {
 // approxEqual is Assumptions.Equal with every share and rate compared
 // within tol (absolute, or relative above 1).
 func approxEqual(a, b Assumptions, tol float64) bool {
-	if a.Mode != b.Mode || a.Driver != b.Driver || !slices.Equal(a.Locked, b.Locked) || !rangesEqual(a.Ranges, b.Ranges) {
+	if a.Mode != b.Mode || a.Driver != b.Driver || !slices.Equal(a.Locked, b.Locked) || len(a.Ranges) != len(b.Ranges) || len(a.Paths) != len(b.Paths) {
 		return false
 	}
 	close := func(x, y []float64) bool {
@@ -162,7 +162,18 @@ func approxEqual(a, b Assumptions, tol float64) bool {
 		}
 		return true
 	}
-	return close(a.Share, b.Share) && close(a.Growth, b.Growth) && close(a.YearGrowth, b.YearGrowth) && close(a.Drivers, b.Drivers)
+	for i := range a.Ranges {
+		if !close([]float64{a.Ranges[i].Lo, a.Ranges[i].Hi}, []float64{b.Ranges[i].Lo, b.Ranges[i].Hi}) {
+			return false
+		}
+	}
+	for i := range a.Paths {
+		if a.Paths[i].Node != b.Paths[i].Node || !close(a.Paths[i].Rates, b.Paths[i].Rates) {
+			return false
+		}
+	}
+	return close(a.Share, b.Share) && close(a.Growth, b.Growth) && close(a.YearGrowth, b.YearGrowth) && close(a.Drivers, b.Drivers) &&
+		close([]float64{a.BaseValue}, []float64{b.BaseValue})
 }
 
 // TestMarshalScenarioClearedYear checks that taking away a year rate the

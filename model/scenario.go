@@ -21,6 +21,8 @@ type scenarioFile struct {
 }
 
 type totalOverride struct {
+	// Value is the market's base-year value, in the dataset's unit.
+	Value        *float64  `yaml:"value"`
 	CAGRPct      *float64  `yaml:"cagr_pct"`
 	CAGRRangePct []float64 `yaml:"cagr_range_pct"`
 	// A null rate takes away a year rate the dataset gives, so the year
@@ -33,11 +35,14 @@ type overrideFile struct {
 	CAGRPct      *float64  `yaml:"cagr_pct"`
 	Locked       *bool     `yaml:"locked"`
 	CAGRRangePct []float64 `yaml:"cagr_range_pct"`
+	// GrowthByYearPct is the segment's growth path: years with a rate of
+	// their own (a null: the CAGR).
+	GrowthByYearPct map[int]*float64 `yaml:"growth_by_year_pct"`
 }
 
 var scenarioKeys = []string{
 	"scenario", "description", "dataset", "mode", "driver", "total", "segments", "drivers",
-	"cagr_pct", "growth_by_year_pct", "share_pct", "locked", "cagr_range_pct", "cagr_window",
+	"cagr_pct", "growth_by_year_pct", "share_pct", "locked", "cagr_range_pct", "cagr_window", "value",
 }
 
 // checkRange checks a cagr_range_pct: two rates, the low below the high.
@@ -227,6 +232,10 @@ type scenarioValues struct {
 	locked     map[int]bool
 	lockedOnly map[int]bool
 	pathOf     map[int]string
+	// baseValue is total.value, nil when not given; paths holds the
+	// segments' growth_by_year_pct, by node and index into YearGrowth.
+	baseValue *float64
+	paths     map[int]map[int]float64
 }
 
 // check is the third phase: every value, and every name resolve did not
@@ -235,7 +244,7 @@ type scenarioValues struct {
 func (l *scenarioLoad) check(r *scenarioRefs) scenarioValues {
 	v := scenarioValues{growth: map[int]float64{}, ranges: map[int]Range{}, years: map[int]float64{},
 		levers: map[int]float64{}, shares: map[int]float64{}, locked: map[int]bool{},
-		lockedOnly: map[int]bool{}, pathOf: map[int]string{}}
+		lockedOnly: map[int]bool{}, pathOf: map[int]string{}, paths: map[int]map[int]float64{}}
 	sf := &l.sf
 	if !r.modeOK {
 		l.errAt([]any{"mode"}, "use top-down or bottom-up", "unknown mode %q", sf.Mode)
@@ -272,6 +281,8 @@ func (l *scenarioLoad) checkTotal(years []yearRef, v *scenarioValues) {
 			l.errAt([]any{"total", "cagr_pct"}, "", "%s", msg)
 		}
 	}
+	l.checkRangeHolds([]any{"total"}, 0, v)
+	l.checkBaseValue(v)
 	for _, y := range years {
 		p := []any{"total", FieldGrowthByYear, strconv.Itoa(y.year)}
 		if y.i < 0 {
@@ -371,6 +382,8 @@ func (l *scenarioLoad) checkSegments(segs []segmentRef, v *scenarioValues) {
 			v.locked[n] = *o.Locked
 			v.lockedOnly[n] = *o.Locked && o.SharePct == nil
 		}
+		l.checkRangeHolds(p, n, v)
+		l.checkPath(p, n, o.GrowthByYearPct, v)
 	}
 }
 
@@ -403,6 +416,7 @@ func (l *scenarioLoad) build(r *scenarioRefs, v *scenarioValues) Assumptions {
 	for gi := range l.ds.Groups {
 		l.spreadShares(&a, gi, v)
 	}
+	l.buildMore(&a, v)
 	return a
 }
 
@@ -632,6 +646,9 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		fmt.Fprintf(&b, "driver: %s\n", yamlString(d.Dims[a.Driver].Name))
 	}
 	var tot []string
+	if t := d.baseValueText(&a); t != "" {
+		tot = append(tot, t)
+	}
 	if !near(a.Growth[0], base.Growth[0]) {
 		tot = append(tot, "cagr_pct: "+shortRate(a.Growth[0]))
 	}
@@ -666,6 +683,9 @@ func (d *Dataset) MarshalScenario(sc *Scenario) []byte {
 		}
 		if !near(a.Growth[n], base.Growth[n]) {
 			parts = append(parts, "cagr_pct: "+shortRate(a.Growth[n]))
+		}
+		if t := d.pathText(a.PathOf(n)); t != "" {
+			parts = append(parts, t)
 		}
 		if a.Locked[n] {
 			parts = append(parts, "locked: true")

@@ -2,6 +2,11 @@ package model
 
 import "strings"
 
+// Suggest returns the candidate closest to s, or "" when none is close
+// enough to be a plausible typo: the "did you mean" of iomt's messages,
+// for other packages that read what a user typed.
+func Suggest(s string, candidates []string) string { return suggest(s, candidates) }
+
 // suggest returns the candidate closest to s, or "" when none is close
 // enough to be a plausible typo.
 func suggest(s string, candidates []string) string {

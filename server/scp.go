@@ -84,10 +84,9 @@ func (s *Server) transfer(sess ssh.Session, protocol string) {
 	t := &transferSession{s: s, sess: sess, v: v, folder: folder, events: &transferLog{log: v.log}}
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	var why sync.Once
-	reason := "the client finished"
+	t.reason = "the client finished"
 	t.end = func(r string) {
-		why.Do(func() { reason = r })
+		t.why.Do(func() { t.reason = r })
 		if v.conn != nil {
 			_ = v.conn.Close()
 		} else {
@@ -108,8 +107,8 @@ func (s *Server) transfer(sess ssh.Session, protocol string) {
 		code = t.serveSFTP()
 	}
 	cancel()
-	why.Do(func() {})
-	v.log.Info("transfer end", "duration", time.Since(v.start).Round(time.Millisecond), "events", t.events.count(), "reason", reason)
+	t.why.Do(func() {})
+	v.log.Info("transfer end", "duration", time.Since(v.start).Round(time.Millisecond), "events", t.events.count(), "reason", t.reason)
 	_ = sess.Exit(code)
 }
 
@@ -161,6 +160,10 @@ type transferSession struct {
 	events *transferLog
 	touch  func()              // marks activity, for the idle timeout
 	end    func(reason string) // ends the transfer: closes its connection
+	// why sets reason once: the first to end the transfer (a timeout,
+	// the shutdown, a broken exchange) says why it ended.
+	why    sync.Once
+	reason string
 }
 
 // serveSCP sends the files of cmd in the legacy protocol; it returns the
@@ -170,6 +173,8 @@ func (t *transferSession) serveSCP(cmd scpCommand) int {
 	errs, err := src.run(cmd)
 	if err != nil && !errors.Is(err, io.EOF) {
 		t.v.log.Info("transfer broken", "err", err)
+		// The end's reason is the break, not "the client finished".
+		t.why.Do(func() { t.reason = "broken: " + err.Error() })
 	}
 	if errs > 0 || err != nil {
 		return 1

@@ -796,6 +796,8 @@ func TestSCPErrorLineBounded(t *testing.T) {
 		t.Errorf("exit status %d, want 1", st)
 	}
 	ts.waitLog("transfer broken", "cut")
+	// The end says why: it used to say "the client finished".
+	ts.waitLog("transfer end", "reason=\"broken: the client reported more than 4096 bytes")
 	for _, line := range strings.Split(ts.logs.String(), "\n") {
 		if strings.Contains(line, "transfer broken") {
 			if len(line) > 1024 {

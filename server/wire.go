@@ -8,6 +8,7 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"iomt/export"
 	"iomt/internal/safetext"
 	"iomt/model"
 	"iomt/ui"
@@ -29,16 +30,20 @@ import (
 //	uvarint dim, uvarint metric
 //	uvarint n, n × uvarint    parent per dimension (n = the dataset's dimensions)
 //	n × uvarint               cursor per dimension
-//	byte flags                1: saved follows, 2: compare follows
+//	byte flags                1: saved follows, 2: compared follow, 4: differences shown
 //	changes                   the assumptions, from the dataset's
 //	[changes]                 saved, from the assumptions
-//	[string, changes]         the compared scenario's name, and it from the dataset's
+//	[uvarint n, n × (string, changes)]
+//	                          the compared scenarios' names, and each from the dataset's
 //
 // A string is a uvarint length and UTF-8 bytes. Changes are the mode, the
 // driver and the window (uvarints), then for each of growth, share, year
 // growth, levers, range low and range high a uvarint count and that many
 // (uvarint gap to the previous index + 1, 8 bytes of float64 bits), and for
-// locks and share-set marks a count and that many gaps (a flipped mark).
+// locks and share-set marks a count and that many gaps (a flipped mark),
+// then the base-year value (8 bytes of float64 bits) and the growth paths
+// whole: a count, and for each the gap to the previous path's node and
+// its rates as changes to a path of no rates of its own.
 //
 // Everything that arrives is hostile until checked (anyone with publish
 // rights on the subject can send): decodeState bounds every count by the
@@ -52,6 +57,7 @@ const wireVersion = 1
 const (
 	maxWireName     = 256  // bytes of the presenter's name (shown cut to 40 characters)
 	maxWireScenario = 1024 // bytes of a scenario's name
+	maxWireCompared = export.MaxCompare
 )
 
 // errNewerVersion says a state came from a newer iomt.
@@ -114,17 +120,23 @@ func (c *wireCodec) encode(turn, seq uint64, s *ui.Snapshot) []byte {
 	if s.Saved != nil {
 		flags |= 1
 	}
-	if s.Compare != nil {
+	if len(s.Compared) > 0 {
 		flags |= 2
+	}
+	if s.Differences {
+		flags |= 4
 	}
 	b = append(b, flags)
 	b = appendChanges(b, &c.base, &s.Assumptions)
 	if s.Saved != nil {
 		b = appendChanges(b, &s.Assumptions, s.Saved)
 	}
-	if s.Compare != nil {
-		b = appendWireString(b, s.CompareName)
-		b = appendChanges(b, &c.base, s.Compare)
+	if len(s.Compared) > 0 {
+		b = binary.AppendUvarint(b, uint64(len(s.Compared)))
+		for i := range s.Compared {
+			b = appendWireString(b, s.Compared[i].Name)
+			b = appendChanges(b, &c.base, &s.Compared[i].Assumptions)
+		}
 	}
 	return b
 }
@@ -148,7 +160,26 @@ func appendChanges(b []byte, ref, a *model.Assumptions) []byte {
 		b = appendFloatChanges(b, f[0], f[1])
 	}
 	b = appendBoolChanges(b, ref.Locked, a.Locked)
-	return appendBoolChanges(b, ref.ShareSet, a.ShareSet)
+	b = appendBoolChanges(b, ref.ShareSet, a.ShareSet)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.BaseValue))
+	b = binary.AppendUvarint(b, uint64(len(a.Paths)))
+	prev := 0
+	for _, p := range a.Paths {
+		b = binary.AppendUvarint(b, uint64(max(p.Node-prev, 0)))
+		b = appendFloatChanges(b, unsetRates(len(p.Rates)), p.Rates)
+		prev = p.Node
+	}
+	return b
+}
+
+// unsetRates is n years without a rate of their own, which a path's
+// rates are written as changes to.
+func unsetRates(n int) []float64 {
+	r := make([]float64, n)
+	for i := range r {
+		r[i] = math.NaN()
+	}
+	return r
 }
 
 func rangeSides(r []model.Range) (lo, hi []float64) {
@@ -307,7 +338,7 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 		s.Cursor[i] = r.small("cursor", len(c.ds.Nodes)+1)
 	}
 	flags := r.byte1("flags")
-	if flags&^3 != 0 {
+	if flags&^7 != 0 {
 		r.fail("flags %#x", flags)
 	}
 	s.Assumptions = c.readChanges(r, &c.base, "assumptions")
@@ -316,10 +347,19 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 		s.Saved = &saved
 	}
 	if flags&2 != 0 {
-		s.CompareName = r.text("compared scenario", maxWireScenario)
-		cmp := c.readChanges(r, &c.base, "compared")
-		s.Compare = &cmp
+		n := r.small("compared scenarios", maxWireCompared+1)
+		if r.err == nil && n == 0 {
+			r.fail("compared scenarios: flagged, but none")
+		}
+		for range n {
+			if r.err != nil {
+				break
+			}
+			name := r.text("compared scenario", maxWireScenario)
+			s.Compared = append(s.Compared, ui.Compared{Name: name, Assumptions: c.readChanges(r, &c.base, "compared")})
+		}
 	}
+	s.Differences = flags&4 != 0
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("%d bytes after the end", len(r.b))
 	}
@@ -352,6 +392,19 @@ func (c *wireCodec) readChanges(r *wireReader, ref *model.Assumptions, what stri
 	}
 	readBoolChanges(r, what+": locks", a.Locked)
 	readBoolChanges(r, what+": shares set", a.ShareSet)
+	a.BaseValue = math.Float64frombits(r.u64(what + ": base value"))
+	// Paths are written whole (few segments have one), in node order.
+	n := r.small(what+": paths", len(c.ds.Nodes))
+	a.Paths = nil
+	node := 0
+	for range n {
+		if node = r.next(what+": path", node, len(c.ds.Nodes)); r.err != nil {
+			break
+		}
+		rates := unsetRates(len(a.YearGrowth))
+		readFloatChanges(r, what+": path rates", rates)
+		a.Paths = append(a.Paths, model.Path{Node: node, Rates: rates})
+	}
 	return a
 }
 
@@ -406,12 +459,17 @@ func (c *wireCodec) check(s *ui.Snapshot) error {
 			return fmt.Errorf("tab %d: row %d of %d", d, s.Cursor[d], rows+1)
 		}
 	}
-	for _, a := range []*model.Assumptions{&s.Assumptions, s.Saved, s.Compare} {
+	for _, a := range []*model.Assumptions{&s.Assumptions, s.Saved} {
 		if a == nil {
 			continue
 		}
 		if err := c.checkAssumptions(a); err != nil {
 			return err
+		}
+	}
+	for i := range s.Compared {
+		if err := c.checkAssumptions(&s.Compared[i].Assumptions); err != nil {
+			return fmt.Errorf("compared %q: %w", s.Compared[i].Name, err)
 		}
 	}
 	return nil
@@ -446,6 +504,21 @@ func (c *wireCodec) checkAssumptions(a *model.Assumptions) error {
 	for i, r := range a.Ranges {
 		if r.IsSet() && (!rate(r.Lo) || !rate(r.Hi) || r.Lo >= r.Hi) || !r.IsSet() && !math.IsNaN(r.Hi) {
 			return fmt.Errorf("range %v of node %d is no range", r, i)
+		}
+	}
+	if msg, ok := model.CheckBaseValue(a.BaseValue); !ok {
+		return errors.New(msg)
+	}
+	for _, p := range a.Paths {
+		set := false
+		for i, g := range p.Rates {
+			if !math.IsNaN(g) && !rate(g) {
+				return fmt.Errorf("growth %v of node %d in year %d is out of range", g, p.Node, ds.BaseYear+1+i)
+			}
+			set = set || !math.IsNaN(g)
+		}
+		if !set {
+			return fmt.Errorf("node %d's path has no year of its own", p.Node)
 		}
 	}
 	return nil

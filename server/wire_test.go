@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -54,10 +55,11 @@ func randomSnapshot(rng *rand.Rand, ds *model.Dataset) ui.Snapshot {
 		saved := origin
 		s.Saved = &saved
 	}
-	if rng.IntN(3) == 0 {
+	for i := range rng.IntN(4) {
 		cmp := ds.Base()
-		cmp.Growth[0] = 12.5
-		s.CompareName, s.Compare = "Optimistic", &cmp
+		cmp.Growth[0] = 12.5 + float64(i)
+		s.Compared = append(s.Compared, ui.Compared{Name: fmt.Sprint("Optimistic ", i), Assumptions: cmp})
+		s.Differences = rng.IntN(2) == 0
 	}
 	return s
 }
@@ -69,7 +71,7 @@ func sameSnapshot(a, b *ui.Snapshot) bool {
 	if !a.Equal(b) || !slices.Equal(a.Assumptions.ShareSet, b.Assumptions.ShareSet) {
 		return false
 	}
-	return (a.Saved == nil) == (b.Saved == nil) && (a.Compare == nil) == (b.Compare == nil)
+	return (a.Saved == nil) == (b.Saved == nil) && (a.Compared == nil) == (b.Compared == nil)
 }
 
 // TestWireRoundTrip: states after random edits, on the IoMT dataset and
@@ -153,6 +155,20 @@ func TestWireRefuses(t *testing.T) {
 		{"lever", "impact", mutate(func(s *ui.Snapshot) { s.Assumptions.Drivers[0] = 51 })},
 		{"year growth Inf", "year", mutate(func(s *ui.Snapshot) { s.Assumptions.YearGrowth[0] = math.Inf(1) })},
 		{"range upside down", "no range", mutate(func(s *ui.Snapshot) { s.Assumptions.Ranges[1] = model.Range{Lo: 5, Hi: 4} })},
+		{"base value 0", "base-year value", mutate(func(s *ui.Snapshot) { s.Assumptions.BaseValue = 0 })},
+		{"empty path", "no year of its own", mutate(func(s *ui.Snapshot) {
+			s.Assumptions.Paths = []model.Path{{Node: 2, Rates: unsetRates(len(s.Assumptions.YearGrowth))}}
+		})},
+		{"path rate", "in year", mutate(func(s *ui.Snapshot) {
+			r := unsetRates(len(s.Assumptions.YearGrowth))
+			r[1] = 1e9
+			s.Assumptions.Paths = []model.Path{{Node: 2, Rates: r}}
+		})},
+		{"compared growth", "compared", mutate(func(s *ui.Snapshot) {
+			cmp := testDS.Base()
+			cmp.Growth[1] = math.Inf(-1)
+			s.Compared = []ui.Compared{{Name: "Worst", Assumptions: cmp}}
+		})},
 		{"window", "window", mutate(func(s *ui.Snapshot) { s.Assumptions.Window = model.Window{From: 2030, To: 2020} })},
 		{"leaf as parent", "has none there", mutate(func(s *ui.Snapshot) { s.Parent[testDS.Nodes[leaf].Dim] = leaf })},
 		{"cursor past the rows", "row", mutate(func(s *ui.Snapshot) { s.Parent[0], s.Cursor[0] = 0, len(testDS.Dims[0].Top)+1 })},

@@ -70,6 +70,14 @@ func (m *Model) act(msg tea.Msg) (keep bool, cmd tea.Cmd) {
 		return m.saveAs(msg.name)
 	case pickedMsg:
 		return false, openCmd(m.scen.ds, msg.entry, msg.purpose)
+	case compareMsg:
+		if len(msg.entries) == 0 {
+			m.scen.stopCompare()
+			m.resize(m.lay.w, m.lay.h) // the segments back beside the chart
+			m.status.info("Stopped comparing.")
+			return false, nil
+		}
+		return false, compareCmd(m.scen.ds, msg.entries)
 	case menuMsg:
 		return false, m.menu(msg)
 	case loadMsg:
@@ -185,10 +193,15 @@ func (m *Model) opened(msg openedMsg) {
 		m.status.error("Cannot compare: " + m.files.reason(msg.err, msg.path))
 		return
 	case msg.purpose == chooseOpen:
-		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: "Opened " + msg.sc.Name + "."}, "Open "+msg.sc.Name+"?")
+		said := "Opened " + msg.sc.Name + "."
+		if msg.from != "" {
+			said = "Opened " + msg.sc.Name + " from " + filepath.Base(msg.from) + "; s saves it as a scenario."
+		}
+		m.loadOrAsk(loadMsg{sc: msg.sc, path: msg.path, said: said}, "Open "+msg.sc.Name+"?")
 	default:
-		m.scen.compareWith(msg.sc)
-		m.status.info("Comparing with " + msg.sc.Name + ": dotted in the chart, differences in the table (v: metric). c stops.")
+		m.scen.compareWith(msg.all...)
+		m.resize(m.lay.w, m.lay.h) // a narrow chart takes the segments' room
+		m.status.info(compareSaid(msg.all))
 	}
 	m.panes.table.refresh()
 }
@@ -211,10 +224,13 @@ func (m *Model) menu(msg menuMsg) tea.Cmd {
 	case actCopyTable:
 		m.status.info("Copied the table (" + strconv.Itoa(len(m.sel.rows())) + " rows, every year, as on screen) to the clipboard, tab-separated: paste it into a spreadsheet's cells.")
 		return tea.SetClipboard(m.panes.table.tsv())
-	case actExportCSV, actExportJSON, actExportMD, actExportXLSX:
+	case actExportCSV, actExportJSON, actExportMD, actExportXLSX, actExportSVG, actExportPNG:
 		if m.files.readOnly() {
 			m.status.error("This session cannot write files" + m.files.whyNoFiles() + "; copy the table with x instead.")
 			return nil
+		}
+		if msg.action == actExportSVG || msg.action == actExportPNG {
+			return chartCmd(newChartJob(m.files.ws, m.scen, m.sel, msg.action))
 		}
 		return exportCmd(newExportJob(m.files.ws, m.scen, msg.action))
 	}
@@ -277,11 +293,6 @@ func (m *Model) openPicker(p purpose) tea.Cmd {
 	return listCmd(m.files.ws, m.scen.ds, gen)
 }
 
-func (m *Model) toggleCompare() tea.Cmd {
-	if cs := m.scen.compare; cs != nil {
-		m.status.info("Stopped comparing with " + cs.name + ".")
-		m.scen.stopCompare()
-		return nil
-	}
-	return m.openPicker(chooseCompare)
-}
+// toggleCompare opens the compare picker, the scenarios compared now
+// marked: marks taken off and enter stop comparing.
+func (m *Model) toggleCompare() tea.Cmd { return m.openPicker(chooseCompare) }

@@ -104,7 +104,7 @@ func TestAnalysisNumbersWhole(t *testing.T) {
 			}
 			a := m.Scenario()
 			want := []string{"60", "in 2027", "now " + fmtNum(a.Growth[0], 2) + " % entered", "= " + fmtNum(a.MarketGrowth(), 2) + " % a year",
-				"Answer: " + fmtNum(d.solved.sol.Rate, 2) + " % a year", "(" + fmtNum(d.solved.sol.Rate+1, 2) + " % with the levers)",
+				"Answer: enter " + fmtNum(d.solved.sol.Rate, 2) + " % a year", "(" + fmtNum(d.solved.sol.Rate+1, 2) + " % with the levers)",
 				fmtNum(d.solved.realised[1], 2) + " %"}
 			if path != "Total" {
 				want = append(want, fmtNum(d.solved.share[1], 2)+" %")

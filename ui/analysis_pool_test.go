@@ -83,7 +83,7 @@ func TestAnalysisThroughOptions(t *testing.T) {
 
 	runs = pool.count()
 	m = send(t, m, keyEsc, runeKey('g'), runeKey('6'), runeKey('0'), keyEnter)
-	if pool.count() == runs || !strings.Contains(view(m), "Answer: 20.78 % a year") {
+	if pool.count() == runs || !strings.Contains(view(m), "Answer: enter 20.78 % a year") {
 		t.Errorf("g through the pool: %d runs more; screen:\n%s", pool.count()-runs, view(m))
 	}
 }

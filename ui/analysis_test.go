@@ -31,7 +31,7 @@ func TestGoalSeekScreen(t *testing.T) {
 	ap := node(t, "Region/Asia-Pacific")
 	before := m.Scenario()
 	m = send(t, m, runeKey('g'), runeKey('6'), runeKey('0'), keyEnter)
-	if !topIs[*goalSeekDialog](m) || !strings.Contains(view(m), "Answer: 20.78 % a year") {
+	if !topIs[*goalSeekDialog](m) || !strings.Contains(view(m), "Answer: enter 20.78 % a year") {
 		t.Fatalf("after g 60 enter:\n%s", view(m))
 	}
 	if !m.Scenario().Equal(before) {
@@ -297,7 +297,7 @@ func TestGoalSeekSaysTheLevers(t *testing.T) {
 	m = send(t, m, keyEnter)
 	d := m.dialogs.top().(*goalSeekDialog)
 	rate := d.solved.sol.Rate
-	want := fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(rate, 2), fmtNum(rate+0.5, 2))
+	want := fmt.Sprintf("Answer: enter %s %% a year (%s %% with the levers)", fmtNum(rate, 2), fmtNum(rate+0.5, 2))
 	if !strings.Contains(view(m), want) {
 		t.Fatalf("want %q on screen:\n%s", want, view(m))
 	}

@@ -25,16 +25,11 @@ func (ch *chart) View() string {
 	e := ch.e
 	// The longest title that fits: the compared scenario's name before
 	// the key hint.
-	base := "Chart: " + e.sel.metricLabel()
-	title := base + " (v)"
-	if e.scen.Compare() != nil {
-		vs := base + " · vs " + clean(e.scen.Compare().name)
-		title = vs
-		if ansi.StringWidth(vs+" (v)") <= ch.width-4 {
-			title = vs + " (v)"
-		}
-	}
+	title := "Chart: " + e.sel.metricLabel() + " (v)"
 	inner, innerH := ch.width-2, ch.height-2
+	if len(e.scen.Compared()) > 0 {
+		return pane(e.look.styles, false, ch.compareTitle(), ch.compareBody(inner, innerH), ch.width, ch.height)
+	}
 	return pane(e.look.styles, false, title, ch.body(inner, innerH), ch.width, ch.height)
 }
 
@@ -69,47 +64,18 @@ func (ch *chart) body(w, h int) string {
 	for _, n := range kids {
 		names = append(names, clean(e.ds.Nodes[n].Name))
 	}
-	// In compare mode the other scenario's curves come first, one per
-	// segment in the same colour, drawn with dots, so that the current
-	// scenario's lines are drawn over them where they cross.
-	nCmp := 0
-	if e.scen.Compare() != nil {
-		cs := seriesOf(func(n, yi int) float64 { return metricOf(&e.scen.Compare().res, e.sel.metric, n, yi) })
-		nCmp = len(cs)
-		series = append(cs, series...)
-	}
 	legend := ch.legend(names, w)
-	if e.scen.Compare() != nil {
-		legend = append(legend, s.Muted.Render(ansi.Truncate("··· "+clean(e.scen.Compare().name)+" (compared)", w, "…")))
-	}
 	plotH := h - 2 - len(legend) // x-axis line and labels
 	if plotH < 2 {
 		legend = nil
 		plotH = h - 2
 	}
-	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
-	labelW := max(len(label(hi)), len(label(lo))) + 2
-	plotW := max(w-labelW-2, 10)
-	opts := []asciigraph.Option{
-		asciigraph.Height(max(plotH-1, 1)),
-		asciigraph.Width(plotW),
-		asciigraph.Precision(prec),
-		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
-		asciigraph.XAxisRange(float64(e.scen.Result().BaseYear+first), float64(e.scen.Result().BaseYear+e.scen.Result().Years-1)),
-		asciigraph.XAxisTickCount(tickCount(e.scen.Result().Years-first, plotW)),
-		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
-	}
-	if hi == lo {
-		// A flat chart would otherwise have no vertical range at all.
-		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
-	}
+	opts := ch.axes(w, plotH, first, lo, hi)
 	sets := make([]asciigraph.CharSet, len(series))
 	for i := range sets {
 		switch {
-		case i < nCmp:
-			sets[i] = asciigraph.CreateCharSet("·")
 		case s.noColor:
-			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i - nCmp)))
+			sets[i] = asciigraph.CreateCharSet(string(seriesRune(i)))
 		default:
 			sets[i] = asciigraph.DefaultCharSet
 		}
@@ -134,27 +100,36 @@ func (ch *chart) body(w, h int) string {
 func (ch *chart) legend(names []string, w int) []string {
 	s := ch.e.look.styles
 	maxName := max(w/2-3, 8)
-	var lines []string
-	line, lineW := "", 0
+	items := make([]string, len(names))
 	for i, n := range names {
-		n = ansi.Truncate(n, maxName, "…")
-		item := s.seriesMark(i) + " " + n
-		iw := 2 + ansi.StringWidth(n)
-		if lineW > 0 && lineW+2+iw > w {
-			lines = append(lines, line)
-			line, lineW = "", 0
-		}
-		if lineW > 0 {
-			line += "  "
-			lineW += 2
-		}
-		line += item
-		lineW += iw
+		items[i] = s.seriesMark(i) + " " + ansi.Truncate(n, maxName, "…")
 	}
-	if line != "" {
-		lines = append(lines, line)
+	return wrapItems(items, w)
+}
+
+// axes are the plot's options for a w×plotH area (x-axis included) of
+// the years from first on, values lo to hi: labels grouped as the
+// table writes numbers, a year per tick where they fit.
+func (ch *chart) axes(w, plotH, first int, lo, hi float64) []asciigraph.Option {
+	e := ch.e
+	res := e.scen.Result()
+	prec, label := axisLabels(hi, e.sel.metric == MetricValue)
+	labelW := max(len(label(hi)), len(label(lo))) + 2
+	plotW := max(w-labelW-2, 10)
+	opts := []asciigraph.Option{
+		asciigraph.Height(max(plotH-1, 1)),
+		asciigraph.Width(plotW),
+		asciigraph.Precision(prec),
+		asciigraph.YAxisValueFormatter(label), // thousands grouped, as in the table
+		asciigraph.XAxisRange(float64(res.BaseYear+first), float64(res.BaseYear+res.Years-1)),
+		asciigraph.XAxisTickCount(tickCount(res.Years-first, plotW)),
+		asciigraph.XAxisValueFormatter(func(v float64) string { return fmt.Sprintf("%.0f", v) }),
 	}
-	return lines
+	if hi == lo {
+		// A flat chart would otherwise have no vertical range at all.
+		opts = append(opts, asciigraph.LowerBound(lo-1), asciigraph.UpperBound(hi+1))
+	}
+	return opts
 }
 
 // tickCount picks how many year labels fit in width w such that they fall

@@ -31,11 +31,14 @@ const (
 	actExportMD
 	actExportXLSX
 	actCopyTable
+	actExportSVG // the chart on screen, for a slide
+	actExportPNG
 )
 
 // choice is one line of a chooser: a scenario, or a menu action.
 type choice struct {
 	title, desc string
+	mark        string // the compare picker's "[1] ", shown before the title
 	entry       *model.Entry
 	action      int
 	// refused says why the scenario cannot be used here (another market,
@@ -43,7 +46,7 @@ type choice struct {
 	refused string
 }
 
-func (c choice) Title() string { return c.title }
+func (c choice) Title() string { return c.mark + c.title }
 func (c choice) Description() string {
 	if c.refused != "" {
 		return "cannot open: " + c.refused

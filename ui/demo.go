@@ -41,13 +41,22 @@ type Snapshot struct {
 	// Saved is the presenter's scenario as last opened or saved, when
 	// that differs from Assumptions: a session that takes over keeps the
 	// "unsaved" mark, so that quitting still asks before losing the edits.
-	Saved       *model.Assumptions
-	Dim         int
-	Parent      []int
-	Cursor      []int
-	Metric      Metric
-	CompareName string
-	Compare     *model.Assumptions
+	Saved  *model.Assumptions
+	Dim    int
+	Parent []int
+	Cursor []int
+	Metric Metric
+	// Compared are the scenarios compared, in the order picked, and
+	// Differences whether the table shows the differences to them
+	// rather than their figures side by side.
+	Compared    []Compared
+	Differences bool
+}
+
+// Compared is a scenario compared with the presenter's.
+type Compared struct {
+	Name        string
+	Assumptions model.Assumptions // immutable, as Snapshot.Assumptions
 }
 
 // Equal reports whether two snapshots show the same thing, so that a
@@ -57,11 +66,16 @@ func (s *Snapshot) Equal(o *Snapshot) bool {
 		return s == o
 	}
 	if s.Presenter != o.Presenter || s.Scenario != o.Scenario || s.Dim != o.Dim || s.Metric != o.Metric ||
-		s.CompareName != o.CompareName || !slices.Equal(s.Parent, o.Parent) || !slices.Equal(s.Cursor, o.Cursor) ||
-		!s.Assumptions.Equal(o.Assumptions) || !s.saved().Equal(o.saved()) || (s.Compare == nil) != (o.Compare == nil) {
+		s.Differences != o.Differences || len(s.Compared) != len(o.Compared) || !slices.Equal(s.Parent, o.Parent) ||
+		!slices.Equal(s.Cursor, o.Cursor) || !s.Assumptions.Equal(o.Assumptions) || !s.saved().Equal(o.saved()) {
 		return false
 	}
-	return s.Compare == nil || s.Compare.Equal(*o.Compare)
+	for i, c := range s.Compared {
+		if c.Name != o.Compared[i].Name || !c.Assumptions.Equal(o.Compared[i].Assumptions) {
+			return false
+		}
+	}
+	return true
 }
 
 // saved is the presenter's saved state: Saved, else what it shows.

@@ -55,6 +55,9 @@ type goalAnswer struct {
 	realised   [2]float64 // the node's realised CAGR now and at the rate
 	share      [2]float64 // its share in the year, now and at the rate
 	unreachErr string
+	// quote is what to quote of a reached answer: both rates, the
+	// siblings before and after, the warnings.
+	quote *forecast.Quote
 }
 
 func newGoalSeekDialog(e env, gen int, run Analysis) (*goalSeekDialog, tea.Cmd) {
@@ -196,8 +199,10 @@ func seek(ds *model.Dataset, a model.Assumptions, g forecast.Goal, ans *goalAnsw
 	if !sol.Reached {
 		_, uerr := forecast.GoalSeek(ds, a, g)
 		ans.unreachErr = uerr.Error()
+		return nil
 	}
-	return nil
+	ans.quote, err = forecast.QuoteGoal(ds, a, g, sol)
+	return err
 }
 
 func (d *goalSeekDialog) SetSize(w, h int)     { d.width, d.height = w, h }
@@ -281,17 +286,7 @@ func (d *goalSeekDialog) View() string {
 	case !a.sol.Reached:
 		add(s.Error, "Out of reach: "+a.unreachErr+".")
 	default:
-		answer := fmt.Sprintf("Answer: %s %% a year", fmtNum(a.sol.Rate, 2))
-		if levers != 0 {
-			answer = fmt.Sprintf("Answer: %s %% a year entered (%s %% with the levers)", fmtNum(a.sol.Rate, 2), fmtNum(a.sol.Rate+levers, 2))
-		}
-		add(s.Title, answer)
-		_, _, span := e.scen.Window()
-		add(plain, fmt.Sprintf("  realised CAGR %s: %s %% (now %s %%)", span, fmtNum(a.realised[1], 2), fmtNum(a.realised[0], 2)))
-		if d.node != 0 {
-			add(plain, fmt.Sprintf("  share of %s in %d: %s %% (now %s %%)", clean(parentLabel(e, d.node)), d.year, fmtNum(a.share[1], 2), fmtNum(a.share[0], 2)))
-		}
-		add(plain, fmt.Sprintf("  found in %d projections", a.sol.Evals))
+		d.answerLines(a, levers, add, func(style lipgloss.Style, text string) { lines = append(lines, style.Render(text)) })
 		lines = append(lines, "")
 		add(s.Accent, "enter applies it (one undoable edit) · esc leaves everything as it is")
 	}

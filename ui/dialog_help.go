@@ -56,8 +56,8 @@ func (d *helpDialog) View() string {
 		s.Title.Render("Reading the numbers"),
 		"Share: % of parent in " + strconv.Itoa(e.scen.Result().BaseYear) + " · CAGR: entered, %/yr · Real: realised CAGR " +
 			span + " (w: another window)",
-		"* the source report states this figure; every other figure is an estimate (i: details).",
-		"L the share is locked: changing a sibling's share leaves it alone.",
+		"* the report states this figure; every other is an estimate (i: details).",
+		"L a locked share: a sibling's change leaves it alone · ~ years of its own rate",
 		"Top-down: the total grows at the market CAGR and each segment's growth moves its share.",
 		"Bottom-up (b): the current tab's segments grow at their own rates and the total is their sum.",
 	}

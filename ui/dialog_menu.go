@@ -54,9 +54,9 @@ func newScenarioMenu(e env) *menu {
 // the table to the clipboard, which works everywhere.
 func newExportMenu(e env) *menu {
 	title := "Export " + clean(e.scen.Name())
-	if e.scen.Compare() != nil {
+	if cmps := e.scen.Compared(); len(cmps) > 0 {
 		// Files and the copy carry the comparison's columns too.
-		title += " vs " + clean(e.scen.Compare().name)
+		title += " vs " + comparedNames(cmps)
 	}
 	copyTable := choice{title: "Copy table for a spreadsheet", desc: "the table on screen, every year, tab-separated: pastes into cells in Excel, Sheets, Numbers (OSC 52: works over SSH)", action: actCopyTable}
 	items := []choice{copyTable}
@@ -76,7 +76,11 @@ func newExportMenu(e env) *menu {
 			{title: "JSON file", desc: slug + ".json" + where, action: actExportJSON},
 			{title: "Markdown file", desc: slug + ".md" + where, action: actExportMD},
 			{title: "XLSX workbook, a live model", desc: slug + ".xlsx" + where, action: actExportXLSX},
+			// The copy before the charts: at 80×24 it stays on the first
+			// page, as it was before there were charts.
 			copyTable,
+			{title: "SVG chart for a slide", desc: chartFile(e, ".svg") + where, action: actExportSVG},
+			{title: "PNG chart for a slide, 1920×1080", desc: chartFile(e, ".png") + where, action: actExportPNG},
 		}
 	}
 	if e.files.fetch != nil && e.files.ws.Dir != "" {

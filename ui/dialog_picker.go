@@ -34,16 +34,19 @@ type scenarioPicker struct {
 	purpose purpose
 	gen     int
 	loaded  bool
+	marks   *compareMarks // the compare picker's (dialog_compare.go)
 }
 
 func newScenarioPicker(e env, p purpose, gen int) *scenarioPicker {
 	title := "Open a scenario"
+	var marks *compareMarks
 	if p == chooseCompare {
-		title = "Compare " + clean(e.scen.Name()) + " with"
+		title = "Compare " + clean(e.scen.Name()) + " with (space marks up to " + strconv.Itoa(maxCompared) + ", in order)"
+		marks = &compareMarks{}
 	}
 	ch := newChooser(e, title, nil, true)
 	ch.list.SetStatusBarItemName("scenario", "scenarios")
-	return &scenarioPicker{chooser: ch, purpose: p, gen: gen}
+	return &scenarioPicker{chooser: ch, purpose: p, gen: gen, marks: marks}
 }
 
 func (d *scenarioPicker) Update(msg tea.Msg) (step, tea.Cmd) {
@@ -54,10 +57,16 @@ func (d *scenarioPicker) Update(msg tea.Msg) (step, tea.Cmd) {
 		}
 		return d.fill(msg)
 	case tea.KeyPressMsg:
+		if d.marks != nil && d.loaded && !d.filtering() && key.Matches(msg, d.e.look.keys.Mark) {
+			d.toggle()
+			return stay(d), nil
+		}
 		picked, closed, cmd := d.key(msg)
 		switch {
 		case closed:
 			return done(said("Closed.")), nil
+		case picked != nil && d.marks != nil:
+			return done(d.chosen(picked)), nil
 		case picked != nil:
 			return done(pickedMsg{purpose: d.purpose, entry: *picked.entry}), nil
 		}
@@ -101,15 +110,23 @@ func (d *scenarioPicker) fill(msg listedMsg) (step, tea.Cmd) {
 		return done(refused(fmt.Sprintf("No scenarios for %s yet (%d for other markets): save one with s.", clean(d.e.ds.Market), others))), nil
 	}
 	items := scenarioChoices(d.e, here)
-	if d.purpose == chooseCompare {
+	if d.marks != nil {
 		markOnScreen(d.e, items)
+		d.marks.preMark(d.e, items)
 	}
 	d.setItems(items)
 	return stay(d), nil
 }
 
-func (d *scenarioPicker) Placement() placement    { return placeBody }
-func (d *scenarioPicker) Bindings() []key.Binding { return d.chooser.Bindings() }
+func (d *scenarioPicker) Placement() placement { return placeBody }
+func (d *scenarioPicker) Bindings() []key.Binding {
+	if d.marks != nil {
+		b := d.chooser.Bindings()
+		b[2].SetHelp("enter", "compare marked")
+		return append([]key.Binding{d.e.look.keys.Mark}, b...)
+	}
+	return d.chooser.Bindings()
+}
 
 func (d *scenarioPicker) View() string {
 	if !d.loaded {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
+	"iomt/model"
 )
 
 // tornadoDialog ranks the assumptions by how much each moves the selected
@@ -56,20 +58,27 @@ func (d *tornadoDialog) compute() tea.Cmd {
 	ctx, run, gen, seq := d.restart(), d.run, d.gen, d.seq
 	ds, a, node, year, delta := d.e.ds, d.e.scen.Assumptions(), d.node, d.year, d.delta
 	return func() tea.Msg {
-		var plan *forecast.SensitivityPlan
-		var perr error
-		// The base projection too is work for the pool.
-		if err := run.Run(ctx, []func(){func() { plan, perr = forecast.PlanSensitivity(ds, a, node, year, delta) }}); err != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: err}
-		}
-		if perr != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: perr}
-		}
-		if err := run.Run(ctx, tasks(plan.Len(), 2*len(ds.Nodes)*ds.Years(), plan.Run)); err != nil {
-			return tornadoMsg{gen: gen, seq: seq, err: err}
-		}
-		return tornadoMsg{gen: gen, seq: seq, t: plan.Tornado()}
+		t, err := sensitivityThrough(ctx, run, ds, a, node, year, delta)
+		return tornadoMsg{gen: gen, seq: seq, t: t, err: err}
 	}
+}
+
+// sensitivityThrough runs a sensitivity analysis through run: the plan
+// (its base projection too is work for the pool), then its steps in
+// tasks. The tornado's and the data table's list.
+func sensitivityThrough(ctx context.Context, run Analysis, ds *model.Dataset, a model.Assumptions, node, year int, delta float64) (*forecast.Tornado, error) {
+	var plan *forecast.SensitivityPlan
+	var perr error
+	if err := run.Run(ctx, []func(){func() { plan, perr = forecast.PlanSensitivity(ds, a, node, year, delta) }}); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	if err := run.Run(ctx, tasks(plan.Len(), 2*len(ds.Nodes)*ds.Years(), plan.Run)); err != nil {
+		return nil, err
+	}
+	return plan.Tornado(), nil
 }
 
 // computed shows an answer.
@@ -165,14 +174,15 @@ func (d *tornadoDialog) frame() (head, notes []string) {
 		"bars: the values at −Δ and +Δ, low to high · ◂ a rise lowers it")
 	var why []string
 	a := e.scen.Assumptions()
-	if note := t.Note(e.ds, &a); note != "" {
-		why = append(why, note)
+	if note, sw := t.Note(e.ds, &a); note != "" {
+		why = append(why, note+modeKey(e, sw, "; "))
 	}
 	if refused := d.refused(len(head)); refused != "" {
 		why = append(why, "n/a: the model refuses the move ("+refused+")")
 	}
 	if n := len(t.Unranked); n > 0 {
-		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s)", n, d.label(t.Unranked[0].Param), t.Unranked[0].Why))
+		u := t.Unranked[0]
+		why = append(why, fmt.Sprintf("not ranked: %d that cannot move it here (%s: %s%s)", n, d.label(u.Param), u.Why, modeKey(e, u.Switch, "; ")))
 	}
 	if len(why) == 0 {
 		return head, nil
@@ -237,18 +247,28 @@ func (d *tornadoDialog) Bindings() []key.Binding {
 }
 
 // label names a parameter for the screen.
-func (d *tornadoDialog) label(p forecast.Param) string {
-	e := d.e
+func (d *tornadoDialog) label(p forecast.Param) string { return paramLabel(d.e.ds, p) }
+
+// paramLabel names a parameter for the screen: "market CAGR",
+// "Asia-Pacific share", "Asia-Pacific growth 2024".
+func paramLabel(ds *model.Dataset, p forecast.Param) string {
 	switch p.Kind {
 	case forecast.ParamYearGrowth:
+		if p.Node != 0 {
+			return fmt.Sprintf("%s growth %d", nodeName(ds, p.Node), p.Year)
+		}
 		return fmt.Sprintf("market growth %d", p.Year)
 	case forecast.ParamShare:
-		return nodeName(e.ds, p.Node) + " share"
+		return nodeName(ds, p.Node) + " share"
+	case forecast.ParamBaseValue:
+		return "market size"
+	case forecast.ParamLever:
+		return ds.Levers[p.Node].Name
 	}
 	if p.Node == 0 {
 		return "market CAGR"
 	}
-	return nodeName(e.ds, p.Node) + " CAGR"
+	return nodeName(ds, p.Node) + " CAGR"
 }
 
 func (d *tornadoDialog) View() string {
@@ -335,14 +355,17 @@ func (d *tornadoDialog) shortLabel(p forecast.Param, w int) string {
 	switch {
 	case ansi.StringWidth(full) <= w:
 		return full
-	case p.Kind == forecast.ParamYearGrowth:
+	case p.Kind == forecast.ParamYearGrowth && p.Node == 0:
 		return fmt.Sprintf("growth %d", p.Year)
 	case p.Node == 0:
 		return ansi.Truncate(full, w, "…")
 	}
 	kind := " CAGR"
-	if p.Kind == forecast.ParamShare {
+	switch p.Kind {
+	case forecast.ParamShare:
 		kind = " share"
+	case forecast.ParamYearGrowth:
+		kind = fmt.Sprintf(" growth %d", p.Year)
 	}
 	short := ansi.Truncate(strings.TrimSuffix(full, kind), max(w-len(kind)-1, 1), "")
 	return strings.TrimRight(short, " ,&-") + "…" + kind

@@ -34,14 +34,15 @@ type valueField int
 const (
 	fieldGrowth valueField = iota // the row's growth rate (the Total's: the market's CAGR)
 	fieldShare                    // a segment's base-year share of its parent
-	fieldValue                    // a segment's base-year value, in money: its share follows
-	fieldYear                     // the market's growth in one year
+	fieldValue                    // a base-year value, in money: a segment's (its share follows) or the market's size
+	fieldYear                     // the row's growth in one year: the market's, or a year of a segment's path
 )
 
 // valuePrompt types an exact value for one row, on the status line: its
-// growth rate, and after tab its share or base-year value (a segment), or
-// the market's growth in one year (the Total). Every input of the model
-// can be set here without a text editor.
+// growth rate, and after tab its share, base-year value and growth in one
+// year (a segment's growth path), or the market's growth in one year and
+// its base-year size (the Total). Every input of the model can be set
+// here without a text editor.
 type valuePrompt struct {
 	e     env
 	input textinput.Model
@@ -66,11 +67,11 @@ func newValuePrompt(e env, node int) (*valuePrompt, tea.Cmd) {
 func (d *valuePrompt) fields() []valueField {
 	switch {
 	case d.node == 0:
-		return []valueField{fieldGrowth, fieldYear}
+		return []valueField{fieldGrowth, fieldYear, fieldValue}
 	case d.node == d.e.sel.parent[d.e.sel.dim]:
-		return []valueField{fieldGrowth}
+		return []valueField{fieldGrowth, fieldYear}
 	}
-	return []valueField{fieldGrowth, fieldShare, fieldValue}
+	return []valueField{fieldGrowth, fieldShare, fieldValue, fieldYear}
 }
 
 // newInput is the text field of the prompts.
@@ -99,11 +100,17 @@ func (d *valuePrompt) fill() {
 		d.input.Placeholder = two(a.Share[d.node])
 	case fieldValue:
 		d.input.Prompt = fmt.Sprintf("%s value in %d, %s: ", name, e.ds.BaseYear, unitLabel(e.ds))
+		if d.node == 0 {
+			d.input.Prompt = fmt.Sprintf("Market size in %d, %s: ", e.ds.BaseYear, unitLabel(e.ds))
+		}
 		v := e.scen.Result().Value(d.node, 0)
 		d.input.Placeholder = strconv.FormatFloat(v, 'f', valuePrec(v, 2), 64)
 	case fieldYear:
-		d.input.Prompt = fmt.Sprintf("Market growth in %d %%: ", d.year)
-		if g := a.YearGrowth[d.year-e.ds.BaseYear-1]; math.IsNaN(g) {
+		d.input.Prompt = fmt.Sprintf("%s growth in %d %%: ", name, d.year)
+		if d.node == 0 {
+			d.input.Prompt = fmt.Sprintf("Market growth in %d %%: ", d.year)
+		}
+		if g, ok := a.YearRate(d.node, d.year-e.ds.BaseYear); !ok {
 			d.input.Placeholder = "CAGR"
 		} else {
 			d.input.Placeholder = two(g)
@@ -147,7 +154,7 @@ func (d *valuePrompt) Update(msg tea.Msg) (step, tea.Cmd) {
 		}
 		if d.field == fieldYear && strings.EqualFold(text, "cagr") {
 			// The year gives up its own rate and grows at the CAGR.
-			return done(setValueMsg{node: 0, field: fieldYear, year: d.year, value: math.NaN(), exact: true}), nil
+			return done(setValueMsg{node: d.node, field: fieldYear, year: d.year, value: math.NaN(), exact: true}), nil
 		}
 		v, err := numtext.Parse(strings.TrimSuffix(text, "%"))
 		if errors.Is(err, numtext.ErrDecimalComma) {
@@ -160,7 +167,7 @@ func (d *valuePrompt) Update(msg tea.Msg) (step, tea.Cmd) {
 			case fieldValue:
 				example = "e.g. " + d.input.Placeholder
 			case fieldYear:
-				example = "e.g. 9.5, or cagr for the market's CAGR"
+				example = "e.g. 9.5, or cagr for the CAGR"
 			}
 			d.e.status.error(fmt.Sprintf("%q is not a number: type %s", d.input.Value(), example))
 			return stay(d), nil
@@ -207,7 +214,7 @@ func (d *valuePrompt) View() string {
 			hint += " · tab: " + next[fs[(slices.Index(fs, d.field)+1)%len(fs)]]
 		}
 		if d.field == fieldYear {
-			hint = yearHint + " · cagr: the market's CAGR · " + hint
+			hint = yearHint + " · cagr: the CAGR · " + hint
 		}
 		line += "  " + s.Muted.Render(hint)
 	}

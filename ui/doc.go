@@ -6,13 +6,14 @@
 //
 //   - scenario (scenario.go): the scenario on screen, its undo history
 //     and projection, the state it was last saved in and where, the
-//     compared scenario. Only the root changes it, through edits
+//     scenarios compared with it (up to four, in the order picked). Only the root changes it, through edits
 //     (edit.go: every change of the assumptions goes through
 //     scenario.apply, so undo and redo stay exact) or by loading, saving
 //     and mirroring a presenter. Panes and dialogs read it through
 //     scenarioView, whose methods change nothing.
 //   - selection (selection.go): the tab, each tab's level and row, the
-//     metric. The tree and the table move it with the navigation keys.
+//     metric, and while comparing whether the table shows the scenarios
+//     side by side or the differences (table_compare.go). The tree and the table move it with the navigation keys.
 //   - statusLine (statusline.go): the message, the session's messages
 //     for M, a notice from the server. Anything may report there.
 //   - files (files.go): the workspace, and how to word its failures.
@@ -53,17 +54,21 @@
 // After every message a presenter gives its state to the server if it
 // changed (demo.publish).
 //
-// Update does no IO: saving, exporting, listing and opening scenarios
-// run in commands (io.go) that work on copies and report with a message.
-// Nor heavy work: goal seek, sensitivity and Monte Carlo hand their work
-// to Options.Analysis from commands (analysis.go), and a screen taken
-// off the stack stops the work it waits for.
+// Update does no IO: saving, exporting (files, and the chart on screen
+// drawn for a slide: export_chart.go), listing (saved scenarios and the
+// workspace's workbooks, read by importer) and opening scenarios run in
+// commands (io.go) that work on copies and report with a message.
+// Nor heavy work: goal seek, sensitivity, Monte Carlo and the data table
+// hand their work to Options.Analysis from commands (analysis.go), and a
+// screen taken off the stack stops the work it waits for.
 //
 // # Dialogs
 //
 // A modal screen is a Dialog (dialog.go), on the stack: help, report
 // information, the value and name prompts, the yes/no and quit questions,
-// the scenario picker and the menus, each its own type in its own file.
+// the scenario picker (which marks the scenarios to compare,
+// dialog_compare.go) and the menus, the analyses, the scenario summary
+// and the bridge of a compared row, each its own type in its own file.
 // Keys go to the top one only; its Bindings are the status line's help
 // while it is open over the panes. A dialog's Update returns a step: the
 // dialog to keep open, and what the user chose (done(msg) closes it with

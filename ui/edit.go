@@ -54,8 +54,14 @@ func (ed edits) set(msg setValueMsg) statusText {
 	case fieldShare:
 		return ed.setShare(msg.node, msg.value)
 	case fieldValue:
+		if msg.node == 0 {
+			return ed.setMarketSize(msg.value)
+		}
 		return ed.setBaseValue(msg.node, msg.value)
 	case fieldYear:
+		if msg.node != 0 {
+			return ed.setPathYear(msg.node, msg.year, msg.value)
+		}
 		return ed.setYearGrowth(msg.year, msg.value)
 	}
 	return ed.setGrowth(msg.node, msg.value, !msg.exact)
@@ -80,11 +86,12 @@ func (ed edits) setGrowth(n int, v float64, round bool) statusText {
 	if round {
 		v = math.Round(v*1e6) / 1e6
 	}
-	old := ed.s.Assumptions().Growth[n]
+	before := ed.s.Assumptions()
+	old := before.Growth[n]
 	if t := ed.do(model.Edit{Kind: model.SetGrowth, Node: n, Value: v}, ""); t.err {
 		return t
 	}
-	return said(ed.growthSaid(n, v, old))
+	return said(ed.growthSaid(n, v, old) + rangeMoved(before.Ranges[n], ed.s.Assumptions().Ranges[n]))
 }
 
 // growthSaid explains a growth rate just entered in place of old.
@@ -236,5 +243,5 @@ func (ed edits) setWindow(w model.Window) statusText {
 		return t
 	}
 	_, _, span := ed.s.Window()
-	return said(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); saved with the scenario.", span, before))
+	return said(fmt.Sprintf("Real CAGR and Δshare now over %s (were %s); kept in the scenario, s saves it.", span, before))
 }

@@ -33,6 +33,24 @@ func nodeName(ds *model.Dataset, n int) string {
 	return ds.Nodes[n].Name
 }
 
+// modeKey is the dashboard's way to the mode sw, after sep: "b for
+// bottom-up", or the tab to press it on when b there would drive the
+// total by another dimension; nothing for no switch. forecast says why a
+// parameter cannot move a node; the key is the dashboard's to say.
+func modeKey(e env, sw *forecast.ModeSwitch, sep string) string {
+	if sw == nil {
+		return ""
+	}
+	mode := "bottom-up"
+	if sw.Mode == model.TopDown {
+		mode = "top-down"
+	}
+	if e.sel == nil || sw.Driver < 0 || e.sel.dim == sw.Driver {
+		return sep + "b for " + mode
+	}
+	return sep + "b on the " + e.ds.Dims[sw.Driver].Name + " tab for " + mode
+}
+
 // unitLabel is the unit of values, "US$ bn" for the report's USD billion.
 func unitLabel(ds *model.Dataset) string { return clean(ds.UnitLabel()) }
 

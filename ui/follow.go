@@ -16,15 +16,14 @@ func (m *Model) Shared() Snapshot {
 	s := Snapshot{
 		Presenter: m.demo.who, Scenario: m.scen.name, Assumptions: m.scen.Assumptions(),
 		Dim: m.sel.dim, Parent: slices.Clone(m.sel.parent), Cursor: slices.Clone(m.sel.cursor), Metric: m.sel.metric,
+		Differences: m.sel.differences,
 	}
 	if m.scen.Dirty() {
 		saved := m.scen.saved
 		s.Saved = &saved
 	}
-	if cs := m.scen.compare; cs != nil {
-		s.CompareName = cs.name
-		a := cs.a
-		s.Compare = &a
+	for _, cs := range m.scen.compare {
+		s.Compared = append(s.Compared, Compared{Name: cs.name, Assumptions: cs.a})
 	}
 	return s
 }
@@ -34,8 +33,12 @@ func (m *Model) mirror(s *Snapshot) {
 	if s == nil || len(s.Parent) != len(m.sel.parent) || s.Dim < 0 || s.Dim >= len(m.scen.ds.Dims) {
 		return // another dataset; cannot happen with one server
 	}
+	comparing := len(m.scen.compare) > 0
 	m.scen.mirror(s)
 	m.sel.mirror(s)
+	if comparing != (len(m.scen.compare) > 0) {
+		m.resize(m.lay.w, m.lay.h)
+	}
 	m.panes.table.refresh()
 }
 

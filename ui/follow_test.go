@@ -214,16 +214,30 @@ func TestFollowerSeesCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.scen.compare = &compareState{name: "Fast", a: other}
-	forecast.ProjectInto(&p.scen.compare.res, testDS, &other)
-	send(t, p, runeKey('j')) // any message publishes
+	slow, err := testDS.Apply(testDS.Base(), testDS.Base(), model.Edit{Kind: model.SetGrowth, Node: 0, Value: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.scen.compareWith(&model.Scenario{Name: "Fast", Assumptions: other}, &model.Scenario{Name: "Slow", Assumptions: slow})
+	send(t, p, runeKey('j'), runeKey('V')) // any message publishes; V: the differences
 	f = deliver(t, f, hub)
-	if f.scen.compare == nil || f.scen.compare.name != "Fast" {
-		t.Fatal("the follower does not compare with the presenter's second scenario")
+	if len(f.scen.compare) != 2 || f.scen.compare[0].name != "Fast" || f.scen.compare[1].name != "Slow" {
+		t.Fatal("the follower does not compare with the presenter's two scenarios, in order")
+	}
+	if !f.sel.differences {
+		t.Error("the follower's table does not show the differences the presenter's does")
 	}
 	last := f.scen.res.Years - 1
-	if got, want := f.scen.compare.res.Value(0, last), forecast.Project(testDS, &other).Value(0, last); got != want {
-		t.Errorf("follower's compared end-year total %v, want %v", got, want)
+	for i, a := range []model.Assumptions{other, slow} {
+		if got, want := f.scen.compare[i].res.Value(0, last), forecast.Project(testDS, &a).Value(0, last); got != want {
+			t.Errorf("follower's compared end-year total %v, want %v", got, want)
+		}
+	}
+	// The presenter stops comparing: so does the follower.
+	p.scen.compareWith()
+	send(t, p, runeKey('j'))
+	if f = deliver(t, f, hub); len(f.scen.compare) != 0 {
+		t.Error("the follower still compares")
 	}
 }
 

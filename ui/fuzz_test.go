@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"iomt/model"
 )
 
 // fuzzKeys are the keys FuzzUpdate presses: every key of DefaultKeyMap
@@ -20,7 +22,7 @@ var fuzzKeys = []string{
 	"1", "2", "3", "4", "[", "]", "up", "k", "down", "j", "enter", "right", "l", "esc", "left", "h",
 	"+", "=", "-", "_", ">", ".", "<", ",", "e", "space", "u", "ctrl+r", "r", "R", "v", "b", "tab",
 	"?", "q", "ctrl+c", "y", "Y", "n", "N", "s", "o", "c", "x", "i", "M", "w", "/", "f", "g", "t", "m", "d",
-	"p", "0", "5", "6", "7", "8", "9", "%",
+	"p", "T", "0", "5", "6", "7", "8", "9", "%", "V", "S", "B",
 	"backspace", "delete", "ctrl+u", "ctrl+k", "ctrl+w", "home", "end", "ctrl+a", "ctrl+e", "ctrl+v",
 }
 
@@ -185,8 +187,15 @@ func FuzzUpdate(f *testing.F) {
 	f.Add(fuzzSeed([2]int{80, 24}, "1 j enter e ctrl+u", 'a', 'b', 'c', "enter esc tab right right left e", '9', '9', '9', '9', "enter"))
 	f.Add(fuzzSeed("j + e", [2]int{100, 30}, "ctrl+u", '-', '9', '9', "enter", [2]int{80, 24}, "space j space j space j >"))
 	f.Add([]byte{0, 79, 0, 23, 2, 10, 2, 2, 30, 4, 3, 1, 3, 0})
+	// The screens of issue 21: the market's size and a path year with e,
+	// Monte Carlo shaped (tab to the range, v, r), the data table.
+	f.Add(fuzzSeed([2]int{80, 24}, "e tab tab", '0', "enter esc 4 j j j e tab tab tab up", '5', "enter m tab", '9', "tab", '9', "9 enter v r tab", '.', '5', "enter esc"))
+	f.Add(fuzzSeed([2]int{80, 24}, "4 j j j T down + > > tab up - < left", [2]int{160, 48}, "T > > > > > > > > esc"))
+	// Compare, bridge and summary screens, reached through the built-in
+	// scenarios (a workspace without a folder: nothing is written).
+	f.Add(fuzzSeed([2]int{80, 24}, "c j space j space enter 4 j B tab left down enter S right esc V v x esc", [2]int{160, 48}, "B S c space enter"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := New(testDS, baseScenario(), Options{Dark: true})
+		m := New(testDS, baseScenario(), Options{Dark: true, Workspace: &model.Workspace{Builtin: testBuiltins()}})
 		w, h := 0, 0
 		for i, msg := range fuzzOps(data) {
 			m = send(t, m, msg)

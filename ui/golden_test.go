@@ -34,6 +34,17 @@ func TestGolden(t *testing.T) {
 		{"tornado", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('t')}},
 		{"montecarlo", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('m')}},
 		{"levers", []tea.Msg{runeKey('d'), runeKey('+'), runeKey('+'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('-')}},
+		// Every assumption in reach (issue 21): the data table; Monte
+		// Carlo with a range typed in and the row's own rates drawn; a
+		// goal seek answer with warnings; the market's size typed on the
+		// Total row; a growth path set for Asia-Pacific in 2024.
+		{"datatable", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('T')}},
+		{"montecarlo-shaped", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('m'), keyTab, runeKey('2'), runeKey('0'),
+			keyTab, runeKey('2'), runeKey('6'), keyEnter, runeKey('v'), keyTab, keyTab, keyUp, keyUp}},
+		{"goalseek-warnings", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('g'), runeKey('1'), runeKey('9'), runeKey('0'), keyEnter}},
+		{"market-size", []tea.Msg{runeKey('e'), keyTab, keyTab}},
+		{"path", []tea.Msg{runeKey('4'), runeKey('j'), runeKey('j'), runeKey('j'), runeKey('e'), keyTab, keyTab, keyTab,
+			keyUp, keyUp, keyUp, keyUp, runeKey('3'), runeKey('0'), keyEnter}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

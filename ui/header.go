@@ -43,8 +43,8 @@ func (h *header) View() string {
 	}
 	scen := name + unsaved
 	vs := ""
-	if e.scen.Compare() != nil {
-		vs = "vs " + clean(e.scen.Compare().name)
+	if cmps := e.scen.Compared(); len(cmps) > 0 {
+		vs = "vs " + comparedNames(cmps)
 		mode = vs + " · " + mode
 	}
 	// What the line must keep, most important first: the scenario (what
@@ -82,6 +82,19 @@ func (h *header) View() string {
 				lead = s.Error.Render(l.banner) + sep
 			}
 			room := h.width - lipgloss.Width(lead) - lipgloss.Width(unsaved) - lipgloss.Width(right) - 1
+			if keep := min(lipgloss.Width(name), 28); room < keep && vs != "" {
+				// The compared scenarios give way before the scenario's
+				// own name: with four compared, "Sc… vs …" no longer
+				// said which scenario the screen shows.
+				modeOnly := strings.TrimPrefix(l.right, vs+" · ")
+				vsRoom := h.width - lipgloss.Width(lead) - keep - lipgloss.Width(unsaved) - 1 - lipgloss.Width(" · "+modeOnly)
+				plain := modeOnly
+				if vsRoom >= len("vs A…") {
+					plain = ansi.Truncate(vs, vsRoom, "…") + " · " + modeOnly
+				}
+				right = s.Muted.Render(plain)
+				room = h.width - lipgloss.Width(lead) - lipgloss.Width(unsaved) - lipgloss.Width(right) - 1
+			}
 			line1 = lead + ansi.Truncate(name, max(room, 1), "…") + unsaved + " " + right
 		}
 	}

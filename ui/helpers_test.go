@@ -197,8 +197,9 @@ func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 type treeCells struct{ share, cagr, real, mark string }
 
 // treeRowRE parses the left-most pane's text: name (with the drilled
-// parent's ▾ and a parent's ›), share, entered CAGR, realised CAGR, lock.
-var treeRowRE = regexp.MustCompile(`^\s*(?:▾ )?(.+?)(?: ›)?\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(L))?\s*$`)
+// parent's ▾ and a parent's ›), share, entered CAGR, realised CAGR, lock
+// and growth path marks.
+var treeRowRE = regexp.MustCompile(`^\s*(?:▾ )?(.+?)(?: ›)?\s+(\S+)\s+(\S+)\s+(\S+?)(?:\s*(L~|L|~))?\s*$`)
 
 // treeRow returns the tree's row for the segment called name, failing the
 // test when the view does not show it.

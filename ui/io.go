@@ -5,12 +5,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"iomt/export"
 	"iomt/forecast"
+	"iomt/importer"
 	"iomt/internal/safefile"
 	"iomt/model"
 )
@@ -28,6 +31,9 @@ import (
 func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 	return func() tea.Msg {
 		entries, err := ws.List()
+		// Workbooks come back from partners: each is listed as the
+		// scenario its Inputs make, with what changed.
+		entries = append(entries, importer.WorkbookEntries(ws, ds)...)
 		for i := range entries {
 			e := &entries[i]
 			if e.Err != nil || e.Builtin || e.Dataset != "" && e.Dataset != ds.Market {
@@ -45,19 +51,29 @@ func listCmd(ws *model.Workspace, ds *model.Dataset, gen int) tea.Cmd {
 type openedMsg struct {
 	purpose purpose
 	sc      *model.Scenario
-	path    string // "" for a built-in, which is saved under a name of its own
+	all     []*model.Scenario // to compare with, in order (compareCmd)
+	path    string            // "" for a built-in or a workbook's, saved under a name of its own
+	from    string            // the workbook it was read from, if it was
 	err     error
 }
+
+// isWorkbook reports whether a listed scenario is a workbook's Inputs.
+func isWorkbook(path string) bool { return strings.EqualFold(filepath.Ext(path), ".xlsx") }
 
 // openCmd resolves a listed scenario against the dataset.
 func openCmd(ds *model.Dataset, e model.Entry, p purpose) tea.Cmd {
 	return func() tea.Msg {
 		sc, err := e.Open(ds)
-		path := e.Path
+		path, from := e.Path, ""
+		if isWorkbook(e.Path) {
+			// A scenario read from a workbook is saved as a scenario file,
+			// under a name the user gives.
+			path, from = "", e.Path
+		}
 		if e.Builtin {
 			path = ""
 		}
-		return openedMsg{purpose: p, sc: sc, path: path, err: err}
+		return openedMsg{purpose: p, sc: sc, path: path, from: from, err: err}
 	}
 }
 
@@ -126,8 +142,7 @@ type exportJob struct {
 	ws          *model.Workspace
 	name        string
 	a           model.Assumptions
-	compareName string
-	compare     *model.Assumptions
+	compared    []model.Scenario // copies of the scenarios compared, in order
 	format, ext string
 }
 
@@ -144,9 +159,8 @@ func newExportJob(ws *model.Workspace, s *scenario, action int) exportJob {
 	case actExportXLSX:
 		j.format, j.ext = "xlsx", ".xlsx"
 	}
-	if cs := s.compare; cs != nil {
-		a := cs.a
-		j.compareName, j.compare = cs.name, &a
+	for _, cs := range s.compare {
+		j.compared = append(j.compared, model.Scenario{Name: cs.name, Assumptions: cs.a})
 	}
 	return j
 }
@@ -154,21 +168,44 @@ func newExportJob(ws *model.Workspace, s *scenario, action int) exportJob {
 func exportCmd(j exportJob) tea.Cmd {
 	return func() tea.Msg {
 		in := export.Input{Dataset: j.ds, Scenario: j.name, Assumptions: &j.a, Result: forecast.Project(j.ds, &j.a)}
-		if j.compare != nil {
-			in.Compare = &export.Comparison{Scenario: j.compareName, Result: forecast.Project(j.ds, j.compare)}
-		}
-		if err := os.MkdirAll(j.ws.Dir, 0o755); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
+		for i, c := range j.compared {
+			cmp := export.Comparison{Scenario: c.Name, Result: forecast.Project(j.ds, &c.Assumptions)}
+			if i == 0 {
+				in.Compare = &cmp
+			} else {
+				in.More = append(in.More, cmp)
 			}
-			return exportedMsg{name: j.name, err: err}
 		}
-		path, err := j.ws.WriteFile(model.Slug(j.name)+j.ext, false, func(w io.Writer) error { return export.Write(w, j.format, in) })
 		name := j.name
-		if j.compare != nil {
-			name += " vs " + j.compareName // its columns are in the file
+		if len(j.compared) > 0 {
+			names := make([]string, len(j.compared))
+			for i, c := range j.compared {
+				names[i] = c.Name
+			}
+			name += " vs " + strings.Join(names, ", ") // their columns are in the file
 		}
-		return exportedMsg{name: name, path: path, err: err}
+		return j.write(model.Slug(j.name)+j.ext, name, func(w io.Writer) error { return export.Write(w, j.format, in) })
 	}
+}
+
+// write writes an export into the workspace as file, creating the
+// folder on its first use, and reports it as name.
+func (j exportJob) write(file, name string, write func(io.Writer) error) exportedMsg {
+	if err := makeWorkspace(j.ws); err != nil {
+		return exportedMsg{name: name, err: err}
+	}
+	path, err := j.ws.WriteFile(file, false, write)
+	return exportedMsg{name: name, path: path, err: err}
+}
+
+// makeWorkspace creates the workspace's folder for an export, on its
+// first use; the error is the system's reason alone, as the status line
+// names the folder.
+func makeWorkspace(ws *model.Workspace) error {
+	err := os.MkdirAll(ws.Dir, 0o755)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err
 }

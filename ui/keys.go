@@ -29,19 +29,27 @@ type KeyMap struct {
 	Focus                 key.Binding
 	Save, Open, New       key.Binding
 	Compare, Export, Info key.Binding
-	Messages              key.Binding
-	Window                key.Binding
-	GoalSeek, Tornado     key.Binding
-	MonteCarlo, Levers    key.Binding
-	Fork                  key.Binding
-	Present               key.Binding
-	Help                  key.Binding
-	Quit                  key.Binding
+	// Of a comparison: the table's view, the summary, the bridge of the
+	// selected row; and the compare picker's mark.
+	CompareView, Summary, Bridge, Mark key.Binding
+	Messages                           key.Binding
+	Window                             key.Binding
+	GoalSeek, Tornado                  key.Binding
+	MonteCarlo, Levers                 key.Binding
+	DataTable                          key.Binding
+	Fork                               key.Binding
+	Present                            key.Binding
+	Help                               key.Binding
+	Quit                               key.Binding
 	// ForceQuit answers the quit question too: a second ctrl+c quits.
 	ForceQuit key.Binding
 
 	// Keys of the year table when it has focus.
 	EarlierYears, LaterYears key.Binding
+
+	// Keys of the Monte Carlo screen: what varies, and the row's range
+	// back to the default spread.
+	Vary, DefaultRange key.Binding
 
 	// Keys of the prompts and questions.
 	Confirm, Cancel, Field, Yes, No key.Binding
@@ -105,8 +113,14 @@ func DefaultKeyMap() KeyMap {
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save scenario")),
 		Open:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open scenario")),
 		New:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new scenario")),
-		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare with… / stop")),
+		Compare:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare (up to 4)")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export / copy table")),
+
+		CompareView: key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "side by side/differences")),
+		Summary:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "summary")),
+		Bridge:      key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "bridge")),
+		Mark:        key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark to compare")),
+
 		Info:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "report info")),
 		Messages:   key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "messages in full")),
 		Window:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "CAGR window")),
@@ -114,6 +128,7 @@ func DefaultKeyMap() KeyMap {
 		Tornado:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tornado")),
 		MonteCarlo: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Monte Carlo")),
 		Levers:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "levers")),
+		DataTable:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "data table")),
 		Fork:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork/follow (viewer)")),
 		Present:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "present / take over")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -122,6 +137,9 @@ func DefaultKeyMap() KeyMap {
 
 		EarlierYears: key.NewBinding(key.WithKeys("left", "h", "esc"), key.WithHelp("←/→", "scroll the years")),
 		LaterYears:   key.NewBinding(key.WithKeys("right", "l", "enter")),
+
+		Vary:         key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "what varies")),
+		DefaultRange: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "default range")),
 
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -158,7 +176,7 @@ func (k KeyMap) FollowingHelp(canPresent bool) []key.Binding {
 // with a presenter key, which do nothing elsewhere.
 func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer, canPresent bool) [][]key.Binding {
 	nav := append([]key.Binding{k.Tabs, k.PrevTab}, paneKeys...)
-	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.Export, k.Info, k.Messages}
+	files := []key.Binding{k.Save, k.Open, k.New, k.Compare, k.CompareView, k.Summary, k.Bridge, k.Export, k.Info, k.Messages}
 	if viewer {
 		files = append(files, k.Fork)
 	}
@@ -167,7 +185,7 @@ func (k KeyMap) FullHelp(paneKeys []key.Binding, viewer, canPresent bool) [][]ke
 	}
 	return [][]key.Binding{
 		append(nav, k.Focus),
-		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.Levers},
+		{k.GrowthUp, k.ShareUp, k.Exact, k.Lock, k.Mode, k.GoalSeek, k.Tornado, k.MonteCarlo, k.DataTable, k.Levers},
 		{k.Undo, k.Redo, k.ResetRow, k.ResetAll, k.Metric, k.Window, k.Help, k.Quit},
 		files,
 	}

@@ -45,3 +45,16 @@ func computeLayout(w, h, maxRows, treeNeeds int) layout {
 		status: rect{0, h - statusH, w, statusH},
 	}
 }
+
+// wideChartBelow is the width under which a comparison's chart takes
+// the segments' room too: beside the segments, its lines for three or
+// four scenarios had 26 columns at 80×24.
+const wideChartBelow = 120
+
+// chartWide folds the segments away and gives the chart the whole width
+// (the table still lists the rows, and the navigation keys still work).
+func (l layout) chartWide() layout {
+	l.chart = rect{0, l.tree.y, l.w, l.tree.h}
+	l.tree.w = 0
+	return l
+}

@@ -268,6 +268,8 @@ func (m *Model) globalKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.openPicker(chooseOpen)
 	case key.Matches(k, keys.Compare):
 		return m.toggleCompare()
+	case key.Matches(k, keys.CompareView):
+		m.status.info(m.sel.toggleView(len(m.scen.compare) > 0))
 	default:
 		return m.openDialog(k, e)
 	}
@@ -305,6 +307,16 @@ func (m *Model) openDialog(k tea.KeyPressMsg, e env) tea.Cmd {
 		d, cmd = mc, mcmd
 	case key.Matches(k, keys.Levers):
 		d = newLeversDialog(e)
+	case key.Matches(k, keys.DataTable):
+		d, cmd = newDataTableDialog(e, m.dialogs.next(), run)
+	case key.Matches(k, keys.Summary):
+		d = newSummaryDialog(e)
+	case key.Matches(k, keys.Bridge):
+		br, bcmd := newBridgeDialog(e, m.dialogs.next(), run)
+		if br == nil {
+			return nil
+		}
+		d, cmd = br, bcmd
 	default:
 		return m.panes.toFocused(k)
 	}
@@ -391,6 +403,9 @@ func (m *Model) resize(w, h int) {
 	m.lay = computeLayout(w, h, maxRows(m.scen.ds), treeWidth(m.scen.ds))
 	if m.lay.tooSmall {
 		return
+	}
+	if len(m.scen.compare) > 0 && w < wideChartBelow {
+		m.lay = m.lay.chartWide()
 	}
 	m.panes.resize(m.lay)
 	m.dialogs.resize(w, h)

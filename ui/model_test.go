@@ -497,10 +497,15 @@ func TestExactPrompt(t *testing.T) {
 	if row := treeRow(t, m, "Medical Devices"); row.share != "40.0" {
 		t.Errorf("the share column shows %q, want 40.0", row.share)
 	}
-	// tab cycles growth, share, value and back to the growth rate.
+	// tab cycles growth, share, value, one year's growth (the segment's
+	// path) and back to the growth rate.
 	m = send(t, m, runeKey('e'), keyTab, keyTab, keyTab)
+	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth in 2020 %: CAGR") {
+		t.Fatalf("a third tab does not go to a year's growth: %q", l)
+	}
+	m = send(t, m, keyTab)
 	if l := lastLine(m); !strings.Contains(l, "Medical Devices growth %/yr") {
-		t.Fatalf("a third tab does not return to the growth: %q", l)
+		t.Fatalf("a fourth tab does not return to the growth: %q", l)
 	}
 	// esc cancels without a change.
 	before = m.Scenario()

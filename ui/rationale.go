@@ -19,7 +19,8 @@ type figure struct {
 
 // figures lists node n's base figures under the current assumptions: the
 // total's value, CAGR and years with a rate of their own; a segment's
-// base value (when the dataset gives one) or share, and its CAGR.
+// base value (when the dataset gives one) or share, its CAGR, and the
+// years of its growth path.
 func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 	base := ds.Base()
 	node := &ds.Nodes[n]
@@ -36,7 +37,7 @@ func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 		out = append(out, f)
 	}
 	if n == 0 {
-		add("value", amount(node.InputValueBn), model.FieldValue, false)
+		add("value", amount(a.BaseValue), model.FieldValue, a.BaseValue != base.BaseValue)
 		add("CAGR", fmtNum(a.Growth[0], 1)+" %", model.FieldCAGR, a.Growth[0] != base.Growth[0])
 		for i, g := range a.YearGrowth {
 			if math.IsNaN(g) {
@@ -50,16 +51,22 @@ func figures(ds *model.Dataset, a model.Assumptions, n int) []figure {
 	changed := a.Share[n] != base.Share[n]
 	if !math.IsNaN(node.InputValueBn) {
 		// Given as a value: the share is derived from it, and the value
-		// is the figure the source gives.
+		// is the figure the source gives until the scenario changes the
+		// share or the market's base value (segments keep their shares).
 		v := node.InputValueBn
-		if changed {
-			v = a.Share[n] / 100 * ds.Nodes[0].InputValueBn
+		if changed || a.BaseValue != base.BaseValue {
+			v = a.Share[n] / 100 * a.BaseValue
 		}
-		add("value", amount(v)+" in "+fmt.Sprint(ds.BaseYear), model.FieldValue, changed)
+		add("value", amount(v)+" in "+fmt.Sprint(ds.BaseYear), model.FieldValue, changed || a.BaseValue != base.BaseValue)
 	} else {
 		add("share", fmtNum(a.Share[n], 1)+" %", model.FieldShare, changed)
 	}
 	add("CAGR", fmtNum(a.Growth[n], 1)+" %", model.FieldCAGR, a.Growth[n] != base.Growth[n])
+	for i, g := range a.PathOf(n) {
+		if !math.IsNaN(g) {
+			add(fmt.Sprintf("growth %d", ds.BaseYear+1+i), fmtNum(g, 1)+" %", model.FieldGrowthByYear, true)
+		}
+	}
 	return out
 }
 

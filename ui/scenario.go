@@ -21,7 +21,7 @@ type scenario struct {
 	saved       model.Assumptions // state as last opened or saved, for the unsaved marker
 	savedPath   string            // where it was last opened or saved in the workspace; "" asks for a name
 	res         forecast.Result
-	compare     *compareState // the scenario compared against, or nil
+	compare     []*compareState // the scenarios compared with it, in the order picked
 	// loads counts the scenarios loaded, so a result that arrives for a
 	// scenario no longer on screen (a save finishing after another was
 	// opened) is not taken for the current one.
@@ -37,8 +37,9 @@ type scenarioView interface {
 	// Result is the projection of the current assumptions; read only.
 	Result() *forecast.Result
 	Dirty() bool
-	// Compare is the scenario compared with this one, or nil; read only.
-	Compare() *compareState
+	// Compared are the scenarios compared with this one, in the order
+	// picked (none when not comparing); read only.
+	Compared() []*compareState
 	// Window is the span the realised CAGR and the change in share are
 	// read over, as indices of the projection's years, and as the
 	// years, "2019–2027".
@@ -67,7 +68,7 @@ func (s *scenario) Description() string            { return s.description }
 func (s *scenario) Assumptions() model.Assumptions { return s.hist.Current() }
 func (s *scenario) Result() *forecast.Result       { return &s.res }
 func (s *scenario) Dirty() bool                    { return !s.hist.Current().Equal(s.saved) }
-func (s *scenario) Compare() *compareState         { return s.compare }
+func (s *scenario) Compared() []*compareState      { return s.compare }
 func (s *scenario) SavedPath() string              { return s.savedPath }
 
 func (s *scenario) Window() (from, to int, span string) {
@@ -116,19 +117,38 @@ func (s *scenario) mirror(snap *Snapshot) {
 		s.load(&model.Scenario{Name: snap.Scenario, Assumptions: snap.Assumptions}, "", false)
 		s.saved = snap.saved().Clone()
 	}
-	switch {
-	case snap.Compare == nil:
-		s.compare = nil
-	case s.compare == nil || s.compare.name != snap.CompareName || !s.compare.a.Equal(*snap.Compare):
-		s.compareWith(&model.Scenario{Name: snap.CompareName, Assumptions: *snap.Compare})
+	if !sameCompared(s.compare, snap.Compared) {
+		scs := make([]*model.Scenario, len(snap.Compared))
+		for i, c := range snap.Compared {
+			scs[i] = &model.Scenario{Name: c.Name, Assumptions: c.Assumptions}
+		}
+		s.compareWith(scs...)
 	}
 }
 
-// compareWith shows sc beside the current scenario.
-func (s *scenario) compareWith(sc *model.Scenario) {
-	cs := &compareState{name: sc.Name, a: sc.Assumptions}
-	forecast.ProjectInto(&cs.res, s.ds, &sc.Assumptions)
-	s.compare = cs
+// sameCompared reports whether the scenarios compared are those of a
+// presenter's snapshot.
+func sameCompared(cs []*compareState, snap []Compared) bool {
+	if len(cs) != len(snap) {
+		return false
+	}
+	for i, c := range cs {
+		if c.name != snap[i].Name || !c.a.Equal(snap[i].Assumptions) {
+			return false
+		}
+	}
+	return true
+}
+
+// compareWith shows scs beside the current scenario, in that order;
+// none: the scenario alone.
+func (s *scenario) compareWith(scs ...*model.Scenario) {
+	s.compare = nil
+	for _, sc := range scs {
+		cs := &compareState{name: sc.Name, a: sc.Assumptions}
+		forecast.ProjectInto(&cs.res, s.ds, &sc.Assumptions)
+		s.compare = append(s.compare, cs)
+	}
 }
 
 // stopCompare shows the scenario alone again.

@@ -12,6 +12,9 @@ type selection struct {
 	parent []int // per dimension: node whose children are listed (0 = top level)
 	cursor []int // per dimension: selected row (0 is the parent row)
 	metric Metric
+	// differences: comparing, the table shows each compared scenario
+	// minus this one rather than their figures side by side.
+	differences bool
 }
 
 func newSelection(ds *model.Dataset) *selection {
@@ -123,7 +126,7 @@ func (s *selection) metricLabel() string {
 
 // mirror shows what a presenter's snapshot shows.
 func (s *selection) mirror(snap *Snapshot) {
-	s.dim, s.metric = snap.Dim, snap.Metric
+	s.dim, s.metric, s.differences = snap.Dim, snap.Metric, snap.Differences
 	copy(s.parent, snap.Parent)
 	copy(s.cursor, snap.Cursor)
 }

@@ -15,6 +15,8 @@ import (
 // palette is the small set of semantic colours everything is drawn with.
 type palette struct {
 	text, muted, accent, border, selBg, selFg, bad color.Color
+	// heat shades a data table's cells, lowest values first.
+	heat []color.Color
 	// series are xterm-256 colour numbers for asciigraph, which writes its
 	// own escape codes rather than taking lipgloss colours.
 	series []asciigraph.AnsiColor
@@ -25,6 +27,8 @@ func darkPalette() palette {
 		text: lipgloss.Color("#E6E6E6"), muted: lipgloss.Color("#8A8F98"), accent: lipgloss.Color("#7AB8FF"),
 		border: lipgloss.Color("#4A5060"), selBg: lipgloss.Color("#2F4A6B"), selFg: lipgloss.Color("#FFFFFF"),
 		bad: lipgloss.Color("#FF7A7A"),
+		heat: []color.Color{lipgloss.Color("#1C2733"), lipgloss.Color("#22384D"), lipgloss.Color("#294B66"),
+			lipgloss.Color("#315F80"), lipgloss.Color("#3A739A")},
 		series: []asciigraph.AnsiColor{asciigraph.DodgerBlue, asciigraph.Orange, asciigraph.LimeGreen,
 			asciigraph.HotPink, asciigraph.Gold, asciigraph.MediumPurple, asciigraph.Turquoise, asciigraph.Salmon},
 	}
@@ -35,6 +39,8 @@ func lightPalette() palette {
 		text: lipgloss.Color("#1E1E1E"), muted: lipgloss.Color("#6B7078"), accent: lipgloss.Color("#0B5CAD"),
 		border: lipgloss.Color("#A0A6B0"), selBg: lipgloss.Color("#CFE3FA"), selFg: lipgloss.Color("#000000"),
 		bad: lipgloss.Color("#B3261E"),
+		heat: []color.Color{lipgloss.Color("#F4F7FB"), lipgloss.Color("#E1EBF6"), lipgloss.Color("#CCDDF0"),
+			lipgloss.Color("#B5CEE9"), lipgloss.Color("#9DBEE2")},
 		series: []asciigraph.AnsiColor{asciigraph.Blue, asciigraph.DarkOrange, asciigraph.Green,
 			asciigraph.DeepPink, asciigraph.DarkGoldenrod, asciigraph.Purple, asciigraph.Teal, asciigraph.Brown},
 	}
@@ -51,6 +57,9 @@ type Styles struct {
 	Border, FocusBorder              lipgloss.Style
 	PaneTitle                        lipgloss.Style
 	Header, Row, Selected, Total     lipgloss.Style
+	// Heat shades a data table's cells by value, lowest first; without
+	// colour, plain.
+	Heat []lipgloss.Style
 }
 
 // newStyles builds the styles for a dark or light background. With
@@ -85,6 +94,13 @@ func newStyles(dark, noColor bool) *Styles {
 		s.Selected = st().Reverse(true)
 	} else {
 		s.Selected = st().Background(p.selBg).Foreground(p.selFg)
+	}
+	for _, c := range p.heat {
+		if noColor {
+			s.Heat = append(s.Heat, st())
+		} else {
+			s.Heat = append(s.Heat, st().Background(c).Foreground(p.text))
+		}
 	}
 	return s
 }

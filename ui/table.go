@@ -30,6 +30,11 @@ type yearTable struct {
 	yearCols      int    // year columns that fit
 	rowOffset     int    // first row shown when not all fit
 	rendered      string // the body as of the last refresh
+	// headLines is the lines of column headers: 2 while comparing, the
+	// scenarios' names under their years; shape is what the compare
+	// table was last laid out for (a new one shows the end year first).
+	headLines int
+	shape     [4]int
 }
 
 const (
@@ -63,7 +68,7 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 	case key.Matches(k, keys.EarlierYears):
 		y.yearOffset = max(y.yearOffset-1, 0)
 	case key.Matches(k, keys.LaterYears):
-		y.yearOffset = min(y.yearOffset+1, max(y.e.scen.Result().Years-y.yearCols, 0))
+		y.yearOffset = min(y.yearOffset+1, max(y.columns()-y.yearCols, 0))
 	}
 	y.refresh()
 	return y, nil
@@ -78,6 +83,13 @@ func (y *yearTable) Bindings() []key.Binding {
 // refresh rebuilds columns and rows from the current projection.
 func (y *yearTable) refresh() {
 	e := y.e
+	y.headLines = 1
+	if len(e.scen.Compared()) == 0 {
+		y.shape = [4]int{}
+	} else {
+		y.refreshCompared()
+		return
+	}
 	inner := y.width - 2
 	years := e.scen.Result().Years
 	all := e.sel.rows()
@@ -88,9 +100,6 @@ func (y *yearTable) refresh() {
 	for i, n := range all {
 		real, share := y.trailing(n)
 		reals[i], shares[i] = fmtNum(real, 1), fmtSigned(share, 1)
-		if e.scen.Compare() != nil {
-			reals[i] = fmtSigned(real, 1)
-		}
 		realW, shareW = max(realW, ansi.StringWidth(reals[i])), max(shareW, ansi.StringWidth(shares[i]))
 	}
 	fixed := (realW + cellPad) + (shareW + cellPad)
@@ -127,16 +136,9 @@ func (y *yearTable) refresh() {
 		header = append(header, fmt.Sprintf("%*d", colW, e.scen.Result().Year(yi)))
 	}
 	widths = append(widths, realW, shareW)
-	realHead, shareHead := y.trailingHeads()
-	header = append(header, fmt.Sprintf("%*s", realW, realHead), fmt.Sprintf("%*s", shareW, shareHead))
+	header = append(header, fmt.Sprintf("%*s", realW, "Real"), fmt.Sprintf("%*s", shareW, "Δshare"))
 
-	// Scroll so that the selected row is always shown and rowAt knows
-	// which row is drawn where.
-	vis := max(y.height-3, 1)
-	cur := e.sel.cursor[e.sel.dim]
-	y.rowOffset = min(y.rowOffset, cur)
-	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
-	y.rowOffset = max(min(y.rowOffset, len(all)-vis), 0)
+	vis, cur := y.scrollRows(len(all))
 
 	a := e.scen.Assumptions()
 	var out strings.Builder
@@ -151,7 +153,7 @@ func (y *yearTable) refresh() {
 		cells = append(cells[:0], name)
 		for yi := y.yearOffset; yi < y.yearOffset+y.yearCols; yi++ {
 			v := y.formatYearCell(y.yearCellOf(n, yi), prec)
-			if yi == 0 && e.scen.Compare() == nil {
+			if yi == 0 {
 				// The base year holds the source's figures: mark the ones
 				// it states, as the tree marks its shares and rates.
 				v += reportMark(e, &a, n)
@@ -167,6 +169,18 @@ func (y *yearTable) refresh() {
 		out.WriteString(line)
 	}
 	y.rendered = out.String()
+}
+
+// scrollRows keeps the selected row of rows shown, below the header
+// lines, so that rowAt knows which row is drawn where; it returns how
+// many rows show and the selected one.
+func (y *yearTable) scrollRows(rows int) (vis, cur int) {
+	vis = max(y.height-2-y.headLines, 1)
+	cur = y.e.sel.cursor[y.e.sel.dim]
+	y.rowOffset = min(y.rowOffset, cur)
+	y.rowOffset = max(y.rowOffset, cur-vis+1, 0)
+	y.rowOffset = max(min(y.rowOffset, rows-vis), 0)
+	return vis, cur
 }
 
 // columnWidth is the width of the year columns: the widest cell of the
@@ -209,6 +223,9 @@ func gridLine(widths []int, cells []string) string {
 // View renders the pane with its border.
 func (y *yearTable) View() string {
 	e := y.e
+	if len(e.scen.Compared()) > 0 {
+		return pane(e.look.styles, y.focused, y.comparedTitle(), y.rendered, y.width, y.height)
+	}
 	title := y.tableTitle()
 	span := ""
 	if y.yearCols < e.scen.Result().Years {
@@ -234,8 +251,9 @@ func (y *yearTable) View() string {
 // rowAt returns the row index under line y of the pane (0 is the top
 // border), or -1.
 func (y *yearTable) rowAt(line int) int {
-	i := line - 2 + y.rowOffset
-	if line < 2 || i >= len(y.e.sel.rows()) || line >= y.height-1 {
+	top := 1 + y.headLines
+	i := line - top + y.rowOffset
+	if line < top || i >= len(y.e.sel.rows()) || line >= y.height-1 {
 		return -1
 	}
 	return i
@@ -266,17 +284,17 @@ func cond(ok bool, s string) string {
 }
 
 // trailingTitle names the two trailing columns in the table's title.
-func trailingTitle(e env, span string) string {
-	if e.scen.Compare() != nil {
-		return "ΔReal CAGR, Δshare pp " + span
-	}
-	return "Real CAGR, Δshare pp " + span
-}
+func trailingTitle(_ env, span string) string { return "Real CAGR, Δshare pp " + span }
 
 // trailingShort is trailingTitle for a narrow table.
-func trailingShort(e env, span string) string {
-	if e.scen.Compare() != nil {
-		return "ΔReal, Δshare " + span
+func trailingShort(_ env, span string) string { return "Real, Δshare " + span }
+
+// columns is how many columns the table scrolls through: the years, and
+// while comparing the realised CAGR's and the share change's groups.
+func (y *yearTable) columns() int {
+	n := y.e.scen.Result().Years
+	if len(y.e.scen.Compared()) > 0 {
+		n += 2
 	}
-	return "Real, Δshare " + span
+	return n
 }

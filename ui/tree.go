@@ -155,6 +155,9 @@ func (t *tree) View() string {
 		if a.Locked[n] {
 			mark = "L"
 		}
+		if n != 0 && a.HasPath(n) {
+			mark += "~" // a growth path: years of its own rate
+		}
 		// Padded by the cells the name takes, not its characters: a
 		// full-width name (＝1+1) pushed its row's numbers a column over.
 		line := fmt.Sprintf(" %s%*s%*s%*s%*s", padRight(ansi.Truncate(name, nameW, "…"), nameW), treeShareW, share,

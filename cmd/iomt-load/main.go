@@ -642,6 +642,10 @@ func presentAndFollow(ctx context.Context, presenter *session, followers []*sess
 	}
 }
 
+// escSettle is how long an analyst waits after esc before the next key:
+// twice the terminal reader's escape timeout (uv.DefaultEscTimeout).
+const escSettle = 100 * time.Millisecond
+
 // analysis counts what the analysts pressed.
 type analysis struct{ m, t int }
 
@@ -684,12 +688,20 @@ func analyse(ctx context.Context, analysts []*session, o options, res *results) 
 						res.fail("analyst %d, %q: %v", i+1, step.key, err)
 						return
 					}
-					if step.count != nil {
+					wait := o.analysis
+					if step.count == nil {
+						// A lone esc is only an esc once the terminal
+						// reader's 50 ms escape timeout has passed; the
+						// first output after it may be the analysis still
+						// drawing, so the next key, sent at once, would
+						// make alt+t or alt+m of it. A person pauses.
+						wait = escSettle
+					} else {
 						step.count.Add(1)
-						if !s.idle(o.analysis) {
-							res.fail("analyst %d: the session ended", i+1)
-							return
-						}
+					}
+					if !s.idle(wait) {
+						res.fail("analyst %d: the session ended", i+1)
+						return
 					}
 				}
 			}

@@ -61,32 +61,45 @@ func Kind(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-// Read returns the contents of path, which must be a regular file (or a
-// link to one) of at most limit bytes. The file is opened without
-// blocking (O_NONBLOCK where the system has it) and checked on the open
+// Open opens path for reading, which must be a regular file (or a link
+// to one) of at most limit bytes. The file is opened without blocking
+// (O_NONBLOCK where the system has it) and checked on the open
 // descriptor, so a path swapped for a FIFO between a check and the open
-// cannot hang the reader either.
-func Read(path string, limit int64) ([]byte, error) {
+// cannot hang the reader either. The caller closes the file.
+func Open(path string, limit int64) (*os.File, fs.FileInfo, error) {
 	f, err := os.OpenFile(path, openFlags, 0)
 	if err != nil {
 		// A socket cannot be opened at all (ENXIO); say what it is
 		// rather than "no such device or address".
 		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
-			return nil, &KindError{Path: path, Kind: Kind(st.Mode())}
+			return nil, nil, &KindError{Path: path, Kind: Kind(st.Mode())}
 		}
-		return nil, fmt.Errorf("%s: cannot open: %w", path, unwrapPath(err))
+		return nil, nil, fmt.Errorf("%s: cannot open: %w", path, unwrapPath(err))
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPath(err))
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: cannot read: %w", path, unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &KindError{Path: path, Kind: Kind(st.Mode())}
+		f.Close()
+		return nil, nil, &KindError{Path: path, Kind: Kind(st.Mode())}
 	}
 	if st.Size() > limit {
-		return nil, &TooLargeError{Path: path, Limit: limit}
+		f.Close()
+		return nil, nil, &TooLargeError{Path: path, Limit: limit}
 	}
+	return f, st, nil
+}
+
+// Read returns the contents of path, opened as Open opens it: a regular
+// file of at most limit bytes, never waited on.
+func Read(path string, limit int64) ([]byte, error) {
+	f, _, err := Open(path, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	// The size can change between Stat and the read: read one byte more
 	// than the limit to notice a file that grew.
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
