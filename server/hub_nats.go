@@ -788,14 +788,15 @@ func (n *natsHub) refresh() {
 
 // dropLog logs what the hub drops: the first, the tenth, the hundredth…
 // of them, with the count, so a flood of bad messages cannot flood the
-// log.
+// log; and each reason escaped and cut as a client's text is (anyone
+// with publish rights on the demo's subjects wrote what it quotes).
 type dropLog struct{ n atomic.Int64 }
 
 func (d *dropLog) note(l *log.Logger, what string, err error) {
 	n := d.n.Add(1)
 	for p := int64(1); p <= n; p *= 10 {
 		if p == n {
-			l.Warn("demo mesh: dropped a message", "what", what, "err", err, "dropped", n)
+			l.Warn("demo mesh: dropped a message", "what", what, "err", clientText(err.Error()), "dropped", n)
 			return
 		}
 	}

@@ -1,16 +1,20 @@
 package server
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"charm.land/log/v2"
 	"github.com/nats-io/nats.go"
 
 	"iomt/internal/natstest"
+	"iomt/internal/testkit"
 	"iomt/ui"
 )
 
@@ -358,5 +362,31 @@ func TestMeshNATSNodeDies(t *testing.T) {
 	}
 	if cl := b.hub.Claim(&Seat{Name: "Ben"}); !cl.Won || cl.From != "Ana" {
 		t.Fatalf("Ben's take-over after the node died: %+v", cl)
+	}
+}
+
+// TestDropLogEscapedAndCut: what the hub logs of a dropped message (whose
+// reason may quote what its sender wrote) is one line without the
+// terminal's escapes, cut to maxLoggedText characters, and a flood of
+// drops logs the 1st, 10th, 100th… only.
+func TestDropLogEscapedAndCut(t *testing.T) {
+	logs := &testkit.Buffer{}
+	l := log.NewWithOptions(logs, log.Options{})
+	var d dropLog
+	hostile := errors.New("bad \x1b[2J\x1b]0;owned\a\nnext line " + strings.Repeat("é", 5000))
+	for range 1000 {
+		d.note(l, "state", hostile)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("1000 drops logged %d lines, want 4 (the 1st, 10th, 100th, 1000th):\n%s", len(lines), logs.String())
+	}
+	for _, line := range lines {
+		if strings.ContainsAny(line, "\x1b\a") || !strings.Contains(line, `\x1b[2J`) {
+			t.Fatalf("a drop's reason is logged unescaped: %q", line)
+		}
+		if n := utf8.RuneCountInString(line); n > maxLoggedText+200 {
+			t.Fatalf("a drop's log line has %d characters: %q", n, line)
+		}
 	}
 }
