@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +125,80 @@ func waitLong(s *tmuxSession, what string, ok func(screen string) bool) {
 		}
 		time.Sleep(pollInterval)
 	}
+}
+
+// TestServeAloneOpensNoNATS: without the mesh flags, `iomt serve` is the
+// one server it was before demo meshes: it listens on its SSH address
+// and nowhere else, starts no NATS server (an embedded one would make its
+// store in TMPDIR, and log it), and serves a demo in process.
+func TestServeAloneOpensNoNATS(t *testing.T) {
+	ssh := requireTool(t, "ssh")
+	keygen := requireTool(t, "ssh-keygen")
+	requireTool(t, "tmux")
+	dir := t.TempDir()
+	presenterKey := sshKey(t, keygen, dir, "presenter")
+	presentersFile := filepath.Join(dir, "presenter_keys")
+	writeKeyFile(t, presentersFile, readKeyFile(t, presenterKey+".pub"))
+	port := freePort(t)
+	p := startServe(t, "--listen", "127.0.0.1:"+port, "--host-key", filepath.Join(dir, "host_ed25519"),
+		"--presenter-keys", presentersFile)
+	presenter := startTmux(t, demoWidth, demoHeight, demoClient(ssh, presenterKey, port)...)
+	presenter.WaitFor("the presenter's dashboard", func(screen string) bool {
+		return strings.HasPrefix(screen, presentingBanner)
+	})
+	viewer := addTmuxSession(presenter, "viewer", demoWidth, demoHeight, demoClient(ssh, presenterKey, port)...)
+	viewer.WaitForText("Following presenter@iomt-e2e")
+
+	ports, err := listeningPorts(p.cmd.Process.Pid)
+	if err != nil {
+		t.Skipf("cannot read the server's sockets from /proc: %v", err)
+	}
+	if len(ports) != 1 || ports[0] != port {
+		t.Errorf("iomt serve listens on %v; want only its SSH port %s", ports, port)
+	}
+	if left, _ := os.ReadDir(p.tmp); len(left) != 0 {
+		t.Errorf("iomt serve made %s in its TMPDIR (an embedded NATS server's store?)", left[0].Name())
+	}
+	for _, word := range []string{"demo mesh", "JetStream"} {
+		if strings.Contains(p.log.String(), word) {
+			t.Errorf("iomt serve without mesh flags logs %q:\n%s", word, p.log.String())
+		}
+	}
+}
+
+// listeningPorts lists the TCP ports process pid listens on, from its
+// sockets in /proc and the kernel's table of listening sockets.
+func listeningPorts(pid int) ([]string, error) {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return nil, err
+	}
+	inodes := map[string]bool{}
+	for _, fd := range fds {
+		link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if err == nil && strings.HasPrefix(link, "socket:[") {
+			inodes[strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]")] = true
+		}
+	}
+	var ports []string
+	for _, table := range []string{"tcp", "tcp6"} {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, table))
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(data), "\n")[1:] {
+			f := strings.Fields(line)
+			// sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+			if len(f) < 10 || f[3] != "0A" || !inodes[f[9]] {
+				continue
+			}
+			hexPort := f[1][strings.LastIndexByte(f[1], ':')+1:]
+			n, err := strconv.ParseUint(hexPort, 16, 16)
+			if err != nil {
+				return nil, err
+			}
+			ports = append(ports, strconv.FormatUint(n, 10))
+		}
+	}
+	return ports, nil
 }
