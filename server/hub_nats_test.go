@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ func TestMeshHub(t *testing.T) {
 		name string
 		test func(*testing.T, *natstest.Cluster)
 	}{
-		{"Follow", testMeshFollow}, {"ClaimRace", testMeshClaimRace}, {"DropsBadStates", testMeshDropsBadStates},
+		{"Follow", testMeshFollow}, {"PresentRace", testMeshPresentRace}, {"ClaimRace", testMeshClaimRace}, {"DropsBadStates", testMeshDropsBadStates},
 		{"PresenterServerDies", testMeshPresenterServerDies}, {"TurnEndsUnrefreshed", testMeshTurnEndsUnrefreshed},
 	} {
 		t.Run(sub.name, func(t *testing.T) { sub.test(t, c) })
@@ -82,6 +83,50 @@ func testMeshFollow(t *testing.T, c *natstest.Cluster) {
 	// And the turn is free for a presenter anywhere.
 	if _, ok, who := b.hub.Present(&Seat{Name: "Ben"}); !ok {
 		t.Fatalf("Ben cannot present after Ana left (%q presents)", who)
+	}
+}
+
+// testMeshPresentRace: with nobody presenting, sessions on two servers
+// press p at the same instant, fifty times: the create of the turn key
+// lets exactly one present, the other is refused, and both servers name
+// the same presenter; the winner leaves, and the next try starts again
+// with the turn free.
+func testMeshPresentRace(t *testing.T, c *natstest.Cluster) {
+	demo := newDemo("present")
+	a, _ := startHub(t, testMesh(demo, c.URL(0)))
+	b, _ := startHub(t, testMesh(demo, c.URL(1)))
+	attached(t, a.hub, b.hub)
+	hubs := []*natsHub{a.hub, b.hub}
+	for try := range 50 {
+		names := []string{fmt.Sprint("Ana ", try), fmt.Sprint("Ben ", try)}
+		turns, oks := make([]uint64, 2), make([]bool, 2)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() {
+				<-start
+				turns[i], oks[i], _ = hubs[i].Present(&Seat{Name: names[i]})
+			})
+		}
+		close(start)
+		wg.Wait()
+		if oks[0] == oks[1] {
+			t.Fatalf("try %d: Ana presents %v, Ben presents %v: want exactly one", try, oks[0], oks[1])
+		}
+		w := 0
+		if oks[1] {
+			w = 1
+		}
+		for _, h := range hubs {
+			eventually(t, "both servers name the winner", func() bool {
+				who, on := h.Presenting()
+				return on && who == names[w]
+			})
+		}
+		hubs[w].Leave(turns[w])
+		for _, h := range hubs {
+			eventually(t, "both servers say nobody presents", func() bool { _, on := h.Presenting(); return !on })
+		}
 	}
 }
 
