@@ -166,7 +166,9 @@ func startMesh(cfg *MeshConfig, codec *wireCodec, logger *log.Logger) (*mesh, er
 		nats.ConnectHandler(func(*nats.Conn) { hub.connected() }),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { hub.disconnected(err) }),
 		nats.ReconnectHandler(func(*nats.Conn) { hub.connected() }),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { logger.Warn("demo mesh: NATS", "err", clientText(err.Error())) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			logger.Warn("demo mesh: NATS", "err", clientText(err.Error()))
+		}),
 	}
 	if cfg.Creds != "" {
 		opt, err := credsOption(cfg.Creds)
