@@ -71,8 +71,12 @@ type natsHub struct {
 	mine    *ownClaim          // this server's claim, while one of its sessions presents
 	pending *pendingState      // the presenter's latest state, to publish
 	pubSeq  uint64
-	stopped bool   // no more goroutines
-	tooBig  uint64 // the turn last told its state is too large to share
+	// sent is the last state this server's presenter sent, which every
+	// refresh sends again (see refresher).
+	sent     []byte
+	sentTurn uint64
+	stopped  bool   // no more goroutines
+	tooBig   uint64 // the turn last told its state is too large to share
 	// The newest state applied from elsewhere: older ones, arriving late
 	// or again, are dropped.
 	stateTurn, stateSeq uint64
@@ -701,8 +705,29 @@ func (n *natsHub) publisher() {
 			n.tooLarge(mine, len(data), limit)
 			continue
 		}
+		n.mu.Lock()
+		n.sent, n.sentTurn = data, p.turn
+		n.mu.Unlock()
 		if err := n.nc.Publish(n.stateSubj, data); err != nil {
 			n.drops.note(n.log, "state sent", err)
+		}
+	}
+}
+
+// resend sends this server's presenter's last state again. A state is a
+// plain NATS message, sent once: one published while another server was
+// reconnecting, or while the bucket's stream had no leader (a NATS node
+// died and the cluster was electing another, so the bucket did not keep
+// it either), would reach that server's viewers only with the
+// presenter's next key. Servers that have it drop the copy (same turn
+// and number); it costs one message every third of the TTL.
+func (n *natsHub) resend() {
+	n.mu.Lock()
+	data, ok := n.sent, n.mine != nil && n.mine.turn == n.sentTurn && n.sent != nil
+	n.mu.Unlock()
+	if ok {
+		if err := n.nc.Publish(n.stateSubj, data); err != nil {
+			n.log.Debug("demo mesh: sending the state again", "err", err)
 		}
 	}
 }
@@ -734,7 +759,8 @@ func (n *natsHub) tooLarge(mine *ownClaim, size int, limit int64) {
 }
 
 // refresher writes this server's claim again every third of the TTL,
-// so the turn lives while the server does; and reads the turn and the
+// so the turn lives while the server does; sends its presenter's last
+// state again (see resend); and reads the turn and the
 // state as the bucket has them, so a state this server missed (published
 // while its subscription was on its way to the cluster after a
 // reconnection: plain NATS messages are sent once) reaches its viewers
@@ -750,6 +776,7 @@ func (n *natsHub) refresher() {
 		case <-t.C:
 		}
 		n.refresh()
+		n.resend()
 		n.resync()
 	}
 }
