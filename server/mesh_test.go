@@ -52,11 +52,18 @@ func TestMeshDemoOverSSH(t *testing.T) {
 
 	// The second server's NATS node dies; its viewers go on following.
 	hub := two.srv.mesh.hub
+	// One node only: once it is killed, the server reconnects to another,
+	// which a loop still looking would kill too (no quorum left).
+	gone := -1
 	for i := range c.Len() {
 		if hub.nc.ConnectedServerName() == c.Node(i).Name() {
-			c.Kill(i)
+			gone = i
 		}
 	}
+	if gone < 0 {
+		t.Fatal("the second server is connected to no node of the cluster")
+	}
+	c.Kill(gone)
 	two.waitLog("disconnected from NATS")
 	ana.Press("j+")
 	ana.WaitFor("Ana: Telemedicine at 19.5", rowCAGR("Telemedicine", "19.5"))
@@ -66,7 +73,14 @@ func TestMeshDemoOverSSH(t *testing.T) {
 		})
 	}
 
-	// Ben takes over from the other server.
+	// Ben takes over from the other server, once the bucket answers again:
+	// when the node that died led the bucket's stream, the cluster takes
+	// a few seconds (NATS's election timeout, 4–9 s) to elect another, and
+	// a claim meanwhile is refused after 5 s.
+	eventuallyWithin(t, ttlWait, "the bucket answers after the node died", func() bool {
+		_, err := hub.bucket().Get(hub.ctx, turnKey)
+		return err == nil
+	})
 	ben.Press("p")
 	ben.WaitText("Ana presents now. Take over?")
 	ben.Press("y")
