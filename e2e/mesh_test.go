@@ -9,15 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"iomt/internal/natstest"
 	"iomt/internal/testkit"
 )
 
 // TestDemoMesh: a demo on two `iomt serve` processes joined by a 3-node
-// NATS cluster (run by the test, on 127.0.0.1), with the real OpenSSH
-// client in tmux. The presenter joins the first server; viewers on both
-// follow every change. The NATS node of the second server dies: its
-// viewers keep following. Then the presenter's server is killed
+// NATS cluster of `iomt serve --nats-embed` processes routed on
+// 127.0.0.1, with the real OpenSSH client in tmux. The presenter joins the
+// first server; viewers on both follow every change. The NATS node of the
+// second server is killed: its viewers keep following. Then the presenter's server is killed
 // (SIGKILL: no word to anyone): once the turn's TTL has run out, the
 // second server's viewers are told nobody presents, and a co-presenter
 // there presents at once.
@@ -25,13 +24,8 @@ func TestDemoMesh(t *testing.T) {
 	requireTool(t, "tmux")
 	ssh := requireTool(t, "ssh")
 	keygen := requireTool(t, "ssh-keygen")
-	cluster, err := natstest.Start(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cluster.Shutdown)
-
 	dir := t.TempDir()
+	nodes := natsNodes(t, dir, 3)
 	presenterKey := sshKey(t, keygen, dir, "presenter")
 	coKey := sshKey(t, keygen, dir, "co")
 	viewerKey := sshKey(t, keygen, dir, "viewer")
@@ -44,8 +38,8 @@ func TestDemoMesh(t *testing.T) {
 		p.waitLog(t, "joined the demo", "demo=e2e")
 		return p, port
 	}
-	one, portOne := serve("one", cluster.URL(0))
-	two, portTwo := serve("two", cluster.URL(1))
+	one, portOne := serve("one", nodes[0].url)
+	two, portTwo := serve("two", nodes[1].url)
 
 	presenter := startTmux(t, demoWidth, demoHeight, demoClient(ssh, presenterKey, portOne)...)
 	presenter.WaitFor("the presenter's dashboard", func(screen string) bool {
@@ -77,7 +71,10 @@ func TestDemoMesh(t *testing.T) {
 
 	// The second server's NATS node dies: it reconnects to another, and
 	// its viewers follow the next change.
-	cluster.Kill(1)
+	if err := nodes[1].cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-nodes[1].exited
 	two.waitLog(t, "disconnected from NATS")
 	presenter.Type("+")
 	waitRowCAGR(presenter, "Telemedicine", "20.0", true)
@@ -109,6 +106,40 @@ func TestDemoMesh(t *testing.T) {
 			return strings.HasPrefix(screen, "Following co@iomt-e2e") && dashboardBody(screen) == want
 		})
 	}
+}
+
+// natsNode is a node of the e2e's NATS cluster: an `iomt serve
+// --nats-embed` process, as README's first recipe runs it.
+type natsNode struct {
+	*serveProcess
+	url string // where NATS clients connect
+}
+
+// natsNodes starts n `iomt serve --nats-embed` processes routed to each
+// other on 127.0.0.1: a NATS cluster in processes of their own (in the
+// test process, it would make the test's memory every child's peak, see
+// TestDeepFiles), which the test can kill node by node.
+func natsNodes(t *testing.T, dir string, n int) []natsNode {
+	t.Helper()
+	clients, routes := make([]string, n), make([]string, n)
+	for i := range n {
+		clients[i], routes[i] = freePort(t), freePort(t)
+	}
+	var routeURLs []string
+	for _, r := range routes {
+		routeURLs = append(routeURLs, "nats://127.0.0.1:"+r)
+	}
+	nodes := make([]natsNode, n)
+	for i := range n {
+		p := startServe(t, "--listen", "127.0.0.1:"+freePort(t), "--host-key", filepath.Join(dir, fmt.Sprint("node", i), "host_ed25519"),
+			"--nats-embed", "--nats-listen", "127.0.0.1:"+clients[i], "--nats-cluster", "127.0.0.1:"+routes[i],
+			"--nats-routes", strings.Join(routeURLs, ","), "--demo", "nodes")
+		nodes[i] = natsNode{p, "nats://127.0.0.1:" + clients[i]}
+	}
+	for _, node := range nodes {
+		node.waitLog(t, "joined the demo", "demo=nodes")
+	}
+	return nodes
 }
 
 // turnWait bounds a wait for a turn's TTL to run out: NATS expires it on
