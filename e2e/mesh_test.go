@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -121,17 +122,17 @@ type natsNode struct {
 // TestDeepFiles), which the test can kill node by node.
 func natsNodes(t *testing.T, dir string, n int) []natsNode {
 	t.Helper()
-	clients, routes := make([]string, n), make([]string, n)
-	for i := range n {
-		clients[i], routes[i] = freePort(t), freePort(t)
-	}
+	// Every port at once, each held until all are chosen: a port chosen
+	// and let go may be chosen again.
+	ports := freePorts(t, 3*n)
+	clients, routes, sshPorts := ports[:n], ports[n:2*n], ports[2*n:]
 	var routeURLs []string
 	for _, r := range routes {
 		routeURLs = append(routeURLs, "nats://127.0.0.1:"+r)
 	}
 	nodes := make([]natsNode, n)
 	for i := range n {
-		p := startServe(t, "--listen", "127.0.0.1:"+freePort(t), "--host-key", filepath.Join(dir, fmt.Sprint("node", i), "host_ed25519"),
+		p := startServe(t, "--listen", "127.0.0.1:"+sshPorts[i], "--host-key", filepath.Join(dir, fmt.Sprint("node", i), "host_ed25519"),
 			"--nats-embed", "--nats-listen", "127.0.0.1:"+clients[i], "--nats-cluster", "127.0.0.1:"+routes[i],
 			"--nats-routes", strings.Join(routeURLs, ","), "--demo", "nodes")
 		nodes[i] = natsNode{p, "nats://127.0.0.1:" + clients[i]}
@@ -140,6 +141,21 @@ func natsNodes(t *testing.T, dir string, n int) []natsNode {
 		node.waitLog(t, "joined the demo", "demo=nodes")
 	}
 	return nodes
+}
+
+// freePorts is n distinct ports of 127.0.0.1, free now.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	var ports []string
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports = append(ports, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	}
+	return ports
 }
 
 // turnWait bounds a wait for a turn's TTL to run out: NATS expires it on
