@@ -93,8 +93,8 @@ func testMeshFollow(t *testing.T, c *natstest.Cluster) {
 // with the turn free.
 func testMeshPresentRace(t *testing.T, c *natstest.Cluster) {
 	demo := newDemo("present")
-	a, _ := startHub(t, testMesh(demo, c.URL(0)))
-	b, _ := startHub(t, testMesh(demo, c.URL(1)))
+	a, _ := startHub(t, raceMesh(demo, c.URL(0)))
+	b, _ := startHub(t, raceMesh(demo, c.URL(1)))
 	attached(t, a.hub, b.hub)
 	hubs := []*natsHub{a.hub, b.hub}
 	for try := range 50 {
@@ -138,8 +138,8 @@ func testMeshPresentRace(t *testing.T, c *natstest.Cluster) {
 // winner's turn), as in one process.
 func testMeshClaimRace(t *testing.T, c *natstest.Cluster) {
 	demo := newDemo("race")
-	a, _ := startHub(t, testMesh(demo, c.URL(0)))
-	b, _ := startHub(t, testMesh(demo, c.URL(1)))
+	a, _ := startHub(t, raceMesh(demo, c.URL(0)))
+	b, _ := startHub(t, raceMesh(demo, c.URL(1)))
 	attached(t, a.hub, b.hub)
 	type down struct {
 		turn uint64
@@ -482,4 +482,14 @@ func testMeshMissedStateResent(t *testing.T, c *natstest.Cluster) {
 	}
 	limitPayload(t, b.hub, 0)
 	eventuallyWithin(t, ttlWait, "B shows the second state without another key", func() bool { return latestScenario(b.hub) == "two" })
+}
+
+// raceMesh is testMesh with the default turn TTL: the races are about
+// claims, and a 2 s turn that a loaded machine fails to refresh in time
+// expires under them (a claim then reads a turn that is gone, and after
+// eight tries says "the turn kept changing").
+func raceMesh(demo string, urls ...string) *MeshConfig {
+	cfg := testMesh(demo, urls...)
+	cfg.TurnTTL = DefaultTurnTTL
+	return cfg
 }
