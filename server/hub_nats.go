@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	mrand "math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -289,7 +290,13 @@ func (n *natsHub) Claim(s *Seat) Claim {
 	defer cancel()
 	first := true
 	var meant uint64 // the turn the claim means to end (0: none)
-	for range 8 {
+	for try := range 16 {
+		if try > 0 {
+			// A pause before reading again: a read right after a lost
+			// compare-and-set now and then still finds the revision that
+			// lost, and tries it again.
+			sleep(ctx, time.Duration(10+mrand.IntN(40))*time.Millisecond)
+		}
 		e, err := kv.Get(ctx, turnKey)
 		var cur turnValue
 		var turn, rev uint64
