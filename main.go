@@ -527,6 +527,7 @@ func newServeCmd() *cobra.Command {
 		rate   time.Duration
 		userMB int64
 	)
+	var mesh meshFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the dashboard over SSH for live demos",
@@ -538,7 +539,8 @@ reach it may join, and nobody can write to the server's disk. With it, only
 those keys get in, and each can save scenarios under --data.
 With --presenter-keys, those sessions present and every other session
 follows the presenter's screen read-only; f forks a private copy, and f
-again returns to following.`,
+again returns to following. With --nats (or --nats-embed), several servers
+near their viewers follow one presenter through NATS: a demo mesh.`,
 		Example: `  iomt serve --listen :2222 --host-key ~/.config/iomt/host_ed25519
   ssh -p 2222 demo@presenter-laptop.local`,
 		Args: usageArgs(cobra.NoArgs),
@@ -552,6 +554,9 @@ again returns to following.`,
 			logger := log.NewWithOptions(cmd.ErrOrStderr(), log.Options{ReportTimestamp: true})
 			cfg.Logger = logger
 			if err := checkServeFlags(&cfg, rate, userMB); err != nil {
+				return usageError{err}
+			}
+			if cfg.Mesh, err = mesh.config(cmd); err != nil {
 				return usageError{err}
 			}
 			cfg.UserMaxBytes = userMB << 20
@@ -605,8 +610,70 @@ again returns to following.`,
 	f.Int64Var(&userMB, "user-max-mb", 100, "most MiB one user's folder under --data may hold; past it a save or export is refused (0: no limit)")
 	f.IntVar(&cfg.RateBurst, "rate-burst", 50, "connections one address may open at once before the rate limit applies (0: no limit); a room behind one NAT is one address")
 	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval (above 0)")
+	mesh.register(cmd)
 	_ = cmd.MarkFlagRequired("host-key")
 	return cmd
+}
+
+// meshFlags join `iomt serve` to a demo mesh: several servers following
+// one presenter over NATS (see server.MeshConfig).
+type meshFlags struct {
+	urls, demo, creds string
+	embed             bool
+	listen, cluster   string
+	routes            string
+	ttl               time.Duration
+}
+
+func (m *meshFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&m.urls, "nats", "", "join a demo mesh on these NATS servers (nats://host:port or tls://host:port, comma-separated)")
+	f.StringVar(&m.demo, "demo", "iomt", "the demo's name in the mesh: letters, digits, - and _ (several demos share a NATS cluster)")
+	f.StringVar(&m.creds, "nats-creds", "", "NATS credentials: a .creds file (user JWT and seed) or an NKey seed file")
+	f.BoolVar(&m.embed, "nats-embed", false, "run a NATS server inside iomt and join the demo mesh through it")
+	f.StringVar(&m.listen, "nats-listen", "", "with --nats-embed: where NATS clients may connect (host:port); none: only this iomt")
+	f.StringVar(&m.cluster, "nats-cluster", server.DefaultClusterListen, "with --nats-embed and --nats-routes: where the other embedded servers' routes connect")
+	f.StringVar(&m.routes, "nats-routes", "", "with --nats-embed: the cluster's routes (nats://host:port, comma-separated; this server's own may be listed)")
+	f.DurationVar(&m.ttl, "nats-turn-ttl", server.DefaultTurnTTL, "how long a presenter's turn outlives its server's last word (at least 1s)")
+}
+
+// config is the mesh the flags ask for, nil for none; a flag that
+// belongs to a mesh without one is a usage error, as is a bad value.
+func (m *meshFlags) config(cmd *cobra.Command) (*server.MeshConfig, error) {
+	if m.urls == "" && !m.embed {
+		for _, name := range []string{"demo", "nats-creds", "nats-listen", "nats-cluster", "nats-routes", "nats-turn-ttl"} {
+			if cmd.Flags().Changed(name) {
+				return nil, fmt.Errorf("the flag --%s belongs to a demo mesh: give --nats URL or --nats-embed", name)
+			}
+		}
+		return nil, nil
+	}
+	if !m.embed {
+		for _, name := range []string{"nats-listen", "nats-cluster", "nats-routes"} {
+			if cmd.Flags().Changed(name) {
+				return nil, fmt.Errorf("the flag --%s configures an embedded NATS server: give --nats-embed", name)
+			}
+		}
+	}
+	c := &server.MeshConfig{URLs: splitList(m.urls), Demo: m.demo, Creds: m.creds, TurnTTL: m.ttl}
+	if m.embed {
+		c.Embed = &server.EmbedConfig{Listen: m.listen, Routes: splitList(m.routes)}
+		if cmd.Flags().Changed("nats-cluster") || len(c.Embed.Routes) > 0 {
+			c.Embed.Cluster = m.cluster
+		}
+	}
+	return c, c.Check()
+}
+
+// splitList splits a comma-separated flag, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // writeOutput writes an export to the file out: a regular file (or a new

@@ -529,3 +529,50 @@ dimensions:
 		t.Errorf("no parameter of dimension =1+1 written as '=1+1/…:\n%s", out)
 	}
 }
+
+// TestServeDemoNames: subjects and key-value keys are built from --demo
+// alone, so a name with a subject's separators or wildcards (or anything
+// else) is refused before anything starts: exit 2, naming the flag and
+// what a name may hold, and no host key left behind. The mesh's other
+// flags are refused without a mesh, and bad values with one.
+func TestServeDemoNames(t *testing.T) {
+	hk := filepath.Join(t.TempDir(), "hk")
+	for _, name := range []string{"a.b", "q3 briefing", "", "a>b", "*", "demo.>", strings.Repeat("x", 33), "iomt\x1b[2J", "$KV", "dé"} {
+		for _, mesh := range [][]string{{"--nats-embed"}, {"--nats", "nats://127.0.0.1:4222"}} {
+			args := append([]string{"serve", "--listen", "127.0.0.1:0", "--host-key", hk, "--demo", name}, mesh...)
+			code, _, stderr := runCLI(t, args...)
+			if msg := flatLower(stderr); code != 2 || !strings.Contains(msg, "invalid --demo") || !strings.Contains(msg, "1 to 32 letters, digits") {
+				t.Errorf("serve %s --demo %q: exit %d, stderr %q; want 2 naming --demo and what a name holds", mesh[0], name, code, stderr)
+			}
+			if strings.Contains(stderr, "\x1b") {
+				t.Errorf("--demo %q: the message carries the escape unescaped: %q", name, stderr)
+			}
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "q3"}, "--demo belongs to a demo mesh"},
+		{[]string{"--nats-routes", "nats://127.0.0.1:6222"}, "--nats-routes belongs to a demo mesh"},
+		{[]string{"--nats", "nats://127.0.0.1:4222", "--nats-listen", "127.0.0.1:4222"}, "give --nats-embed"},
+		{[]string{"--nats", "http://127.0.0.1:4222"}, "invalid --nats"},
+		{[]string{"--nats", "nats://127.0.0.1:4222", "--nats-embed"}, "both --nats and --nats-embed"},
+		{[]string{"--nats-embed", "--nats-turn-ttl", "500ms"}, "--nats-turn-ttl"},
+		{[]string{"--nats-embed", "--nats-routes", "tls://x:6222"}, "invalid --nats-routes"},
+		{[]string{"--nats", "nats://127.0.0.1:4222", "--nats-creds", "/no/such/file"}, "--nats-creds"},
+	} {
+		args := append([]string{"serve", "--listen", "127.0.0.1:0", "--host-key", hk}, c.args...)
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(flatLower(stderr), strings.ToLower(c.want)) {
+			t.Errorf("serve %v: exit %d, stderr %q; want 2 saying %q", c.args, code, stderr, c.want)
+		}
+	}
+	if _, err := os.Stat(hk); err == nil {
+		t.Error("a refused mesh configuration left a host key behind")
+	}
+}
+
+// flatLower is a message as fang prints it, without its line breaks and
+// capitals, for tests to look for words in.
+func flatLower(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

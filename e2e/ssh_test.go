@@ -23,6 +23,7 @@ import (
 type serveProcess struct {
 	cmd    *exec.Cmd
 	dir    string // its working folder
+	tmp    string // its TMPDIR, empty at start
 	log    *testkit.Buffer
 	exited chan struct{} // closed when the process has been waited for
 	err    error         // cmd.Wait's result, once exited
@@ -33,10 +34,10 @@ type serveProcess struct {
 // with it still running; its log is shown when the test fails.
 func startServe(t *testing.T, args ...string) *serveProcess {
 	t.Helper()
-	p := &serveProcess{dir: t.TempDir(), log: &testkit.Buffer{}, exited: make(chan struct{})}
+	p := &serveProcess{dir: t.TempDir(), tmp: t.TempDir(), log: &testkit.Buffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
 	p.cmd.Dir = p.dir
-	p.cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
+	p.cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8", "TMPDIR=" + p.tmp}
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting iomt serve: %v", err)

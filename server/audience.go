@@ -30,7 +30,7 @@ type groupKey struct {
 }
 
 type audience struct {
-	hub  *Hub
+	hub  demoHub
 	ds   *model.Dataset
 	base *model.Scenario
 
@@ -42,7 +42,7 @@ type audience struct {
 	frames atomic.Int64
 }
 
-func newAudience(hub *Hub, ds *model.Dataset, base *model.Scenario) *audience {
+func newAudience(hub demoHub, ds *model.Dataset, base *model.Scenario) *audience {
 	return &audience{hub: hub, ds: ds, base: base, groups: map[groupKey]*group{}}
 }
 

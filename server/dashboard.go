@@ -110,7 +110,7 @@ func (d *dashboard) setup() {
 
 	d.out = &syncWriter{w: d.sess}
 	var aud *audience
-	if s.presenters != nil {
+	if s.demoMode() {
 		aud = s.audience // a session draws with its group while it follows
 	}
 	d.view = newSessionView(d.out, profile, d.pty.Term, aud)
@@ -159,17 +159,17 @@ func (d *dashboard) demo(opts *ui.Options) (presenting string, role ui.Role) {
 	// follows, and may take over (p). The program is made after this; a
 	// step-down reaches it through a goroutine, since Send blocks until
 	// the program reads it. The hub's turns decide who presents.
-	d.seat = &Seat{Name: d.v.entry.name, StepDown: func(newer uint64, by string) {
-		d.spawn(func() {
-			select {
-			case <-d.ready:
-				d.p.Send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer, By: by})
-			case <-d.ctx.Done():
-			}
-		})
-	}}
+	d.seat = &Seat{Name: d.v.entry.name,
+		StepDown: func(newer uint64, by string) { d.send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer, By: by}) },
+		// The turn ended with nobody taking over: the session follows
+		// (nobody), then reads why; in that order, from one goroutine.
+		Ended: func(newer uint64, why string) {
+			d.send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer}, ui.NoticeMsg{Topic: noticeTurn, Text: why})
+		},
+		Tell: func(msg ui.NoticeMsg) { d.send(msg) },
+	}
 	role = ui.RoleSolo
-	if s.presenters != nil {
+	if s.demoMode() {
 		role = ui.RoleFollower
 		if d.v.presenter {
 			id, ok, who := s.hub.Present(d.seat)
@@ -180,7 +180,7 @@ func (d *dashboard) demo(opts *ui.Options) (presenting string, role ui.Role) {
 			presenting = who
 		}
 	}
-	if s.presenters != nil {
+	if s.demoMode() {
 		opts.Demo = &ui.Demo{Role: role, Turn: d.turn.Load(), Link: &demoLink{hub: s.hub, turn: &d.turn, seat: d.seat, log: logger}}
 		if d.v.presenter {
 			opts.Demo.Who, opts.Demo.MayPresent = d.v.entry.name, true
@@ -230,10 +230,11 @@ func (d *dashboard) start(grouped *atomic.Bool) {
 	// A follower (or a presenter that may be taken over from) gets the
 	// presenter's latest state; a slow one only ever skips states, it
 	// never holds up the presenter (see Hub).
-	if s.presenters != nil {
+	if s.demoMode() {
 		notify, stop := s.hub.Subscribe(grouped)
 		d.hubStop = stop
 		d.spawn(func() {
+			told := ""
 			for {
 				select {
 				case <-d.ctx.Done():
@@ -241,6 +242,12 @@ func (d *dashboard) start(grouped *atomic.Bool) {
 				case <-notify:
 					if msg, ok := s.hub.Message(); ok {
 						p.Send(msg)
+					}
+					// The demo's own news (a mesh reconnecting), to
+					// every viewer, and withdrawn once it is over.
+					if n := s.hub.Notice(); n != told {
+						told = n
+						p.Send(ui.NoticeMsg{Topic: noticeDemo, Text: n})
 					}
 				}
 			}
@@ -271,6 +278,28 @@ func (d *dashboard) start(grouped *atomic.Bool) {
 	inputCtx, d.stopInput = context.WithCancel(d.ctx)
 	runInput(inputCtx, d.sess, d.pty.Term, p, d.spawn)
 }
+
+// send gives the program msgs, in order, from a goroutine of the
+// session (Send blocks until the program reads, and the hub calls from
+// under its own work), once the program exists, unless the session ends
+// first.
+func (d *dashboard) send(msgs ...tea.Msg) {
+	d.spawn(func() {
+		select {
+		case <-d.ready:
+			for _, m := range msgs {
+				d.p.Send(m)
+			}
+		case <-d.ctx.Done():
+		}
+	})
+}
+
+// The topics of the demo's notices on a viewer's status line.
+const (
+	noticeDemo = "demo"      // the demo itself: reconnecting, unreachable
+	noticeTurn = "demo-turn" // a presenter's turn ended
+)
 
 // spawn runs fn in a goroutine of the session: a panic in it ends the
 // session, logged, and nothing else.

@@ -451,7 +451,13 @@ func (tm *term) Resize(w, h int) {
 // fails the test after waitTimeout, or when the output ends first.
 func (tm *term) WaitFor(what string, ok func(screen string) bool) string {
 	tm.t.Helper()
-	timer := time.NewTimer(waitTimeout)
+	return tm.waitFor(waitTimeout, what, ok)
+}
+
+// waitFor is WaitFor bounded by d.
+func (tm *term) waitFor(d time.Duration, what string, ok func(screen string) bool) string {
+	tm.t.Helper()
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
 		screen := tm.Screen()
@@ -467,7 +473,7 @@ func (tm *term) WaitFor(what string, ok func(screen string) bool) string {
 			}
 			tm.t.Fatalf("%s: the session ended while waiting for %s; screen:\n%s\ntext:\n%s", tm.name, what, tm.showing(screen), tm.Text())
 		case <-timer.C:
-			tm.t.Fatalf("%s: waited %v for %s; screen:\n%s", tm.name, waitTimeout, what, tm.showing(tm.Screen()))
+			tm.t.Fatalf("%s: waited %v for %s; screen:\n%s", tm.name, d, what, tm.showing(tm.Screen()))
 		}
 	}
 }

@@ -55,6 +55,11 @@ type Config struct {
 	UserMaxFiles int
 	UserMaxBytes int64
 
+	// Mesh joins the server to a demo mesh over NATS: presenters and
+	// followers on several servers (see natsHub); nil: the demo is this
+	// server's alone.
+	Mesh *MeshConfig
+
 	Dataset *model.Dataset
 	Base    *model.Scenario
 	Builtin []model.Builtin
@@ -73,7 +78,8 @@ type Server struct {
 	authorized keySet
 	presenters keySet
 	limiter    *ipLimiter
-	hub        *Hub
+	hub        demoHub   // the in-process Hub, or a demo mesh's natsHub
+	mesh       *mesh     // the demo mesh joined (--nats, --nats-embed), or nil
 	audience   *audience // draws followers' screens once per group
 	analyses   *pool     // every session's analysis work (see pool)
 
@@ -115,7 +121,11 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, hub: NewHub(), analyses: newPool(0, mcBudget),
 		closed: make(chan struct{}), conns: map[*trackedConn]struct{}{}, drained: make(chan struct{}),
 	}
-	s.audience = newAudience(s.hub, cfg.Dataset, cfg.Base)
+	if cfg.Mesh != nil {
+		if err := cfg.Mesh.Check(); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.RateBurst > 0 && cfg.RateEvery <= 0 {
 		return nil, errors.New("server: a rate limit needs an interval above 0 (RateEvery)")
 	}
@@ -215,8 +225,28 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.srv = srv
+	if cfg.Mesh != nil {
+		// Last: nothing after it fails, so a server that will not start
+		// leaves no NATS server running.
+		mc := *cfg.Mesh
+		if e := mc.Embed; e != nil && e.StoreDir == "" && cfg.DataDir != "" {
+			embed := *e
+			embed.StoreDir = storeDirFor(cfg.DataDir)
+			mc.Embed = &embed
+		}
+		m, err := startMesh(&mc, newWireCodec(cfg.Dataset), s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.mesh, s.hub = m, m.hub
+	}
+	s.audience = newAudience(s.hub, cfg.Dataset, cfg.Base)
 	return s, nil
 }
+
+// demoMode reports whether sessions present and follow: with presenter
+// keys, or in a demo mesh (a server of the mesh may hold only followers).
+func (s *Server) demoMode() bool { return s.presenters != nil || s.mesh != nil }
 
 // OpenMode reports whether anyone may join (no --authorized-keys).
 func (s *Server) OpenMode() bool { return s.authorized == nil }
@@ -369,5 +399,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	// The library's own bookkeeping: its done channel and listeners.
 	_ = s.srv.Close()
+	if s.mesh != nil {
+		s.mesh.close() // after the sessions, which released their turns
+	}
 	return err
 }

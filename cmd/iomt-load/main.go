@@ -11,7 +11,13 @@
 //
 // With -follow it measures a demo instead: the first session presents and
 // the others follow; only the presenter types, and every keypress is
-// timed to the first output on each follower's screen. With -analysts K,
+// timed to the first output on each follower's screen. With -addr given
+// more than once (the servers of a demo mesh, see `iomt serve --nats`),
+// the presenter joins the first and the followers are spread over all of
+// them, each server's latency reported apart; -presenter-key is then the
+// key the servers' --presenter-keys list, and -nats-monitor the NATS
+// servers' monitoring addresses, to count the messages and bytes a key
+// costs on the wire. With -analysts K,
 // K of the followers fork a private copy and press m, esc, t, esc in a
 // loop meanwhile (on a deep segment, where t moves 500 assumptions), and
 // are not timed: what their analyses cost the audience shows in the
@@ -23,6 +29,8 @@
 //	go run ./cmd/iomt-load -n 41 -keys 20 -follow -analysts 20 -limits
 //	iomt serve --listen 127.0.0.1:2222 --host-key /tmp/hk --max-sessions 300 --rate-burst 0 &
 //	go run ./cmd/iomt-load -addr 127.0.0.1:2222 -server-pid $!
+//	go run ./cmd/iomt-load -follow -n 401 -addr 127.0.0.1:2222 -addr 127.0.0.1:2223 \
+//	    -presenter-key /tmp/presenter -nats-monitor http://127.0.0.1:8222
 //
 // Every wait is bounded; the whole run is bounded by -deadline. Only
 // 127.0.0.1 is used.
@@ -34,12 +42,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	crand "crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,7 +75,10 @@ import (
 
 type options struct {
 	exec        string
-	addr        string
+	addr        string   // the first of addrs
+	addrs       []string // -addr, each time it is given
+	presKey     string   // -presenter-key
+	monitors    []string // -nats-monitor
 	serverPID   int
 	n           int
 	keys        int
@@ -88,7 +101,15 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.exec, "exec", "", "start this iomt binary's `serve` as a child process on 127.0.0.1 and load it (its memory and CPU are then the server's alone)")
-	flag.StringVar(&o.addr, "addr", "", "connect to this running server (127.0.0.1:PORT) instead of starting one in this process")
+	flag.Func("addr", "connect to this running server (127.0.0.1:PORT) instead of starting one in this process; again for each server of a demo mesh (-follow spreads the followers over them)", func(v string) error {
+		o.addrs = append(o.addrs, v)
+		return nil
+	})
+	flag.StringVar(&o.presKey, "presenter-key", "", "with -follow and -addr: the presenter's private key (OpenSSH format), listed in the servers' --presenter-keys")
+	flag.Func("nats-monitor", "with -follow and -addr: a NATS server's monitoring address (http://127.0.0.1:8222), again for each: counts what a key costs on the wire", func(v string) error {
+		o.monitors = append(o.monitors, strings.TrimSuffix(v, "/"))
+		return nil
+	})
 	flag.IntVar(&o.serverPID, "server-pid", 0, "with -addr: the server's process id, to read its memory from /proc")
 	flag.IntVar(&o.n, "n", 200, "sessions open at once")
 	flag.IntVar(&o.keys, "keys", 20, "keypresses per session after j: + and - alternating")
@@ -107,6 +128,9 @@ func main() {
 	flag.DurationVar(&o.analysis, "analysis-think", time.Second, "with -analysts: how long an analyst leaves m and t running before esc")
 	flag.BoolVar(&o.limits, "limits", false, "serve a dataset at the documented limits (15,151 nodes × 51 years) instead of the IoMT dataset")
 	flag.Parse()
+	if len(o.addrs) > 0 {
+		o.addr = o.addrs[0]
+	}
 	if o.n < 1 || o.keys < 0 || o.width < 1 || o.height < 1 || o.dials < 1 {
 		fmt.Fprintln(os.Stderr, "iomt-load: -n, -dials, -width and -height must be positive, -keys not negative")
 		os.Exit(2)
@@ -115,8 +139,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "iomt-load: -addr and -exec exclude each other")
 		os.Exit(2)
 	}
-	if o.follow && (o.addr != "" || o.n < 2) {
-		fmt.Fprintln(os.Stderr, "iomt-load: -follow needs -n 2 or more and a server it starts itself (not -addr): it holds the presenter's key")
+	if o.follow && (o.n < 2 || o.addr != "" && o.presKey == "") {
+		fmt.Fprintln(os.Stderr, "iomt-load: -follow needs -n 2 or more, and with -addr the presenter's key (-presenter-key) that the servers list")
+		os.Exit(2)
+	}
+	if (o.presKey != "" || len(o.monitors) > 0) && (o.addr == "" || !o.follow) {
+		fmt.Fprintln(os.Stderr, "iomt-load: -presenter-key and -nats-monitor go with -follow and -addr")
 		os.Exit(2)
 	}
 	if o.analysts < 0 || o.analysts > 0 && (!o.follow || o.analysts > o.n-2) {
@@ -127,10 +155,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "iomt-load: -limits needs a server it starts itself (not -addr)")
 		os.Exit(2)
 	}
-	if o.addr != "" {
-		host, _, err := net.SplitHostPort(o.addr)
+	for _, addr := range o.addrs {
+		host, _, err := net.SplitHostPort(addr)
 		if err != nil || (host != "127.0.0.1" && host != "localhost") {
 			fmt.Fprintln(os.Stderr, "iomt-load: -addr must be 127.0.0.1:PORT")
+			os.Exit(2)
+		}
+	}
+	for _, m := range o.monitors {
+		if !strings.HasPrefix(m, "http://127.0.0.1:") && !strings.HasPrefix(m, "http://localhost:") {
+			fmt.Fprintln(os.Stderr, "iomt-load: -nats-monitor must be http://127.0.0.1:PORT")
 			os.Exit(2)
 		}
 	}
@@ -146,6 +180,7 @@ func main() {
 
 // target is the server under load: in this process, or another one.
 type target struct {
+	more    []*target // the other servers of a demo mesh (-addr again)
 	addr    string
 	hostKey gossh.HostKeyCallback
 	srv     *server.Server // nil with -addr and -exec
@@ -293,13 +328,9 @@ func (t *target) stopChild(timeout time.Duration) error {
 
 // fixedHostKey accepts only the server whose private host key is at path.
 func fixedHostKey(path string) (gossh.HostKeyCallback, error) {
-	data, err := os.ReadFile(path)
+	signer, err := readSigner(path)
 	if err != nil {
 		return nil, err
-	}
-	signer, err := gossh.ParsePrivateKey(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return gossh.FixedHostKey(signer.PublicKey()), nil
 }
@@ -361,6 +392,7 @@ func vmRSS(path string) (int64, error) {
 
 // session is one simulated user.
 type session struct {
+	at     int // the server it is on: its index in -addr
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.Writer
@@ -381,6 +413,9 @@ type results struct {
 	bytes     []int           // output per keypress
 	fanout    []time.Duration // -follow: presenter's keypress to a follower's first output
 	fanBytes  []int           // -follow: a follower's output per presenter keypress
+	// fanoutAt is fanout by the server the follower is on (-addr given
+	// more than once), in the order of -addr.
+	fanoutAt map[int][]time.Duration
 }
 
 func (r *results) fail(format string, args ...any) {
@@ -396,10 +431,14 @@ func (r *results) key(lat time.Duration, n int) {
 	r.mu.Unlock()
 }
 
-func (r *results) followed(lat time.Duration, n int) {
+func (r *results) followed(at int, lat time.Duration, n int) {
 	r.mu.Lock()
 	r.fanout = append(r.fanout, lat)
 	r.fanBytes = append(r.fanBytes, n)
+	if r.fanoutAt == nil {
+		r.fanoutAt = map[int][]time.Duration{}
+	}
+	r.fanoutAt[at] = append(r.fanoutAt[at], lat)
 	r.mu.Unlock()
 }
 
@@ -592,7 +631,7 @@ func presentAndFollow(ctx context.Context, presenter *session, followers []*sess
 					return
 				}
 				if k > 0 {
-					res.followed(flat, fn)
+					res.followed(f.at, flat, fn)
 				}
 			})
 		}
@@ -732,7 +771,14 @@ func run(o options, w io.Writer) (summary, error) {
 	// With -follow, session 0 proves the presenter's key.
 	var presenterKeys string
 	var presenterAuth []gossh.AuthMethod
-	if o.follow {
+	switch {
+	case o.follow && o.presKey != "":
+		signer, err := readSigner(o.presKey)
+		if err != nil {
+			return summary{}, err
+		}
+		presenterAuth = []gossh.AuthMethod{gossh.PublicKeys(signer)}
+	case o.follow:
 		signer, path, err := presenterKey(dir)
 		if err != nil {
 			return summary{}, err
@@ -755,6 +801,9 @@ func run(o options, w io.Writer) (summary, error) {
 		}
 	default:
 		t = &target{addr: o.addr, hostKey: gossh.InsecureIgnoreHostKey()} // 127.0.0.1 only
+		for _, addr := range o.addrs[1:] {
+			t.more = append(t.more, &target{addr: addr, hostKey: gossh.InsecureIgnoreHostKey()})
+		}
 		if o.serverPID > 0 {
 			path := fmt.Sprintf("/proc/%d/status", o.serverPID)
 			t.rss = func() (int64, error) { return vmRSS(path) }
@@ -785,16 +834,23 @@ func run(o options, w io.Writer) (summary, error) {
 		openOne := func() {
 			defer wg.Done()
 			sem <- struct{}{}
-			a := auth
+			a, at := auth, 0
 			if o.follow && i == 0 {
 				a = presenterAuth
+			} else if o.follow {
+				at = (i - 1) % (1 + len(t.more)) // followers spread over the servers
 			}
-			s, err := open(ctx, t, o, a)
+			tgt := t
+			if at > 0 {
+				tgt = t.more[at-1]
+			}
+			s, err := open(ctx, tgt, o, a)
 			<-sem
 			if err != nil {
 				res.fail("session %d: %v", i, err)
 				return
 			}
+			s.at = at
 			select {
 			case <-s.dash:
 				sessions[i] = s
@@ -896,6 +952,12 @@ func run(o options, w io.Writer) (summary, error) {
 		}
 	}
 	var pressed atomic.Int64
+	var wire0, wire1 wire
+	if len(o.monitors) > 0 {
+		if wire0, err = natsWire(o.monitors); err != nil {
+			return summary{}, err
+		}
+	}
 	keysStart := time.Now()
 	var analysed analysis
 	if o.follow {
@@ -944,6 +1006,21 @@ func run(o options, w io.Writer) (summary, error) {
 	}
 	wg.Wait()
 	keysTime := time.Since(keysStart)
+	// What NATS carries while nobody types (turn refreshes, reads,
+	// pings, its own heartbeats), over as long again, to set apart from
+	// what the keys cost.
+	var idleWire wire
+	if len(o.monitors) > 0 {
+		if wire1, err = natsWire(o.monitors); err != nil {
+			return summary{}, err
+		}
+		time.Sleep(keysTime)
+		wire2, err := natsWire(o.monitors)
+		if err != nil {
+			return summary{}, err
+		}
+		idleWire = wire2.minus(wire1)
+	}
 	if t.cpu != nil {
 		if cpu1, err = t.cpu(); err != nil {
 			return summary{}, err
@@ -1053,6 +1130,13 @@ func run(o options, w io.Writer) (summary, error) {
 			p99.Round(10*time.Microsecond), lat[n-1].Round(10*time.Microsecond), verdict(p99 < 50*time.Millisecond))
 		fmt.Fprintf(w, "output per follower and keypress: p50 %d B, p99 %d B\n", pctInt(by, 50), pctInt(by, 99))
 		ok = ok && p99 < 50*time.Millisecond
+		reportServers(w, o, res)
+	}
+	if len(o.monitors) > 0 && len(res.latencies) > 0 {
+		keys := float64(o.keys + 1) // j, then the timed keys
+		key := wire1.minus(wire0).minus(idleWire).per(keys)
+		fmt.Fprintf(w, "NATS (%d servers together), per presenter key: %.1f messages in, %.1f out, %.0f bytes in, %.0f out; of which between NATS servers: %.1f messages, %.0f bytes (as long again with no key, set apart: %.1f messages/s in)\n",
+			len(o.monitors), key.InMsgs, key.OutMsgs, key.InBytes, key.OutBytes, key.RouteMsgs, key.RouteBytes, idleWire.InMsgs/keysTime.Seconds())
 	}
 	if t.rss != nil {
 		per := float64(openRSS-baseRSS) / float64(max(1, len(live)))
@@ -1078,10 +1162,122 @@ func run(o options, w io.Writer) (summary, error) {
 	return sum, nil
 }
 
+// reportServers gives the followers' latency on each server of a demo
+// mesh: on the presenter's, its state goes from session to session in
+// one process; on the others, through NATS.
+func reportServers(w io.Writer, o options, res *results) {
+	if len(o.addrs) < 2 {
+		return
+	}
+	var p99s []time.Duration
+	for i, addr := range o.addrs {
+		lat := slices.Clone(res.fanoutAt[i])
+		if len(lat) == 0 {
+			fmt.Fprintf(w, "  followers on %s: none measured\n", addr)
+			continue
+		}
+		slices.Sort(lat)
+		what := ""
+		if i == 0 {
+			what = " (the presenter's server)"
+		}
+		p99s = append(p99s, pct(lat, 99))
+		fmt.Fprintf(w, "  followers on %s%s: %d samples, p50 %v, p90 %v, p99 %v, max %v\n", addr, what, len(lat),
+			pct(lat, 50).Round(10*time.Microsecond), pct(lat, 90).Round(10*time.Microsecond), pct(lat, 99).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
+		if i > 0 && len(p99s) > 1 {
+			d := (p99s[len(p99s)-1] - p99s[0]).Round(10 * time.Microsecond)
+			sign := "+"
+			if d < 0 {
+				sign, d = "-", -d
+			}
+			fmt.Fprintf(w, "  through NATS, p99 %s%v over the presenter's server's followers\n", sign, d)
+		}
+	}
+}
+
+// wire is what NATS servers counted (their /varz): messages and bytes
+// in and out, from and to clients and routes.
+type wire struct {
+	InMsgs   float64 `json:"in_msgs"`
+	OutMsgs  float64 `json:"out_msgs"`
+	InBytes  float64 `json:"in_bytes"`
+	OutBytes float64 `json:"out_bytes"`
+	// What came in over routes, from other NATS servers (/routez).
+	RouteMsgs, RouteBytes float64
+}
+
+func (a wire) minus(b wire) wire {
+	return wire{a.InMsgs - b.InMsgs, a.OutMsgs - b.OutMsgs, a.InBytes - b.InBytes, a.OutBytes - b.OutBytes,
+		a.RouteMsgs - b.RouteMsgs, a.RouteBytes - b.RouteBytes}
+}
+func (a wire) per(d float64) wire { return a.times(1 / d) }
+func (a wire) times(f float64) wire {
+	return wire{a.InMsgs * f, a.OutMsgs * f, a.InBytes * f, a.OutBytes * f, a.RouteMsgs * f, a.RouteBytes * f}
+}
+
+// routez is the part of /routez that counts what came over routes.
+type routez struct {
+	Routes []struct {
+		InMsgs  float64 `json:"in_msgs"`
+		InBytes float64 `json:"in_bytes"`
+	} `json:"routes"`
+}
+
+// natsWire adds up what the NATS servers at monitors counted so far.
+func natsWire(monitors []string) (wire, error) {
+	var sum wire
+	for _, m := range monitors {
+		var v wire
+		var r routez
+		if err := getJSON(m+"/varz", &v); err != nil {
+			return wire{}, err
+		}
+		if err := getJSON(m+"/routez", &r); err != nil {
+			return wire{}, err
+		}
+		for _, rt := range r.Routes {
+			v.RouteMsgs += rt.InMsgs
+			v.RouteBytes += rt.InBytes
+		}
+		sum = wire{sum.InMsgs + v.InMsgs, sum.OutMsgs + v.OutMsgs, sum.InBytes + v.InBytes, sum.OutBytes + v.OutBytes,
+			sum.RouteMsgs + v.RouteMsgs, sum.RouteBytes + v.RouteBytes}
+	}
+	return sum, nil
+}
+
+// getJSON reads url's JSON into v (at most 1 MiB, within 5 s).
+func getJSON(url string, v any) error {
+	client := http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return fmt.Errorf("-nats-monitor: %w", err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+		return fmt.Errorf("-nats-monitor %s: %w", url, err)
+	}
+	return nil
+}
+
+// readSigner reads an OpenSSH private key (unencrypted).
+func readSigner(path string) (gossh.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return signer, nil
+}
+
 func where(o options) string {
 	switch {
 	case o.exec != "":
 		return "server: " + o.exec + " serve, a child process"
+	case len(o.addrs) > 1:
+		return "servers at " + strings.Join(o.addrs, ", ")
 	case o.addr != "":
 		return "server at " + o.addr
 	}
