@@ -84,7 +84,10 @@ func LoadScenario(file string, data []byte, ds *Dataset) (*Scenario, error) {
 	}
 	if !l.checkHeader() {
 		// Checked against another market, every path and lever would be
-		// an error of its own: this one says it all.
+		// an error of its own: this one says it all. A key the parse
+		// cut out (unknown, or of the wrong type) may come later in the
+		// file than the header's problem, and is reported too, in order.
+		sortErrors(l.errs)
 		return nil, l.errs
 	}
 	refs := l.resolve()
