@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -179,9 +181,12 @@ func startMesh(cfg *MeshConfig, codec *wireCodec, logger *log.Logger) (*mesh, er
 	}
 	urls := strings.Join(cfg.URLs, ",")
 	if e := cfg.Embed; e != nil {
-		ns, tmp, err := startEmbedded(e, logger)
+		ns, tmp, token, err := startEmbedded(e, logger)
 		if err != nil {
 			return nil, err
+		}
+		if token != "" {
+			opts = append(opts, nats.Token(token))
 		}
 		m.ns, m.tmp = ns, tmp
 		if e.StoreDir != "" {
@@ -249,8 +254,10 @@ func (m *mesh) close() {
 	})
 }
 
-// startEmbedded runs a NATS server with JetStream in this process.
-func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, string, error) {
+// startEmbedded runs a NATS server with JetStream in this process. It
+// returns the folder made for its store when it made one, and the token
+// clients must give when it had to open a client port nobody asked for.
+func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, string, string, error) {
 	opts := &natsserver.Options{JetStream: true, NoSigs: true, StoreDir: e.StoreDir, DontListen: e.Listen == "",
 		// A route to a server that is down is retried every second:
 		// said once a minute, not every time.
@@ -259,18 +266,19 @@ func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, stri
 	if opts.StoreDir == "" {
 		dir, err := os.MkdirTemp("", "iomt-nats-")
 		if err != nil {
-			return nil, "", fmt.Errorf("--nats-embed: %w", err)
+			return nil, "", "", fmt.Errorf("--nats-embed: %w", err)
 		}
 		tmp, opts.StoreDir = dir, dir
 	} else if err := os.MkdirAll(opts.StoreDir, 0o700); err != nil {
-		return nil, "", fmt.Errorf("--nats-embed: %w", err)
+		return nil, "", "", fmt.Errorf("--nats-embed: %w", err)
 	}
-	fail := func(err error) (*natsserver.Server, string, error) {
+	fail := func(err error) (*natsserver.Server, string, string, error) {
 		if tmp != "" {
 			_ = os.RemoveAll(tmp)
 		}
-		return nil, "", err
+		return nil, "", "", err
 	}
+	token := ""
 	if e.Listen != "" {
 		host, port, err := splitHostPort(e.Listen)
 		if err != nil {
@@ -282,8 +290,17 @@ func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, stri
 	if len(e.Routes) > 0 {
 		if e.Listen == "" {
 			// The NATS server routes only once it accepts clients: on
-			// the loopback, on a port of the system's choosing.
+			// the loopback, on a port of the system's choosing. Nobody
+			// asked for that port, so nobody may use it: a local user of
+			// a shared demo host could otherwise take the turn or change
+			// what every viewer sees. Only this iomt knows the token.
 			opts.DontListen, opts.Host, opts.Port = false, "127.0.0.1", -1
+			var b [24]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return fail(fmt.Errorf("--nats-embed: %w", err))
+			}
+			token = hex.EncodeToString(b[:])
+			opts.Authorization = token
 		}
 		addr := e.Cluster
 		if addr == "" {
@@ -313,7 +330,7 @@ func startEmbedded(e *EmbedConfig, logger *log.Logger) (*natsserver.Server, stri
 		ns.Shutdown()
 		return fail(fmt.Errorf("--nats-embed: the NATS server did not start: %s", nl.fatal()))
 	}
-	return ns, tmp, nil
+	return ns, tmp, token, nil
 }
 
 func splitHostPort(addr string) (string, int, error) {

@@ -1,7 +1,11 @@
 package server
 
 import (
+	"strings"
+	"time"
+
 	"fmt"
+	"github.com/nats-io/nats.go"
 	"math/rand/v2"
 	"net"
 	"sync"
@@ -92,4 +96,28 @@ func TestMeshEmbeddedCluster(t *testing.T) {
 		who, on := c.hub.Presenting()
 		return on && who == "Ben" && latestScenario(c.hub) == "Ben's"
 	})
+}
+
+// TestMeshEmbeddedClientPortIsClosedToOthers: with routes and no
+// --nats-listen, the embedded NATS server must accept clients to route,
+// on a loopback port nobody asked for. Another local user connecting
+// there is refused: only this iomt knows the token, so nobody else can
+// take the turn or change what viewers see.
+func TestMeshEmbeddedClientPortIsClosedToOthers(t *testing.T) {
+	addr := freeLoopbackAddr(t)
+	cfg := testMesh(newDemo("closed"))
+	cfg.Embed = &EmbedConfig{Cluster: addr, Routes: []string{"nats://" + addr}, Name: "closed-1"}
+	m, _ := startHub(t, cfg) // alone, it has no quorum for the bucket: only its port matters here
+	url := m.ns.ClientURL()
+	if url == "" {
+		t.Fatal("no client port: the test no longer tells anything")
+	}
+	nc, err := nats.Connect(url, nats.Timeout(2*time.Second), nats.NoReconnect())
+	if err == nil {
+		nc.Close()
+		t.Fatalf("a client without the token connected to %s", url)
+	}
+	if !strings.Contains(strings.ToLower(err.Error()), "authorization") {
+		t.Errorf("refused for another reason than authorization: %v", err)
+	}
 }
