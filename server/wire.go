@@ -53,6 +53,10 @@ import (
 // wireVersion is the version this iomt writes and the newest it reads.
 const wireVersion = 1
 
+// maxWireVersion bounds the versions a later iomt may write: below the
+// first printable character, so that text is never taken for a state.
+const maxWireVersion = 0x20
+
 // Bounds on what a state may carry.
 const (
 	maxWireName     = 256  // bytes of the presenter's name (shown cut to 40 characters)
@@ -312,10 +316,13 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 		return 0, 0, s, errors.New("empty")
 	}
 	if data[0] != wireVersion {
-		if data[0] > wireVersion {
+		// Versions are small numbers: a first byte that is printable
+		// text (garbage, a JSON document someone published) is no state,
+		// and telling its operator to upgrade iomt would mislead.
+		if data[0] > wireVersion && data[0] < maxWireVersion {
 			return 0, 0, s, fmt.Errorf("version %d: %w (this one reads %d)", data[0], errNewerVersion, wireVersion)
 		}
-		return 0, 0, s, fmt.Errorf("version %d is no version of the format", data[0])
+		return 0, 0, s, fmt.Errorf("not an iomt state: its first byte, %#02x, is no version of the format", data[0])
 	}
 	r := &wireReader{b: data[1:]}
 	if p := r.u64("dataset"); r.err == nil && p != c.print {

@@ -146,6 +146,7 @@ func TestWireRefuses(t *testing.T) {
 		{"empty", "empty", nil},
 		{"newer version", "newer iomt", append([]byte{wireVersion + 1}, data[1:]...)},
 		{"version 0", "no version", append([]byte{0}, data[1:]...)},
+		{"text", "not an iomt state: its first byte, 0x67", []byte("garbage{{{not a state")},
 		{"another dataset", "another dataset", newWireCodec(limits).encode(1, 1, &limitsBase)},
 		{"cut short", "cut short", data[:len(data)-3]},
 		{"trailing bytes", "after the end", append(slices.Clone(data), 0)},
