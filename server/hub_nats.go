@@ -117,7 +117,9 @@ const (
 
 // What viewers are told about the demo itself.
 const (
-	noticeReconnecting = "Reconnecting to the demo… (this is the last screen it sent)"
+	// Shown to every viewer of this server, the presenter too: what is
+	// true for all of them is that nothing crosses to the other servers.
+	noticeReconnecting = "Reconnecting to the demo… (until then no change crosses between this server and the others)"
 	noticeConnecting   = "Connecting to the demo…"
 )
 
@@ -183,6 +185,9 @@ func (n *natsHub) stop() {
 // every viewer keeps the last screen and is told; once it is back, the
 // hub reads what it missed.
 func (n *natsHub) connected() {
+	if n.board.Notice() == noticeReconnecting {
+		n.log.Info("demo mesh: reconnected to NATS; reading what was missed")
+	}
 	n.board.setNotice("")
 	n.mu.Lock()
 	defer n.mu.Unlock()
