@@ -164,7 +164,7 @@ func (d *dashboard) demo(opts *ui.Options) (presenting string, role ui.Role) {
 		// The turn ended with nobody taking over: the session follows
 		// (nobody), then reads why; in that order, from one goroutine.
 		Ended: func(newer uint64, why string) {
-			d.send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer}, ui.NoticeMsg{Topic: noticeTurn, Text: why})
+			d.send(ui.RoleMsg{Role: ui.RoleFollower, Turn: newer, Ended: true}, ui.NoticeMsg{Topic: noticeTurn, Text: why})
 		},
 		Tell: func(msg ui.NoticeMsg) { d.send(msg) },
 	}

@@ -187,6 +187,10 @@ func (d *demo) gate(k tea.KeyPressMsg, keys KeyMap) (g keyGate, refusal string) 
 	case d.following && key.Matches(k, keys.Present):
 		// A viewer may think p is how to join in: say what it needs.
 		return keyRefused, "Only a presenter's key can present here; f gives you a private copy to change."
+	case d.following && !key.Matches(k, d.followingKeys(keys)...) && d.away && d.mayPresent:
+		return keyRefused, "No presenter connected: p presents, f gives you a private copy you can change."
+	case d.following && !key.Matches(k, d.followingKeys(keys)...) && d.away:
+		return keyRefused, "No presenter connected (read-only): press f for a private copy you can change."
 	case d.following && !key.Matches(k, d.followingKeys(keys)...):
 		return keyRefused, "Following " + d.presenterName() + " (read-only): press f for a private copy you can change."
 	}
@@ -395,6 +399,12 @@ func (d *demo) changeRole(msg RoleMsg) (ok bool, said string) {
 	case RoleFollower:
 		d.role = RoleFollower
 		d.following = true
+		if msg.Ended {
+			// Nobody presents: a hub's news that said so reached the
+			// session while it still presented, and changed nothing.
+			d.away = true
+			return true, "Your turn ended; nobody presents now (p presents)."
+		}
 		by := clean(msg.By)
 		if by == "" {
 			by = "Another session"
@@ -429,8 +439,13 @@ func (d *demo) publish(s Snapshot) {
 // from the other session's), and the newest turn always wins: a step-down
 // that arrives before the session heard it presents leaves the older news
 // stale, rather than being ignored itself.
+//
+// Ended (with RoleFollower) says that the turn ended with nobody taking
+// over (its server lost the demo mesh for longer than a turn lasts): the
+// session then follows nobody, as when a presenter leaves.
 type RoleMsg struct {
-	Role Role
-	Turn uint64
-	By   string
+	Role  Role
+	Turn  uint64
+	By    string
+	Ended bool
 }

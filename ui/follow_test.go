@@ -642,3 +642,46 @@ func TestTakeOverQuestionFollowsPresenter(t *testing.T) {
 		t.Errorf("y: takes %d, role %v; want presenting", takes, ben.demo.role)
 	}
 }
+
+// TestTurnEndedWithNobodyTakingOver: a presenter whose turn ended
+// without anyone taking over (its server lost the demo mesh for longer
+// than the turn lasts) follows nobody: its banner says no presenter is
+// connected, not that it follows itself; a key that would change the
+// screen is refused with that reason; and p presents again at once,
+// without asking whom to take over from.
+func TestTurnEndedWithNobodyTakingOver(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	takes := 0
+	ana := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RolePresenter, Turn: 1, Who: "Ana", MayPresent: true,
+		Link: &testLink{publish: hub.publish, takeOver: func() RoleMsg { takes++; return RoleMsg{Role: RolePresenter, Turn: 9} }}}})
+	ana = send(t, ana, tea.WindowSizeMsg{Width: 120, Height: 40}, runeKey('j'), runeKey('+'))
+	// The hub's news that nobody presents may come first: a presenter
+	// does not act on it.
+	leave()
+	msg, _ := hub.message()
+	ana = send(t, ana, msg)
+	ana = send(t, ana, RoleMsg{Role: RoleFollower, Turn: 5, Ended: true},
+		NoticeMsg{Topic: "turn", Text: "Your turn ended: this server lost the demo for over 10s. p presents again."})
+	if h := headLine(ana); !strings.Contains(h, "No presenter connected") || strings.Contains(h, "Following") {
+		t.Errorf("after its turn ended, the former presenter's banner: %q", h)
+	}
+	if l := lastLine(ana); !strings.Contains(l, "Your turn ended") {
+		t.Errorf("status line: %q", l)
+	}
+	before := ana.Scenario()
+	ana = send(t, ana, runeKey('+'))
+	if l := lastLine(ana); !strings.Contains(l, "No presenter") || strings.Contains(l, "Following") {
+		t.Errorf("+ after the turn ended: %q", l)
+	}
+	if !ana.Scenario().Equal(before) {
+		t.Error("+ changed a screen that follows nobody")
+	}
+	ana = send(t, ana, runeKey('p'))
+	if len(ana.dialogs.open) != 0 {
+		t.Fatalf("p asked instead of presenting at once: %q", lastLine(ana))
+	}
+	if takes != 1 || ana.demo.role != RolePresenter || !strings.Contains(headLine(ana), "Presenting") {
+		t.Errorf("p: takes %d, role %v, banner %q", takes, ana.demo.role, headLine(ana))
+	}
+}
