@@ -30,7 +30,10 @@ import (
 //     compare-and-set on the key's revision, so of two sessions on two
 //     servers that press p at once exactly one presents; the turn's number
 //     is the revision of its first write, so turns only grow, across
-//     servers as in one. The presenter's server writes the key again
+//     servers as in one: a bucket that NATS loses (its servers restart,
+//     and it was kept in memory) is made again by the first server to
+//     notice, with revisions that start above the old ones (openBucket).
+//     The presenter's server writes the key again
 //     every third of the TTL, and the key dies TTL after the last write:
 //     a presenter whose server dies loses the turn then, and every server
 //     hears of it: from the marker NATS leaves when a key expires, or (NATS
@@ -76,8 +79,16 @@ type natsHub struct {
 	// refresh sends again (see refresher).
 	sent     []byte
 	sentTurn uint64
-	stopped  bool   // no more goroutines
-	tooBig   uint64 // the turn last told its state is too large to share
+	// lastSeq is the newest revision this server has seen the bucket
+	// at, and created when NATS made the bucket's stream: a bucket NATS
+	// lost and that was made again has another creation time, and starts
+	// its revisions above lastSeq (see openBucket).
+	lastSeq   uint64
+	created   time.Time
+	firstRev  uint64             // the bucket's first revision (0: not known)
+	stopWatch context.CancelFunc // ends the watcher of the turn
+	stopped   bool               // no more goroutines
+	tooBig    uint64             // the turn last told its state is too large to share
 	// The newest state applied from elsewhere: older ones, arriving late
 	// or again, are dropped.
 	stateTurn, stateSeq uint64
@@ -509,13 +520,7 @@ func (n *natsHub) openBucket() (jetstream.KeyValue, error) {
 	if err == nil || !errors.Is(err, jetstream.ErrBucketNotFound) {
 		return kv, err
 	}
-	cfg := jetstream.StreamConfig{
-		Name: "KV_" + n.bucketName, Description: "iomt: the demo " + n.demo + ": the presenter's turn and state",
-		Subjects: []string{"$KV." + n.bucketName + ".>"}, MaxMsgsPerSubject: 1,
-		MaxBytes: -1, MaxMsgs: -1, MaxMsgSize: -1, MaxConsumers: -1, Storage: n.storage, Replicas: 3,
-		AllowRollup: true, DenyDelete: true, Discard: jetstream.DiscardNew, Duplicates: min(n.ttl, 2*time.Minute),
-		AllowMsgTTL: true, SubjectDeleteMarkerTTL: n.ttl, AllowDirect: false,
-	}
+	cfg := n.bucketConfig(n.firstSeq())
 	_, err = n.js.CreateStream(ctx, cfg)
 	if tooFewServers(err) {
 		cfg.Replicas = 1
@@ -529,6 +534,70 @@ func (n *natsHub) openBucket() (jetstream.KeyValue, error) {
 	return n.js.KeyValue(ctx, n.bucketName)
 }
 
+// bucketConfig is the configuration of the bucket's stream, its first
+// revision first (see openBucket).
+func (n *natsHub) bucketConfig(first uint64) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name: "KV_" + n.bucketName, Description: "iomt: the demo " + n.demo + ": the presenter's turn and state",
+		Subjects: []string{"$KV." + n.bucketName + ".>"}, MaxMsgsPerSubject: 1, FirstSeq: first,
+		MaxBytes: -1, MaxMsgs: -1, MaxMsgSize: -1, MaxConsumers: -1, Storage: n.storage, Replicas: 3,
+		AllowRollup: true, DenyDelete: true, Discard: jetstream.DiscardNew, Duplicates: min(n.ttl, 2*time.Minute),
+		AllowMsgTTL: true, SubjectDeleteMarkerTTL: n.ttl, AllowDirect: false,
+	}
+}
+
+// firstSeq is the first revision of a bucket this server makes: turns are
+// revisions, and must keep growing when NATS lost the bucket and a server
+// makes it again, or every server would take the new bucket's turns for
+// turns that ended long ago (a new presenter refused everywhere). So a
+// bucket starts at the clock's milliseconds, above the revisions of any
+// bucket made before it (which would need more than a thousand writes a
+// second of its life to catch up; a demo writes a few), and above any
+// revision or turn this server knows, should its clock be behind.
+func (n *natsHub) firstSeq() uint64 {
+	_, _, newest := n.board.current()
+	n.mu.Lock()
+	last := n.lastSeq
+	n.mu.Unlock()
+	return max(uint64(max(time.Now().UnixMilli(), 1)), last+1, newest+1)
+}
+
+// gone reports whether err says that the bucket is not there.
+func gone(err error) bool {
+	return errors.Is(err, jetstream.ErrBucketNotFound) || errors.Is(err, jetstream.ErrStreamNotFound)
+}
+
+// remake makes the demo's bucket again: NATS lost it.
+func (n *natsHub) remake() (jetstream.KeyValue, error) {
+	kv, err := n.openBucket()
+	if err != nil {
+		n.log.Debug("demo mesh: making the demo's bucket again", "err", err)
+		return nil, err
+	}
+	n.mu.Lock()
+	n.kv = kv
+	n.mu.Unlock()
+	return kv, nil
+}
+
+// noteStream records the bucket's stream as read. When it is another than
+// the one known (NATS lost the bucket, and a server made it again), the
+// watcher of the turn starts again, on the new one.
+func (n *natsHub) noteStream(info *jetstream.StreamInfo) {
+	n.mu.Lock()
+	remade := !n.created.IsZero() && !info.Created.Equal(n.created)
+	n.created, n.firstRev = info.Created, info.Config.FirstSeq
+	n.lastSeq = max(n.lastSeq, info.State.LastSeq)
+	stop := n.stopWatch
+	n.mu.Unlock()
+	if remade {
+		n.log.Warn("demo mesh: NATS lost the demo's bucket, which was made again; whoever presented must press p again", "bucket", n.bucketName)
+		if stop != nil {
+			stop()
+		}
+	}
+}
+
 // tooFewServers reports whether err refuses three replicas for want of
 // servers (a single server, or a cluster of two).
 func tooFewServers(err error) bool {
@@ -539,7 +608,12 @@ func tooFewServers(err error) bool {
 // watch follows the turn key until the watcher ends.
 func (n *natsHub) watch() {
 	kv := n.bucket()
-	w, err := kv.Watch(n.ctx, turnKey)
+	ctx, stop := context.WithCancel(n.ctx)
+	defer stop()
+	n.mu.Lock()
+	n.stopWatch = stop
+	n.mu.Unlock()
+	w, err := kv.Watch(ctx, turnKey)
 	if err != nil {
 		if n.ctx.Err() == nil {
 			n.log.Warn("demo mesh: watching the turn", "err", err)
@@ -549,7 +623,7 @@ func (n *natsHub) watch() {
 	defer func() { _ = w.Stop() }()
 	for {
 		select {
-		case <-n.ctx.Done():
+		case <-ctx.Done():
 			return
 		case e, ok := <-w.Updates():
 			if !ok {
@@ -575,12 +649,19 @@ func (n *natsHub) resync() {
 	// after the first read is found by the second, so vacating at that
 	// revision never passes over a claim.
 	st, err := kv.Status(ctx)
+	if gone(err) {
+		if kv, err = n.remake(); err == nil {
+			st, err = kv.Status(ctx)
+		}
+	}
 	if err != nil {
 		return
 	}
 	last := uint64(0)
 	if bs, ok := st.(*jetstream.KeyValueBucketStatus); ok {
-		last = bs.StreamInfo().State.LastSeq
+		info := bs.StreamInfo()
+		last = info.State.LastSeq
+		n.noteStream(info)
 	}
 	e, err := kv.Get(ctx, turnKey)
 	switch {
@@ -636,16 +717,22 @@ func (n *natsHub) onClaim(turn uint64, v turnValue) {
 
 // onVacated: nobody presents as of revision rev. A session of this
 // server that still presented (its server was cut off for longer than
-// the TTL) is told its turn ended.
+// the TTL, or NATS lost the bucket: its turn is older than the bucket)
+// is told its turn ended, and why.
 func (n *natsHub) onVacated(rev uint64) {
 	prev, prevTurn := n.board.vacate(rev)
 	n.mu.Lock()
-	mine := n.mine
+	mine, start := n.mine, n.firstRev
 	if mine != nil && mine.turn < rev {
 		n.mine = nil
 	}
 	n.mu.Unlock()
 	if prev != nil && mine != nil && prev == mine.seat && mine.turn == prevTurn && prev.Ended != nil {
+		if mine.turn < start {
+			n.log.Warn("demo mesh: this server's presenter lost the turn: NATS lost the demo's bucket")
+			prev.Ended(rev, "Your turn ended: the demo's NATS servers lost it (they restarted). p presents again.")
+			return
+		}
 		n.log.Warn("demo mesh: this server's presenter lost the turn: it could not be refreshed in time", "ttl", n.ttl)
 		prev.Ended(rev, fmt.Sprintf("Your turn ended: this server lost the demo for over %s. p presents again.", n.ttl))
 	}

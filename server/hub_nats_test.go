@@ -13,6 +13,7 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"iomt/internal/natstest"
 	"iomt/internal/testkit"
@@ -29,6 +30,7 @@ func TestMeshHub(t *testing.T) {
 	}{
 		{"Follow", testMeshFollow}, {"PresentRace", testMeshPresentRace}, {"ClaimRace", testMeshClaimRace}, {"DropsBadStates", testMeshDropsBadStates},
 		{"MissedStateResent", testMeshMissedStateResent}, {"PresenterServerDies", testMeshPresenterServerDies}, {"TurnEndsUnrefreshed", testMeshTurnEndsUnrefreshed},
+		{"BucketLost", testMeshBucketLost},
 	} {
 		t.Run(sub.name, func(t *testing.T) { sub.test(t, c) })
 	}
@@ -482,6 +484,93 @@ func testMeshMissedStateResent(t *testing.T, c *natstest.Cluster) {
 	}
 	limitPayload(t, b.hub, 0)
 	eventuallyWithin(t, ttlWait, "B shows the second state without another key", func() bool { return latestScenario(b.hub) == "two" })
+}
+
+// testMeshBucketLost: NATS loses the demo's bucket under a live demo
+// (its servers restarted, and the bucket was kept in memory). The
+// servers make it again; turns in it still come after every turn of the
+// lost one, so the presenter is told its turn ended, every server says
+// nobody presents, and a presenter on any server then presents to all.
+// With the new bucket's revisions starting again at 1, a new presenter
+// was refused (its turn older than the one the servers knew) and the
+// former presenter's last state, sent again, was taken for a new turn.
+func testMeshBucketLost(t *testing.T, c *natstest.Cluster) {
+	demo := newDemo("lost")
+	// The bucket as a long demo leaves it: its revisions, and so its
+	// turns, far above those a new bucket starting again at 1 would reach
+	// in this test.
+	nc, err := nats.Connect(c.URL(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := newNATSHub(demo, nil, testMesh(demo).TurnTTL, nil)
+	old.storage = jetstream.MemoryStorage
+	if _, err := js.CreateStream(t.Context(), old.bucketConfig(1_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	old.cancel()
+	a, alog := startHub(t, testMesh(demo, c.URL(0)))
+	b, _ := startHub(t, testMesh(demo, c.URL(1)))
+	attached(t, a.hub, b.hub)
+	s := randomSnapshot(rand.New(rand.NewPCG(6, 6)), testDS)
+	ended := make(chan string, 1)
+	turn, ok, _ := a.hub.Present(&Seat{Name: "Ana", Ended: func(_ uint64, why string) { ended <- why }})
+	if !ok {
+		t.Fatal("Ana does not present")
+	}
+	s.Presenter, s.Scenario = "Ana", "Ana's"
+	a.hub.Publish(turn, s)
+	eventually(t, "B shows Ana's state", func() bool { return latestScenario(b.hub) == "Ana's" })
+
+	if err := js.DeleteStream(a.hub.ctx, "KV_"+a.hub.bucketName); err != nil {
+		t.Fatalf("deleting the demo's bucket: %v", err)
+	}
+
+	select {
+	case why := <-ended:
+		if !strings.Contains(why, "Your turn ended: the demo's NATS servers lost it") {
+			t.Errorf("Ana is told %q", why)
+		}
+	case <-time.After(ttlWait):
+		t.Fatalf("Ana was never told her turn ended:\n%s", alog.String())
+	}
+	for name, h := range map[string]*natsHub{"A": a.hub, "B": b.hub} {
+		eventuallyWithin(t, ttlWait, "server "+name+" says nobody presents", func() bool { msg, ok := h.Message(); return ok && msg.Away })
+	}
+	eventually(t, "the bucket is made again", func() bool {
+		_, err := js.KeyValue(a.hub.ctx, a.hub.bucketName)
+		return err == nil
+	})
+
+	// Ben presents from B, and A's viewers follow him.
+	var turnB uint64
+	eventuallyWithin(t, ttlWait, "Ben presents", func() bool {
+		var ok bool
+		turnB, ok, _ = b.hub.Present(&Seat{Name: "Ben"})
+		return ok
+	})
+	if turnB <= turn {
+		t.Fatalf("Ben's turn %d comes before Ana's lost one, %d", turnB, turn)
+	}
+	eventually(t, "A names Ben", func() bool { who, on := a.hub.Presenting(); return on && who == "Ben" })
+	s.Presenter, s.Scenario = "Ben", "Ben's"
+	b.hub.Publish(turnB, s)
+	eventually(t, "A's viewers show Ben's state", func() bool { return latestScenario(a.hub) == "Ben's" })
+	// Ana's server sends no more of her states (it would be taken for
+	// Ben's turn's or a newer one's): three refreshes later, A still
+	// shows Ben's.
+	time.Sleep(3 * a.hub.ttl / 3)
+	if got := latestScenario(a.hub); got != "Ben's" {
+		t.Fatalf("A's viewers show %q, want Ben's", got)
+	}
+	if got := latestScenario(b.hub); got != "Ben's" {
+		t.Fatalf("B's viewers show %q, want Ben's", got)
+	}
 }
 
 // raceMesh is testMesh with the default turn TTL: the races are about
