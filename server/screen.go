@@ -21,19 +21,26 @@ import (
 // cell diff Bubble Tea uses.
 
 // frames turns screen contents into terminal bytes: the changes from the
-// frame it made before, or, after erase, the whole screen.
+// frame it made before, or, after erase, the whole screen. Rows that stand
+// alone are drawn by a painter (rows.go); a frame with any other row is
+// drawn by ultraviolet's renderer, whole.
 type frames struct {
 	out   bytes.Buffer
 	scr   *uv.TerminalRenderer
 	cells uv.ScreenBuffer
 	w, h  int
-	// rows are the content's rows as the cells hold them, when every row
-	// stands alone (see standsAlone); nil: the next frame is drawn whole.
-	rows, spare []string
+	pens  *pens
+	// rows are the content's rows of the frame drawn last, and shown the
+	// cells the terminal shows for them, when the painter drew it (valid);
+	// else the next frame is drawn whole.
+	rows, spare  []string
+	shown, fresh []cell
+	valid        bool
+	changed      []bool
 }
 
 func newFrames(w, h int, profile colorprofile.Profile, env []string) *frames {
-	f := &frames{w: w, h: h, cells: uv.NewScreenBuffer(w, h)}
+	f := &frames{pens: newPens(profile)}
 	f.scr = uv.NewTerminalRenderer(&f.out, env)
 	f.scr.SetColorProfile(profile)
 	f.scr.SetFullscreen(true) // the alternate screen, addressed absolutely
@@ -43,17 +50,21 @@ func newFrames(w, h int, profile colorprofile.Profile, env []string) *frames {
 	// a line feed must not be used to move the cursor down a column.
 	f.scr.SetMapNewline(true)
 	f.scr.SetScrollOptim(true)
-	f.scr.Resize(w, h)
-	f.scr.Erase()
+	f.resize(w, h)
 	return f
 }
 
 // next returns the bytes that turn the previous frame into content.
 func (f *frames) next(content string) []byte {
-	if !f.drawChanged(content) {
-		f.cells.Clear()
-		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+	if b, ok := f.paint(content); ok {
+		return b
 	}
+	// Drawn by ultraviolet, whole: the painter's cells are not the
+	// terminal's any more, nor ultraviolet's its own.
+	f.valid, f.rows = false, nil
+	f.scr.Erase()
+	f.cells.Clear()
+	uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
 	f.scr.Render(f.cells.RenderBuffer)
 	// Every frame leaves the cursor home (the pen is reset by Render): a
 	// group's next diff then applies to a terminal that got this frame as
@@ -62,24 +73,19 @@ func (f *frames) next(content string) []byte {
 	_ = f.scr.Flush() // writes into f.out, a bytes.Buffer: it cannot fail
 	b := bytes.Clone(f.out.Bytes())
 	f.out.Reset()
+	f.scr.Erase() // the painter draws the next frame; ultraviolet, whole, if not
 	return b
 }
 
-// drawChanged draws into the cells only the rows of content that are not
-// the rows the cells hold, and reports whether it could; false leaves the
-// whole frame to be drawn. A keypress changes a few rows of the
-// dashboard: parsing every row back into cells and having the renderer
-// compare every row with the terminal's was most of a session's work
-// per key. A row drawn on its own gives the cells drawing the whole
-// content gives only when it starts with no style, link or sequence
-// carried over from the row before: so every row must stand alone.
-func (f *frames) drawChanged(content string) bool {
+// paint draws content with the painter: only the rows that changed, or
+// every row after erase; ok is false, with nothing drawn, when a row
+// does not stand alone or the painter cannot place it.
+func (f *frames) paint(content string) (b []byte, ok bool) {
 	rows := f.spare[:0]
 	for y := 0; y < f.h; y++ {
 		row, rest, more := strings.Cut(content, "\n")
 		if !standsAlone(row) {
-			f.rows = nil
-			return false
+			return nil, false
 		}
 		rows = append(rows, row)
 		if !more {
@@ -87,24 +93,38 @@ func (f *frames) drawChanged(content string) bool {
 		}
 		content = rest
 	}
-	old := f.rows
-	f.rows, f.spare = rows, old
-	if old == nil {
-		return false // nothing to compare with: drawn whole, then kept
+	for len(rows) < f.h {
+		rows = append(rows, "")
+	}
+	whole := !f.valid || len(f.rows) != f.h
+	for y := range f.h {
+		f.changed[y] = whole || rows[y] != f.rows[y]
+		if f.changed[y] && !f.pens.cells(rows[y], f.fresh[y*f.w:(y+1)*f.w]) {
+			if len(f.pens.raw) >= maxPens {
+				f.pens.reset()
+			}
+			return nil, false
+		}
+	}
+	d := painter{p: f.pens, w: f.w, gap: 3}
+	if whole {
+		d.out = append(d.out, "\x1b[H\x1b[2J"...)
+		d.anything = true
+		for i := range f.shown {
+			f.shown[i] = blankCell
+		}
 	}
 	for y := range f.h {
-		var row, was string
-		if y < len(rows) {
-			row = rows[y]
-		}
-		if y < len(old) {
-			was = old[y]
-		}
-		if row != was {
-			uv.NewStyledString(row).Draw(f.cells, uv.Rect(0, y, f.w, 1))
+		if f.changed[y] {
+			line := f.shown[y*f.w : (y+1)*f.w]
+			d.row(line, f.fresh[y*f.w:(y+1)*f.w], y)
+			copy(line, f.fresh[y*f.w:(y+1)*f.w])
 		}
 	}
-	return true
+	d.finish()
+	f.rows, f.spare = rows, f.rows
+	f.valid = true
+	return d.out, true
 }
 
 // standsAlone reports whether row leaves the pen as it found it and
@@ -147,6 +167,7 @@ func standsAlone(row string) bool {
 // erase makes the next frame a whole screen: the terminal shows something
 // else now (another screen's frames, or a resize scrolled it).
 func (f *frames) erase() {
+	f.valid = false
 	f.scr.MoveTo(0, 0)
 	f.scr.Erase()
 }
@@ -154,10 +175,11 @@ func (f *frames) erase() {
 // resize sets a new size; the next frame is a whole screen.
 func (f *frames) resize(w, h int) {
 	f.w, f.h = w, h
-	f.cells.Resize(w, h)
-	f.cells.Touched = nil
-	f.rows = nil
+	f.cells = uv.NewScreenBuffer(w, h)
 	f.scr.Resize(w, h)
+	f.shown, f.fresh = make([]cell, w*h), make([]cell, w*h)
+	f.changed = make([]bool, h)
+	f.rows, f.spare = nil, nil
 	f.erase()
 }
 

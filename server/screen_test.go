@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -60,44 +59,6 @@ func keyMsg(k string) tea.KeyPressMsg {
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
-}
-
-// TestFramesRowsAsWhole: drawing only the rows that changed gives the
-// bytes drawing every frame whole gives, frame after frame: the
-// dashboard under random keys and sizes' worth of content, and rows that
-// cannot stand alone (a style or link carried over, a control, a C1
-// control, a row too wide, fewer rows than before).
-func TestFramesRowsAsWhole(t *testing.T) {
-	const w, h = 100, 30
-	m := ui.New(testDS, testBase, ui.Options{Dark: true})
-	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m = next.(*ui.Model)
-	rows := newFrames(w, h, colorprofile.ANSI256, []string{"TERM=xterm-256color"})
-	whole := newFrames(w, h, colorprofile.ANSI256, []string{"TERM=xterm-256color"})
-	crafted := []string{
-		"plain\n\x1b[1mbold carried\nover\x1b[m\nend",
-		"a\x1b]8;;http://x\x07link\x1b]8;;\x07\nb",
-		"tab\there\nc\u0085d\nlong " + strings.Repeat("é", 150),
-		"one row",
-		"\x1b[31mred\x1b[0m\n\x1b[32mgreen\x1b[m\n" + strings.Repeat("row\n", 40),
-	}
-	keys := []string{"+", "-", "j", "k", ">", "<", "v", "2", "3", "1", "enter", "esc", "tab", "left", "b"}
-	r := rand.New(rand.NewPCG(23, 3))
-	for i := range 300 {
-		content := ""
-		if r.IntN(10) == 0 {
-			content = crafted[r.IntN(len(crafted))]
-		} else {
-			next, _ = m.Update(keyMsg(keys[r.IntN(len(keys))]))
-			m = next.(*ui.Model)
-			content = m.View().Content
-		}
-		whole.rows = nil // draw it whole, as before rows were compared
-		got, want := rows.next(content), whole.next(content)
-		if !bytes.Equal(got, want) {
-			t.Fatalf("frame %d: drawing the changed rows gives\n%q\ndrawing it whole gives\n%q", i, got, want)
-		}
-	}
 }
 
 // BenchmarkSessionKeypress is a typing session's work per key at 100×30
