@@ -166,3 +166,45 @@ func TestStalledFollower(t *testing.T) {
 	sameAsPresenter(t, fmt.Sprintf("after %d keys, %d bytes sent", i, f.RawLen()-start), p, f)
 	t.Logf("%d keys, %d bytes sent to the follower", i, f.RawLen()-start)
 }
+
+// TestFollowersKeepTheLastScreen: once nobody presents, followers keep
+// the presenter's last screen, even after a notice to every viewer (a
+// demo mesh reconnecting) took them out of their group and was
+// withdrawn: a group made afresh knows no presenter's screen, and drew
+// the dataset's Base in its place.
+func TestFollowersKeepTheLastScreen(t *testing.T) {
+	presenterKey := newKey(t)
+	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
+	p := ts.openTerm("presenter", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
+	p.WaitDashboard()
+	var fs []*term
+	for i := range 2 {
+		f := ts.openTerm(fmt.Sprintf("follower %d", i), 100, 30, termOpts{})
+		f.WaitDashboard()
+		fs = append(fs, f)
+	}
+	press(t, p, "3")
+	press(t, p, "+")
+	press(t, p, "+")
+	sameAsPresenter(t, "3 + +", p, fs...)
+	last := body(p.Screen())
+	p.close()
+	for _, f := range fs {
+		f.WaitText("The presenter has left")
+	}
+	hub := ts.srv.hub.(*Hub)
+	hub.setNotice("Reconnecting to the demo…")
+	for _, f := range fs {
+		f.WaitText("Reconnecting to the demo")
+	}
+	hub.setNotice("")
+	for _, f := range fs {
+		f.WaitFor("the notice withdrawn", func(s string) bool { return !strings.Contains(s, "Reconnecting") })
+	}
+	time.Sleep(200 * time.Millisecond) // a group's frame, if any, has come
+	for _, f := range fs {
+		if got := body(f.Screen()); got != last {
+			t.Fatalf("%s shows\n%s\nnot the presenter's last screen\n%s", f.name, got, last)
+		}
+	}
+}

@@ -247,7 +247,7 @@ func (d *dashboard) start(grouped *atomic.Bool) {
 					// every viewer, and withdrawn once it is over.
 					if n := s.hub.Notice(); n != told {
 						told = n
-						p.Send(ui.NoticeMsg{Topic: noticeDemo, Text: n})
+						p.Send(ui.NoticeMsg{Topic: noticeDemo, Text: n, Standing: true})
 					}
 				}
 			}

@@ -265,6 +265,20 @@ func (h *Hub) vacate(turn uint64) (prev *Seat, prevTurn uint64) {
 	return prev, prevTurn
 }
 
+// keepLast makes s, the state of turn, which has ended, the last one
+// followers are shown while nobody presents, unless a newer one is known
+// (a demo mesh's server that joined after the turn ended reads it from
+// the bucket).
+func (h *Hub) keepLast(turn uint64, s ui.Snapshot) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active != nil || h.latest != nil && turn < h.latestTurn {
+		return
+	}
+	h.latest, h.latestTurn = &s, turn
+	h.wakeLocked()
+}
+
 // current is the turn presenting now and its seat (nil: nobody), and the
 // newest turn the hub knows.
 func (h *Hub) current() (turn uint64, seat *Seat, newest uint64) {
@@ -328,12 +342,18 @@ func (h *Hub) Presenting() (string, bool) {
 }
 
 // Message is what a follower is sent when woken: the latest state, or
-// that nobody presents.
+// that nobody presents, with the last presenter's last state if any (a
+// follower that its group drew, or that joined since, shows it as every
+// other follower does).
 func (h *Hub) Message() (ui.FollowMsg, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.active == nil {
-		return ui.FollowMsg{Away: true, Seq: h.seq}, true
+		msg := ui.FollowMsg{Away: true, Seq: h.seq}
+		if h.latest != nil {
+			msg.Snapshot, msg.Last = *h.latest, true
+		}
+		return msg, true
 	}
 	if h.latest == nil || h.latestTurn != h.active.id {
 		// The presenter has not shared its screen yet (it does on its

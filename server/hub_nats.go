@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,6 +183,21 @@ func (n *natsHub) start(nc *nats.Conn, storage jetstream.StorageType) error {
 	go n.publisher()
 	go n.refresher()
 	return nil
+}
+
+// where names the NATS servers the hub's connection knows.
+func (n *natsHub) where() string {
+	if url := n.nc.ConnectedUrlRedacted(); url != "" {
+		return url
+	}
+	var out []string
+	for _, s := range n.nc.Servers() {
+		if u, err := url.Parse(s); err == nil {
+			s = u.Redacted() // a password in the URL stays out of the log
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ",")
 }
 
 // stop ends the hub's goroutines; the connection is the mesh's to close.
@@ -484,7 +501,10 @@ func (n *natsHub) attach() {
 			break
 		}
 		if tries == 2 || tries%20 == 0 {
-			n.log.Warn("demo mesh: the demo's bucket is not reachable yet; retrying", "bucket", n.bucketName, "err", err)
+			// Where it tries, and why it cannot: a NATS server that is
+			// not there shows as a deadline, not a refused connection.
+			n.log.Warn("demo mesh: the demo's bucket is not reachable yet; retrying", "bucket", n.bucketName, "err", err,
+				"nats", n.where(), "connected", n.nc.IsConnected(), "last_error", n.nc.LastError())
 		}
 		if !sleep(n.ctx, wait) {
 			return
@@ -772,7 +792,10 @@ func (n *natsHub) onState(data []byte) {
 	n.mu.Unlock()
 	if cur, _, newest := n.board.current(); cur != turn {
 		if turn <= newest || !n.board.adopt(turn, &Seat{Name: s.Presenter}) {
-			return // a turn that has ended
+			// A turn that has ended: its last state is what followers
+			// see until someone presents.
+			n.board.keepLast(turn, s)
+			return
 		}
 		n.dropMine(turn)
 	}

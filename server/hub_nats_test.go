@@ -82,6 +82,20 @@ func testMeshFollow(t *testing.T, c *natstest.Cluster) {
 	for name, h := range map[string]demoHub{"B": b.hub, "late": late.hub} {
 		eventually(t, "server "+name+" says nobody presents", func() bool { msg, ok := h.Message(); return ok && msg.Away })
 	}
+	// Every server's followers keep Ana's last screen, and a server that
+	// joins now shows it too (from the bucket): the same screen in every
+	// hall.
+	lastOf := func(h demoHub) string {
+		msg, ok := h.Message()
+		if !ok || !msg.Away || !msg.Last {
+			return ""
+		}
+		return msg.Snapshot.Scenario
+	}
+	after, _ := startHub(t, testMesh(demo, c.URL(0)))
+	for name, h := range map[string]demoHub{"A": a.hub, "B": b.hub, "late": late.hub, "after": after.hub} {
+		eventually(t, "server "+name+" shows Ana's last screen, nobody presenting", func() bool { return lastOf(h) == "Ana's" })
+	}
 	// And the turn is free for a presenter anywhere.
 	if _, ok, who := b.hub.Present(&Seat{Name: "Ben"}); !ok {
 		t.Fatalf("Ben cannot present after Ana left (%q presents)", who)

@@ -89,9 +89,13 @@ func (s *Snapshot) saved() model.Assumptions {
 // FollowMsg delivers the presenter's latest state to a follower, or, with
 // Away, says that no presenter is connected (the follower keeps showing
 // the last state it had).
+//
+// With Away, Last says that Snapshot is the last presenter's last state: a
+// follower that has none shows it, as the followers who saw it do.
 type FollowMsg struct {
 	Snapshot Snapshot
 	Away     bool
+	Last     bool
 	// Seq numbers the server's news; a dashboard that asks for the
 	// latest (DemoLink.Latest) acts on a message only once.
 	Seq uint64
@@ -253,7 +257,13 @@ func (d *demo) receive(msg FollowMsg, st *statusLine) {
 		return
 	}
 	switch {
-	case msg.Away && !d.away && d.latest == nil:
+	case d.following && msg.Away && msg.Last && d.latest == nil && d.mayPresent:
+		// The presenter left before this follower saw its screen (it
+		// joined since, or its server learnt the last screen late).
+		st.info("The presenter has left; this is their last screen. p presents, f gives you a private copy.")
+	case d.following && msg.Away && msg.Last && d.latest == nil:
+		st.info("The presenter has left; this is their last screen. f gives you a private copy.")
+	case msg.Away && !d.away && d.latest == nil && !msg.Last:
 		// Nobody has presented yet: the banner says no presenter is
 		// connected, and there is no one who "left".
 	case d.following && msg.Away && !d.away && d.mayPresent:
@@ -282,7 +292,10 @@ func (d *demo) receive(msg FollowMsg, st *statusLine) {
 		st.clear()
 	}
 	d.away = msg.Away
-	if !msg.Away {
+	if !msg.Away || msg.Last {
+		// The presenter's state; or, once nobody presents, its last one,
+		// which this follower may not have seen (it joined since, or its
+		// group drew its screen and its own dashboard was not told).
 		s := msg.Snapshot
 		d.latest = &s
 		d.behind = d.following // mirrored by catchUp, when needed

@@ -36,7 +36,8 @@
 //
 //   - a window size lays the panes and dialogs out; a background colour
 //     picks the palette;
-//   - a NoticeMsg goes to the status line until the next key; a
+//   - a NoticeMsg goes to the status line until the next key (a
+//     standing one until it is withdrawn); a
 //     FollowMsg (a presenter's state, or that nobody presents) and a
 //     RoleMsg (this session presents, or follows) to the demo, and the
 //     root mirrors what it says to (follow.go);

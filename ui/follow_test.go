@@ -685,3 +685,57 @@ func TestTurnEndedWithNobodyTakingOver(t *testing.T) {
 		t.Errorf("p: takes %d, role %v, banner %q", takes, ana.demo.role, headLine(ana))
 	}
 }
+
+// TestLateFollowerShowsTheLastScreen: a follower that joins after the
+// presenter left (or whose server drew its screen for it, so that it was
+// never told the presenter's states) shows the presenter's last screen,
+// told so, as the followers who saw it do; one that joins before anyone
+// presented shows the dataset's, and is told nothing.
+func TestLateFollowerShowsTheLastScreen(t *testing.T) {
+	hub := &testHub{}
+	leave := hub.join()
+	p := newRoleModel(t, RolePresenter, hub)
+	p = send(t, p, runeKey('3'), runeKey('+'), runeKey('+'))
+	leave()
+	msg, _ := hub.message()
+	msg.Snapshot, msg.Last = *hub.latest, true // as the server's hub says it
+	late := newRoleModel(t, RoleFollower, &testHub{})
+	if l := lastLine(late); strings.Contains(l, "left") {
+		t.Errorf("before anyone presented, a follower is told %q", l)
+	}
+	late = send(t, late, msg)
+	if !late.Scenario().Equal(p.Scenario()) || late.sel.dim != 2 {
+		t.Errorf("a late follower shows tab %d and not the presenter's last scenario", late.sel.dim)
+	}
+	if h := headLine(late); !strings.Contains(h, "No presenter connected") {
+		t.Errorf("banner %q", h)
+	}
+	if l := lastLine(late); !strings.Contains(l, "this is their last screen") {
+		t.Errorf("status line %q", l)
+	}
+}
+
+// TestStandingNoticeOutlivesKeys: a presenter whose server lost the demo
+// mesh keeps being told so while it presses keys (each key's own message
+// goes to M), and the line is its own again once the notice is withdrawn.
+func TestStandingNoticeOutlivesKeys(t *testing.T) {
+	hub := &testHub{}
+	hub.join()
+	p := newRoleModel(t, RolePresenter, hub)
+	const text = "Reconnecting to the demo… (until then no change crosses between this server and the others)"
+	p = send(t, p, NoticeMsg{Topic: "demo", Text: text, Standing: true}, runeKey('j'), runeKey('+'))
+	if l := lastLine(p); !strings.Contains(l, "Reconnecting to the demo") {
+		t.Errorf("after two keys, the status line: %q", l)
+	}
+	if p.Grouped() {
+		t.Error("a screen with a standing notice is drawn as its group's")
+	}
+	p = send(t, p, NoticeMsg{Topic: "demo", Standing: true})
+	if l := lastLine(p); strings.Contains(l, "Reconnecting") || !strings.Contains(l, "entered") {
+		t.Errorf("after the notice was withdrawn: %q", l)
+	}
+	p = send(t, p, runeKey('M'))
+	if v := p.View().Content; !strings.Contains(v, "Reconnecting to the demo") || !strings.Contains(v, "entered") {
+		t.Errorf("M does not list the notice and the key's message:\n%s", v)
+	}
+}

@@ -42,7 +42,15 @@ type Options struct {
 // key. One with no Text withdraws the notice of its Topic if it still
 // shows: the warning that a follower would close, once the presenter's
 // keys keep it open.
-type NoticeMsg struct{ Topic, Text string }
+//
+// A Standing notice stays until it is withdrawn, keys or no keys, before
+// any other message: what is true of the whole session for a while (a
+// demo mesh reconnecting: the presenter's changes reach only this
+// server's viewers), which the presenter's own keys must not hide.
+type NoticeMsg struct {
+	Topic, Text string
+	Standing    bool
+}
 
 // focus is which pane receives navigation keys.
 type focus int

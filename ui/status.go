@@ -49,7 +49,7 @@ func (s *statusBar) SetSize(w int) {
 func (s *statusBar) View(keys []key.Binding) string {
 	st := s.e.look.styles
 	msg := ""
-	if cur := s.e.status.cur; cur.msg != "" {
+	if cur := s.e.status.shown(); cur.msg != "" {
 		style := st.paint.accent
 		if cur.err {
 			style = st.paint.err

@@ -10,6 +10,9 @@ type statusLine struct {
 	history []statusText
 	notice  bool   // cur is a NoticeMsg's
 	topic   string // the notice's topic
+	// standing is a standing notice's text (see NoticeMsg), shown before
+	// cur while it stands.
+	standing string
 }
 
 // statusText is a status line message and whether it reports a problem.
@@ -35,6 +38,11 @@ const maxHistory = 100
 // the last maxHistory (a message repeated at once is kept once).
 func (s *statusLine) say(t statusText) {
 	s.cur = t
+	s.remember(t)
+}
+
+// remember keeps t in the history.
+func (s *statusLine) remember(t statusText) {
 	if t.msg == "" || len(s.history) > 0 && s.history[len(s.history)-1] == t {
 		return
 	}
@@ -47,6 +55,13 @@ func (s *statusLine) say(t statusText) {
 // notify shows a notice until the next key, or (no Text) withdraws the
 // notice of its topic if it still shows.
 func (s *statusLine) notify(msg NoticeMsg) {
+	if msg.Standing {
+		if msg.Text != "" && msg.Text != s.standing {
+			s.remember(refused(msg.Text))
+		}
+		s.standing = msg.Text
+		return
+	}
 	if msg.Text == "" {
 		if s.notice && s.topic == msg.Topic {
 			s.clear()
@@ -68,4 +83,13 @@ func (s *statusLine) keyed() {
 }
 
 // quiet reports whether the line shows nothing of the session's own.
-func (s *statusLine) quiet() bool { return !s.notice && s.cur.msg == "" }
+func (s *statusLine) quiet() bool { return !s.notice && s.cur.msg == "" && s.standing == "" }
+
+// shown is what the status line shows: a standing notice, else the
+// latest message.
+func (s *statusLine) shown() statusText {
+	if s.standing != "" {
+		return refused(s.standing)
+	}
+	return s.cur
+}
