@@ -606,7 +606,7 @@ near their viewers follow one presenter through NATS: a demo mesh.`,
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 15*time.Minute, "close a session after this long without a keypress (0: never; else at least 1s)")
 	f.DurationVar(&cfg.MaxTimeout, "max-timeout", 4*time.Hour, "close any session after this long (0: never; else at least 1s)")
 	f.StringVar(&cfg.DataDir, "data", "", "folder for key-authenticated users' scenarios (DIR/users/<key>/); none: nobody saves")
-	f.IntVar(&cfg.UserMaxFiles, "user-max-files", 100, "most files one user's folder under --data may hold, backups and exports included; past it a save or export is refused (0: no limit)")
+	f.IntVar(&cfg.UserMaxFiles, "user-max-files", 100, "most files one user's folder under --data may hold, exports included (the .bak a save keeps is not counted); past it a save or export is refused (0: no limit)")
 	f.Int64Var(&userMB, "user-max-mb", 100, "most MiB one user's folder under --data may hold; past it a save or export is refused (0: no limit)")
 	f.IntVar(&cfg.RateBurst, "rate-burst", 50, "connections one address may open at once before the rate limit applies (0: no limit); a room behind one NAT is one address")
 	f.DurationVar(&rate, "rate-every", time.Second, "then one new connection per address per this interval (above 0)")
@@ -628,12 +628,12 @@ type meshFlags struct {
 func (m *meshFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&m.urls, "nats", "", "join a demo mesh on these NATS servers (nats://host:port or tls://host:port, comma-separated)")
-	f.StringVar(&m.demo, "demo", "iomt", "the demo's name in the mesh: letters, digits, - and _ (several demos share a NATS cluster)")
+	f.StringVar(&m.demo, "demo", "iomt", "the demo's name in the mesh: 1 to 32 letters, digits, - and _ (several demos share a NATS cluster)")
 	f.StringVar(&m.creds, "nats-creds", "", "NATS credentials: a .creds file (user JWT and seed) or an NKey seed file")
 	f.BoolVar(&m.embed, "nats-embed", false, "run a NATS server inside iomt and join the demo mesh through it")
 	f.StringVar(&m.listen, "nats-listen", "", "with --nats-embed: where NATS clients may connect (host:port); none: only this iomt")
 	f.StringVar(&m.cluster, "nats-cluster", server.DefaultClusterListen, "with --nats-embed and --nats-routes: where the other embedded servers' routes connect")
-	f.StringVar(&m.routes, "nats-routes", "", "with --nats-embed: the cluster's routes (nats://host:port, comma-separated; this server's own may be listed)")
+	f.StringVar(&m.routes, "nats-routes", "", "with --nats-embed: the cluster's routes (nats://host:port, comma-separated; the same list on every server, its own route included)")
 	f.DurationVar(&m.ttl, "nats-turn-ttl", server.DefaultTurnTTL, "how long a presenter's turn outlives its server's last word (at least 1s)")
 }
 
@@ -641,7 +641,12 @@ func (m *meshFlags) register(cmd *cobra.Command) {
 // belongs to a mesh without one is a usage error, as is a bad value.
 func (m *meshFlags) config(cmd *cobra.Command) (*server.MeshConfig, error) {
 	if m.urls == "" && !m.embed {
-		for _, name := range []string{"demo", "nats-creds", "nats-listen", "nats-cluster", "nats-routes", "nats-turn-ttl"} {
+		for _, name := range []string{"nats-listen", "nats-cluster", "nats-routes"} {
+			if cmd.Flags().Changed(name) {
+				return nil, fmt.Errorf("the flag --%s configures an embedded NATS server: give --nats-embed", name)
+			}
+		}
+		for _, name := range []string{"demo", "nats-creds", "nats-turn-ttl"} {
 			if cmd.Flags().Changed(name) {
 				return nil, fmt.Errorf("the flag --%s belongs to a demo mesh: give --nats URL or --nats-embed", name)
 			}
@@ -654,6 +659,9 @@ func (m *meshFlags) config(cmd *cobra.Command) (*server.MeshConfig, error) {
 				return nil, fmt.Errorf("the flag --%s configures an embedded NATS server: give --nats-embed", name)
 			}
 		}
+	}
+	if m.ttl < time.Second { // 0 too: the flag has no "default" value
+		return nil, fmt.Errorf("invalid --nats-turn-ttl %s: a presenter's turn lasts at least 1s", m.ttl)
 	}
 	c := &server.MeshConfig{URLs: splitList(m.urls), Demo: m.demo, Creds: m.creds, TurnTTL: m.ttl}
 	if m.embed {

@@ -554,7 +554,10 @@ func TestServeDemoNames(t *testing.T) {
 		want string
 	}{
 		{[]string{"--demo", "q3"}, "--demo belongs to a demo mesh"},
-		{[]string{"--nats-routes", "nats://127.0.0.1:6222"}, "--nats-routes belongs to a demo mesh"},
+		{[]string{"--nats-routes", "nats://127.0.0.1:6222"}, "--nats-routes configures an embedded nats server: give --nats-embed"},
+		{[]string{"--nats-listen", "127.0.0.1:4222"}, "--nats-listen configures an embedded nats server: give --nats-embed"},
+		{[]string{"--nats-turn-ttl", "20s"}, "--nats-turn-ttl belongs to a demo mesh"},
+		{[]string{"--nats-embed", "--nats-turn-ttl", "0s"}, "invalid --nats-turn-ttl 0s"},
 		{[]string{"--nats", "nats://127.0.0.1:4222", "--nats-listen", "127.0.0.1:4222"}, "give --nats-embed"},
 		{[]string{"--nats", "http://127.0.0.1:4222"}, "invalid --nats"},
 		{[]string{"--nats", "nats://127.0.0.1:4222", "--nats-embed"}, "both --nats and --nats-embed"},
