@@ -53,22 +53,29 @@ func sameAsPresenter(t *testing.T, step string, p *term, fs ...*term) {
 	}
 }
 
+// startDemo starts a server with a presenter key, and a presenter and n
+// followers at 100×30 on it, their dashboards drawn.
+func startDemo(t *testing.T, n int) (ts *testServer, p *term, fs []*term) {
+	t.Helper()
+	presenterKey := newKey(t)
+	ts = startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
+	p = ts.openTerm("presenter", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
+	p.WaitDashboard()
+	for i := range n {
+		f := ts.openTerm(fmt.Sprintf("follower %d", i), 100, 30, termOpts{})
+		f.WaitDashboard()
+		fs = append(fs, f)
+	}
+	return ts, p, fs
+}
+
 // TestAudience: followers of one size and palette are drawn once per
 // presenter change, however many they are, and show exactly the
 // presenter's dashboard after every kind of change; one that joins late,
 // resizes, forks and comes back, or opens a dialog, shows the same as the
 // others again once it follows plainly.
 func TestAudience(t *testing.T) {
-	presenterKey := newKey(t)
-	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
-	p := ts.openTerm("presenter", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
-	p.WaitDashboard()
-	var fs []*term
-	for i := range 6 {
-		f := ts.openTerm(fmt.Sprintf("follower %d", i), 100, 30, termOpts{})
-		f.WaitDashboard()
-		fs = append(fs, f)
-	}
+	ts, p, fs := startDemo(t, 6)
 	// The presenter's first change: every follower is in the group.
 	press(t, p, "2")
 	sameAsPresenter(t, "2", p, fs...)
@@ -173,16 +180,7 @@ func TestStalledFollower(t *testing.T) {
 // withdrawn: a group made afresh knows no presenter's screen, and drew
 // the dataset's Base in its place.
 func TestFollowersKeepTheLastScreen(t *testing.T) {
-	presenterKey := newKey(t)
-	ts := startServer(t, Config{PresenterKeys: writeKeys(t, "presenter_keys", presenterKey)})
-	p := ts.openTerm("presenter", 100, 30, termOpts{auth: []gossh.AuthMethod{gossh.PublicKeys(presenterKey)}})
-	p.WaitDashboard()
-	var fs []*term
-	for i := range 2 {
-		f := ts.openTerm(fmt.Sprintf("follower %d", i), 100, 30, termOpts{})
-		f.WaitDashboard()
-		fs = append(fs, f)
-	}
+	ts, p, fs := startDemo(t, 2)
 	press(t, p, "3")
 	press(t, p, "+")
 	press(t, p, "+")
