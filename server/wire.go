@@ -21,9 +21,9 @@ import (
 // JSON cannot carry), and because it writes the assumptions as changes to
 // the dataset's own (a presenter's state over the dataset at the limits,
 // 15,151 nodes, would be 1.5 MB whole, over NATS's default 1 MB payload;
-// its changes are a few hundred bytes). Version 1:
+// its changes are a few hundred bytes). Version 2:
 //
-//	0x01                      version
+//	0x02                      version (1: the same without the panes at the end)
 //	8 bytes, little endian    the dataset's fingerprint (datasetPrint)
 //	uvarint turn, uvarint seq the presenting turn, and the state's number in it
 //	string presenter, string scenario
@@ -35,6 +35,8 @@ import (
 //	[changes]                 saved, from the assumptions
 //	[uvarint n, n × (string, changes)]
 //	                          the compared scenarios' names, and each from the dataset's
+//	byte focus                the panes: 1 when the table has the focus, else 0
+//	uvarint tree, table, back the first rows the segment list and the table show, the years the table is scrolled back
 //
 // A string is a uvarint length and UTF-8 bytes. Changes are the mode, the
 // driver and the window (uvarints), then for each of growth, share, year
@@ -50,8 +52,9 @@ import (
 // dataset before allocating, and checks every value as a scenario file's
 // would be, so a follower never mirrors what the dashboard could not show.
 
-// wireVersion is the version this iomt writes and the newest it reads.
-const wireVersion = 1
+// wireVersion is the version this iomt writes and the newest it reads;
+// it reads version 1 too (a state without the panes).
+const wireVersion = 2
 
 // maxWireVersion bounds the versions a later iomt may write: below the
 // first printable character, so that text is never taken for a state.
@@ -142,7 +145,19 @@ func (c *wireCodec) encode(turn, seq uint64, s *ui.Snapshot) []byte {
 			b = appendChanges(b, &c.base, &s.Compared[i].Assumptions)
 		}
 	}
+	v := s.Panes
+	b = append(b, boolByte(v.TableFocus))
+	for _, n := range []int{v.TreeTop, v.TableTop, v.YearsBack} {
+		b = binary.AppendUvarint(b, uint64(max(n, 0)))
+	}
 	return b
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func appendWireString(b []byte, s string) []byte {
@@ -315,7 +330,8 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 	if len(data) == 0 {
 		return 0, 0, s, errors.New("empty")
 	}
-	if data[0] != wireVersion {
+	version := data[0]
+	if version != wireVersion && version != 1 {
 		// Versions are small numbers: a first byte that is printable
 		// text (garbage, a JSON document someone published) is no state,
 		// and telling its operator to upgrade iomt would mislead.
@@ -367,6 +383,16 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 		}
 	}
 	s.Differences = flags&4 != 0
+	if version >= 2 {
+		if focus := r.byte1("focus"); focus > 1 {
+			r.fail("focus %d", focus)
+		} else {
+			s.Panes.TableFocus = focus == 1
+		}
+		s.Panes.TreeTop = r.small("first row of the segments", len(c.ds.Nodes))
+		s.Panes.TableTop = r.small("first row of the table", len(c.ds.Nodes))
+		s.Panes.YearsBack = r.small("years the table is scrolled back", c.ds.EndYear-c.ds.BaseYear+1)
+	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("%d bytes after the end", len(r.b))
 	}

@@ -61,6 +61,8 @@ func randomSnapshot(rng *rand.Rand, ds *model.Dataset) ui.Snapshot {
 		s.Compared = append(s.Compared, ui.Compared{Name: fmt.Sprint("Optimistic ", i), Assumptions: cmp})
 		s.Differences = rng.IntN(2) == 0
 	}
+	s.Panes = ui.PaneView{TableFocus: rng.IntN(2) == 0, TreeTop: rng.IntN(len(ds.Nodes)), TableTop: rng.IntN(len(ds.Nodes)),
+		YearsBack: rng.IntN(ds.EndYear - ds.BaseYear + 1)}
 	return s
 }
 
@@ -72,6 +74,28 @@ func sameSnapshot(a, b *ui.Snapshot) bool {
 		return false
 	}
 	return (a.Saved == nil) == (b.Saved == nil) && (a.Compared == nil) == (b.Compared == nil)
+}
+
+// TestWireReadsVersion1: a state from an iomt before the panes were
+// shared (version 1: the same bytes without them) is read, its panes at
+// the top.
+func TestWireReadsVersion1(t *testing.T) {
+	c := newWireCodec(testDS)
+	s := randomSnapshot(rand.New(rand.NewPCG(9, 9)), testDS)
+	data := c.encode(7, 3, &s)
+	v1 := append([]byte{1}, data[1:len(data)-4]...) // the panes are 4 bytes here: each under 128
+	turn, seq, got, err := c.decode(v1)
+	if err != nil || turn != 7 || seq != 3 {
+		t.Fatalf("version 1: turn %d, seq %d, err %v", turn, seq, err)
+	}
+	want := s
+	want.Panes = ui.PaneView{}
+	if !sameSnapshot(&got, &want) {
+		t.Errorf("version 1 read as\n%+v\nwant\n%+v", got, want)
+	}
+	if _, _, _, err := c.decode(data[:len(data)-4]); err == nil {
+		t.Error("a version 2 state without its panes is read")
+	}
 }
 
 // TestWireRoundTrip: states after random edits, on the IoMT dataset and

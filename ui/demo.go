@@ -51,6 +51,22 @@ type Snapshot struct {
 	// rather than their figures side by side.
 	Compared    []Compared
 	Differences bool
+	// Panes is where the presenter's panes stand. Each list scrolls only
+	// as far as its selection needs, so the rows it shows depend on the
+	// way there: a follower that skipped states, or joined late, showed
+	// other rows than the presenter's until it was told them.
+	Panes PaneView
+}
+
+// PaneView is which pane has the focus and where the lists and the
+// table's years are scrolled to.
+type PaneView struct {
+	TableFocus bool
+	// TreeTop and TableTop are the first rows the segment list and the
+	// table show; YearsBack how many years the table is scrolled back
+	// from its latest (a follower of another width, or the presenter
+	// after a resize, shows the latest years as many as fit).
+	TreeTop, TableTop, YearsBack int
 }
 
 // Compared is a scenario compared with the presenter's.
@@ -66,7 +82,7 @@ func (s *Snapshot) Equal(o *Snapshot) bool {
 		return s == o
 	}
 	if s.Presenter != o.Presenter || s.Scenario != o.Scenario || s.Dim != o.Dim || s.Metric != o.Metric ||
-		s.Differences != o.Differences || len(s.Compared) != len(o.Compared) || !slices.Equal(s.Parent, o.Parent) ||
+		s.Differences != o.Differences || s.Panes != o.Panes || len(s.Compared) != len(o.Compared) || !slices.Equal(s.Parent, o.Parent) ||
 		!slices.Equal(s.Cursor, o.Cursor) || !s.Assumptions.Equal(o.Assumptions) || !s.saved().Equal(o.saved()) {
 		return false
 	}

@@ -16,7 +16,7 @@ func (m *Model) Shared() Snapshot {
 	s := Snapshot{
 		Presenter: m.demo.who, Scenario: m.scen.name, Assumptions: m.scen.Assumptions(),
 		Dim: m.sel.dim, Parent: slices.Clone(m.sel.parent), Cursor: slices.Clone(m.sel.cursor), Metric: m.sel.metric,
-		Differences: m.sel.differences,
+		Differences: m.sel.differences, Panes: m.panes.view(),
 	}
 	if m.scen.Dirty() {
 		saved := m.scen.saved
@@ -36,6 +36,7 @@ func (m *Model) mirror(s *Snapshot) {
 	comparing := len(m.scen.compare) > 0
 	m.scen.mirror(s)
 	m.sel.mirror(s)
+	m.panes.mirror(s.Panes)
 	if comparing != (len(m.scen.compare) > 0) {
 		m.resize(m.lay.w, m.lay.h)
 	}
@@ -148,3 +149,23 @@ func (m *Model) Grouped() bool {
 // Palette reports the colours the screen is drawn in: on a dark
 // background, and without colour.
 func (m *Model) Palette() (dark, noColor bool) { return m.look.styles.dark, m.look.styles.noColor }
+
+// view is where the panes stand, as the next frame draws them: each list
+// scrolled as its View will scroll it (a presenter shares its state after
+// a key, before the frame).
+func (p *panes) view() PaneView {
+	p.tree.scroll()
+	p.table.scrollRows(len(p.table.e.sel.rows()))
+	back := max(p.table.e.scen.Result().Years-p.table.yearCols-p.table.yearOffset, 0)
+	return PaneView{TableFocus: p.focus == focusTable, TreeTop: p.tree.offset, TableTop: p.table.rowOffset, YearsBack: back}
+}
+
+// mirror puts the panes where a presenter's stand; each list still keeps
+// its selection shown (a follower of another size).
+func (p *panes) mirror(v PaneView) {
+	if v.TableFocus != (p.focus == focusTable) {
+		p.toggleFocus()
+	}
+	p.tree.offset, p.table.rowOffset = max(v.TreeTop, 0), max(v.TableTop, 0)
+	p.table.yearOffset = max(p.table.e.scen.Result().Years-p.table.yearCols-max(v.YearsBack, 0), 0)
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"iomt/forecast"
 	"iomt/model"
@@ -738,4 +739,58 @@ func TestStandingNoticeOutlivesKeys(t *testing.T) {
 	if v := p.View().Content; !strings.Contains(v, "Reconnecting to the demo") || !strings.Contains(v, "entered") {
 		t.Errorf("M does not list the notice and the key's message:\n%s", v)
 	}
+}
+
+// TestFollowerShowsThePresentersRows: a follower that skipped the
+// presenter's states (a burst of keys; a server that drew it in a group)
+// or joined late shows the rows and years the presenter shows, and the
+// same pane focused: each list scrolls only as far as its selection
+// needs, so the rows depended on the way there.
+func TestFollowerShowsThePresentersRows(t *testing.T) {
+	for _, keys := range []string{"2jjjjjjkkkkk", "2jjjjjjjjkk", "2jjjjjjjjjjjjjjjjjkkkkkkkkkk", "2jjjjjj\tleftleft", "3jjjjj\tleftk"} {
+		hub := &testHub{}
+		hub.join()
+		p := newRoleModel(t, RolePresenter, hub)
+		p = send(t, p, tea.WindowSizeMsg{Width: 120, Height: 30})
+		early := newRoleModel(t, RoleFollower, hub)
+		early = send(t, early, tea.WindowSizeMsg{Width: 120, Height: 30})
+		for _, k := range keyList(keys) {
+			p = send(t, p, k)
+		}
+		late := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower}})
+		late = send(t, late, tea.WindowSizeMsg{Width: 120, Height: 30})
+		early, late = deliver(t, early, hub), deliver(t, late, hub)
+		want := body(p.View().Content)
+		for name, f := range map[string]*Model{"a follower that skipped states": early, "a late follower": late} {
+			if got := body(f.View().Content); got != want {
+				t.Errorf("after %q, %s shows\n%s\nthe presenter\n%s", keys, name, got, want)
+			}
+		}
+	}
+}
+
+// keyList is keys as key messages: runes, \t a tab, "left" ←.
+func keyList(keys string) []tea.Msg {
+	var out []tea.Msg
+	for len(keys) > 0 {
+		switch {
+		case strings.HasPrefix(keys, "left"):
+			out, keys = append(out, tea.KeyPressMsg{Code: tea.KeyLeft}), keys[4:]
+		case keys[0] == '\t':
+			out, keys = append(out, tea.KeyPressMsg{Code: tea.KeyTab}), keys[1:]
+		default:
+			out, keys = append(out, runeKey(rune(keys[0]))), keys[1:]
+		}
+	}
+	return out
+}
+
+// body is a screen without its first line (the banner) and its last (the
+// status line), each session's own.
+func body(screen string) string {
+	lines := strings.Split(ansi.Strip(screen), "\n")
+	if len(lines) < 3 {
+		return ""
+	}
+	return strings.Join(lines[1:len(lines)-1], "\n")
 }
