@@ -24,9 +24,25 @@ type Cluster struct {
 }
 
 // Start starts n NATS servers (n ≥ 1), clustered on 127.0.0.1 when n > 1,
-// and waits (at most 30 s) until JetStream's cluster has a leader. The
+// and waits (at most 20 s a try) until JetStream's cluster has a leader. The
 // caller shuts them down.
+//
+// The cluster's ports are found free, closed, then given to NATS: another
+// test process may take one in between, and a node then never starts. A
+// cluster that does not start is tried again on other ports, three times
+// at most.
 func Start(n int) (*Cluster, error) {
+	var err error
+	for range 3 {
+		var c *Cluster
+		if c, err = start(n); err == nil {
+			return c, nil
+		}
+	}
+	return nil, err
+}
+
+func start(n int) (*Cluster, error) {
 	ports := make([]int, n)
 	for i := range ports {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -64,7 +80,7 @@ func Start(n int) (*Cluster, error) {
 		ns.Start()
 		c.nodes = append(c.nodes, ns)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for _, ns := range c.nodes {
 		if !ns.ReadyForConnections(time.Until(deadline)) {
 			c.Shutdown()
@@ -74,7 +90,7 @@ func Start(n int) (*Cluster, error) {
 	for n > 1 && !c.hasLeader() {
 		if time.Now().After(deadline) {
 			c.Shutdown()
-			return nil, fmt.Errorf("the NATS cluster elected no JetStream leader within 30s")
+			return nil, fmt.Errorf("the NATS cluster elected no JetStream leader within 20s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
