@@ -35,8 +35,8 @@ import (
 //	[changes]                 saved, from the assumptions
 //	[uvarint n, n × (string, changes)]
 //	                          the compared scenarios' names, and each from the dataset's
-//	byte focus                the panes: 1 when the table has the focus, else 0
-//	uvarint tree, table, back the first rows the segment list and the table show, the years the table is scrolled back
+//	byte panes                1: the table has the focus, 2: the years were scrolled
+//	uvarint tree, table, year the first rows the segment list and the table show, its first year column
 //
 // A string is a uvarint length and UTF-8 bytes. Changes are the mode, the
 // driver and the window (uvarints), then for each of growth, share, year
@@ -146,8 +146,8 @@ func (c *wireCodec) encode(turn, seq uint64, s *ui.Snapshot) []byte {
 		}
 	}
 	v := s.Panes
-	b = append(b, boolByte(v.TableFocus))
-	for _, n := range []int{v.TreeTop, v.TableTop, v.YearsBack} {
+	b = append(b, boolByte(v.TableFocus)|boolByte(v.YearsScrolled)<<1)
+	for _, n := range []int{v.TreeTop, v.TableTop, v.YearFrom} {
 		b = binary.AppendUvarint(b, uint64(max(n, 0)))
 	}
 	return b
@@ -384,14 +384,15 @@ func (c *wireCodec) decode(data []byte) (turn, seq uint64, s ui.Snapshot, err er
 	}
 	s.Differences = flags&4 != 0
 	if version >= 2 {
-		if focus := r.byte1("focus"); focus > 1 {
-			r.fail("focus %d", focus)
+		if panes := r.byte1("panes"); panes > 3 {
+			r.fail("panes %#x", panes)
 		} else {
-			s.Panes.TableFocus = focus == 1
+			s.Panes.TableFocus, s.Panes.YearsScrolled = panes&1 != 0, panes&2 != 0
 		}
 		s.Panes.TreeTop = r.small("first row of the segments", len(c.ds.Nodes))
 		s.Panes.TableTop = r.small("first row of the table", len(c.ds.Nodes))
-		s.Panes.YearsBack = r.small("years the table is scrolled back", c.ds.EndYear-c.ds.BaseYear+1)
+		// The years, and while comparing two more groups of columns.
+		s.Panes.YearFrom = r.small("first year column of the table", c.ds.EndYear-c.ds.BaseYear+1+2)
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("%d bytes after the end", len(r.b))

@@ -62,7 +62,7 @@ func randomSnapshot(rng *rand.Rand, ds *model.Dataset) ui.Snapshot {
 		s.Differences = rng.IntN(2) == 0
 	}
 	s.Panes = ui.PaneView{TableFocus: rng.IntN(2) == 0, TreeTop: rng.IntN(len(ds.Nodes)), TableTop: rng.IntN(len(ds.Nodes)),
-		YearsBack: rng.IntN(ds.EndYear - ds.BaseYear + 1)}
+		YearsScrolled: rng.IntN(2) == 0, YearFrom: rng.IntN(ds.EndYear - ds.BaseYear + 3)}
 	return s
 }
 

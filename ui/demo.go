@@ -63,10 +63,14 @@ type Snapshot struct {
 type PaneView struct {
 	TableFocus bool
 	// TreeTop and TableTop are the first rows the segment list and the
-	// table show; YearsBack how many years the table is scrolled back
-	// from its latest (a follower of another width, or the presenter
-	// after a resize, shows the latest years as many as fit).
-	TreeTop, TableTop, YearsBack int
+	// table show.
+	TreeTop, TableTop int
+	// YearsScrolled says that the presenter moved the table's years, and
+	// YearFrom is then its first year column (a year, or while comparing
+	// a group of columns); else the table shows the years its layout
+	// places first (the latest), for the follower's width.
+	YearsScrolled bool
+	YearFrom      int
 }
 
 // Compared is a scenario compared with the presenter's.

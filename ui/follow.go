@@ -156,8 +156,11 @@ func (m *Model) Palette() (dark, noColor bool) { return m.look.styles.dark, m.lo
 func (p *panes) view() PaneView {
 	p.tree.scroll()
 	p.table.scrollRows(len(p.table.e.sel.rows()))
-	back := max(p.table.e.scen.Result().Years-p.table.yearCols-p.table.yearOffset, 0)
-	return PaneView{TableFocus: p.focus == focusTable, TreeTop: p.tree.offset, TableTop: p.table.rowOffset, YearsBack: back}
+	v := PaneView{TableFocus: p.focus == focusTable, TreeTop: p.tree.offset, TableTop: p.table.rowOffset}
+	if p.table.scrolled || p.table.pinned >= 0 {
+		v.YearsScrolled, v.YearFrom = true, p.table.yearOffset
+	}
+	return v
 }
 
 // mirror puts the panes where a presenter's stand; each list still keeps
@@ -167,5 +170,8 @@ func (p *panes) mirror(v PaneView) {
 		p.toggleFocus()
 	}
 	p.tree.offset, p.table.rowOffset = max(v.TreeTop, 0), max(v.TableTop, 0)
-	p.table.yearOffset = max(p.table.e.scen.Result().Years-p.table.yearCols-max(v.YearsBack, 0), 0)
+	p.table.pinned = -1
+	if v.YearsScrolled {
+		p.table.pinned = max(v.YearFrom, 0) // kept by every layout of the table (see refresh)
+	}
 }

@@ -769,13 +769,15 @@ func TestFollowerShowsThePresentersRows(t *testing.T) {
 	}
 }
 
-// keyList is keys as key messages: runes, \t a tab, "left" ←.
+// keyList is keys as key messages: runes, \t a tab, "left" ←, "right" →.
 func keyList(keys string) []tea.Msg {
 	var out []tea.Msg
 	for len(keys) > 0 {
 		switch {
 		case strings.HasPrefix(keys, "left"):
 			out, keys = append(out, tea.KeyPressMsg{Code: tea.KeyLeft}), keys[4:]
+		case strings.HasPrefix(keys, "right"):
+			out, keys = append(out, tea.KeyPressMsg{Code: tea.KeyRight}), keys[5:]
 		case keys[0] == '\t':
 			out, keys = append(out, tea.KeyPressMsg{Code: tea.KeyTab}), keys[1:]
 		default:
@@ -793,4 +795,29 @@ func body(screen string) string {
 		return ""
 	}
 	return strings.Join(lines[1:len(lines)-1], "\n")
+}
+
+// TestFollowerShowsTheComparedYears: while comparing, the presenter's
+// table lays its columns out by groups (the end year first); a follower,
+// one that joins late, and one that joins after the presenter left show
+// the years the presenter shows, scrolled or not, after any keys.
+func TestFollowerShowsTheComparedYears(t *testing.T) {
+	for _, keys := range []string{"j", "jjjjjjkkk", "\tleft", "\tleftleft", "\tleftleftleftjjjjjjj", "\tleftrightrightright", "\tleftv", "2\tleftleftjjjjV"} {
+		p := compareWith(t, newWSModel(t, newWorkspace(t), 120, 40), nameAccel)
+		for _, k := range keyList(keys) {
+			p = send(t, p, k)
+		}
+		want := body(p.View().Content)
+		s := p.Shared()
+		for name, msg := range map[string]FollowMsg{
+			"a follower":                          {Snapshot: s, Seq: 1},
+			"a follower after the presenter left": {Snapshot: s, Away: true, Last: true, Seq: 1},
+		} {
+			f := New(testDS, baseScenario(), Options{Dark: true, Demo: &Demo{Role: RoleFollower}})
+			f = send(t, f, tea.WindowSizeMsg{Width: 120, Height: 40}, msg)
+			if got := body(f.View().Content); got != want {
+				t.Errorf("after %q, %s shows\n%s\nthe presenter\n%s", keys, name, got, want)
+			}
+		}
+	}
 }

@@ -27,10 +27,16 @@ type yearTable struct {
 	e             env
 	width, height int
 	focused       bool
-	yearOffset    int    // first year column shown when not all fit
-	yearCols      int    // year columns that fit
-	rowOffset     int    // first row shown when not all fit
-	rendered      string // the body as of the last refresh
+	yearOffset    int // first year column shown when not all fit
+	yearCols      int // year columns that fit
+	// scrolled: the user moved the years since the layout placed them
+	// (a presenter's followers are told where); pinned: the first year
+	// column a presenter shows, which a follower keeps whatever its
+	// layout would place (-1: none).
+	scrolled  bool
+	pinned    int
+	rowOffset int    // first row shown when not all fit
+	rendered  string // the body as of the last refresh
 	// headLines is the lines of column headers: 2 while comparing, the
 	// scenarios' names under their years; shape is what the compare
 	// table was last laid out for (a new one shows the end year first).
@@ -47,7 +53,7 @@ const (
 	cellPad  = 2 // one space on each side of every cell
 )
 
-func newYearTable(e env) yearTable { return yearTable{e: e, drawn: &tableDrawn{}} }
+func newYearTable(e env) yearTable { return yearTable{e: e, drawn: &tableDrawn{}, pinned: -1} }
 
 // SetSize sets the outer size of the pane.
 func (y *yearTable) SetSize(w, h int) {
@@ -69,8 +75,10 @@ func (y yearTable) Update(msg tea.Msg) (yearTable, tea.Cmd) {
 		y.e.sel.moveCursor(1)
 	case key.Matches(k, keys.EarlierYears):
 		y.yearOffset = max(y.yearOffset-1, 0)
+		y.scrolled, y.pinned = true, -1
 	case key.Matches(k, keys.LaterYears):
 		y.yearOffset = min(y.yearOffset+1, max(y.columns()-y.yearCols, 0))
+		y.scrolled, y.pinned = true, -1
 	}
 	y.refresh()
 	return y, nil
@@ -119,7 +127,10 @@ func (y *yearTable) refresh() {
 		// When the width changes (and at the start), show the latest
 		// years: the forecast's point, and where scenarios differ. The
 		// base year is in the segments pane and ← away.
-		y.yearOffset = years - n
+		y.yearOffset, y.scrolled = years-n, false
+	}
+	if y.pinned >= 0 {
+		y.yearOffset = y.pinned
 	}
 	y.yearCols = n
 	y.yearOffset = max(min(y.yearOffset, years-y.yearCols), 0)

@@ -191,7 +191,10 @@ func (t *yearTable) refreshCompared() {
 		for from > 0 && fits(from-1, to) {
 			from--
 		}
-		t.yearOffset = from
+		t.yearOffset, t.scrolled = from, false
+	}
+	if t.pinned >= 0 {
+		t.yearOffset = t.pinned
 	}
 	t.yearOffset = max(min(t.yearOffset, groups-1), 0)
 	to := t.yearOffset + 1
