@@ -81,6 +81,10 @@ type natsHub struct {
 	// refresh sends again (see refresher).
 	sent     []byte
 	sentTurn uint64
+	// ownTurn is the turn this server's presenter last published in: its
+	// states read back from the bucket are this server's own, which it
+	// has as they were last, even after the turn ended.
+	ownTurn uint64
 	// lastSeq is the newest revision this server has seen the bucket
 	// at, and created when NATS made the bucket's stream: a bucket NATS
 	// lost and that was made again has another creation time, and starts
@@ -250,6 +254,7 @@ func (n *natsHub) Publish(turn uint64, s ui.Snapshot) {
 		return
 	}
 	n.pending = &pendingState{turn: turn, s: s}
+	n.ownTurn = turn
 	n.mu.Unlock()
 	select {
 	case n.wake <- struct{}{}:
@@ -784,9 +789,9 @@ func (n *natsHub) onState(data []byte) {
 	}
 	s.Presenter = safeName(s.Presenter)
 	n.mu.Lock()
-	if n.mine != nil && n.mine.turn == turn || turn < n.stateTurn || turn == n.stateTurn && seq <= n.stateSeq {
+	if n.mine != nil && n.mine.turn == turn || turn == n.ownTurn || turn < n.stateTurn || turn == n.stateTurn && seq <= n.stateSeq {
 		n.mu.Unlock()
-		return // this server's own (read back on joining), or old
+		return // this server's own (read back), or old
 	}
 	n.stateTurn, n.stateSeq = turn, seq
 	n.mu.Unlock()

@@ -30,7 +30,7 @@ func TestMeshHub(t *testing.T) {
 	}{
 		{"Follow", testMeshFollow}, {"PresentRace", testMeshPresentRace}, {"ClaimRace", testMeshClaimRace}, {"DropsBadStates", testMeshDropsBadStates},
 		{"MissedStateResent", testMeshMissedStateResent}, {"PresenterServerDies", testMeshPresenterServerDies}, {"TurnEndsUnrefreshed", testMeshTurnEndsUnrefreshed},
-		{"BucketLost", testMeshBucketLost},
+		{"BucketLost", testMeshBucketLost}, {"OwnLastStateKept", testMeshOwnLastStateKept},
 	} {
 		t.Run(sub.name, func(t *testing.T) { sub.test(t, c) })
 	}
@@ -584,6 +584,49 @@ func testMeshBucketLost(t *testing.T, c *natstest.Cluster) {
 	}
 	if got := latestScenario(b.hub); got != "Ben's" {
 		t.Fatalf("B's viewers show %q, want Ben's", got)
+	}
+}
+
+// testMeshOwnLastStateKept: once its presenter has left, a server keeps
+// showing its presenter's last state, even when the bucket holds an
+// older one of the same turn (a last publish that did not reach NATS)
+// and the server reads the bucket again: reading it back, it took its
+// own presenter's old state for the last one.
+func testMeshOwnLastStateKept(t *testing.T, c *natstest.Cluster) {
+	demo := newDemo("ownlast")
+	a, _ := startHub(t, testMesh(demo, c.URL(0)))
+	attached(t, a.hub)
+	turn, ok, _ := a.hub.Present(&Seat{Name: "Ana"})
+	if !ok {
+		t.Fatal("Ana does not present")
+	}
+	s := randomSnapshot(rand.New(rand.NewPCG(7, 7)), testDS)
+	s.Scenario = "older"
+	a.hub.Publish(turn, s)
+	eventually(t, "the bucket has the older state", func() bool {
+		e, err := a.hub.bucket().Get(a.hub.ctx, stateKey)
+		return err == nil && e.Value() != nil
+	})
+	older, err := a.hub.bucket().Get(a.hub.ctx, stateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Scenario = "last"
+	a.hub.Publish(turn, s)
+	// The last state did not reach the bucket: it holds the older again.
+	eventually(t, "the bucket has the last state", func() bool {
+		e, err := a.hub.bucket().Get(a.hub.ctx, stateKey)
+		return err == nil && e.Revision() != older.Revision()
+	})
+	if _, err := a.hub.bucket().Put(a.hub.ctx, stateKey, older.Value()); err != nil {
+		t.Fatal(err)
+	}
+	a.hub.Leave(turn)
+	for range 3 {
+		a.hub.resync()
+	}
+	if msg, _ := a.hub.Message(); !msg.Away || !msg.Last || msg.Snapshot.Scenario != "last" {
+		t.Fatalf("after its presenter left and the bucket was read again, the server shows %q (away %v, last %v); want its presenter's last state", msg.Snapshot.Scenario, msg.Away, msg.Last)
 	}
 }
 
