@@ -41,6 +41,9 @@ var blankCell = cell{text: " ", width: 1}
 // start again.
 const maxPens = 1024
 
+// maxMoves bounds the pen changes a session remembers.
+const maxMoves = 4096
+
 // pens are the styles of a session's frames: the style an SGR sequence
 // leads to from each pen, and what the terminal is sent to go from one
 // to another. Pen 0 is the default style.
@@ -118,6 +121,9 @@ func (p *pens) move(a, b uint16) string {
 	k := [2]uint16{a, b}
 	if s, ok := p.moves[k]; ok {
 		return s
+	}
+	if len(p.moves) >= maxMoves {
+		clear(p.moves) // pens² pairs at most; a frame uses few
 	}
 	var s string
 	if b == 0 {

@@ -17,8 +17,8 @@ import (
 // session whether anything changed or not: 200 idle sessions cost 0.1 CPU
 // just ticking. Drawn here, a frame is made only when the dashboard's view
 // changes, and followers that show the same screen share one frame's
-// bytes (see audience.go). The drawing itself is ultraviolet's, the same
-// cell diff Bubble Tea uses.
+// bytes (see audience.go). The painter (rows.go) draws what changed;
+// ultraviolet, the renderer Bubble Tea uses, a frame it cannot.
 
 // frames turns screen contents into terminal bytes: the changes from the
 // frame it made before, or, after erase, the whole screen. Rows that stand
